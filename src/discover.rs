@@ -1,0 +1,121 @@
+//! File discovery: walk paths with the `ignore` crate (.gitignore, .kexitignore, --exclude),
+//! classify manifests and Dockerfiles, sort for deterministic output.
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Manifest,
+    /// A `.json` file: linted only if it holds a Kubernetes object.
+    Json,
+    Dockerfile,
+}
+
+/// What a file name says it is.
+pub fn classify(path: &Path) -> Option<Kind> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        return Some(Kind::Manifest);
+    }
+    if lower.ends_with(".json") {
+        return Some(Kind::Json);
+    }
+    if name == "Dockerfile"
+        || name == "Containerfile"
+        || name.starts_with("Dockerfile.")
+        || name.starts_with("Containerfile.")
+        || lower.ends_with(".dockerfile")
+    {
+        return Some(Kind::Dockerfile);
+    }
+    None
+}
+
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    pub kind: Kind,
+    /// Named explicitly on the command line.
+    pub explicit: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Found>,
+    /// Explicitly named paths that do not exist or cannot be read (exit 2).
+    pub missing: Vec<(PathBuf, String)>,
+}
+
+pub fn build_excludes(globs: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(Glob::new(g).map_err(|e| format!("--exclude {g}: {e}"))?);
+        // `vendor` should also exclude everything below it.
+        if !g.ends_with("/**") {
+            if let Ok(sub) = Glob::new(&format!("{}/**", g.trim_end_matches('/'))) {
+                b.add(sub);
+            }
+        }
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn excluded(excludes: &GlobSet, path: &Path) -> bool {
+    let s = path.to_string_lossy();
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    excludes.is_match(s)
+        || path
+            .file_name()
+            .is_some_and(|n| excludes.is_match(Path::new(n)))
+}
+
+/// Walk `paths` (files or directories). Explicit files are always linted, whatever their name.
+pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
+    let mut d = Discovery::default();
+    for p in paths {
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                d.missing.push((p.clone(), e.to_string()));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            let kind = classify(p).unwrap_or(Kind::Manifest);
+            d.files.push(Found {
+                path: p.clone(),
+                kind,
+                explicit: true,
+            });
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(p)
+            .hidden(false)
+            .git_global(false)
+            .require_git(false)
+            .add_custom_ignore_filename(".kexitignore")
+            .filter_entry(|e| e.file_name() != ".git")
+            .build();
+        for entry in walker.flatten() {
+            let path = entry.path();
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            if excluded(excludes, path) {
+                continue;
+            }
+            if let Some(kind) = classify(path) {
+                d.files.push(Found {
+                    path: path.to_path_buf(),
+                    kind,
+                    explicit: false,
+                });
+            }
+        }
+    }
+    d.files.sort_by(|a, b| a.path.cmp(&b.path));
+    d.files.dedup_by(|a, b| a.path == b.path);
+    d
+}

@@ -1,0 +1,284 @@
+//! Kubernetes model: objects from the YAML tree, a uniform pod-template view of every workload,
+//! and an index of referenced objects across the whole invocation.
+
+pub mod schema;
+
+use crate::finding::ObjectRef;
+use crate::source::{FileId, Span};
+use crate::yaml::Node;
+use std::collections::HashMap;
+
+/// One Kubernetes object (a document, or an item of a `kind: List`).
+#[derive(Debug, Clone)]
+pub struct Object<'p> {
+    pub file: FileId,
+    pub node: &'p Node,
+    pub api_version: &'p str,
+    pub kind: &'p str,
+    pub name: &'p str,
+    /// The object's namespace, or the default namespace when it sets none.
+    pub namespace: String,
+}
+
+impl<'p> Object<'p> {
+    /// Collect objects from a document root (expanding `kind: List`). Non-objects yield nothing.
+    pub fn collect(file: FileId, root: &'p Node, default_ns: &str, out: &mut Vec<Object<'p>>) {
+        let Some(kind) = root.get("kind").and_then(Node::as_str) else {
+            return;
+        };
+        if kind == "List" || (kind.ends_with("List") && root.get("items").is_some()) {
+            for item in root.get("items").map(Node::items).unwrap_or(&[]) {
+                Object::collect(file, item, default_ns, out);
+            }
+            return;
+        }
+        let meta = root.get("metadata");
+        out.push(Object {
+            file,
+            node: root,
+            api_version: root.get("apiVersion").and_then(Node::as_str).unwrap_or(""),
+            kind,
+            name: meta
+                .and_then(|m| m.get("name"))
+                .and_then(Node::as_str)
+                .unwrap_or(""),
+            namespace: meta
+                .and_then(|m| m.get("namespace"))
+                .and_then(Node::as_str)
+                .unwrap_or(default_ns)
+                .to_string(),
+        });
+    }
+
+    pub fn span(&self, node: &Node) -> Span {
+        Span::new(self.file, node.span.clone())
+    }
+
+    /// Where to point for object-wide findings: the `metadata.name` value, else `kind`.
+    pub fn name_span(&self) -> Span {
+        let n = self
+            .node
+            .path(&["metadata", "name"])
+            .or_else(|| self.node.get("kind"))
+            .unwrap_or(self.node);
+        self.span(n)
+    }
+
+    pub fn reference(&self) -> ObjectRef {
+        ObjectRef {
+            kind: self.kind.to_string(),
+            namespace: self.namespace.clone(),
+            name: self.name.to_string(),
+        }
+    }
+
+    pub fn annotation(&self, key: &str) -> Option<&'p str> {
+        self.node
+            .path(&["metadata", "annotations"])
+            .and_then(|a| a.get(key))
+            .and_then(Node::as_str)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerKind {
+    Init,
+    /// An init container with `restartPolicy: Always` (native sidecar).
+    Sidecar,
+    Regular,
+    Ephemeral,
+}
+
+impl ContainerKind {
+    pub fn field(self) -> &'static str {
+        match self {
+            ContainerKind::Init | ContainerKind::Sidecar => "initContainers",
+            ContainerKind::Regular => "containers",
+            ContainerKind::Ephemeral => "ephemeralContainers",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Container<'p> {
+    pub node: &'p Node,
+    pub name: &'p str,
+    pub kind: ContainerKind,
+    /// Index within its list (`containers[i]`).
+    pub index: usize,
+}
+
+impl<'p> Container<'p> {
+    pub fn get(&self, key: &str) -> Option<&'p Node> {
+        self.node.get(key)
+    }
+    pub fn image(&self) -> Option<&'p str> {
+        self.node.get("image").and_then(Node::as_str)
+    }
+    /// `command` items, if `command` is set.
+    pub fn command(&self) -> Option<&'p [Node]> {
+        self.node
+            .get("command")
+            .filter(|n| n.is_seq())
+            .map(Node::items)
+    }
+    pub fn args(&self) -> Option<&'p [Node]> {
+        self.node
+            .get("args")
+            .filter(|n| n.is_seq())
+            .map(Node::items)
+    }
+    pub fn env(&self) -> &'p [Node] {
+        self.node.get("env").map(Node::items).unwrap_or(&[])
+    }
+    pub fn volume_mounts(&self) -> &'p [Node] {
+        self.node
+            .get("volumeMounts")
+            .map(Node::items)
+            .unwrap_or(&[])
+    }
+    pub fn working_dir(&self) -> Option<&'p str> {
+        self.node.get("workingDir").and_then(Node::as_str)
+    }
+}
+
+/// A pod template of any workload kind (Pod, Deployment, CronJob, Argo Rollout, …).
+#[derive(Debug, Clone)]
+pub struct Workload<'p> {
+    pub object: Object<'p>,
+    /// The pod spec (`spec` of a Pod, `spec.template.spec` of a Deployment, …).
+    pub pod_spec: &'p Node,
+    /// The pod template's metadata, where there is one.
+    pub pod_meta: Option<&'p Node>,
+    pub containers: Vec<Container<'p>>,
+}
+
+impl<'p> Workload<'p> {
+    /// Locate the pod template of an object, for known kinds and for unknown kinds that carry one
+    /// at `spec.template`.
+    pub fn from_object(object: &Object<'p>) -> Option<Workload<'p>> {
+        let spec = object.node.get("spec")?;
+        let (pod_spec, pod_meta) = match object.kind {
+            "Pod" => (spec, object.node.get("metadata")),
+            "CronJob" => {
+                let t = spec.path(&["jobTemplate", "spec", "template"])?;
+                (t.get("spec")?, t.get("metadata"))
+            }
+            "PodTemplate" => {
+                let t = object.node.get("template")?;
+                (t.get("spec")?, t.get("metadata"))
+            }
+            _ => {
+                let t = spec.get("template")?;
+                let s = t.get("spec")?;
+                // Unknown kinds: only a template that looks like a pod template.
+                if s.get("containers").is_none() {
+                    return None;
+                }
+                (s, t.get("metadata"))
+            }
+        };
+        if !pod_spec.is_map() {
+            return None;
+        }
+        let mut containers = Vec::new();
+        for (field, default_kind) in [
+            ("initContainers", ContainerKind::Init),
+            ("containers", ContainerKind::Regular),
+            ("ephemeralContainers", ContainerKind::Ephemeral),
+        ] {
+            for (index, c) in pod_spec
+                .get(field)
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
+                if !c.is_map() {
+                    continue;
+                }
+                let kind = if default_kind == ContainerKind::Init
+                    && c.get("restartPolicy").and_then(Node::as_str) == Some("Always")
+                {
+                    ContainerKind::Sidecar
+                } else {
+                    default_kind
+                };
+                containers.push(Container {
+                    node: c,
+                    name: c.get("name").and_then(Node::as_str).unwrap_or(""),
+                    kind,
+                    index,
+                });
+            }
+        }
+        Some(Workload {
+            object: object.clone(),
+            pod_spec,
+            pod_meta,
+            containers,
+        })
+    }
+
+    pub fn span(&self, node: &Node) -> Span {
+        self.object.span(node)
+    }
+
+    /// Annotation on the pod template, else on the object.
+    pub fn annotation(&self, key: &str) -> Option<&'p str> {
+        self.pod_meta
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get(key))
+            .and_then(Node::as_str)
+            .or_else(|| self.object.annotation(key))
+    }
+
+    /// `volumes[]` entry by name.
+    pub fn volume(&self, name: &str) -> Option<&'p Node> {
+        self.pod_spec
+            .get("volumes")
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .find(|v| v.get("name").and_then(Node::as_str) == Some(name))
+    }
+}
+
+/// Objects that other objects refer to, by (kind, namespace, name), across every linted file.
+#[derive(Debug, Default)]
+pub struct ObjectIndex<'p> {
+    map: HashMap<(&'static str, String, String), Object<'p>>,
+}
+
+/// Kinds kept in the index.
+pub const INDEXED_KINDS: [&str; 4] = ["ConfigMap", "Secret", "LimitRange", "ServiceAccount"];
+
+impl<'p> ObjectIndex<'p> {
+    pub fn build(objects: &[Object<'p>]) -> ObjectIndex<'p> {
+        let mut map = HashMap::new();
+        for o in objects {
+            if let Some(kind) = INDEXED_KINDS.iter().find(|k| **k == o.kind) {
+                map.insert((*kind, o.namespace.clone(), o.name.to_string()), o.clone());
+            }
+        }
+        ObjectIndex { map }
+    }
+
+    pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'p>> {
+        let kind = INDEXED_KINDS.iter().find(|k| **k == kind)?;
+        self.map
+            .get(&(*kind, namespace.to_string(), name.to_string()))
+    }
+
+    /// All indexed objects of a kind in a namespace (LimitRanges).
+    pub fn all_in<'a>(
+        &'a self,
+        kind: &'a str,
+        namespace: &'a str,
+    ) -> impl Iterator<Item = &'a Object<'p>> + 'a {
+        self.map
+            .iter()
+            .filter(move |((k, ns, _), _)| *k == kind && ns == namespace)
+            .map(|(_, o)| o)
+    }
+}

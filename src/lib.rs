@@ -1,0 +1,21 @@
+//! kexit: predicts which containers will die with exit 127 (command not found, and its cousins
+//! 126/128) or 137 (SIGKILL) before deploy.
+//!
+//! Layers: `source`/`discover`/`project` read files once; `yaml` and `docker` parse them;
+//! `k8s` and `image` model workloads and images; `model` ties them together; `rules` read the
+//! model (never raw text); `lint` runs the rules; `output` renders findings.
+
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod docker;
+pub mod finding;
+pub mod image;
+pub mod k8s;
+pub mod lint;
+pub mod model;
+pub mod output;
+pub mod project;
+pub mod rules;
+pub mod source;
+pub mod yaml;

@@ -1,0 +1,51 @@
+//! The whole-repository model that rules read: objects, workloads and the object index built once
+//! from a loaded [`Project`].
+
+use crate::config::Config;
+use crate::docker::Dockerfile;
+use crate::k8s::{Object, ObjectIndex, Workload};
+use crate::project::Project;
+use crate::source::SourceFile;
+
+pub struct Model<'p> {
+    pub project: &'p Project,
+    pub objects: Vec<Object<'p>>,
+    pub workloads: Vec<Workload<'p>>,
+    pub index: ObjectIndex<'p>,
+}
+
+impl<'p> Model<'p> {
+    pub fn build(project: &'p Project) -> Model<'p> {
+        let mut objects = Vec::new();
+        for m in &project.manifests {
+            for d in &m.yaml.docs {
+                Object::collect(
+                    m.file,
+                    &d.root,
+                    &project.config.default_namespace,
+                    &mut objects,
+                );
+            }
+        }
+        let workloads = objects.iter().filter_map(Workload::from_object).collect();
+        let index = ObjectIndex::build(&objects);
+        Model {
+            project,
+            objects,
+            workloads,
+            index,
+        }
+    }
+
+    pub fn config(&self) -> &'p Config {
+        &self.project.config
+    }
+
+    pub fn file(&self, id: usize) -> &'p SourceFile {
+        &self.project.files[id]
+    }
+
+    pub fn dockerfiles(&self) -> &'p [Dockerfile] {
+        &self.project.dockerfiles
+    }
+}

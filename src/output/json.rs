@@ -1,0 +1,80 @@
+//! The JSON format (version 1). Its shape is a contract: later tools depend on it.
+
+use super::{locate, Summary};
+use crate::finding::{Finding, ObjectRef, Severity};
+use crate::project::Project;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Out<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: Severity,
+    exit_code: Option<u16>,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+    symptom: Option<&'a str>,
+    object: Option<&'a ObjectRef>,
+    container: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    documents: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+pub fn render(project: &Project, findings: &[Finding], summary: Summary) -> String {
+    let out = Out {
+        version: 1,
+        findings: findings
+            .iter()
+            .map(|f| {
+                let loc = locate(project, f);
+                JsonFinding {
+                    rule: f.rule.code,
+                    name: f.rule.name,
+                    severity: f.severity,
+                    exit_code: f.exit_code,
+                    file: &project.files[f.span.file].path,
+                    line: loc.line,
+                    column: loc.column,
+                    end_line: loc.end_line,
+                    end_column: loc.end_column,
+                    message: &f.message,
+                    help: f.help.as_deref(),
+                    symptom: f.symptom.as_deref(),
+                    object: f.object.as_ref(),
+                    container: f.container.as_deref(),
+                }
+            })
+            .collect(),
+        summary: JsonSummary {
+            files: summary.files,
+            documents: summary.documents,
+            findings: summary.findings,
+            errors: summary.errors,
+            warnings: summary.warnings,
+            infos: summary.infos,
+        },
+    };
+    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,213 @@
+//! Loading: read every discovered file once (in parallel), parse it once, keep the front-end
+//! findings. The result is immutable input for [`crate::model::Model`].
+
+use crate::config::Config;
+use crate::discover::{Found, Kind};
+use crate::docker::{self, Dockerfile};
+use crate::finding::Finding;
+use crate::rules;
+use crate::source::{FileId, FileKind, SourceFile, Span};
+use crate::yaml::{self, YamlErrorKind, YamlFile};
+use rayon::prelude::*;
+use std::io::Read;
+
+/// A parsed manifest file.
+#[derive(Debug)]
+pub struct Manifest {
+    pub file: FileId,
+    pub yaml: YamlFile,
+}
+
+#[derive(Debug, Default)]
+pub struct Project {
+    pub files: Vec<SourceFile>,
+    pub manifests: Vec<Manifest>,
+    pub dockerfiles: Vec<Dockerfile>,
+    /// Findings produced while reading and parsing.
+    pub front_findings: Vec<Finding>,
+    pub config: Config,
+}
+
+/// One input: a discovered path, or text given on stdin.
+pub enum Input {
+    Path(Found),
+    Text {
+        name: String,
+        kind: Kind,
+        text: String,
+    },
+}
+
+enum Loaded {
+    Manifest(SourceFile, YamlFile),
+    Dockerfile(SourceFile),
+    /// Not linted (a `.json` that is not a Kubernetes object).
+    Skip,
+    /// Could not be read or is too large: a finding on an empty file.
+    Unreadable(SourceFile, String),
+}
+
+fn read_capped(found: &Found, cap: u64) -> Result<String, String> {
+    let mut f = std::fs::File::open(&found.path).map_err(|e| e.to_string())?;
+    let meta = f.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    if meta.len() > cap {
+        return Err(format!(
+            "file is {} bytes, over the size cap of {} bytes (--max-file-size)",
+            meta.len(),
+            cap
+        ));
+    }
+    let mut buf = Vec::with_capacity(meta.len() as usize);
+    f.by_ref()
+        .take(cap + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > cap {
+        return Err(format!("file is over the size cap of {cap} bytes"));
+    }
+    decode(buf)
+}
+
+/// Bytes to text: UTF-8 (BOM dropped), UTF-16 with BOM converted; anything else is an error.
+fn decode(buf: Vec<u8>) -> Result<String, String> {
+    if buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]) {
+        let le = buf[0] == 0xFF;
+        let units: Vec<u16> = buf[2..]
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        return String::from_utf16(&units).map_err(|_| "invalid UTF-16".to_string());
+    }
+    if buf.contains(&0) {
+        return Err("binary file (contains NUL bytes)".to_string());
+    }
+    match String::from_utf8(buf) {
+        Ok(s) => Ok(s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)),
+        Err(e) => Err(format!(
+            "not valid UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        )),
+    }
+}
+
+fn load(input: Input, cap: u64) -> Loaded {
+    let (name, kind, text) = match input {
+        Input::Text { name, kind, text } => (name, kind, text),
+        Input::Path(found) => {
+            let name = found.path.to_string_lossy().into_owned();
+            match read_capped(&found, cap) {
+                Ok(t) => (name, found.kind, t),
+                Err(e) => {
+                    let fk = if found.kind == Kind::Dockerfile {
+                        FileKind::Dockerfile
+                    } else {
+                        FileKind::Manifest
+                    };
+                    return Loaded::Unreadable(SourceFile::new(name, fk, String::new()), e);
+                }
+            }
+        }
+    };
+    match kind {
+        Kind::Dockerfile => Loaded::Dockerfile(SourceFile::new(name, FileKind::Dockerfile, text)),
+        Kind::Json => {
+            let is_object = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .is_some_and(|v| v.get("kind").is_some() && v.get("apiVersion").is_some());
+            if !is_object {
+                return Loaded::Skip;
+            }
+            let y = yaml::parse(&text);
+            Loaded::Manifest(SourceFile::new(name, FileKind::Manifest, text), y)
+        }
+        Kind::Manifest => {
+            let y = yaml::parse(&text);
+            Loaded::Manifest(SourceFile::new(name, FileKind::Manifest, text), y)
+        }
+    }
+}
+
+impl Project {
+    /// Read and parse every input. Never fails: problems become findings.
+    pub fn load(inputs: Vec<Input>, config: Config) -> Project {
+        let cap = config.max_file_size;
+        let loaded: Vec<Loaded> = inputs.into_par_iter().map(|i| load(i, cap)).collect();
+        let mut p = Project {
+            config,
+            ..Project::default()
+        };
+        for l in loaded {
+            let id = p.files.len();
+            match l {
+                Loaded::Skip => {}
+                Loaded::Unreadable(src, why) => {
+                    p.front_findings.push(
+                        Finding::new(
+                            &rules::kx004_unreadable_file::RULE,
+                            Span::new(id, 0..0),
+                            format!("{} could not be linted: {why}", src.path),
+                        )
+                        .help("Fix or exclude the file (--exclude GLOB, .kexitignore); raise --max-file-size for large generated files"),
+                    );
+                    p.files.push(src);
+                }
+                Loaded::Manifest(src, y) => {
+                    for e in &y.errors {
+                        p.front_findings.push(yaml_finding(id, e));
+                    }
+                    p.files.push(src);
+                    p.manifests.push(Manifest { file: id, yaml: y });
+                }
+                Loaded::Dockerfile(src) => {
+                    let d = docker::parse(id, &src.text);
+                    for e in &d.errors {
+                        p.front_findings.push(
+                            Finding::new(
+                                &rules::kx002_invalid_dockerfile::RULE,
+                                Span::new(id, e.span.clone()),
+                                format!("Dockerfile syntax error: {}", e.message),
+                            )
+                            .help("Fix the instruction; `docker build` fails on it, so no image is produced")
+                            .symptom("docker build: failed to solve: dockerfile parse error"),
+                        );
+                    }
+                    p.files.push(src);
+                    p.dockerfiles.push(d);
+                }
+            }
+        }
+        p
+    }
+}
+
+fn yaml_finding(file: FileId, e: &yaml::YamlError) -> Finding {
+    let span = Span::new(file, e.span.clone());
+    match &e.kind {
+        YamlErrorKind::DuplicateKey { first } => Finding::new(
+            &rules::kx003_duplicate_key::RULE,
+            span,
+            format!(
+                "{}: the later value silently replaces the earlier one",
+                e.message
+            ),
+        )
+        .label(Span::new(file, first.clone()), "first defined here")
+        .help("Remove one of the two keys"),
+        _ => Finding::new(
+            &rules::kx001_invalid_yaml::RULE,
+            span,
+            format!("invalid YAML: {}", e.message),
+        )
+        .help("Fix the YAML; kubectl rejects the whole file, so none of its objects is applied")
+        .symptom("error: error parsing file: error converting YAML to JSON"),
+    }
+}

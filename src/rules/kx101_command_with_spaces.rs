@@ -1,0 +1,54 @@
+//! KX101 command-with-spaces: exec-form argv[0] containing whitespace is never split.
+
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::Rule;
+
+pub static RULE: Rule = Rule {
+    code: "KX101",
+    name: "command-with-spaces",
+    severity: Severity::Error,
+    exit_code: Some(128),
+    summary: "Exec-form argv[0] contains whitespace; it is never split into words",
+    doc: include_str!("../../rules/KX101.md"),
+    check,
+};
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        for c in &w.containers {
+            let Some(first) = c.command().and_then(|cmd| cmd.first()) else {
+                continue;
+            };
+            let Some(argv0) = first.as_str() else {
+                continue;
+            };
+            let trimmed = argv0.trim();
+            if trimmed.is_empty() || !trimmed.contains(char::is_whitespace) {
+                continue;
+            }
+            let words: Vec<&str> = trimmed.split_whitespace().collect();
+            let fixed = words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(
+                Finding::new(
+                    &RULE,
+                    w.span(first),
+                    format!(
+                        "`command[0]` of container `{}` is \"{argv0}\": Kubernetes execs a file literally named \"{argv0}\", which does not exist, so the container never starts (StartError, exit 128; `docker run` gives 127)",
+                        c.name
+                    ),
+                )
+                .symptom(format!(
+                    "exec: \"{argv0}\": executable file not found in $PATH"
+                ))
+                .help(format!("Split it into separate list items: command: [{fixed}]"))
+                .object(Some(w.object.reference()))
+                .container(c.name),
+            );
+        }
+    }
+}

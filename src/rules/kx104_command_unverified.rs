@@ -1,0 +1,14 @@
+//! KX104 command-unverified: Command could not be verified against the image.
+
+use crate::finding::Severity;
+use crate::rules::{no_check, Rule};
+
+pub static RULE: Rule = Rule {
+    code: "KX104",
+    name: "command-unverified",
+    severity: Severity::Warning,
+    exit_code: Some(127),
+    summary: "Command could not be verified against the image",
+    doc: include_str!("../../rules/KX104.md"),
+    check: no_check,
+};

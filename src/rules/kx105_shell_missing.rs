@@ -1,0 +1,14 @@
+//! KX105 shell-missing: A shell is needed but the image has none.
+
+use crate::finding::Severity;
+use crate::rules::{no_check, Rule};
+
+pub static RULE: Rule = Rule {
+    code: "KX105",
+    name: "shell-missing",
+    severity: Severity::Error,
+    exit_code: Some(127),
+    summary: "A shell is needed but the image has none",
+    doc: include_str!("../../rules/KX105.md"),
+    check: no_check,
+};

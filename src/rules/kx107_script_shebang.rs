@@ -1,0 +1,14 @@
+//! KX107 script-shebang: Script has no shebang or its interpreter is absent from the image.
+
+use crate::finding::Severity;
+use crate::rules::{no_check, Rule};
+
+pub static RULE: Rule = Rule {
+    code: "KX107",
+    name: "script-shebang",
+    severity: Severity::Error,
+    exit_code: Some(127),
+    summary: "Script has no shebang or its interpreter is absent from the image",
+    doc: include_str!("../../rules/KX107.md"),
+    check: no_check,
+};

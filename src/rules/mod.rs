@@ -1,0 +1,101 @@
+//! The rule registry. One rule, one file: each file declares a `pub static RULE: Rule` with its
+//! code, name, default severity, predicted exit code, one-line summary, user doc
+//! (`rules/<CODE>.md`) and check function. [`RULES`] lists them all, sorted by code.
+
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+
+pub struct Rule {
+    /// Stable code: KX0xx input, KX1xx command/exec, KX2xx memory/termination, KX3xx volumes/references.
+    pub code: &'static str,
+    /// kebab-case name.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// Predicted exit code of the failure, or None when it has none (pending, CreateContainerConfigError).
+    pub exit_code: Option<u16>,
+    /// One line for `kexit rules`.
+    pub summary: &'static str,
+    /// The user-facing doc (`rules/<CODE>.md`).
+    pub doc: &'static str,
+    /// Runs over the whole model and pushes findings. Front-end rules (parse errors) have a no-op
+    /// check: their findings are produced while parsing.
+    pub check: fn(&Model, &mut Vec<Finding>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("code", &self.code).finish()
+    }
+}
+
+/// A check for rules whose findings come from the front ends.
+pub fn no_check(_: &Model, _: &mut Vec<Finding>) {}
+
+macro_rules! rules {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every rule, sorted by code.
+        pub static RULES: &[&Rule] = &[$(&$module::RULE),*];
+    };
+}
+
+rules! {
+    kx001_invalid_yaml,
+    kx002_invalid_dockerfile,
+    kx003_duplicate_key,
+    kx004_unreadable_file,
+    kx005_schema_type_error,
+    kx006_yaml11_scalar,
+    kx008_unused_suppression,
+    kx009_invalid_quantity,
+    kx101_command_with_spaces,
+    kx102_exec_form_invalid_json,
+    kx103_command_not_found,
+    kx104_command_unverified,
+    kx105_shell_missing,
+    kx106_bash_missing,
+    kx107_script_shebang,
+    kx108_script_crlf,
+    kx109_script_bom,
+    kx110_not_executable,
+    kx111_relative_command_path,
+    kx112_undefined_var_reference,
+    kx113_shell_var_in_exec_form,
+    kx115_libc_mismatch,
+    kx116_bashism_in_sh_script,
+    kx117_path_env_missing_dir,
+    kx118_arch_mismatch,
+    kx119_multiple_cmd_entrypoint,
+    kx120_relative_workdir,
+    kx121_copy_from_missing_path,
+    kx122_entrypoint_not_created,
+    kx124_no_command,
+    kx201_heap_exceeds_limit,
+    kx202_no_memory_limit,
+    kx203_memory_millibytes,
+    kx204_request_exceeds_limit,
+    kx205_memory_limit_too_small,
+    kx206_memory_emptydir_no_size_limit,
+    kx207_prestop_exceeds_grace,
+    kx208_zero_grace_period,
+    kx209_stopsignal_sigkill,
+    kx210_pid1_ignores_sigterm,
+    kx211_liveness_kills_slow_start,
+    kx212_liveness_equals_readiness,
+    kx213_probe_undeclared_port,
+    kx214_qos_intent_not_met,
+    kx215_empty_pod_resources,
+    kx301_subpath_missing_key,
+    kx302_mount_without_volume,
+    kx303_items_key_missing,
+    kx304_mount_hides_command,
+    kx305_missing_reference,
+    kx306_mode_not_octal,
+}
+
+pub fn by_code(code: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}

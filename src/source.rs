@@ -1,0 +1,162 @@
+//! Source files and locations: every finding points at a byte range of one of these.
+
+use std::ops::Range;
+
+/// Index of a file in [`crate::project::Project::files`].
+pub type FileId = usize;
+
+/// A byte range in one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Span {
+        Span {
+            file,
+            start: range.start,
+            end: range.end.max(range.start),
+        }
+    }
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// What kind of input a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Manifest,
+    Dockerfile,
+    /// A script or other file read because something references it (COPY source, skaffold.yaml).
+    Other,
+}
+
+/// A file's text with a precomputed line index (byte offsets of line starts).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as reached from the arguments (relative stays relative), or the stdin name.
+    pub path: String,
+    pub kind: FileKind,
+    pub text: String,
+    /// Whether findings in this file are reported (false for context-only files).
+    pub report: bool,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, kind: FileKind, text: String) -> SourceFile {
+        let mut line_starts = vec![0];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        SourceFile {
+            path: path.into(),
+            kind,
+            text,
+            report: true,
+            line_starts,
+        }
+    }
+
+    /// Byte offsets at which lines start (line 1 at index 0).
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
+    /// 1-based line and 1-based column (counted in characters) of a byte offset.
+    pub fn line_col(&self, byte: usize) -> (usize, usize) {
+        let byte = self.clamp(byte);
+        let line = match self.line_starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts[line];
+        let col = self
+            .text
+            .get(start..byte)
+            .map_or(byte - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// Byte offset of a 1-based line and 0-based character column (clamped to the line).
+    pub fn offset_of(&self, line: usize, char_col: usize) -> usize {
+        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
+        let start = self.line_starts[idx];
+        let end = self.line_end(idx);
+        let line_text = self.text.get(start..end).unwrap_or("");
+        match line_text.char_indices().nth(char_col) {
+            Some((b, _)) => start + b,
+            None => end,
+        }
+    }
+
+    /// Byte offset where 0-based line `idx` ends (before its line break).
+    fn line_end(&self, idx: usize) -> usize {
+        let next = self
+            .line_starts
+            .get(idx + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let bytes = self.text.as_bytes();
+        let mut end = next;
+        while end > self.line_starts[idx] && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
+            end -= 1;
+        }
+        end
+    }
+
+    /// The text of a 1-based line without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
+        self.text
+            .get(self.line_starts[idx]..self.line_end(idx))
+            .unwrap_or("")
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Clamp a byte offset into the text, onto a char boundary.
+    pub fn clamp(&self, byte: usize) -> usize {
+        let mut b = byte.min(self.text.len());
+        while b > 0 && !self.text.is_char_boundary(b) {
+            b -= 1;
+        }
+        b
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        let s = self.clamp(span.start);
+        let e = self.clamp(span.end).max(s);
+        &self.text[s..e]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_and_handles_crlf() {
+        let f = SourceFile::new("a", FileKind::Other, "ab\r\nçd\nx".to_string());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(4), (2, 1));
+        assert_eq!(f.line_col(6), (2, 2)); // 'd' after a 2-byte char
+        assert_eq!(f.line_col(8), (3, 1));
+        assert_eq!(f.line_text(1), "ab");
+        assert_eq!(f.offset_of(2, 1), 6);
+        assert_eq!(f.line_col(999), (3, 2));
+    }
+}
