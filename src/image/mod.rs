@@ -1,2 +1,524 @@
 //! Model of a container image's final filesystem and config (base-image catalogue + Dockerfile
 //! effects).
+//!
+//! Every question about contents answers [`Tri`]: `Yes`, `No` or `Unknown`. An image built on a
+//! base that is not in the catalogue answers `Unknown` for everything it did not create itself;
+//! a `RUN` kexit cannot follow makes the paths it might create `Unknown` (never a confident `No`).
+//!
+//! Rules get images through [`crate::model::Model::image_for`] (a container's `image`, linked to a
+//! Dockerfile or looked up in the catalogue) and [`crate::model::Model::images`].
+
+pub mod build;
+pub mod catalogue;
+pub mod link;
+pub mod packages;
+
+use crate::source::{FileId, Span};
+use std::collections::BTreeMap;
+
+/// Three-valued answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tri {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Tri {
+    pub fn is_yes(self) -> bool {
+        self == Tri::Yes
+    }
+    pub fn is_no(self) -> bool {
+        self == Tri::No
+    }
+    pub fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::Yes
+        } else {
+            Tri::No
+        }
+    }
+    /// Both must hold.
+    pub fn and(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::No, _) | (_, Tri::No) => Tri::No,
+            (Tri::Yes, Tri::Yes) => Tri::Yes,
+            _ => Tri::Unknown,
+        }
+    }
+    /// Either holds.
+    pub fn or(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
+            (Tri::No, Tri::No) => Tri::No,
+            _ => Tri::Unknown,
+        }
+    }
+}
+
+/// Which program `/bin/sh` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ShellKind {
+    /// No `/bin/sh` at all (scratch, distroless, Chainguard non-dev).
+    None,
+    /// Debian's dash (debian, ubuntu and everything built on them).
+    Dash,
+    /// GNU bash as `/bin/sh` (UBI, some RHEL-family images).
+    Bash,
+    /// busybox ash (alpine, busybox, distroless `:debug` at `/busybox/sh`).
+    BusyboxAsh,
+    /// Not known.
+    Unknown,
+}
+
+impl ShellKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShellKind::None => "none",
+            ShellKind::Dash => "dash",
+            ShellKind::Bash => "bash",
+            ShellKind::BusyboxAsh => "busybox ash",
+            ShellKind::Unknown => "unknown",
+        }
+    }
+    pub fn parse(s: &str) -> ShellKind {
+        match s {
+            "none" => ShellKind::None,
+            "dash" => ShellKind::Dash,
+            "bash" => ShellKind::Bash,
+            "busybox" | "ash" | "busybox ash" => ShellKind::BusyboxAsh,
+            _ => ShellKind::Unknown,
+        }
+    }
+}
+
+/// C library of the image (decides whether a dynamically linked binary can start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Libc {
+    Glibc,
+    Musl,
+    /// No libc at all (scratch, distroless static): only static binaries run.
+    None,
+    Unknown,
+}
+
+impl Libc {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Libc::Glibc => "glibc",
+            Libc::Musl => "musl",
+            Libc::None => "no libc",
+            Libc::Unknown => "unknown libc",
+        }
+    }
+    pub fn parse(s: &str) -> Libc {
+        match s {
+            "glibc" => Libc::Glibc,
+            "musl" => Libc::Musl,
+            "none" => Libc::None,
+            _ => Libc::Unknown,
+        }
+    }
+}
+
+/// Where a fact about an image comes from (for messages and labels).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The base-image catalogue entry for this reference (`python:3.12-slim`).
+    Catalogue(String),
+    /// A Dockerfile instruction (the whole instruction's span).
+    Instruction(Span),
+    /// Nothing known (unknown base image).
+    Unknown,
+}
+
+impl Origin {
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Origin::Instruction(s) => Some(*s),
+            _ => None,
+        }
+    }
+}
+
+/// A file copied from the build context whose text kexit read at load time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextFile {
+    /// The file in [`crate::project::Project::files`] (kind `Other`, not reported).
+    pub file: FileId,
+    /// Unix mode bits of the source file (`0o755`), when the file system reports them.
+    pub mode: Option<u32>,
+}
+
+/// What is known about one path in an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathInfo {
+    pub exists: Tri,
+    pub is_dir: Tri,
+    pub executable: Tri,
+    /// The symlink target, when the path is a known symlink (`RUN ln -s`, catalogue links).
+    pub symlink: Option<String>,
+    /// The context file it was copied from (script contents, CRLF, shebang, mode).
+    pub source: Option<ContextFile>,
+    /// Text of a heredoc COPY (`COPY <<EOF /x`), with the heredoc's span.
+    pub inline: Option<(String, Span)>,
+    /// Which instruction or catalogue entry created it.
+    pub origin: Origin,
+}
+
+impl PathInfo {
+    pub fn unknown() -> PathInfo {
+        PathInfo {
+            exists: Tri::Unknown,
+            is_dir: Tri::Unknown,
+            executable: Tri::Unknown,
+            symlink: None,
+            source: None,
+            inline: None,
+            origin: Origin::Unknown,
+        }
+    }
+    pub fn absent(origin: Origin) -> PathInfo {
+        PathInfo {
+            exists: Tri::No,
+            is_dir: Tri::No,
+            executable: Tri::No,
+            symlink: None,
+            source: None,
+            inline: None,
+            origin,
+        }
+    }
+}
+
+/// The result of looking a bare command name up through PATH.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Found at this absolute path (first PATH directory holding it).
+    Found(String),
+    /// Certainly not in any PATH directory.
+    NotFound,
+    /// Could not be decided (unknown base, a RUN kexit could not follow, …).
+    Unknown,
+}
+
+/// ENTRYPOINT / CMD / HEALTHCHECK form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandForm {
+    /// JSON array, argv as written (after the Dockerfile's own processing; no shell).
+    Exec(Vec<String>),
+    /// Shell form: run as `<SHELL> <string>` (default `/bin/sh -c`).
+    Shell(String),
+}
+
+/// An image's ENTRYPOINT or CMD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageCommand {
+    pub form: CommandForm,
+    /// The stage's SHELL in effect for a shell form (`["/bin/sh", "-c"]` by default).
+    pub shell: Vec<String>,
+    /// The instruction that set it (None when it comes from the catalogue).
+    pub span: Option<Span>,
+    /// Span of the arguments (the JSON array or the shell string), when from a Dockerfile.
+    pub args_span: Option<Span>,
+    /// Spans of the exec-form elements, parallel to `CommandForm::Exec` (empty otherwise).
+    pub arg_spans: Vec<Span>,
+    /// `CMD ['node','app.js']`: written as an array that is not valid JSON, so it became shell form.
+    pub invalid_json: bool,
+    pub origin: Origin,
+}
+
+impl ImageCommand {
+    /// argv that actually runs for this command alone (`/bin/sh -c "<string>"` for shell form).
+    pub fn argv(&self) -> Vec<String> {
+        match &self.form {
+            CommandForm::Exec(v) => v.clone(),
+            CommandForm::Shell(s) => {
+                let mut v = if self.shell.is_empty() {
+                    vec!["/bin/sh".to_string(), "-c".to_string()]
+                } else {
+                    self.shell.clone()
+                };
+                v.push(s.clone());
+                v
+            }
+        }
+    }
+    pub fn is_shell(&self) -> bool {
+        matches!(self.form, CommandForm::Shell(_))
+    }
+}
+
+/// A platform (`linux/amd64`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Platform {
+    pub os: String,
+    /// Normalised architecture (`amd64`, `arm64`, `arm`, `386`, `ppc64le`, `s390x`, `riscv64`).
+    pub arch: String,
+    /// Where it was set (`FROM --platform=` flag), for labels.
+    pub span: Option<Span>,
+}
+
+/// One entry of the file-system model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub exists: Tri,
+    pub is_dir: Tri,
+    pub executable: Tri,
+    pub symlink: Option<String>,
+    pub source: Option<ContextFile>,
+    pub inline: Option<(String, Span)>,
+    pub origin: Origin,
+    /// For a directory copied from the build context: every path under it not listed is absent
+    /// (the listing was complete); otherwise unknown.
+    pub complete_dir: bool,
+    /// Order of creation (compared with `Image::fuzzy` entries).
+    pub seq: u32,
+}
+
+/// The modelled final image of one Dockerfile stage, or of a catalogue image.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// Human description: "python:3.12-slim (catalogue)", "Dockerfile stage `app` (docker/Dockerfile)".
+    pub description: String,
+    /// The image reference this was modelled for (`FROM` value or container `image`).
+    pub reference: String,
+    /// Whether the base image was found in the catalogue (false ⇒ contents unknown).
+    pub base_known: bool,
+    /// The catalogue entry of the ultimate base, when known (`python:3.12-slim`).
+    pub base: Option<String>,
+    /// Span of the `FROM` instruction of the final stage (None for catalogue images).
+    pub from_span: Option<Span>,
+    /// Dockerfile index (into `Project::dockerfiles`) and stage index, for Dockerfile images.
+    pub dockerfile: Option<usize>,
+    pub stage: Option<usize>,
+    pub entrypoint: Option<ImageCommand>,
+    pub cmd: Option<ImageCommand>,
+    /// Last HEALTHCHECK of the final stage (`None` also for `HEALTHCHECK NONE`).
+    pub healthcheck: Option<ImageCommand>,
+    /// WORKDIR (absolute, `/` when never set).
+    pub workdir: String,
+    pub workdir_origin: Origin,
+    pub user: Option<String>,
+    /// Image config ENV, in order of definition (later wins).
+    pub env: Vec<(String, String)>,
+    pub stopsignal: Option<(String, Origin)>,
+    /// SHELL of the final stage (`["/bin/sh", "-c"]` unless changed).
+    pub shell: Vec<String>,
+    pub shell_kind: ShellKind,
+    pub libc: Libc,
+    pub platform: Option<Platform>,
+    /// The file system: known paths (absolute, normalised).
+    pub(crate) fs: BTreeMap<String, Entry>,
+    /// Whether paths not in `fs` are certainly absent (scratch, distroless, …). Set to false by
+    /// anything kexit cannot follow.
+    pub(crate) complete: bool,
+    /// Names of commands known to be absent from the standard PATH directories of the base
+    /// (the catalogue's tracked tools: `bash`, `curl`, `python3`, …).
+    pub(crate) absent_cmds: Vec<String>,
+    /// Paths that became unknown after they were known (`RUN` kexit could not follow): any
+    /// path under one of these prefixes answers Unknown unless created later. `"/"` = anywhere.
+    pub(crate) fuzzy: Vec<(String, u32)>,
+    /// Sequence counter for `Entry::seq` / `fuzzy`.
+    pub(crate) seq: u32,
+}
+
+impl Image {
+    /// An image about which nothing is known.
+    pub fn unknown(reference: &str) -> Image {
+        Image {
+            description: format!("{reference} (unknown image)"),
+            reference: reference.to_string(),
+            base_known: false,
+            base: None,
+            from_span: None,
+            dockerfile: None,
+            stage: None,
+            entrypoint: None,
+            cmd: None,
+            healthcheck: None,
+            workdir: "/".to_string(),
+            workdir_origin: Origin::Unknown,
+            user: None,
+            env: Vec::new(),
+            stopsignal: None,
+            shell: vec!["/bin/sh".to_string(), "-c".to_string()],
+            shell_kind: ShellKind::Unknown,
+            libc: Libc::Unknown,
+            platform: None,
+            fs: BTreeMap::new(),
+            complete: false,
+            absent_cmds: Vec::new(),
+            fuzzy: vec![("/".to_string(), 0)],
+            seq: 1,
+        }
+    }
+
+    /// Whether the image's contents are fully known (scratch/distroless base, nothing unfollowable):
+    /// a path kexit did not see created is certainly absent.
+    pub fn fully_known(&self) -> bool {
+        self.base_known && self.complete && self.fuzzy.is_empty()
+    }
+
+    /// What is known about an absolute path (relative paths resolve against WORKDIR). Follows
+    /// known symlinks (bounded).
+    pub fn path(&self, p: &str) -> PathInfo {
+        build::lookup(self, p)
+    }
+
+    pub fn exists(&self, p: &str) -> Tri {
+        self.path(p).exists
+    }
+
+    /// Exists and is an executable regular file.
+    pub fn is_executable(&self, p: &str) -> Tri {
+        let i = self.path(p);
+        i.exists.and(i.executable).and(match i.is_dir {
+            Tri::Yes => Tri::No,
+            Tri::No => Tri::Yes,
+            Tri::Unknown => Tri::Unknown,
+        })
+    }
+
+    /// The text of a file copied into the image from the build context or a heredoc, with where
+    /// it lives: `(text, Some(file))` for a context file, `(text, None)` + span for heredocs.
+    pub fn script<'a>(&'a self, project: &'a crate::project::Project, p: &str) -> Option<Script<'a>> {
+        let info = self.path(p);
+        if let Some(src) = &info.source {
+            let f = project.files.get(src.file)?;
+            return Some(Script {
+                text: &f.text,
+                file: Some(src.file),
+                inline_span: None,
+                mode: src.mode,
+            });
+        }
+        if let Some((_, span)) = &info.inline {
+            // Heredoc text lives in the Dockerfile itself.
+            let f = project.files.get(span.file)?;
+            return Some(Script {
+                text: f.slice(*span),
+                file: None,
+                inline_span: Some(*span),
+                mode: None,
+            });
+        }
+        None
+    }
+
+    /// Is there a `/bin/sh`?
+    pub fn has_sh(&self) -> Tri {
+        self.exists("/bin/sh")
+    }
+
+    /// Which shell `/bin/sh` is (`ShellKind::None` when there is none).
+    pub fn shell_kind(&self) -> ShellKind {
+        match self.has_sh() {
+            Tri::No => ShellKind::None,
+            Tri::Unknown => ShellKind::Unknown,
+            Tri::Yes => self.shell_kind,
+        }
+    }
+
+    /// Value of an image ENV variable (last definition).
+    pub fn env(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// PATH of the image config (containerd's default when the image sets none).
+    pub fn path_env(&self) -> &str {
+        self.env("PATH").unwrap_or(DEFAULT_PATH)
+    }
+
+    /// Resolve a bare command name (no slash) through the image's PATH (or `path_override`, the
+    /// container's own `env` PATH). A name with a slash is checked as a path (relative to WORKDIR).
+    pub fn resolve(&self, name: &str, path_override: Option<&str>) -> Resolved {
+        build::resolve(self, name, path_override)
+    }
+
+    /// ENTRYPOINT + CMD as the runtime combines them (semantics.md §2 table), or None when there is
+    /// neither (`no command specified`).
+    pub fn default_argv(&self) -> Option<Vec<String>> {
+        let mut v = Vec::new();
+        if let Some(e) = &self.entrypoint {
+            v = e.argv();
+            if e.is_shell() {
+                return Some(v);
+            }
+        }
+        if let Some(c) = &self.cmd {
+            v.extend(c.argv());
+        }
+        if v.is_empty() {
+            None
+        } else {
+            Some(v)
+        }
+    }
+}
+
+/// A script file in an image.
+#[derive(Debug, Clone, Copy)]
+pub struct Script<'a> {
+    pub text: &'a str,
+    /// The project file (a build-context file) it was copied from.
+    pub file: Option<FileId>,
+    /// For heredoc COPYs: the heredoc body in the Dockerfile.
+    pub inline_span: Option<Span>,
+    pub mode: Option<u32>,
+}
+
+/// containerd's default PATH (`oci.WithDefaultPathEnv`), also BuildKit's.
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Normalise an image reference to its repository (no tag, no digest, no `docker.io/library/`).
+pub fn repository(reference: &str) -> &str {
+    let r = reference.split('@').next().unwrap_or(reference);
+    // A tag is after the last ':' that follows the last '/'.
+    let slash = r.rfind('/').map_or(0, |i| i + 1);
+    let r = match r[slash..].find(':') {
+        Some(i) => &r[..slash + i],
+        None => r,
+    };
+    r.strip_prefix("docker.io/library/")
+        .or_else(|| r.strip_prefix("docker.io/"))
+        .or_else(|| r.strip_prefix("index.docker.io/library/"))
+        .unwrap_or(r)
+}
+
+/// The tag of an image reference (`latest` when none; empty for digest-only references).
+pub fn tag(reference: &str) -> &str {
+    let (r, digest) = match reference.split_once('@') {
+        Some((r, _)) => (r, true),
+        None => (reference, false),
+    };
+    let slash = r.rfind('/').map_or(0, |i| i + 1);
+    match r[slash..].find(':') {
+        Some(i) => &r[slash + i + 1..],
+        None if digest => "",
+        None => "latest",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_and_tag() {
+        assert_eq!(repository("python:3.12-slim"), "python");
+        assert_eq!(tag("python:3.12-slim"), "3.12-slim");
+        assert_eq!(
+            repository("registry.example.com:5000/shop/checkout:1.4"),
+            "registry.example.com:5000/shop/checkout"
+        );
+        assert_eq!(tag("registry.example.com:5000/shop/checkout"), "latest");
+        assert_eq!(repository("docker.io/library/alpine@sha256:abc"), "alpine");
+        assert_eq!(tag("alpine@sha256:abc"), "");
+        assert_eq!(tag("alpine:3.20@sha256:abc"), "3.20");
+    }
+}

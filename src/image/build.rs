@@ -1,0 +1,216 @@
+//! File-system queries on an [`Image`] (lookup with symlinks, PATH resolution).
+
+use super::{Entry, Image, Origin, PathInfo, Resolved, Tri};
+
+/// Standard directories where the catalogue's tracked commands would live.
+pub(crate) const STD_BIN_DIRS: [&str; 6] = [
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+];
+
+/// Normalise a path: join relative paths to `cwd`, drop `.`/empty components, apply `..`.
+pub fn normalize(cwd: &str, p: &str) -> String {
+    let joined;
+    let full = if p.starts_with('/') {
+        p
+    } else {
+        joined = format!("{}/{}", cwd.trim_end_matches('/'), p);
+        &joined
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for c in full.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    let mut s = String::with_capacity(full.len() + 1);
+    for c in &parts {
+        s.push('/');
+        s.push_str(c);
+    }
+    if s.is_empty() {
+        s.push('/');
+    }
+    s
+}
+
+fn parent(p: &str) -> Option<&str> {
+    if p == "/" {
+        return None;
+    }
+    match p.rfind('/') {
+        Some(0) => Some("/"),
+        Some(i) => Some(&p[..i]),
+        None => None,
+    }
+}
+
+fn under(prefix: &str, p: &str) -> bool {
+    prefix == "/"
+        || p == prefix
+        || (p.starts_with(prefix) && p.as_bytes().get(prefix.len()) == Some(&b'/'))
+}
+
+/// Rewrite the path through known symlinks on any of its components (bounded).
+fn follow(img: &Image, mut p: String) -> String {
+    for _ in 0..16 {
+        let mut changed = false;
+        // Check each prefix, shortest first.
+        let mut idx = 1;
+        while idx <= p.len() {
+            let end = p[idx..].find('/').map_or(p.len(), |i| idx + i);
+            let prefix = &p[..end];
+            if let Some(Entry {
+                symlink: Some(target),
+                ..
+            }) = img.fs.get(prefix)
+            {
+                let base = parent(prefix).unwrap_or("/");
+                let rest = &p[end..];
+                let t = normalize(base, target);
+                p = normalize("/", &format!("{t}{rest}"));
+                changed = true;
+                break;
+            }
+            idx = end + 1;
+        }
+        if !changed {
+            break;
+        }
+    }
+    p
+}
+
+fn info(e: &Entry) -> PathInfo {
+    PathInfo {
+        exists: e.exists,
+        is_dir: e.is_dir,
+        executable: e.executable,
+        symlink: e.symlink.clone(),
+        source: e.source.clone(),
+        inline: e.inline.clone(),
+        origin: e.origin.clone(),
+    }
+}
+
+pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {
+    let p = follow(img, normalize(&img.workdir, p));
+    if let Some(e) = img.fs.get(&p) {
+        return info(e);
+    }
+    // Nearest known ancestor.
+    let mut anc = parent(&p);
+    let mut known_dir: Option<(&Entry, u32)> = None;
+    while let Some(a) = anc {
+        if let Some(e) = img.fs.get(a) {
+            if e.exists == Tri::No || e.is_dir == Tri::No && e.exists == Tri::Yes {
+                // A parent that is absent or a regular file: the path cannot exist.
+                if e.symlink.is_none() {
+                    return PathInfo::absent(e.origin.clone());
+                }
+            }
+            if e.complete_dir {
+                known_dir = Some((e, e.seq));
+                break;
+            }
+        }
+        anc = parent(a);
+    }
+    let since = known_dir.map_or(0, |(_, s)| s);
+    if img
+        .fuzzy
+        .iter()
+        .any(|(prefix, seq)| *seq >= since && under(prefix, &p))
+    {
+        return PathInfo::unknown();
+    }
+    if let Some((e, _)) = known_dir {
+        return PathInfo::absent(e.origin.clone());
+    }
+    if img.base_known && img.complete {
+        return PathInfo::absent(base_origin(img));
+    }
+    if img.base_known {
+        if let Some(dir) = parent(&p) {
+            let name = &p[dir.len().min(p.len())..].trim_start_matches('/');
+            if STD_BIN_DIRS.contains(&dir) && img.absent_cmds.iter().any(|c| c == name) {
+                return PathInfo::absent(base_origin(img));
+            }
+        }
+    }
+    PathInfo::unknown()
+}
+
+fn base_origin(img: &Image) -> Origin {
+    match &img.base {
+        Some(b) => Origin::Catalogue(b.clone()),
+        None => Origin::Unknown,
+    }
+}
+
+pub(crate) fn resolve(img: &Image, name: &str, path_override: Option<&str>) -> Resolved {
+    if name.is_empty() {
+        return Resolved::NotFound;
+    }
+    if name.contains('/') {
+        let p = normalize(&img.workdir, name);
+        let i = lookup(img, &p);
+        return match (i.exists, i.is_dir) {
+            (Tri::Yes, Tri::No) => Resolved::Found(p),
+            (Tri::Yes, Tri::Unknown) => Resolved::Found(p),
+            (Tri::No, _) | (Tri::Yes, Tri::Yes) => Resolved::NotFound,
+            _ => Resolved::Unknown,
+        };
+    }
+    let path = path_override.unwrap_or_else(|| img.path_env());
+    let mut unknown = false;
+    for dir in path.split(':') {
+        if !dir.starts_with('/') {
+            // Relative PATH entries resolve against the working directory: not modelled.
+            if !dir.is_empty() {
+                unknown = true;
+            }
+            continue;
+        }
+        let p = normalize("/", &format!("{dir}/{name}"));
+        let i = lookup(img, &p);
+        match (i.exists, i.is_dir) {
+            (Tri::Yes, Tri::Yes) => {}
+            (Tri::Yes, _) => {
+                if unknown {
+                    // An earlier directory might hold it too; either way it is found.
+                    return Resolved::Found(p);
+                }
+                return Resolved::Found(p);
+            }
+            (Tri::Unknown, _) => unknown = true,
+            (Tri::No, _) => {}
+        }
+    }
+    if unknown {
+        Resolved::Unknown
+    } else {
+        Resolved::NotFound
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(normalize("/app", "./run.sh"), "/app/run.sh");
+        assert_eq!(normalize("/app/", "../bin//x"), "/bin/x");
+        assert_eq!(normalize("/", "/"), "/");
+        assert_eq!(normalize("/a", "/b/./c/"), "/b/c");
+    }
+}

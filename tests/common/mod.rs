@@ -1,0 +1,104 @@
+//! Helpers shared by the integration tests: copy inputs to a temp dir and run the real binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copy a file or directory tree (keeping unix modes) into `dest`.
+pub fn copy_tree(src: &Path, dest: &Path) {
+    let meta = std::fs::symlink_metadata(src).unwrap();
+    if meta.is_dir() {
+        std::fs::create_dir_all(dest).unwrap();
+        let mut entries: Vec<_> = std::fs::read_dir(src).unwrap().flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            copy_tree(&e.path(), &dest.join(e.file_name()));
+        }
+    } else if meta.is_file() {
+        std::fs::copy(src, dest).unwrap();
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `kexit <args>` in `dir`.
+pub fn kexit(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_kexit"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// One finding as printed by `--format json`.
+#[derive(Debug, Clone)]
+pub struct JsonFinding {
+    pub rule: String,
+    pub severity: String,
+    pub exit_code: Option<u64>,
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+pub fn parse_json(stdout: &str) -> Vec<JsonFinding> {
+    let v: serde_json::Value = serde_json::from_str(stdout)
+        .unwrap_or_else(|e| panic!("kexit printed invalid JSON ({e}):\n{stdout}"));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| JsonFinding {
+            rule: f["rule"].as_str().unwrap().to_string(),
+            severity: f["severity"].as_str().unwrap().to_string(),
+            exit_code: f["exit_code"].as_u64(),
+            file: f["file"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("./")
+                .to_string(),
+            line: f["line"].as_u64().unwrap(),
+            column: f["column"].as_u64().unwrap(),
+            message: f["message"].as_str().unwrap_or("").to_string(),
+        })
+        .collect()
+}
+
+/// Lint a copy of `case` (file or directory) in a fresh temp dir, as `kexit lint --format json .`.
+pub fn lint_copy(case: &Path) -> (tempfile::TempDir, Run, Vec<JsonFinding>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = if case.is_dir() {
+        tmp.path().to_path_buf()
+    } else {
+        tmp.path().join(case.file_name().unwrap())
+    };
+    copy_tree(case, &dest);
+    let run = kexit(tmp.path(), &["lint", "--format", "json", "."]);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "kexit exited {} on {}:\n{}{}",
+        run.code,
+        case.display(),
+        run.stdout,
+        run.stderr
+    );
+    let findings = parse_json(&run.stdout);
+    (tmp, run, findings)
+}
