@@ -1,16 +1,19 @@
-//! Command-line interface. Exit codes: 0 nothing at or above --fail-level, 1 findings at or above
-//! it, 2 usage errors or an explicitly named path that cannot be read.
+//! Command-line interface. Exit codes: 0 nothing at or above the fail level, 1 findings at or
+//! above it, 2 usage errors, configuration errors, or an explicitly named path that cannot be
+//! read.
 
-use crate::config::Config;
-use crate::discover::{self, Kind};
+use crate::config::{self, Config};
+use crate::discover::{self, Found, Kind};
 use crate::finding::Severity;
 use crate::lint;
-use crate::output::{self, Summary};
+use crate::output::{self, human, Summary};
 use crate::project::{Input, Project};
+use crate::render::{self, Renderer};
 use crate::rules::{self, RULES};
-use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{Read, Write};
-use std::path::PathBuf;
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::collections::{HashMap, HashSet};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -22,6 +25,9 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
 }
 
 #[derive(Subcommand, Debug)]
@@ -35,13 +41,34 @@ pub enum Command {
         /// A rule code or name.
         topic: String,
     },
+    /// Print a shell completion script (`kexit completions bash > /etc/bash_completion.d/kexit`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout (`kexit man > kexit.1`).
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Source snippets with the exit code, runtime message and fix (default).
     Human,
+    /// One line per finding: `path:line:col: CODE severity: message`.
     Concise,
+    /// Machine-readable JSON (version 1).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -57,30 +84,79 @@ pub enum Level {
 pub struct LintArgs {
     /// Files or directories to lint (default `.`); `-` reads one file from stdin.
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Exit 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = Level::Error)]
-    pub fail_level: Level,
+    /// Output format; repeat it with --output to write several reports in one run
+    /// (the n-th --format goes to the n-th --output; a format without one goes to stdout).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Vec<Format>,
+    /// Write the report to FILE instead of stdout (pairs with --format, in order).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// Exit 1 when a finding at or above this severity is reported [default: the config's
+    /// `fail-level`, else error].
+    #[arg(long, value_enum)]
+    pub fail_level: Option<Level>,
     /// Skip paths matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// Name of the file read from stdin (selects manifest or Dockerfile, and is used in output).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Largest file to read, in bytes; larger files are reported, not read.
-    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
-    pub max_file_size: u64,
+    /// Largest file to read, in bytes; larger files are reported, not read [default: 10 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
     /// Print nothing but findings (no summary line).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Run only these rules (codes or names; repeatable or comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Switch these rules off (codes or names; repeatable or comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub disable: Vec<String>,
+    /// Use this configuration file instead of searching for `.kexit.yaml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `.kexit.yaml`: built-in defaults only.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Make inline suppressions (comments, annotations) inert, as `strict: true` does.
+    #[arg(long)]
+    pub strict: bool,
+    /// Also list the findings that suppressions silenced, with their reasons.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Print the number of findings per rule.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Load the manifests and Dockerfiles under DIR as context (cross-file references) while
+    /// reporting only on the paths given. Default when only files are given: the nearest
+    /// ancestor holding `.git` or `.kexit.yaml`.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
+    pub context: Option<PathBuf>,
+    /// Lint only the paths given, without loading the rest of the repository as context.
+    #[arg(long)]
+    pub no_context: bool,
+    /// Render kustomization directories with `kubectl kustomize` / `kustomize build` and lint
+    /// the result (the only subprocess kexit runs).
+    #[arg(long)]
+    pub render: bool,
 }
 
 /// Write to stdout; a closed pipe is not an error.
 fn emit(s: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(s.as_bytes()).and_then(|_| out.flush());
+}
+
+fn stdout_color(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => !matches!(
+            anstream::AutoStream::choice(&std::io::stdout()),
+            anstream::ColorChoice::Never
+        ),
+    }
 }
 
 pub fn main() -> i32 {
@@ -92,8 +168,9 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    let color = cli.color;
     match cli.command {
-        Command::Lint(args) => run_lint(args),
+        Command::Lint(args) => run_lint(args, color),
         Command::Rules => {
             let mut s = String::new();
             for r in RULES {
@@ -120,14 +197,116 @@ pub fn main() -> i32 {
                 2
             }
         },
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kexit", &mut buf);
+            emit(&String::from_utf8_lossy(&buf));
+            0
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                eprintln!("kexit: cannot render the man page: {e}");
+                return 2;
+            }
+            emit(&String::from_utf8_lossy(&buf));
+            0
+        }
     }
 }
 
-fn run_lint(args: LintArgs) -> i32 {
-    let config = Config {
-        max_file_size: args.max_file_size,
-        ..Config::default()
+/// Load the configuration: `--config`, else `.kexit.yaml` in the working directory or above.
+fn load_config(args: &LintArgs) -> Result<Config, String> {
+    let mut cfg = if args.no_config {
+        Config::default()
+    } else if let Some(p) = &args.config {
+        Config::load(p).map_err(|e| e.to_string())?
+    } else {
+        match config::find_config(Path::new(".")) {
+            Some(p) => {
+                // Show the path relative to the working directory when it is below it.
+                let shown = std::env::current_dir()
+                    .ok()
+                    .and_then(|c| std::fs::canonicalize(c).ok())
+                    .and_then(|c| p.strip_prefix(&c).ok().map(Path::to_path_buf))
+                    .unwrap_or_else(|| p.clone());
+                Config::load(&shown).map_err(|e| e.to_string())?
+            }
+            None => Config::default(),
+        }
     };
+    if let Some(m) = args.max_file_size {
+        cfg.max_file_size = m;
+    }
+    if args.strict {
+        cfg.strict = true;
+    }
+    let code_of = |c: &str| {
+        rules::by_code(c)
+            .map(|r| r.code)
+            .ok_or_else(|| format!("kexit: unknown rule `{c}` (see `kexit rules`)"))
+    };
+    let mut selected = Vec::new();
+    for c in &args.select {
+        selected.push(code_of(c)?);
+    }
+    if !selected.is_empty() {
+        for r in RULES {
+            if !selected.contains(&r.code) && !cfg.disabled.iter().any(|d| d == r.code) {
+                cfg.disabled.push(r.code.to_string());
+            }
+        }
+        cfg.disabled.retain(|d| !selected.contains(&d.as_str()));
+    }
+    for c in &args.disable {
+        let code = code_of(c)?;
+        if !cfg.disabled.iter().any(|d| d == code) {
+            cfg.disabled.push(code.to_string());
+        }
+    }
+    Ok(cfg)
+}
+
+/// The nearest ancestor of `start` holding `.git` or a kexit configuration file.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(start).ok()?;
+    abs.ancestors()
+        .find(|d| {
+            d.join(".git").exists()
+                || config::CONFIG_FILE_NAMES
+                    .iter()
+                    .any(|n| d.join(n).is_file())
+        })
+        .map(Path::to_path_buf)
+}
+
+/// A path as shown to the user: relative to the working directory when below it.
+fn shown_path(p: &Path, cwd: Option<&Path>) -> PathBuf {
+    if let (Ok(abs), Some(cwd)) = (std::fs::canonicalize(p), cwd) {
+        if let Ok(rel) = abs.strip_prefix(cwd) {
+            return rel.to_path_buf();
+        }
+        return abs;
+    }
+    p.to_path_buf()
+}
+
+fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    if args.output.len() > args.format.len().max(1) {
+        eprintln!(
+            "kexit: each --output needs a --format before it (got {} outputs for {} formats)",
+            args.output.len(),
+            args.format.len()
+        );
+        return 2;
+    }
     let excludes = match discover::build_excludes(&args.exclude) {
         Ok(g) => g,
         Err(e) => {
@@ -140,6 +319,7 @@ fn run_lint(args: LintArgs) -> i32 {
         paths.push(PathBuf::from("."));
     }
     let mut inputs = Vec::new();
+    let mut rendered: HashMap<String, Renderer> = HashMap::new();
     let mut usage_error = false;
     let (stdin_paths, fs_paths): (Vec<_>, Vec<_>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
@@ -156,46 +336,239 @@ fn run_lint(args: LintArgs) -> i32 {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| "<stdin>".to_string());
-        let kind = discover::classify(std::path::Path::new(&name)).unwrap_or(Kind::Manifest);
+        let kind = discover::classify(Path::new(&name)).unwrap_or(Kind::Manifest);
         let text = String::from_utf8_lossy(&buf).into_owned();
-        inputs.push(Input::Text { name, kind, text });
+        let helm = if kind == Kind::Dockerfile {
+            None
+        } else {
+            render::split_helm(&text, &name)
+        };
+        match helm {
+            Some(parts) => {
+                for r in parts {
+                    rendered.insert(r.name.clone(), Renderer::Helm);
+                    inputs.push(Input::Text {
+                        name: r.name,
+                        kind: Kind::Manifest,
+                        text: r.text,
+                    });
+                }
+            }
+            None => inputs.push(Input::Text { name, kind, text }),
+        }
     }
     let found = discover::discover(&fs_paths, &excludes);
     for (p, e) in &found.missing {
         eprintln!("kexit: {}: {e}", p.display());
         usage_error = true;
     }
-    let files = found.files.len() + inputs.len();
-    inputs.extend(found.files.into_iter().map(Input::Path));
-    let project = Project::load(inputs, config);
-    let outcome = lint::lint(project);
-    let summary = Summary::new(files, outcome.documents, &outcome.findings);
-    let text = match args.format {
-        Format::Json => output::json::render(&outcome.project, &outcome.findings, summary),
-        Format::Concise | Format::Human => {
-            let mut s = output::concise::render(&outcome.project, &outcome.findings);
-            if !args.quiet && args.format == Format::Human {
-                s.push_str(&format!(
-                    "{} files, {} documents: {} errors, {} warnings, {} infos\n",
-                    summary.files,
-                    summary.documents,
-                    summary.errors,
-                    summary.warnings,
-                    summary.infos
-                ));
+    let mut files_found = found.files;
+    // --render: kustomization directories are replaced by their rendered output.
+    if args.render {
+        for dir in fs_paths
+            .iter()
+            .filter(|p| p.is_dir() && render::is_kustomization(p))
+        {
+            let out = match render::kustomize(dir) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("kexit: {e}");
+                    return 2;
+                }
+            };
+            let (under, rest): (Vec<Found>, Vec<Found>) = files_found
+                .into_iter()
+                .partition(|f| f.kind != Kind::Dockerfile && f.path.starts_with(dir));
+            files_found = rest;
+            let sources: Vec<(PathBuf, String)> = under
+                .iter()
+                .filter_map(|f| Some((f.path.clone(), std::fs::read_to_string(&f.path).ok()?)))
+                .collect();
+            for r in render::map_kustomize(dir, &out, &sources) {
+                rendered.insert(r.name.clone(), Renderer::Kustomize);
+                inputs.push(Input::Text {
+                    name: r.name,
+                    kind: Kind::Manifest,
+                    text: r.text,
+                });
             }
-            s
         }
+    }
+    // Context: when only files are given (pre-commit passes the changed ones), load the rest of
+    // the repository too, reporting only on the files given.
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| std::fs::canonicalize(c).ok());
+    let only_files = !fs_paths.is_empty() && fs_paths.iter().all(|p| p.is_file());
+    let context_root = if args.no_context {
+        None
+    } else if let Some(c) = &args.context {
+        if !c.is_dir() {
+            eprintln!("kexit: --context {}: not a directory", c.display());
+            return 2;
+        }
+        Some(c.clone())
+    } else if only_files {
+        fs_paths
+            .first()
+            .and_then(|p| p.parent())
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .and_then(find_root)
+    } else {
+        None
     };
-    emit(&text);
+    let mut context_paths: HashSet<String> = HashSet::new();
+    if let Some(root) = context_root {
+        let given: HashSet<PathBuf> = files_found
+            .iter()
+            .filter_map(|f| std::fs::canonicalize(&f.path).ok())
+            .collect();
+        let ctx = discover::discover(&[root], &excludes);
+        for mut f in ctx.files {
+            let Ok(abs) = std::fs::canonicalize(&f.path) else {
+                continue;
+            };
+            if given.contains(&abs) {
+                continue;
+            }
+            f.path = shown_path(&f.path, cwd.as_deref());
+            context_paths.insert(f.path.to_string_lossy().into_owned());
+            files_found.push(f);
+        }
+    }
+    let files = files_found.len() + inputs.len() - context_paths.len();
+    inputs.extend(files_found.into_iter().map(Input::Path));
+    let mut project = Project::load(inputs, config);
+    for f in &mut project.files {
+        if context_paths.contains(&f.path) {
+            f.report = false;
+        }
+    }
+    let mut outcome = lint::lint(project);
+    if !rendered.is_empty() {
+        let files = &outcome.project.files;
+        let all = outcome
+            .findings
+            .iter_mut()
+            .chain(outcome.suppressed.iter_mut().map(|s| &mut s.finding));
+        for f in all {
+            if let Some(r) = files.get(f.span.file).and_then(|s| rendered.get(&s.path)) {
+                f.message.push_str(render::note(*r));
+            }
+        }
+    }
+    // Documents of the reported files (context files are not counted).
+    let documents = outcome
+        .project
+        .manifests
+        .iter()
+        .filter(|m| outcome.project.files.get(m.file).is_some_and(|f| f.report))
+        .map(|m| m.yaml.docs.len())
+        .sum();
+    let mut summary = Summary::new(files, documents, &outcome.findings);
+    summary.suppressed = outcome.suppressed.len();
+    let show_suppressed = args
+        .show_suppressed
+        .then_some(outcome.suppressed.as_slice());
+
+    // Reports: the n-th format to the n-th output, the rest to stdout.
+    let formats = if args.format.is_empty() {
+        vec![Format::Human]
+    } else {
+        args.format.clone()
+    };
+    let mut stdout_format = None;
+    for (i, format) in formats.iter().enumerate() {
+        let dest = args.output.get(i);
+        let colored = dest.is_none() && stdout_color(color);
+        let text = match format {
+            Format::Json => output::json::render_with(
+                &outcome.project,
+                &outcome.findings,
+                summary,
+                show_suppressed,
+            ),
+            Format::Sarif => output::sarif::render(
+                &outcome.project,
+                &outcome.findings,
+                show_suppressed,
+                &outcome.project.config.doc_url,
+            ),
+            Format::Github => output::github::render(&outcome.project, &outcome.findings),
+            Format::Concise => {
+                let mut s = output::concise::render(&outcome.project, &outcome.findings);
+                if let Some(sup) = show_suppressed {
+                    for x in sup {
+                        let one = output::concise::render(
+                            &outcome.project,
+                            std::slice::from_ref(&x.finding),
+                        );
+                        s.push_str(&format!(
+                            "{} [suppressed by {}: {}]\n",
+                            one.trim_end(),
+                            x.by,
+                            x.reason
+                        ));
+                    }
+                }
+                s
+            }
+            Format::Human => {
+                let width = std::env::var("COLUMNS")
+                    .ok()
+                    .and_then(|c| c.parse().ok())
+                    .filter(|_| std::io::stdout().is_terminal())
+                    .unwrap_or(100);
+                let opts = human::Options {
+                    color: colored,
+                    width,
+                    quiet: args.quiet,
+                };
+                human::render(
+                    &outcome.project,
+                    &outcome.findings,
+                    show_suppressed,
+                    summary,
+                    &opts,
+                )
+            }
+        };
+        match dest {
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, text) {
+                    eprintln!("kexit: cannot write {}: {e}", path.display());
+                    return 2;
+                }
+            }
+            None => {
+                stdout_format.get_or_insert(*format);
+                emit(&text);
+            }
+        }
+    }
+    if args.statistics {
+        let stats = output::statistics(&outcome.findings);
+        match stdout_format {
+            None | Some(Format::Human) | Some(Format::Concise) => emit(&stats),
+            _ => eprint!("{stats}"),
+        }
+    }
     if usage_error {
         return 2;
     }
+    let cfg = &outcome.project.config;
     let threshold = match args.fail_level {
-        Level::Info => Some(Severity::Info),
-        Level::Warning => Some(Severity::Warning),
-        Level::Error => Some(Severity::Error),
-        Level::None => None,
+        Some(Level::Info) => Some(Severity::Info),
+        Some(Level::Warning) => Some(Severity::Warning),
+        Some(Level::Error) => Some(Severity::Error),
+        Some(Level::None) => None,
+        None => cfg.fail_on_findings.then_some(cfg.fail_level),
     };
     match threshold {
         Some(t) if outcome.findings.iter().any(|f| f.severity >= t) => 1,

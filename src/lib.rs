@@ -5,6 +5,7 @@
 //! `k8s` and `image` model workloads and images; `model` ties them together; `rules` read the
 //! model (never raw text); `lint` runs the rules; `output` renders findings.
 
+pub mod argv;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -16,6 +17,9 @@ pub mod lint;
 pub mod model;
 pub mod output;
 pub mod project;
+pub mod render;
 pub mod rules;
+pub mod shell;
 pub mod source;
+pub mod suppress;
 pub mod yaml;

@@ -4,18 +4,34 @@ use crate::finding::Finding;
 use crate::model::Model;
 use crate::project::{Input, Project};
 use crate::rules::RULES;
+use crate::suppress::{self, Suppressed};
 use rayon::prelude::*;
 
 pub struct Outcome {
     pub project: Project,
     pub findings: Vec<Finding>,
+    /// Findings silenced by a suppression, with its reason (`--show-suppressed`).
+    pub suppressed: Vec<Suppressed>,
     /// Documents parsed.
     pub documents: usize,
 }
 
-pub fn lint(project: Project) -> Outcome {
-    let (mut findings, documents) = {
+pub fn lint(mut project: Project) -> Outcome {
+    // `ignore-paths` of the configuration: loaded as context, never reported.
+    if !project.config.ignore_paths.is_empty() {
+        let cfg = project.config.clone();
+        for f in &mut project.files {
+            if suppress::path_matches(
+                &cfg.ignore_paths,
+                &suppress::relative_to_base(&cfg, &f.path),
+            ) {
+                f.report = false;
+            }
+        }
+    }
+    let (mut findings, documents, mut index) = {
         let model = Model::build(&project);
+        let index = suppress::Index::build(&model);
         let cfg = &project.config;
         let mut findings: Vec<Finding> = RULES
             .par_iter()
@@ -32,7 +48,7 @@ pub fn lint(project: Project) -> Outcome {
                 .any(|d| d == f.rule.code || d == f.rule.name)
         }));
         let documents = project.manifests.iter().map(|m| m.yaml.docs.len()).sum();
-        (findings, documents)
+        (findings, documents, index)
     };
     for f in &mut findings {
         if let Some(s) = project.config.severity.get(f.rule.code) {
@@ -40,10 +56,27 @@ pub fn lint(project: Project) -> Outcome {
         }
     }
     findings.retain(|f| project.files.get(f.span.file).is_some_and(|s| s.report));
+    let (mut findings, mut suppressed) = index.apply(&project, findings);
+    let unused = &crate::rules::kx008_unused_suppression::RULE;
+    if !project.config.is_disabled(unused.code, unused.name) {
+        for mut f in index.unused(&project) {
+            if let Some(s) = project.config.severity.get(f.rule.code) {
+                f.severity = *s;
+            }
+            findings.push(f);
+        }
+    }
     sort(&project, &mut findings);
+    suppressed.sort_by(|a, b| {
+        let pa = &project.files[a.finding.span.file].path;
+        let pb = &project.files[b.finding.span.file].path;
+        pa.cmp(pb)
+            .then(a.finding.span.start.cmp(&b.finding.span.start))
+    });
     Outcome {
         project,
         findings,
+        suppressed,
         documents,
     }
 }

@@ -12,6 +12,8 @@ pub struct Model<'p> {
     pub objects: Vec<Object<'p>>,
     pub workloads: Vec<Workload<'p>>,
     pub index: ObjectIndex<'p>,
+    /// Modelled images: linked Dockerfiles, catalogue images, every Dockerfile stage.
+    pub images: crate::image::link::Images,
 }
 
 impl<'p> Model<'p> {
@@ -27,14 +29,26 @@ impl<'p> Model<'p> {
                 );
             }
         }
-        let workloads = objects.iter().filter_map(Workload::from_object).collect();
+        let workloads: Vec<Workload<'p>> = objects.iter().filter_map(Workload::from_object).collect();
         let index = ObjectIndex::build(&objects);
+        let images = crate::image::build_images(project, workloads.as_slice());
         Model {
             project,
             objects,
             workloads,
             index,
+            images,
         }
+    }
+
+    /// The modelled image of a container (its linked Dockerfile's target stage, else the
+    /// catalogue entry for its reference); None when the container has no `image`.
+    pub fn image_for(
+        &self,
+        w: &Workload<'_>,
+        c: &crate::k8s::Container<'_>,
+    ) -> Option<&crate::image::Image> {
+        self.images.for_container(w, c)
     }
 
     pub fn config(&self) -> &'p Config {

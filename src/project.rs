@@ -26,6 +26,8 @@ pub struct Project {
     /// Findings produced while reading and parsing.
     pub front_findings: Vec<Finding>,
     pub config: Config,
+    /// Image → Dockerfile links and build contexts (src/image/link.rs).
+    pub build: crate::image::link::BuildInfo,
 }
 
 /// One input: a discovered path, or text given on stdin.
@@ -48,6 +50,12 @@ enum Loaded {
 }
 
 fn read_capped(found: &Found, cap: u64) -> Result<String, String> {
+    // Check the type before opening: opening a FIFO blocks until a writer appears, and a
+    // device (`/dev/zero`) never ends.
+    let pre = std::fs::metadata(&found.path).map_err(|e| e.to_string())?;
+    if !pre.is_file() {
+        return Err("not a regular file".to_string());
+    }
     let mut f = std::fs::File::open(&found.path).map_err(|e| e.to_string())?;
     let meta = f.metadata().map_err(|e| e.to_string())?;
     if !meta.is_file() {
@@ -185,6 +193,7 @@ impl Project {
                 }
             }
         }
+        crate::image::context::load(&mut p);
         p
     }
 }

@@ -10,6 +10,8 @@
 
 pub mod build;
 pub mod catalogue;
+pub mod context;
+pub mod dockerfile;
 pub mod link;
 pub mod packages;
 
@@ -382,7 +384,11 @@ impl Image {
 
     /// The text of a file copied into the image from the build context or a heredoc, with where
     /// it lives: `(text, Some(file))` for a context file, `(text, None)` + span for heredocs.
-    pub fn script<'a>(&'a self, project: &'a crate::project::Project, p: &str) -> Option<Script<'a>> {
+    pub fn script<'a>(
+        &'a self,
+        project: &'a crate::project::Project,
+        p: &str,
+    ) -> Option<Script<'a>> {
         let info = self.path(p);
         if let Some(src) = &info.source {
             let f = project.files.get(src.file)?;
@@ -470,6 +476,20 @@ pub struct Script<'a> {
     /// For heredoc COPYs: the heredoc body in the Dockerfile.
     pub inline_span: Option<Span>,
     pub mode: Option<u32>,
+}
+
+/// Model every image the workloads use and every Dockerfile stage (called once by
+/// `Model::build`).
+pub fn build_images(
+    project: &crate::project::Project,
+    workloads: &[crate::k8s::Workload<'_>],
+) -> link::Images {
+    dockerfile::build_all(project, workloads)
+}
+
+/// One line per link made (or refused), for `--explain-links`.
+pub fn explain_links(project: &crate::project::Project) -> Vec<String> {
+    dockerfile::explain_links(project)
 }
 
 /// containerd's default PATH (`oci.WithDefaultPathEnv`), also BuildKit's.

@@ -1,8 +1,351 @@
 //! Package name → binaries table for `apk add`, `apt-get install`, `dnf/microdnf/yum install`,
-//! `pip install`.
+//! `pip install`, and the parser that finds installs in a RUN command.
 
-/// Absolute paths of the binaries a package installs, or None for a package kexit does not know.
+/// Absolute paths of the binaries a package installs (empty for packages that install none we
+/// track, such as `ca-certificates`), or None for a package kexit does not know.
 pub fn binaries(manager: &str, package: &str) -> Option<&'static [&'static str]> {
-    let _ = (manager, package);
-    None
+    // Drop version pins and architecture qualifiers: `curl=7.88*`, `bash~5`, `python3:amd64`.
+    let name = package
+        .split(['=', '<', '>', '~', ':'])
+        .next()
+        .unwrap_or(package)
+        .trim();
+    if manager == "pip" {
+        return Some(match name.to_ascii_lowercase().as_str() {
+            "gunicorn" => &["/usr/local/bin/gunicorn"],
+            "uvicorn" => &["/usr/local/bin/uvicorn"],
+            "celery" => &["/usr/local/bin/celery"],
+            "flask" => &["/usr/local/bin/flask"],
+            "django" => &["/usr/local/bin/django-admin"],
+            "pip" | "setuptools" | "wheel" => &[],
+            _ => return None,
+        });
+    }
+    let alpine = manager == "apk";
+    Some(match name {
+        "bash" => &["/bin/bash"],
+        "curl" => &["/usr/bin/curl"],
+        "wget" => &["/usr/bin/wget"],
+        "python3" | "python3-minimal" => &["/usr/bin/python3"],
+        "python-is-python3" => &["/usr/bin/python"],
+        "python3-pip" | "py3-pip" => &["/usr/bin/pip3", "/usr/bin/pip"],
+        "nodejs" | "nodejs-current" => &["/usr/bin/node"],
+        "npm" => &["/usr/bin/npm", "/usr/bin/npx"],
+        "openjdk17-jre"
+        | "openjdk17"
+        | "openjdk21-jre"
+        | "openjdk21"
+        | "openjdk11-jre"
+        | "openjdk11"
+        | "openjdk-17-jre-headless"
+        | "openjdk-17-jre"
+        | "openjdk-17-jdk"
+        | "openjdk-17-jdk-headless"
+        | "openjdk-21-jre-headless"
+        | "openjdk-21-jre"
+        | "openjdk-21-jdk"
+        | "openjdk-21-jdk-headless"
+        | "openjdk-11-jre-headless"
+        | "default-jre"
+        | "default-jre-headless"
+        | "default-jdk"
+        | "java-17-openjdk"
+        | "java-17-openjdk-headless"
+        | "java-21-openjdk"
+        | "java-21-openjdk-headless" => &["/usr/bin/java"],
+        "tini" => {
+            if alpine {
+                &["/sbin/tini"]
+            } else {
+                &["/usr/bin/tini", "/usr/bin/tini-static"]
+            }
+        }
+        "tini-static" => &["/sbin/tini-static", "/usr/bin/tini-static"],
+        "dumb-init" => &["/usr/bin/dumb-init"],
+        "jq" => &["/usr/bin/jq"],
+        "git" => &["/usr/bin/git"],
+        "ca-certificates" | "tzdata" | "locales" | "gnupg" | "libc6-compat" | "gcompat" => &[],
+        "busybox" => &["/bin/busybox"],
+        "netcat-openbsd" | "netcat-traditional" => &["/bin/nc"],
+        "procps" => &["/bin/ps", "/usr/bin/pkill", "/usr/bin/pgrep"],
+        "gettext-base" | "gettext" => &["/usr/bin/envsubst"],
+        "unzip" => &["/usr/bin/unzip"],
+        "su-exec" => &["/sbin/su-exec"],
+        "gosu" => &["/usr/sbin/gosu"],
+        "nginx" => &["/usr/sbin/nginx"],
+        "openssl" => &["/usr/bin/openssl"],
+        _ => return None,
+    })
+}
+
+/// A package install found in a RUN command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Install {
+    pub manager: &'static str,
+    pub packages: Vec<String>,
+}
+
+/// Result of reading one RUN shell command.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunEffects {
+    pub installs: Vec<Install>,
+    /// `chmod` targets made executable (`+x`, `755`, `a+x`, `u+x` …).
+    pub chmod_x: Vec<String>,
+    /// `ln -s TARGET LINK` pairs.
+    pub symlinks: Vec<(String, String)>,
+    /// `mkdir -p` directories.
+    pub mkdirs: Vec<String>,
+    /// Paths (absolute or relative to WORKDIR) whose state becomes unknown (`rm`, `cp`, `mv`
+    /// destinations, `chmod` to a mode without the exec bit).
+    pub fuzzy_paths: Vec<String>,
+    /// Something kexit cannot follow (an installer script, `make install`, a package manager
+    /// with unknown packages, `rm` of paths …).
+    pub unfollowable: bool,
+    /// Only package-like effects that could not be followed (unknown packages): limited to
+    /// system directories.
+    pub unknown_packages: bool,
+}
+
+/// Commands that do not create files kexit tracks.
+const HARMLESS: &[&str] = &[
+    "echo",
+    "true",
+    "set",
+    "cd",
+    "export",
+    "printf",
+    "test",
+    "[",
+    "groupadd",
+    "useradd",
+    "adduser",
+    "addgroup",
+    "chown",
+    "mkdir",
+    "rm",
+    "ln",
+    "chmod",
+    "apt-get",
+    "apt",
+    "apk",
+    "dnf",
+    "microdnf",
+    "yum",
+    "pip",
+    "pip3",
+    "update-ca-certificates",
+    "npm",
+    "yarn",
+    "go",
+    "mvn",
+    "gradle",
+    "./gradlew",
+    "./mvnw",
+    "touch",
+    "sed",
+    "cat",
+    "ls",
+    "cp",
+    "mv",
+    "find",
+    "useradd",
+    "usermod",
+    "python",
+    "python3",
+    "tar",
+    "gzip",
+    "unzip",
+    "locale-gen",
+    "dpkg-reconfigure",
+    "env",
+    "which",
+    "command",
+    "exit",
+    "cargo",
+    "rustup",
+    "gcc",
+    "make",
+    "npx",
+    "pnpm",
+    "corepack",
+    "bundle",
+    "gem",
+    "composer",
+    "dotnet",
+    "git",
+    "sleep",
+    "wait",
+    "true",
+    ":",
+    "sh",
+    "bash",
+];
+
+/// Read a RUN shell command for package installs, chmod, ln -s and mkdir.
+pub fn read_run(script: &str) -> RunEffects {
+    let mut fx = RunEffects::default();
+    // Join line continuations, split into simple commands on && || ; | and newlines.
+    let joined = script.replace("\\\r\n", " ").replace("\\\n", " ");
+    for cmd in joined.split(['\n', ';', '|', '&']) {
+        let words: Vec<&str> = cmd.split_whitespace().collect();
+        let mut w = words.as_slice();
+        // Skip env assignments and sudo/exec prefixes.
+        while let Some(first) = w.first() {
+            if (first.contains('=') && !first.starts_with('-'))
+                || *first == "sudo"
+                || *first == "exec"
+            {
+                w = &w[1..];
+            } else {
+                break;
+            }
+        }
+        let Some(&prog) = w.first() else { continue };
+        let args = &w[1..];
+        let prog_name = prog.rsplit('/').next().unwrap_or(prog);
+        match prog_name {
+            "apk" if args.first() == Some(&"add") => {
+                push_install(&mut fx, "apk", &args[1..]);
+            }
+            "apt-get" | "apt" if args.contains(&"install") => {
+                let i = args.iter().position(|a| *a == "install").unwrap_or(0);
+                push_install(&mut fx, "apt", &args[i + 1..]);
+            }
+            "dnf" | "microdnf" | "yum" if args.contains(&"install") => {
+                let i = args.iter().position(|a| *a == "install").unwrap_or(0);
+                push_install(&mut fx, "dnf", &args[i + 1..]);
+            }
+            "pip" | "pip3" if args.first() == Some(&"install") => {
+                push_install(&mut fx, "pip", &args[1..]);
+            }
+            "python" | "python3" if args.starts_with(&["-m", "pip", "install"]) => {
+                push_install(&mut fx, "pip", &args[3..]);
+            }
+            "chmod" => {
+                let rest: Vec<&str> = args
+                    .iter()
+                    .copied()
+                    .filter(|a| !a.starts_with('-'))
+                    .collect();
+                if let Some((mode, files)) = rest.split_first() {
+                    if mode_sets_x(mode) {
+                        fx.chmod_x.extend(files.iter().map(|f| unquote(f)));
+                    } else {
+                        fx.fuzzy_paths.extend(files.iter().map(|f| unquote(f)));
+                    }
+                }
+            }
+            "ln" => {
+                let rest: Vec<&str> = args
+                    .iter()
+                    .copied()
+                    .filter(|a| !a.starts_with('-'))
+                    .collect();
+                if args.iter().any(|a| a.starts_with('-') && a.contains('s')) && rest.len() == 2 {
+                    fx.symlinks.push((unquote(rest[0]), unquote(rest[1])));
+                } else {
+                    fx.unfollowable = true;
+                }
+            }
+            "mkdir" => {
+                fx.mkdirs.extend(
+                    args.iter()
+                        .filter(|a| !a.starts_with('-'))
+                        .map(|a| unquote(a)),
+                );
+            }
+            "rm" | "mv" | "cp" => {
+                let rest: Vec<String> = args
+                    .iter()
+                    .filter(|a| !a.starts_with('-'))
+                    .map(|a| unquote(a))
+                    .collect();
+                if rest.iter().any(|a| a.contains(['*', '?', '$', '`'])) && prog_name != "rm" {
+                    fx.unfollowable = true;
+                }
+                fx.fuzzy_paths.extend(rest);
+            }
+            "curl" | "wget" | "tar" | "unzip" | "make" | "go" | "cargo" | "npm" | "yarn"
+            | "pnpm" | "gcc" | "install" | "dpkg" | "rpm" | "git" | "sh" | "bash" | "gem"
+            | "bundle" | "composer" | "dotnet" | "mvn" | "gradle" | "ADD" => {
+                fx.unfollowable = true;
+            }
+            p if HARMLESS.contains(&p) => {}
+            "if" | "then" | "else" | "fi" | "for" | "do" | "done" | "while" | "{" | "}" | "("
+            | ")" => {
+                // Control flow: commands inside are still read one by one.
+            }
+            _ => fx.unfollowable = true,
+        }
+    }
+    fx
+}
+
+fn unquote(s: &str) -> String {
+    s.trim_matches(|c| c == '"' || c == '\'').to_string()
+}
+
+fn mode_sets_x(mode: &str) -> bool {
+    if mode.chars().all(|c| c.is_ascii_digit()) {
+        // Octal: the owner execute bit of the last three digits.
+        let m = u32::from_str_radix(mode, 8).unwrap_or(0);
+        return m & 0o100 != 0;
+    }
+    mode.split(',')
+        .any(|c| c.contains("+x") || c.contains("=rwx") || c.contains("+rwx"))
+}
+
+fn push_install(fx: &mut RunEffects, manager: &'static str, args: &[&str]) {
+    let packages: Vec<String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-') && !a.is_empty())
+        .map(|a| unquote(a))
+        .collect();
+    if packages.iter().any(|p| binaries(manager, p).is_none()) {
+        fx.unknown_packages = true;
+    }
+    fx.installs.push(Install { manager, packages });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_table() {
+        assert_eq!(binaries("apk", "bash"), Some(&["/bin/bash"][..]));
+        assert_eq!(
+            binaries("apt", "curl=7.88.1-10"),
+            Some(&["/usr/bin/curl"][..])
+        );
+        assert_eq!(binaries("apk", "tini"), Some(&["/sbin/tini"][..]));
+        assert_eq!(binaries("apt", "ca-certificates"), Some(&[][..]));
+        assert_eq!(binaries("apt", "libfoo-dev"), None);
+        assert_eq!(
+            binaries("pip", "gunicorn==21.2"),
+            Some(&["/usr/local/bin/gunicorn"][..])
+        );
+    }
+
+    #[test]
+    fn reads_runs() {
+        let fx = read_run("apt-get update && apt-get install -y --no-install-recommends curl bash \\\n  && rm -rf /var/lib/apt/lists/*");
+        assert_eq!(fx.installs.len(), 1);
+        assert_eq!(fx.installs[0].packages, vec!["curl", "bash"]);
+        assert!(!fx.unknown_packages);
+        assert!(!fx.unfollowable);
+        assert_eq!(fx.fuzzy_paths, vec!["/var/lib/apt/lists/*"]);
+        let fx = read_run("apk add --no-cache bash libpq");
+        assert!(fx.unknown_packages);
+        let fx = read_run("chmod +x /entrypoint.sh && ln -s /usr/bin/python3 /usr/bin/python");
+        assert_eq!(fx.chmod_x, vec!["/entrypoint.sh"]);
+        assert_eq!(
+            fx.symlinks,
+            vec![("/usr/bin/python3".into(), "/usr/bin/python".into())]
+        );
+        assert!(!fx.unfollowable);
+        assert!(read_run("curl -fsSL https://x | sh").unfollowable);
+        assert!(!read_run("chmod 755 /a").unfollowable);
+        assert_eq!(read_run("chmod 644 /a").chmod_x.len(), 0);
+    }
 }

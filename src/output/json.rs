@@ -3,6 +3,7 @@
 use super::{locate, Summary};
 use crate::finding::{Finding, ObjectRef, Severity};
 use crate::project::Project;
+use crate::suppress::Suppressed;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -10,6 +11,17 @@ struct Out<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     summary: JsonSummary,
+    /// Only with `--show-suppressed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Vec<JsonSuppressed<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    reason: &'a str,
+    suppressed_by: &'a str,
 }
 
 #[derive(Serialize)]
@@ -40,31 +52,40 @@ struct JsonSummary {
     infos: usize,
 }
 
+fn finding<'a>(project: &'a Project, f: &'a Finding) -> JsonFinding<'a> {
+    let loc = locate(project, f);
+    JsonFinding {
+        rule: f.rule.code,
+        name: f.rule.name,
+        severity: f.severity,
+        exit_code: f.exit_code,
+        file: &project.files[f.span.file].path,
+        line: loc.line,
+        column: loc.column,
+        end_line: loc.end_line,
+        end_column: loc.end_column,
+        message: &f.message,
+        help: f.help.as_deref(),
+        symptom: f.symptom.as_deref(),
+        object: f.object.as_ref(),
+        container: f.container.as_deref(),
+    }
+}
+
 pub fn render(project: &Project, findings: &[Finding], summary: Summary) -> String {
+    render_with(project, findings, summary, None)
+}
+
+/// The JSON report; `suppressed` adds the `suppressed` list (`--show-suppressed`).
+pub fn render_with(
+    project: &Project,
+    findings: &[Finding],
+    summary: Summary,
+    suppressed: Option<&[Suppressed]>,
+) -> String {
     let out = Out {
         version: 1,
-        findings: findings
-            .iter()
-            .map(|f| {
-                let loc = locate(project, f);
-                JsonFinding {
-                    rule: f.rule.code,
-                    name: f.rule.name,
-                    severity: f.severity,
-                    exit_code: f.exit_code,
-                    file: &project.files[f.span.file].path,
-                    line: loc.line,
-                    column: loc.column,
-                    end_line: loc.end_line,
-                    end_column: loc.end_column,
-                    message: &f.message,
-                    help: f.help.as_deref(),
-                    symptom: f.symptom.as_deref(),
-                    object: f.object.as_ref(),
-                    container: f.container.as_deref(),
-                }
-            })
-            .collect(),
+        findings: findings.iter().map(|f| finding(project, f)).collect(),
         summary: JsonSummary {
             files: summary.files,
             documents: summary.documents,
@@ -73,6 +94,15 @@ pub fn render(project: &Project, findings: &[Finding], summary: Summary) -> Stri
             warnings: summary.warnings,
             infos: summary.infos,
         },
+        suppressed: suppressed.map(|sup| {
+            sup.iter()
+                .map(|s| JsonSuppressed {
+                    finding: finding(project, &s.finding),
+                    reason: &s.reason,
+                    suppressed_by: &s.by,
+                })
+                .collect()
+        }),
     };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string());
     s.push('\n');

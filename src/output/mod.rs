@@ -1,7 +1,10 @@
 //! Output formats. Every format prints file, line, column and end of each finding.
 
 pub mod concise;
+pub mod github;
+pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
@@ -35,6 +38,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings silenced by suppressions.
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -47,6 +52,32 @@ impl Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
+            suppressed: 0,
         }
     }
+}
+
+/// `--statistics`: findings per rule, most frequent first.
+pub fn statistics(findings: &[Finding]) -> String {
+    use std::collections::BTreeMap;
+    let mut counts: BTreeMap<&str, (usize, &crate::rules::Rule, Severity)> = BTreeMap::new();
+    for f in findings {
+        let e = counts.entry(f.rule.code).or_insert((0, f.rule, f.severity));
+        e.0 += 1;
+        e.2 = e.2.max(f.severity);
+    }
+    let mut rows: Vec<_> = counts.into_values().collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(b.1.code)));
+    let mut s = String::new();
+    for (n, r, sev) in rows {
+        let exit = r.exit_code.map_or("-".to_string(), |c| c.to_string());
+        s.push_str(&format!(
+            "{n:>6}  {:<6} {:<8} {:<4} {}\n",
+            r.code,
+            sev.as_str(),
+            exit,
+            r.name
+        ));
+    }
+    s
 }

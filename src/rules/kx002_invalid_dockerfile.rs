@@ -1,7 +1,15 @@
 //! KX002 invalid-dockerfile: Dockerfile syntax error; docker build fails.
+//!
+//! Parse errors come from the front end (`docker::parse`, reported in `Project::load`); the check
+//! adds build errors the parser accepts: a JSON array with a non-string element in
+//! CMD/ENTRYPOINT/RUN/HEALTHCHECK (BuildKit fails the build; parse-dockerfile takes it as shell
+//! form).
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::docker::InstKind;
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::Rule;
+use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "KX002",
@@ -10,5 +18,35 @@ pub static RULE: Rule = Rule {
     exit_code: None,
     summary: "Dockerfile syntax error; docker build fails",
     doc: include_str!("../../rules/KX002.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for d in model.dockerfiles() {
+        for s in &d.stages {
+            for i in &s.instructions {
+                let c = match &i.kind {
+                    InstKind::Cmd(c) | InstKind::Entrypoint(c) => c,
+                    InstKind::Run { command, .. } => command,
+                    InstKind::Healthcheck(Some(c)) => c,
+                    _ => continue,
+                };
+                if !c.non_string_json {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        Span::new(d.file, c.span.clone()),
+                        format!(
+                            "{} is a JSON array with a non-string element: BuildKit rejects it and the build fails, so no image is produced",
+                            i.keyword
+                        ),
+                    )
+                    .help("Quote every element: [\"node\", \"1\"]")
+                    .symptom("failed to process \"…\": cannot parse JSON: unexpected non-string element"),
+                );
+            }
+        }
+    }
+}

@@ -1,7 +1,11 @@
-//! KX102 exec-form-invalid-json: CMD/ENTRYPOINT looks like JSON but is not, so Docker runs it through /bin/sh -c.
+//! KX102 exec-form-invalid-json: `CMD ['node','app.js']` is not JSON, so it runs as shell form.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::docker::InstKind;
+use crate::finding::{Finding, Severity};
+use crate::image::Tri;
+use crate::model::Model;
+use crate::rules::Rule;
+use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "KX102",
@@ -10,5 +14,93 @@ pub static RULE: Rule = Rule {
     exit_code: Some(127),
     summary: "CMD/ENTRYPOINT looks like JSON but is not, so Docker runs it through /bin/sh -c",
     doc: include_str!("../../rules/KX102.md"),
-    check: no_check,
+    check,
 };
+
+/// `['node', 'app.js']` → `["node", "app.js"]` when it is a simple single-quoted list.
+fn suggest(s: &str) -> Option<String> {
+    let inner = s.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let items: Vec<String> = inner
+        .split(',')
+        .map(|x| x.trim().trim_matches('\'').trim_matches('"').to_string())
+        .collect();
+    if items
+        .iter()
+        .any(|x| x.is_empty() || x.contains(['"', '\'']))
+    {
+        return None;
+    }
+    Some(format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|x| format!("\"{x}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for (di, d) in model.dockerfiles().iter().enumerate() {
+        for s in &d.stages {
+            let img = model.images.stage(di, s.index);
+            for i in &s.instructions {
+                let c = match &i.kind {
+                    InstKind::Cmd(c) | InstKind::Entrypoint(c) => c,
+                    InstKind::Healthcheck(Some(c)) => c,
+                    _ => continue,
+                };
+                if !c.invalid_json {
+                    continue;
+                }
+                let text = match &c.args {
+                    crate::docker::CommandArgs::Shell(s) => s.value.trim().to_string(),
+                    _ => continue,
+                };
+                let no_shell = img.is_some_and(|m| m.has_sh() == Tri::No);
+                let (what, exit, symptom) = if no_shell {
+                    (
+                        "the image has no /bin/sh, so the container cannot start (StartError, exit 128)".to_string(),
+                        Some(128),
+                        "exec: \"/bin/sh\": stat /bin/sh: no such file or directory".to_string(),
+                    )
+                } else {
+                    (
+                        format!(
+                            "the shell then looks for a command named `{}`, which does not exist (exit 127)",
+                            text.replace(['\'', '"'], "")
+                                .split_whitespace()
+                                .next()
+                                .unwrap_or("")
+                        ),
+                        Some(127),
+                        format!(
+                            "/bin/sh: 1: {}: not found",
+                            text.replace(['\'', '"'], "")
+                                .split_whitespace()
+                                .next()
+                                .unwrap_or("")
+                        ),
+                    )
+                };
+                let mut f = Finding::new(
+                    &RULE,
+                    Span::new(d.file, c.span.clone()),
+                    format!(
+                        "{} `{text}` is not valid JSON (exec form needs double quotes), so Docker runs it as shell form `/bin/sh -c \"{text}\"`: {what}",
+                        i.keyword
+                    ),
+                )
+                .exit_code(exit)
+                .symptom(symptom);
+                f = match suggest(&text) {
+                    Some(fix) => f.help(format!("Use double quotes: {} {fix}", i.keyword)),
+                    None => {
+                        f.help("Write the exec form as a JSON array with double-quoted strings")
+                    }
+                };
+                out.push(f);
+            }
+        }
+    }
+}

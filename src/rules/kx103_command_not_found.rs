@@ -1,7 +1,8 @@
 //! KX103 command-not-found: Command or interpreter absent from the image.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX103",
@@ -10,5 +11,9 @@ pub static RULE: Rule = Rule {
     exit_code: Some(127),
     summary: "Command or interpreter absent from the image",
     doc: include_str!("../../rules/KX103.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    crate::argv::check_rule(model, &RULE, out);
+}

@@ -1,7 +1,8 @@
 //! KX108 script-crlf: Script has CRLF line endings; the kernel looks for `/bin/sh\r`.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX108",
@@ -10,5 +11,9 @@ pub static RULE: Rule = Rule {
     exit_code: Some(127),
     summary: "Script has CRLF line endings; the kernel looks for `/bin/sh\r`",
     doc: include_str!("../../rules/KX108.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    crate::argv::check_rule(model, &RULE, out);
+}

@@ -1,7 +1,8 @@
 //! KX110 not-executable: Executed file lacks the exec bit.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX110",
@@ -10,5 +11,9 @@ pub static RULE: Rule = Rule {
     exit_code: Some(126),
     summary: "Executed file lacks the exec bit",
     doc: include_str!("../../rules/KX110.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    crate::argv::check_rule(model, &RULE, out);
+}

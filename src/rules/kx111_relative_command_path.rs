@@ -1,7 +1,8 @@
 //! KX111 relative-command-path: Relative command path does not resolve from the working directory.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX111",
@@ -10,5 +11,9 @@ pub static RULE: Rule = Rule {
     exit_code: Some(127),
     summary: "Relative command path does not resolve from the working directory",
     doc: include_str!("../../rules/KX111.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    crate::argv::check_rule(model, &RULE, out);
+}

@@ -1,14 +1,217 @@
-//! KX113 shell-var-in-exec-form: $VAR or ${VAR} in exec form is never expanded without a shell.
+//! KX113 shell-var-in-exec-form: `$VAR` / `${VAR}` in exec-form `command`/`args` is passed
+//! literally: only a shell expands it, and Kubernetes runs no shell (only `$(VAR)` is expanded,
+//! by the kubelet).
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::k8s::env::value_span;
+use crate::model::Model;
+use crate::rules::Rule;
+use crate::yaml::Node;
+use std::ops::Range;
 
 pub static RULE: Rule = Rule {
     code: "KX113",
     name: "shell-var-in-exec-form",
     severity: Severity::Warning,
-    exit_code: Some(127),
+    exit_code: None,
     summary: "$VAR or ${VAR} in exec form is never expanded without a shell",
     doc: include_str!("../../rules/KX113.md"),
-    check: no_check,
+    check,
 };
+
+const SHELLS: [&str; 8] = ["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
+
+/// Programs that give `$…` a meaning of their own (awk fields, sed anchors, jq/perl/template
+/// variables, Spring placeholders resolved by the JVM application, …): their argv is not checked.
+const OWN_DOLLAR: [&str; 22] = [
+    "awk", "gawk", "mawk", "nawk", "sed", "perl", "jq", "yq", "envsubst", "ruby", "php", "java",
+    "gomplate", "confd", "dockerize", "tclsh", "expect", "make", "helm", "kubectl", "psql", "mysql",
+];
+
+fn basename(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+/// Index of the script string of a `sh -c SCRIPT` found anywhere in argv (after wrappers such as
+/// `tini --`, `dumb-init`, `env`, `timeout 10`). Elements after it are `$0`, `$1` … (not expanded).
+pub(crate) fn shell_script_index(argv: &[&str]) -> Option<usize> {
+    for (i, a) in argv.iter().enumerate() {
+        let b = basename(a);
+        if !SHELLS.contains(&b) {
+            continue;
+        }
+        let mut j = i + 1;
+        if b == "busybox" {
+            if argv.get(j).is_some_and(|s| SHELLS.contains(s)) {
+                j += 1;
+            } else {
+                continue;
+            }
+        }
+        let mut has_c = false;
+        while let Some(opt) = argv.get(j) {
+            if opt.starts_with('-') && opt.len() > 1 && *opt != "--" {
+                if !opt.starts_with("--") && opt[1..].contains('c') {
+                    has_c = true;
+                }
+                if *opt == "-o" || *opt == "+o" {
+                    j += 1;
+                }
+                j += 1;
+            } else if *opt == "--" {
+                j += 1;
+                break;
+            } else {
+                break;
+            }
+        }
+        if has_c && j < argv.len() {
+            return Some(j);
+        }
+        // A shell running a script file: nothing after it is expanded by kexit's reckoning.
+        return None;
+    }
+    None
+}
+
+/// `$NAME` and `${…}` occurrences outside the kubelet's own `$$` / `$(…)` syntax: (byte range,
+/// variable name).
+pub(crate) fn shell_refs(s: &str) -> Vec<(Range<usize>, String)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' || i + 1 >= b.len() {
+            i += 1;
+            continue;
+        }
+        match b[i + 1] {
+            b'$' => i += 2,
+            b'(' => i += 2,
+            b'{' => {
+                let start = i;
+                let name_start = i + 2;
+                let mut k = name_start;
+                while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                    k += 1;
+                }
+                let name = &s[name_start..k];
+                let close = s[k..].find('}').map(|p| k + p);
+                match close {
+                    Some(c)
+                        if !name.is_empty()
+                            && !name.as_bytes()[0].is_ascii_digit() =>
+                    {
+                        out.push((start..c + 1, name.to_string()));
+                        i = c + 1;
+                    }
+                    _ => i += 2,
+                }
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                let mut k = i + 1;
+                while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                    k += 1;
+                }
+                out.push((start..k, s[i + 1..k].to_string()));
+                i = k;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        let text = &model.file(w.object.file).text;
+        for c in &w.containers {
+            // Without `command` the image's ENTRYPOINT receives `args`; it may be a shell.
+            let Some(command) = c.command() else { continue };
+            let nodes: Vec<(&Node, &str, usize)> = command
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n, "command", i))
+                .chain(
+                    c.args()
+                        .unwrap_or(&[])
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (n, "args", i)),
+                )
+                .collect();
+            let argv: Vec<&str> = nodes.iter().map(|(n, _, _)| n.as_str().unwrap_or("")).collect();
+            if argv
+                .iter()
+                .take(4)
+                .any(|a| OWN_DOLLAR.contains(&basename(a)) || basename(a).starts_with("python"))
+            {
+                continue;
+            }
+            let script = shell_script_index(&argv);
+            for (pos, (node, field, idx)) in nodes.iter().enumerate() {
+                if Some(pos) == script {
+                    continue;
+                }
+                let Some(value) = node.as_str() else { continue };
+                let Some((range, name)) = shell_refs(value).into_iter().next() else {
+                    continue;
+                };
+                let shown = &value[range.clone()];
+                let is_argv0 = pos == 0;
+                let span = value_span(w.object.file, text, node, range);
+                let mut f = Finding::new(
+                    &RULE,
+                    span,
+                    if is_argv0 {
+                        format!(
+                            "`{field}[{idx}]` of container `{}` is not run through a shell, so `{shown}` is never expanded: the runtime looks for an executable literally named \"{value}\" (StartError, exit 128)",
+                            c.name
+                        )
+                    } else {
+                        format!(
+                            "`{field}[{idx}]` of container `{}` is passed literally: without a shell `{shown}` is never expanded, the program receives the text \"{value}\"",
+                            c.name
+                        )
+                    },
+                )
+                .help(format!(
+                    "Write `$({name})` (the kubelet expands it from the container's `env`), or run a shell: command: [\"sh\", \"-c\", \"… {shown} …\"]"
+                ))
+                .object(Some(w.object.reference()))
+                .container(c.name);
+                if is_argv0 {
+                    f = f
+                        .exit_code(Some(128))
+                        .symptom(format!("exec: \"{value}\": executable file not found in $PATH"));
+                }
+                out.push(f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_shell_script() {
+        assert_eq!(shell_script_index(&["sh", "-c", "echo $A"]), Some(2));
+        assert_eq!(shell_script_index(&["/bin/bash", "-ec", "x", "y"]), Some(2));
+        assert_eq!(shell_script_index(&["tini", "--", "sh", "-c", "x"]), Some(4));
+        assert_eq!(shell_script_index(&["bash", "-o", "pipefail", "-c", "x"]), Some(4));
+        assert_eq!(shell_script_index(&["sh", "/run.sh", "$A"]), None);
+        assert_eq!(shell_script_index(&["/bin/busybox", "sh", "-c", "x"]), Some(3));
+        assert_eq!(shell_script_index(&["app", "--flag"]), None);
+    }
+
+    #[test]
+    fn finds_refs() {
+        let r = shell_refs("a $HOME ${X:-y} $(K) $$Y $1 $");
+        let names: Vec<&str> = r.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["HOME", "X"]);
+        assert_eq!(r[0].0, 2..7);
+    }
+}

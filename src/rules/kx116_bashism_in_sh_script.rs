@@ -1,7 +1,8 @@
 //! KX116 bashism-in-sh-script: bash syntax in a script run by dash or busybox sh.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX116",
@@ -10,5 +11,9 @@ pub static RULE: Rule = Rule {
     exit_code: Some(127),
     summary: "bash syntax in a script run by dash or busybox sh",
     doc: include_str!("../../rules/KX116.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    crate::argv::check_rule(model, &RULE, out);
+}

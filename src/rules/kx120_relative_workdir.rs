@@ -1,7 +1,10 @@
 //! KX120 relative-workdir: Relative WORKDIR depends on the previous one.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::docker::InstKind;
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::Rule;
+use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "KX120",
@@ -10,5 +13,54 @@ pub static RULE: Rule = Rule {
     exit_code: None,
     summary: "Relative WORKDIR depends on the previous one",
     doc: include_str!("../../rules/KX120.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for (di, d) in model.dockerfiles().iter().enumerate() {
+        for s in &d.stages {
+            // The working directory before each instruction: start from the base.
+            let base_wd = model.images.stage(di, s.index).map(|_| ()).and_then(|_| {
+                d.stage_by_ref(&s.from.image.value, s.index)
+                    .and_then(|b| model.images.stage(di, b.index))
+                    .map(|i| i.workdir.clone())
+                    .or_else(|| {
+                        crate::image::catalogue::image(&s.from.image.value).map(|i| i.workdir)
+                    })
+            });
+            let mut wd = base_wd.clone();
+            for i in &s.instructions {
+                let InstKind::Workdir(w) = &i.kind else {
+                    continue;
+                };
+                let v = w.value.trim();
+                if v.is_empty() || v.starts_with('/') || v.starts_with('$') {
+                    wd = if v.starts_with('/') {
+                        Some(v.to_string())
+                    } else {
+                        None
+                    };
+                    continue;
+                }
+                let resolved = wd.as_deref().map(|b| crate::image::build::normalize(b, v));
+                let msg = match &resolved {
+                    Some(r) => format!(
+                        "WORKDIR `{v}` is relative: it resolves against the previous working directory, here `{r}`, and changes silently when the base image or an earlier WORKDIR changes"
+                    ),
+                    None => format!(
+                        "WORKDIR `{v}` is relative: it resolves against the previous working directory, which kexit cannot determine (the base image's WORKDIR)"
+                    ),
+                };
+                out.push(
+                    Finding::new(&RULE, Span::new(d.file, w.span.clone()), msg).help(
+                        match &resolved {
+                            Some(r) => format!("Use an absolute path: WORKDIR {r}"),
+                            None => "Use an absolute path".to_string(),
+                        },
+                    ),
+                );
+                wd = resolved;
+            }
+        }
+    }
+}

@@ -1,7 +1,11 @@
 //! KX121 copy-from-missing-path: COPY --from names a path the source stage does not produce.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::docker::{CopySource, InstKind};
+use crate::finding::{Finding, Severity};
+use crate::image::Tri;
+use crate::model::Model;
+use crate::rules::Rule;
+use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "KX121",
@@ -10,5 +14,55 @@ pub static RULE: Rule = Rule {
     exit_code: None,
     summary: "COPY --from names a path the source stage does not produce",
     doc: include_str!("../../rules/KX121.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for (di, d) in model.dockerfiles().iter().enumerate() {
+        for s in &d.stages {
+            for i in &s.instructions {
+                let InstKind::Copy { sources, .. } = &i.kind else {
+                    continue;
+                };
+                let Some(from) = i.flag("from").and_then(|f| f.value.as_deref()) else {
+                    continue;
+                };
+                let Some(src_stage) = d.stage_by_ref(from, s.index) else {
+                    continue;
+                };
+                let Some(src_img) = model.images.stage(di, src_stage.index) else {
+                    continue;
+                };
+                for src in sources {
+                    let CopySource::Path(p) = src else { continue };
+                    if p.value.contains(['*', '?', '[', '$']) {
+                        continue;
+                    }
+                    if src_img.exists(&p.value) != Tri::No {
+                        continue;
+                    }
+                    out.push(
+                        Finding::new(
+                            &RULE,
+                            Span::new(d.file, p.span.clone()),
+                            format!(
+                                "`{}` does not exist in stage {}: nothing there creates it, so `docker build` fails and no image is produced",
+                                p.value,
+                                src_stage.label()
+                            ),
+                        )
+                        .label(
+                            Span::new(d.file, src_stage.from.span.clone()),
+                            format!("stage {} starts here", src_stage.label()),
+                        )
+                        .symptom(format!(
+                            "failed to compute cache key: \"{}\": not found",
+                            p.value
+                        ))
+                        .help("Copy the path the stage actually writes (check its WORKDIR and the build's output path)"),
+                    );
+                }
+            }
+        }
+    }
+}

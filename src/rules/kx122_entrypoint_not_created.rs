@@ -1,14 +1,58 @@
-//! KX122 entrypoint-not-created: ENTRYPOINT/CMD names a path no instruction created.
+//! KX122 entrypoint-not-created: ENTRYPOINT/CMD names an absolute path no instruction created in
+//! an image whose contents are known (scratch, distroless, …).
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::image::{CommandForm, Tri};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX122",
     name: "entrypoint-not-created",
     severity: Severity::Error,
-    exit_code: Some(127),
+    exit_code: Some(128),
     summary: "ENTRYPOINT/CMD names a path no instruction created",
     doc: include_str!("../../rules/KX122.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for (di, d) in model.dockerfiles().iter().enumerate() {
+        for si in d.leaf_stages() {
+            let Some(img) = model.images.stage(di, si) else {
+                continue;
+            };
+            // argv[0]: ENTRYPOINT's, else CMD's; only exec forms from this Dockerfile.
+            let Some(cmd) = img.entrypoint.as_ref().or(img.cmd.as_ref()) else {
+                continue;
+            };
+            let (CommandForm::Exec(argv), Some(span)) = (&cmd.form, cmd.span) else {
+                continue;
+            };
+            let Some(argv0) = argv.first() else { continue };
+            if !argv0.starts_with('/') || img.exists(argv0) != Tri::No {
+                continue;
+            }
+            let at = cmd.arg_spans.first().copied().unwrap_or(span);
+            let mut f = Finding::new(
+                &RULE,
+                at,
+                format!(
+                    "`{argv0}` does not exist in the image: nothing in {} creates it, so the container cannot start (StartError, exit 128; `docker run` gives 127)",
+                    img.description
+                ),
+            )
+            .symptom(format!(
+                "exec: \"{argv0}\": stat {argv0}: no such file or directory"
+            ))
+            .help("COPY the file to this path (check the destination of COPY --from=…), or point ENTRYPOINT/CMD at where it is copied");
+            if let Some(from) = img.from_span {
+                f = f.label(
+                    from,
+                    "the base image's contents are known and do not include it",
+                );
+            }
+            out.push(f);
+        }
+    }
+}

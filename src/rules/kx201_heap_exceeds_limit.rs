@@ -1,7 +1,12 @@
-//! KX201 heap-exceeds-limit: Runtime heap flag reaches or nears the container memory limit.
+//! KX201 heap-exceeds-limit: a runtime heap flag reaches or nears the container memory limit.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::argv::{processes, ProcKind};
+use crate::finding::{Finding, Severity};
+use crate::k8s::heap::{effective as effective_heap, settings, HeapKind};
+use crate::k8s::quantity::format_bytes;
+use crate::k8s::resources::{effective, MEMORY};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX201",
@@ -10,5 +15,113 @@ pub static RULE: Rule = Rule {
     exit_code: Some(137),
     summary: "Runtime heap flag reaches or nears the container memory limit",
     doc: include_str!("../../rules/KX201.md"),
-    check: no_check,
+    check,
 };
+
+/// Below this share of the limit left for everything that is not heap, warn.
+const HEADROOM: f64 = 0.25;
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    let procs = processes(model);
+    let mut cache: Vec<(usize, crate::k8s::resources::PodResources<'_>)> = Vec::new();
+    for p in procs.iter().filter(|p| p.kind == ProcKind::Main) {
+        let wi = model
+            .workloads
+            .iter()
+            .position(|w| std::ptr::eq(w, p.workload))
+            .unwrap_or(usize::MAX);
+        if !cache.iter().any(|(i, _)| *i == wi) {
+            cache.push((wi, effective(model, p.workload)));
+        }
+        let Some((_, r)) = cache.iter().find(|(i, _)| *i == wi) else {
+            continue;
+        };
+        let Some(ci) = p
+            .workload
+            .containers
+            .iter()
+            .position(|c| std::ptr::eq(c, p.container))
+        else {
+            continue;
+        };
+        let Some(cr) = r.for_container(ci) else { continue };
+        let Some(lim) = cr.limits.get(MEMORY) else { continue };
+        if !lim.quantity.is_positive() {
+            continue;
+        }
+        let limit = lim.quantity.ceil_units();
+        let all = settings(p);
+        for s in effective_heap(&all) {
+            let (heap, what) = match s.kind {
+                HeapKind::JvmMaxHeap(b) => (b as f64, "JVM max heap"),
+                HeapKind::JvmPercent(pct) => (limit as f64 * pct / 100.0, "JVM max heap"),
+                HeapKind::NodeOldSpace(b) => (b as f64, "Node.js old-space limit"),
+                HeapKind::GoMemLimit(b) => (b as f64, "GOMEMLIMIT"),
+            };
+            let ratio = heap / limit as f64;
+            let go = matches!(s.kind, HeapKind::GoMemLimit(_));
+            let headroom = 1.0 - ratio;
+            let (severity, verdict) = if go {
+                if ratio < 1.0 {
+                    continue;
+                }
+                (
+                    Severity::Warning,
+                    "so the Go GC never works harder before the limit is hit".to_string(),
+                )
+            } else if ratio >= 1.0 {
+                (
+                    Severity::Error,
+                    "the heap alone reaches the limit, and the runtime needs memory beyond the heap (metaspace, threads, code cache, buffers)".to_string(),
+                )
+            } else if headroom < HEADROOM {
+                (
+                    Severity::Warning,
+                    format!(
+                        "it leaves only {} ({:.0} %) for everything that is not heap (metaspace, threads, code cache, native buffers); keep at least ~25 %",
+                        format_bytes((limit as f64 * headroom) as i128),
+                        headroom * 100.0
+                    ),
+                )
+            } else {
+                continue;
+            };
+            let shown = match s.kind {
+                HeapKind::JvmPercent(pct) => format!(
+                    "`{}` ({pct} % of the {} limit = {})",
+                    s.text,
+                    format_bytes(limit),
+                    format_bytes(heap as i128)
+                ),
+                _ => format!("`{}` ({})", s.text, format_bytes(heap as i128)),
+            };
+            let span = s.span.unwrap_or_else(|| lim.span());
+            let mut f = Finding::new(
+                &RULE,
+                span,
+                format!(
+                    "{what} {shown} from {} of container `{}` vs its memory limit {}: {verdict}; the container is OOM-killed (137)",
+                    s.source,
+                    p.container.name,
+                    format_bytes(limit)
+                ),
+            )
+            .severity(severity)
+            .help(match s.kind {
+                HeapKind::GoMemLimit(_) => "Set GOMEMLIMIT to about 90 % of the memory limit".to_string(),
+                HeapKind::NodeOldSpace(_) => format!(
+                    "Set --max-old-space-size to at most ~75 % of the limit ({} MiB), or raise the limit",
+                    limit * 3 / 4 / (1 << 20)
+                ),
+                _ => "Drop -Xmx and use -XX:MaxRAMPercentage=75 (the heap then follows the limit), or raise the memory limit well above the heap".to_string(),
+            })
+            .symptom("Last State: Terminated, Reason: OOMKilled, Exit Code: 137")
+            .object(Some(p.workload.object.reference()))
+            .container(p.container.name);
+            if s.span.is_some() {
+                f = f.label(lim.span(), "memory limit");
+            }
+            out.push(f);
+        }
+    }
+}

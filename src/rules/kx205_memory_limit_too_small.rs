@@ -1,14 +1,71 @@
-//! KX205 memory-limit-too-small: Memory limit too small for any runtime.
+//! KX205 memory-limit-too-small: a memory limit of a few bytes or KiB (usually a missing unit).
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::k8s::quantity::format_bytes;
+use crate::k8s::resources::{container_anchor, effective, Origin, MEMORY};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX205",
     name: "memory-limit-too-small",
     severity: Severity::Error,
     exit_code: Some(137),
-    summary: "Memory limit too small for any runtime",
+    summary: "Memory limit too small for any process to start (usually a missing unit)",
     doc: include_str!("../../rules/KX205.md"),
-    check: no_check,
+    check,
 };
+
+/// Below this no container runtime init, let alone an application, fits.
+const FLOOR: i128 = 4 << 20;
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        let r = effective(model, w);
+        for c in &r.containers {
+            let Some(lim) = c.limits.get(MEMORY) else { continue };
+            let q = lim.quantity;
+            // Zero means "no limit"; fractional bytes are KX203's.
+            if !q.is_positive() || !q.is_integer() {
+                continue;
+            }
+            let bytes = q.ceil_units();
+            if bytes >= FLOOR {
+                continue;
+            }
+            let text = lim.node.scalar_text().unwrap_or_default();
+            let from = match (lim.origin, lim.limit_range) {
+                (Origin::LimitRange, Some(lr)) => format!(" (default of LimitRange `{lr}`)"),
+                _ => String::new(),
+            };
+            let guess = if text.trim().bytes().all(|b| b.is_ascii_digit()) {
+                format!("; a bare number is bytes — did you mean `{}Mi`?", text.trim())
+            } else {
+                String::new()
+            };
+            let declared = lim.origin == Origin::Declared;
+            let anchor = w
+                .containers
+                .get(c.container)
+                .map(|k| w.span(container_anchor(k)))
+                .unwrap_or_else(|| lim.span());
+            let mut f = Finding::new(
+                &RULE,
+                if declared { lim.span() } else { anchor },
+                format!(
+                    "memory limit \"{text}\"{from} of container `{}` is {}: nothing fits in it, so the container is OOM-killed as soon as it starts (137, OOMKilled) or fails to start at all{guess}",
+                    c.name,
+                    format_bytes(bytes)
+                ),
+            )
+            .help("Give the limit a unit: `Mi` or `Gi` (e.g. `256Mi`)")
+            .symptom("Last State: Terminated, Reason: OOMKilled, Exit Code: 137 (or: container init was OOM-killed (memory limit too low?))")
+            .object(Some(w.object.reference()))
+            .container(c.name);
+            if !declared {
+                f = f.label(lim.span(), "default memory limit set here");
+            }
+            out.push(f);
+        }
+    }
+}

@@ -1,14 +1,79 @@
-//! KX207 prestop-exceeds-grace: preStop hook lasts as long as the termination grace period.
+//! KX207 prestop-exceeds-grace: the preStop hook uses up the whole termination grace period.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::k8s::probes::{grace_period, prestop};
+use crate::k8s::ContainerKind;
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX207",
     name: "prestop-exceeds-grace",
     severity: Severity::Error,
     exit_code: Some(137),
-    summary: "preStop hook lasts as long as the termination grace period",
+    summary: "preStop hook lasts as long as (or longer than) terminationGracePeriodSeconds",
     doc: include_str!("../../rules/KX207.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        let (grace, grace_node) = grace_period(w);
+        if grace == 0 {
+            continue; // KX208
+        }
+        for c in &w.containers {
+            if c.kind == ContainerKind::Ephemeral {
+                continue;
+            }
+            let Some(ps) = prestop(c) else { continue };
+            let g = grace as f64;
+            let left = g - ps.seconds;
+            let grace_text = match grace_node {
+                Some(_) => format!("terminationGracePeriodSeconds: {grace}"),
+                None => format!("the default terminationGracePeriodSeconds of {grace}"),
+            };
+            let dur = if ps.seconds.is_infinite() {
+                "forever".to_string()
+            } else {
+                format!("{} s", ps.seconds)
+            };
+            let (severity, msg) = if left <= 0.0 {
+                (
+                    Severity::Error,
+                    format!(
+                        "preStop hook of container `{}` ({}) runs {dur}, which uses up all of {grace_text}: SIGTERM only reaches the app at the deadline, with the kubelet's 2 s minimum to exit, and it is then SIGKILLed (137)",
+                        c.name, ps.what
+                    ),
+                )
+            } else if left < 3.0 {
+                (
+                    Severity::Warning,
+                    format!(
+                        "preStop hook of container `{}` ({}) runs {dur} of {grace_text}, leaving the app {left} s to shut down after SIGTERM before it is SIGKILLed (137)",
+                        c.name, ps.what
+                    ),
+                )
+            } else {
+                continue;
+            };
+            let suggested = if ps.seconds.is_finite() {
+                (ps.seconds.ceil() as i64).saturating_add(15)
+            } else {
+                grace
+            };
+            let mut f = Finding::new(&RULE, w.span(ps.node), msg)
+                .severity(severity)
+                .help(format!(
+                    "Raise terminationGracePeriodSeconds above the preStop time plus the app's shutdown time (e.g. {suggested}), or shorten the preStop sleep"
+                ))
+                .symptom("Last State: Terminated, Reason: Error, Exit Code: 137 (event: FailedPreStopHook / Killing … exceeded grace period)")
+                .object(Some(w.object.reference()))
+                .container(c.name);
+            if let Some(n) = grace_node {
+                f = f.label(w.span(n), "grace period set here");
+            }
+            out.push(f);
+        }
+    }
+}

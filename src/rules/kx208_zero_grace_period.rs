@@ -1,14 +1,36 @@
-//! KX208 zero-grace-period: terminationGracePeriodSeconds 0 kills without a chance to shut down.
+//! KX208 zero-grace-period: `terminationGracePeriodSeconds: 0`.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX208",
     name: "zero-grace-period",
     severity: Severity::Warning,
     exit_code: Some(137),
-    summary: "terminationGracePeriodSeconds 0 kills without a chance to shut down",
+    summary: "terminationGracePeriodSeconds: 0 turns every stop into a SIGKILL",
     doc: include_str!("../../rules/KX208.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        let Some(n) = w.pod_spec.get("terminationGracePeriodSeconds") else {
+            continue;
+        };
+        if n.as_i64() != Some(0) {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                &RULE,
+                w.span(n),
+                "terminationGracePeriodSeconds is 0: on every deletion, rollout or eviction the containers get no time to shut down (the kubelet's 2 s minimum at most) and are SIGKILLed (137); preStop hooks are cut short and in-flight work is lost",
+            )
+            .help("Remove it (default 30 s) or set the time the app needs to drain")
+            .symptom("Last State: Terminated, Reason: Error, Exit Code: 137")
+            .object(Some(w.object.reference())),
+        );
+    }
+}

@@ -1,14 +1,401 @@
-//! KX210 pid1-ignores-sigterm: PID 1 is a shell that does not forward SIGTERM.
+//! KX210 pid1-ignores-sigterm: the container's PID 1 neither handles nor forwards SIGTERM, so
+//! every stop waits out the grace period and ends in SIGKILL (semantics.md §1, §2).
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::argv::{processes, ProcKind, Process};
+use crate::finding::{Finding, Severity};
+use crate::image::ShellKind;
+use crate::k8s::probes::grace_period;
+use crate::k8s::ContainerKind;
+use crate::model::Model;
+use crate::rules::Rule;
+use crate::source::Span;
+use std::collections::HashSet;
+use std::ops::Range;
 
 pub static RULE: Rule = Rule {
     code: "KX210",
     name: "pid1-ignores-sigterm",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     exit_code: Some(137),
-    summary: "PID 1 is a shell that does not forward SIGTERM",
+    summary: "PID 1 (a shell, sleep, or a script without exec) ignores SIGTERM: SIGKILL after the grace period",
     doc: include_str!("../../rules/KX210.md"),
-    check: no_check,
+    check,
 };
+
+/// Init programs that forward signals to their child.
+const INITS: [&str; 9] = [
+    "tini",
+    "tini-static",
+    "dumb-init",
+    "catatonit",
+    "s6-svscan",
+    "supervisord",
+    "runsvdir",
+    "init",
+    "docker-init",
+];
+
+/// Programs with no SIGTERM handler: as PID 1 they ignore SIGTERM.
+const NO_HANDLER: [&str; 3] = ["sleep", "tail", "cat"];
+
+/// Shell builtins that finish at once (the real work ran before them).
+const QUICK: [&str; 7] = ["echo", "true", "false", "exit", ":", "printf", "return"];
+
+fn base(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+/// One top-level segment of a shell string.
+#[derive(Debug, Clone)]
+struct Segment {
+    range: Range<usize>,
+    /// The separator before it (`;` `\n` `&&` `||` `|` `&`, or empty at the start).
+    before: &'static str,
+}
+
+/// Split a shell string at top-level separators (outside quotes, `$( )`, `( )`, `{ }` bodies
+/// are split too; keywords such as `done`/`fi` become their own segments).
+fn segments(s: &str) -> Vec<Segment> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut before: &'static str = "";
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut at_word_start = true;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\\' => {
+                i += 2;
+                at_word_start = false;
+                continue;
+            }
+            b'\'' => {
+                i += 1;
+                while i < b.len() && b[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'#' if at_word_start => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b';' | b'\n' | b'&' | b'|' if depth == 0 => {
+                let (sep, len): (&'static str, usize) = match (c, b.get(i + 1)) {
+                    (b'&', Some(b'&')) => ("&&", 2),
+                    (b'|', Some(b'|')) => ("||", 2),
+                    (b';', Some(b';')) => (";;", 2),
+                    (b'&', _) if i > 0 && matches!(b[i - 1], b'>' | b'<') => {
+                        i += 1;
+                        continue;
+                    }
+                    (b'&', Some(b'>')) => {
+                        i += 2;
+                        continue;
+                    }
+                    (b'&', _) => ("&", 1),
+                    (b'|', _) => ("|", 1),
+                    (b';', _) => (";", 1),
+                    _ => ("\n", 1),
+                };
+                out.push(Segment {
+                    range: start..i,
+                    before,
+                });
+                before = sep;
+                i += len;
+                start = i;
+                at_word_start = true;
+                continue;
+            }
+            _ => {}
+        }
+        at_word_start = c.is_ascii_whitespace();
+        i += 1;
+    }
+    out.push(Segment {
+        range: start..b.len().max(start),
+        before,
+    });
+    // Drop empty segments, keeping the separator that matters (a `&` or `|` before an empty
+    // segment still marks the previous one).
+    out.into_iter()
+        .filter(|seg| !s.get(seg.range.clone()).unwrap_or("").trim().is_empty())
+        .collect()
+}
+
+/// Why PID 1 ignores SIGTERM, and under which shells.
+#[derive(Debug, Clone, PartialEq)]
+enum Risk {
+    /// Under every shell (pipeline, background + wait, loop, non-final main command, or a
+    /// program with no handler).
+    All(String),
+    /// Under dash (and bash when `bash_too`): the last command is not `exec`'d.
+    ShellDependent { why: String, bash_too: bool },
+}
+
+/// Words of a segment (quotes stripped roughly).
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c| c == '"' || c == '\'').to_string())
+        .collect()
+}
+
+/// The command word of a segment, skipping `VAR=x` assignments.
+fn command_word(ws: &[String]) -> Option<&str> {
+    ws.iter()
+        .map(String::as_str)
+        .find(|w| !(w.contains('=') && !w.starts_with('=') && !w.starts_with('-')))
+}
+
+/// Analyse a `sh -c` string (or a script when `script_file`): the risk and the byte range of
+/// the command to point at.
+fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
+    let segs = segments(script);
+    let text = |s: &Segment| script.get(s.range.clone()).unwrap_or("").trim().to_string();
+    if segs.iter().any(|s| {
+        let ws = words(&text(s));
+        matches!(command_word(&ws), Some("trap"))
+    }) {
+        return None;
+    }
+    let last = segs.last()?;
+    let last_text = text(last);
+    let ws = words(&last_text);
+    let cmd = command_word(&ws)?.to_string();
+    let background = segs.iter().any(|s| s.before == "&");
+    let range = trim_range(script, last.range.clone());
+    if last.before == "|" {
+        return Some((Risk::All("its last command runs in a pipeline, which no shell execs".to_string()), range));
+    }
+    if cmd == "exec" {
+        let prog = ws.get(1).map(|w| base(w)).unwrap_or("");
+        if NO_HANDLER.contains(&prog) {
+            return Some((Risk::All(format!("it execs `{prog}`, which has no SIGTERM handler and as PID 1 ignores SIGTERM")), range));
+        }
+        return None;
+    }
+    if cmd == "wait" && background {
+        return Some((Risk::All("it starts the app in the background (`&`) and `wait`s for it, staying PID 1 itself".to_string()), range));
+    }
+    if cmd == "done" {
+        return Some((Risk::All("it ends in a loop, which runs in the shell itself".to_string()), range));
+    }
+    if matches!(cmd.as_str(), "fi" | "esac" | "}") {
+        if script_file || script.contains("exec ") {
+            return None;
+        }
+        return Some((
+            Risk::ShellDependent {
+                why: "its last command sits inside a compound command, where dash and bash do not exec it".to_string(),
+                bash_too: true,
+            },
+            range,
+        ));
+    }
+    if QUICK.contains(&cmd.as_str()) || cmd == "wait" {
+        // The real work ran before: find the last segment that is not a quick builtin.
+        let main = segs.iter().rev().skip(1).find(|s| {
+            let w = words(&text(s));
+            command_word(&w).is_some_and(|c| !QUICK.contains(&c) && c != "set" && c != "cd" && c != "export")
+        })?;
+        let mw = words(&text(main));
+        let mc = command_word(&mw).unwrap_or("");
+        if mc == "exec" {
+            return None;
+        }
+        return Some((
+            Risk::All(format!("`{}` is not its last command, so the shell runs it as a child and waits", base(mc))),
+            trim_range(script, main.range.clone()),
+        ));
+    }
+    if cmd.starts_with("$@") || cmd.starts_with("${@") {
+        return Some((Risk::All("it runs its arguments (`\"$@\"`) without `exec`".to_string()), range));
+    }
+    if background {
+        // `app &` as the last command: the shell exits and the container stops; not this rule.
+        return None;
+    }
+    if NO_HANDLER.contains(&base(&cmd)) {
+        return Some((
+            Risk::All(format!("its main command `{}` has no SIGTERM handler, so whether the shell stays PID 1 or execs it, PID 1 ignores SIGTERM", base(&cmd))),
+            range,
+        ));
+    }
+    if script_file {
+        return Some((Risk::All(format!("the script runs `{}` without `exec` (no shell execs the last line of a script file)", base(&cmd))), range));
+    }
+    Some((
+        Risk::ShellDependent {
+            why: format!("it runs `{}` without `exec`", base(&cmd)),
+            bash_too: false,
+        },
+        range,
+    ))
+}
+
+fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
+    let t = s.get(r.clone()).unwrap_or("");
+    let lead = t.len() - t.trim_start().len();
+    let trail = t.len() - t.trim_end().len();
+    r.start + lead..r.end.saturating_sub(trail).max(r.start + lead)
+}
+
+/// The shell that runs a `-c` string given its program name.
+fn shell_of(p: &Process<'_, '_>, program: &str) -> ShellKind {
+    match base(program) {
+        "bash" => ShellKind::Bash,
+        "dash" => ShellKind::Dash,
+        "ash" | "busybox" => ShellKind::BusyboxAsh,
+        _ => p.sh_kind(),
+    }
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    let mut seen: HashSet<Span> = HashSet::new();
+    for p in processes(model).iter().filter(|p| p.kind == ProcKind::Main) {
+        let w = p.workload;
+        if matches!(w.object.kind, "Job" | "CronJob") || p.container.kind == ContainerKind::Init
+            || p.container.kind == ContainerKind::Ephemeral
+        {
+            continue;
+        }
+        if w.pod_spec.get("shareProcessNamespace").and_then(|n| n.as_bool()) == Some(true) {
+            continue;
+        }
+        let Some(a0) = p.argv.args.first() else { continue };
+        let prog = base(&a0.value);
+        if INITS.contains(&prog) {
+            continue;
+        }
+        let (risk, span, how, shell) = if let Some(sc) = &p.argv.shell {
+            if sc.shell_index != 0 && !matches!(prog, "env" | "nohup") {
+                continue;
+            }
+            let Some(sarg) = p.argv.args.get(sc.script_index) else { continue };
+            if !sarg.exact {
+                continue;
+            }
+            let Some((risk, range)) = analyse(&sarg.value, false) else { continue };
+            let span = p.span_in(sc.script_index, range).unwrap_or_else(|| p.primary_span(sc.script_index));
+            let shell_prog = p.argv.args.get(sc.shell_index).map_or("sh", |a| a.value.as_str());
+            let how = if sc.implicit {
+                "the shell-form command (`/bin/sh -c`)".to_string()
+            } else {
+                format!("`{} -c`", base(shell_prog))
+            };
+            (risk, span, how, shell_of(p, shell_prog))
+        } else if NO_HANDLER.contains(&prog) {
+            (
+                Risk::All(format!("`{prog}` has no SIGTERM handler")),
+                p.primary_span(0),
+                format!("`{prog}`"),
+                ShellKind::Unknown,
+            )
+        } else if a0.value.contains('/') {
+            let Some(st) = p.script(&a0.value) else { continue };
+            let Some(sb) = crate::shell::shebang(&st.text) else { continue };
+            if !matches!(base(sb.program()), "sh" | "bash" | "dash" | "ash") {
+                continue;
+            }
+            let Some((risk, _)) = analyse(&st.text, true) else { continue };
+            (risk, p.primary_span(0), format!("the script {}", st.describe), ShellKind::Unknown)
+        } else {
+            continue;
+        };
+        let idle = matches!(&risk, Risk::All(w) if NO_HANDLER.iter().any(|n| w.contains(&format!("`{n}`"))));
+        let (severity, why) = match risk {
+            Risk::All(why) => (Severity::Error, why),
+            Risk::ShellDependent { why, bash_too } => match shell {
+                ShellKind::Dash => (Severity::Error, format!("{why}, and /bin/sh here is dash, which never replaces itself without `exec`")),
+                ShellKind::Bash if bash_too => (Severity::Error, why),
+                ShellKind::Bash | ShellKind::BusyboxAsh | ShellKind::None => continue,
+                ShellKind::Unknown => (
+                    Severity::Warning,
+                    format!("{why}; if /bin/sh is dash (debian, ubuntu and images built on them) the shell stays PID 1 — kexit could not tell which shell the image has"),
+                ),
+            },
+        };
+        if !seen.insert(span) {
+            continue;
+        }
+        let (grace, _) = grace_period(w);
+        if grace == 0 {
+            continue; // KX208
+        }
+        // A container that only idles loses nothing when killed: every stop is slow, not harmful.
+        let severity = if idle { Severity::Warning } else { severity };
+        let who = match &risk_subject(&how) {
+            Some(s) => s.clone(),
+            None => how.clone(),
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                span,
+                format!(
+                    "PID 1 of container `{}` is {who} and ignores SIGTERM: {why}. On every stop the app never receives SIGTERM, the kubelet waits the whole grace period ({grace} s) and then SIGKILLs it (137)",
+                    p.container.name
+                ),
+            )
+            .severity(severity)
+            .help("Put `exec` before the long-running command (`exec java -jar app.jar`), end entrypoint scripts with `exec \"$@\"`, or run an init that forwards signals (tini, dumb-init, or `shareProcessNamespace: true`)")
+            .symptom(format!("pod stays Terminating for {grace} s; Last State: Terminated, Reason: Error, Exit Code: 137"))
+            .object(Some(w.object.reference()))
+            .container(p.container.name),
+        );
+    }
+}
+
+fn risk_subject(how: &str) -> Option<String> {
+    how.starts_with("the script").then(|| format!("the shell running {}", &how[4..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn risk(s: &str) -> Option<Risk> {
+        analyse(s, false).map(|(r, _)| r)
+    }
+
+    #[test]
+    fn shell_strings() {
+        assert!(matches!(risk("java -jar app.jar"), Some(Risk::ShellDependent { bash_too: false, .. })));
+        assert_eq!(risk("exec java -jar app.jar"), None);
+        assert_eq!(risk("cd /app && exec python app.py"), None);
+        assert!(matches!(risk("java -jar app.jar | tee /log/out"), Some(Risk::All(_))));
+        assert!(matches!(risk("java -jar app.jar & wait"), Some(Risk::All(_))));
+        assert!(matches!(risk("while true; do date; sleep 5; done"), Some(Risk::All(_))));
+        assert!(matches!(risk("java -jar app.jar; echo exited"), Some(Risk::All(_))));
+        assert!(matches!(risk("sleep infinity"), Some(Risk::All(_))));
+        assert!(matches!(risk("exec sleep 3600"), Some(Risk::All(_))));
+        assert_eq!(risk("trap 'kill $PID' TERM; java -jar app.jar & PID=$!; wait"), None);
+        assert_eq!(risk("echo hi"), None);
+        assert_eq!(risk("java -jar app.jar 2>&1"), risk("java -jar app.jar"));
+        assert!(matches!(risk("if [ -f x ]; then a; fi"), Some(Risk::ShellDependent { bash_too: true, .. })));
+    }
+
+    #[test]
+    fn script_files() {
+        assert_eq!(analyse("#!/bin/sh\nset -e\nexec \"$@\"\n", true).map(|r| r.0), None);
+        assert!(matches!(
+            analyse("#!/bin/sh\nset -e\njava -jar /app.jar\n", true).map(|r| r.0),
+            Some(Risk::All(_))
+        ));
+    }
+}

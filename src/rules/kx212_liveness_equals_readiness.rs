@@ -1,14 +1,49 @@
-//! KX212 liveness-equals-readiness: Liveness probe identical to readiness probe.
+//! KX212 liveness-equals-readiness: the liveness probe is the readiness probe.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::k8s::ContainerKind;
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX212",
     name: "liveness-equals-readiness",
     severity: Severity::Warning,
     exit_code: Some(137),
-    summary: "Liveness probe identical to readiness probe",
+    summary: "Liveness probe identical to the readiness probe (overload turns into restarts)",
     doc: include_str!("../../rules/KX212.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        for c in &w.containers {
+            if !matches!(c.kind, ContainerKind::Regular | ContainerKind::Sidecar) {
+                continue;
+            }
+            let (Some((lkey, live)), Some((rkey, ready))) =
+                (c.node.entry("livenessProbe"), c.node.entry("readinessProbe"))
+            else {
+                continue;
+            };
+            if !live.is_map() || live.to_json() != ready.to_json() {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    &RULE,
+                    w.span(lkey),
+                    format!(
+                        "livenessProbe of container `{}` is identical to its readinessProbe: when the app is slow or a dependency is down, the check that should only take it out of the Service also restarts it (137), so a brief overload becomes a restart loop",
+                        c.name
+                    ),
+                )
+                .help("Make liveness check only that the process is alive (a cheap endpoint, higher failureThreshold); keep dependency checks in readiness")
+                .symptom("Warning Unhealthy … Liveness probe failed … will be restarted")
+                .label(w.span(rkey), "same probe")
+                .object(Some(w.object.reference()))
+                .container(c.name),
+            );
+        }
+    }
+}

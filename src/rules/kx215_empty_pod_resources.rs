@@ -1,14 +1,47 @@
-//! KX215 empty-pod-resources: Empty pod-level spec.resources can make the pod BestEffort.
+//! KX215 empty-pod-resources: `spec.resources: {}` at pod level.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::k8s::resources::effective;
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX215",
     name: "empty-pod-resources",
     severity: Severity::Warning,
     exit_code: Some(137),
-    summary: "Empty pod-level spec.resources can make the pod BestEffort",
+    summary: "Empty pod-level `resources: {}` can make the pod BestEffort whatever its containers set",
     doc: include_str!("../../rules/KX215.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        let r = effective(model, w);
+        let Some(p) = &r.pod else { continue };
+        if !p.empty {
+            continue;
+        }
+        let containers_set = r
+            .containers
+            .iter()
+            .any(|c| !c.requests.is_empty() || !c.limits.is_empty());
+        let extra = if containers_set {
+            " even though its containers set requests/limits"
+        } else {
+            ""
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                w.span(p.key),
+                format!(
+                    "pod-level `resources` is empty: kubelets without the fix for kubernetes#135082 treat the pod as BestEffort{extra} (oom_score_adj 1000), so it is the first process the kernel OOM-kills (137) or the kubelet evicts under memory pressure"
+                ),
+            )
+            .help("Remove the empty `resources: {}` from the pod spec (or give it real requests/limits)")
+            .symptom("status.qosClass: BestEffort")
+            .object(Some(w.object.reference())),
+        );
+    }
+}

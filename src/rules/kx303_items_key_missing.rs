@@ -1,14 +1,92 @@
-//! KX303 items-key-missing: ConfigMap/Secret volume item key absent; volume setup fails.
+//! KX303 items-key-missing: a key that a volume's `items` or an `env[].valueFrom` reference
+//! needs is absent from the ConfigMap/Secret defined in the tree.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::k8s::env::{lookup_data, object_uses, DataLookup, UseSite};
+use crate::model::Model;
+use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
     code: "KX303",
     name: "items-key-missing",
     severity: Severity::Error,
     exit_code: None,
-    summary: "ConfigMap/Secret volume item key absent; volume setup fails",
+    summary: "Key named by volume items or env valueFrom is absent from the ConfigMap/Secret",
     doc: include_str!("../../rules/KX303.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        let ns = w.object.namespace.as_str();
+        for u in object_uses(w) {
+            if u.optional || u.keys.is_empty() {
+                continue;
+            }
+            let DataLookup::Found(data) = lookup_data(model, u.kind, ns, u.name, w.object.file) else {
+                continue;
+            };
+            if !data.keys_known {
+                continue;
+            }
+            for (key, key_node) in &u.keys {
+                let present = match u.site {
+                    // Only `data` (and Secret `stringData`) keys become variables.
+                    UseSite::EnvKey => data.keys.get(key).is_some_and(|k| k.in_data),
+                    _ => data.keys.contains_key(key),
+                };
+                if present {
+                    continue;
+                }
+                let kind = u.kind.as_str();
+                let known: Vec<String> = data.keys.keys().take(8).map(|k| format!("`{k}`")).collect();
+                let known = if known.is_empty() {
+                    "it has no keys".to_string()
+                } else {
+                    format!("its keys: {}", known.join(", "))
+                };
+                let (msg, symptom) = match u.site {
+                    UseSite::EnvKey => {
+                        let c = u.container.and_then(|i| w.containers.get(i));
+                        (
+                            format!(
+                                "{kind} `{}` has no key `{key}`: container `{}` cannot be created (CreateContainerConfigError, no exit code) until the key exists",
+                                u.name,
+                                c.map_or("", |c| c.name)
+                            ),
+                            format!("Error: couldn't find key {key} in {kind} {ns}/{}", u.name),
+                        )
+                    }
+                    _ => (
+                        format!(
+                            "{kind} `{}` has no key `{key}` listed in the `items` of volume `{}`: volume setup fails and the pod stays in ContainerCreating (FailedMount, no exit code)",
+                            u.name,
+                            u.volume.unwrap_or("")
+                        ),
+                        format!(
+                            "MountVolume.SetUp failed for volume \"{}\" : configmap references non-existent config key: {key}",
+                            u.volume.unwrap_or("")
+                        )
+                        .replace(
+                            "configmap",
+                            if u.kind == crate::k8s::env::DataKind::Secret { "secret" } else { "configmap" },
+                        ),
+                    ),
+                };
+                let mut f = Finding::new(&RULE, w.span(key_node), msg)
+                    .symptom(symptom)
+                    .help(format!(
+                        "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent"
+                    ))
+                    .object(Some(w.object.reference()));
+                if let Some(s) = data.name_span() {
+                    f = f.label(s, format!("{kind} `{}` defined here", u.name));
+                }
+                if let Some(c) = u.container.and_then(|i| w.containers.get(i)) {
+                    f = f.container(c.name);
+                }
+                out.push(f);
+            }
+        }
+    }
+}

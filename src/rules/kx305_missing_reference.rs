@@ -1,7 +1,12 @@
-//! KX305 missing-reference: Referenced ConfigMap/Secret not found in the tree.
+//! KX305 missing-reference: envFrom / env valueFrom / a volume refers to a ConfigMap or Secret
+//! that is neither in the tree nor declared in `external-objects`, in a directory that clearly
+//! holds that namespace's configuration.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::k8s::env::{dir_of, lookup_data, object_uses, DataLookup, UseSite};
+use crate::model::Model;
+use crate::rules::Rule;
+use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
     code: "KX305",
@@ -10,5 +15,96 @@ pub static RULE: Rule = Rule {
     exit_code: None,
     summary: "Referenced ConfigMap/Secret not found in the tree",
     doc: include_str!("../../rules/KX305.md"),
-    check: no_check,
+    check,
 };
+
+
+/// Something in the tree may produce an object of this name (SealedSecret, ExternalSecret,
+/// cert-manager Certificate, a generator …).
+fn produced_elsewhere(model: &Model, ns: &str, name: &str) -> bool {
+    model.objects.iter().any(|o| {
+        (o.name == name && o.namespace == ns)
+            || o.node.path(&["spec", "secretName"]).and_then(Node::as_str) == Some(name)
+            || o.node.path(&["spec", "target", "name"]).and_then(Node::as_str) == Some(name)
+            || o.node
+                .path(&["spec", "template", "metadata", "name"])
+                .and_then(Node::as_str)
+                == Some(name)
+    })
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        let ns = w.object.namespace.as_str();
+        let dir = dir_of(model, w.object.file);
+        // Generators (kustomize) create objects kexit does not see.
+        let generated = model
+            .objects
+            .iter()
+            .any(|o| o.kind == "Kustomization" && dir_of(model, o.file) == dir);
+        if generated {
+            continue;
+        }
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for u in object_uses(w) {
+            if u.optional || u.name.is_empty() || u.name.contains(['{', '$', '<']) {
+                continue;
+            }
+            let kind = u.kind.as_str();
+            if seen.contains(&(kind, u.name)) {
+                continue;
+            }
+            if !matches!(lookup_data(model, u.kind, ns, u.name, w.object.file), DataLookup::NotInTree) {
+                continue;
+            }
+            // Only where this directory holds the namespace's objects of that kind.
+            let siblings = model
+                .objects
+                .iter()
+                .any(|o| o.kind == kind && o.namespace == ns && dir_of(model, o.file) == dir);
+            if !siblings || produced_elsewhere(model, ns, u.name) {
+                continue;
+            }
+            seen.push((kind, u.name));
+            let (what, consequence, symptom) = match u.site {
+                UseSite::Volume => (
+                    format!("volume `{}`", u.volume.unwrap_or("")),
+                    "the pod stays in ContainerCreating (FailedMount, no exit code)",
+                    format!(
+                        "MountVolume.SetUp failed for volume \"{}\" : {} \"{}\" not found",
+                        u.volume.unwrap_or(""),
+                        kind.to_ascii_lowercase(),
+                        u.name
+                    ),
+                ),
+                _ => (
+                    format!(
+                        "container `{}`",
+                        u.container
+                            .and_then(|i| w.containers.get(i))
+                            .map_or("", |c| c.name)
+                    ),
+                    "the container is never created (CreateContainerConfigError, no exit code)",
+                    format!("Error: {} \"{}\" not found", kind.to_ascii_lowercase(), u.name),
+                ),
+            };
+            let mut f = Finding::new(
+                &RULE,
+                w.span(u.name_node),
+                format!(
+                    "{what} refers to {kind} `{}`, which is not in the linted files although this directory defines other {kind}s of namespace `{ns}`: if it does not exist in the cluster, {consequence}",
+                    u.name
+                ),
+            )
+            .symptom(symptom)
+            .help(format!(
+                "Add the {kind} to the manifests, fix the name, mark the reference `optional: true`, or declare it in `.kexit.yaml` under `external-objects` if it is created elsewhere"
+            ))
+            .object(Some(w.object.reference()));
+            if let Some(c) = u.container.and_then(|i| w.containers.get(i)) {
+                f = f.container(c.name);
+            }
+            out.push(f);
+        }
+    }
+}

@@ -2,40 +2,60 @@
 
 use super::node::Value;
 
+use std::borrow::Cow;
+
 /// Resolve a plain scalar's text.
 pub fn resolve_plain(s: &str) -> Value {
+    resolve_special(s).unwrap_or_else(|| Value::Str(s.to_string()))
+}
+
+/// [`resolve_plain`] for text the caller already owns or borrows (no copy when it is a string).
+pub(crate) fn resolve_cow(s: Cow<'_, str>) -> Value {
+    resolve_special(&s).unwrap_or_else(|| Value::Str(s.into_owned()))
+}
+
+/// The non-string meaning of a plain scalar, if it has one.
+fn resolve_special(s: &str) -> Option<Value> {
     match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
-            return Value::Bool(true)
+            return Some(Value::Bool(true))
         }
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
-            return Value::Bool(false)
+            return Some(Value::Bool(false))
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY)
+            return Some(Value::Float(f64::INFINITY))
         }
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(Value::Float(f64::NEG_INFINITY)),
+        ".nan" | ".NaN" | ".NAN" => return Some(Value::Float(f64::NAN)),
         _ => {}
     }
-    let first = s.as_bytes()[0];
+    let first = *s.as_bytes().first()?;
     if first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.') {
         if let Some(i) = parse_int(s) {
-            return Value::Int(i);
+            return Some(Value::Int(i));
         }
         if is_float(s) {
-            if let Ok(f) = s.replace('_', "").parse::<f64>() {
-                return Value::Float(f);
+            if let Ok(f) = without_underscores(s).parse::<f64>() {
+                return Some(Value::Float(f));
             }
         }
     }
-    Value::Str(s.to_string())
+    None
+}
+
+fn without_underscores(s: &str) -> Cow<'_, str> {
+    if s.contains('_') {
+        Cow::Owned(s.replace('_', ""))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// go-yaml v2: underscores dropped, then Go `ParseInt(s, 0, 64)` (0x, 0o, 0b, leading-0 octal).
 pub fn parse_int(s: &str) -> Option<i64> {
-    let plain = s.replace('_', "");
+    let plain = without_underscores(s);
     let (neg, body) = match plain.as_bytes().first()? {
         b'-' => (true, &plain[1..]),
         b'+' => (false, &plain[1..]),
@@ -65,7 +85,7 @@ pub fn parse_int(s: &str) -> Option<i64> {
 
 /// go-yaml v2's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
 fn is_float(s: &str) -> bool {
-    let b = s.replace('_', "");
+    let b = without_underscores(s);
     let b = b.as_bytes();
     let mut i = 0;
     if matches!(b.first(), Some(b'-' | b'+')) {

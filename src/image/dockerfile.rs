@@ -1,0 +1,771 @@
+//! Image models from Dockerfile stages: the base (catalogue or earlier stage) plus the effect of
+//! each instruction.
+
+use super::build::normalize;
+use super::context::Context;
+use super::link::{Images, LinkReason};
+use super::packages::read_run;
+use super::{
+    catalogue, CommandForm, ContextFile, Entry, Image, ImageCommand, Origin, Platform, Tri,
+};
+use crate::docker::expand::expand;
+use crate::docker::{Command, CommandArgs, CopySource, Dockerfile, InstKind, Stage};
+use crate::k8s::Workload;
+use crate::project::Project;
+use crate::source::Span;
+use std::collections::HashMap;
+
+/// Directories a package manager may write to (unknown packages make them fuzzy).
+const SYSTEM_DIRS: [&str; 7] = ["/usr", "/bin", "/sbin", "/lib", "/etc", "/opt", "/var"];
+
+pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
+    let mut images = Images::default();
+    for (di, d) in project.dockerfiles.iter().enumerate() {
+        let ctx = project.build.contexts.get(&di);
+        let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
+        let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
+        for s in &d.stages {
+            let img = build_stage(d, di, s, &built, ctx, path);
+            built.push(img);
+        }
+        for (si, img) in built.into_iter().enumerate() {
+            images.insert_stage(di, si, img);
+        }
+    }
+    let mut refs: HashMap<String, ()> = HashMap::new();
+    for w in workloads {
+        for c in &w.containers {
+            let Some(r) = c.image() else { continue };
+            if refs.insert(r.to_string(), ()).is_some() {
+                continue;
+            }
+            let repo = super::repository(r);
+            if let Some(link) = project.build.links.iter().find(|l| l.repository == repo) {
+                if let Some(d) = project.dockerfiles.get(link.dockerfile) {
+                    let si = match &link.target {
+                        Some(t) => d.stage_by_name(t).map(|s| s.index),
+                        None => d.stages.len().checked_sub(1),
+                    };
+                    if let Some(idx) = si.and_then(|si| images.stage_index(link.dockerfile, si)) {
+                        images.alias_reference(r, idx);
+                        continue;
+                    }
+                }
+            }
+            let img = catalogue::image(r).unwrap_or_else(|| Image::unknown(r));
+            images.insert_reference(r, img);
+        }
+    }
+    images
+}
+
+pub fn explain_links(project: &Project) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in &project.build.links {
+        let df = project
+            .dockerfiles
+            .get(l.dockerfile)
+            .and_then(|d| project.files.get(d.file))
+            .map_or("?", |f| f.path.as_str());
+        let why = match &l.reason {
+            LinkReason::Config => "image_links in the config".to_string(),
+            LinkReason::Skaffold(f) => format!("build.artifacts in {f}"),
+            LinkReason::Compose(f, s) => format!("service `{s}` in {f}"),
+            LinkReason::Convention => {
+                "the last path component of the repository names the Dockerfile's directory"
+                    .to_string()
+            }
+        };
+        let mut line = format!("{} -> {df}", l.repository);
+        if let Some(t) = &l.target {
+            line.push_str(&format!(" (target `{t}`)"));
+        }
+        if let Some(c) = &l.context {
+            line.push_str(&format!(" [context {c}]"));
+        }
+        line.push_str(&format!(": {why}"));
+        out.push(line);
+    }
+    for (repo, ds) in &project.build.ambiguous {
+        let names: Vec<&str> = ds
+            .iter()
+            .filter_map(|i| project.dockerfiles.get(*i))
+            .filter_map(|d| project.files.get(d.file))
+            .map(|f| f.path.as_str())
+            .collect();
+        out.push(format!(
+            "{repo}: not linked, ambiguous between {}",
+            names.join(", ")
+        ));
+    }
+    out
+}
+
+fn entry(origin: Origin, seq: u32) -> Entry {
+    Entry {
+        exists: Tri::Yes,
+        is_dir: Tri::No,
+        executable: Tri::No,
+        symlink: None,
+        source: None,
+        inline: None,
+        origin,
+        complete_dir: false,
+        seq,
+    }
+}
+
+/// Insert an entry and mark its parent directories as existing.
+fn put(img: &mut Image, path: &str, e: Entry) {
+    let mut p = path;
+    while let Some(i) = p.rfind('/') {
+        p = &p[..i];
+        if p.is_empty() {
+            break;
+        }
+        let known = img.fs.get(p).is_some_and(|x| x.exists == Tri::Yes);
+        if !known {
+            let mut d = entry(e.origin.clone(), e.seq);
+            d.is_dir = Tri::Yes;
+            d.executable = Tri::Yes;
+            img.fs.insert(p.to_string(), d);
+        }
+    }
+    img.fs.insert(path.to_string(), e);
+}
+
+fn fuzz(img: &mut Image, path: &str) {
+    let s = img.seq;
+    img.fuzzy.push((path.to_string(), s));
+    // Entries at or under it are no longer certain.
+    for (k, e) in img.fs.iter_mut() {
+        if k == path || path == "/" || k.starts_with(&format!("{path}/")) {
+            if e.exists == Tri::No {
+                e.exists = Tri::Unknown;
+            }
+            e.executable = if e.exists == Tri::Yes && e.executable == Tri::Yes {
+                Tri::Yes
+            } else {
+                Tri::Unknown
+            };
+            e.complete_dir = false;
+        }
+    }
+}
+
+struct Vars<'a> {
+    d: &'a Dockerfile,
+    args: Vec<(String, Option<String>)>,
+}
+
+fn image_command(c: &Command, file: usize, span: Span, shell: &[String]) -> ImageCommand {
+    let (form, arg_spans) = match &c.args {
+        CommandArgs::Exec(v) => (
+            CommandForm::Exec(v.iter().map(|s| s.value.clone()).collect()),
+            v.iter().map(|s| Span::new(file, s.span.clone())).collect(),
+        ),
+        CommandArgs::Shell(s) => (CommandForm::Shell(s.value.clone()), Vec::new()),
+    };
+    ImageCommand {
+        form,
+        shell: shell.to_vec(),
+        span: Some(span),
+        args_span: Some(Span::new(file, c.span.clone())),
+        arg_spans,
+        invalid_json: c.invalid_json,
+        origin: Origin::Instruction(span),
+    }
+}
+
+fn build_stage(
+    d: &Dockerfile,
+    di: usize,
+    s: &Stage,
+    earlier: &[Image],
+    ctx: Option<&Context>,
+    path: &str,
+) -> Image {
+    let file = d.file;
+    let global = |n: &str| d.global_arg(n).map(str::to_string).or_else(|| auto_arg(n));
+    let (base_ref, base_known_ref) = expand(&s.from.image.value, d.escape, &global);
+    let from_span = Span::new(file, s.from.span.clone());
+    let mut img = if let Some(prev) = d
+        .stage_by_ref(&base_ref, s.index)
+        .and_then(|p| earlier.get(p.index))
+    {
+        prev.clone()
+    } else if !base_known_ref {
+        Image::unknown(&base_ref)
+    } else if base_ref.eq_ignore_ascii_case("scratch") {
+        catalogue::image("scratch").unwrap_or_else(|| Image::unknown("scratch"))
+    } else {
+        catalogue::image(&base_ref).unwrap_or_else(|| Image::unknown(&base_ref))
+    };
+    img.reference = base_ref.clone();
+    img.dockerfile = Some(di);
+    img.stage = Some(s.index);
+    img.from_span = Some(from_span);
+    img.description = match s.name() {
+        Some(n) => format!("Dockerfile stage `{n}` ({path}, FROM {base_ref})"),
+        None => format!("Dockerfile stage #{} ({path}, FROM {base_ref})", s.index),
+    };
+    if let Some(p) = &s.from.platform {
+        let (v, known) = expand(&p.value, d.escape, &global);
+        if known && !v.contains('$') {
+            let mut parts = v.split('/');
+            let os = parts.next().unwrap_or("linux").to_string();
+            let arch = normalize_arch(parts.next().unwrap_or(""));
+            if !arch.is_empty() {
+                img.platform = Some(Platform {
+                    os,
+                    arch,
+                    span: Some(Span::new(file, p.span.clone())),
+                });
+            }
+        }
+    }
+    let mut vars = Vars {
+        d,
+        args: Vec::new(),
+    };
+    let mut cmd_set = false;
+    for ins in &s.instructions {
+        img.seq += 1;
+        let seq = img.seq;
+        let span = Span::new(file, ins.span.clone());
+        let origin = Origin::Instruction(span);
+        let env_snapshot = img.env.clone();
+        let args_snapshot = vars.args.clone();
+        let lookup = |n: &str| -> Option<String> {
+            if let Some((_, v)) = env_snapshot.iter().rev().find(|(k, _)| k == n) {
+                return Some(v.clone());
+            }
+            if let Some((_, v)) = args_snapshot.iter().rev().find(|(k, _)| k == n) {
+                return v.clone();
+            }
+            auto_arg(n)
+        };
+        match &ins.kind {
+            InstKind::Arg(defs) => {
+                for a in defs {
+                    let v = match &a.default {
+                        Some(dv) => {
+                            let (x, k) = expand(dv, d.escape, &lookup);
+                            k.then_some(x)
+                        }
+                        None => vars.d.global_arg(&a.name).map(str::to_string),
+                    };
+                    vars.args.push((a.name.clone(), v));
+                }
+            }
+            InstKind::Env(pairs) => {
+                for (k, v) in pairs {
+                    let cur = img.env.clone();
+                    let l = |n: &str| -> Option<String> {
+                        if let Some((_, v)) = cur.iter().rev().find(|(k, _)| k == n) {
+                            return Some(v.clone());
+                        }
+                        if let Some((_, v)) = vars.args.iter().rev().find(|(k, _)| k == n) {
+                            return v.clone();
+                        }
+                        None
+                    };
+                    let (x, _) = expand(v, d.escape, &l);
+                    img.env.push((k.clone(), x));
+                }
+            }
+            InstKind::Workdir(w) => {
+                let (x, known) = expand(&w.value, d.escape, &lookup);
+                if known {
+                    let p = normalize(&img.workdir, &x);
+                    let mut e = entry(origin.clone(), seq);
+                    e.is_dir = Tri::Yes;
+                    e.executable = Tri::Yes;
+                    if img.fs.get(&p).is_none_or(|x| x.exists != Tri::Yes) {
+                        put(&mut img, &p, e);
+                    }
+                    img.workdir = p;
+                } else {
+                    img.workdir = "/".to_string();
+                    fuzz(&mut img, "/");
+                }
+                img.workdir_origin = origin.clone();
+            }
+            InstKind::User(u) => {
+                let (x, _) = expand(&u.value, d.escape, &lookup);
+                img.user = Some(x);
+            }
+            InstKind::Stopsignal(sg) => {
+                let (x, _) = expand(&sg.value, d.escape, &lookup);
+                img.stopsignal = Some((x, origin.clone()));
+            }
+            InstKind::Shell(v) => {
+                img.shell = v.iter().map(|s| s.value.clone()).collect();
+            }
+            InstKind::Entrypoint(c) => {
+                img.entrypoint = Some(image_command(c, file, span, &img.shell));
+                if !cmd_set {
+                    img.cmd = None;
+                }
+            }
+            InstKind::Cmd(c) => {
+                img.cmd = Some(image_command(c, file, span, &img.shell));
+                cmd_set = true;
+            }
+            InstKind::Healthcheck(h) => {
+                img.healthcheck = h.as_ref().map(|c| image_command(c, file, span, &img.shell));
+            }
+            InstKind::Run {
+                command, heredocs, ..
+            } => {
+                let text = if heredocs.is_empty() {
+                    match &command.args {
+                        CommandArgs::Shell(s) => s.value.clone(),
+                        CommandArgs::Exec(v) => v
+                            .iter()
+                            .map(|s| s.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    }
+                } else {
+                    heredocs
+                        .iter()
+                        .map(|h| h.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                apply_run(&mut img, &text, origin.clone(), seq);
+            }
+            InstKind::Copy {
+                add,
+                flags,
+                sources,
+                dest,
+            } => {
+                let (dest_x, dest_known) = expand(&dest.value, d.escape, &lookup);
+                if !dest_known {
+                    fuzz(&mut img, "/");
+                    continue;
+                }
+                let dest_is_dir = dest_x.ends_with('/') || sources.len() > 1;
+                let dest_p = normalize(&img.workdir, &dest_x);
+                let chmod = flags
+                    .iter()
+                    .find(|f| f.name == "chmod")
+                    .and_then(|f| f.value.as_deref())
+                    .map(|m| {
+                        u32::from_str_radix(m, 8)
+                            .map(|m| Tri::from_bool(m & 0o111 != 0))
+                            .unwrap_or(Tri::Unknown)
+                    });
+                let from = flags
+                    .iter()
+                    .find(|f| f.name == "from")
+                    .and_then(|f| f.value.clone());
+                for src in sources {
+                    match src {
+                        CopySource::Heredoc { body, span: hs } => {
+                            let mut e = entry(origin.clone(), seq);
+                            e.executable = chmod.unwrap_or(Tri::No);
+                            e.inline = Some((body.clone(), Span::new(file, hs.clone())));
+                            if dest_is_dir {
+                                fuzz(&mut img, &dest_p);
+                            } else {
+                                put(&mut img, &dest_p, e);
+                            }
+                        }
+                        CopySource::Path(sp) => {
+                            let (sx, sk) = expand(&sp.value, d.escape, &lookup);
+                            if !sk {
+                                fuzz(&mut img, &dest_p);
+                                continue;
+                            }
+                            if let Some(fr) = &from {
+                                let src_img = d
+                                    .stage_by_ref(fr, s.index)
+                                    .and_then(|p| earlier.get(p.index))
+                                    .cloned()
+                                    .or_else(|| catalogue::image(fr));
+                                match src_img {
+                                    Some(si) => copy_from_image(
+                                        &mut img,
+                                        &si,
+                                        &sx,
+                                        &dest_p,
+                                        dest_is_dir,
+                                        chmod,
+                                        &origin,
+                                        seq,
+                                    ),
+                                    None => fuzz(&mut img, &dest_p),
+                                }
+                            } else if *add && (sx.contains("://") || sx.starts_with("git@")) {
+                                fuzz(&mut img, &dest_p);
+                            } else if *add && is_archive(&sx) {
+                                // ADD extracts local archives.
+                                fuzz(&mut img, &dest_p);
+                            } else {
+                                copy_from_context(
+                                    &mut img,
+                                    ctx,
+                                    &sx,
+                                    &dest_p,
+                                    dest_is_dir,
+                                    chmod,
+                                    &origin,
+                                    seq,
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            InstKind::Other => {}
+        }
+    }
+    img
+}
+
+fn is_archive(p: &str) -> bool {
+    [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".txz"]
+        .iter()
+        .any(|e| p.ends_with(e))
+}
+
+/// Automatic platform ARGs: unknown (they depend on the build).
+fn auto_arg(_n: &str) -> Option<String> {
+    None
+}
+
+pub fn normalize_arch(a: &str) -> String {
+    match a {
+        "x86_64" | "amd64" => "amd64",
+        "aarch64" | "arm64" | "arm64v8" => "arm64",
+        "arm" | "armv7" | "armhf" | "arm32v7" | "armv6" => "arm",
+        "i386" | "386" | "x86" => "386",
+        other => other,
+    }
+    .to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn copy_from_image(
+    img: &mut Image,
+    src: &Image,
+    sp: &str,
+    dest: &str,
+    dest_is_dir: bool,
+    chmod: Option<Tri>,
+    origin: &Origin,
+    seq: u32,
+) {
+    if sp.contains(['*', '?', '[']) {
+        fuzz(img, dest);
+        return;
+    }
+    let sp = normalize(&src.workdir, sp);
+    let info = src.path(&sp);
+    match (info.exists, info.is_dir) {
+        (Tri::Yes, Tri::No) => {
+            let target = if dest_is_dir {
+                format!("{}/{}", dest.trim_end_matches('/'), basename(&sp))
+            } else {
+                dest.to_string()
+            };
+            let mut e = entry(origin.clone(), seq);
+            e.executable = chmod.unwrap_or(info.executable);
+            e.source = info.source;
+            e.inline = info.inline;
+            put(img, &normalize("/", &target), e);
+        }
+        (Tri::Yes, Tri::Yes) => {
+            // Copy the known entries under the directory; the rest is unknown.
+            let prefix = if sp == "/" { String::new() } else { sp.clone() };
+            let items: Vec<(String, Entry)> = src
+                .fs
+                .range(format!("{prefix}/")..)
+                .take_while(|(k, _)| k.starts_with(&format!("{prefix}/")))
+                .map(|(k, e)| (k[prefix.len()..].to_string(), e.clone()))
+                .collect();
+            fuzz(img, dest);
+            for (rel, mut e) in items {
+                e.seq = seq;
+                e.origin = origin.clone();
+                if let Some(c) = chmod {
+                    if e.is_dir != Tri::Yes {
+                        e.executable = c;
+                    }
+                }
+                put(img, &normalize("/", &format!("{dest}{rel}")), e);
+            }
+        }
+        _ => fuzz(img, dest),
+    }
+}
+
+fn basename(p: &str) -> &str {
+    p.trim_end_matches('/').rsplit('/').next().unwrap_or(p)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn copy_from_context(
+    img: &mut Image,
+    ctx: Option<&Context>,
+    sp: &str,
+    dest: &str,
+    dest_is_dir: bool,
+    chmod: Option<Tri>,
+    origin: &Origin,
+    seq: u32,
+) {
+    let Some(ctx) = ctx else {
+        fuzz(img, dest);
+        return;
+    };
+    let rel = normalize("/", sp);
+    let rel = rel.trim_start_matches('/');
+    let mk = |ce: &super::context::CtxEntry| -> Entry {
+        let mut e = entry(origin.clone(), seq);
+        if ce.is_dir {
+            e.is_dir = Tri::Yes;
+            e.executable = Tri::Yes;
+        } else {
+            e.executable = chmod.unwrap_or(match ce.mode {
+                Some(m) => Tri::from_bool(m & 0o111 != 0),
+                None => Tri::Unknown,
+            });
+            e.source = ce.file.map(|file| ContextFile {
+                file,
+                mode: ce.mode,
+            });
+        }
+        e
+    };
+    if rel.contains(['*', '?', '[']) {
+        let matches: Vec<(String, super::context::CtxEntry)> = ctx
+            .entries
+            .iter()
+            .filter(|(k, _)| {
+                catalogue::glob(rel, k) && !k[rel.find('*').unwrap_or(0)..].contains('/')
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if matches.is_empty() || !ctx.complete {
+            fuzz(img, dest);
+        }
+        for (k, ce) in matches {
+            if ce.is_dir {
+                fuzz(img, dest);
+                continue;
+            }
+            let target = format!("{}/{}", dest.trim_end_matches('/'), basename(&k));
+            put(img, &normalize("/", &target), mk(&ce));
+        }
+        return;
+    }
+    let is_root = rel.is_empty();
+    let ce = if is_root {
+        Some(super::context::CtxEntry {
+            is_dir: true,
+            mode: None,
+            file: None,
+        })
+    } else {
+        ctx.entries.get(rel).cloned()
+    };
+    let Some(ce) = ce else {
+        // Not in the context (or the listing was cut): unknown.
+        fuzz(img, dest);
+        return;
+    };
+    if !ce.is_dir {
+        let target = if dest_is_dir || img.path(dest).is_dir == Tri::Yes {
+            format!("{}/{}", dest.trim_end_matches('/'), basename(rel))
+        } else {
+            dest.to_string()
+        };
+        put(img, &normalize("/", &target), mk(&ce));
+        return;
+    }
+    // Directory: its contents go under dest.
+    let was_absent = img.path(dest).exists == Tri::No;
+    let prefix = if is_root {
+        String::new()
+    } else {
+        format!("{rel}/")
+    };
+    let items: Vec<(String, super::context::CtxEntry)> = ctx
+        .entries
+        .range(prefix.clone()..)
+        .take_while(|(k, _)| k.starts_with(&prefix))
+        .map(|(k, v)| (k[prefix.len()..].to_string(), v.clone()))
+        .collect();
+    let mut d = entry(origin.clone(), seq);
+    d.is_dir = Tri::Yes;
+    d.executable = Tri::Yes;
+    if !was_absent || !ctx.complete {
+        fuzz(img, dest);
+    }
+    d.complete_dir = was_absent && ctx.complete;
+    put(img, dest, d);
+    for (r, ce) in items {
+        put(img, &normalize(dest, &r), mk(&ce));
+    }
+}
+
+fn apply_run(img: &mut Image, text: &str, origin: Origin, seq: u32) {
+    let fx = read_run(text);
+    if fx.unfollowable {
+        fuzz(img, "/");
+    }
+    if fx.unknown_packages {
+        for d in SYSTEM_DIRS {
+            fuzz(img, d);
+        }
+    }
+    for inst in &fx.installs {
+        for p in &inst.packages {
+            if let Some(bins) = super::packages::binaries(inst.manager, p) {
+                for b in bins {
+                    let mut e = entry(origin.clone(), seq);
+                    e.executable = Tri::Yes;
+                    put(img, b, e);
+                    // Debian/Ubuntu merged /usr: /bin/x and /usr/bin/x are the same file.
+                    if let Some(rest) = b.strip_prefix("/usr/bin/") {
+                        let alt = format!("/bin/{rest}");
+                        if !img.fs.contains_key(&alt) && img.libc != super::Libc::Musl {
+                            let mut e = entry(origin.clone(), seq);
+                            e.executable = Tri::Yes;
+                            put(img, &alt, e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for p in &fx.fuzzy_paths {
+        if p.contains(['*', '?', '$', '`']) {
+            let base = p.split(['*', '?', '$', '`']).next().unwrap_or("/");
+            let base = base.rsplit_once('/').map_or("/", |(a, _)| a);
+            let base = if base.is_empty() { "/" } else { base };
+            let n = normalize(&img.workdir.clone(), base);
+            fuzz(img, &n);
+        } else {
+            let n = normalize(&img.workdir.clone(), p);
+            fuzz(img, &n);
+        }
+    }
+    for p in &fx.mkdirs {
+        let n = normalize(&img.workdir.clone(), p);
+        let mut e = entry(origin.clone(), seq);
+        e.is_dir = Tri::Yes;
+        e.executable = Tri::Yes;
+        if img.fs.get(&n).is_none_or(|x| x.exists != Tri::Yes) {
+            put(img, &n, e);
+        }
+    }
+    for p in &fx.chmod_x {
+        if p.contains(['*', '?', '$', '`']) {
+            fuzz(img, "/");
+            continue;
+        }
+        let n = normalize(&img.workdir.clone(), p);
+        match img.fs.get_mut(&n) {
+            Some(e) => {
+                e.exists = Tri::Yes;
+                e.executable = Tri::Yes;
+            }
+            None => {
+                let mut e = entry(origin.clone(), seq);
+                e.executable = Tri::Yes;
+                e.is_dir = Tri::Unknown;
+                put(img, &n, e);
+            }
+        }
+    }
+    for (target, link) in &fx.symlinks {
+        let mut l = normalize(&img.workdir.clone(), link);
+        if img.path(&l).is_dir == Tri::Yes {
+            l = format!("{}/{}", l.trim_end_matches('/'), basename(target));
+        }
+        let mut e = entry(origin.clone(), seq);
+        e.symlink = Some(target.clone());
+        e.is_dir = Tri::Unknown;
+        e.executable = Tri::Unknown;
+        put(img, &l, e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::discover::Kind;
+    use crate::image::{CommandForm, Resolved, ShellKind, Tri};
+    use crate::model::Model;
+    use crate::project::{Input, Project};
+
+    fn project(text: &str) -> Project {
+        Project::load(
+            vec![Input::Text {
+                name: "<stdin>".to_string(),
+                kind: Kind::Dockerfile,
+                text: text.to_string(),
+            }],
+            Default::default(),
+        )
+    }
+
+    #[test]
+    fn models_instructions() {
+        let p = project(
+            "ARG V=3.20\nFROM alpine:${V} AS base\nRUN apk add --no-cache bash tini\nENV PATH=/opt/app/bin:$PATH\nCOPY --chmod=755 <<EOF /opt/app/bin/start\n#!/bin/bash\nexec \"$@\"\nEOF\nCMD [\"start\"]\nFROM base\nENTRYPOINT [\"/sbin/tini\", \"--\"]\nRUN ln -s /opt/app/bin/start /usr/local/bin/go-start\n",
+        );
+        let m = Model::build(&p);
+        let base = m.images.stage(0, 0).unwrap();
+        assert!(base.base_known);
+        assert_eq!(base.shell_kind(), ShellKind::BusyboxAsh);
+        assert_eq!(
+            base.resolve("bash", None),
+            Resolved::Found("/bin/bash".into())
+        );
+        assert_eq!(base.resolve("curl", None), Resolved::NotFound);
+        assert_eq!(
+            base.resolve("start", None),
+            Resolved::Found("/opt/app/bin/start".into())
+        );
+        assert_eq!(base.is_executable("/opt/app/bin/start"), Tri::Yes);
+        let s = base.script(&p, "/opt/app/bin/start").unwrap();
+        assert!(s.text.starts_with("#!/bin/bash"));
+        assert!(
+            matches!(&base.cmd.as_ref().unwrap().form, CommandForm::Exec(v) if v == &["start"])
+        );
+        let fin = m.images.stage(0, 1).unwrap();
+        // ENTRYPOINT resets the inherited CMD.
+        assert!(fin.cmd.is_none());
+        assert_eq!(fin.default_argv().unwrap(), vec!["/sbin/tini", "--"]);
+        assert_eq!(fin.exists("/usr/local/bin/go-start"), Tri::Yes);
+        assert_eq!(fin.is_executable("/usr/local/bin/go-start"), Tri::Yes);
+    }
+
+    #[test]
+    fn unknown_base_and_unfollowable_run() {
+        let p = project("FROM example.com/base:1\nCOPY x /x\n");
+        let m = Model::build(&p);
+        let i = m.images.stage(0, 0).unwrap();
+        assert!(!i.base_known);
+        assert_eq!(i.has_sh(), Tri::Unknown);
+        assert_eq!(i.resolve("python", None), Resolved::Unknown);
+
+        let p = project("FROM debian:12-slim\nRUN curl -fsSL https://x/install.sh | sh\n");
+        let m = Model::build(&p);
+        let i = m.images.stage(0, 0).unwrap();
+        assert_eq!(i.resolve("python3", None), Resolved::Unknown);
+        assert_eq!(i.has_sh(), Tri::Yes);
+
+        let p = project("FROM scratch\nCOPY --chmod=0755 <<EOF /run.sh\necho\nEOF\n");
+        let m = Model::build(&p);
+        let i = m.images.stage(0, 0).unwrap();
+        assert!(i.fully_known());
+        assert_eq!(i.is_executable("/run.sh"), Tri::Yes);
+        assert_eq!(i.exists("/bin/sh"), Tri::No);
+    }
+}

@@ -1,0 +1,633 @@
+//! Volumes and mounts of a container: each `volumeMounts[]` entry resolved to its `volumes[]`
+//! entry, and for ConfigMap/Secret/projected/downwardAPI volumes the files they project (key →
+//! path after `items`, mode, content when the object is in the tree).
+//!
+//! The question the command rules ask is [`Mounts::at`]: "what is at absolute path P in this
+//! container, as far as the mounts decide?" (semantics.md §3).
+
+use crate::finding::ObjectRef;
+use crate::k8s::env::{is_optional, lookup_data, DataKind, DataLookup};
+use crate::k8s::{Container, Workload};
+use crate::model::Model;
+use crate::source::{FileId, Span};
+use crate::yaml::Node;
+
+/// `defaultMode` when unset: 0644.
+pub const DEFAULT_MODE: u32 = 0o644;
+
+/// The kind of a volume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeKind<'p> {
+    ConfigMap {
+        name: &'p str,
+        optional: bool,
+    },
+    Secret {
+        name: &'p str,
+        optional: bool,
+    },
+    Projected,
+    DownwardApi,
+    EmptyDir {
+        memory: bool,
+    },
+    HostPath {
+        path: Option<&'p str>,
+    },
+    PersistentVolumeClaim {
+        claim: Option<&'p str>,
+    },
+    /// Any other source (csi, nfs, ephemeral, image …), by field name.
+    Other(&'p str),
+    /// No source field at all (the API rejects it; also what kexit sees for a bare name).
+    None,
+}
+
+/// One file a ConfigMap/Secret/projected/downwardAPI volume puts into the container.
+#[derive(Debug, Clone)]
+pub struct ProjectedFile<'p> {
+    /// Path inside the volume (`items[].path`, else the key), without leading `/`.
+    pub path: String,
+    /// The key in the ConfigMap/Secret (or the downward API field path).
+    pub key: String,
+    /// Effective mode (`items[].mode`, else the volume's `defaultMode`, else 0644); None when the
+    /// mode field is not a valid number.
+    pub mode: Option<u32>,
+    /// The file content, when the object is in the tree (Secret data decoded).
+    pub content: Option<String>,
+    /// Where the key is defined (the ConfigMap/Secret key), when in the tree.
+    pub source: Option<Span>,
+    /// The `items[]` entry that placed it, if any.
+    pub item: Option<&'p Node>,
+    /// The ConfigMap/Secret it comes from.
+    pub object: Option<ObjectRef>,
+}
+
+/// What kexit knows about the files of a volume.
+#[derive(Debug, Clone)]
+pub enum Projection<'p> {
+    /// Not a projecting volume (emptyDir, hostPath, pvc …).
+    NotProjected,
+    /// Every file is known.
+    Known(Vec<ProjectedFile<'p>>),
+    /// These files are known; others may exist (a source outside the tree without `items`).
+    Partial(Vec<ProjectedFile<'p>>),
+}
+
+impl<'p> Projection<'p> {
+    pub fn files(&self) -> &[ProjectedFile<'p>] {
+        match self {
+            Projection::NotProjected => &[],
+            Projection::Known(f) | Projection::Partial(f) => f,
+        }
+    }
+    pub fn is_complete(&self) -> bool {
+        matches!(self, Projection::Known(_))
+    }
+    pub fn file(&self, path: &str) -> Option<&ProjectedFile<'p>> {
+        let path = clean_rel(path);
+        self.files().iter().find(|f| clean_rel(&f.path) == path)
+    }
+    /// True when some file lies below `dir` (a relative directory inside the volume).
+    pub fn has_dir(&self, dir: &str) -> bool {
+        let dir = clean_rel(dir);
+        if dir.is_empty() {
+            return true;
+        }
+        self.files().iter().any(|f| {
+            let p = clean_rel(&f.path);
+            p.len() > dir.len() && p.starts_with(&dir) && p.as_bytes()[dir.len()] == b'/'
+        })
+    }
+}
+
+/// One `volumes[]` entry.
+#[derive(Debug, Clone)]
+pub struct Volume<'p> {
+    pub node: &'p Node,
+    pub name: &'p str,
+    pub kind: VolumeKind<'p>,
+    pub files: Projection<'p>,
+}
+
+/// One `volumeMounts[]` entry resolved.
+#[derive(Debug, Clone)]
+pub struct Mount<'p> {
+    pub node: &'p Node,
+    pub name: &'p str,
+    pub name_node: Option<&'p Node>,
+    /// Cleaned absolute mount path (None when missing or not a string).
+    pub mount_path: Option<String>,
+    pub mount_path_node: Option<&'p Node>,
+    pub read_only: bool,
+    pub sub_path: Option<&'p str>,
+    pub sub_path_node: Option<&'p Node>,
+    pub sub_path_expr: Option<&'p str>,
+    /// The volume, or None when no `volumes[]` entry has this name.
+    pub volume: Option<Volume<'p>>,
+    /// Whether another container of the pod mounts the same volume (it may write to it).
+    pub shared: bool,
+}
+
+/// What the mounts say about an absolute path.
+#[derive(Debug, Clone, Copy)]
+pub enum PathState<'a, 'p> {
+    /// No mount covers it: ask the image.
+    NotMounted,
+    /// A projected file.
+    File {
+        file: &'a ProjectedFile<'p>,
+        mount: &'a Mount<'p>,
+    },
+    /// A directory (a mount point, a directory inside a projected volume, or the empty
+    /// directory the kubelet creates for a missing `subPath`).
+    Directory { mount: &'a Mount<'p> },
+    /// A mount covers the path's directory and certainly puts nothing there: whatever the image
+    /// had is hidden.
+    Hidden { mount: &'a Mount<'p> },
+    /// A mount covers the path; its contents are unknown (pvc, hostPath, shared emptyDir,
+    /// source outside the tree, subPathExpr).
+    Unknown { mount: &'a Mount<'p> },
+}
+
+impl<'a, 'p> PathState<'a, 'p> {
+    pub fn mount(&self) -> Option<&'a Mount<'p>> {
+        match *self {
+            PathState::NotMounted => None,
+            PathState::File { mount, .. }
+            | PathState::Directory { mount }
+            | PathState::Hidden { mount }
+            | PathState::Unknown { mount } => Some(mount),
+        }
+    }
+}
+
+/// A container's mounts.
+#[derive(Debug, Clone, Default)]
+pub struct Mounts<'p> {
+    pub mounts: Vec<Mount<'p>>,
+}
+
+impl<'p> Mounts<'p> {
+    /// What is at absolute path `path` per the mounts (the innermost covering mount decides).
+    pub fn at<'a>(&'a self, path: &str) -> PathState<'a, 'p> {
+        let path = clean_abs(path);
+        let mut best: Option<(&'a Mount<'p>, usize)> = None;
+        for m in &self.mounts {
+            let Some(mp) = m.mount_path.as_deref() else {
+                continue;
+            };
+            if let Some(rel) = under(mp, &path) {
+                // Longest mount path wins; among equals, the later mount is on top.
+                if best.is_none_or(|(b, _)| {
+                    mp.len() >= b.mount_path.as_deref().map_or(0, str::len)
+                }) {
+                    best = Some((m, path.len() - rel.len()));
+                }
+            }
+        }
+        let Some((mount, cut)) = best else {
+            return PathState::NotMounted;
+        };
+        let rel = path[cut..].trim_start_matches('/');
+        mount.state(rel)
+    }
+
+    /// The mount whose mount path is exactly `path`.
+    pub fn exact(&self, path: &str) -> Option<&Mount<'p>> {
+        let path = clean_abs(path);
+        self.mounts
+            .iter()
+            .rev()
+            .find(|m| m.mount_path.as_deref() == Some(path.as_str()))
+    }
+}
+
+impl<'p> Mount<'p> {
+    /// The state of `rel` (relative, cleaned) inside this mount.
+    fn state<'a>(&'a self, rel: &str) -> PathState<'a, 'p> {
+        let mount = self;
+        if self.sub_path_expr.is_some_and(|s| !s.is_empty()) {
+            return PathState::Unknown { mount };
+        }
+        let Some(vol) = &self.volume else {
+            return PathState::Unknown { mount };
+        };
+        let sub = self.sub_path.map(clean_rel).unwrap_or_default();
+        let full = join_rel(&sub, rel);
+        match &vol.kind {
+            VolumeKind::ConfigMap { .. }
+            | VolumeKind::Secret { .. }
+            | VolumeKind::Projected
+            | VolumeKind::DownwardApi => {
+                if full.is_empty() {
+                    return PathState::Directory { mount };
+                }
+                if let Some(file) = vol.files.file(&full) {
+                    return PathState::File { file, mount };
+                }
+                if vol.files.has_dir(&full) {
+                    return PathState::Directory { mount };
+                }
+                if !vol.files.is_complete() || self.shared {
+                    return PathState::Unknown { mount };
+                }
+                if rel.is_empty() {
+                    // A missing subPath: the kubelet creates an empty directory.
+                    PathState::Directory { mount }
+                } else {
+                    PathState::Hidden { mount }
+                }
+            }
+            VolumeKind::EmptyDir { .. } => {
+                if rel.is_empty() {
+                    PathState::Directory { mount }
+                } else if self.shared {
+                    PathState::Unknown { mount }
+                } else {
+                    PathState::Hidden { mount }
+                }
+            }
+            VolumeKind::PersistentVolumeClaim { .. } if rel.is_empty() && sub.is_empty() => {
+                PathState::Directory { mount }
+            }
+            _ => PathState::Unknown { mount },
+        }
+    }
+
+    /// The span to point at for findings about the mount path (falls back to the entry).
+    pub fn mount_path_span(&self, w: &Workload<'_>) -> Span {
+        w.span(self.mount_path_node.unwrap_or(self.node))
+    }
+}
+
+/// Pod volumes by name, resolved (ConfigMap/Secret contents looked up in the model).
+pub fn pod_volumes<'p>(model: &Model<'p>, w: &Workload<'p>) -> Vec<Volume<'p>> {
+    w.pod_spec
+        .get("volumes")
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|v| resolve_volume(model, w, v))
+        .chain(claim_templates(w).map(|(name, node)| Volume {
+            node,
+            name,
+            kind: VolumeKind::PersistentVolumeClaim { claim: Some(name) },
+            files: Projection::NotProjected,
+        }))
+        .collect()
+}
+
+/// StatefulSet `volumeClaimTemplates` (mountable by name like volumes): (name, template node).
+pub fn claim_templates<'a, 'p>(w: &'a Workload<'p>) -> impl Iterator<Item = (&'p str, &'p Node)> + 'a {
+    w.object
+        .node
+        .path(&["spec", "volumeClaimTemplates"])
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|t| Some((t.path(&["metadata", "name"]).and_then(Node::as_str)?, t)))
+}
+
+/// A container's mounts, each resolved to its volume.
+pub fn container_mounts<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>) -> Mounts<'p> {
+    let volumes = pod_volumes(model, w);
+    let mut mounts = Vec::new();
+    for m in c.volume_mounts() {
+        let name_node = m.get("name");
+        let name = name_node.and_then(Node::as_str).unwrap_or("");
+        let mount_path_node = m.get("mountPath");
+        let mount_path = mount_path_node
+            .and_then(Node::as_str)
+            .filter(|p| !p.is_empty())
+            .map(clean_abs);
+        let sub_path_node = m.get("subPath");
+        let shared = w.containers.iter().any(|o| {
+            !(o.kind == c.kind && o.index == c.index)
+                && o.volume_mounts()
+                    .iter()
+                    .any(|om| om.get("name").and_then(Node::as_str) == Some(name))
+        });
+        mounts.push(Mount {
+            node: m,
+            name,
+            name_node,
+            mount_path,
+            mount_path_node,
+            read_only: m.get("readOnly").and_then(Node::as_bool) == Some(true),
+            sub_path: sub_path_node.and_then(Node::as_str).filter(|s| !s.is_empty()),
+            sub_path_node,
+            sub_path_expr: m.get("subPathExpr").and_then(Node::as_str),
+            volume: volumes.iter().rev().find(|v| v.name == name).cloned(),
+            shared,
+        });
+    }
+    Mounts { mounts }
+}
+
+/// A mode field: Some(Some(mode)) when a valid number, Some(None) when present but invalid
+/// (string, out of range), None when absent.
+pub fn mode_field(node: &Node, key: &str) -> Option<Option<u32>> {
+    let v = node.get(key)?;
+    if v.is_null() {
+        return None;
+    }
+    Some(
+        v.as_i64()
+            .filter(|m| (0..=0o777).contains(m))
+            .map(|m| m as u32),
+    )
+}
+
+fn resolve_volume<'p>(model: &Model<'p>, w: &Workload<'p>, v: &'p Node) -> Option<Volume<'p>> {
+    let name = v.get("name").and_then(Node::as_str)?;
+    let ns = w.object.namespace.as_str();
+    let mut kind = VolumeKind::None;
+    let mut files = Projection::NotProjected;
+    for (k, src) in v.entries() {
+        let Some(field) = k.as_str() else { continue };
+        match field {
+            "name" => {}
+            "configMap" | "secret" => {
+                let (dk, obj) = if field == "configMap" {
+                    (DataKind::ConfigMap, src.get("name").and_then(Node::as_str))
+                } else {
+                    (DataKind::Secret, src.get("secretName").and_then(Node::as_str))
+                };
+                let obj = obj.unwrap_or("");
+                let optional = is_optional(src);
+                kind = if dk == DataKind::ConfigMap {
+                    VolumeKind::ConfigMap {
+                        name: obj,
+                        optional,
+                    }
+                } else {
+                    VolumeKind::Secret {
+                        name: obj,
+                        optional,
+                    }
+                };
+                let default = match mode_field(src, "defaultMode") {
+                    Some(m) => m,
+                    None => Some(DEFAULT_MODE),
+                };
+                let mut out = Vec::new();
+                let complete = project_source(model, w.object.file, ns, dk, obj, src, default, &mut out);
+                files = if complete {
+                    Projection::Known(out)
+                } else {
+                    Projection::Partial(out)
+                };
+            }
+            "downwardAPI" => {
+                kind = VolumeKind::DownwardApi;
+                let default = match mode_field(src, "defaultMode") {
+                    Some(m) => m,
+                    None => Some(DEFAULT_MODE),
+                };
+                let mut out = Vec::new();
+                downward_items(src, default, &mut out);
+                files = Projection::Known(out);
+            }
+            "projected" => {
+                kind = VolumeKind::Projected;
+                let default = match mode_field(src, "defaultMode") {
+                    Some(m) => m,
+                    None => Some(DEFAULT_MODE),
+                };
+                let mut out = Vec::new();
+                let mut complete = true;
+                for s in src.get("sources").map(Node::items).unwrap_or(&[]) {
+                    if let Some(cm) = s.get("configMap") {
+                        let obj = cm.get("name").and_then(Node::as_str).unwrap_or("");
+                        complete &= project_source(
+                            model,
+                            w.object.file,
+                            ns,
+                            DataKind::ConfigMap,
+                            obj,
+                            cm,
+                            default,
+                            &mut out,
+                        );
+                    } else if let Some(sec) = s.get("secret") {
+                        let obj = sec.get("name").and_then(Node::as_str).unwrap_or("");
+                        complete &= project_source(
+                            model,
+                            w.object.file,
+                            ns,
+                            DataKind::Secret,
+                            obj,
+                            sec,
+                            default,
+                            &mut out,
+                        );
+                    } else if let Some(d) = s.get("downwardAPI") {
+                        downward_items(d, default, &mut out);
+                    } else if let Some(t) = s
+                        .get("serviceAccountToken")
+                        .or_else(|| s.get("clusterTrustBundle"))
+                    {
+                        if let Some(p) = t.get("path").and_then(Node::as_str) {
+                            out.push(ProjectedFile {
+                                path: clean_rel(p),
+                                key: p.to_string(),
+                                mode: default,
+                                content: None,
+                                source: None,
+                                item: Some(t),
+                                object: None,
+                            });
+                        }
+                    } else {
+                        complete = false;
+                    }
+                }
+                files = if complete {
+                    Projection::Known(out)
+                } else {
+                    Projection::Partial(out)
+                };
+            }
+            "emptyDir" => {
+                kind = VolumeKind::EmptyDir {
+                    memory: src.get("medium").and_then(Node::as_str) == Some("Memory"),
+                }
+            }
+            "hostPath" => {
+                kind = VolumeKind::HostPath {
+                    path: src.get("path").and_then(Node::as_str),
+                }
+            }
+            "persistentVolumeClaim" => {
+                kind = VolumeKind::PersistentVolumeClaim {
+                    claim: src.get("claimName").and_then(Node::as_str),
+                }
+            }
+            other => kind = VolumeKind::Other(other),
+        }
+    }
+    Some(Volume {
+        node: v,
+        name,
+        kind,
+        files,
+    })
+}
+
+/// Project one ConfigMap/Secret source into files. Returns whether the listing is complete.
+#[allow(clippy::too_many_arguments)]
+fn project_source<'p>(
+    model: &Model<'p>,
+    near: FileId,
+    ns: &str,
+    kind: DataKind,
+    obj: &str,
+    src: &'p Node,
+    default_mode: Option<u32>,
+    out: &mut Vec<ProjectedFile<'p>>,
+) -> bool {
+    let data = match lookup_data(model, kind, ns, obj, near) {
+        DataLookup::Found(d) if d.keys_known => Some(d),
+        _ => None,
+    };
+    let optional = is_optional(src);
+    let object = Some(ObjectRef {
+        kind: kind.as_str().to_string(),
+        namespace: ns.to_string(),
+        name: obj.to_string(),
+    });
+    let items = src.get("items").filter(|i| i.is_seq()).map(Node::items);
+    match (items, &data) {
+        (Some(items), _) if !items.is_empty() => {
+            let mut complete = true;
+            for it in items {
+                let Some(key) = it.get("key").and_then(Node::scalar_text) else {
+                    continue;
+                };
+                let path = it
+                    .get("path")
+                    .and_then(Node::scalar_text)
+                    .unwrap_or_else(|| key.clone());
+                let mode = match mode_field(it, "mode") {
+                    Some(m) => m,
+                    None => default_mode,
+                };
+                let dk = data.as_ref().and_then(|d| d.keys.get(&key));
+                if data.is_some() && dk.is_none() {
+                    // Missing key: optional → the file is skipped; otherwise FailedMount
+                    // (KX303) and the container never starts.
+                    continue;
+                }
+                if data.is_none() && optional {
+                    complete = false;
+                }
+                out.push(ProjectedFile {
+                    path: clean_rel(&path),
+                    key,
+                    mode,
+                    content: dk.and_then(|k| k.value.clone()),
+                    source: dk.and_then(|k| k.span),
+                    item: Some(it),
+                    object: object.clone(),
+                });
+            }
+            complete
+        }
+        (_, Some(d)) => {
+            for (k, v) in &d.keys {
+                out.push(ProjectedFile {
+                    path: clean_rel(k),
+                    key: k.clone(),
+                    mode: default_mode,
+                    content: v.value.clone(),
+                    source: v.span,
+                    item: None,
+                    object: object.clone(),
+                });
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+fn downward_items<'p>(src: &'p Node, default_mode: Option<u32>, out: &mut Vec<ProjectedFile<'p>>) {
+    for it in src.get("items").map(Node::items).unwrap_or(&[]) {
+        let Some(path) = it.get("path").and_then(Node::scalar_text) else {
+            continue;
+        };
+        let key = it
+            .path(&["fieldRef", "fieldPath"])
+            .or_else(|| it.path(&["resourceFieldRef", "resource"]))
+            .and_then(Node::scalar_text)
+            .unwrap_or_default();
+        let mode = match mode_field(it, "mode") {
+            Some(m) => m,
+            None => default_mode,
+        };
+        out.push(ProjectedFile {
+            path: clean_rel(&path),
+            key,
+            mode,
+            content: None,
+            source: None,
+            item: Some(it),
+            object: None,
+        });
+    }
+}
+
+/// Clean an absolute path: collapse `//` and `.`, resolve `..` lexically, drop a trailing `/`.
+pub fn clean_abs(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Clean a relative path (no leading/trailing `/`).
+pub fn clean_rel(p: &str) -> String {
+    clean_abs(p).trim_start_matches('/').to_string()
+}
+
+fn join_rel(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => clean_rel(&format!("{a}/{b}")),
+    }
+}
+
+/// If `path` is `mp` or below it, the remainder (starting with `/` or empty).
+fn under<'a>(mp: &str, path: &'a str) -> Option<&'a str> {
+    if mp == "/" {
+        return Some(path);
+    }
+    let rest = path.strip_prefix(mp)?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(clean_abs("/app//bin/./x/"), "/app/bin/x");
+        assert_eq!(clean_abs("/a/../b"), "/b");
+        assert_eq!(clean_abs("/"), "/");
+        assert_eq!(clean_rel("./a/b/"), "a/b");
+        assert_eq!(under("/app", "/app/x"), Some("/x"));
+        assert_eq!(under("/app", "/app"), Some(""));
+        assert_eq!(under("/app", "/apps/x"), None);
+        assert_eq!(under("/", "/x"), Some("/x"));
+    }
+}

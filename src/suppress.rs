@@ -1,0 +1,709 @@
+//! Suppressions: inline comments, annotations and configuration-file `ignore` entries.
+//!
+//! The index is built once per run from the loaded files (comment positions are scanned from the
+//! source text here, in the front-end layer: rules never see them) and from the objects of the
+//! model (annotations). The lint stage then moves every matching finding aside with its reason,
+//! and reports directives that silenced nothing (KX008).
+//!
+//! Forms recognised:
+//! - YAML and scripts: `# kexit:ignore KX201,KX104 -- reason` on the line (trailing) or on a line
+//!   of its own above it; it covers that line and the block the line opens (a container item, a
+//!   key with nested content). `# kexit:ignore-file KX201 -- reason` covers the whole file.
+//! - Annotations on the object or the pod template: `kexit.io/ignore: "KX201,KX104 -- reason"`;
+//!   per container: `kexit.io/ignore.<container-name>: KX201`.
+//! - Dockerfiles: `# kexit ignore=KX101 -- reason` (or `# kexit:ignore KX101`) on the line above
+//!   an instruction; `# kexit global ignore=KX119` for the whole file; hadolint's
+//!   `# hadolint ignore=DL3025` where a kexit rule covers the same ground (see [`HADOLINT`]).
+
+use crate::config::{Config, ConfigIgnore};
+use crate::finding::{Finding, ObjectRef};
+use crate::k8s::Object;
+use crate::model::Model;
+use crate::project::Project;
+use crate::rules;
+use crate::source::{FileId, FileKind, SourceFile, Span};
+use crate::yaml::{Node, Value};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+/// hadolint rules and the kexit rules that cover the same ground.
+pub const HADOLINT: [(&str, &str); 4] = [
+    ("DL3025", "KX102"),
+    ("DL4003", "KX119"),
+    ("DL4004", "KX119"),
+    ("DL3000", "KX120"),
+];
+
+/// Annotation holding object-wide suppressions.
+pub const ANNOTATION: &str = "kexit.io/ignore";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A `# kexit…` comment.
+    Comment,
+    /// A `# hadolint ignore=` comment (never reported as unused: it is hadolint's too).
+    Hadolint,
+    /// A `kexit.io/ignore` annotation.
+    Annotation,
+}
+
+#[derive(Debug, Clone)]
+enum Scope {
+    /// Findings starting inside this byte range of the file.
+    Range(FileId, Range<usize>),
+    /// Findings on this object (by reference, or inside its text), optionally one container.
+    Object {
+        object: ObjectRef,
+        file: FileId,
+        range: Range<usize>,
+        container: Option<(String, Range<usize>)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Code {
+    /// The rule code as written (`KX201`, `command-with-spaces`, `DL3025`).
+    text: String,
+    /// The kexit rule code it stands for (None: unknown, or a hadolint code kexit does not map).
+    rule: Option<&'static str>,
+    span: Span,
+    used: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Directive {
+    origin: Origin,
+    /// Where the directive is written.
+    at: Span,
+    scope: Scope,
+    codes: Vec<Code>,
+    reason: Option<String>,
+    /// Why it cannot apply anywhere (reported instead of the generic KX008 message).
+    dead: Option<String>,
+}
+
+/// A finding that a suppression silenced.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub finding: Finding,
+    /// The reason given, or a note that none was given.
+    pub reason: String,
+    /// Where the suppression is written (`pod.yaml:12`, `.kexit.yaml`).
+    pub by: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    directives: Vec<Directive>,
+}
+
+/// The parsed text of one directive: codes with their byte offsets in the text, and a reason.
+struct Parsed {
+    origin: Origin,
+    global: bool,
+    codes: Vec<(String, usize)>,
+    reason: Option<String>,
+}
+
+/// Parse a comment body (the text after `#`). `base` is the offset of `body` in the file.
+fn parse_directive(body: &str) -> Option<Parsed> {
+    let lead = body.len() - body.trim_start().len();
+    let t = &body[lead..];
+    let forms: [(&str, Origin, bool); 6] = [
+        ("kexit:ignore-file", Origin::Comment, true),
+        ("kexit:ignore", Origin::Comment, false),
+        ("kexit global ignore=", Origin::Comment, true),
+        ("kexit ignore=", Origin::Comment, false),
+        ("hadolint global ignore=", Origin::Hadolint, true),
+        ("hadolint ignore=", Origin::Hadolint, false),
+    ];
+    let (prefix, origin, global) = forms.into_iter().find(|(p, _, _)| t.starts_with(p))?;
+    let rest_at = prefix.len();
+    let rest = &t[rest_at..];
+    // `kexit:ignore=KX1` and `kexit:ignore KX1` are both accepted; `kexit:ignored` is not one.
+    if prefix.ends_with(|c: char| c.is_ascii_alphabetic())
+        && !rest.is_empty()
+        && !rest.starts_with([' ', '\t', '='])
+    {
+        return None;
+    }
+    let (codes_part, reason) = match rest.find("--") {
+        Some(i) => (&rest[..i], Some(rest[i + 2..].trim().to_string())),
+        None => (rest, None),
+    };
+    let mut codes = Vec::new();
+    let mut pos = 0;
+    for tok in codes_part.split(|c: char| c == ',' || c == '=' || c.is_whitespace()) {
+        if !tok.is_empty() {
+            codes.push((tok.to_string(), lead + rest_at + pos));
+        }
+        pos += tok.len() + 1;
+    }
+    Some(Parsed {
+        origin,
+        global,
+        codes,
+        reason: reason.filter(|r| !r.is_empty()),
+    })
+}
+
+fn rule_for(origin: Origin, code: &str) -> Option<&'static str> {
+    match origin {
+        Origin::Hadolint => HADOLINT
+            .iter()
+            .find(|(h, _)| h.eq_ignore_ascii_case(code))
+            .map(|(_, k)| *k),
+        _ => rules::by_code(code).map(|r| r.code),
+    }
+}
+
+/// Largest end offset of a node's content (scalars), so that a block collection does not reach
+/// into the comments and blank lines after it.
+fn content_end(n: &Node, depth: usize) -> usize {
+    if depth > 200 {
+        return n.span.end;
+    }
+    match &n.value {
+        Value::Seq(items) if !items.is_empty() => items
+            .iter()
+            .map(|i| content_end(i, depth + 1))
+            .max()
+            .unwrap_or(n.span.end),
+        Value::Map(entries) if !entries.is_empty() => entries
+            .iter()
+            .map(|(k, v)| content_end(k, depth + 1).max(content_end(v, depth + 1)))
+            .max()
+            .unwrap_or(n.span.end),
+        _ => n.span.end,
+    }
+}
+
+/// For each line (0-based) of a YAML file, the end of the largest node that starts on it.
+fn block_ends(src: &SourceFile, n: &Node, depth: usize, out: &mut HashMap<usize, usize>) {
+    if depth > 200 {
+        return;
+    }
+    fn note(src: &SourceFile, out: &mut HashMap<usize, usize>, start: usize, end: usize) {
+        let line = src.line_col(start).0 - 1;
+        let e = out.entry(line).or_insert(end);
+        if end > *e {
+            *e = end;
+        }
+    }
+    match &n.value {
+        Value::Seq(items) => {
+            for i in items {
+                note(src, out, i.span.start, content_end(i, depth + 1));
+                block_ends(src, i, depth + 1, out);
+            }
+        }
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                note(
+                    src,
+                    out,
+                    k.span.start,
+                    content_end(v, depth + 1).max(k.span.end),
+                );
+                block_ends(src, v, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_comment_line(line: &str) -> bool {
+    line.trim_start().starts_with('#')
+}
+
+impl Index {
+    /// Build the index for a run. Under `strict`, inline suppressions are inert: none is indexed.
+    pub fn build(model: &Model) -> Index {
+        let project = model.project;
+        let mut idx = Index::default();
+        if project.config.strict {
+            return idx;
+        }
+        let mut trees: HashMap<FileId, Vec<&Node>> = HashMap::new();
+        for m in &project.manifests {
+            trees
+                .entry(m.file)
+                .or_default()
+                .extend(m.yaml.docs.iter().map(|d| &d.root));
+        }
+        // Build-context loading may read a Dockerfile or manifest again as a plain file: scan
+        // each path once, as its linted kind.
+        let linted: std::collections::HashSet<&str> = project
+            .files
+            .iter()
+            .filter(|f| f.kind != FileKind::Other)
+            .map(|f| f.path.as_str())
+            .collect();
+        for (id, src) in project.files.iter().enumerate() {
+            if src.kind == FileKind::Other && linted.contains(src.path.as_str()) {
+                continue;
+            }
+            let roots = trees.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+            idx.scan_comments(id, src, roots);
+        }
+        for o in &model.objects {
+            idx.scan_annotations(project, o, o.node.get("metadata"), None);
+        }
+        for w in &model.workloads {
+            if let Some(meta) = w.pod_meta {
+                // A Pod's template metadata is its own metadata: already scanned.
+                if !std::ptr::eq(meta, w.object.node.get("metadata").unwrap_or(w.object.node)) {
+                    idx.scan_annotations(project, &w.object, Some(meta), None);
+                }
+            }
+            // Per-container annotations naming no container of the pod.
+            for meta in [w.object.node.get("metadata"), w.pod_meta]
+                .into_iter()
+                .flatten()
+            {
+                let Some(ann) = meta.get("annotations") else {
+                    continue;
+                };
+                for (k, _) in ann.entries() {
+                    let Some(name) = k
+                        .as_str()
+                        .and_then(|k| k.strip_prefix(ANNOTATION))
+                        .and_then(|r| r.strip_prefix('.'))
+                    else {
+                        continue;
+                    };
+                    if w.containers.iter().any(|c| c.name == name) {
+                        continue;
+                    }
+                    let key = format!("{ANNOTATION}.{name}");
+                    let before = idx.directives.len();
+                    idx.scan_annotation_key(
+                        project,
+                        &w.object,
+                        meta,
+                        &key,
+                        Some((name.to_string(), 0..0)),
+                    );
+                    for d in &mut idx.directives[before..] {
+                        d.scope = Scope::Range(w.object.file, 0..0);
+                        d.dead = Some(format!(
+                            "`{key}` names no container of this pod (containers: {})",
+                            w.containers
+                                .iter()
+                                .map(|c| c.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                }
+            }
+            for c in &w.containers {
+                let key = format!("{ANNOTATION}.{}", c.name);
+                for meta in [w.object.node.get("metadata"), w.pod_meta]
+                    .into_iter()
+                    .flatten()
+                {
+                    let scope = (
+                        c.name.to_string(),
+                        c.node.span.start..content_end(c.node, 0),
+                    );
+                    idx.scan_annotation_key(project, &w.object, meta, &key, Some(scope));
+                }
+            }
+        }
+        // The same annotation scanned from object and pod template metadata of a Pod.
+        idx.directives
+            .dedup_by(|a, b| a.at == b.at && a.origin == b.origin);
+        idx
+    }
+
+    fn push(&mut self, file: FileId, parsed: Parsed, at: Span, scope: Scope, base: usize) {
+        let codes = parsed
+            .codes
+            .into_iter()
+            .map(|(text, off)| Code {
+                rule: rule_for(parsed.origin, &text),
+                span: Span::new(file, base + off..base + off + text.len()),
+                text,
+                used: false,
+            })
+            .collect();
+        self.directives.push(Directive {
+            origin: parsed.origin,
+            at,
+            scope,
+            codes,
+            reason: parsed.reason,
+            dead: None,
+        });
+    }
+
+    fn scan_comments(&mut self, id: FileId, src: &SourceFile, roots: &[&Node]) {
+        if !src.text.contains("kexit") && !src.text.contains("hadolint") {
+            return;
+        }
+        let dockerfile = src.kind == FileKind::Dockerfile;
+        let mut ends: Option<HashMap<usize, usize>> = None;
+        let lines = src.line_count();
+        for l in 1..=lines {
+            let line = src.line_text(l);
+            if !line.contains("kexit") && !line.contains("hadolint") {
+                continue;
+            }
+            let line_start = src.offset_of(l, 0);
+            // The comment's `#`: at the start (own-line) or after whitespace (trailing, YAML only).
+            let own = is_comment_line(line);
+            let hash = if own {
+                line.find('#')
+            } else if dockerfile {
+                None
+            } else {
+                line.match_indices(" #")
+                    .chain(line.match_indices("\t#"))
+                    .map(|(i, _)| i + 1)
+                    .find(|i| parse_directive(&line[i + 1..]).is_some())
+            };
+            let Some(hash) = hash else { continue };
+            let Some(parsed) = parse_directive(&line[hash + 1..]) else {
+                continue;
+            };
+            if parsed.origin == Origin::Hadolint && !dockerfile {
+                continue;
+            }
+            let base = line_start + hash + 1;
+            let at = Span::new(id, line_start + hash..line_start + line.len());
+            let range = if parsed.global {
+                0..src.text.len()
+            } else {
+                // Target line (1-based): this one, or the next line that is neither blank nor a comment.
+                let target = if own {
+                    let mut t = l + 1;
+                    while t <= lines
+                        && (src.line_text(t).trim().is_empty() || is_comment_line(src.line_text(t)))
+                    {
+                        t += 1;
+                    }
+                    if t > lines {
+                        continue;
+                    }
+                    t
+                } else {
+                    l
+                };
+                let start = src.offset_of(target, 0);
+                let mut end = start + src.line_text(target).len();
+                if dockerfile {
+                    // The instruction and its continuation lines.
+                    let mut t = target;
+                    while t < lines && src.line_text(t).trim_end().ends_with('\\') {
+                        t += 1;
+                        end = src.offset_of(t, 0) + src.line_text(t).len();
+                    }
+                } else if !roots.is_empty() {
+                    let ends = ends.get_or_insert_with(|| {
+                        let mut m = HashMap::new();
+                        for r in roots {
+                            block_ends(src, r, 0, &mut m);
+                        }
+                        m
+                    });
+                    if let Some(e) = ends.get(&(target - 1)) {
+                        end = end.max(*e);
+                    }
+                }
+                start..end
+            };
+            self.push(id, parsed, at, Scope::Range(id, range), base);
+        }
+    }
+
+    fn scan_annotations(
+        &mut self,
+        project: &Project,
+        o: &Object<'_>,
+        meta: Option<&Node>,
+        container: Option<(String, Range<usize>)>,
+    ) {
+        if let Some(meta) = meta {
+            self.scan_annotation_key(project, o, meta, ANNOTATION, container);
+        }
+    }
+
+    fn scan_annotation_key(
+        &mut self,
+        project: &Project,
+        o: &Object<'_>,
+        meta: &Node,
+        key: &str,
+        container: Option<(String, Range<usize>)>,
+    ) {
+        let Some(v) = meta.get("annotations").and_then(|a| a.get(key)) else {
+            return;
+        };
+        let Some(value) = v.as_str() else { return };
+        let Some(src) = project.files.get(o.file) else {
+            return;
+        };
+        let Some(mut parsed) = parse_directive(&format!("kexit:ignore {value}")) else {
+            return;
+        };
+        parsed.origin = Origin::Annotation;
+        // Locate each code in the raw text of the value (quotes shift positions).
+        let raw = src.slice(Span::new(o.file, v.span.clone()));
+        let prefix = "kexit:ignore ".len();
+        for (text, off) in &mut parsed.codes {
+            *off = match raw.find(text.as_str()) {
+                Some(i) => i,
+                None => off.saturating_sub(prefix),
+            };
+        }
+        let scope = Scope::Object {
+            object: o.reference(),
+            file: o.file,
+            range: o.node.span.start..content_end(o.node, 0),
+            container,
+        };
+        let at = Span::new(o.file, v.span.clone());
+        self.push(o.file, parsed, at, scope, v.span.start);
+    }
+
+    fn matches(scope: &Scope, f: &Finding) -> bool {
+        match scope {
+            Scope::Range(file, r) => f.span.file == *file && r.contains(&f.span.start),
+            Scope::Object {
+                object,
+                file,
+                range,
+                container,
+            } => {
+                let on_object = f.object.as_ref() == Some(object)
+                    || (f.span.file == *file && range.contains(&f.span.start));
+                match container {
+                    None => on_object,
+                    Some((name, crange)) => {
+                        (on_object && f.container.as_deref() == Some(name.as_str()))
+                            || (f.span.file == *file && crange.contains(&f.span.start))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Split findings into kept and suppressed (config-file ignores first, then inline ones).
+    pub fn apply(
+        &mut self,
+        project: &Project,
+        findings: Vec<Finding>,
+    ) -> (Vec<Finding>, Vec<Suppressed>) {
+        let mut kept = Vec::with_capacity(findings.len());
+        let mut suppressed = Vec::new();
+        'next: for f in findings {
+            for ig in &project.config.ignores {
+                if config_matches(&project.config, ig, project, &f) {
+                    let by = project.config.config_file.as_ref().map_or_else(
+                        || ".kexit.yaml".to_string(),
+                        |p| p.to_string_lossy().into_owned(),
+                    );
+                    suppressed.push(Suppressed {
+                        finding: f,
+                        reason: ig.reason.clone(),
+                        by,
+                    });
+                    continue 'next;
+                }
+            }
+            for d in &mut self.directives {
+                if !Self::matches(&d.scope, &f) {
+                    continue;
+                }
+                let Some(code) = d.codes.iter_mut().find(|c| c.rule == Some(f.rule.code)) else {
+                    continue;
+                };
+                code.used = true;
+                let by = match project.files.get(d.at.file) {
+                    Some(src) => format!("{}:{}", src.path, src.line_col(d.at.start).0),
+                    None => String::new(),
+                };
+                let reason = d
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| "(no reason given)".to_string());
+                suppressed.push(Suppressed {
+                    finding: f,
+                    reason,
+                    by,
+                });
+                continue 'next;
+            }
+            kept.push(f);
+        }
+        (kept, suppressed)
+    }
+
+    /// KX008 findings for kexit directives (comments and annotations) that silenced nothing.
+    pub fn unused(&self, project: &Project) -> Vec<Finding> {
+        let rule = &rules::kx008_unused_suppression::RULE;
+        let cfg = &project.config;
+        let mut out = Vec::new();
+        for d in &self.directives {
+            if d.origin == Origin::Hadolint {
+                continue;
+            }
+            if !project.files.get(d.at.file).is_some_and(|s| s.report) {
+                continue;
+            }
+            let form = match d.origin {
+                Origin::Annotation => "annotation",
+                _ => "comment",
+            };
+            if let Some(why) = &d.dead {
+                out.push(
+                    Finding::new(
+                        rule,
+                        d.at,
+                        format!("this suppression silences nothing: {why}"),
+                    )
+                    .help("Fix the container name in the annotation key, or remove the annotation"),
+                );
+                continue;
+            }
+            if d.codes.is_empty() {
+                out.push(
+                    Finding::new(rule, d.at, format!("this suppression {form} names no rule, so it silences nothing"))
+                        .help("Name the rules it silences and why: `# kexit:ignore KX201 -- heap is sized by the operator`"),
+                );
+                continue;
+            }
+            for c in &d.codes {
+                match c.rule {
+                    None => out.push(
+                        Finding::new(
+                            rule,
+                            c.span,
+                            format!("`{}` in this suppression {form} is not a kexit rule, so it silences nothing", c.text),
+                        )
+                        .help("Use a rule code from `kexit rules` (e.g. KX201) or a rule name"),
+                    ),
+                    Some(code) if !c.used => {
+                        let name = rules::by_code(code).map_or("", |r| r.name);
+                        if cfg.is_disabled(code, name) {
+                            continue;
+                        }
+                        out.push(
+                            Finding::new(
+                                rule,
+                                c.span,
+                                format!("suppression of {code} silences nothing: no {code} finding is reported where this {form} applies"),
+                            )
+                            .help(format!("Remove `{}` from the suppression: the problem it silenced is gone (or it is on the wrong line)", c.text)),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A file path relative to the configuration's base directory (`/` separated), when it is below it.
+pub fn relative_to_base(config: &Config, path: &str) -> String {
+    let p = path.strip_prefix("./").unwrap_or(path);
+    if config.base_dir == Path::new(".") && !Path::new(p).is_absolute() {
+        return p.replace('\\', "/");
+    }
+    let abs = std::fs::canonicalize(p).ok();
+    let base = std::fs::canonicalize(&config.base_dir).ok();
+    if let (Some(a), Some(b)) = (abs, base) {
+        if let Ok(rel) = a.strip_prefix(&b) {
+            return rel.to_string_lossy().replace('\\', "/");
+        }
+    }
+    p.replace('\\', "/")
+}
+
+/// Whether a path matches one of the globs (also as a directory prefix: `vendor` covers `vendor/x`).
+pub fn path_matches(globs: &[String], rel: &str) -> bool {
+    globs.iter().any(|g| {
+        let g = g.trim_start_matches("./");
+        globset::Glob::new(g)
+            .map(|gl| gl.compile_matcher().is_match(rel))
+            .unwrap_or(false)
+            || globset::Glob::new(&format!("{}/**", g.trim_end_matches('/')))
+                .map(|gl| gl.compile_matcher().is_match(rel))
+                .unwrap_or(false)
+    })
+}
+
+fn config_matches(cfg: &Config, ig: &ConfigIgnore, project: &Project, f: &Finding) -> bool {
+    if !ig.rules.is_empty() && !ig.rules.iter().any(|r| r == f.rule.code) {
+        return false;
+    }
+    if !ig.paths.is_empty() {
+        let Some(src) = project.files.get(f.span.file) else {
+            return false;
+        };
+        if !path_matches(&ig.paths, &relative_to_base(cfg, &src.path)) {
+            return false;
+        }
+    }
+    if !ig.objects.is_empty() {
+        let Some(o) = &f.object else { return false };
+        let hit = ig.objects.iter().any(|pat| {
+            let parts: Vec<&str> = pat.split('/').collect();
+            let eq = |p: &str, v: &str| p == "*" || p.eq_ignore_ascii_case(v);
+            match parts.as_slice() {
+                [k, n] => eq(k, &o.kind) && eq(n, &o.name),
+                [k, ns, n] => eq(k, &o.kind) && eq(ns, &o.namespace) && eq(n, &o.name),
+                _ => false,
+            }
+        });
+        if !hit {
+            return false;
+        }
+    }
+    if !ig.containers.is_empty()
+        && !f
+            .container
+            .as_ref()
+            .is_some_and(|c| ig.containers.iter().any(|x| x == c))
+    {
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_directive_forms() {
+        let p = parse_directive(" kexit:ignore KX201,KX104 -- heap is sized").unwrap();
+        assert_eq!(p.origin, Origin::Comment);
+        assert_eq!(
+            p.codes.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+            ["KX201", "KX104"]
+        );
+        assert_eq!(p.codes[0].1, " kexit:ignore ".len());
+        assert_eq!(p.reason.as_deref(), Some("heap is sized"));
+        let p = parse_directive(" kexit ignore=KX101").unwrap();
+        assert_eq!(p.codes[0].0, "KX101");
+        assert!(p.reason.is_none());
+        let p = parse_directive(" hadolint ignore=DL3025,DL3008").unwrap();
+        assert_eq!(p.origin, Origin::Hadolint);
+        assert_eq!(rule_for(p.origin, &p.codes[0].0), Some("KX102"));
+        assert_eq!(rule_for(p.origin, &p.codes[1].0), None);
+        assert!(parse_directive(" kexit:ignored").is_none());
+        assert!(parse_directive(" just a comment").is_none());
+        assert!(parse_directive(" kexit:ignore-file KX202").unwrap().global);
+    }
+
+    #[test]
+    fn path_globs_cover_directories() {
+        assert!(path_matches(&["vendor".to_string()], "vendor/a/b.yaml"));
+        assert!(path_matches(&["**/*.gen.yaml".to_string()], "a/x.gen.yaml"));
+        assert!(!path_matches(&["vendor".to_string()], "src/vendor.yaml"));
+    }
+}
