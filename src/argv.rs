@@ -210,7 +210,10 @@ pub struct ScriptText {
 /// Shells whose `-c` string kexit parses.
 pub fn is_shell_name(program: &str) -> bool {
     let base = program.rsplit('/').next().unwrap_or(program);
-    matches!(base, "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh")
+    matches!(
+        base,
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh"
+    )
 }
 
 fn shell_index_of_c(values: &[String]) -> Option<usize> {
@@ -250,7 +253,12 @@ fn detect_shell(args: &[Arg<'_>], implicit: bool) -> Option<ShellCall> {
 }
 
 /// Manifest list items as argv elements (with `$(VAR)` expansion).
-fn manifest_args<'p>(w: &Workload<'p>, items: &'p [Node], part: Part, env: &Env<'_>) -> Vec<Arg<'p>> {
+fn manifest_args<'p>(
+    w: &Workload<'p>,
+    items: &'p [Node],
+    part: Part,
+    env: &Env<'_>,
+) -> Vec<Arg<'p>> {
     items
         .iter()
         .map(|n| {
@@ -535,7 +543,10 @@ impl<'m, 'p> Process<'m, 'p> {
         let path = crate::image::build::normalize("/", abs);
         match self.mounts.at(&path) {
             PathState::File { file, mount } => {
-                let exec = file.mode.map(|m| Tri::from_bool(m & 0o111 != 0)).unwrap_or(Tri::Unknown);
+                let exec = file
+                    .mode
+                    .map(|m| Tri::from_bool(m & 0o111 != 0))
+                    .unwrap_or(Tri::Unknown);
                 let what = match &file.object {
                     Some(o) => format!("{} `{}` key `{}`", o.kind, o.name, file.key),
                     None => format!("volume `{}`", mount.name),
@@ -545,7 +556,10 @@ impl<'m, 'p> Process<'m, 'p> {
                     is_dir: Tri::No,
                     executable: exec,
                     path,
-                    origin: Some((self.workload.span(mount.node), format!("mounted here from {what}"))),
+                    origin: Some((
+                        self.workload.span(mount.node),
+                        format!("mounted here from {what}"),
+                    )),
                     mounted: Some(what),
                 }
             }
@@ -554,7 +568,10 @@ impl<'m, 'p> Process<'m, 'p> {
                 is_dir: Tri::Yes,
                 executable: Tri::No,
                 path,
-                origin: Some((mount.mount_path_span(self.workload), "a directory here comes from this mount".into())),
+                origin: Some((
+                    mount.mount_path_span(self.workload),
+                    "a directory here comes from this mount".into(),
+                )),
                 mounted: Some(format!("volume `{}`", mount.name)),
             },
             PathState::Hidden { mount } => PathFact {
@@ -562,7 +579,13 @@ impl<'m, 'p> Process<'m, 'p> {
                 is_dir: Tri::No,
                 executable: Tri::No,
                 path,
-                origin: Some((mount.mount_path_span(self.workload), format!("volume `{}` is mounted over this directory and hides the image's files", mount.name))),
+                origin: Some((
+                    mount.mount_path_span(self.workload),
+                    format!(
+                        "volume `{}` is mounted over this directory and hides the image's files",
+                        mount.name
+                    ),
+                )),
                 mounted: Some(format!("volume `{}`", mount.name)),
             },
             PathState::Unknown { .. } => PathFact {
@@ -576,7 +599,10 @@ impl<'m, 'p> Process<'m, 'p> {
             PathState::NotMounted => match self.image {
                 Some(img) => {
                     let i = img.path(&path);
-                    let origin = i.origin.span().map(|s| (s, "created by this instruction".to_string()));
+                    let origin = i
+                        .origin
+                        .span()
+                        .map(|s| (s, "created by this instruction".to_string()));
                     PathFact {
                         exists: i.exists,
                         is_dir: i.is_dir,
@@ -705,7 +731,7 @@ impl<'m, 'p> Process<'m, 'p> {
             }
             PathState::NotMounted => {
                 let img = self.image?;
-                let s = img.script(&self.model.project, &path)?;
+                let s = img.script(self.model.project, &path)?;
                 let describe = match s.file {
                     Some(f) => format!("`{}`", self.model.file(f).path),
                     None => "the heredoc".to_string(),
@@ -737,7 +763,10 @@ impl<'m, 'p> Process<'m, 'p> {
         if let Some(ts) = a.text_span {
             let f = self.model.file(ts.file);
             if f.slice(ts) == a.value {
-                return Some(Span::new(ts.file, ts.start + range.start..ts.start + range.end));
+                return Some(Span::new(
+                    ts.file,
+                    ts.start + range.start..ts.start + range.end,
+                ));
             }
             return Some(ts);
         }
@@ -773,7 +802,10 @@ mod tests {
         let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(shell_index_of_c(&v(&["sh", "-c", "x"])), Some(2));
         assert_eq!(shell_index_of_c(&v(&["bash", "-ec", "x"])), Some(2));
-        assert_eq!(shell_index_of_c(&v(&["bash", "-o", "pipefail", "-c", "x"])), Some(4));
+        assert_eq!(
+            shell_index_of_c(&v(&["bash", "-o", "pipefail", "-c", "x"])),
+            Some(4)
+        );
         assert_eq!(shell_index_of_c(&v(&["sh", "script.sh"])), None);
         assert_eq!(shell_index_of_c(&v(&["sh", "-c"])), None);
         assert!(is_shell_name("/bin/bash"));
@@ -797,9 +829,13 @@ pub fn check_rule(model: &Model<'_>, rule: &'static crate::rules::Rule, out: &mu
             continue;
         }
         // The same Dockerfile problem reached from several containers: report it once.
-        let key = (f.span, f.rule.code, f.container.clone().filter(|_| {
-            model.file(f.span.file).kind != crate::source::FileKind::Dockerfile
-        }));
+        let key = (
+            f.span,
+            f.rule.code,
+            f.container
+                .clone()
+                .filter(|_| model.file(f.span.file).kind != crate::source::FileKind::Dockerfile),
+        );
         if seen.insert(key) {
             out.push(f);
         }
@@ -812,17 +848,21 @@ mod checks {
     use super::*;
     use crate::rules::{
         kx103_command_not_found as kx103, kx104_command_unverified as kx104,
-        kx105_shell_missing as kx105, kx106_bash_missing as kx106,
-        kx107_script_shebang as kx107, kx108_script_crlf as kx108, kx109_script_bom as kx109,
-        kx110_not_executable as kx110, kx111_relative_command_path as kx111,
-        kx116_bashism_in_sh_script as kx116,
+        kx105_shell_missing as kx105, kx106_bash_missing as kx106, kx107_script_shebang as kx107,
+        kx108_script_crlf as kx108, kx109_script_bom as kx109, kx110_not_executable as kx110,
+        kx111_relative_command_path as kx111, kx116_bashism_in_sh_script as kx116,
     };
 
     fn base(name: &str) -> &str {
         name.rsplit('/').next().unwrap_or(name)
     }
 
-    fn finding(p: &Process<'_, '_>, rule: &'static crate::rules::Rule, span: Span, msg: String) -> Finding {
+    fn finding(
+        p: &Process<'_, '_>,
+        rule: &'static crate::rules::Rule,
+        span: Span,
+        msg: String,
+    ) -> Finding {
         Finding::new(rule, span, msg)
             .object(Some(p.object()))
             .container(p.container.name)
@@ -857,7 +897,14 @@ mod checks {
                 };
                 format!("{label} probe errored: rpc error: code = Unknown desc = failed to exec in container: OCI runtime exec failed: {core}")
             }
-            ProcKind::Hook(h) => format!("{}Hook failed: OCI runtime exec failed: {core}", if h == "postStart" { "PostStart" } else { "PreStop" }),
+            ProcKind::Hook(h) => format!(
+                "{}Hook failed: OCI runtime exec failed: {core}",
+                if h == "postStart" {
+                    "PostStart"
+                } else {
+                    "PreStop"
+                }
+            ),
         }
     }
 
@@ -945,8 +992,15 @@ mod checks {
             // `sh script.sh [args]`: the shell reads the file (no exec bit, no shebang needed).
             if let Some(script_arg) = p.argv.args.get(1) {
                 let v = &script_arg.value;
-                if !v.starts_with('-') && script_arg.exact && (v.contains('/') || v.ends_with(".sh")) {
-                    if let Some(wd) = p.workdir.path.as_deref().or(if v.starts_with('/') { Some("/") } else { None }) {
+                if !v.starts_with('-')
+                    && script_arg.exact
+                    && (v.contains('/') || v.ends_with(".sh"))
+                {
+                    if let Some(wd) = p.workdir.path.as_deref().or(if v.starts_with('/') {
+                        Some("/")
+                    } else {
+                        None
+                    }) {
                         let abs = crate::image::build::normalize(wd, v);
                         let span = p.primary_span(1);
                         if let Some(st) = p.script(&abs) {
@@ -958,32 +1012,75 @@ mod checks {
         }
     }
 
-    fn missing_argv0(p: &Process<'_, '_>, name: &str, span: Span, fact: &PathFact, out: &mut Vec<Finding>) {
+    fn missing_argv0(
+        p: &Process<'_, '_>,
+        name: &str,
+        span: Span,
+        fact: &PathFact,
+        out: &mut Vec<Finding>,
+    ) {
         let kind = p.kind;
         let b = base(name);
         let sh_present = p.at("/bin/sh").exists;
         let implicit = p.argv.shell.as_ref().is_some_and(|s| s.implicit);
         let (rule, what): (&'static crate::rules::Rule, String) = if is_shell_name(name) {
             if b == "bash" && sh_present == Tri::Yes {
-                (&kx106::RULE, format!("`{name}`, but {} has no bash (only busybox sh)", p.image_desc()))
+                (
+                    &kx106::RULE,
+                    format!(
+                        "`{name}`, but {} has no bash (only busybox sh)",
+                        p.image_desc()
+                    ),
+                )
             } else if implicit {
-                (&kx105::RULE, format!("`{name}` because its ENTRYPOINT/CMD is in shell form, but {} has no shell", p.image_desc()))
+                (
+                    &kx105::RULE,
+                    format!(
+                        "`{name}` because its ENTRYPOINT/CMD is in shell form, but {} has no shell",
+                        p.image_desc()
+                    ),
+                )
             } else {
-                (&kx105::RULE, format!("`{name}`, but {} has no shell", p.image_desc()))
+                (
+                    &kx105::RULE,
+                    format!("`{name}`, but {} has no shell", p.image_desc()),
+                )
             }
         } else if name.contains('/') && !name.starts_with('/') {
             let wd = p.workdir.path.clone().unwrap_or_else(|| "/".into());
             (&kx111::RULE, format!("`{name}`, which resolves against the working directory `{wd}` to `{}`, and nothing is there", fact.path))
         } else if name.starts_with('/') {
-            let hidden = fact.mounted.as_ref().map(|m| format!(" ({m} is mounted over its directory)")).unwrap_or_default();
-            (&kx103::RULE, format!("`{name}`, which does not exist in {}{hidden}", p.image_desc()))
+            let hidden = fact
+                .mounted
+                .as_ref()
+                .map(|m| format!(" ({m} is mounted over its directory)"))
+                .unwrap_or_default();
+            (
+                &kx103::RULE,
+                format!(
+                    "`{name}`, which does not exist in {}{hidden}",
+                    p.image_desc()
+                ),
+            )
         } else {
-            (&kx103::RULE, format!("`{name}`, which is not on the PATH of {} (PATH={})", p.image_desc(), fact.path))
+            (
+                &kx103::RULE,
+                format!(
+                    "`{name}`, which is not on the PATH of {} (PATH={})",
+                    p.image_desc(),
+                    fact.path
+                ),
+            )
         };
-        let mut f = finding(p, rule, span, format!("{} runs {what}: {}", p.who(), kind.start_failure()))
-            .severity(start_severity(kind))
-            .exit_code(kind.start_exit())
-            .symptom(start_symptom(kind, name, "missing"));
+        let mut f = finding(
+            p,
+            rule,
+            span,
+            format!("{} runs {what}: {}", p.who(), kind.start_failure()),
+        )
+        .severity(start_severity(kind))
+        .exit_code(kind.start_exit())
+        .symptom(start_symptom(kind, name, "missing"));
         f = f.help(match rule.code {
             "KX105" => "Use an exec-form command that needs no shell (`[\"/app/server\"]`), or a base image with a shell (a `:debug` distroless tag has `/busybox/sh`)".to_string(),
             "KX106" => "Install bash in the image (`RUN apk add --no-cache bash`) or use `sh`".to_string(),
@@ -1001,7 +1098,9 @@ mod checks {
         if !p.workdir.from_manifest || !img.base_known {
             return;
         }
-        let Some(wd) = p.workdir.path.as_deref() else { return };
+        let Some(wd) = p.workdir.path.as_deref() else {
+            return;
+        };
         if crate::image::build::normalize("/", &img.workdir) == wd {
             return;
         }
@@ -1029,14 +1128,26 @@ mod checks {
         out.push(fact_label(f, &fact));
     }
 
-    fn not_executable(p: &Process<'_, '_>, name: &str, span: Span, fact: &PathFact, direct: bool, out: &mut Vec<Finding>) {
+    fn not_executable(
+        p: &Process<'_, '_>,
+        name: &str,
+        span: Span,
+        fact: &PathFact,
+        direct: bool,
+        out: &mut Vec<Finding>,
+    ) {
         let src = match &fact.mounted {
             Some(m) => format!("{m} is mounted without the exec bit (defaultMode/mode defaults to 0644)"),
             None => "the file has no exec bit in the image (COPY keeps the build-context mode; no `--chmod` or `RUN chmod +x`)".to_string(),
         };
         let (msg, sev, exit, symptom, help) = if direct {
             (
-                format!("{} executes `{name}` ({}) directly, but {src}: {}", p.who(), fact.path, p.kind.start_failure()),
+                format!(
+                    "{} executes `{name}` ({}) directly, but {src}: {}",
+                    p.who(),
+                    fact.path,
+                    p.kind.start_failure()
+                ),
                 start_severity(p.kind),
                 p.kind.start_exit(),
                 start_symptom(p.kind, name, "perm"),
@@ -1048,7 +1159,12 @@ mod checks {
             )
         } else {
             (
-                format!("{} runs `{name}` ({}) from a shell, but {src}: {}", p.who(), fact.path, p.kind.run_failure(126)),
+                format!(
+                    "{} runs `{name}` ({}) from a shell, but {src}: {}",
+                    p.who(),
+                    fact.path,
+                    p.kind.run_failure(126)
+                ),
                 Severity::Error,
                 p.kind.run_exit(126),
                 format!("sh: 1: {name}: Permission denied"),
@@ -1093,45 +1209,76 @@ mod checks {
         if let Found::No(fact) = p.find(&a.value) {
             let name = &a.value;
             let span = p.primary_span(k);
-            let f = finding(p, &kx103::RULE, span, format!(
+            let rule: &'static crate::rules::Rule = if is_shell_name(name) {
+                if base(name) == "bash" && p.at("/bin/sh").exists == Tri::Yes {
+                    &kx106::RULE
+                } else {
+                    &kx105::RULE
+                }
+            } else {
+                &kx103::RULE
+            };
+            let f = finding(
+                p,
+                rule,
+                span,
+                format!(
                 "{} runs `env {name}`, but `{name}` is not on the PATH of {}: env exits 127 and {}",
                 p.who(), p.image_desc(), p.kind.run_failure(127)
-            ))
+            ),
+            )
             .exit_code(p.kind.run_exit(127))
             .symptom(format!("env: '{name}': No such file or directory"))
-            .help(format!("Install `{name}` in the image or use its absolute path"));
+            .help(format!(
+                "Install `{name}` in the image or use its absolute path"
+            ));
             out.push(image_label(p, fact_label(f, &fact)));
         }
     }
 
     fn shell_string(p: &Process<'_, '_>, sc: &ShellCall, shell_prog: &str, out: &mut Vec<Finding>) {
         let is_bash = base(shell_prog) == "bash";
-        let flavor = if is_bash { None } else { p.flavor_of(shell_prog) };
+        let flavor = if is_bash {
+            None
+        } else {
+            p.flavor_of(shell_prog)
+        };
         let script = &sc.script;
-        let sets_path = script.commands.iter().any(|c| c.name.text == "export" && c.args.iter().any(|a| a.text.starts_with("PATH=")))
-            || script.commands.iter().any(|c| c.name.text == "." || c.name.text == "source");
+        let sets_path = script.changes_path;
         for cmd in script.literal_commands() {
             let name = cmd.name.text.as_str();
-            if name.is_empty() || shell::is_builtin(name) || (is_bash && shell::is_bash_builtin(name)) {
+            if name.is_empty()
+                || shell::is_builtin(name)
+                || (is_bash && shell::is_bash_builtin(name))
+            {
                 continue;
             }
             if shell::is_bash_builtin(name) || name == "[[" || name == "]]" {
                 continue;
             }
-            if cmd.flow == shell::Flow::Conditional || script.is_probed(name) {
+            if cmd.flow == shell::Flow::Conditional
+                || script.is_probed(name)
+                || script.functions.contains(name)
+            {
                 continue;
             }
             if sets_path && !name.contains('/') {
                 continue;
             }
-            let span = p.span_in(sc.script_index, cmd.name.range.clone()).unwrap_or_else(|| p.primary_span(sc.script_index));
+            let span = p
+                .span_in(sc.script_index, cmd.name.range.clone())
+                .unwrap_or_else(|| p.primary_span(sc.script_index));
             match p.find(name) {
                 Found::No(fact) => {
                     let fatal = cmd.fatal || script.errexit || cmd.exec;
                     let b = base(name);
                     let sh_present = p.at("/bin/sh").exists;
                     let rule: &'static crate::rules::Rule = if is_shell_name(name) {
-                        if b == "bash" && sh_present == Tri::Yes { &kx106::RULE } else { &kx105::RULE }
+                        if b == "bash" && sh_present == Tri::Yes {
+                            &kx106::RULE
+                        } else {
+                            &kx105::RULE
+                        }
                     } else if name.contains('/') && !name.starts_with('/') {
                         &kx111::RULE
                     } else {
@@ -1162,7 +1309,12 @@ mod checks {
                     } else {
                         f = f.severity(Severity::Warning).exit_code(None);
                     }
-                    if !sc.implicit && p.argv.args.get(sc.script_index).is_some_and(|a| !a.part.in_manifest()) {
+                    if !sc.implicit
+                        && p.argv
+                            .args
+                            .get(sc.script_index)
+                            .is_some_and(|a| !a.part.in_manifest())
+                    {
                         // string comes from the Dockerfile: fine as is
                     }
                     out.push(image_label(p, fact_label(f, &fact)));
@@ -1183,8 +1335,16 @@ mod checks {
             }
             // `sh script.sh` inside the string.
             if is_shell_name(name) && !is_bash {
-                if let Some(arg) = cmd.args.first().filter(|a| a.literal && !a.text.starts_with('-')) {
-                    if let Some(wd) = p.workdir.path.as_deref().or(if arg.text.starts_with('/') { Some("/") } else { None }) {
+                if let Some(arg) = cmd
+                    .args
+                    .first()
+                    .filter(|a| a.literal && !a.text.starts_with('-'))
+                {
+                    if let Some(wd) = p.workdir.path.as_deref().or(if arg.text.starts_with('/') {
+                        Some("/")
+                    } else {
+                        None
+                    }) {
                         let abs = crate::image::build::normalize(wd, &arg.text);
                         if let Some(st) = p.script(&abs) {
                             bashisms_in_text(p, name, &st, span, out);
@@ -1199,15 +1359,23 @@ mod checks {
                 if !b.kind.breaks(fl) {
                     continue;
                 }
-                let span = p.span_in(sc.script_index, b.range.clone()).unwrap_or_else(|| p.primary_span(sc.script_index));
+                let span = p
+                    .span_in(sc.script_index, b.range.clone())
+                    .unwrap_or_else(|| p.primary_span(sc.script_index));
                 let (code, msg) = b.kind.outcome(fl);
-                let sh = if fl == ShellFlavor::Dash { "dash" } else { "busybox sh" };
+                let sh = if fl == ShellFlavor::Dash {
+                    "dash"
+                } else {
+                    "busybox sh"
+                };
                 let f = finding(p, &kx116::RULE, span, format!(
                     "{} uses {} in a `{shell_prog} -c` string, but `/bin/sh` in {} is {sh}, which does not support it: {}",
                     p.who(), b.kind.describe(), p.image_desc(),
-                    if b.kind.fatal() { p.kind.run_failure(2) } else { format!("`{msg}` ({code})") }
+                    if b.kind.fatal() { p.kind.run_failure(2) } else { format!("it prints `{msg}` (status {code}) and goes on without it") }
                 ))
-                .exit_code(if b.kind.fatal() { p.kind.run_exit(2) } else { Some(code) }.filter(|_| p.kind == ProcKind::Main))
+                // A `not found` from `[[`/`source` rarely ends the shell by itself (in an `if` the
+                // condition is just false): no exit code unless it is a syntax error.
+                .exit_code(if b.kind.fatal() { p.kind.run_exit(2) } else { None })
                 .symptom(format!("sh: 1: {msg}"))
                 .help("Use POSIX syntax (`.` for `source`, `[ ]` for `[[ ]]`, `name() {`), or run it with `bash -c` on an image that has bash");
                 out.push(image_label(p, f));
@@ -1217,7 +1385,13 @@ mod checks {
 
     /// Checks on a script file the process executes (directly, or from a shell when `direct` is
     /// false): BOM, shebang, CRLF, interpreter, bashisms.
-    fn script_checks(p: &Process<'_, '_>, path: &str, span: Span, direct: bool, out: &mut Vec<Finding>) {
+    fn script_checks(
+        p: &Process<'_, '_>,
+        path: &str,
+        span: Span,
+        direct: bool,
+        out: &mut Vec<Finding>,
+    ) {
         let Some(st) = p.script(path) else { return };
         let text = st.text.as_str();
         let label = |f: Finding, msg: &str| -> Finding {
@@ -1226,7 +1400,13 @@ mod checks {
                 _ => f,
             }
         };
-        let runc_exit = |code: u16| if p.kind == ProcKind::Main { Some(code) } else { None };
+        let runc_exit = |code: u16| {
+            if p.kind == ProcKind::Main {
+                Some(code)
+            } else {
+                None
+            }
+        };
         if text.starts_with('\u{feff}') {
             if direct {
                 let f = finding(p, &kx109::RULE, span, format!(
@@ -1257,11 +1437,18 @@ mod checks {
         };
         let (fail_text, fail_exit) = if direct {
             (
-                if p.kind == ProcKind::Main { "the container exits 255 (1 with runc < 1.2)".to_string() } else { p.kind.start_failure().to_string() },
+                if p.kind == ProcKind::Main {
+                    "the container exits 255 (1 with runc < 1.2)".to_string()
+                } else {
+                    p.kind.start_failure().to_string()
+                },
                 runc_exit(255),
             )
         } else {
-            (format!("the shell reports 127 and {}", p.kind.run_failure(127)), p.kind.run_exit(127))
+            (
+                format!("the shell reports 127 and {}", p.kind.run_failure(127)),
+                p.kind.run_exit(127),
+            )
         };
         if sb.crlf {
             let interp = sb.interpreter.trim_end_matches('\r');
@@ -1284,7 +1471,11 @@ mod checks {
         if ifact.exists == Tri::No {
             let b = base(interp);
             let rule: &'static crate::rules::Rule = if is_shell_name(interp) {
-                if b == "bash" && sh_present == Tri::Yes { &kx106::RULE } else { &kx105::RULE }
+                if b == "bash" && sh_present == Tri::Yes {
+                    &kx106::RULE
+                } else {
+                    &kx105::RULE
+                }
             } else {
                 &kx107::RULE
             };
@@ -1301,7 +1492,12 @@ mod checks {
         if ifact.exists == Tri::Yes && sb.via_env() {
             let prog = sb.program().to_string();
             if let Found::No(_) = p.find(&prog) {
-                let rule: &'static crate::rules::Rule = if prog == "bash" && sh_present == Tri::Yes { &kx106::RULE } else { &kx107::RULE };
+                let rule: &'static crate::rules::Rule = if prog == "bash" && sh_present == Tri::Yes
+                {
+                    &kx106::RULE
+                } else {
+                    &kx107::RULE
+                };
                 let f = finding(p, rule, span, format!(
                     "{} executes {} ({path}) with `#!{interp} {prog}`, but `{prog}` is not on the PATH of {}: env exits 127 and {}",
                     p.who(), st.describe, p.image_desc(), p.kind.run_failure(127)
@@ -1317,25 +1513,191 @@ mod checks {
         if base(interp) == "sh" || base(interp) == "ash" || base(interp) == "dash" {
             bashisms_in_text(p, interp, &st, span, out);
         }
+        let shell_prog = if sb.via_env() { sb.program() } else { interp };
+        if is_shell_name(shell_prog) {
+            script_commands(p, &st, path, shell_prog, span, direct, out);
+        }
     }
 
-    fn bashisms_in_text(p: &Process<'_, '_>, shell_prog: &str, st: &ScriptText, span: Span, out: &mut Vec<Finding>) {
-        let Some(fl) = p.flavor_of(shell_prog) else { return };
+    /// Commands a shell script runs that are not in the image, and for an entrypoint script that
+    /// ends in `exec "$@"`, the command it is given.
+    fn script_commands(
+        p: &Process<'_, '_>,
+        st: &ScriptText,
+        path: &str,
+        shell_prog: &str,
+        span: Span,
+        direct: bool,
+        out: &mut Vec<Finding>,
+    ) {
         let script = shell::parse(&st.text);
-        let Some(b) = script.bashisms.iter().find(|b| b.kind.breaks(fl)) else { return };
-        let (code, msg) = b.kind.outcome(fl);
-        let sh = if fl == ShellFlavor::Dash { "dash" } else { "busybox sh" };
-        let line = st.text[..b.range.start.min(st.text.len())].matches('\n').count() + 1;
+        let is_bash = base(shell_prog) == "bash";
+        let flavor = if is_bash {
+            None
+        } else {
+            p.flavor_of(shell_prog)
+        };
+        let line_of = |at: usize| st.text[..at.min(st.text.len())].matches('\n').count() + 1;
+        let label = |f: Finding, range: Range<usize>, msg: String| -> Finding {
+            match (st.file, st.span) {
+                (Some(file), _) => f.label(Span::new(file, range), msg),
+                (None, Some(s)) => f.label(s, msg),
+                _ => f,
+            }
+        };
+        let not_found = |name: &str, line: usize| -> String {
+            match (is_bash, flavor) {
+                (true, _) => format!("{path}: line {line}: {name}: command not found"),
+                (false, Some(ShellFlavor::Dash)) => format!("{path}: {line}: {name}: not found"),
+                _ => format!("{path}: line {line}: {name}: not found"),
+            }
+        };
+        for cmd in script.literal_commands() {
+            let name = cmd.name.text.as_str();
+            if name.is_empty()
+                || shell::is_builtin(name)
+                || shell::is_bash_builtin(name)
+                || name == "[["
+                || cmd.flow == shell::Flow::Conditional
+                || script.is_probed(name)
+                || script.functions.contains(name)
+                || (script.changes_path && !name.contains('/'))
+                || (name.contains('/') && !name.starts_with('/'))
+            {
+                continue;
+            }
+            let Found::No(fact) = p.find(name) else {
+                continue;
+            };
+            let fatal = cmd.fatal || script.errexit || cmd.exec;
+            let line = line_of(cmd.name.range.start);
+            let consequence = if fatal {
+                format!("the script exits 127 and {}", p.kind.run_failure(127))
+            } else {
+                "the script prints `not found` and carries on without it".to_string()
+            };
+            let mut f = finding(
+                p,
+                &kx103::RULE,
+                span,
+                format!(
+                    "{} runs {} ({path}), which calls `{name}` on line {line}, but `{name}` is not in {}: {consequence}",
+                    p.who(),
+                    st.describe,
+                    p.image_desc()
+                ),
+            )
+            .symptom(not_found(name, line))
+            .help(format!(
+                "Install `{}` in the image, or remove the call from the script",
+                base(name)
+            ));
+            f = if fatal {
+                f.exit_code(p.kind.run_exit(127))
+            } else {
+                f.severity(Severity::Warning).exit_code(None)
+            };
+            let f = label(
+                f,
+                cmd.name.range.clone(),
+                format!("`{name}` is called here"),
+            );
+            out.push(image_label(p, fact_label(f, &fact)));
+        }
+        // `exec "$@"`: the script runs the rest of argv.
+        if !direct || script.rewrites_args || script.changes_path {
+            return;
+        }
+        let Some(exec_args) = script.commands.iter().find(|c| {
+            c.exec && !c.name.literal && c.name.text == "$@" && c.flow == shell::Flow::Plain
+        }) else {
+            return;
+        };
+        let Some(target) = p.argv.args.get(1) else {
+            return;
+        };
+        let name = target.value.as_str();
+        if !target.exact
+            || name.is_empty()
+            || name.starts_with('-')
+            || name.contains(char::is_whitespace)
+            || (name.contains('/') && !name.starts_with('/'))
+        {
+            return;
+        }
+        let Found::No(fact) = p.find(name) else {
+            return;
+        };
+        let line = line_of(exec_args.name.range.start);
+        let from = if target.part.in_manifest() {
+            "`args`"
+        } else {
+            "the image CMD"
+        };
+        let f = finding(
+            p,
+            &kx103::RULE,
+            p.primary_span(1),
+            format!(
+                "{} starts {} ({path}), which ends in `exec \"$@\"` and so runs `{name}` from {from}, but `{name}` is not in {}: the script exits 127 and {}",
+                p.who(),
+                st.describe,
+                p.image_desc(),
+                p.kind.run_failure(127)
+            ),
+        )
+        .exit_code(p.kind.run_exit(127))
+        .symptom(match (is_bash, flavor) {
+            (true, _) => format!("{path}: line {line}: exec: {name}: not found"),
+            (false, Some(ShellFlavor::Dash)) => format!("{path}: {line}: exec: {name}: not found"),
+            _ => format!("{path}: line {line}: exec: {name}: not found"),
+        })
+        .help(format!("Install `{}` in the image, or pass a command it has", base(name)));
+        let f = label(
+            f,
+            exec_args.name.range.clone(),
+            "`exec \"$@\"` runs the arguments".to_string(),
+        );
+        out.push(image_label(p, fact_label(f, &fact)));
+    }
+
+    fn bashisms_in_text(
+        p: &Process<'_, '_>,
+        shell_prog: &str,
+        st: &ScriptText,
+        span: Span,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(fl) = p.flavor_of(shell_prog) else {
+            return;
+        };
+        let script = shell::parse(&st.text);
+        let Some(b) = script.bashisms.iter().find(|b| b.kind.breaks(fl)) else {
+            return;
+        };
+        let (_, msg) = b.kind.outcome(fl);
+        let sh = if fl == ShellFlavor::Dash {
+            "dash"
+        } else {
+            "busybox sh"
+        };
+        let line = st.text[..b.range.start.min(st.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
         let mut f = finding(p, &kx116::RULE, span, format!(
             "{} runs {} with `{shell_prog}`, which is {sh} in {}, but the script uses {} (line {line}): {}",
             p.who(), st.describe, p.image_desc(), b.kind.describe(),
             if b.kind.fatal() { format!("{sh} stops with a syntax error (exit 2)") } else { format!("{sh} prints `{msg}` and the script goes on without it") }
         ))
-        .exit_code(Some(if b.kind.fatal() { 2 } else { code }).filter(|_| p.kind == ProcKind::Main && (b.kind.fatal() || script.errexit)))
+        .exit_code(if b.kind.fatal() { p.kind.run_exit(2) } else { None })
         .symptom(format!("{line}: {msg}"))
         .help("Change the shebang to `#!/bin/bash` (on an image with bash) or use POSIX syntax (`.` for `source`, `[ ]` for `[[ ]]`)");
         if let Some(file) = st.file {
-            f = f.label(Span::new(file, b.range.clone()), format!("{} here", b.kind.describe()));
+            f = f.label(
+                Span::new(file, b.range.clone()),
+                format!("{} here", b.kind.describe()),
+            );
         } else if let Some(s) = st.span {
             f = f.label(s, "the script".to_string());
         }
@@ -1349,7 +1711,20 @@ mod checks {
         // and distroless, are in the catalogue).
         if matches!(
             name,
-            "sh" | "sleep" | "cp" | "cat" | "ls" | "echo" | "true" | "mkdir" | "env" | "tail" | "touch" | "rm" | "mv" | "chmod" | "ln"
+            "sh" | "sleep"
+                | "cp"
+                | "cat"
+                | "ls"
+                | "echo"
+                | "true"
+                | "mkdir"
+                | "env"
+                | "tail"
+                | "touch"
+                | "rm"
+                | "mv"
+                | "chmod"
+                | "ln"
         ) {
             return true;
         }
@@ -1369,9 +1744,10 @@ mod checks {
     /// Plain text that reads like a script (not a binary or data file kexit happened to read).
     fn looks_like_script(text: &str) -> bool {
         let head: String = text.chars().take(2000).collect();
-        !head.contains('\0') && head.lines().any(|l| {
-            let t = l.trim();
-            !t.is_empty() && !t.starts_with('#')
-        })
+        !head.contains('\0')
+            && head.lines().any(|l| {
+                let t = l.trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
     }
 }

@@ -31,16 +31,16 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once
 pub enum Command {
     /// Lint manifests and Dockerfiles (files or directories; `-` reads stdin).
     Lint(LintArgs),
     /// List every rule: code, name, default severity, exit code, summary.
     Rules,
     /// Print the documentation of a rule (`kexit explain KX101`).
-    Explain {
-        /// A rule code or name.
-        topic: String,
-    },
+    /// Explain an exit code (`kexit explain 137`), a rule (`kexit explain KX201`), a pod dump
+    /// (`kexit explain --pod pod.yaml`), or list QoS classes (`kexit explain --qos DIR`).
+    Explain(crate::explain::ExplainArgs),
     /// Print a shell completion script (`kexit completions bash > /etc/bash_completion.d/kexit`).
     Completions {
         #[arg(value_enum)]
@@ -187,16 +187,7 @@ pub fn main() -> i32 {
             emit(&s);
             0
         }
-        Command::Explain { topic } => match rules::by_code(&topic) {
-            Some(r) => {
-                emit(r.doc);
-                0
-            }
-            None => {
-                eprintln!("kexit: no rule or topic named `{topic}` (see `kexit rules`)");
-                2
-            }
-        },
+        Command::Explain(args) => crate::explain::run(args, &emit),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "kexit", &mut buf);
@@ -442,7 +433,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
             files_found.push(f);
         }
     }
-    let files = files_found.len() + inputs.len() - context_paths.len();
+    let files = (files_found.len() + inputs.len()).saturating_sub(context_paths.len());
     inputs.extend(files_found.into_iter().map(Input::Path));
     let mut project = Project::load(inputs, config);
     for f in &mut project.files {

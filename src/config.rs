@@ -622,3 +622,27 @@ pub fn parse_bytes(s: &str) -> Option<u64> {
     }
     Some(bytes as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_quantities_and_locates_errors() {
+        assert_eq!(parse_bytes("16Gi"), Some(16 << 30));
+        assert_eq!(parse_bytes("1.5G"), Some(1_500_000_000));
+        assert_eq!(parse_bytes("1024"), Some(1024));
+        assert_eq!(parse_bytes("12x"), None);
+        assert_eq!(parse_bytes("Gi"), None);
+        let e = Config::from_yaml("c.yaml", "strict: true\nbogus: 1\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e
+            .to_string()
+            .starts_with("c.yaml:2:1: unknown setting `bogus`"));
+        let c = Config::from_yaml("c.yaml", "rules:\n  KX202: off\n  KX101: info\n").unwrap();
+        assert!(c.is_disabled("KX202", ""));
+        assert_eq!(c.severity.get("KX101"), Some(&Severity::Info));
+        assert!(Config::from_yaml("c.yaml", "").is_ok());
+        assert!(Config::from_yaml("c.yaml", "- a\n").is_err());
+    }
+}

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod docker;
+pub mod explain;
 pub mod finding;
 pub mod image;
 pub mod k8s;

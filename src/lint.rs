@@ -42,11 +42,17 @@ pub fn lint(mut project: Project) -> Outcome {
                 out
             })
             .collect();
-        findings.extend(project.front_findings.iter().cloned().filter(|f| {
-            !cfg.disabled
+        findings.extend(
+            project
+                .front_findings
                 .iter()
-                .any(|d| d == f.rule.code || d == f.rule.name)
-        }));
+                .filter(|f| {
+                    !cfg.disabled
+                        .iter()
+                        .any(|d| d == f.rule.code || d == f.rule.name)
+                })
+                .cloned(),
+        );
         let documents = project.manifests.iter().map(|m| m.yaml.docs.len()).sum();
         (findings, documents, index)
     };

@@ -182,6 +182,13 @@ pub struct Script {
     pub errexit: bool,
     /// The script ends up running its own arguments: `exec "$@"` (or `"$@"` as a command).
     pub runs_args: bool,
+    /// Names of functions the script defines (`name() { … }`, `function name`).
+    pub functions: BTreeSet<String>,
+    /// The script changes PATH or pulls in other files (`PATH=…`, `export PATH`, `.`/`source`):
+    /// bare names may resolve differently than in the image.
+    pub changes_path: bool,
+    /// The script rewrites its positional parameters (`set --`, `shift`).
+    pub rewrites_args: bool,
 }
 
 impl Script {
@@ -409,20 +416,20 @@ impl<'a> Lexer<'a> {
             (";;", 3)
         } else if two(b'<', b'<') {
             ("<<", 2)
-        } else if two(b'>', b'>') || two(b'<', b'&') || two(b'>', b'&') {
-            (">", 2)
-        } else if two(b'<', b'>') || two(b'>', b'|') {
-            (">", 2)
-        } else if two(b'&', b'>') {
+        } else if two(b'>', b'>')
+            || two(b'<', b'&')
+            || two(b'>', b'&')
+            || two(b'<', b'>')
+            || two(b'>', b'|')
             // bash `&>file`; busybox too. dash reads `&` then `>file`.
+            || two(b'&', b'>')
+        {
             (">", 2)
         } else if two(b'&', b'&') {
             ("&&", 2)
         } else if two(b'|', b'|') {
             ("||", 2)
-        } else if two(b';', b';') {
-            (";;", 2)
-        } else if two(b';', b'&') {
+        } else if two(b';', b';') || two(b';', b'&') {
             (";;", 2)
         } else if two(b'|', b'&') {
             ("|", 2)
@@ -708,7 +715,8 @@ impl<'a> Lexer<'a> {
                     self.i += 1;
                 }
                 b'(' if !quoted
-                    && (text.ends_with('=') && is_name(text.trim_end_matches('=').trim_end_matches('+'))) =>
+                    && (text.ends_with('=')
+                        && is_name(text.trim_end_matches('=').trim_end_matches('+'))) =>
                 {
                     // name=( … ): an array assignment.
                     let s = self.i;
@@ -720,7 +728,12 @@ impl<'a> Lexer<'a> {
                     text.push_str(&self.s[s..self.i]);
                     literal = false;
                 }
-                b'<' | b'>' if !quoted && !text.is_empty() && text.bytes().all(|d| d.is_ascii_digit()) && self.i == start + text.len() => {
+                b'<' | b'>'
+                    if !quoted
+                        && !text.is_empty()
+                        && text.bytes().all(|d| d.is_ascii_digit())
+                        && self.i == start + text.len() =>
+                {
                     // IO number: `2>file`.
                     self.operator(Some(start));
                     return;
@@ -828,7 +841,8 @@ impl<'t> Parser<'t> {
                         self.last_op = Some(op);
                     }
                     match *op {
-                        "(" if matches!(self.toks.get(self.i + 1), Some(Tok::Op("(", r2)) if r2.start == r.end) => {
+                        "(" if matches!(self.toks.get(self.i + 1), Some(Tok::Op("(", r2)) if r2.start == r.end) =>
+                        {
                             self.arithmetic();
                             continue;
                         }
@@ -836,11 +850,9 @@ impl<'t> Parser<'t> {
                         ")" => {
                             self.frames.pop();
                         }
-                        ";;" => {
-                            // End of a case branch: back to patterns.
-                            if self.frames.last() == Some(&Frame::Body) {
-                                self.frames.pop();
-                            }
+                        // End of a case branch: back to patterns.
+                        ";;" if self.frames.last() == Some(&Frame::Body) => {
+                            self.frames.pop();
                         }
                         _ => {}
                     }
@@ -937,6 +949,9 @@ impl<'t> Parser<'t> {
                     });
                 }
                 // name, optional (), then the body.
+                if let Some(w) = self.word_at(self.i) {
+                    self.script.functions.insert(w.text.clone());
+                }
                 self.i += 1;
                 if self.op_at(self.i) == Some("(") && self.op_at(self.i + 1) == Some(")") {
                     self.i += 2;
@@ -1018,6 +1033,9 @@ impl<'t> Parser<'t> {
     fn simple_command(&mut self) {
         // Function definition `name() …`
         if self.op_at(self.i + 1) == Some("(") && self.op_at(self.i + 2) == Some(")") {
+            if let Some(w) = self.word_at(self.i) {
+                self.script.functions.insert(w.text.clone());
+            }
             self.i += 3;
             self.skip_newlines();
             self.function_body();
@@ -1030,6 +1048,9 @@ impl<'t> Parser<'t> {
             match &self.toks[self.i] {
                 Tok::Word(w) => {
                     if !seen_name && is_assignment(w, self.src) {
+                        if w.text.starts_with("PATH=") || w.text.starts_with("PATH+=") {
+                            self.script.changes_path = true;
+                        }
                         self.i += 1;
                         continue;
                     }
@@ -1163,20 +1184,31 @@ impl<'t> Parser<'t> {
                 self.push(first, rest, flow, false, false);
             }
             "set" => {
+                if rest.first().is_some_and(|w| w.text == "--") {
+                    self.script.rewrites_args = true;
+                }
                 let at_top = self.frames.is_empty();
                 for w in rest {
                     let t = w.text.as_str();
-                    if (t.starts_with('-') && !t.starts_with("--") && t[1..].contains('e'))
-                        || t == "errexit"
+                    if at_top
+                        && ((t.starts_with('-') && !t.starts_with("--") && t[1..].contains('e'))
+                            || t == "errexit")
                     {
-                        if at_top {
-                            self.script.errexit = true;
-                        }
+                        self.script.errexit = true;
                     }
                 }
                 self.push(first, rest, flow, false, false);
             }
             _ => {
+                if name == "shift" {
+                    self.script.rewrites_args = true;
+                }
+                if matches!(name, "." | "source")
+                    || (matches!(name, "export" | "readonly" | "declare" | "typeset" | "local")
+                        && rest.iter().any(|w| w.text.starts_with("PATH=") || w.text.starts_with("PATH+=")))
+                {
+                    self.script.changes_path = true;
+                }
                 if let Some(kind) = match name {
                     "source" => Some(BashismKind::Source),
                     "declare" => Some(BashismKind::Builtin("declare")),
@@ -1225,7 +1257,8 @@ impl<'t> Parser<'t> {
         while i > 0 {
             let prev = &cmds[i - 1];
             let joined = prev.flow == Flow::Plain
-                && (prev.next_op == Some("&&") || (prev.next_op == cmds[i].next_op && cmds[i].via_env));
+                && (prev.next_op == Some("&&")
+                    || (prev.next_op == cmds[i].next_op && cmds[i].via_env));
             if !joined {
                 break;
             }
@@ -1344,7 +1377,10 @@ mod tests {
             names("FOO=1 BAR=2 exec gunicorn -b :8000 app:app"),
             ["gunicorn"]
         );
-        assert_eq!(names("cd /app && ./run.sh || echo fail"), ["cd", "./run.sh", "echo"]);
+        assert_eq!(
+            names("cd /app && ./run.sh || echo fail"),
+            ["cd", "./run.sh", "echo"]
+        );
         assert_eq!(names("a; b & c | d"), ["a", "b", "c", "d"]);
         assert_eq!(names("2>/dev/null curl -f localhost"), ["curl"]);
         assert_eq!(names(">/tmp/x echo hi"), ["echo"]);
@@ -1366,7 +1402,10 @@ mod tests {
         assert!(!s.unknown);
         let s = parse("echo $(which python) `date`; x=$(curl -s http://a) ; java");
         assert_eq!(
-            s.commands.iter().map(|c| c.name.text.as_str()).collect::<Vec<_>>(),
+            s.commands
+                .iter()
+                .map(|c| c.name.text.as_str())
+                .collect::<Vec<_>>(),
             ["echo", "java"]
         );
     }
@@ -1376,7 +1415,11 @@ mod tests {
         let s = parse(
             "if command -v curl >/dev/null; then curl -f x; else wget -q y; fi\nwhile true; do sleep 1; done\nexec app",
         );
-        let n: Vec<_> = s.commands.iter().map(|c| (c.name.text.as_str(), c.flow)).collect();
+        let n: Vec<_> = s
+            .commands
+            .iter()
+            .map(|c| (c.name.text.as_str(), c.flow))
+            .collect();
         assert_eq!(
             n,
             [
@@ -1390,13 +1433,28 @@ mod tests {
         assert!(s.is_probed("curl"));
         assert!(s.commands[4].exec && s.commands[4].last);
         let s = parse("mkdir -p /x && cd /x && run; other; curl a && exec app");
-        let f: Vec<_> = s.commands.iter().map(|c| (c.name.text.as_str(), c.fatal)).collect();
+        let f: Vec<_> = s
+            .commands
+            .iter()
+            .map(|c| (c.name.text.as_str(), c.fatal))
+            .collect();
         assert_eq!(
             f,
-            [("mkdir", false), ("cd", false), ("run", false), ("other", false), ("curl", true), ("app", true)]
+            [
+                ("mkdir", false),
+                ("cd", false),
+                ("run", false),
+                ("other", false),
+                ("curl", true),
+                ("app", true)
+            ]
         );
         let s = parse("case \"$1\" in\n  start) exec server ;;\n  *) echo usage ;;\nesac\nfinal");
-        let n: Vec<_> = s.commands.iter().map(|c| (c.name.text.as_str(), c.flow)).collect();
+        let n: Vec<_> = s
+            .commands
+            .iter()
+            .map(|c| (c.name.text.as_str(), c.flow))
+            .collect();
         assert_eq!(
             n,
             [
@@ -1406,7 +1464,11 @@ mod tests {
             ]
         );
         let s = parse("f() {\n  helper x\n}\nfor i in 1 2; do work $i; done\nmain");
-        let n: Vec<_> = s.commands.iter().map(|c| (c.name.text.as_str(), c.flow)).collect();
+        let n: Vec<_> = s
+            .commands
+            .iter()
+            .map(|c| (c.name.text.as_str(), c.flow))
+            .collect();
         assert_eq!(
             n,
             [
@@ -1421,12 +1483,18 @@ mod tests {
     fn heredocs_and_comments() {
         let s = parse("cat <<EOF > /x\nnotacommand here\nEOF\n# comment\nrun # trailing\n");
         assert_eq!(
-            s.commands.iter().map(|c| c.name.text.as_str()).collect::<Vec<_>>(),
+            s.commands
+                .iter()
+                .map(|c| c.name.text.as_str())
+                .collect::<Vec<_>>(),
             ["cat", "run"]
         );
         let s = parse("cat <<-'END'\n\tfoo\n\tEND\nbar");
         assert_eq!(
-            s.commands.iter().map(|c| c.name.text.as_str()).collect::<Vec<_>>(),
+            s.commands
+                .iter()
+                .map(|c| c.name.text.as_str())
+                .collect::<Vec<_>>(),
             ["cat", "bar"]
         );
     }
@@ -1435,14 +1503,45 @@ mod tests {
     fn bashisms() {
         let kinds = |s: &str| parse(s).bashisms.iter().map(|b| b.kind).collect::<Vec<_>>();
         assert_eq!(kinds("source /etc/profile"), [BashismKind::Source]);
-        assert_eq!(kinds("if [[ -f x ]]; then :; fi"), [BashismKind::DoubleBracket]);
-        assert_eq!(kinds("function f {\n echo\n}"), [BashismKind::FunctionKeyword]);
+        assert_eq!(
+            kinds("if [[ -f x ]]; then :; fi"),
+            [BashismKind::DoubleBracket]
+        );
+        assert_eq!(
+            kinds("function f {\n echo\n}"),
+            [BashismKind::FunctionKeyword]
+        );
         assert_eq!(kinds("arr=(a b c)\necho"), [BashismKind::Array]);
         assert_eq!(kinds("read x <<< \"$y\""), [BashismKind::HereString]);
-        assert_eq!(kinds("echo ${x//a/b} ${y:0:3}"), [BashismKind::Substitution, BashismKind::Substitution]);
-        assert_eq!(kinds("diff <(a) <(b)"), [BashismKind::ProcessSubstitution, BashismKind::ProcessSubstitution]);
-        assert!(kinds(". /etc/profile; [ -f x ] && echo \"[[ source ]]\"; echo ${x:-d} ${y%%.*}").is_empty());
+        assert_eq!(
+            kinds("echo ${x//a/b} ${y:0:3}"),
+            [BashismKind::Substitution, BashismKind::Substitution]
+        );
+        assert_eq!(
+            kinds("diff <(a) <(b)"),
+            [
+                BashismKind::ProcessSubstitution,
+                BashismKind::ProcessSubstitution
+            ]
+        );
+        assert!(
+            kinds(". /etc/profile; [ -f x ] && echo \"[[ source ]]\"; echo ${x:-d} ${y%%.*}")
+                .is_empty()
+        );
         assert!(kinds("cat <<EOF\nsource x\n[[ y ]]\nEOF").is_empty());
+    }
+
+    #[test]
+    fn functions_path_and_args() {
+        let s = parse("log() { echo \"$@\"; }\nfunction die { exit 1; }\nexport PATH=/opt/bin:$PATH\nset -- app \"$@\"\nexec \"$@\"");
+        assert!(s.functions.contains("log") && s.functions.contains("die"));
+        assert!(s.changes_path && s.rewrites_args && s.runs_args);
+        let s = parse(". /venv/bin/activate; exec gunicorn");
+        assert!(s.changes_path && !s.rewrites_args);
+        let s = parse("exec \"$@\"");
+        assert!(!s.changes_path && !s.rewrites_args);
+        let c = &s.commands[0];
+        assert!(c.exec && !c.name.literal && c.flow == Flow::Plain);
     }
 
     #[test]
@@ -1457,8 +1556,30 @@ mod tests {
     #[test]
     fn never_panics_on_garbage() {
         for s in [
-            "'", "\"", "$(", "${", "`", "\\", "a=(", "<<", "<<<", "((", "))", ")", "case", "esac",
-            "fi", "}", "for", "function", "[[", "$'", "ä$(ö", "2>", "&>x", "\"$(\"\")",
+            "'",
+            "\"",
+            "$(",
+            "${",
+            "`",
+            "\\",
+            "a=(",
+            "<<",
+            "<<<",
+            "((",
+            "))",
+            ")",
+            "case",
+            "esac",
+            "fi",
+            "}",
+            "for",
+            "function",
+            "[[",
+            "$'",
+            "ä$(ö",
+            "2>",
+            "&>x",
+            "\"$(\"\")",
         ] {
             let _ = parse(s);
             let _ = shebang(s);

@@ -128,6 +128,8 @@ fn parse_directive(body: &str) -> Option<Parsed> {
     {
         return None;
     }
+    // A further `#` starts another comment: `# kexit:ignore KX101 # note`.
+    let rest = rest.find(" #").map_or(rest, |i| &rest[..i]);
     let (codes_part, reason) = match rest.find("--") {
         Some(i) => (&rest[..i], Some(rest[i + 2..].trim().to_string())),
         None => (rest, None),
@@ -287,6 +289,7 @@ impl Index {
                     );
                     for d in &mut idx.directives[before..] {
                         d.scope = Scope::Range(w.object.file, 0..0);
+                        d.at = Span::new(w.object.file, k.span.clone());
                         d.dead = Some(format!(
                             "`{key}` names no container of this pod (containers: {})",
                             w.containers
@@ -513,6 +516,8 @@ impl Index {
                     continue 'next;
                 }
             }
+            // Every matching directive counts as used; the first one gives the reason.
+            let mut first: Option<(String, String)> = None;
             for d in &mut self.directives {
                 if !Self::matches(&d.scope, &f) {
                     continue;
@@ -521,14 +526,19 @@ impl Index {
                     continue;
                 };
                 code.used = true;
-                let by = match project.files.get(d.at.file) {
-                    Some(src) => format!("{}:{}", src.path, src.line_col(d.at.start).0),
-                    None => String::new(),
-                };
-                let reason = d
-                    .reason
-                    .clone()
-                    .unwrap_or_else(|| "(no reason given)".to_string());
+                if first.is_none() {
+                    let by = match project.files.get(d.at.file) {
+                        Some(src) => format!("{}:{}", src.path, src.line_col(d.at.start).0),
+                        None => String::new(),
+                    };
+                    let reason = d
+                        .reason
+                        .clone()
+                        .unwrap_or_else(|| "(no reason given)".to_string());
+                    first = Some((by, reason));
+                }
+            }
+            if let Some((by, reason)) = first {
                 suppressed.push(Suppressed {
                     finding: f,
                     reason,

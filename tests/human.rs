@@ -4,10 +4,10 @@
 mod common;
 
 use common::kexit;
+use kexit::discover::Kind;
 use kexit::finding::Finding;
 use kexit::output::{human, Summary};
 use kexit::project::{Input, Project};
-use kexit::discover::Kind;
 use kexit::source::Span;
 use std::path::Path;
 
@@ -28,10 +28,18 @@ fn human_output_of_a_run() {
     let run = kexit(tmp.path(), &["lint", "--select", "KX101,KX003", "pod.yaml"]);
     assert_eq!(run.code, 1);
     insta::assert_snapshot!("human_run", run.stdout);
-    let run = kexit(tmp.path(), &["lint", "--select", "KX101", "--quiet", "--color", "never", "pod.yaml"]);
+    let run = kexit(
+        tmp.path(),
+        &[
+            "lint", "--select", "KX101", "--quiet", "--color", "never", "pod.yaml",
+        ],
+    );
     assert!(!run.stdout.contains("documents"));
     // --color always forces ANSI even into a pipe; NO_COLOR wins in auto mode.
-    let run = kexit(tmp.path(), &["lint", "--select", "KX101", "--color", "always", "pod.yaml"]);
+    let run = kexit(
+        tmp.path(),
+        &["lint", "--select", "KX101", "--color", "always", "pod.yaml"],
+    );
     assert!(run.stdout.contains("\u{1b}["));
     let run = kexit(tmp.path(), &["lint", "--select", "KX101", "pod.yaml"]);
     assert!(!run.stdout.contains("\u{1b}["));
@@ -40,7 +48,8 @@ fn human_output_of_a_run() {
 #[test]
 fn human_output_with_a_label_in_another_file() {
     let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1.0\n          args: [\"--port=8080\"]\n";
-    let dockerfile = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"/app/entrypoint.sh\"]\n";
+    let dockerfile =
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"/app/entrypoint.sh\"]\n";
     let project = Project::load(
         vec![
             Input::Text {
@@ -56,8 +65,16 @@ fn human_output_with_a_label_in_another_file() {
         ],
         Default::default(),
     );
-    let m = project.files.iter().position(|f| f.path == "k8s/api.yaml").unwrap();
-    let d = project.files.iter().position(|f| f.path == "services/api/Dockerfile").unwrap();
+    let m = project
+        .files
+        .iter()
+        .position(|f| f.path == "k8s/api.yaml")
+        .unwrap();
+    let d = project
+        .files
+        .iter()
+        .position(|f| f.path == "services/api/Dockerfile")
+        .unwrap();
     let img = manifest.find("registry").unwrap();
     let ep = dockerfile.find("\"/app/entrypoint.sh\"").unwrap();
     let cp = dockerfile.find("COPY . .").unwrap();
@@ -74,6 +91,12 @@ fn human_output_with_a_label_in_another_file() {
     .exit_code(Some(128));
     let findings = vec![f];
     let summary = Summary::new(2, 1, &findings);
-    let out = human::render(&project, &findings, None, summary, &human::Options::default());
+    let out = human::render(
+        &project,
+        &findings,
+        None,
+        summary,
+        &human::Options::default(),
+    );
     insta::assert_snapshot!("human_cross_file", out);
 }

@@ -16,7 +16,12 @@ fn sarif_of(dir: &Path, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["lint", "--format", "sarif"];
     all.extend_from_slice(args);
     let run = kexit(dir, &all);
-    assert!(run.code == 0 || run.code == 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
 }
 
@@ -33,12 +38,18 @@ fn validate(v: &serde_json::Value) {
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     // The validator does reject what is not SARIF.
-    assert!(!validator.is_valid(&serde_json::json!({"version": "2.1.0", "runs": [{"results": []}]})));
+    assert!(
+        !validator.is_valid(&serde_json::json!({"version": "2.1.0", "runs": [{"results": []}]}))
+    );
     let errors: Vec<String> = validator
         .iter_errors(v)
         .map(|e| format!("{} at {}", e, e.instance_path))
         .collect();
-    assert!(errors.is_empty(), "SARIF is invalid:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF is invalid:\n{}",
+        errors.join("\n")
+    );
 }
 
 const POD: &str = "apiVersion: v1
@@ -61,14 +72,23 @@ spec:
 fn sarif_validates_and_has_what_code_scanning_needs() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "k8s/my pod.yaml", POD);
-    write(tmp.path(), "Dockerfile", "FROM alpine:3.20\nCMD [\"a\"]\nCMD [\"b\"]\n");
+    write(
+        tmp.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nCMD [\"a\"]\nCMD [\"b\"]\n",
+    );
     let v = sarif_of(tmp.path(), &["."]);
     validate(&v);
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
-    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
-    assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), kexit::rules::RULES.len());
     for r in rules {
@@ -97,7 +117,10 @@ fn sarif_validates_and_has_what_code_scanning_needs() {
     // A duplicate key carries the first definition as a related location.
     let kx003 = results.iter().find(|r| r["ruleId"] == "KX003");
     if let Some(r) = kx003 {
-        assert_eq!(r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"], 11);
+        assert_eq!(
+            r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+            11
+        );
     }
 }
 
@@ -112,13 +135,20 @@ fn sarif_with_suppressions_and_a_custom_doc_url_validates() {
             "[\"python app.py\"] # kexit:ignore KX101 -- known",
         ),
     );
-    write(tmp.path(), ".kexit.yaml", "doc-url: https://example.com/docs/\n");
+    write(
+        tmp.path(),
+        ".kexit.yaml",
+        "doc-url: https://example.com/docs/\n",
+    );
     let v = sarif_of(tmp.path(), &["--show-suppressed", "."]);
     validate(&v);
     let run = &v["runs"][0];
     assert_eq!(
         run["tool"]["driver"]["rules"][0]["helpUri"],
-        format!("https://example.com/docs/{}.md", kexit::rules::RULES[0].code)
+        format!(
+            "https://example.com/docs/{}.md",
+            kexit::rules::RULES[0].code
+        )
     );
     let sup = run["results"]
         .as_array()

@@ -70,7 +70,10 @@ fn config_file_is_found_above_and_overrides_severity_and_fail_level() {
         ".kexit.yaml",
         "fail-level: none\nrules:\n  KX101: warning\n",
     );
-    let run = kexit(&tmp.path().join("k8s"), &["lint", "-f", "json", "--select", "KX101", "."]);
+    let run = kexit(
+        &tmp.path().join("k8s"),
+        &["lint", "-f", "json", "--select", "KX101", "."],
+    );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let f = parse_json(&run.stdout);
     assert_eq!(f.len(), 1);
@@ -78,13 +81,30 @@ fn config_file_is_found_above_and_overrides_severity_and_fail_level() {
     // --fail-level on the command line wins over the file.
     let run = kexit(
         &tmp.path().join("k8s"),
-        &["lint", "-f", "json", "--fail-level", "warning", "--select", "KX101", "."],
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--fail-level",
+            "warning",
+            "--select",
+            "KX101",
+            ".",
+        ],
     );
     assert_eq!(run.code, 1);
     // --no-config ignores it.
     let run = kexit(
         &tmp.path().join("k8s"),
-        &["lint", "-f", "json", "--no-config", "--select", "KX101", "."],
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--no-config",
+            "--select",
+            "KX101",
+            ".",
+        ],
     );
     assert_eq!(run.code, 1);
     assert_eq!(parse_json(&run.stdout)[0].severity, "error");
@@ -96,14 +116,38 @@ fn config_errors_are_located_and_exit_2() {
     write(tmp.path(), "pod.yaml", BAD_POD);
     for (cfg, expect) in [
         ("rulez: {}\n", ".kexit.yaml:1:1: unknown setting `rulez`"),
-        ("rules:\n  KX1O1: off\n", ".kexit.yaml:2:3: unknown rule `KX1O1`"),
-        ("rules:\n  KX101: loud\n", ".kexit.yaml:2:10: rule setting must be"),
-        ("fail-level: high\n", ".kexit.yaml:1:13: `fail-level` must be"),
-        ("node-memory: lots\n", ".kexit.yaml:1:14: expected a byte quantity"),
-        ("images:\n  - image: a/b:1\n    dockerfile: D\n", ".kexit.yaml:2:12: `image` is a repository"),
-        ("qos:\n  - class: Gold\n", ".kexit.yaml:2:12: `class` must be"),
-        ("liveness:\n  treshold: 30\n", ".kexit.yaml:2:3: unknown key `treshold`"),
-        ("ignore:\n  - rules: [KX101]\n", ".kexit.yaml:2:5: missing required key `reason`"),
+        (
+            "rules:\n  KX1O1: off\n",
+            ".kexit.yaml:2:3: unknown rule `KX1O1`",
+        ),
+        (
+            "rules:\n  KX101: loud\n",
+            ".kexit.yaml:2:10: rule setting must be",
+        ),
+        (
+            "fail-level: high\n",
+            ".kexit.yaml:1:13: `fail-level` must be",
+        ),
+        (
+            "node-memory: lots\n",
+            ".kexit.yaml:1:14: expected a byte quantity",
+        ),
+        (
+            "images:\n  - image: a/b:1\n    dockerfile: D\n",
+            ".kexit.yaml:2:12: `image` is a repository",
+        ),
+        (
+            "qos:\n  - class: Gold\n",
+            ".kexit.yaml:2:12: `class` must be",
+        ),
+        (
+            "liveness:\n  treshold: 30\n",
+            ".kexit.yaml:2:3: unknown key `treshold`",
+        ),
+        (
+            "ignore:\n  - rules: [KX101]\n",
+            ".kexit.yaml:2:5: missing required key `reason`",
+        ),
         ("strict: [\n", ".kexit.yaml:"),
     ] {
         write(tmp.path(), ".kexit.yaml", cfg);
@@ -116,7 +160,12 @@ fn config_errors_are_located_and_exit_2() {
     write(tmp.path(), "other.yaml", "strict: maybe\n");
     let run = kexit(tmp.path(), &["lint", "--config", "other.yaml", "pod.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.starts_with("other.yaml:1:9: expected true or false"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("other.yaml:1:9: expected true or false"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -157,8 +206,14 @@ fn ignore_paths_are_context_only() {
     write(tmp.path(), "vendor/pod.yaml", BAD_POD);
     write(tmp.path(), "app/pod.yaml", BAD_POD);
     write(tmp.path(), ".kexit.yaml", "ignore-paths: [vendor]\n");
-    let run = kexit(tmp.path(), &["lint", "-f", "json", "--select", "KX101", "."]);
-    assert_eq!(codes(&run, &["KX101"]), [("app/pod.yaml".into(), 9, "KX101".into())]);
+    let run = kexit(
+        tmp.path(),
+        &["lint", "-f", "json", "--select", "KX101", "."],
+    );
+    assert_eq!(
+        codes(&run, &["KX101"]),
+        [("app/pod.yaml".into(), 9, "KX101".into())]
+    );
 }
 
 const SUPPRESSED: &str = "apiVersion: v1
@@ -224,7 +279,15 @@ fn every_suppression_form_and_unused_ones() {
     write(tmp.path(), "pod.yaml", SUPPRESSED);
     let run = kexit(
         tmp.path(),
-        &["lint", "-f", "json", "--select", "KX101,KX008", "--show-suppressed", "."],
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--select",
+            "KX101,KX008",
+            "--show-suppressed",
+            ".",
+        ],
     );
     let found = codes(&run, &["KX101", "KX008"]);
     assert_eq!(
@@ -247,13 +310,21 @@ fn every_suppression_form_and_unused_ones() {
     assert_eq!(sup[1]["reason"], "b is replaced next sprint");
     assert_eq!(sup[3]["reason"], "(no reason given)");
     // Without --show-suppressed the JSON shape is unchanged.
-    let run = kexit(tmp.path(), &["lint", "-f", "json", "--select", "KX101", "."]);
+    let run = kexit(
+        tmp.path(),
+        &["lint", "-f", "json", "--select", "KX101", "."],
+    );
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert!(v.get("suppressed").is_none());
     // Human output lists them with their reasons.
-    let run = kexit(tmp.path(), &["lint", "--select", "KX101", "--show-suppressed", "."]);
+    let run = kexit(
+        tmp.path(),
+        &["lint", "--select", "KX101", "--show-suppressed", "."],
+    );
     assert!(run.stdout.contains("suppressed (5):"), "{}", run.stdout);
-    assert!(run.stdout.contains("silenced by ./pod.yaml:12: fixed in the image"));
+    assert!(run
+        .stdout
+        .contains("silenced by ./pod.yaml:12: fixed in the image"));
     assert!(run.stdout.contains("(5 suppressed)"));
 }
 
@@ -261,12 +332,26 @@ fn every_suppression_form_and_unused_ones() {
 fn strict_makes_inline_suppressions_inert() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "pod.yaml", SUPPRESSED);
-    let run = kexit(tmp.path(), &["lint", "-f", "json", "--select", "KX101,KX008", "--strict", "."]);
+    let run = kexit(
+        tmp.path(),
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--select",
+            "KX101,KX008",
+            "--strict",
+            ".",
+        ],
+    );
     let found = codes(&run, &["KX101", "KX008"]);
     assert_eq!(found.len(), 6, "{}", run.stdout);
     assert!(found.iter().all(|f| f.2 == "KX101"));
     write(tmp.path(), ".kexit.yaml", "strict: true\nignore:\n  - objects: [Pod/web]\n    rules: [KX101]\n    containers: [app, b, c, d, e]\n    reason: config ignores stay active\n");
-    let run = kexit(tmp.path(), &["lint", "-f", "json", "--select", "KX101,KX008", "."]);
+    let run = kexit(
+        tmp.path(),
+        &["lint", "-f", "json", "--select", "KX101,KX008", "."],
+    );
     assert_eq!(
         codes(&run, &["KX101", "KX008"]),
         [("pod.yaml".into(), 41, "KX101".into())],
@@ -285,12 +370,18 @@ fn dockerfile_and_hadolint_comments() {
         "Dockerfile",
         "FROM alpine:3.20\n# kexit ignore=KX119 -- two CMDs on purpose\nCMD [\"a\"]\n# hadolint ignore=DL4003,DL3008\nCMD [\"b\"]\n# kexit ignore=KX777\nRUN true\n",
     );
-    let run = kexit(tmp.path(), &["lint", "-f", "json", "--show-suppressed", "."]);
+    let run = kexit(
+        tmp.path(),
+        &["lint", "-f", "json", "--show-suppressed", "."],
+    );
     let f: Vec<_> = parse_json(&run.stdout)
         .into_iter()
         .filter(|f| f.rule == "KX008" || f.rule == "KX119")
         .collect();
-    let got: Vec<(u64, u64, &str)> = f.iter().map(|f| (f.line, f.column, f.rule.as_str())).collect();
+    let got: Vec<(u64, u64, &str)> = f
+        .iter()
+        .map(|f| (f.line, f.column, f.rule.as_str()))
+        .collect();
     assert_eq!(got, [(6, 16, "KX008")], "{}", run.stdout);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let sup: Vec<(u64, &str)> = v["suppressed"]
@@ -310,15 +401,38 @@ fn several_reports_in_one_run() {
     let run = kexit(
         tmp.path(),
         &[
-            "lint", "--select", "KX101", "-f", "sarif", "-o", "out.sarif", "-f", "json", "-o",
-            "out.json", "-f", "concise", "--statistics", ".",
+            "lint",
+            "--select",
+            "KX101",
+            "-f",
+            "sarif",
+            "-o",
+            "out.sarif",
+            "-f",
+            "json",
+            "-o",
+            "out.json",
+            "-f",
+            "concise",
+            "--statistics",
+            ".",
         ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stdout.starts_with("./pod.yaml:9:17: KX101 error:"), "{}", run.stdout);
-    assert!(run.stdout.contains("     1  KX101  error    128  command-with-spaces"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("./pod.yaml:9:17: KX101 error:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("     1  KX101  error    128  command-with-spaces"),
+        "{}",
+        run.stdout
+    );
     let sarif: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out.sarif")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out.sarif")).unwrap())
+            .unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let json = std::fs::read_to_string(tmp.path().join("out.json")).unwrap();
     assert_eq!(parse_json(&json).len(), 1);
@@ -331,7 +445,10 @@ fn several_reports_in_one_run() {
 fn github_workflow_commands() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "pod.yaml", BAD_POD);
-    let run = kexit(tmp.path(), &["lint", "--select", "KX101", "-f", "github", "pod.yaml"]);
+    let run = kexit(
+        tmp.path(),
+        &["lint", "--select", "KX101", "-f", "github", "pod.yaml"],
+    );
     assert!(
         run.stdout.starts_with(
             "::error file=pod.yaml,line=9,col=17,endLine=9,endColumn=32,title=KX101 command-with-spaces::`command[0]`"
@@ -350,20 +467,43 @@ fn changed_files_are_linted_with_the_repository_as_context() {
     write(tmp.path(), "a/pod.yaml", BAD_POD);
     write(tmp.path(), "b/pod.yaml", BAD_POD);
     // Only a/pod.yaml is reported, although b/ is loaded.
-    let run = kexit(tmp.path(), &["lint", "-f", "json", "--select", "KX101", "a/pod.yaml"]);
-    assert_eq!(codes(&run, &["KX101"]), [("a/pod.yaml".into(), 9, "KX101".into())]);
+    let run = kexit(
+        tmp.path(),
+        &["lint", "-f", "json", "--select", "KX101", "a/pod.yaml"],
+    );
+    assert_eq!(
+        codes(&run, &["KX101"]),
+        [("a/pod.yaml".into(), 9, "KX101".into())]
+    );
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["summary"]["files"], 1);
     // A ConfigMap elsewhere in the repository is visible: nothing is reported about it, and
     // with --no-context the same command sees only the file given.
     let run = kexit(
         tmp.path(),
-        &["lint", "-f", "json", "--select", "KX101", "--no-context", "a/pod.yaml"],
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--select",
+            "KX101",
+            "--no-context",
+            "a/pod.yaml",
+        ],
     );
     assert_eq!(codes(&run, &["KX101"]).len(), 1);
     let run = kexit(
         tmp.path(),
-        &["lint", "-f", "json", "--select", "KX101", "--context", "b", "a/pod.yaml"],
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--select",
+            "KX101",
+            "--context",
+            "b",
+            "a/pod.yaml",
+        ],
     );
     assert_eq!(codes(&run, &["KX101"]).len(), 1);
 }
@@ -374,7 +514,11 @@ fn helm_template_output_maps_to_template_files() {
     let rendered = format!(
         "---\n# Source: shop/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n---\n# Source: shop/templates/pod.yaml\n{BAD_POD}"
     );
-    let run = kexit_stdin(tmp.path(), &["lint", "-f", "json", "--select", "KX101", "-"], &rendered);
+    let run = kexit_stdin(
+        tmp.path(),
+        &["lint", "-f", "json", "--select", "KX101", "-"],
+        &rendered,
+    );
     let f = parse_json(&run.stdout);
     assert_eq!(f.len(), 1, "{}{}", run.stdout, run.stderr);
     assert_eq!(f[0].file, "shop/templates/pod.yaml");
@@ -385,7 +529,16 @@ fn helm_template_output_maps_to_template_files() {
     // Plain stdin keeps its name.
     let run = kexit_stdin(
         tmp.path(),
-        &["lint", "-f", "json", "--select", "KX101", "--stdin-filename", "x.yaml", "-"],
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--select",
+            "KX101",
+            "--stdin-filename",
+            "x.yaml",
+            "-",
+        ],
         BAD_POD,
     );
     assert_eq!(parse_json(&run.stdout)[0].file, "x.yaml");
@@ -394,7 +547,11 @@ fn helm_template_output_maps_to_template_files() {
 #[test]
 fn render_without_a_tool_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "k/kustomization.yaml", "resources: [pod.yaml]\n");
+    write(
+        tmp.path(),
+        "k/kustomization.yaml",
+        "resources: [pod.yaml]\n",
+    );
     write(tmp.path(), "k/pod.yaml", BAD_POD);
     let out = Command::new(env!("CARGO_BIN_EXE_kexit"))
         .args(["lint", "--render", "k"])
@@ -404,7 +561,10 @@ fn render_without_a_tool_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--render needs `kubectl` or `kustomize`"), "{err}");
+    assert!(
+        err.contains("--render needs `kubectl` or `kustomize`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -437,6 +597,11 @@ fn closing_the_pipe_early_is_not_a_crash() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }

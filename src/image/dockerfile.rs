@@ -727,7 +727,12 @@ mod tests {
             base.resolve("bash", None),
             Resolved::Found("/bin/bash".into())
         );
-        assert_eq!(base.resolve("curl", None), Resolved::NotFound);
+        assert_eq!(
+            base.resolve("curl", Some(crate::image::DEFAULT_PATH)),
+            Resolved::NotFound
+        );
+        // /opt/app/bin is not a catalogue directory: what else it holds is unknown.
+        assert_eq!(base.resolve("curl", None), Resolved::Unknown);
         assert_eq!(
             base.resolve("start", None),
             Resolved::Found("/opt/app/bin/start".into())

@@ -182,7 +182,8 @@ pub fn dir_of<'p>(model: &Model<'p>, file: FileId) -> &'p std::path::Path {
 /// references live in a base kexit cannot merge, so reference rules skip it.
 pub fn looks_like_patch(w: &Workload<'_>) -> bool {
     w.containers.iter().any(|c| c.get("image").is_none())
-        || (w.object.api_version == "apps/v1" && w.object.node.path(&["spec", "selector"]).is_none())
+        || (w.object.api_version == "apps/v1"
+            && w.object.node.path(&["spec", "selector"]).is_none())
 }
 
 /// A kustomization next to the file declares `vars`/`replacements`: kustomize rewrites `$(VAR)`
@@ -531,8 +532,7 @@ impl<'p> Env<'p> {
         if MASTER_SERVICE_VARS.contains(&name) {
             return Lookup::DefinedUnknown;
         }
-        if is_service_link_name(name) && (self.service_links || name.starts_with("KUBERNETES_"))
-        {
+        if is_service_link_name(name) && (self.service_links || name.starts_with("KUBERNETES_")) {
             return Lookup::MaybeDefined;
         }
         Lookup::Undefined
@@ -604,7 +604,9 @@ pub fn is_service_link_name(name: &str) -> bool {
         let parts: Vec<&str> = rest.trim_start_matches('_').split('_').collect();
         // `_80_TCP` or `_80_TCP_ADDR`, and for the trailing `_PORT` of `FOO_PORT_80_TCP_PORT`
         // the scan above found the last `_PORT`; accept those shapes generously.
-        return parts.first().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        return parts
+            .first()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
             || name.contains("_PORT_");
     }
     false
@@ -1036,7 +1038,11 @@ mod tests {
         );
         let s = value_span(0, text, &quoted, 2..8);
         assert_eq!(&text[s.range()], "$(FOO)");
-        let plain = Node::new(17..25, Style::Plain, crate::yaml::Value::Str("x $(FOO)".into()));
+        let plain = Node::new(
+            17..25,
+            Style::Plain,
+            crate::yaml::Value::Str("x $(FOO)".into()),
+        );
         let s = value_span(0, text, &plain, 2..8);
         assert_eq!(&text[s.range()], "$(FOO)");
     }

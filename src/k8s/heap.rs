@@ -226,7 +226,10 @@ mod tests {
     #[test]
     fn flags() {
         let f = flags_in("java -Xms1g -Xmx2g -jar app.jar");
-        assert_eq!(f, vec![(HeapKind::JvmMaxHeap(2 << 30), "-Xmx2g".to_string())]);
+        assert_eq!(
+            f,
+            vec![(HeapKind::JvmMaxHeap(2 << 30), "-Xmx2g".to_string())]
+        );
         let f = flags_in("-XX:MaxRAMPercentage=75.0 -XX:MaxHeapSize=1g");
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].0, HeapKind::JvmPercent(75.0));

@@ -163,6 +163,10 @@ impl<'p> Workload<'p> {
     /// Locate the pod template of an object, for known kinds and for unknown kinds that carry one
     /// at `spec.template`.
     pub fn from_object(object: &Object<'p>) -> Option<Workload<'p>> {
+        if object.kind == "PodTemplate" {
+            let t = object.node.get("template")?;
+            return Workload::with_pod_spec(object, t.get("spec")?, t.get("metadata"));
+        }
         let spec = object.node.get("spec")?;
         let (pod_spec, pod_meta) = match object.kind {
             "Pod" => (spec, object.node.get("metadata")),
@@ -170,20 +174,22 @@ impl<'p> Workload<'p> {
                 let t = spec.path(&["jobTemplate", "spec", "template"])?;
                 (t.get("spec")?, t.get("metadata"))
             }
-            "PodTemplate" => {
-                let t = object.node.get("template")?;
-                (t.get("spec")?, t.get("metadata"))
-            }
             _ => {
                 let t = spec.get("template")?;
                 let s = t.get("spec")?;
                 // Unknown kinds: only a template that looks like a pod template.
-                if s.get("containers").is_none() {
-                    return None;
-                }
+                s.get("containers")?;
                 (s, t.get("metadata"))
             }
         };
+        Workload::with_pod_spec(object, pod_spec, pod_meta)
+    }
+
+    fn with_pod_spec(
+        object: &Object<'p>,
+        pod_spec: &'p Node,
+        pod_meta: Option<&'p Node>,
+    ) -> Option<Workload<'p>> {
         if !pod_spec.is_map() {
             return None;
         }

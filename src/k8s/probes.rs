@@ -46,14 +46,14 @@ impl ProbeTiming {
 }
 
 /// The handler of a probe: `httpGet`, `tcpSocket`, `grpc` or `exec`.
-pub fn handler<'p>(probe: &'p Node) -> Option<(&'static str, &'p Node)> {
+pub fn handler(probe: &Node) -> Option<(&'static str, &Node)> {
     ["httpGet", "tcpSocket", "grpc", "exec"]
         .into_iter()
         .find_map(|k| probe.get(k).map(|n| (k, n)))
 }
 
 /// A probe's port when it is a name (`port: http`): the name and its node.
-pub fn named_port<'p>(probe: &'p Node) -> Option<(&'p str, &'p Node)> {
+pub fn named_port(probe: &Node) -> Option<(&str, &Node)> {
     let (kind, h) = handler(probe)?;
     if kind != "httpGet" && kind != "tcpSocket" {
         return None;

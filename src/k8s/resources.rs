@@ -259,10 +259,16 @@ pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
         }
         let entry = c.node.entry("resources");
         let resources = entry.map(|(_, v)| v);
-        let declared_requests =
-            ResourceList::read(resources.and_then(|r| r.get("requests")), file, Origin::Declared);
-        let declared_limits =
-            ResourceList::read(resources.and_then(|r| r.get("limits")), file, Origin::Declared);
+        let declared_requests = ResourceList::read(
+            resources.and_then(|r| r.get("requests")),
+            file,
+            Origin::Declared,
+        );
+        let declared_limits = ResourceList::read(
+            resources.and_then(|r| r.get("limits")),
+            file,
+            Origin::Declared,
+        );
         let mut requests = declared_requests.clone();
         let mut limits = declared_limits.clone();
         // SetDefaults_Pod: request = limit where only the limit is set.
@@ -304,8 +310,12 @@ pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
     let pod = w.pod_spec.entry("resources").map(|(key, node)| {
         let requests = ResourceList::read(node.get("requests"), file, Origin::Declared);
         let limits = ResourceList::read(node.get("limits"), file, Origin::Declared);
-        let empty = node.get("requests").is_none_or(|r| r.entries().next().is_none())
-            && node.get("limits").is_none_or(|r| r.entries().next().is_none());
+        let empty = node
+            .get("requests")
+            .is_none_or(|r| r.entries().next().is_none())
+            && node
+                .get("limits")
+                .is_none_or(|r| r.entries().next().is_none());
         PodLevel {
             key,
             node,
@@ -635,7 +645,10 @@ mod tests {
             return (QosClass::BestEffort, vec![]);
         };
         let r = effective(&m, w);
-        (r.qos, r.containers.iter().map(|c| c.oom_score_adj).collect())
+        (
+            r.qos,
+            r.containers.iter().map(|c| c.oom_score_adj).collect(),
+        )
     }
 
     fn pod(containers: &str) -> String {
@@ -653,7 +666,9 @@ mod tests {
 
     #[test]
     fn limits_only_is_guaranteed_by_defaulting() {
-        let y = pod("  containers:\n  - name: a\n    resources:\n      limits: {cpu: 500m, memory: 1Gi}\n");
+        let y = pod(
+            "  containers:\n  - name: a\n    resources:\n      limits: {cpu: 500m, memory: 1Gi}\n",
+        );
         assert_eq!(qos(&y), (QosClass::Guaranteed, vec![-997]));
         // Same values in different notations.
         let y = pod("  containers:\n  - name: a\n    resources:\n      requests: {cpu: '0.5', memory: 1073741824}\n      limits: {cpu: 500m, memory: 1Gi}\n");
@@ -676,7 +691,9 @@ mod tests {
     #[test]
     fn init_containers_and_sidecars_count() {
         let g = "resources:\n      limits: {cpu: 1, memory: 1Gi}\n";
-        let y = pod(&format!("  initContainers:\n  - name: init\n    image: x\n  containers:\n  - name: a\n    {g}"));
+        let y = pod(&format!(
+            "  initContainers:\n  - name: init\n    image: x\n  containers:\n  - name: a\n    {g}"
+        ));
         assert_eq!(qos(&y).0, QosClass::Burstable);
         let y = pod(&format!(
             "  initContainers:\n  - name: init\n    {g}  containers:\n  - name: a\n    {g}"
@@ -717,7 +734,9 @@ mod tests {
         let y = pod("  initContainers:\n  - name: s\n    restartPolicy: Always\n    resources:\n      requests: {memory: 64Mi}\n  containers:\n  - name: a\n    resources:\n      requests: {memory: 4Gi}\n");
         assert_eq!(qos(&y).1, vec![750, 750]);
         // Node-critical pods get −997.
-        let y = pod("  priorityClassName: system-node-critical\n  containers:\n  - name: a\n    image: x\n");
+        let y = pod(
+            "  priorityClassName: system-node-critical\n  containers:\n  - name: a\n    image: x\n",
+        );
         assert_eq!(qos(&y).1, vec![-997]);
     }
 
@@ -737,7 +756,10 @@ mod tests {
             Some(Origin::LimitRange)
         );
         // Another namespace: not applied.
-        let y2 = y.replace("namespace: team}\nspec:\n  template", "namespace: other}\nspec:\n  template");
+        let y2 = y.replace(
+            "namespace: team}\nspec:\n  template",
+            "namespace: other}\nspec:\n  template",
+        );
         let p = project(&y2);
         let m = Model::build(&p);
         let r = effective(&m, &m.workloads[0]);

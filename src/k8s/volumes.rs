@@ -179,9 +179,8 @@ impl<'p> Mounts<'p> {
             };
             if let Some(rel) = under(mp, &path) {
                 // Longest mount path wins; among equals, the later mount is on top.
-                if best.is_none_or(|(b, _)| {
-                    mp.len() >= b.mount_path.as_deref().map_or(0, str::len)
-                }) {
+                if best.is_none_or(|(b, _)| mp.len() >= b.mount_path.as_deref().map_or(0, str::len))
+                {
                     best = Some((m, path.len() - rel.len()));
                 }
             }
@@ -279,7 +278,9 @@ pub fn pod_volumes<'p>(model: &Model<'p>, w: &Workload<'p>) -> Vec<Volume<'p>> {
 }
 
 /// StatefulSet `volumeClaimTemplates` (mountable by name like volumes): (name, template node).
-pub fn claim_templates<'a, 'p>(w: &'a Workload<'p>) -> impl Iterator<Item = (&'p str, &'p Node)> + 'a {
+pub fn claim_templates<'a, 'p>(
+    w: &'a Workload<'p>,
+) -> impl Iterator<Item = (&'p str, &'p Node)> + 'a {
     w.object
         .node
         .path(&["spec", "volumeClaimTemplates"])
@@ -315,7 +316,9 @@ pub fn container_mounts<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'
             mount_path,
             mount_path_node,
             read_only: m.get("readOnly").and_then(Node::as_bool) == Some(true),
-            sub_path: sub_path_node.and_then(Node::as_str).filter(|s| !s.is_empty()),
+            sub_path: sub_path_node
+                .and_then(Node::as_str)
+                .filter(|s| !s.is_empty()),
             sub_path_node,
             sub_path_expr: m.get("subPathExpr").and_then(Node::as_str),
             volume: volumes.iter().rev().find(|v| v.name == name).cloned(),
@@ -352,7 +355,10 @@ fn resolve_volume<'p>(model: &Model<'p>, w: &Workload<'p>, v: &'p Node) -> Optio
                 let (dk, obj) = if field == "configMap" {
                     (DataKind::ConfigMap, src.get("name").and_then(Node::as_str))
                 } else {
-                    (DataKind::Secret, src.get("secretName").and_then(Node::as_str))
+                    (
+                        DataKind::Secret,
+                        src.get("secretName").and_then(Node::as_str),
+                    )
                 };
                 let obj = obj.unwrap_or("");
                 let optional = is_optional(src);
@@ -372,7 +378,8 @@ fn resolve_volume<'p>(model: &Model<'p>, w: &Workload<'p>, v: &'p Node) -> Optio
                     None => Some(DEFAULT_MODE),
                 };
                 let mut out = Vec::new();
-                let complete = project_source(model, w.object.file, ns, dk, obj, src, default, &mut out);
+                let complete =
+                    project_source(model, w.object.file, ns, dk, obj, src, default, &mut out);
                 files = if complete {
                     Projection::Known(out)
                 } else {

@@ -59,9 +59,8 @@ fn report(
     }
     let mut f = match res {
         Err(e) => {
-            let mut help = format!(
-                "Write a Kubernetes quantity: a number with an optional suffix `Ki Mi Gi Ti` (powers of 1024), `k M G T` (powers of 1000) or `m` (milli), e.g. `512Mi`, `1Gi`, `500m`"
-            );
+            let mut help = "Write a Kubernetes quantity: a number with an optional suffix `Ki Mi Gi Ti` (powers of 1024), `k M G T` (powers of 1000) or `m` (milli), e.g. `512Mi`, `1Gi`, `500m`"
+                .to_string();
             if let Some(s) = suggestion(&text) {
                 help = format!("Did you mean `{s}`? {help}");
             }
@@ -96,12 +95,25 @@ fn report(
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
         for site in quantity_sites(w) {
-            let cname = site.container.and_then(|i| w.containers.get(i)).map(|c| c.name);
+            let cname = site
+                .container
+                .and_then(|i| w.containers.get(i))
+                .map(|c| c.name);
             let what = match cname {
-                Some(c) => format!("`resources.{}.{}` of container `{c}`", site.section, site.resource),
+                Some(c) => format!(
+                    "`resources.{}.{}` of container `{c}`",
+                    site.section, site.resource
+                ),
                 None => format!("pod-level `resources.{}.{}`", site.section, site.resource),
             };
-            report(out, w.span(site.node), &what, site.node, Some(w.object.reference()), cname);
+            report(
+                out,
+                w.span(site.node),
+                &what,
+                site.node,
+                Some(w.object.reference()),
+                cname,
+            );
         }
         for v in w.pod_spec.get("volumes").map(Node::items).unwrap_or(&[]) {
             if let Some(n) = v.path(&["emptyDir", "sizeLimit"]) {
@@ -118,13 +130,21 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
     }
     for o in model.objects.iter().filter(|o| o.kind == "LimitRange") {
-        for item in o.node.path(&["spec", "limits"]).map(Node::items).unwrap_or(&[]) {
-            for section in ["default", "defaultRequest", "max", "min", "maxLimitRequestRatio"] {
+        for item in o
+            .node
+            .path(&["spec", "limits"])
+            .map(Node::items)
+            .unwrap_or(&[])
+        {
+            for section in [
+                "default",
+                "defaultRequest",
+                "max",
+                "min",
+                "maxLimitRequestRatio",
+            ] {
                 for (k, v) in item.get(section).map(|n| n.entries()).into_iter().flatten() {
-                    let what = format!(
-                        "LimitRange `{section}.{}`",
-                        k.as_str().unwrap_or("")
-                    );
+                    let what = format!("LimitRange `{section}.{}`", k.as_str().unwrap_or(""));
                     report(out, o.span(v), &what, v, Some(o.reference()), None);
                 }
             }

@@ -3,7 +3,8 @@
 
 use crate::finding::{Finding, Severity};
 use crate::k8s::env::{
-    container_env, expand, kustomize_vars_near, looks_like_patch, value_span, Env, Origin, RefStatus,
+    container_env, expand, kustomize_vars_near, looks_like_patch, value_span, Env, Origin,
+    RefStatus,
 };
 use crate::model::Model;
 use crate::rules::kx113_shell_var_in_exec_form::shell_script_index;
@@ -60,11 +61,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     .image_for(w, c)
                     .and_then(|i| i.env(name).map(str::to_string))
             };
-            let why = |name: &str| match image_env(name) {
+            let why = |name: &str| {
+                match image_env(name) {
                 Some(_) => format!(
                     "the image's ENV sets `{name}`, but the kubelet never sees image ENV; it expands `$({name})` only from `env`/`envFrom`"
                 ),
                 None => format!("no `env`/`envFrom` entry of the container defines `{name}`"),
+            }
             };
             // command/args
             let nodes: Vec<(&Node, &str, usize)> = c
@@ -81,7 +84,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         .map(|(i, n)| (n, "args", i)),
                 )
                 .collect();
-            let argv: Vec<&str> = nodes.iter().map(|(n, _, _)| n.as_str().unwrap_or("")).collect();
+            let argv: Vec<&str> = nodes
+                .iter()
+                .map(|(n, _, _)| n.as_str().unwrap_or(""))
+                .collect();
             let script = if c.command().is_some() {
                 shell_script_index(&argv)
             } else {

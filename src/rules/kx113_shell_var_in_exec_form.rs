@@ -24,8 +24,28 @@ const SHELLS: [&str; 8] = ["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "b
 /// Programs that give `$…` a meaning of their own (awk fields, sed anchors, jq/perl/template
 /// variables, Spring placeholders resolved by the JVM application, …): their argv is not checked.
 const OWN_DOLLAR: [&str; 22] = [
-    "awk", "gawk", "mawk", "nawk", "sed", "perl", "jq", "yq", "envsubst", "ruby", "php", "java",
-    "gomplate", "confd", "dockerize", "tclsh", "expect", "make", "helm", "kubectl", "psql", "mysql",
+    "awk",
+    "gawk",
+    "mawk",
+    "nawk",
+    "sed",
+    "perl",
+    "jq",
+    "yq",
+    "envsubst",
+    "ruby",
+    "php",
+    "java",
+    "gomplate",
+    "confd",
+    "dockerize",
+    "tclsh",
+    "expect",
+    "make",
+    "helm",
+    "kubectl",
+    "psql",
+    "mysql",
 ];
 
 fn basename(s: &str) -> &str {
@@ -98,10 +118,7 @@ pub(crate) fn shell_refs(s: &str) -> Vec<(Range<usize>, String)> {
                 let name = &s[name_start..k];
                 let close = s[k..].find('}').map(|p| k + p);
                 match close {
-                    Some(c)
-                        if !name.is_empty()
-                            && !name.as_bytes()[0].is_ascii_digit() =>
-                    {
+                    Some(c) if !name.is_empty() && !name.as_bytes()[0].is_ascii_digit() => {
                         out.push((start..c + 1, name.to_string()));
                         i = c + 1;
                     }
@@ -141,7 +158,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         .map(|(i, n)| (n, "args", i)),
                 )
                 .collect();
-            let argv: Vec<&str> = nodes.iter().map(|(n, _, _)| n.as_str().unwrap_or("")).collect();
+            let argv: Vec<&str> = nodes
+                .iter()
+                .map(|(n, _, _)| n.as_str().unwrap_or(""))
+                .collect();
             if argv
                 .iter()
                 .take(4)
@@ -182,9 +202,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .object(Some(w.object.reference()))
                 .container(c.name);
                 if is_argv0 {
-                    f = f
-                        .exit_code(Some(128))
-                        .symptom(format!("exec: \"{value}\": executable file not found in $PATH"));
+                    f = f.exit_code(Some(128)).symptom(format!(
+                        "exec: \"{value}\": executable file not found in $PATH"
+                    ));
                 }
                 out.push(f);
             }
@@ -200,10 +220,19 @@ mod tests {
     fn finds_shell_script() {
         assert_eq!(shell_script_index(&["sh", "-c", "echo $A"]), Some(2));
         assert_eq!(shell_script_index(&["/bin/bash", "-ec", "x", "y"]), Some(2));
-        assert_eq!(shell_script_index(&["tini", "--", "sh", "-c", "x"]), Some(4));
-        assert_eq!(shell_script_index(&["bash", "-o", "pipefail", "-c", "x"]), Some(4));
+        assert_eq!(
+            shell_script_index(&["tini", "--", "sh", "-c", "x"]),
+            Some(4)
+        );
+        assert_eq!(
+            shell_script_index(&["bash", "-o", "pipefail", "-c", "x"]),
+            Some(4)
+        );
         assert_eq!(shell_script_index(&["sh", "/run.sh", "$A"]), None);
-        assert_eq!(shell_script_index(&["/bin/busybox", "sh", "-c", "x"]), Some(3));
+        assert_eq!(
+            shell_script_index(&["/bin/busybox", "sh", "-c", "x"]),
+            Some(3)
+        );
         assert_eq!(shell_script_index(&["app", "--flag"]), None);
     }
 

@@ -6,9 +6,9 @@
 //! literal: the kubelet never sees the image ENV).
 
 use crate::argv::{processes, ProcKind, Process};
-use crate::image::Tri;
 use crate::finding::{Finding, Severity};
 use crate::image::Resolved;
+use crate::image::Tri;
 use crate::k8s::env::Origin;
 use crate::model::Model;
 use crate::rules::Rule;
@@ -35,8 +35,8 @@ const STANDARD_DIRS: [&str; 6] = [
 
 /// Programs that live in `/bin` or `/usr/bin` of any image that has them.
 const SYSTEM_PROGRAMS: [&str; 16] = [
-    "sh", "bash", "ash", "dash", "env", "sleep", "cat", "echo", "ls", "test", "true", "tail",
-    "cp", "mkdir", "chmod", "busybox",
+    "sh", "bash", "ash", "dash", "env", "sleep", "cat", "echo", "ls", "test", "true", "tail", "cp",
+    "mkdir", "chmod", "busybox",
 ];
 
 fn self_reference(path: &str) -> bool {
@@ -72,7 +72,9 @@ fn find_on(p: &Process<'_, '_>, path: &str, name: &str) -> Tri {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for p in processes(model) {
-        let Some(var) = p.env.var("PATH") else { continue };
+        let Some(var) = p.env.var("PATH") else {
+            continue;
+        };
         let Some(path) = var.value.as_deref() else {
             continue;
         };
@@ -97,7 +99,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let found = find_on(&p, path, name);
         let (severity, dir_msg) = match (&image_hit, &found) {
             (Some(Resolved::Found(at)), Tri::No) => {
-                let dir = at.rsplit_once('/').map_or("/", |(d, _)| if d.is_empty() { "/" } else { d });
+                let dir = at
+                    .rsplit_once('/')
+                    .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d });
                 (
                     Severity::Error,
                     format!("the image has `{name}` at `{at}`, but `{dir}` is not in that PATH"),
@@ -105,7 +109,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             (_, Tri::Yes) => continue,
             (Some(Resolved::Found(at)), Tri::Unknown) => {
-                let dir = at.rsplit_once('/').map_or("/", |(d, _)| if d.is_empty() { "/" } else { d });
+                let dir = at
+                    .rsplit_once('/')
+                    .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d });
                 if dirs.iter().any(|d| d.trim_end_matches('/') == dir) {
                     continue;
                 }
@@ -119,7 +125,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             _ => {
                 // Image unknown: only programs whose directory is certain.
-                if SYSTEM_PROGRAMS.contains(&name) && !dirs.iter().any(|d| STANDARD_DIRS.contains(d)) {
+                if SYSTEM_PROGRAMS.contains(&name)
+                    && !dirs.iter().any(|d| STANDARD_DIRS.contains(d))
+                {
                     (
                         Severity::Warning,
                         format!("`{name}` lives in /bin or /usr/bin, and neither is in that PATH"),
@@ -132,7 +140,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let image_path = p
             .image
             .map(|i| i.path_env().to_string())
-            .unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+            .unwrap_or_else(|| {
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()
+            });
         let mut f = Finding::new(
             &RULE,
             span,

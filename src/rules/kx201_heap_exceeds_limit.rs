@@ -44,8 +44,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let Some(cr) = r.for_container(ci) else { continue };
-        let Some(lim) = cr.limits.get(MEMORY) else { continue };
+        let Some(cr) = r.for_container(ci) else {
+            continue;
+        };
+        let Some(lim) = cr.limits.get(MEMORY) else {
+            continue;
+        };
         if !lim.quantity.is_positive() {
             continue;
         }

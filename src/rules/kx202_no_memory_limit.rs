@@ -21,6 +21,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let r = effective(model, w);
         let intent = qos_intent(model, w).map(|i| i.class);
         let guaranteed = intent == Some(QosClass::Guaranteed);
+        // A pod-level memory limit bounds every container of the pod.
+        if r.pod
+            .as_ref()
+            .and_then(|p| p.limits.quantity(MEMORY))
+            .is_some_and(|q| q.is_positive())
+        {
+            continue;
+        }
         for cr in &r.containers {
             if cr.limits.quantity(MEMORY).is_some_and(|q| q.is_positive()) {
                 continue;

@@ -20,13 +20,21 @@ fn compare(
     requests: &ResourceList<'_>,
     limits: &ResourceList<'_>,
     who: &str,
-    out: &mut Vec<(crate::source::Span, String, String, crate::source::Span, String)>,
+    out: &mut Vec<(
+        crate::source::Span,
+        String,
+        String,
+        crate::source::Span,
+        String,
+    )>,
 ) {
     for (name, req) in &requests.items {
         if req.origin != Origin::Declared {
             continue;
         }
-        let Some(lim) = limits.get(name) else { continue };
+        let Some(lim) = limits.get(name) else {
+            continue;
+        };
         if req.quantity <= lim.quantity {
             continue;
         }
@@ -64,14 +72,24 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let mut hits = Vec::new();
         for c in &r.containers {
             let mut local = Vec::new();
-            compare(&c.requests, &c.limits, &format!("container `{}`", c.name), &mut local);
+            compare(
+                &c.requests,
+                &c.limits,
+                &format!("container `{}`", c.name),
+                &mut local,
+            );
             for h in local {
                 hits.push((Some(c.name), h));
             }
         }
         if let Some(p) = &r.pod {
             let mut local = Vec::new();
-            compare(&p.requests, &p.limits, "the pod (pod-level `resources`)", &mut local);
+            compare(
+                &p.requests,
+                &p.limits,
+                "the pod (pod-level `resources`)",
+                &mut local,
+            );
             for h in local {
                 hits.push((None, h));
             }

@@ -23,7 +23,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
         let r = effective(model, w);
         for c in &r.containers {
-            let Some(lim) = c.limits.get(MEMORY) else { continue };
+            let Some(lim) = c.limits.get(MEMORY) else {
+                continue;
+            };
             let q = lim.quantity;
             // Zero means "no limit"; fractional bytes are KX203's.
             if !q.is_positive() || !q.is_integer() {
@@ -39,7 +41,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 _ => String::new(),
             };
             let guess = if text.trim().bytes().all(|b| b.is_ascii_digit()) {
-                format!("; a bare number is bytes — did you mean `{}Mi`?", text.trim())
+                format!(
+                    "; a bare number is bytes — did you mean `{}Mi`?",
+                    text.trim()
+                )
             } else {
                 String::new()
             };

@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     name: "memory-emptydir-no-size-limit",
     severity: Severity::Warning,
     exit_code: Some(137),
-    summary: "`emptyDir.medium: Memory` without `sizeLimit` (tmpfs counts against the memory limit)",
+    summary:
+        "`emptyDir.medium: Memory` without `sizeLimit` (tmpfs counts against the memory limit)",
     doc: include_str!("../../rules/KX206.md"),
     check,
 };
@@ -18,8 +19,12 @@ pub static RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
         for v in w.pod_spec.get("volumes").map(Node::items).unwrap_or(&[]) {
-            let Some(ed) = v.get("emptyDir") else { continue };
-            let Some(medium) = ed.get("medium") else { continue };
+            let Some(ed) = v.get("emptyDir") else {
+                continue;
+            };
+            let Some(medium) = ed.get("medium") else {
+                continue;
+            };
             if medium.as_str() != Some("Memory") {
                 continue;
             }

@@ -44,8 +44,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 }
                 continue; // overrides the image's STOPSIGNAL
             }
-            let Some(img) = model.image_for(w, c) else { continue };
-            let Some((sig, origin)) = &img.stopsignal else { continue };
+            let Some(img) = model.image_for(w, c) else {
+                continue;
+            };
+            let Some((sig, origin)) = &img.stopsignal else {
+                continue;
+            };
             if !is_sigkill(sig) {
                 continue;
             }
@@ -75,7 +79,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     // Dockerfiles no linted workload runs: their final stage.
     let imgs = &model.images.images;
     for img in imgs {
-        let (Some(d), Some(st)) = (img.dockerfile, img.stage) else { continue };
+        let (Some(d), Some(st)) = (img.dockerfile, img.stage) else {
+            continue;
+        };
         let last = imgs
             .iter()
             .filter(|i| i.dockerfile == Some(d))
@@ -84,7 +90,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if last != Some(st) {
             continue;
         }
-        let Some((sig, origin)) = &img.stopsignal else { continue };
+        let Some((sig, origin)) = &img.stopsignal else {
+            continue;
+        };
         let Some(span) = origin.span() else { continue };
         if !is_sigkill(sig) || !seen.insert(span) {
             continue;

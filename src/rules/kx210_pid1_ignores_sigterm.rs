@@ -55,7 +55,7 @@ struct Segment {
 
 /// Split a shell string at top-level separators (outside quotes, `$( )`, `( )`, `{ }` bodies
 /// are split too; keywords such as `done`/`fi` become their own segments).
-fn segments(s: &str) -> Vec<Segment> {
+fn segments(s: &str) -> (Vec<Segment>, bool) {
     let b = s.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
@@ -131,11 +131,12 @@ fn segments(s: &str) -> Vec<Segment> {
         range: start..b.len().max(start),
         before,
     });
-    // Drop empty segments, keeping the separator that matters (a `&` or `|` before an empty
-    // segment still marks the previous one).
-    out.into_iter()
+    let background = out.iter().any(|seg| seg.before == "&");
+    let segs = out
+        .into_iter()
         .filter(|seg| !s.get(seg.range.clone()).unwrap_or("").trim().is_empty())
-        .collect()
+        .collect();
+    (segs, background)
 }
 
 /// Why PID 1 ignores SIGTERM, and under which shells.
@@ -165,7 +166,7 @@ fn command_word(ws: &[String]) -> Option<&str> {
 /// Analyse a `sh -c` string (or a script when `script_file`): the risk and the byte range of
 /// the command to point at.
 fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
-    let segs = segments(script);
+    let (segs, background) = segments(script);
     let text = |s: &Segment| script.get(s.range.clone()).unwrap_or("").trim().to_string();
     if segs.iter().any(|s| {
         let ws = words(&text(s));
@@ -177,15 +178,22 @@ fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
     let last_text = text(last);
     let ws = words(&last_text);
     let cmd = command_word(&ws)?.to_string();
-    let background = segs.iter().any(|s| s.before == "&");
     let range = trim_range(script, last.range.clone());
     if last.before == "|" {
-        return Some((Risk::All("its last command runs in a pipeline, which no shell execs".to_string()), range));
+        return Some((
+            Risk::All("its last command runs in a pipeline, which no shell execs".to_string()),
+            range,
+        ));
     }
     if cmd == "exec" {
         let prog = ws.get(1).map(|w| base(w)).unwrap_or("");
         if NO_HANDLER.contains(&prog) {
-            return Some((Risk::All(format!("it execs `{prog}`, which has no SIGTERM handler and as PID 1 ignores SIGTERM")), range));
+            return Some((
+                Risk::All(format!(
+                    "it execs `{prog}`, which has no SIGTERM handler and as PID 1 ignores SIGTERM"
+                )),
+                range,
+            ));
         }
         return None;
     }
@@ -193,7 +201,10 @@ fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
         return Some((Risk::All("it starts the app in the background (`&`) and `wait`s for it, staying PID 1 itself".to_string()), range));
     }
     if cmd == "done" {
-        return Some((Risk::All("it ends in a loop, which runs in the shell itself".to_string()), range));
+        return Some((
+            Risk::All("it ends in a loop, which runs in the shell itself".to_string()),
+            range,
+        ));
     }
     if matches!(cmd.as_str(), "fi" | "esac" | "}") {
         if script_file || script.contains("exec ") {
@@ -211,7 +222,8 @@ fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
         // The real work ran before: find the last segment that is not a quick builtin.
         let main = segs.iter().rev().skip(1).find(|s| {
             let w = words(&text(s));
-            command_word(&w).is_some_and(|c| !QUICK.contains(&c) && c != "set" && c != "cd" && c != "export")
+            command_word(&w)
+                .is_some_and(|c| !QUICK.contains(&c) && c != "set" && c != "cd" && c != "export")
         })?;
         let mw = words(&text(main));
         let mc = command_word(&mw).unwrap_or("");
@@ -219,12 +231,18 @@ fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
             return None;
         }
         return Some((
-            Risk::All(format!("`{}` is not its last command, so the shell runs it as a child and waits", base(mc))),
+            Risk::All(format!(
+                "`{}` is not its last command, so the shell runs it as a child and waits",
+                base(mc)
+            )),
             trim_range(script, main.range.clone()),
         ));
     }
     if cmd.starts_with("$@") || cmd.starts_with("${@") {
-        return Some((Risk::All("it runs its arguments (`\"$@\"`) without `exec`".to_string()), range));
+        return Some((
+            Risk::All("it runs its arguments (`\"$@\"`) without `exec`".to_string()),
+            range,
+        ));
     }
     if background {
         // `app &` as the last command: the shell exits and the container stops; not this rule.
@@ -269,31 +287,61 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     let mut seen: HashSet<Span> = HashSet::new();
     for p in processes(model).iter().filter(|p| p.kind == ProcKind::Main) {
         let w = p.workload;
-        if matches!(w.object.kind, "Job" | "CronJob") || p.container.kind == ContainerKind::Init
+        if matches!(w.object.kind, "Job" | "CronJob")
+            || p.container.kind == ContainerKind::Init
             || p.container.kind == ContainerKind::Ephemeral
         {
             continue;
         }
-        if w.pod_spec.get("shareProcessNamespace").and_then(|n| n.as_bool()) == Some(true) {
+        if w.pod_spec
+            .get("shareProcessNamespace")
+            .and_then(|n| n.as_bool())
+            == Some(true)
+        {
             continue;
         }
-        let Some(a0) = p.argv.args.first() else { continue };
+        let Some(a0) = p.argv.args.first() else {
+            continue;
+        };
         let prog = base(&a0.value);
         if INITS.contains(&prog) {
             continue;
         }
-        let (risk, span, how, shell) = if let Some(sc) = &p.argv.shell {
-            if sc.shell_index != 0 && !matches!(prog, "env" | "nohup") {
+        // The `sh -c` call that ends up as PID 1: argv[0] itself, or the command an entrypoint
+        // that ends in `exec "$@"` hands over to.
+        let call = match &p.argv.shell {
+            Some(sc) => Some((sc.shell_index, sc.script_index, sc.implicit)),
+            None if p.argv.args.len() > 2 && execs_args(p, &a0.value) => {
+                let rest: Vec<&str> = p.argv.args[1..].iter().map(|a| a.value.as_str()).collect();
+                crate::k8s::probes::shell_script_index(&rest).map(|si| {
+                    let implicit = p.argv.args[1].part == crate::argv::Part::ShellPrefix;
+                    (1, si + 1, implicit)
+                })
+            }
+            None => None,
+        };
+        let (risk, span, how, shell) = if let Some((shell_index, script_index, implicit)) = call {
+            if shell_index != 0 && !matches!(prog, "env" | "nohup") && !execs_args(p, &a0.value) {
                 continue;
             }
-            let Some(sarg) = p.argv.args.get(sc.script_index) else { continue };
+            let Some(sarg) = p.argv.args.get(script_index) else {
+                continue;
+            };
             if !sarg.exact {
                 continue;
             }
-            let Some((risk, range)) = analyse(&sarg.value, false) else { continue };
-            let span = p.span_in(sc.script_index, range).unwrap_or_else(|| p.primary_span(sc.script_index));
-            let shell_prog = p.argv.args.get(sc.shell_index).map_or("sh", |a| a.value.as_str());
-            let how = if sc.implicit {
+            let Some((risk, range)) = analyse(&sarg.value, false) else {
+                continue;
+            };
+            let span = p
+                .span_in(script_index, range)
+                .unwrap_or_else(|| p.primary_span(script_index));
+            let shell_prog = p
+                .argv
+                .args
+                .get(shell_index)
+                .map_or("sh", |a| a.value.as_str());
+            let how = if implicit {
                 "the shell-form command (`/bin/sh -c`)".to_string()
             } else {
                 format!("`{} -c`", base(shell_prog))
@@ -307,13 +355,24 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 ShellKind::Unknown,
             )
         } else if a0.value.contains('/') {
-            let Some(st) = p.script(&a0.value) else { continue };
-            let Some(sb) = crate::shell::shebang(&st.text) else { continue };
+            let Some(st) = p.script(&a0.value) else {
+                continue;
+            };
+            let Some(sb) = crate::shell::shebang(&st.text) else {
+                continue;
+            };
             if !matches!(base(sb.program()), "sh" | "bash" | "dash" | "ash") {
                 continue;
             }
-            let Some((risk, _)) = analyse(&st.text, true) else { continue };
-            (risk, p.primary_span(0), format!("the script {}", st.describe), ShellKind::Unknown)
+            let Some((risk, _)) = analyse(&st.text, true) else {
+                continue;
+            };
+            (
+                risk,
+                p.primary_span(0),
+                format!("the script {}", st.describe),
+                ShellKind::Unknown,
+            )
         } else {
             continue;
         };
@@ -361,8 +420,28 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     }
 }
 
+/// Entrypoints that end in `exec "$@"`, so the command after them becomes PID 1: the official
+/// images' `docker-entrypoint.sh` / `__cacert_entrypoint.sh` (base-images.md), or a script kexit
+/// can read whose last command is `exec "$@"`.
+fn execs_args(p: &Process<'_, '_>, argv0: &str) -> bool {
+    if matches!(
+        base(argv0),
+        "docker-entrypoint.sh" | "__cacert_entrypoint.sh"
+    ) {
+        return true;
+    }
+    p.script(argv0).is_some_and(|st| {
+        let (segs, _) = segments(&st.text);
+        segs.last().is_some_and(|s| {
+            let t = st.text.get(s.range.clone()).unwrap_or("").trim();
+            t == "exec \"$@\"" || t == "exec $@"
+        })
+    })
+}
+
 fn risk_subject(how: &str) -> Option<String> {
-    how.starts_with("the script").then(|| format!("the shell running {}", &how[4..]))
+    how.starts_with("the script")
+        .then(|| format!("the shell running {}", &how[4..]))
 }
 
 #[cfg(test)]
@@ -375,24 +454,51 @@ mod tests {
 
     #[test]
     fn shell_strings() {
-        assert!(matches!(risk("java -jar app.jar"), Some(Risk::ShellDependent { bash_too: false, .. })));
+        assert!(matches!(
+            risk("java -jar app.jar"),
+            Some(Risk::ShellDependent {
+                bash_too: false,
+                ..
+            })
+        ));
         assert_eq!(risk("exec java -jar app.jar"), None);
         assert_eq!(risk("cd /app && exec python app.py"), None);
-        assert!(matches!(risk("java -jar app.jar | tee /log/out"), Some(Risk::All(_))));
-        assert!(matches!(risk("java -jar app.jar & wait"), Some(Risk::All(_))));
-        assert!(matches!(risk("while true; do date; sleep 5; done"), Some(Risk::All(_))));
-        assert!(matches!(risk("java -jar app.jar; echo exited"), Some(Risk::All(_))));
+        assert!(matches!(
+            risk("java -jar app.jar | tee /log/out"),
+            Some(Risk::All(_))
+        ));
+        assert!(matches!(
+            risk("java -jar app.jar & wait"),
+            Some(Risk::All(_))
+        ));
+        assert!(matches!(
+            risk("while true; do date; sleep 5; done"),
+            Some(Risk::All(_))
+        ));
+        assert!(matches!(
+            risk("java -jar app.jar; echo exited"),
+            Some(Risk::All(_))
+        ));
         assert!(matches!(risk("sleep infinity"), Some(Risk::All(_))));
         assert!(matches!(risk("exec sleep 3600"), Some(Risk::All(_))));
-        assert_eq!(risk("trap 'kill $PID' TERM; java -jar app.jar & PID=$!; wait"), None);
+        assert_eq!(
+            risk("trap 'kill $PID' TERM; java -jar app.jar & PID=$!; wait"),
+            None
+        );
         assert_eq!(risk("echo hi"), None);
         assert_eq!(risk("java -jar app.jar 2>&1"), risk("java -jar app.jar"));
-        assert!(matches!(risk("if [ -f x ]; then a; fi"), Some(Risk::ShellDependent { bash_too: true, .. })));
+        assert!(matches!(
+            risk("if [ -f x ]; then a; fi"),
+            Some(Risk::ShellDependent { bash_too: true, .. })
+        ));
     }
 
     #[test]
     fn script_files() {
-        assert_eq!(analyse("#!/bin/sh\nset -e\nexec \"$@\"\n", true).map(|r| r.0), None);
+        assert_eq!(
+            analyse("#!/bin/sh\nset -e\nexec \"$@\"\n", true).map(|r| r.0),
+            None
+        );
         assert!(matches!(
             analyse("#!/bin/sh\nset -e\njava -jar /app.jar\n", true).map(|r| r.0),
             Some(Risk::All(_))

@@ -19,8 +19,8 @@ pub static RULE: Rule = Rule {
 };
 
 const JVM_IMAGE_HINTS: [&str; 16] = [
-    "java", "jdk", "jre", "temurin", "corretto", "zulu", "liberica", "semeru", "openj9",
-    "tomcat", "wildfly", "jboss", "keycloak", "spring", "jetty", "payara",
+    "java", "jdk", "jre", "temurin", "corretto", "zulu", "liberica", "semeru", "openj9", "tomcat",
+    "wildfly", "jboss", "keycloak", "spring", "jetty", "payara",
 ];
 
 /// Whether the container most likely runs a JVM (slow start): its image, command or JVM env.
@@ -51,9 +51,9 @@ pub fn is_jvm(model: &Model, w: &Workload<'_>, c: &Container<'_>) -> bool {
     }) {
         return true;
     }
-    model.image_for(w, c).is_some_and(|img| {
-        img.env("JAVA_HOME").is_some() || img.env("JAVA_VERSION").is_some()
-    })
+    model
+        .image_for(w, c)
+        .is_some_and(|img| img.env("JAVA_HOME").is_some() || img.env("JAVA_VERSION").is_some())
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

@@ -21,9 +21,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if !matches!(c.kind, ContainerKind::Regular | ContainerKind::Sidecar) {
                 continue;
             }
-            let (Some((lkey, live)), Some((rkey, ready))) =
-                (c.node.entry("livenessProbe"), c.node.entry("readinessProbe"))
-            else {
+            let (Some((lkey, live)), Some((rkey, ready))) = (
+                c.node.entry("livenessProbe"),
+                c.node.entry("readinessProbe"),
+            ) else {
                 continue;
             };
             if !live.is_map() || live.to_json() != ready.to_json() {

@@ -25,14 +25,23 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             let names = port_names(c);
             for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
                 let Some(p) = c.get(probe) else { continue };
-                let Some((name, node)) = named_port(p) else { continue };
+                let Some((name, node)) = named_port(p) else {
+                    continue;
+                };
                 if names.contains(&name) {
                     continue;
                 }
                 let declared = if names.is_empty() {
                     "declares no named ports".to_string()
                 } else {
-                    format!("declares {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "declares {}",
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 };
                 let (severity, effect) = match probe {
                     "livenessProbe" => (

@@ -30,10 +30,19 @@ fn guaranteed_breaks(
     anchor: Span,
 ) -> Vec<(Span, String)> {
     let mut out = Vec::new();
+    let missing: Vec<&str> = [CPU, MEMORY]
+        .into_iter()
+        .filter(|n| !limits.get(n).is_some_and(|a| a.quantity.is_positive()))
+        .collect();
+    if !missing.is_empty() {
+        out.push((
+            anchor,
+            format!("{who} has no {} limit", missing.join(" or ")),
+        ));
+    }
     for name in [CPU, MEMORY] {
         let lim = limits.get(name).filter(|a| a.quantity.is_positive());
         let Some(lim) = lim else {
-            out.push((anchor, format!("{who} has no {name} limit")));
             continue;
         };
         let req = requests.get(name).filter(|a| a.quantity.is_positive());
@@ -57,7 +66,10 @@ fn guaranteed_breaks(
             }
             None => {
                 let span = requests.get(name).map_or(anchor, |a| a.span());
-                out.push((span, format!("{who} sets a zero {name} request next to a non-zero limit")));
+                out.push((
+                    span,
+                    format!("{who} sets a zero {name} request next to a non-zero limit"),
+                ));
             }
         }
     }
@@ -100,7 +112,12 @@ fn breaks(w: &Workload<'_>, r: &PodResources<'_>) -> Vec<(Span, String)> {
                 "the pod-level `resources` is empty, which makes the pod BestEffort".to_string(),
             )];
         }
-        return guaranteed_breaks(&p.requests, &p.limits, "the pod-level `resources`", w.span(p.key));
+        return guaranteed_breaks(
+            &p.requests,
+            &p.limits,
+            "the pod-level `resources`",
+            w.span(p.key),
+        );
     }
     let mut out = Vec::new();
     for c in &r.containers {

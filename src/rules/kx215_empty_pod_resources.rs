@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     name: "empty-pod-resources",
     severity: Severity::Warning,
     exit_code: Some(137),
-    summary: "Empty pod-level `resources: {}` can make the pod BestEffort whatever its containers set",
+    summary:
+        "Empty pod-level `resources: {}` can make the pod BestEffort whatever its containers set",
     doc: include_str!("../../rules/KX215.md"),
     check,
 };

@@ -22,7 +22,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         for c in &w.containers {
             let mounts = container_mounts(model, w, c);
             for m in &mounts.mounts {
-                let (Some(sub), Some(sub_node), Some(vol)) = (m.sub_path, m.sub_path_node, &m.volume)
+                let (Some(sub), Some(sub_node), Some(vol)) =
+                    (m.sub_path, m.sub_path_node, &m.volume)
                 else {
                     continue;
                 };
@@ -42,20 +43,26 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 // A listed item whose key is missing is KX303's finding (volume setup fails).
                 let listed = vol
                     .node
-                    .get(if kind == "projected volume" { "projected" } else if kind == "Secret" { "secret" } else { "configMap" })
+                    .get(if kind == "projected volume" {
+                        "projected"
+                    } else if kind == "Secret" {
+                        "secret"
+                    } else {
+                        "configMap"
+                    })
                     .into_iter()
                     .flat_map(|s| {
-                        s.get("items")
-                            .map(Node::items)
-                            .unwrap_or(&[])
-                            .iter()
-                            .chain(
-                                s.get("sources")
-                                    .map(Node::items)
-                                    .unwrap_or(&[])
-                                    .iter()
-                                    .flat_map(|src| src.entries().flat_map(|(_, v)| v.get("items").map(Node::items).unwrap_or(&[]).iter())),
-                            )
+                        s.get("items").map(Node::items).unwrap_or(&[]).iter().chain(
+                            s.get("sources")
+                                .map(Node::items)
+                                .unwrap_or(&[])
+                                .iter()
+                                .flat_map(|src| {
+                                    src.entries().flat_map(|(_, v)| {
+                                        v.get("items").map(Node::items).unwrap_or(&[]).iter()
+                                    })
+                                }),
+                        )
                     })
                     .filter_map(|it| it.get("path").and_then(Node::scalar_text))
                     .any(|p| clean_rel(&p) == sub);
@@ -67,8 +74,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     .command()
                     .and_then(|cmd| cmd.first())
                     .and_then(Node::as_str)
-                    .is_some_and(|a| !mount_path.is_empty() && crate::k8s::volumes::clean_abs(a) == mount_path);
-                let files: Vec<String> = vol.files.files().iter().take(8).map(|f| format!("`{}`", f.path)).collect();
+                    .is_some_and(|a| {
+                        !mount_path.is_empty() && crate::k8s::volumes::clean_abs(a) == mount_path
+                    });
+                let files: Vec<String> = vol
+                    .files
+                    .files()
+                    .iter()
+                    .take(8)
+                    .map(|f| format!("`{}`", f.path))
+                    .collect();
                 let what = if obj.is_empty() {
                     format!("{kind} `{}`", vol.name)
                 } else {

@@ -51,9 +51,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     c.kind.field(),
                     c.index
                 );
-                let near = volumes
-                    .iter()
-                    .find(|v| v.eq_ignore_ascii_case(m.name) || v.replace('_', "-") == m.name.replace('_', "-"));
+                let near = volumes.iter().find(|v| {
+                    v.eq_ignore_ascii_case(m.name)
+                        || v.replace('_', "-") == m.name.replace('_', "-")
+                });
                 let help = match near {
                     Some(v) => format!("Use the volume's exact name `{v}`, or add a `volumes` entry named `{}`", m.name),
                     None if volumes.is_empty() => format!("Add a `volumes:` list to the pod spec with an entry named `{}` (emptyDir, configMap, persistentVolumeClaim …)", m.name),

@@ -23,7 +23,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if u.optional || u.keys.is_empty() {
                 continue;
             }
-            let DataLookup::Found(data) = lookup_data(model, u.kind, ns, u.name, w.object.file) else {
+            let DataLookup::Found(data) = lookup_data(model, u.kind, ns, u.name, w.object.file)
+            else {
                 continue;
             };
             if !data.keys_known {
@@ -39,7 +40,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     continue;
                 }
                 let kind = u.kind.as_str();
-                let known: Vec<String> = data.keys.keys().take(8).map(|k| format!("`{k}`")).collect();
+                let known: Vec<String> =
+                    data.keys.keys().take(8).map(|k| format!("`{k}`")).collect();
                 let known = if known.is_empty() {
                     "it has no keys".to_string()
                 } else {

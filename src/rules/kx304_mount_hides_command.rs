@@ -6,7 +6,7 @@
 //! directory the mount hides), the interpreter in the `#!` line of a script argv[0], and the
 //! path-named commands of a `sh -c` string.
 
-use crate::argv::{processes, Process, ProcKind};
+use crate::argv::{processes, ProcKind, Process};
 use crate::finding::{Finding, Severity};
 use crate::image::Tri;
 use crate::k8s::volumes::{Mount, PathState, VolumeKind};
@@ -174,7 +174,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         let interp = sb.interpreter.trim_end_matches('\r');
                         if interp.starts_with('/') && !sb.via_env() {
                             if let Some(m) = hidden_by(&p, interp) {
-                                report(&p, m, "the interpreter", interp, a0.span, false, &mut seen, out);
+                                report(
+                                    &p,
+                                    m,
+                                    "the interpreter",
+                                    interp,
+                                    a0.span,
+                                    false,
+                                    &mut seen,
+                                    out,
+                                );
                             }
                         }
                     }

@@ -18,14 +18,16 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-
 /// Something in the tree may produce an object of this name (SealedSecret, ExternalSecret,
 /// cert-manager Certificate, a generator …).
 fn produced_elsewhere(model: &Model, ns: &str, name: &str) -> bool {
     model.objects.iter().any(|o| {
         (o.name == name && o.namespace == ns)
             || o.node.path(&["spec", "secretName"]).and_then(Node::as_str) == Some(name)
-            || o.node.path(&["spec", "target", "name"]).and_then(Node::as_str) == Some(name)
+            || o.node
+                .path(&["spec", "target", "name"])
+                .and_then(Node::as_str)
+                == Some(name)
             || o.node
                 .path(&["spec", "template", "metadata", "name"])
                 .and_then(Node::as_str)
@@ -54,7 +56,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if seen.contains(&(kind, u.name)) {
                 continue;
             }
-            if !matches!(lookup_data(model, u.kind, ns, u.name, w.object.file), DataLookup::NotInTree) {
+            if !matches!(
+                lookup_data(model, u.kind, ns, u.name, w.object.file),
+                DataLookup::NotInTree
+            ) {
                 continue;
             }
             // Only where this directory holds the namespace's objects of that kind.
@@ -85,7 +90,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                             .map_or("", |c| c.name)
                     ),
                     "the container is never created (CreateContainerConfigError, no exit code)",
-                    format!("Error: {} \"{}\" not found", kind.to_ascii_lowercase(), u.name),
+                    format!(
+                        "Error: {} \"{}\" not found",
+                        kind.to_ascii_lowercase(),
+                        u.name
+                    ),
                 ),
             };
             let mut f = Finding::new(

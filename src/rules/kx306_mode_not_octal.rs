@@ -60,8 +60,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let text = &model.file(w.object.file).text;
         for (node, field) in mode_nodes(w) {
             let raw = text.get(node.span.clone()).unwrap_or("").trim();
-            let base = Finding::new(&RULE, w.span(node), String::new())
-                .object(Some(w.object.reference()));
+            let base =
+                Finding::new(&RULE, w.span(node), String::new()).object(Some(w.object.reference()));
             match &node.value {
                 Value::Str(s) => {
                     let digits = s.trim().trim_start_matches("0o");
@@ -111,11 +111,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     let intended = u32::from_str_radix(raw, 8).unwrap_or(0);
                     let actual = v as u32;
                     let loses_exec = intended & 0o111 != 0 && actual & 0o111 == 0;
-                    let mut f = base
-                        .exit_code(loses_exec.then_some(126))
-                        .help(format!(
-                            "Write `{field}: 0{raw}` (leading zero: octal) or the decimal `{intended}`"
-                        ));
+                    let mut f = base.exit_code(loses_exec.then_some(126)).help(format!(
+                        "Write `{field}: 0{raw}` (leading zero: octal) or the decimal `{intended}`"
+                    ));
                     f.message = format!(
                         "`{field}: {raw}` is decimal {v} = mode 0{actual:o} ({}), not 0{raw} ({}): files get the wrong permissions{}",
                         rwx(actual),
