@@ -452,9 +452,9 @@ kind: ConfigMap
     return "---\n".join(docs)
 
 
-def monorepo(out, scale, seed):
+def monorepo(out, scale, seed, services=None):
     rnd = random.Random(seed)
-    n_services = 2000 * scale
+    n_services = services or 2000 * scale
     os.makedirs(os.path.join(out, ".git"), exist_ok=True)
     write(os.path.join(out, "README.md"), "synthetic monorepo for kexit benchmarks\n")
     files = docs = 0
@@ -782,13 +782,14 @@ def main():
     m.add_argument("out")
     m.add_argument("--scale", type=int, default=1)
     m.add_argument("--seed", type=int, default=1)
+    m.add_argument("--services", type=int, help="number of services (default 2000 × scale)")
     d = sub.add_parser("dockerfiles")
     d.add_argument("out")
     d.add_argument("--count", type=int, default=300)
     d.add_argument("--seed", type=int, default=2)
     a = ap.parse_args()
     if a.cmd == "monorepo":
-        files, docs, svcs = monorepo(a.out, a.scale, a.seed)
+        files, docs, svcs = monorepo(a.out, a.scale, a.seed, a.services)
         print(f"{a.out}: {files} manifest files, {docs} documents, {svcs} Dockerfiles")
     else:
         n, size = dockerfiles(a.out, a.count, a.seed)

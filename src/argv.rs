@@ -128,9 +128,10 @@ impl ProcKind {
 
     /// Exit code of the container when the process exits with `code`.
     pub fn run_exit(self, code: u16) -> Option<u16> {
+        // A failing liveness/startup probe gets the container restarted, but its exit code is
+        // whatever the app does on SIGTERM: none is predicted.
         match self {
             ProcKind::Main => Some(code),
-            ProcKind::Probe("livenessProbe") | ProcKind::Probe("startupProbe") => Some(137),
             _ => None,
         }
     }
@@ -796,6 +797,99 @@ impl<'m, 'p> Process<'m, 'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::image::Origin;
+
+    fn exec(v: &[&str]) -> ImageCommand {
+        ImageCommand {
+            form: CommandForm::Exec(v.iter().map(|s| s.to_string()).collect()),
+            shell: vec![],
+            span: None,
+            args_span: None,
+            arg_spans: vec![],
+            invalid_json: false,
+            origin: Origin::Unknown,
+        }
+    }
+
+    fn shell_form(s: &str) -> ImageCommand {
+        ImageCommand {
+            form: CommandForm::Shell(s.to_string()),
+            ..exec(&[])
+        }
+    }
+
+    /// argv values of the first container of a pod written as YAML `containers[0]` fields.
+    fn run(fields: &str, img: Option<&Image>) -> (Vec<String>, bool, bool) {
+        let text = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: x\n{fields}"
+        );
+        let y = crate::yaml::parse(&text);
+        let mut objs = Vec::new();
+        crate::k8s::Object::collect(0, &y.docs[0].root, "default", &mut objs);
+        let w = Workload::from_object(&objs[0]).unwrap_or_else(|| unreachable!());
+        let env = Env::new();
+        let a = container_argv(&w, &w.containers[0], img, &env);
+        (
+            a.args.iter().map(|x| x.value.clone()).collect(),
+            a.image_part_unknown,
+            a.shell.is_some(),
+        )
+    }
+
+    #[test]
+    fn kubernetes_four_cases_and_dockerfile_table() {
+        let mut img = Image::unknown("x");
+        img.base_known = true;
+        img.entrypoint = Some(exec(&["/ep", "e1"]));
+        img.cmd = Some(exec(&["c0", "c1"]));
+        let i = Some(&img);
+        assert_eq!(run("", i).0, ["/ep", "e1", "c0", "c1"]);
+        assert_eq!(run("      command: [a, b]\n", i).0, ["a", "b"]);
+        assert_eq!(run("      args: [x]\n", i).0, ["/ep", "e1", "x"]);
+        assert_eq!(
+            run("      command: [a]\n      args: [x, z]\n", i).0,
+            ["a", "x", "z"]
+        );
+        // Shell-form ENTRYPOINT ignores CMD and args.
+        img.entrypoint = Some(shell_form("exec server"));
+        let (v, _, sh) = run("      args: [x]\n", Some(&img));
+        assert_eq!(v, ["/bin/sh", "-c", "exec server"]);
+        assert!(sh);
+        // Exec ENTRYPOINT + shell-form CMD.
+        img.entrypoint = Some(exec(&["/ep"]));
+        img.cmd = Some(shell_form("run it"));
+        assert_eq!(run("", Some(&img)).0, ["/ep", "/bin/sh", "-c", "run it"]);
+        // No ENTRYPOINT, shell-form CMD: a shell call kexit parses.
+        img.entrypoint = None;
+        let (v, _, sh) = run("", Some(&img));
+        assert_eq!(v, ["/bin/sh", "-c", "run it"]);
+        assert!(sh);
+        // Unknown image: only `command` is known.
+        let (v, unknown, _) = run("      args: [x]\n", None);
+        assert!(unknown);
+        assert_eq!(v, ["x"]);
+        let (v, unknown, sh) = run("      command: [sh, -c, 'exec app']\n", None);
+        assert!(!unknown && sh);
+        assert_eq!(v, ["sh", "-c", "exec app"]);
+    }
+
+    #[test]
+    fn dollar_var_expansion_uses_container_env_only() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: python:3.12-slim\n      command: ['$(BIN)', '$$(BIN)', '$(NOPE)', '$(PYTHON_VERSION)']\n      env:\n        - name: BIN\n          value: /bin/app\n";
+        let project = crate::project::Project::load(
+            vec![crate::project::Input::Text {
+                name: "p.yaml".into(),
+                kind: crate::discover::Kind::Manifest,
+                text: text.into(),
+            }],
+            Default::default(),
+        );
+        let model = Model::build(&project);
+        let procs = processes(&model);
+        let v = procs[0].argv.values();
+        assert_eq!(v, ["/bin/app", "$(BIN)", "$(NOPE)", "$(PYTHON_VERSION)"]);
+        assert!(procs[0].argv.args[0].exact);
+    }
 
     #[test]
     fn finds_the_c_string() {
@@ -819,22 +913,30 @@ mod tests {
 
 /// Run every command check and keep the findings of `rule` (each rule calls this with itself).
 pub fn check_rule(model: &Model<'_>, rule: &'static crate::rules::Rule, out: &mut Vec<Finding>) {
-    let mut all = Vec::new();
-    for p in processes(model) {
-        checks::process(&p, &mut all);
-    }
+    let all = model.command_checks.get_or_init(|| {
+        let mut all = Vec::new();
+        for p in processes(model) {
+            checks::process(&p, &mut all);
+        }
+        all
+    });
     let mut seen = std::collections::HashSet::new();
-    for f in all {
+    for f in all.iter().cloned() {
         if f.rule.code != rule.code {
             continue;
         }
         // The same Dockerfile problem reached from several containers: report it once.
+        let in_dockerfile = model.file(f.span.file).kind == crate::source::FileKind::Dockerfile;
         let key = (
             f.span,
             f.rule.code,
-            f.container
-                .clone()
-                .filter(|_| model.file(f.span.file).kind != crate::source::FileKind::Dockerfile),
+            f.container.clone().filter(|_| !in_dockerfile),
+            f.labels.first().map(|l| l.span),
+            if in_dockerfile {
+                String::new()
+            } else {
+                f.message.clone()
+            },
         );
         if seen.insert(key) {
             out.push(f);
@@ -938,7 +1040,12 @@ mod checks {
         let Some(a0) = p.argv.argv0() else {
             return;
         };
-        if !a0.exact || a0.value.is_empty() || a0.value.contains(char::is_whitespace) {
+        // Whitespace is KX101's; a `$(NAME)` left literal is KX112's.
+        if !a0.exact
+            || a0.value.is_empty()
+            || a0.value.contains(char::is_whitespace)
+            || a0.value.contains("$(")
+        {
             return;
         }
         let name = a0.value.clone();
@@ -956,6 +1063,12 @@ mod checks {
                     && !name.contains('/')
                     && !name.starts_with('-')
                     && !likely_in_image(&name, p.container.image().unwrap_or(""))
+                    // A templated reference (`${IMAGE}`, `<REPO>/x`) says nothing either way.
+                    && !p
+                        .container
+                        .image()
+                        .unwrap_or("")
+                        .contains(['$', '<', '{'])
                 {
                     let image = p.container.image().unwrap_or("?");
                     out.push(
@@ -988,7 +1101,7 @@ mod checks {
             if matches!(p.find(&name), Found::Yes(_)) {
                 shell_string(p, sc, &name, out);
             }
-        } else if is_shell_name(&name) {
+        } else if is_shell_name(&name) && matches!(p.find(&name), Found::Yes(_)) {
             // `sh script.sh [args]`: the shell reads the file (no exec bit, no shebang needed).
             if let Some(script_arg) = p.argv.args.get(1) {
                 let v = &script_arg.value;
@@ -1004,12 +1117,44 @@ mod checks {
                         let abs = crate::image::build::normalize(wd, v);
                         let span = p.primary_span(1);
                         if let Some(st) = p.script(&abs) {
-                            bashisms_in_text(p, &name, &st, span, out);
+                            sh_reads_script(p, &name, &st, &abs, span, out);
                         }
                     }
                 }
             }
         }
+    }
+
+    /// `sh script.sh [args]`: the shell reads the file itself (no exec bit or shebang needed),
+    /// so only what the shell makes of its text matters.
+    fn sh_reads_script(
+        p: &Process<'_, '_>,
+        shell_prog: &str,
+        st: &ScriptText,
+        abs: &str,
+        span: Span,
+        out: &mut Vec<Finding>,
+    ) {
+        if st.text.contains("\r\n") {
+            let f = finding(
+                p,
+                &kx108::RULE,
+                span,
+                format!(
+                    "{} runs {} ({abs}) with `{shell_prog}`, but its lines end in CRLF: the shell sees a carriage return at the end of every command (`set -e\\r`, `exec app\\r` …), so options, paths and the last argument of each line are wrong",
+                    p.who(),
+                    st.describe
+                ),
+            )
+            .severity(Severity::Warning)
+            .exit_code(None)
+            .symptom(format!("{abs}: 2: set: Illegal option -"))
+            .help("Convert the script to LF line endings (`dos2unix`, `.gitattributes`: `*.sh text eol=lf`)");
+            out.push(f);
+            return;
+        }
+        bashisms_in_text(p, shell_prog, st, span, out);
+        script_commands(p, st, abs, shell_prog, span, Some(2), out);
     }
 
     fn missing_argv0(
@@ -1019,6 +1164,17 @@ mod checks {
         fact: &PathFact,
         out: &mut Vec<Finding>,
     ) {
+        // A volume hiding the command is KX304's (reported at the mount, where the fix goes);
+        // a container `env` PATH that leaves the command out is KX117's.
+        if fact.mounted.is_some()
+            || (!name.contains('/')
+                && p.container
+                    .env()
+                    .iter()
+                    .any(|e| e.get("name").and_then(crate::yaml::Node::as_str) == Some("PATH")))
+        {
+            return;
+        }
         let kind = p.kind;
         let b = base(name);
         let sh_present = p.at("/bin/sh").exists;
@@ -1146,7 +1302,9 @@ mod checks {
                     "{} executes `{name}` ({}) directly, but {src}: {}",
                     p.who(),
                     fact.path,
-                    p.kind.start_failure()
+                    p.kind
+                        .start_failure()
+                        .replace("`docker run` gives 127", "`docker run` gives 126")
                 ),
                 start_severity(p.kind),
                 p.kind.start_exit(),
@@ -1245,6 +1403,11 @@ mod checks {
         };
         let script = &sc.script;
         let sets_path = script.changes_path;
+        // After a `cd`, relative paths resolve somewhere kexit does not follow.
+        let changes_dir = script
+            .commands
+            .iter()
+            .any(|c| matches!(c.name.text.as_str(), "cd" | "pushd" | "popd"));
         for cmd in script.literal_commands() {
             let name = cmd.name.text.as_str();
             if name.is_empty()
@@ -1260,6 +1423,9 @@ mod checks {
                 || script.is_probed(name)
                 || script.functions.contains(name)
             {
+                continue;
+            }
+            if changes_dir && name.contains('/') && !name.starts_with('/') {
                 continue;
             }
             if sets_path && !name.contains('/') {
@@ -1515,7 +1681,15 @@ mod checks {
         }
         let shell_prog = if sb.via_env() { sb.program() } else { interp };
         if is_shell_name(shell_prog) {
-            script_commands(p, &st, path, shell_prog, span, direct, out);
+            script_commands(
+                p,
+                &st,
+                path,
+                shell_prog,
+                span,
+                if direct { Some(1) } else { None },
+                out,
+            );
         }
     }
 
@@ -1527,7 +1701,7 @@ mod checks {
         path: &str,
         shell_prog: &str,
         span: Span,
-        direct: bool,
+        args_from: Option<usize>,
         out: &mut Vec<Finding>,
     ) {
         let script = shell::parse(&st.text);
@@ -1605,7 +1779,10 @@ mod checks {
             out.push(image_label(p, fact_label(f, &fact)));
         }
         // `exec "$@"`: the script runs the rest of argv.
-        if !direct || script.rewrites_args || script.changes_path {
+        let Some(first_arg) = args_from else {
+            return;
+        };
+        if script.rewrites_args || script.changes_path {
             return;
         }
         let Some(exec_args) = script.commands.iter().find(|c| {
@@ -1613,7 +1790,7 @@ mod checks {
         }) else {
             return;
         };
-        let Some(target) = p.argv.args.get(1) else {
+        let Some(target) = p.argv.args.get(first_arg) else {
             return;
         };
         let name = target.value.as_str();
@@ -1629,15 +1806,16 @@ mod checks {
             return;
         };
         let line = line_of(exec_args.name.range.start);
-        let from = if target.part.in_manifest() {
-            "`args`"
-        } else {
-            "the image CMD"
+        let from = match target.part {
+            Part::Command => "`command`",
+            Part::Args => "`args`",
+            Part::Entrypoint => "the image ENTRYPOINT",
+            Part::Cmd | Part::ShellPrefix => "the image CMD",
         };
         let f = finding(
             p,
             &kx103::RULE,
-            p.primary_span(1),
+            p.primary_span(first_arg),
             format!(
                 "{} starts {} ({path}), which ends in `exec \"$@\"` and so runs `{name}` from {from}, but `{name}` is not in {}: the script exits 127 and {}",
                 p.who(),
@@ -1736,9 +1914,8 @@ mod checks {
                 .to_string()
         };
         let (n, last) = (stem(&n), stem(&last));
-        !n.is_empty()
-            && !last.is_empty()
-            && (n == last || n.starts_with(&last) || last.starts_with(&n))
+        let prefix = |a: &str, b: &str| b.len() >= 4 && a.starts_with(b);
+        !n.is_empty() && !last.is_empty() && (n == last || prefix(&n, &last) || prefix(&last, &n))
     }
 
     /// Plain text that reads like a script (not a binary or data file kexit happened to read).

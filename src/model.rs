@@ -14,6 +14,12 @@ pub struct Model<'p> {
     pub index: ObjectIndex<'p>,
     /// Modelled images: linked Dockerfiles, catalogue images, every Dockerfile stage.
     pub images: crate::image::link::Images,
+    /// Positions in `objects` of the `Kustomization` objects (per-workload checks scan these,
+    /// not every object).
+    pub kustomizations: Vec<usize>,
+    /// Findings of the shared command checks (KX103–KX111, KX116), computed once by whichever of
+    /// those rules runs first.
+    pub command_checks: std::sync::OnceLock<Vec<crate::finding::Finding>>,
 }
 
 impl<'p> Model<'p> {
@@ -29,15 +35,24 @@ impl<'p> Model<'p> {
                 );
             }
         }
-        let workloads: Vec<Workload<'p>> = objects.iter().filter_map(Workload::from_object).collect();
+        let workloads: Vec<Workload<'p>> =
+            objects.iter().filter_map(Workload::from_object).collect();
         let index = ObjectIndex::build(&objects);
         let images = crate::image::build_images(project, workloads.as_slice());
+        let kustomizations = objects
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.kind == "Kustomization")
+            .map(|(i, _)| i)
+            .collect();
         Model {
             project,
             objects,
             workloads,
             index,
             images,
+            kustomizations,
+            command_checks: std::sync::OnceLock::new(),
         }
     }
 

@@ -100,10 +100,13 @@ fn decode(buf: Vec<u8>) -> Result<String, String> {
     }
     match String::from_utf8(buf) {
         Ok(s) => Ok(s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)),
-        Err(e) => Err(format!(
-            "not valid UTF-8 (at byte {})",
-            e.utf8_error().valid_up_to()
-        )),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let line = 1 + e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count();
+            Err(format!(
+                "not valid UTF-8 (line {line}, byte {at}); kubectl reads manifests as UTF-8"
+            ))
+        }
     }
 }
 
@@ -170,7 +173,7 @@ impl Project {
                 }
                 Loaded::Manifest(src, y) => {
                     for e in &y.errors {
-                        p.front_findings.push(yaml_finding(id, e));
+                        p.front_findings.push(yaml_finding(id, &src, e));
                     }
                     p.files.push(src);
                     p.manifests.push(Manifest { file: id, yaml: y });
@@ -198,25 +201,48 @@ impl Project {
     }
 }
 
-fn yaml_finding(file: FileId, e: &yaml::YamlError) -> Finding {
+fn yaml_finding(file: FileId, src: &SourceFile, e: &yaml::YamlError) -> Finding {
     let span = Span::new(file, e.span.clone());
     match &e.kind {
-        YamlErrorKind::DuplicateKey { first } => Finding::new(
-            &rules::kx003_duplicate_key::RULE,
-            span,
-            format!(
-                "{}: the later value silently replaces the earlier one",
-                e.message
-            ),
-        )
-        .label(Span::new(file, first.clone()), "first defined here")
-        .help("Remove one of the two keys"),
-        _ => Finding::new(
-            &rules::kx001_invalid_yaml::RULE,
-            span,
-            format!("invalid YAML: {}", e.message),
-        )
-        .help("Fix the YAML; kubectl rejects the whole file, so none of its objects is applied")
-        .symptom("error: error parsing file: error converting YAML to JSON"),
+        YamlErrorKind::DuplicateKey { first } => {
+            let (line, _) = src.line_col(e.span.start);
+            let (first_line, _) = src.line_col(first.start);
+            let key = src.slice(Span::new(file, e.span.clone()));
+            Finding::new(
+                &rules::kx003_duplicate_key::RULE,
+                span,
+                format!(
+                    "{} (first at line {first_line}): kubectl's default strict validation rejects the object; with validation off the later value silently replaces the earlier one",
+                    e.message
+                ),
+            )
+            .label(Span::new(file, first.clone()), "first defined here")
+            .help("Remove one of the two keys, or merge their values under one key")
+            .symptom(format!(
+                "error: yaml: unmarshal errors:\n  line {line}: mapping key \"{key}\" already defined at line {first_line}"
+            ))
+        }
+        kind => {
+            let (line, _) = src.line_col(e.span.start);
+            let help = match kind {
+                YamlErrorKind::Tag => "Remove the tag or fix the value; kubectl rejects the whole file, so none of its objects is applied",
+                YamlErrorKind::TooDeep | YamlErrorKind::AliasBudget => "Flatten the document; kexit stops reading this file here",
+                _ => "Fix the YAML; kubectl rejects the whole file, so none of its objects is applied",
+            };
+            let mut f = Finding::new(
+                &rules::kx001_invalid_yaml::RULE,
+                span,
+                format!("invalid YAML: {}", e.message),
+            )
+            .help(help)
+            .symptom(format!(
+                "error: error parsing {}: error converting YAML to JSON: yaml: line {line}: {}",
+                src.path, e.message
+            ));
+            if let Some((r, why)) = &e.note {
+                f = f.label(Span::new(file, r.clone()), why.clone());
+            }
+            f
+        }
     }
 }

@@ -1204,8 +1204,12 @@ impl<'t> Parser<'t> {
                     self.script.rewrites_args = true;
                 }
                 if matches!(name, "." | "source")
-                    || (matches!(name, "export" | "readonly" | "declare" | "typeset" | "local")
-                        && rest.iter().any(|w| w.text.starts_with("PATH=") || w.text.starts_with("PATH+=")))
+                    || (matches!(
+                        name,
+                        "export" | "readonly" | "declare" | "typeset" | "local"
+                    ) && rest
+                        .iter()
+                        .any(|w| w.text.starts_with("PATH=") || w.text.starts_with("PATH+=")))
                 {
                     self.script.changes_path = true;
                 }
@@ -1587,6 +1591,34 @@ mod tests {
         let deep = "$(".repeat(500);
         let s = parse(&deep);
         assert!(s.unknown);
+    }
+
+    #[test]
+    fn pseudo_random_inputs_never_panic() {
+        let alphabet: Vec<char> = "ab $(){}[]'\"`\\|&;<>#=\n\t*?~!äö€😀-0123456789eE"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = (seed >> 58) as usize + 1;
+            let mut text = String::new();
+            let mut x = seed;
+            for _ in 0..len * 3 {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push(alphabet[(x >> 33) as usize % alphabet.len()]);
+            }
+            let script = parse(&text);
+            for c in &script.commands {
+                assert!(text.get(c.name.range.clone()).is_some(), "{text:?}");
+            }
+            for b in &script.bashisms {
+                assert!(text.get(b.range.clone()).is_some(), "{text:?}");
+            }
+            let _ = shebang(&text);
+        }
     }
 
     #[test]

@@ -112,9 +112,10 @@ pub fn lookup_data<'p>(
     let kind_str = kind.as_str();
     if model.index.get(kind_str, namespace, name).is_some() {
         let objects: Vec<Object<'p>> = model
-            .objects
+            .index
+            .positions(kind_str, namespace, name)
             .iter()
-            .filter(|o| o.kind == kind_str && o.namespace == namespace && o.name == name)
+            .filter_map(|i| model.objects.get(*i))
             .cloned()
             .collect();
         let near_dir = dir_of(model, near);
@@ -190,7 +191,8 @@ pub fn looks_like_patch(w: &Workload<'_>) -> bool {
 /// before the kubelet ever sees it.
 pub fn kustomize_vars_near(model: &Model<'_>, file: FileId) -> bool {
     let dir = dir_of(model, file);
-    model.objects.iter().any(|o| {
+    let mut kustomizations = model.kustomizations.iter().filter_map(|i| model.objects.get(*i));
+    kustomizations.any(|o| {
         o.kind == "Kustomization"
             && (o.node.get("vars").is_some() || o.node.get("replacements").is_some())
             && dir_of(model, o.file) == dir

@@ -260,6 +260,11 @@ impl<'p> Workload<'p> {
 #[derive(Debug, Default)]
 pub struct ObjectIndex<'p> {
     map: HashMap<(&'static str, String, String), Object<'p>>,
+    /// Every definition of an indexed key: positions in the slice the index was built from
+    /// (`Model::objects`), in order.
+    all: HashMap<(&'static str, String, String), Vec<usize>>,
+    /// Kind and namespace → the names of the indexed objects there (for `all_in`).
+    names: HashMap<(&'static str, String), Vec<String>>,
 }
 
 /// Kinds kept in the index.
@@ -268,12 +273,34 @@ pub const INDEXED_KINDS: [&str; 4] = ["ConfigMap", "Secret", "LimitRange", "Serv
 impl<'p> ObjectIndex<'p> {
     pub fn build(objects: &[Object<'p>]) -> ObjectIndex<'p> {
         let mut map = HashMap::new();
-        for o in objects {
+        let mut all: HashMap<_, Vec<usize>> = HashMap::new();
+        let mut names: HashMap<_, Vec<String>> = HashMap::new();
+        for (i, o) in objects.iter().enumerate() {
             if let Some(kind) = INDEXED_KINDS.iter().find(|k| **k == o.kind) {
                 map.insert((*kind, o.namespace.clone(), o.name.to_string()), o.clone());
+                let positions = all
+                    .entry((*kind, o.namespace.clone(), o.name.to_string()))
+                    .or_default();
+                if positions.is_empty() {
+                    names
+                        .entry((*kind, o.namespace.clone()))
+                        .or_default()
+                        .push(o.name.to_string());
+                }
+                positions.push(i);
             }
         }
-        ObjectIndex { map }
+        ObjectIndex { map, all, names }
+    }
+
+    /// Positions (in the objects the index was built from) of every definition of a key.
+    pub fn positions(&self, kind: &str, namespace: &str, name: &str) -> &[usize] {
+        let Some(kind) = INDEXED_KINDS.iter().find(|k| **k == kind) else {
+            return &[];
+        };
+        self.all
+            .get(&(*kind, namespace.to_string(), name.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'p>> {
@@ -288,9 +315,13 @@ impl<'p> ObjectIndex<'p> {
         kind: &'a str,
         namespace: &'a str,
     ) -> impl Iterator<Item = &'a Object<'p>> + 'a {
-        self.map
-            .iter()
-            .filter(move |((k, ns, _), _)| *k == kind && ns == namespace)
-            .map(|(_, o)| o)
+        let kind = INDEXED_KINDS.iter().find(|k| **k == kind).copied();
+        kind.and_then(|k| self.names.get(&(k, namespace.to_string())).map(|n| (k, n)))
+            .into_iter()
+            .flat_map(move |(k, names)| {
+                names
+                    .iter()
+                    .filter_map(move |n| self.map.get(&(k, namespace.to_string(), n.clone())))
+            })
     }
 }

@@ -1,7 +1,17 @@
-//! KX006 yaml11-scalar: Unquoted scalar that YAML 1.1 reads as a bool or number where a string is required.
+//! KX006 yaml11-scalar: an unquoted scalar that kubectl (YAML 1.1) reads as a bool or a number
+//! where the schema requires a string — `env[].value: no`, `labels: {enabled: yes}`,
+//! ConfigMap `data: {mode: 0755}`, `args: [--port, 8080]`. The API server rejects the object.
+//!
+//! Known kinds are checked through their schema (every string field); other kinds (custom
+//! resources) only in `metadata.labels` and `metadata.annotations`, which are strings for every
+//! kind. Fields that want a number (`defaultMode: 0644`) are not this rule's business.
 
-use crate::finding::Severity;
-use crate::rules::{no_check, Rule};
+use crate::finding::{Finding, Severity};
+use crate::k8s::schema::{self, ErrorClass};
+use crate::k8s::Object;
+use crate::model::Model;
+use crate::rules::Rule;
+use crate::yaml::{Node, Value};
 
 pub static RULE: Rule = Rule {
     code: "KX006",
@@ -10,5 +20,82 @@ pub static RULE: Rule = Rule {
     exit_code: None,
     summary: "Unquoted scalar that YAML 1.1 reads as a bool or number where a string is required",
     doc: include_str!("../../rules/KX006.md"),
-    check: no_check,
+    check,
 };
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for obj in &model.objects {
+        if schema::is_known(obj.kind, obj.api_version) {
+            for e in schema::type_errors(obj.kind, obj.api_version, obj.node) {
+                if e.class == ErrorClass::UnquotedScalar {
+                    let symptom = e.api_error(obj.kind, obj.api_version);
+                    out.push(finding(model, obj, e.node, e.key, &e.path_string(), Some(symptom)));
+                }
+            }
+        } else if obj.api_version.contains('/') && !obj.api_version.contains("config") {
+            // Custom resources: ObjectMeta is the same for every kind.
+            let Some(meta) = obj.node.get("metadata") else {
+                continue;
+            };
+            for field in ["labels", "annotations"] {
+                for (k, v) in meta.get(field).map(|m| m.entries().collect::<Vec<_>>()).unwrap_or_default() {
+                    if unquoted_non_string(v) {
+                        let path = format!("metadata.{field}.{}", k.scalar_text().unwrap_or_default());
+                        out.push(finding(model, obj, v, Some(k), &path, None));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn unquoted_non_string(n: &Node) -> bool {
+    n.is_plain() && matches!(n.value, Value::Bool(_) | Value::Int(_) | Value::Float(_))
+}
+
+fn finding(
+    model: &Model,
+    obj: &Object,
+    node: &Node,
+    key: Option<&Node>,
+    path: &str,
+    symptom: Option<String>,
+) -> Finding {
+    let raw = model.file(obj.file).slice(obj.span(node)).to_string();
+    let meaning = match &node.value {
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Int(i) => {
+            let base = if raw.trim_start_matches(['-', '+']).starts_with("0x") {
+                " (hexadecimal)"
+            } else if raw.trim_start_matches(['-', '+']).starts_with('0') && raw.len() > 1 {
+                " (octal)"
+            } else {
+                ""
+            };
+            format!("the number {i}{base}")
+        }
+        Value::Float(f) => format!("the number {f}"),
+        _ => "a non-string".to_string(),
+    };
+    let fix = match key {
+        Some(k) => format!(
+            "{}: \"{raw}\"",
+            model.file(obj.file).slice(obj.span(k))
+        ),
+        None => format!("\"{raw}\""),
+    };
+    let mut f = Finding::new(
+        &RULE,
+        obj.span(node),
+        format!(
+            "`{path}`: kubectl reads the unquoted `{raw}` as {meaning} (YAML 1.1), but a string is required here: the API server rejects the {}",
+            obj.kind
+        ),
+    )
+    .help(format!("Quote it: {fix}"))
+    .object(Some(obj.reference()));
+    if let Some(s) = symptom {
+        f = f.symptom(s);
+    }
+    f
+}

@@ -41,8 +41,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let dir = dir_of(model, w.object.file);
         // Generators (kustomize) create objects kexit does not see.
         let generated = model
-            .objects
+            .kustomizations
             .iter()
+            .filter_map(|i| model.objects.get(*i))
             .any(|o| o.kind == "Kustomization" && dir_of(model, o.file) == dir);
         if generated {
             continue;

@@ -164,6 +164,9 @@ impl Node {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
+            // Go's encoding/json prints an integral float64 without a fraction (`1.0` → `1`),
+            // so the API server decodes it into integer fields.
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => J::from(*f as i64),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             Value::Str(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
