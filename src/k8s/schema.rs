@@ -114,11 +114,14 @@ fn run<T: serde::de::DeserializeOwned>(json: &J) -> Decoded {
             let mut path = Vec::new();
             for seg in e.path().iter() {
                 match seg {
-                    serde_path_to_error::Segment::Seq { index } => path.push(PathSeg::Index(*index)),
-                    serde_path_to_error::Segment::Map { key } => path.push(PathSeg::Key(key.clone())),
-                    serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {
-                        break
+                    serde_path_to_error::Segment::Seq { index } => {
+                        path.push(PathSeg::Index(*index))
                     }
+                    serde_path_to_error::Segment::Map { key } => {
+                        path.push(PathSeg::Key(key.clone()))
+                    }
+                    serde_path_to_error::Segment::Enum { .. }
+                    | serde_path_to_error::Segment::Unknown => break,
                 }
             }
             Some((path, e.into_inner().to_string()))
@@ -215,8 +218,15 @@ pub fn type_errors<'n>(kind: &str, api_version: &str, node: &'n Node) -> Vec<Typ
         if !base64_checked {
             base64_checked = true;
             for path in base64_fields(kind, &json) {
-                if let Some(e) = locate(node, &path, "base64", "[]byte", "string", "not valid base64")
-                    .filter(|e| !is_placeholder(e.node))
+                if let Some(e) = locate(
+                    node,
+                    &path,
+                    "base64",
+                    "[]byte",
+                    "string",
+                    "not valid base64",
+                )
+                .filter(|e| !is_placeholder(e.node))
                 {
                     out.push(e);
                 }
@@ -246,7 +256,11 @@ pub fn type_errors<'n>(kind: &str, api_version: &str, node: &'n Node) -> Vec<Typ
                 .filter(|e| !e.node.is_null())
                 .map(|e| {
                     let (go_struct, go_field) = go_struct_of(decode, &json, kind, &path);
-                    TypeError { go_struct, go_field, ..e }
+                    TypeError {
+                        go_struct,
+                        go_field,
+                        ..e
+                    }
                 })
         } else {
             None
@@ -257,7 +271,10 @@ pub fn type_errors<'n>(kind: &str, api_version: &str, node: &'n Node) -> Vec<Typ
         if let Some(mut e) = located.filter(|e| !is_placeholder(e.node)) {
             if expected_serde == "a string"
                 && e.node.is_plain()
-                && matches!(e.node.value, Value::Bool(_) | Value::Int(_) | Value::Float(_))
+                && matches!(
+                    e.node.value,
+                    Value::Bool(_) | Value::Int(_) | Value::Float(_)
+                )
             {
                 e.class = ErrorClass::UnquotedScalar;
             }
@@ -284,7 +301,8 @@ pub fn is_placeholder(n: &Node) -> bool {
                 || (t.len() > 4 && t.starts_with("__") && t.ends_with("__"))
                 || (b.len() >= 2
                     && b[0].is_ascii_uppercase()
-                    && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_'))
+                    && b.iter()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_'))
         }
         // `{{ x }}` unquoted: a mapping whose only key is a mapping, with no value.
         Value::Map(entries) => {
@@ -336,7 +354,12 @@ fn locate<'n>(
 
 /// Find the Go struct holding the field at `path` (its nearest ancestor that decodes as a
 /// struct) by making that ancestor a number and reading serde's "expected …".
-fn go_struct_of(decode: fn(&J) -> Decoded, json: &J, kind: &str, path: &[PathSeg]) -> (String, String) {
+fn go_struct_of(
+    decode: fn(&J) -> Decoded,
+    json: &J,
+    kind: &str,
+    path: &[PathSeg],
+) -> (String, String) {
     for k in (0..path.len()).rev() {
         let prefix = &path[..k];
         let name = if prefix.is_empty() {
@@ -402,7 +425,11 @@ fn patch(json: &mut J, path: &[PathSeg], with: J) -> bool {
         }
         (PathSeg::Index(i), J::Array(a)) => match a.get_mut(*i) {
             Some(v) => {
-                let with = if with.is_null() { J::String(String::new()) } else { with };
+                let with = if with.is_null() {
+                    J::String(String::new())
+                } else {
+                    with
+                };
                 if *v == with {
                     return false;
                 }
@@ -437,14 +464,20 @@ fn describe(expected: &str) -> (String, String, J) {
         "a boolean" => s("a boolean (true/false)", "bool", J::Bool(false)),
         "i32" => s("an integer (int32)", "int32", J::from(0)),
         "i64" => s("an integer (int64)", "int64", J::from(0)),
-        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" => {
-            s("an integer", expected, J::from(0))
-        }
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" => s("an integer", expected, J::from(0)),
         "f32" | "f64" => s("a number", "float64", J::from(0)),
         "a sequence" => s("a list", "[]…", J::Array(Vec::new())),
-        "a map" => s("a mapping (key: value)", "map[string]…", J::Object(Default::default())),
+        "a map" => s(
+            "a mapping (key: value)",
+            "map[string]…",
+            J::Object(Default::default()),
+        ),
         "IntOrString" => s("an integer or a string", "intstr.IntOrString", J::from(0)),
-        "Quantity" => s("a quantity (`512Mi`, `0.5`)", "resource.Quantity", J::String("0".into())),
+        "Quantity" => s(
+            "a quantity (`512Mi`, `0.5`)",
+            "resource.Quantity",
+            J::String("0".into()),
+        ),
         "Time" | "MicroTime" => s("a timestamp", "metav1.Time", J::Null),
         "a 32-bit integer" => s("an integer (int32)", "int32", J::from(0)),
         other if other.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => (
@@ -487,7 +520,7 @@ pub fn go_base64_ok(s: &str) -> bool {
         n += 1;
     }
     // At most two `=`, all at the end (checked above), in whole quanta of four.
-    n % 4 == 0 && pad <= 2
+    n & 3 == 0 && pad <= 2
 }
 
 #[cfg(test)]
@@ -502,14 +535,23 @@ mod tests {
         let api = root.get("apiVersion").and_then(Node::as_str).unwrap_or("");
         type_errors(kind, api, root)
             .into_iter()
-            .map(|e| (e.path_string(), e.class, text[e.node.span.clone()].to_string()))
+            .map(|e| {
+                (
+                    e.path_string(),
+                    e.class,
+                    text[e.node.span.clone()].to_string(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn replicas_three() {
         let e = errors("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  replicas: three\n");
-        assert_eq!(e, vec![("spec.replicas".into(), ErrorClass::Type, "three".into())]);
+        assert_eq!(
+            e,
+            vec![("spec.replicas".into(), ErrorClass::Type, "three".into())]
+        );
     }
 
     #[test]
@@ -518,7 +560,10 @@ mod tests {
         let f = yaml::parse(text);
         let root = &f.docs[0].root;
         let e = type_errors("Deployment", "apps/v1", root);
-        let msgs: Vec<String> = e.iter().map(|e| e.api_error("Deployment", "apps/v1")).collect();
+        let msgs: Vec<String> = e
+            .iter()
+            .map(|e| e.api_error("Deployment", "apps/v1"))
+            .collect();
         assert_eq!(msgs, vec![
             "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string",
             "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32",
@@ -530,16 +575,34 @@ mod tests {
     fn every_error_of_an_object_is_found() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {a: yes, b: \"ok\"}\nspec:\n  containers:\n    - name: c\n      image: i\n      args: [\"--port\", 8080]\n      ports:\n        - containerPort: \"8080\"\n      env:\n        - {name: A, value: no}\n        - {name: B, value: 1.0}\n        - {name: C, value: }\n        - {name: D, value: \"0755\"}\n";
         let e = errors(text);
-        let got: Vec<(&str, ErrorClass, &str)> =
-            e.iter().map(|(p, c, t)| (p.as_str(), *c, t.as_str())).collect();
+        let got: Vec<(&str, ErrorClass, &str)> = e
+            .iter()
+            .map(|(p, c, t)| (p.as_str(), *c, t.as_str()))
+            .collect();
         assert_eq!(
             got,
             vec![
                 ("metadata.labels.a", ErrorClass::UnquotedScalar, "yes"),
-                ("spec.containers[0].args[1]", ErrorClass::UnquotedScalar, "8080"),
-                ("spec.containers[0].env[0].value", ErrorClass::UnquotedScalar, "no"),
-                ("spec.containers[0].env[1].value", ErrorClass::UnquotedScalar, "1.0"),
-                ("spec.containers[0].ports[0].containerPort", ErrorClass::Type, "\"8080\""),
+                (
+                    "spec.containers[0].args[1]",
+                    ErrorClass::UnquotedScalar,
+                    "8080"
+                ),
+                (
+                    "spec.containers[0].env[0].value",
+                    ErrorClass::UnquotedScalar,
+                    "no"
+                ),
+                (
+                    "spec.containers[0].env[1].value",
+                    ErrorClass::UnquotedScalar,
+                    "1.0"
+                ),
+                (
+                    "spec.containers[0].ports[0].containerPort",
+                    ErrorClass::Type,
+                    "\"8080\""
+                ),
             ]
         );
     }
@@ -572,13 +635,22 @@ mod tests {
         let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  a: \"...base64 encoded data...\"\n  b: {{config}}\n";
         assert_eq!(errors(secret), vec![]);
         // Lower-case words are not placeholders.
-        assert_eq!(errors("apiVersion: apps/v1\nkind: Deployment\nspec: {replicas: three}\n").len(), 1);
+        assert_eq!(
+            errors("apiVersion: apps/v1\nkind: Deployment\nspec: {replicas: three}\n").len(),
+            1
+        );
     }
 
     #[test]
     fn unknown_kinds_are_not_decoded() {
-        assert!(errors("apiVersion: example.com/v1\nkind: Widget\nspec: {replicas: three}\n").is_empty());
-        assert!(errors("apiVersion: extensions/v1beta1\nkind: Deployment\nspec: {replicas: three}\n").is_empty());
+        assert!(
+            errors("apiVersion: example.com/v1\nkind: Widget\nspec: {replicas: three}\n")
+                .is_empty()
+        );
+        assert!(errors(
+            "apiVersion: extensions/v1beta1\nkind: Deployment\nspec: {replicas: three}\n"
+        )
+        .is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "duplicate-key",
     severity: Severity::Warning,
     exit_code: None,
-    summary: "Key repeated in one YAML mapping; the last value silently wins",
+    summary: "Key repeated in one YAML mapping; kubectl's strict validation rejects the object",
     doc: include_str!("../../rules/KX003.md"),
     check: no_check,
 };

@@ -84,7 +84,9 @@ fn help(e: &TypeError, text: &str) -> String {
         }
         "bool" => "Write true or false".to_string(),
         "string" => "Quote the value, or write a single string".to_string(),
-        t if t.starts_with("[]") => "Write a YAML list (one `- item` per line, or `[a, b]`)".to_string(),
+        t if t.starts_with("[]") => {
+            "Write a YAML list (one `- item` per line, or `[a, b]`)".to_string()
+        }
         _ if e.expected.starts_with("a mapping") => {
             "Write a mapping (`key: value` lines indented under the field)".to_string()
         }

@@ -16,7 +16,7 @@ use crate::yaml::{Node, Value};
 pub static RULE: Rule = Rule {
     code: "KX006",
     name: "yaml11-scalar",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     exit_code: None,
     summary: "Unquoted scalar that YAML 1.1 reads as a bool or number where a string is required",
     doc: include_str!("../../rules/KX006.md"),
@@ -29,7 +29,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             for e in schema::type_errors(obj.kind, obj.api_version, obj.node) {
                 if e.class == ErrorClass::UnquotedScalar {
                     let symptom = e.api_error(obj.kind, obj.api_version);
-                    out.push(finding(model, obj, e.node, e.key, &e.path_string(), Some(symptom)));
+                    out.push(finding(
+                        model,
+                        obj,
+                        e.node,
+                        e.key,
+                        &e.path_string(),
+                        Some(symptom),
+                    ));
                 }
             }
         } else if obj.api_version.contains('/') && !obj.api_version.contains("config") {
@@ -38,9 +45,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 continue;
             };
             for field in ["labels", "annotations"] {
-                for (k, v) in meta.get(field).map(|m| m.entries().collect::<Vec<_>>()).unwrap_or_default() {
+                for (k, v) in meta
+                    .get(field)
+                    .map(|m| m.entries().collect::<Vec<_>>())
+                    .unwrap_or_default()
+                {
                     if unquoted_non_string(v) {
-                        let path = format!("metadata.{field}.{}", k.scalar_text().unwrap_or_default());
+                        let path =
+                            format!("metadata.{field}.{}", k.scalar_text().unwrap_or_default());
                         out.push(finding(model, obj, v, Some(k), &path, None));
                     }
                 }
@@ -78,17 +90,20 @@ fn finding(
         _ => "a non-string".to_string(),
     };
     let fix = match key {
-        Some(k) => format!(
-            "{}: \"{raw}\"",
-            model.file(obj.file).slice(obj.span(k))
-        ),
+        Some(k) => format!("{}: \"{raw}\"", model.file(obj.file).slice(obj.span(k))),
         None => format!("\"{raw}\""),
+    };
+    let reading = match yaml12_reading(&raw) {
+        Some(other) => format!(
+            "kubectl reads YAML 1.1, where the unquoted `{raw}` is {meaning} (YAML 1.2 tools read {other})"
+        ),
+        None => format!("kubectl reads the unquoted `{raw}` as {meaning}"),
     };
     let mut f = Finding::new(
         &RULE,
         obj.span(node),
         format!(
-            "`{path}`: kubectl reads the unquoted `{raw}` as {meaning} (YAML 1.1), but a string is required here: the API server rejects the {}",
+            "`{path}`: {reading}, but a string is required here: the API server rejects the {}",
             obj.kind
         ),
     )
@@ -98,4 +113,27 @@ fn finding(
         f = f.symptom(s);
     }
     f
+}
+
+/// How YAML 1.2 (core schema) reads the text, when it differs from YAML 1.1: the 1.1 booleans
+/// are strings, leading-zero octal is decimal, underscores and `0b` make strings.
+fn yaml12_reading(raw: &str) -> Option<String> {
+    let t = raw.trim_start_matches(['-', '+']);
+    if matches!(
+        raw.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "on" | "off"
+    ) {
+        return Some(format!("the string \"{raw}\""));
+    }
+    if t.len() > 1 && t.starts_with('0') && t.bytes().all(|b| b.is_ascii_digit()) {
+        let decimal = raw.trim_start_matches('+').replacen('0', "", 1);
+        return Some(format!("the decimal {decimal}"));
+    }
+    if (t.starts_with(|c: char| c.is_ascii_digit()) && t.contains('_'))
+        || t.starts_with("0b")
+        || t.starts_with("0B")
+    {
+        return Some(format!("the string \"{raw}\""));
+    }
+    None
 }

@@ -52,20 +52,19 @@ impl Shift {
         out
     }
 
-    /// Original offset of a modified-text offset (inside inserted spaces: the line start).
-    fn back(&self, m: usize) -> usize {
-        let mut before = 0;
-        for &(o, c) in &self.inserts {
-            let start = o + before;
-            if m < start {
-                break;
-            }
-            if m < start + c {
-                return o;
-            }
-            before += c;
-        }
-        m - before
+    /// The inverse mapping, for [`Back::back`].
+    fn inverse(&self) -> Back {
+        let mut cum = 0;
+        let entries = self
+            .inserts
+            .iter()
+            .map(|&(o, c)| {
+                let start = o + cum;
+                cum += c;
+                (start, o, c, cum)
+            })
+            .collect();
+        Back { entries }
     }
 
     fn add(&mut self, offset: usize, count: usize) {
@@ -136,7 +135,12 @@ fn indent_region(text: &str, start: usize, shift: &mut Shift) -> bool {
             j += 1;
         }
         let blank = j >= bytes.len() || matches!(bytes[j], b'\n' | b'\r');
-        let have = j - ls + shift.inserts.iter().find(|(o, _)| *o == ls).map_or(0, |(_, c)| *c);
+        let have = j - ls
+            + shift
+                .inserts
+                .iter()
+                .find(|(o, _)| *o == ls)
+                .map_or(0, |(_, c)| *c);
         if !blank && have < need {
             shift.add(ls, need - have);
             added = true;
@@ -187,8 +191,28 @@ fn region_end(b: &[u8], start: usize, open: u8) -> usize {
     }
 }
 
+/// Modified-text offsets back to original ones: (modified start of an insertion, original
+/// offset, count, spaces inserted up to and including it), sorted.
+struct Back {
+    entries: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Back {
+    /// Original offset of a modified-text offset (inside inserted spaces: the line start).
+    fn back(&self, m: usize) -> usize {
+        let i = self.entries.partition_point(|e| e.0 <= m);
+        match i.checked_sub(1).map(|i| self.entries[i]) {
+            None => m,
+            Some((start, orig, count, _)) if m < start + count => orig,
+            Some((_, _, _, cum)) => m - cum,
+        }
+    }
+}
+
 /// Map every span of a parse of the shifted text back to the original text.
 fn remap(f: &mut YamlFile, shift: &Shift) {
+    let inv = shift.inverse();
+    let shift = &inv;
     let back = |r: &mut std::ops::Range<usize>| {
         let s = shift.back(r.start);
         let e = shift.back(r.end).max(s);

@@ -360,11 +360,7 @@ impl Builder<'_> {
                     .last()
                     .map(|(_, v)| v.span.end.max(v.span.start))
                     .or(key.as_ref().map(|k| k.span.end));
-                let entries = if has_merge {
-                    merge(entries)
-                } else {
-                    entries
-                };
+                let entries = if has_merge { merge(entries) } else { entries };
                 (Value::Map(entries), last)
             }
         };
@@ -706,7 +702,8 @@ mod tests {
 
     #[test]
     fn quoted_spans_stop_at_the_closing_quote() {
-        let text = "a: \"0755\" # c\nb: 'it''s'   # c\nc: \"x\\\"y\" # c\nd: \"multi\n  line\" # c\n";
+        let text =
+            "a: \"0755\" # c\nb: 'it''s'   # c\nc: \"x\\\"y\" # c\nd: \"multi\n  line\" # c\n";
         let f = parse(text);
         let r = &f.docs[0].root;
         assert_eq!(tok(text, r.get("a").unwrap()), "\"0755\"");
@@ -723,7 +720,10 @@ mod tests {
         let cs = r.path(&["spec", "containers"]).unwrap();
         assert_eq!(tok(text, cs), "- name: a\n      image: x");
         assert_eq!(tok(text, &cs.items()[0]), "name: a\n      image: x");
-        assert_eq!(tok(text, r.get("spec").unwrap()), "containers:\n    - name: a\n      image: x");
+        assert_eq!(
+            tok(text, r.get("spec").unwrap()),
+            "containers:\n    - name: a\n      image: x"
+        );
         assert_eq!(tok(text, r.get("other").unwrap()), "{k: v}");
         assert_eq!(tok(text, r.get("empty").unwrap()), "[]");
         assert_eq!(tok(text, r.get("t").unwrap()), "k: v");
@@ -819,7 +819,10 @@ mod tests {
         assert_eq!(f.errors.len(), 1);
         assert_eq!(f.errors[0].kind, YamlErrorKind::Tag);
         assert_eq!(&text[f.errors[0].span.clone()], "three");
-        assert_eq!(f.errors[0].message, "cannot decode !!str `three` as a !!int");
+        assert_eq!(
+            f.errors[0].message,
+            "cannot decode !!str `three` as a !!int"
+        );
     }
 
     #[test]
@@ -891,7 +894,9 @@ mod tests {
             "[".repeat(100_000) + &"]".repeat(100_000),
             "{a: ".repeat(100_000) + &"}".repeat(100_000),
             "? ".repeat(100_000) + "x\n",
-            (0..2_000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect(),
+            (0..2_000)
+                .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                .collect(),
         ] {
             let t = Instant::now();
             let f = parse(&s);
@@ -932,7 +937,9 @@ mod tests {
             .errors
             .iter()
             .filter_map(|e| match &e.kind {
-                YamlErrorKind::DuplicateKey { first } => Some((&s[first.clone()], &s[e.span.clone()])),
+                YamlErrorKind::DuplicateKey { first } => {
+                    Some((&s[first.clone()], &s[e.span.clone()]))
+                }
                 _ => None,
             })
             .collect();
@@ -961,7 +968,10 @@ mod tests {
         let c = &f.docs[0].root.path(&["spec", "c"]).unwrap().items()[0];
         let arg = &c.get("args").unwrap().items()[0];
         assert_eq!(arg.as_str(), Some(" apk update && echo hi "));
-        assert_eq!(tok(text, arg), "\"\n        apk update &&\n        echo hi\n      \"");
+        assert_eq!(
+            tok(text, arg),
+            "\"\n        apk update &&\n        echo hi\n      \""
+        );
         let image = c.get("image").unwrap();
         assert_eq!(tok(text, image), "alpine");
         assert_eq!(line_col(text, image.span.start), (8, 14));
