@@ -37,7 +37,6 @@ pub enum Command {
     Lint(LintArgs),
     /// List every rule: code, name, default severity, exit code, summary.
     Rules,
-    /// Print the documentation of a rule (`kexit explain KX101`).
     /// Explain an exit code (`kexit explain 137`), a rule (`kexit explain KX201`), a pod dump
     /// (`kexit explain --pod pod.yaml`), or list QoS classes (`kexit explain --qos DIR`).
     Explain(crate::explain::ExplainArgs),
@@ -140,6 +139,10 @@ pub struct LintArgs {
     /// the result (the only subprocess kexit runs).
     #[arg(long)]
     pub render: bool,
+    /// Print to stderr which Dockerfile each container image was linked to, and why
+    /// (config, skaffold.yaml, compose file, directory name), and which images stayed unlinked.
+    #[arg(long, visible_alias = "verbose")]
+    pub explain_links: bool,
 }
 
 /// Write to stdout; a closed pipe is not an error.
@@ -439,6 +442,15 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
     for f in &mut project.files {
         if context_paths.contains(&f.path) {
             f.report = false;
+        }
+    }
+    if args.explain_links {
+        let lines = crate::image::explain_links(&project);
+        if lines.is_empty() {
+            eprintln!("kexit: no container image was linked to a Dockerfile");
+        }
+        for l in lines {
+            eprintln!("kexit: link: {l}");
         }
     }
     let mut outcome = lint::lint(project);
