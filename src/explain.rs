@@ -231,13 +231,27 @@ fn list_qos(paths: &[PathBuf], cfg: Config, emit: &dyn Fn(&str)) -> i32 {
             .iter()
             .map(|c| format!("{}={}", c.name, c.oom_score_adj))
             .collect();
+        // Objects created with `generateName` have no name: show the prefix.
+        let name = if w.object.name.is_empty() {
+            w.object
+                .node
+                .path(&["metadata", "generateName"])
+                .and_then(Node::as_str)
+                .map_or_else(String::new, |g| format!("{g}*"))
+        } else {
+            w.object.name.to_string()
+        };
+        let lr = if r.limit_ranges.is_empty() {
+            String::new()
+        } else {
+            format!(" (LimitRange {})", r.limit_ranges.join(", "))
+        };
         let _ = writeln!(
             s,
-            "{}:{line}: {}/{}/{}: {} oom_score_adj[{}]",
+            "{}:{line}: {}/{}/{name}: {} oom_score_adj[{}]{lr}",
             f.path,
             w.object.kind,
             w.object.namespace,
-            w.object.name,
             r.qos.as_str(),
             cs.join(" ")
         );

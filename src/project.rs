@@ -42,7 +42,8 @@ pub enum Input {
 
 enum Loaded {
     Manifest(SourceFile, YamlFile),
-    Dockerfile(SourceFile),
+    /// Parsed in the parallel phase; its `file` is set when the id is known.
+    Dockerfile(SourceFile, Dockerfile),
     /// Not linted (a `.json` that is not a Kubernetes object).
     Skip,
     /// Could not be read or is too large: a finding on an empty file.
@@ -129,7 +130,10 @@ fn load(input: Input, cap: u64) -> Loaded {
         }
     };
     match kind {
-        Kind::Dockerfile => Loaded::Dockerfile(SourceFile::new(name, FileKind::Dockerfile, text)),
+        Kind::Dockerfile => {
+            let d = docker::parse(0, &text);
+            Loaded::Dockerfile(SourceFile::new(name, FileKind::Dockerfile, text), d)
+        }
         Kind::Json => {
             let is_object = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
@@ -178,8 +182,8 @@ impl Project {
                     p.files.push(src);
                     p.manifests.push(Manifest { file: id, yaml: y });
                 }
-                Loaded::Dockerfile(src) => {
-                    let d = docker::parse(id, &src.text);
+                Loaded::Dockerfile(src, mut d) => {
+                    d.file = id;
                     for e in &d.errors {
                         p.front_findings.push(
                             Finding::new(

@@ -4,6 +4,7 @@
 //! ENTRYPOINT/CMD), the container `env`, and the image ENV.
 
 use crate::argv::Process;
+use crate::docker::InstKind;
 use crate::source::Span;
 use crate::yaml::Node;
 
@@ -138,7 +139,56 @@ fn env_value<'p>(p: &Process<'_, 'p>, name: &str) -> Option<(String, Option<Span
     }
     let img = p.image?;
     let v = img.env(name)?;
-    Some((v.to_string(), None, format!("image ENV {name}")))
+    Some((
+        v.to_string(),
+        image_env_span(p, name),
+        format!("image ENV {name}"),
+    ))
+}
+
+/// The Dockerfile `ENV` instruction that last sets `name` in the container's image stage (or
+/// in an earlier stage it is built `FROM`); None when the value comes from a base image.
+fn image_env_span(p: &Process<'_, '_>, name: &str) -> Option<Span> {
+    let img = p.image?;
+    let df = p.model.dockerfiles().get(img.dockerfile?)?;
+    let mut stage = df.stages.get(img.stage?)?;
+    // Bounded: each step goes to a strictly earlier stage.
+    for _ in 0..=df.stages.len() {
+        for inst in stage.instructions.iter().rev() {
+            if let InstKind::Env(pairs) = &inst.kind {
+                if pairs.iter().any(|(k, _)| k == name) {
+                    return Some(Span::new(df.file, inst.span.clone()));
+                }
+            }
+        }
+        let parent = df.stage_by_ref(&stage.from.image.value, stage.index)?;
+        if parent.index >= stage.index {
+            return None;
+        }
+        stage = parent;
+    }
+    None
+}
+
+/// Narrow a span over a Dockerfile instruction to the flag text inside it, when found once.
+fn narrow(p: &Process<'_, '_>, span: Span, flag: &str) -> Span {
+    let text = p.model.file(span.file).slice(span);
+    match (text.find(flag), text.rfind(flag)) {
+        (Some(a), Some(b)) if a == b => {
+            Span::new(span.file, span.start + a..span.start + a + flag.len())
+        }
+        _ => span,
+    }
+}
+
+/// Whether `JAVA_OPTS` can reach the JVM: it is only a convention of launcher scripts, so a
+/// container whose PID 1 is `java` itself (exec form, no shell) never reads it.
+fn reads_java_opts(p: &Process<'_, '_>) -> bool {
+    p.argv.shell.is_some()
+        || p.argv
+            .args
+            .first()
+            .is_none_or(|a| a.value.rsplit('/').next() != Some("java"))
 }
 
 /// Every heap setting of the container's main process, in precedence order (the last one of a
@@ -147,6 +197,11 @@ pub fn settings(p: &Process<'_, '_>) -> Vec<HeapSetting> {
     let mut out = Vec::new();
     let push_text = |text: &str, span: Option<Span>, source: &str, out: &mut Vec<HeapSetting>| {
         for (kind, t) in flags_in(text) {
+            // Image ENV values point at their Dockerfile instruction: narrow to the flag.
+            let span = match span {
+                Some(s) if source.starts_with("image ENV") => Some(narrow(p, s, &t)),
+                other => other,
+            };
             out.push(HeapSetting {
                 kind,
                 text: t,
@@ -156,6 +211,9 @@ pub fn settings(p: &Process<'_, '_>) -> Vec<HeapSetting> {
         }
     };
     for var in JVM_VARS_BEFORE.iter().chain(["NODE_OPTIONS"].iter()) {
+        if *var == "JAVA_OPTS" && !reads_java_opts(p) {
+            continue;
+        }
         if let Some((v, span, src)) = env_value(p, var) {
             push_text(&v, span, &src, &mut out);
         }

@@ -320,6 +320,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             None => None,
         };
+        let mut script_label: Option<Span> = None;
         let (risk, span, how, shell) = if let Some((shell_index, script_index, implicit)) = call {
             if shell_index != 0 && !matches!(prog, "env" | "nohup") && !execs_args(p, &a0.value) {
                 continue;
@@ -364,15 +365,37 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if !matches!(base(sb.program()), "sh" | "bash" | "dash" | "ash") {
                 continue;
             }
-            let Some((risk, _)) = analyse(&st.text, true) else {
+            let Some((risk, range)) = analyse(&st.text, true) else {
                 continue;
             };
-            (
-                risk,
-                p.primary_span(0),
-                format!("the script {}", st.describe),
-                ShellKind::Unknown,
-            )
+            // Point at the script's command that should have been `exec`'d when kexit has the
+            // script's own text (a build-context file or a heredoc); the entrypoint is a label.
+            let in_script = match (st.file, st.span) {
+                (Some(f), _) => Some(Span::new(f, range)),
+                // Only when the text is the file's bytes verbatim (a heredoc; not a YAML block
+                // scalar, whose indentation shifts offsets).
+                (None, Some(h)) if model.file(h.file).slice(h) == st.text => Some(Span::new(
+                    h.file,
+                    h.start + range.start..h.start + range.end,
+                )),
+                _ => None,
+            };
+            if let Some(s) = in_script {
+                script_label = Some(p.primary_span(0));
+                (
+                    risk,
+                    s,
+                    format!("the script {}", st.describe),
+                    ShellKind::Unknown,
+                )
+            } else {
+                (
+                    risk,
+                    p.primary_span(0),
+                    format!("the script {}", st.describe),
+                    ShellKind::Unknown,
+                )
+            }
         } else {
             continue;
         };
@@ -402,15 +425,19 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             Some(s) => s.clone(),
             None => how.clone(),
         };
+        let mut f = Finding::new(
+            &RULE,
+            span,
+            format!(
+                "PID 1 of container `{}` is {who} and ignores SIGTERM: {why}. On every stop the app never receives SIGTERM, the kubelet waits the whole grace period ({grace} s) and then SIGKILLs it (137)",
+                p.container.name
+            ),
+        );
+        if let Some(l) = script_label {
+            f = f.label(l, "the script runs as PID 1 from here");
+        }
         out.push(
-            Finding::new(
-                &RULE,
-                span,
-                format!(
-                    "PID 1 of container `{}` is {who} and ignores SIGTERM: {why}. On every stop the app never receives SIGTERM, the kubelet waits the whole grace period ({grace} s) and then SIGKILLs it (137)",
-                    p.container.name
-                ),
-            )
+            f
             .severity(severity)
             .help("Put `exec` before the long-running command (`exec java -jar app.jar`), end entrypoint scripts with `exec \"$@\"`, or run an init that forwards signals (tini, dumb-init, or `shareProcessNamespace: true`)")
             .symptom(format!("pod stays Terminating for {grace} s; Last State: Terminated, Reason: Error, Exit Code: 137"))

@@ -81,10 +81,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 continue;
             }
             let what = if jvm { "a JVM app" } else { "the app" };
-            let span = probe
-                .get("initialDelaySeconds")
-                .map_or_else(|| w.span(key), |n| w.span(n));
-            out.push(
+            // The probe itself is what needs a startupProbe next to it; the short delay is a label.
+            let span = w.span(key);
+            let mut f =
                 Finding::new(
                     &RULE,
                     span,
@@ -101,8 +100,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .help("Add a startupProbe (e.g. the same check with failureThreshold: 30, periodSeconds: 10) so liveness only starts once the app is up")
                 .symptom("Warning Unhealthy … Liveness probe failed … Container app failed liveness probe, will be restarted")
                 .object(Some(w.object.reference()))
-                .container(c.name),
-            );
+                .container(c.name);
+            if let Some(d) = probe.get("initialDelaySeconds") {
+                f = f.label(w.span(d), "the only start-up allowance");
+            }
+            out.push(f);
         }
     }
 }

@@ -55,12 +55,19 @@ fn guaranteed_breaks(
                 } else {
                     anchor
                 };
+                let from = |a: &crate::k8s::resources::Amount<'_>| {
+                    a.limit_range
+                        .map(|n| format!(" (from LimitRange `{n}`)"))
+                        .unwrap_or_default()
+                };
                 out.push((
                     span,
                     format!(
-                        "{who} requests {} of {name} but its limit is {}",
+                        "{who} requests {}{} of {name} but its limit is {}{}",
                         format_quantity(r.quantity, mem),
-                        format_quantity(lim.quantity, mem)
+                        from(r),
+                        format_quantity(lim.quantity, mem),
+                        from(lim)
                     ),
                 ));
             }
@@ -86,8 +93,17 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let source = intent.source;
         match intent.class {
             QosClass::Guaranteed if r.qos != QosClass::Guaranteed => {
+                // One finding per place: a container with no resources breaks both cpu and
+                // memory at the same anchor.
+                let mut merged: Vec<(Span, Vec<String>)> = Vec::new();
                 for (span, why) in breaks(w, &r) {
-                    push(out, w, span, intent_span, source, &r, &why);
+                    match merged.iter_mut().find(|(s, _)| *s == span) {
+                        Some((_, whys)) => whys.push(why),
+                        None => merged.push((span, vec![why])),
+                    }
+                }
+                for (span, whys) in merged {
+                    push(out, w, span, intent_span, source, &r, &whys.join("; "));
                 }
             }
             QosClass::Burstable if r.qos == QosClass::BestEffort => {
