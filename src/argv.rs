@@ -783,6 +783,30 @@ impl<'m, 'p> Process<'m, 'p> {
         self.fallback_span()
     }
 
+    /// A relative argv[0] (`./bin/x`) that a manifest `workingDir` moved away from the file:
+    /// the image has it under its own WORKDIR, not under `workingDir` (KX111's case, even when
+    /// a volume is mounted at `workingDir`).
+    pub fn moved_by_workingdir(&self, name: &str) -> bool {
+        if !name.contains('/') || name.starts_with('/') || !self.workdir.from_manifest {
+            return false;
+        }
+        let (Some(img), Some(wd)) = (self.image, self.workdir.path.as_deref()) else {
+            return false;
+        };
+        if !img.base_known || crate::image::build::normalize("/", &img.workdir) == wd {
+            return false;
+        }
+        let there = crate::image::build::normalize(&img.workdir, name);
+        let i = img.path(&there);
+        i.exists == Tri::Yes && i.is_dir != Tri::Yes
+    }
+
+    /// The image itself certainly has nothing at `abs` (so a mount there hides nothing).
+    pub fn image_lacks(&self, abs: &str) -> bool {
+        self.image
+            .is_some_and(|i| i.path(&crate::image::build::normalize("/", abs)).exists == Tri::No)
+    }
+
     /// The container's `image` value (or its name) as a last resort.
     pub fn fallback_span(&self) -> Span {
         let n = self
@@ -925,14 +949,20 @@ pub fn check_rule(model: &Model<'_>, rule: &'static crate::rules::Rule, out: &mu
         if f.rule.code != rule.code {
             continue;
         }
-        // The same Dockerfile problem reached from several containers: report it once.
-        let in_dockerfile = model.file(f.span.file).kind == crate::source::FileKind::Dockerfile;
+        // The same Dockerfile problem reached from several containers: report it once. A
+        // problem in a build-context script is reported once per outcome (severity, exit code),
+        // whichever instructions or manifests execute it.
+        let kind = model.file(f.span.file).kind;
+        let in_dockerfile = kind != crate::source::FileKind::Manifest;
+        let in_script = kind == crate::source::FileKind::Other;
         let key = (
             f.span,
             f.rule.code,
             f.container.clone().filter(|_| !in_dockerfile),
-            f.labels.first().map(|l| l.span),
-            if in_dockerfile {
+            f.labels.first().map(|l| l.span).filter(|_| !in_script),
+            if in_script {
+                format!("{:?}/{:?}", f.severity, f.exit_code)
+            } else if in_dockerfile {
                 String::new()
             } else {
                 f.message.clone()
@@ -1034,6 +1064,39 @@ mod checks {
             Some((s, m)) if *s != f.span => f.label(*s, m.clone()),
             _ => f,
         }
+    }
+
+    /// Point a finding about a script's own text at the script (where the fix goes) when the
+    /// script is a project file, keeping the instruction or manifest item that executes it as a
+    /// label. Scripts kexit only knows as ConfigMap keys or heredocs keep the original span.
+    fn at_script(mut f: Finding, st: &ScriptText, range: Range<usize>) -> Finding {
+        let Some(file) = st.file else {
+            return f;
+        };
+        let old = f.span;
+        let end = range.end.min(st.text.len());
+        let start = range.start.min(end);
+        f.labels.retain(|l| l.span.file != file);
+        f.span = Span::new(file, start..end);
+        if old.file == file {
+            return f;
+        }
+        let how = match f.rule.code {
+            "KX116" | "KX103" => "the script is run from here",
+            _ => "the script is executed from here",
+        };
+        f.label(old, how)
+    }
+
+    /// Byte range of the first line of a script (without its line break).
+    fn first_line(text: &str) -> Range<usize> {
+        let end = text.find('\n').unwrap_or(text.len());
+        let end = if text[..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        0..end
     }
 
     pub(super) fn process(p: &Process<'_, '_>, out: &mut Vec<Finding>) {
@@ -1166,13 +1229,22 @@ mod checks {
     ) {
         // A volume hiding the command is KX304's (reported at the mount, where the fix goes);
         // a container `env` PATH that leaves the command out is KX117's.
-        if fact.mounted.is_some()
+        if fact.mounted.is_some() && p.moved_by_workingdir(name) {
+            relative_elsewhere(p, name, span, out);
+            return;
+        }
+        if (fact.mounted.is_some() && !p.image_lacks(&fact.path))
             || (!name.contains('/')
                 && p.container
                     .env()
                     .iter()
                     .any(|e| e.get("name").and_then(crate::yaml::Node::as_str) == Some("PATH")))
         {
+            return;
+        }
+        // An image ENTRYPOINT/CMD naming an absolute path its (leaf) stage never creates is
+        // KX122's, reported once at the Dockerfile instruction.
+        if kx122_covers(p, name) {
             return;
         }
         let kind = p.kind;
@@ -1245,6 +1317,36 @@ mod checks {
         });
         f = fact_label(f, fact);
         out.push(image_label(p, f));
+    }
+
+    fn kx122_covers(p: &Process<'_, '_>, name: &str) -> bool {
+        let Some(a0) = p.argv.argv0() else {
+            return false;
+        };
+        let Some(img) = p.image else { return false };
+        let (Some(di), Some(si)) = (img.dockerfile, img.stage) else {
+            return false;
+        };
+        let from_image = matches!(a0.part, Part::Entrypoint | Part::Cmd);
+        let leaf = p
+            .model
+            .dockerfiles()
+            .get(di)
+            .is_some_and(|d| d.leaf_stages().contains(&si));
+        let first = img
+            .entrypoint
+            .as_ref()
+            .or(img.cmd.as_ref())
+            .and_then(|c| match &c.form {
+                CommandForm::Exec(v) => v.first().cloned(),
+                _ => None,
+            });
+        from_image
+            && leaf
+            && p.kind == ProcKind::Main
+            && name.starts_with('/')
+            && first.as_deref() == Some(name)
+            && img.exists(name) == Tri::No
     }
 
     /// `./run.sh` with a `workingDir` where kexit cannot see the file, while the image has it
@@ -1583,7 +1685,7 @@ mod checks {
                 .exit_code(runc_exit(255))
                 .symptom(format!("exec {path}: exec format error"))
                 .help("Save the script as UTF-8 without BOM");
-                out.push(label(f, "the script"));
+                out.push(at_script(label(f, "the script"), &st, first_line(text)));
             }
             return;
         }
@@ -1597,7 +1699,7 @@ mod checks {
                 .exit_code(runc_exit(255))
                 .symptom(format!("exec {path}: exec format error"))
                 .help("Add a shebang as the first line (`#!/bin/sh`), or run it as `sh script`");
-                out.push(label(f, "the script"));
+                out.push(at_script(label(f, "the script"), &st, first_line(text)));
             }
             return;
         };
@@ -1625,7 +1727,7 @@ mod checks {
             .exit_code(fail_exit)
             .symptom(if direct { format!("exec {path}: no such file or directory") } else { format!("{path}: cannot execute: required file not found (bash: `/bin/sh^M: bad interpreter`)") })
             .help("Convert the script to LF line endings (`dos2unix`, `.gitattributes`: `*.sh text eol=lf`)");
-            out.push(label(f, "the script"));
+            out.push(at_script(label(f, "the script"), &st, first_line(text)));
             return;
         }
         let interp = sb.interpreter.as_str();
@@ -1652,7 +1754,11 @@ mod checks {
             .exit_code(fail_exit)
             .symptom(if direct { format!("exec {path}: no such file or directory") } else { format!("{path}: not found") })
             .help(if rule.code == "KX106" { "Install bash (`RUN apk add --no-cache bash`) or change the shebang to `#!/bin/sh` (and keep the script POSIX)".to_string() } else { format!("Install `{b}` in the image, or change the shebang to an interpreter the image has") });
-            out.push(image_label(p, label(f, "shebang line of the script")));
+            out.push(at_script(
+                image_label(p, label(f, "shebang line of the script")),
+                &st,
+                first_line(text),
+            ));
             return;
         }
         if ifact.exists == Tri::Yes && sb.via_env() {
@@ -1671,7 +1777,11 @@ mod checks {
                 .exit_code(p.kind.run_exit(127))
                 .symptom(format!("/usr/bin/env: '{prog}': No such file or directory"))
                 .help(format!("Install `{prog}` in the image, or point the shebang at an interpreter it has"));
-                out.push(image_label(p, label(f, "shebang line of the script")));
+                out.push(at_script(
+                    image_label(p, label(f, "shebang line of the script")),
+                    &st,
+                    first_line(text),
+                ));
                 return;
             }
         }
@@ -1771,11 +1881,15 @@ mod checks {
             } else {
                 f.severity(Severity::Warning).exit_code(None)
             };
-            let f = label(
-                f,
-                cmd.name.range.clone(),
-                format!("`{name}` is called here"),
-            );
+            let f = if st.file.is_some() {
+                at_script(f, st, cmd.name.range.clone())
+            } else {
+                label(
+                    f,
+                    cmd.name.range.clone(),
+                    format!("`{name}` is called here"),
+                )
+            };
             out.push(image_label(p, fact_label(f, &fact)));
         }
         // `exec "$@"`: the script runs the rest of argv.
@@ -1863,19 +1977,45 @@ mod checks {
             .matches('\n')
             .count()
             + 1;
+        // `source x` / `declare …` is a command dash cannot find (status 127): under `set -e`
+        // at top level, or as the script's last command, that ends the script with 127.
+        let aborts = matches!(
+            b.kind,
+            shell::BashismKind::Source | shell::BashismKind::Builtin(_)
+        ) && script.commands.iter().any(|c| {
+            c.name.range.start == b.range.start
+                && c.flow == shell::Flow::Plain
+                && (c.fatal || (script.errexit && c.next_op != Some("&&")))
+        });
+        let outcome = if b.kind.fatal() {
+            format!("{sh} stops with a syntax error (exit 2)")
+        } else if aborts {
+            format!(
+                "{sh} prints `{msg}` and the script stops there with 127{}",
+                match p.kind {
+                    ProcKind::Main => String::new(),
+                    k => format!(": {}", k.run_failure(127)),
+                }
+            )
+        } else {
+            format!("{sh} prints `{msg}` and the script goes on without it")
+        };
+        let exit = if b.kind.fatal() {
+            p.kind.run_exit(2)
+        } else if aborts {
+            p.kind.run_exit(127)
+        } else {
+            None
+        };
         let mut f = finding(p, &kx116::RULE, span, format!(
-            "{} runs {} with `{shell_prog}`, which is {sh} in {}, but the script uses {} (line {line}): {}",
+            "{} runs {} with `{shell_prog}`, which is {sh} in {}, but the script uses {} (line {line}): {outcome}",
             p.who(), st.describe, p.image_desc(), b.kind.describe(),
-            if b.kind.fatal() { format!("{sh} stops with a syntax error (exit 2)") } else { format!("{sh} prints `{msg}` and the script goes on without it") }
         ))
-        .exit_code(if b.kind.fatal() { p.kind.run_exit(2) } else { None })
+        .exit_code(exit)
         .symptom(format!("{line}: {msg}"))
         .help("Change the shebang to `#!/bin/bash` (on an image with bash) or use POSIX syntax (`.` for `source`, `[ ]` for `[[ ]]`)");
-        if let Some(file) = st.file {
-            f = f.label(
-                Span::new(file, b.range.clone()),
-                format!("{} here", b.kind.describe()),
-            );
+        if st.file.is_some() {
+            f = at_script(f, st, b.range.clone());
         } else if let Some(s) = st.span {
             f = f.label(s, "the script".to_string());
         }

@@ -249,11 +249,22 @@ pub fn image(reference: &str) -> Option<Image> {
         );
     }
     img.fs = fs;
-    let names: Vec<&str> = e.bins.iter().filter_map(|b| b.rsplit('/').next()).collect();
     img.absent_cmds = catalogue()
         .tracked
         .iter()
-        .filter(|t| !names.contains(&t.as_str()) && !e.unknown.contains(t))
+        .filter(|t| {
+            if e.unknown.contains(t) {
+                return false;
+            }
+            // A tracked program the image installs under /usr/local only (the language images'
+            // own python/node): the distro has no copy in the other standard directories.
+            let mut at = e
+                .bins
+                .iter()
+                .filter(|b| b.rsplit('/').next() == Some(t.as_str()))
+                .peekable();
+            at.peek().is_none() || at.all(|b| b.starts_with("/usr/local/"))
+        })
         .cloned()
         .collect();
     img.env.push((

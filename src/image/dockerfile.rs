@@ -623,6 +623,19 @@ fn apply_run(img: &mut Image, text: &str, origin: Origin, seq: u32) {
             fuzz(img, d);
         }
     }
+    for d in &fx.pip_dirs {
+        if d == "<prefix>" {
+            fuzz(img, "/usr/local");
+            // A distro python's pip (alpine, `--break-system-packages`) writes to /usr/bin.
+            if img.path("/usr/local/bin/python3").exists != Tri::Yes {
+                fuzz(img, "/usr");
+                fuzz(img, "/bin");
+            }
+            continue;
+        }
+        let n = normalize(&img.workdir.clone(), d);
+        fuzz(img, &n);
+    }
     for inst in &fx.installs {
         for p in &inst.packages {
             if let Some(bins) = super::packages::binaries(inst.manager, p) {
@@ -653,6 +666,34 @@ fn apply_run(img: &mut Image, text: &str, origin: Origin, seq: u32) {
         } else {
             let n = normalize(&img.workdir.clone(), p);
             fuzz(img, &n);
+        }
+    }
+    // Files rewritten in place: their build-context text no longer describes them.
+    let forget = |e: &mut Entry| {
+        e.source = None;
+        e.inline = None;
+    };
+    if fx.rewrite_unknown {
+        img.fs.values_mut().for_each(forget);
+    }
+    for p in &fx.rewritten {
+        let glob = p.contains(['*', '?', '[']);
+        let base = if glob {
+            let b = p.split(['*', '?', '[']).next().unwrap_or("/");
+            b.rsplit_once('/')
+                .map_or(String::new(), |(a, _)| a.to_string())
+        } else {
+            p.clone()
+        };
+        let n = normalize(
+            &img.workdir.clone(),
+            if base.is_empty() { "." } else { &base },
+        );
+        let under = format!("{}/", n.trim_end_matches('/'));
+        for (k, e) in img.fs.iter_mut() {
+            if *k == n || k.starts_with(&under) {
+                forget(e);
+            }
         }
     }
     for p in &fx.mkdirs {

@@ -412,6 +412,32 @@ impl Image {
         None
     }
 
+    /// A non-standard directory (`/opt/tools/bin`) of a catalogued base that nothing in the
+    /// build touches: no instruction creates anything at or under it, no unfollowable step
+    /// could have (no fuzzy prefix covers it), and the catalogue lists nothing there. Official
+    /// base images do not ship such directories with programs in them, so a command looked up
+    /// there is absent. False whenever kexit cannot be sure.
+    pub fn untouched_dir(&self, dir: &str) -> bool {
+        let d = build::normalize("/", dir);
+        let d = d.trim_end_matches('/');
+        if !self.base_known
+            || d.is_empty()
+            || build::STD_BIN_DIRS.contains(&d)
+            // The image's own PATH names it: its author expects programs there.
+            || self
+                .path_env()
+                .split(':')
+                .any(|p| p.trim_end_matches('/') == d)
+            || self.fuzzy.iter().any(|(prefix, _)| {
+                prefix == "/" || d == prefix || d.starts_with(&format!("{prefix}/"))
+            })
+        {
+            return false;
+        }
+        let under = format!("{d}/");
+        !self.fs.keys().any(|k| k == d || k.starts_with(&under))
+    }
+
     /// Is there a `/bin/sh`?
     pub fn has_sh(&self) -> Tri {
         self.exists("/bin/sh")

@@ -104,6 +104,14 @@ pub struct RunEffects {
     /// Only package-like effects that could not be followed (unknown packages): limited to
     /// system directories.
     pub unknown_packages: bool,
+    /// Files whose content is rewritten in place (`sed -i`, `dos2unix`, `perl -pi`): their text
+    /// in the image is no longer the build-context text (CRLF, BOM, shebang may be fixed).
+    pub rewritten: Vec<String>,
+    /// Content rewritten in files kexit cannot name (`find … -exec dos2unix`, globs it cannot
+    /// place): no build-context text can be trusted any more.
+    pub rewrite_unknown: bool,
+    /// Where a pip install of packages kexit does not know may have written programs.
+    pub pip_dirs: Vec<String>,
 }
 
 /// Commands that do not create files kexit tracks.
@@ -221,6 +229,25 @@ pub fn read_run(script: &str) -> RunEffects {
             "python" | "python3" if args.starts_with(&["-m", "pip", "install"]) => {
                 push_install(&mut fx, "pip", &args[3..]);
             }
+            // A virtual environment: its directory gets `bin/python`, `bin/pip` and whatever
+            // is installed into it later.
+            "python" | "python3" | "virtualenv"
+                if prog_name == "virtualenv"
+                    || args.starts_with(&["-m", "venv"])
+                    || args.starts_with(&["-m", "virtualenv"]) =>
+            {
+                let skip = if prog_name == "virtualenv" { 0 } else { 2 };
+                let dirs: Vec<String> = args
+                    .iter()
+                    .skip(skip)
+                    .filter(|a| !a.starts_with('-'))
+                    .map(|a| unquote(a))
+                    .collect();
+                if dirs.is_empty() {
+                    fx.unfollowable = true;
+                }
+                fx.fuzzy_paths.extend(dirs);
+            }
             "chmod" => {
                 let rest: Vec<&str> = args
                     .iter()
@@ -265,9 +292,60 @@ pub fn read_run(script: &str) -> RunEffects {
                 }
                 fx.fuzzy_paths.extend(rest);
             }
-            "curl" | "wget" | "tar" | "unzip" | "make" | "go" | "cargo" | "npm" | "yarn"
-            | "pnpm" | "gcc" | "install" | "dpkg" | "rpm" | "git" | "sh" | "bash" | "gem"
-            | "bundle" | "composer" | "dotnet" | "mvn" | "gradle" | "ADD" => {
+            // Project-local package managers write under the working directory
+            // (`node_modules`, `.yarn`); only global installs reach system directories.
+            "npm" | "yarn" | "pnpm" | "npx" => {
+                if args
+                    .iter()
+                    .any(|a| matches!(*a, "-g" | "--global" | "global" | "--location=global"))
+                {
+                    fx.unknown_packages = true;
+                } else {
+                    fx.fuzzy_paths.push(".".to_string());
+                }
+            }
+            "sed" | "perl" if args.iter().any(|a| is_in_place(prog_name, a)) => {
+                let mut rest: Vec<&str> = Vec::new();
+                let mut explicit_script = false;
+                let mut k = 0;
+                while k < args.len() {
+                    let a = args[k];
+                    if a == "-e" || a == "--expression" || a == "-f" {
+                        explicit_script = true;
+                        k += 2;
+                        continue;
+                    }
+                    if !a.starts_with('-') {
+                        rest.push(a);
+                    }
+                    k += 1;
+                }
+                // Without -e the first operand is the sed/perl program.
+                let files = if explicit_script || rest.is_empty() {
+                    &rest[..]
+                } else {
+                    &rest[1..]
+                };
+                push_rewrites(&mut fx, files);
+            }
+            "dos2unix" | "fromdos" => {
+                let files: Vec<&str> = args
+                    .iter()
+                    .copied()
+                    .filter(|a| !a.starts_with('-'))
+                    .collect();
+                push_rewrites(&mut fx, &files);
+            }
+            "find" | "xargs"
+                if args
+                    .iter()
+                    .any(|a| matches!(*a, "dos2unix" | "fromdos" | "sed" | "perl")) =>
+            {
+                fx.rewrite_unknown = true;
+            }
+            "curl" | "wget" | "tar" | "unzip" | "make" | "go" | "cargo" | "gcc" | "install"
+            | "dpkg" | "rpm" | "git" | "sh" | "bash" | "gem" | "bundle" | "composer" | "dotnet"
+            | "mvn" | "gradle" | "ADD" => {
                 fx.unfollowable = true;
             }
             p if HARMLESS.contains(&p) => {}
@@ -279,6 +357,38 @@ pub fn read_run(script: &str) -> RunEffects {
         }
     }
     fx
+}
+
+/// `sed -i`, `sed -i.bak`, `sed --in-place`, `perl -pi -e`, `perl -i`.
+fn is_in_place(prog: &str, arg: &str) -> bool {
+    if arg.starts_with("--in-place") {
+        return true;
+    }
+    match arg.strip_prefix('-') {
+        Some(flags) if !flags.starts_with('-') => {
+            if prog == "sed" {
+                // `-i`, `-i.bak`, `-Ei`, `-ni`
+                flags.starts_with('i') || flags.chars().take_while(|c| *c != '.').any(|c| c == 'i')
+            } else {
+                flags.contains('i')
+            }
+        }
+        _ => false,
+    }
+}
+
+fn push_rewrites(fx: &mut RunEffects, files: &[&str]) {
+    if files.is_empty() {
+        fx.rewrite_unknown = true;
+    }
+    for f in files {
+        let f = unquote(f);
+        if f.contains(['$', '`']) {
+            fx.rewrite_unknown = true;
+        } else {
+            fx.rewritten.push(f);
+        }
+    }
 }
 
 fn unquote(s: &str) -> String {
@@ -302,7 +412,35 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, args: &[&str]) {
         .map(|a| unquote(a))
         .collect();
     if packages.iter().any(|p| binaries(manager, p).is_none()) {
-        fx.unknown_packages = true;
+        if manager == "pip" {
+            // pip writes console scripts under its prefix (`/usr/local` in the python images,
+            // `/usr` for a distro python, `~/.local` with --user) or the --target/--prefix
+            // directory: never `/opt` or `/etc`.
+            let mut explicit = false;
+            for (i, a) in args.iter().enumerate() {
+                for flag in ["--target", "--prefix", "--root", "-t"] {
+                    let v = if let Some(v) = a.strip_prefix(&format!("{flag}=")) {
+                        Some(v.to_string())
+                    } else if *a == flag {
+                        args.get(i + 1).map(|v| v.to_string())
+                    } else {
+                        None
+                    };
+                    if let Some(v) = v {
+                        explicit = true;
+                        fx.pip_dirs.push(unquote(&v));
+                    }
+                }
+            }
+            if !explicit {
+                // "<prefix>" is resolved by the image model: `/usr/local` when the image's
+                // python lives there, else `/usr` as well.
+                fx.pip_dirs
+                    .extend(["<prefix>", "/root/.local", "/home"].map(String::from));
+            }
+        } else {
+            fx.unknown_packages = true;
+        }
     }
     fx.installs.push(Install { manager, packages });
 }
@@ -325,6 +463,36 @@ mod tests {
             binaries("pip", "gunicorn==21.2"),
             Some(&["/usr/local/bin/gunicorn"][..])
         );
+    }
+
+    #[test]
+    fn reads_rewrites_local_installs_and_venvs() {
+        let fx = read_run("sed -i 's/\\r$//' /app/start.sh && chmod +x /app/start.sh");
+        assert_eq!(fx.rewritten, ["/app/start.sh"]);
+        assert!(!fx.unfollowable && !fx.rewrite_unknown);
+        let fx = read_run("dos2unix entrypoint.sh");
+        assert_eq!(fx.rewritten, ["entrypoint.sh"]);
+        let fx = read_run("find . -name '*.sh' -exec dos2unix {} +");
+        assert!(fx.rewrite_unknown);
+        let fx = read_run("sed -e 's/a/b/' -i conf/app.conf");
+        assert_eq!(fx.rewritten, ["conf/app.conf"]);
+        let fx = read_run("sed 's/a/b/' in > out");
+        assert!(fx.rewritten.is_empty() && !fx.rewrite_unknown);
+        // npm/yarn without -g: only the working directory.
+        let fx = read_run("npm ci --omit=dev && npm run build");
+        assert!(!fx.unfollowable && !fx.unknown_packages);
+        assert_eq!(fx.fuzzy_paths, [".", "."]);
+        let fx = read_run("npm install -g pm2");
+        assert!(fx.unknown_packages && !fx.unfollowable);
+        // pip: its prefix, or the --target directory; never /opt.
+        let fx = read_run("pip install --no-cache-dir -r requirements.txt");
+        assert!(!fx.unknown_packages);
+        assert!(fx.pip_dirs.iter().any(|d| d == "<prefix>"));
+        let fx = read_run("pip install --target=/app/deps -r requirements.txt");
+        assert_eq!(fx.pip_dirs, ["/app/deps"]);
+        let fx = read_run("python -m venv /opt/venv");
+        assert_eq!(fx.fuzzy_paths, ["/opt/venv"]);
+        assert!(!fx.unfollowable);
     }
 
     #[test]

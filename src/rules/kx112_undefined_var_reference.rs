@@ -135,10 +135,15 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     .object(Some(w.object.reference()))
                     .container(c.name);
                     if is_argv0 {
-                        f = f.exit_code(Some(128)).symptom(format!(
-                            "exec: \"{}\": executable file not found in $PATH",
-                            e.text
-                        ));
+                        // Certainly undefined (no envFrom source of unknown content): no file is
+                        // named `$(NAME)`, so the start fails for sure.
+                        f = f
+                            .severity(Severity::Error)
+                            .exit_code(Some(128))
+                            .symptom(format!(
+                                "exec: \"{}\": executable file not found in $PATH",
+                                e.text
+                            ));
                     } else if in_script {
                         f = f.symptom(format!("sh: 1: {}: not found", r.name));
                     }

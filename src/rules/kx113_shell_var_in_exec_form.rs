@@ -202,9 +202,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .object(Some(w.object.reference()))
                 .container(c.name);
                 if is_argv0 {
-                    f = f.exit_code(Some(128)).symptom(format!(
-                        "exec: \"{value}\": executable file not found in $PATH"
-                    ));
+                    // No file is literally named `${X}/…`: the start fails for sure.
+                    let symptom = if value.contains('/') {
+                        format!("exec: \"{value}\": stat {value}: no such file or directory")
+                    } else {
+                        format!("exec: \"{value}\": executable file not found in $PATH")
+                    };
+                    f = f
+                        .severity(crate::finding::Severity::Error)
+                        .exit_code(Some(128))
+                        .symptom(symptom);
                 }
                 out.push(f);
             }

@@ -115,13 +115,34 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 if dirs.iter().any(|d| d.trim_end_matches('/') == dir) {
                     continue;
                 }
-                (
+                // Certain when every directory kexit cannot see into is one the build never
+                // touches on a catalogued base (and no mount provides it).
+                let certain = p.mounts.mounts.is_empty()
+                    && p.image.is_some_and(|img| {
+                        dirs.iter()
+                            .all(|d| find_on(&p, d, name) == Tri::No || img.untouched_dir(d))
+                    });
+                if certain {
+                    (
+                        Severity::Error,
+                        format!(
+                            "the image has `{name}` at `{at}`, but `{dir}` is not in that PATH (and nothing in the image creates {})",
+                            dirs.iter()
+                                .filter(|d| find_on(&p, d, name) != Tri::No)
+                                .map(|d| format!("`{d}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                } else {
+                    (
                     Severity::Warning,
                     format!(
                         "the image has `{name}` at `{at}`, but `{dir}` is not in that PATH (unless {} holds its own `{name}`)",
                         dirs.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
                     ),
                 )
+                }
             }
             _ => {
                 // Image unknown: only programs whose directory is certain.

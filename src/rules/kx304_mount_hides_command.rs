@@ -159,7 +159,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let name = a0.value.trim();
         {
             // argv[0] itself (also the shell of a `sh -c`).
+            // A relative command that `workingDir` moved away from the file, or a path the
+            // image never had, is not hidden by the mount (KX111/KX103 report it).
             let hit = match abs_of(&p, name) {
+                Some(_) if p.moved_by_workingdir(name) => None,
+                Some(abs) if p.image_lacks(&abs) => None,
                 Some(abs) => hidden_by(&p, &abs).map(|m| (abs, m)),
                 None => hidden_on_path(&p, name),
             };
@@ -201,6 +205,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 let Some(abs) = abs_of(&p, &cmd.name.text) else {
                     continue;
                 };
+                if p.image_lacks(&abs) {
+                    continue;
+                }
                 if let Some(m) = hidden_by(&p, &abs) {
                     let span = p.span_in(call.script_index, cmd.name.range.clone());
                     report(&p, m, "the command", &abs, span, true, &mut seen, out);
