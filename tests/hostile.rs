@@ -223,7 +223,9 @@ fn assert_located(f: &[F], file: &str, rule: &str, line: u64) {
 #[test]
 fn billion_laughs() {
     let tmp = scene();
-    let mut s = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut s = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
     let mut prev = "a";
     for n in names {
@@ -234,7 +236,10 @@ fn billion_laughs() {
     }
     fs::write(tmp.path().join("bomb.yaml"), &s).unwrap();
     // The same as a Kubernetes object: the bomb inside a ConfigMap's data.
-    let obj = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  {}", s.replace('\n', "\n  "));
+    let obj = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  {}",
+        s.replace('\n', "\n  ")
+    );
     fs::write(tmp.path().join("bomb-cm.yaml"), obj).unwrap();
     let (_, f) = lint_dir(tmp.path(), &[]);
     assert!(
@@ -242,7 +247,9 @@ fn billion_laughs() {
         "{f:#?}"
     );
     assert!(
-        in_file(&f, "bomb-cm.yaml").iter().any(|f| f.rule == "KX001"),
+        in_file(&f, "bomb-cm.yaml")
+            .iter()
+            .any(|f| f.rule == "KX001"),
         "{f:#?}"
     );
 }
@@ -252,7 +259,11 @@ fn merge_key_bomb() {
     let tmp = scene();
     let mut s = String::from("a0: &a0 {k: v, l: w}\n");
     for i in 1..40 {
-        s.push_str(&format!("a{i}: &a{i}\n  <<: [*a{}, *a{}]\n  x{i}: y\n", i - 1, i - 1));
+        s.push_str(&format!(
+            "a{i}: &a{i}\n  <<: [*a{}, *a{}]\n  x{i}: y\n",
+            i - 1,
+            i - 1
+        ));
     }
     fs::write(tmp.path().join("merge.yaml"), &s).unwrap();
     let (r, _) = lint_dir(tmp.path(), &[]);
@@ -275,7 +286,9 @@ fn deep_block_nesting() {
     let (_, f) = lint_dir(tmp.path(), &[]);
     assert_located(&f, "deep-block.yaml", "KX001", 1);
     assert!(
-        in_file(&f, "deep-map.yaml").iter().any(|f| f.rule == "KX001"),
+        in_file(&f, "deep-map.yaml")
+            .iter()
+            .any(|f| f.rule == "KX001"),
         "{f:#?}"
     );
 }
@@ -374,10 +387,14 @@ fn megabyte_keys_and_long_lines() {
     .unwrap();
     // A 100 KB command line in a container: still linted.
     let arg = "x".repeat(100 * 1024);
-    let long = GOOD.replace("[\"python app.py\"]", &format!("[\"python app.py\", \"{arg}\"]"));
+    let long = GOOD.replace(
+        "[\"python app.py\"]",
+        &format!("[\"python app.py\", \"{arg}\"]"),
+    );
     fs::write(tmp.path().join("longline.yaml"), long).unwrap();
     // 1,000 lines of 100 KB of plain text in a ConfigMap.
-    let mut cm = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  big: |\n");
+    let mut cm =
+        String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  big: |\n");
     for _ in 0..100 {
         cm.push_str("    ");
         cm.push_str(&"y".repeat(100 * 1024));
@@ -423,7 +440,11 @@ fn invalid_utf8_and_nul_bytes() {
     let mut nul = GOOD.as_bytes().to_vec();
     nul.extend_from_slice(b"# \0\n");
     fs::write(tmp.path().join("nul.yaml"), &nul).unwrap();
-    fs::write(tmp.path().join("Dockerfile"), b"FROM alpine\nRUN echo \xff\xfe\n").unwrap();
+    fs::write(
+        tmp.path().join("Dockerfile"),
+        b"FROM alpine\nRUN echo \xff\xfe\n",
+    )
+    .unwrap();
     // Truncated multi-byte sequence at the very end.
     let mut cut = GOOD.as_bytes().to_vec();
     cut.extend_from_slice("# é".as_bytes().split_last().map(|(_, r)| r).unwrap_or(&[]));
@@ -516,7 +537,14 @@ fn unreadable_paths_are_skipped_or_reported() {
     // other files are still linted.
     let r = run(
         d,
-        &["lint", "--format", "json", "--no-config", "dangling.yaml", "good.yaml"],
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--no-config",
+            "dangling.yaml",
+            "good.yaml",
+        ],
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("dangling.yaml"), "{}", r.stderr);
@@ -534,16 +562,39 @@ fn symlink_loops() {
     std::os::unix::fs::symlink("ping.yaml", d.join("pong.yaml")).unwrap();
     std::os::unix::fs::symlink("pong.yaml", d.join("ping.yaml")).unwrap();
     // A Dockerfile whose build context loops back on itself.
-    fs::write(d.join("a/Dockerfile"), "FROM alpine:3.20\nCOPY . /app\nCMD [\"/app/run.sh\"]\n")
-        .unwrap();
+    fs::write(
+        d.join("a/Dockerfile"),
+        "FROM alpine:3.20\nCOPY . /app\nCMD [\"/app/run.sh\"]\n",
+    )
+    .unwrap();
     fs::write(d.join("a/run.sh"), "#!/bin/sh\necho hi\n").unwrap();
     lint_dir(d, &[]);
     // Named explicitly: a clean error, the rest still linted.
-    let r = run(d, &["lint", "--format", "json", "--no-config", "self.yaml", "good.yaml"]);
+    let r = run(
+        d,
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--no-config",
+            "self.yaml",
+            "good.yaml",
+        ],
+    );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_good(&r.findings());
     // Walked through the link to the root directory: nothing loops.
-    let r = run(d, &["lint", "--format", "json", "--no-config", "a/root", "good.yaml"]);
+    let r = run(
+        d,
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--no-config",
+            "a/root",
+            "good.yaml",
+        ],
+    );
     assert!(r.code == 1 || r.code == 0, "{}", r.stderr);
 }
 
@@ -596,7 +647,12 @@ fn fifos_and_devices_do_not_block() {
     assert!(r.code == 1 || r.code == 2, "{}", r.stderr);
     let f = r.findings();
     assert_good(&f);
-    for file in ["pipe.yaml", "svc/Dockerfile", "zero.yaml", "Dockerfile.random"] {
+    for file in [
+        "pipe.yaml",
+        "svc/Dockerfile",
+        "zero.yaml",
+        "Dockerfile.random",
+    ] {
         assert_located(&f, file, "KX004", 1);
     }
     // stdin that is a FIFO with nothing behind it is not our case (the user asked for `-`).
@@ -628,7 +684,10 @@ fn dockerfile_heredocs_escapes_and_long_lines() {
         "escape",
         "# escape=`\nFROM mcr.microsoft.com/windows/servercore\nRUN dir `\n  c:\\\nCMD [\"cmd\"]\n",
     );
-    write("escape-bad", "# escape=x\n# escape=\\\nFROM alpine:3.20\nRUN a x\n b\n");
+    write(
+        "escape-bad",
+        "# escape=x\n# escape=\\\nFROM alpine:3.20\nRUN a x\n b\n",
+    );
     write(
         "escape-unicode",
         "# escape=é\nFROM alpine:3.20\nRUN echo é\\\n  x\nCMD [\"sh\"]\n",
@@ -636,7 +695,10 @@ fn dockerfile_heredocs_escapes_and_long_lines() {
     // Many continuation lines and a 100 KB RUN line.
     write(
         "continued",
-        &format!("FROM alpine:3.20\nRUN true{}\n", " \\\n  && true".repeat(20_000)),
+        &format!(
+            "FROM alpine:3.20\nRUN true{}\n",
+            " \\\n  && true".repeat(20_000)
+        ),
     );
     write(
         "long",
@@ -656,7 +718,12 @@ fn dockerfile_heredocs_escapes_and_long_lines() {
     write(
         "stages",
         &(0..2000)
-            .map(|i| format!("FROM alpine:3.20 AS s{i}\nCOPY --from=s{} / /\n", i.max(1) - 1))
+            .map(|i| {
+                format!(
+                    "FROM alpine:3.20 AS s{i}\nCOPY --from=s{} / /\n",
+                    i.max(1) - 1
+                )
+            })
             .collect::<String>(),
     );
     let (r, f) = lint_dir(d, &[]);
@@ -690,7 +757,11 @@ fn scripts_with_hostile_content() {
         ),
     )
     .unwrap();
-    fs::write(d.join("svc/b.sh"), format!("#!{}\n", "/x".repeat(50 * 1024))).unwrap();
+    fs::write(
+        d.join("svc/b.sh"),
+        format!("#!{}\n", "/x".repeat(50 * 1024)),
+    )
+    .unwrap();
     fs::write(d.join("svc/c.sh"), b"#!/bin/sh\n\xff\xfe\0\0").unwrap();
     fs::write(
         d.join("deploy.yaml"),
@@ -714,8 +785,11 @@ fn wide_directory_trees() {
     fs::write(p.join("x.yaml"), "a: 1\n").unwrap();
     // A build context with many entries.
     fs::create_dir(d.join("svc")).unwrap();
-    fs::write(d.join("svc/Dockerfile"), "FROM alpine:3.20\nCOPY . /app\nCMD [\"/app/run\"]\n")
-        .unwrap();
+    fs::write(
+        d.join("svc/Dockerfile"),
+        "FROM alpine:3.20\nCOPY . /app\nCMD [\"/app/run\"]\n",
+    )
+    .unwrap();
     for i in 0..6000 {
         fs::write(d.join(format!("svc/f{i}")), "#!/bin/sh\n").unwrap();
     }

@@ -8,6 +8,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let d = kexit::docker::parse(0, text);
     for e in &d.errors {
-        assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "{e:?}");
+        assert!(
+            e.span.start <= e.span.end && e.span.end <= text.len(),
+            "{e:?}"
+        );
     }
 });

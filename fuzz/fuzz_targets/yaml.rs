@@ -8,7 +8,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let y = kexit::yaml::parse(text);
     for e in &y.errors {
-        assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "{e:?}");
+        assert!(
+            e.span.start <= e.span.end && e.span.end <= text.len(),
+            "{e:?}"
+        );
         assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end));
     }
     for d in &y.docs {
