@@ -166,12 +166,23 @@ impl Config {
     /// Read and validate a configuration file. Unknown keys and bad values are errors.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let err = |message: String| ConfigError {
             path: shown.clone(),
             line: 1,
             column: 1,
-            message: format!("cannot read configuration file: {e}"),
-        })?;
+            message,
+        };
+        // Never open a FIFO or device (it could block or never end); cap the size.
+        let meta = std::fs::metadata(path)
+            .map_err(|e| err(format!("cannot read configuration file: {e}")))?;
+        if !meta.is_file() {
+            return Err(err("configuration file is not a regular file".to_string()));
+        }
+        if meta.len() > 1024 * 1024 {
+            return Err(err("configuration file is larger than 1 MiB".to_string()));
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| err(format!("cannot read configuration file: {e}")))?;
         let mut cfg = Config::from_yaml(&shown, &text)?;
         cfg.base_dir = path
             .parent()
