@@ -173,13 +173,94 @@ pub struct Process<'m, 'p> {
     pub workload: &'m Workload<'p>,
     pub container: &'m Container<'p>,
     pub image: Option<&'m Image>,
-    pub env: Env<'p>,
-    pub mounts: Mounts<'p>,
+    /// Shared by the processes of one container (computed once per model).
+    pub env: &'m Env<'p>,
+    pub mounts: &'m Mounts<'p>,
     pub kind: ProcKind,
     /// The probe/hook node (`livenessProbe`…), None for the main process.
     pub node: Option<&'p Node>,
-    pub argv: Argv<'p>,
-    pub workdir: WorkDir,
+    pub argv: &'m Argv<'p>,
+    pub workdir: &'m WorkDir,
+}
+
+/// The processes of one container with the facts they share, computed once per model
+/// ([`Model::build`] fills `Model::processes`; [`processes`] hands out views of them).
+pub struct ContainerProcs<'p> {
+    workload: usize,
+    container: usize,
+    env: Env<'p>,
+    mounts: Mounts<'p>,
+    workdir: WorkDir,
+    /// The main process first, then exec probes and hooks.
+    procs: Vec<(ProcKind, Option<&'p Node>, Argv<'p>)>,
+}
+
+/// The processes of every container of the model (in workload and container order), in
+/// parallel over workloads. Called once, by [`Model::build`].
+pub fn compute_processes<'p>(model: &Model<'p>, parallel: bool) -> Vec<ContainerProcs<'p>> {
+    use rayon::prelude::*;
+    fn of<'a, 'p>(
+        model: &'a Model<'p>,
+        wi: usize,
+        w: &'a Workload<'p>,
+    ) -> impl Iterator<Item = ContainerProcs<'p>> + 'a {
+        w.containers
+            .iter()
+            .enumerate()
+            .map(move |(ci, c)| container_procs(model, wi, w, ci, c))
+    }
+    if parallel {
+        model
+            .workloads
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(wi, w)| of(model, wi, w))
+            .collect()
+    } else {
+        model
+            .workloads
+            .iter()
+            .enumerate()
+            .flat_map(|(wi, w)| of(model, wi, w))
+            .collect()
+    }
+}
+
+fn container_procs<'p>(
+    model: &Model<'p>,
+    wi: usize,
+    w: &Workload<'p>,
+    ci: usize,
+    c: &Container<'p>,
+) -> ContainerProcs<'p> {
+    let image = model.image_for(w, c);
+    let env = env::container_env(model, w, c);
+    let mounts = volumes::container_mounts(model, w, c);
+    let workdir = workdir(w, c, image);
+    let main = container_argv(w, c, image, &env);
+    let mut procs = vec![(ProcKind::Main, None, main)];
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some(n) = c.get(probe) {
+            if let Some(a) = exec_argv(w, n, &env) {
+                procs.push((ProcKind::Probe(probe), Some(n), a));
+            }
+        }
+    }
+    for hook in ["postStart", "preStop"] {
+        if let Some(n) = c.node.path(&["lifecycle", hook]) {
+            if let Some(a) = exec_argv(w, n, &env) {
+                procs.push((ProcKind::Hook(hook), Some(n), a));
+            }
+        }
+    }
+    ContainerProcs {
+        workload: wi,
+        container: ci,
+        env,
+        mounts,
+        workdir,
+        procs,
+    }
 }
 
 /// What the container sees at a path (mounts first, then the image).
@@ -416,57 +497,34 @@ pub fn exec_argv<'p>(w: &Workload<'p>, node: &'p Node, env: &Env<'_>) -> Option<
 }
 
 /// Every process of every container in the model: the container itself, its exec probes and
-/// its exec lifecycle hooks.
+/// its exec lifecycle hooks. Views of the per-container facts computed once in [`Model::build`].
 pub fn processes<'m, 'p>(model: &'m Model<'p>) -> Vec<Process<'m, 'p>> {
-    let mut out = Vec::new();
-    for w in &model.workloads {
-        for c in &w.containers {
-            let image = model.image_for(w, c);
-            let env = env::container_env(model, w, c);
-            let mounts = volumes::container_mounts(model, w, c);
-            let workdir = workdir(w, c, image);
-            let main = container_argv(w, c, image, &env);
-            let mut extra = Vec::new();
-            for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
-                if let Some(n) = c.get(probe) {
-                    if let Some(a) = exec_argv(w, n, &env) {
-                        extra.push((ProcKind::Probe(probe), Some(n), a));
-                    }
-                }
-            }
-            for hook in ["postStart", "preStop"] {
-                if let Some(n) = c.node.path(&["lifecycle", hook]) {
-                    if let Some(a) = exec_argv(w, n, &env) {
-                        extra.push((ProcKind::Hook(hook), Some(n), a));
-                    }
-                }
-            }
+    let all = model.processes();
+    let mut out = Vec::with_capacity(all.len() * 2);
+    for cp in all {
+        let (Some(w), Some(c)) = (
+            model.workloads.get(cp.workload),
+            model
+                .workloads
+                .get(cp.workload)
+                .and_then(|w| w.containers.get(cp.container)),
+        ) else {
+            continue;
+        };
+        let image = model.image_for(w, c);
+        for (kind, node, argv) in &cp.procs {
             out.push(Process {
                 model,
                 workload: w,
                 container: c,
                 image,
-                env: env.clone(),
-                mounts: mounts.clone(),
-                kind: ProcKind::Main,
-                node: None,
-                argv: main,
-                workdir: workdir.clone(),
+                env: &cp.env,
+                mounts: &cp.mounts,
+                kind: *kind,
+                node: *node,
+                argv,
+                workdir: &cp.workdir,
             });
-            for (kind, node, argv) in extra {
-                out.push(Process {
-                    model,
-                    workload: w,
-                    container: c,
-                    image,
-                    env: env.clone(),
-                    mounts: mounts.clone(),
-                    kind,
-                    node,
-                    argv,
-                    workdir: workdir.clone(),
-                });
-            }
         }
     }
     out
@@ -935,8 +993,23 @@ mod tests {
 // The command checks shared by KX103–KX111 and KX116
 // ---------------------------------------------------------------------------------------------
 
+/// The findings of every command check for every process (in process order), in parallel
+/// over processes. [`Model::build`] stores them in `Model::command_checks`.
+pub fn compute_command_checks(model: &Model<'_>) -> Vec<Finding> {
+    use rayon::prelude::*;
+    processes(model)
+        .par_iter()
+        .flat_map_iter(|p| {
+            let mut v = Vec::new();
+            checks::process(p, &mut v);
+            v
+        })
+        .collect()
+}
+
 /// Run every command check and keep the findings of `rule` (each rule calls this with itself).
 pub fn check_rule(model: &Model<'_>, rule: &'static crate::rules::Rule, out: &mut Vec<Finding>) {
+    // Model::build fills it; the serial fallback keeps rayon work out of `get_or_init`.
     let all = model.command_checks.get_or_init(|| {
         let mut all = Vec::new();
         for p in processes(model) {
@@ -945,10 +1018,7 @@ pub fn check_rule(model: &Model<'_>, rule: &'static crate::rules::Rule, out: &mu
         all
     });
     let mut seen = std::collections::HashSet::new();
-    for f in all.iter().cloned() {
-        if f.rule.code != rule.code {
-            continue;
-        }
+    for f in all.iter().filter(|f| f.rule.code == rule.code) {
         // The same Dockerfile problem reached from several containers: report it once. A
         // problem in a build-context script is reported once per outcome (severity, exit code),
         // whichever instructions or manifests execute it.
@@ -969,7 +1039,7 @@ pub fn check_rule(model: &Model<'_>, rule: &'static crate::rules::Rule, out: &mu
             },
         );
         if seen.insert(key) {
-            out.push(f);
+            out.push(f.clone());
         }
     }
 }

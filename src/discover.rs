@@ -119,3 +119,57 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
     d.files.dedup_by(|a, b| a.path == b.path);
     d
 }
+
+/// Walk one directory tree in parallel (the repository context of a pre-commit run): the same
+/// filters as [`discover`] (.gitignore, .kexitignore, `--exclude`, no `.git`), classified files
+/// only, sorted. `keep` runs on the walker threads (with a reusable per-thread buffer), so work
+/// such as a byte scan of the file overlaps the walk; nothing else is read or canonicalised.
+pub fn walk_parallel<F>(root: &Path, excludes: &GlobSet, keep: F) -> Vec<Found>
+where
+    F: Fn(&Path, Kind, &mut Vec<u8>) -> bool + Sync,
+{
+    let out = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_global(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".kexitignore")
+        .filter_entry(|e| e.file_name() != ".git")
+        .threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(8)))
+        .build_parallel()
+        .run(|| {
+            let out = &out;
+            let keep = &keep;
+            let mut buf = Vec::new();
+            Box::new(move |entry| {
+                let Ok(entry) = entry else {
+                    return ignore::WalkState::Continue;
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return ignore::WalkState::Continue;
+                }
+                let path = entry.path();
+                if excluded(excludes, path) {
+                    return ignore::WalkState::Continue;
+                }
+                if let Some(kind) = classify(path) {
+                    if !keep(path, kind, &mut buf) {
+                        return ignore::WalkState::Continue;
+                    }
+                    let found = Found {
+                        path: entry.into_path(),
+                        kind,
+                        explicit: false,
+                    };
+                    if let Ok(mut v) = out.lock() {
+                        v.push(found);
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut files = out.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    files
+}

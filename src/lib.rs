@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod repo_context;
 pub mod rules;
 pub mod shell;
 pub mod source;

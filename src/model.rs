@@ -20,23 +20,35 @@ pub struct Model<'p> {
     /// Findings of the shared command checks (KX103–KX111, KX116), computed once by whichever of
     /// those rules runs first.
     pub command_checks: std::sync::OnceLock<Vec<crate::finding::Finding>>,
+    /// The processes of every container (see [`crate::argv::processes`]), computed once.
+    pub processes: std::sync::OnceLock<Vec<crate::argv::ContainerProcs<'p>>>,
+    /// Schema type errors of each object (by position in `objects`), for KX005 and KX006.
+    pub type_errors: std::sync::OnceLock<Vec<Vec<crate::k8s::schema::TypeError<'p>>>>,
 }
 
 impl<'p> Model<'p> {
     pub fn build(project: &'p Project) -> Model<'p> {
-        let mut objects = Vec::new();
-        for m in &project.manifests {
-            for d in &m.yaml.docs {
-                Object::collect(
-                    m.file,
-                    &d.root,
-                    &project.config.default_namespace,
-                    &mut objects,
-                );
-            }
-        }
-        let workloads: Vec<Workload<'p>> =
-            objects.iter().filter_map(Workload::from_object).collect();
+        use rayon::prelude::*;
+        let objects: Vec<Object<'p>> = project
+            .manifests
+            .par_iter()
+            .flat_map_iter(|m| {
+                let mut objects = Vec::new();
+                for d in &m.yaml.docs {
+                    Object::collect(
+                        m.file,
+                        &d.root,
+                        &project.config.default_namespace,
+                        &mut objects,
+                    );
+                }
+                objects
+            })
+            .collect();
+        let workloads: Vec<Workload<'p>> = objects
+            .par_iter()
+            .filter_map(Workload::from_object)
+            .collect();
         let index = ObjectIndex::build(&objects);
         let images = crate::image::build_images(project, workloads.as_slice());
         let kustomizations = objects
@@ -45,7 +57,7 @@ impl<'p> Model<'p> {
             .filter(|(_, o)| o.kind == "Kustomization")
             .map(|(i, _)| i)
             .collect();
-        Model {
+        let model = Model {
             project,
             objects,
             workloads,
@@ -53,7 +65,52 @@ impl<'p> Model<'p> {
             images,
             kustomizations,
             command_checks: std::sync::OnceLock::new(),
-        }
+            processes: std::sync::OnceLock::new(),
+            type_errors: std::sync::OnceLock::new(),
+        };
+        // Side tables several rules share, computed once and in parallel here (not lazily
+        // inside rules: a rule blocked on a OnceLock holds a worker thread).
+        let enabled = |codes: &[&crate::rules::Rule]| {
+            codes
+                .iter()
+                .any(|r| !project.config.is_disabled(r.code, r.name))
+        };
+        let types = enabled(&[
+            &crate::rules::kx005_schema_type_error::RULE,
+            &crate::rules::kx006_yaml11_scalar::RULE,
+        ]);
+        rayon::join(
+            || {
+                let _ = model
+                    .processes
+                    .set(crate::argv::compute_processes(&model, true));
+                let _ = model
+                    .command_checks
+                    .set(crate::argv::compute_command_checks(&model));
+            },
+            || {
+                if types {
+                    let _ = model
+                        .type_errors
+                        .set(compute_type_errors(&model.objects, true));
+                }
+            },
+        );
+        model
+    }
+
+    /// The processes of every container (computed in [`Model::build`]).
+    pub fn processes(&self) -> &[crate::argv::ContainerProcs<'p>] {
+        self.processes
+            .get_or_init(|| crate::argv::compute_processes(self, false))
+    }
+
+    /// The schema type errors of `objects[i]` (KX005, KX006).
+    pub fn type_errors(&self, i: usize) -> &[crate::k8s::schema::TypeError<'p>] {
+        self.type_errors
+            .get_or_init(|| compute_type_errors(&self.objects, false))
+            .get(i)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The modelled image of a container (its linked Dockerfile's target stage, else the
@@ -76,5 +133,18 @@ impl<'p> Model<'p> {
 
     pub fn dockerfiles(&self) -> &'p [Dockerfile] {
         &self.project.dockerfiles
+    }
+}
+
+fn compute_type_errors<'p>(
+    objects: &[Object<'p>],
+    parallel: bool,
+) -> Vec<Vec<crate::k8s::schema::TypeError<'p>>> {
+    use rayon::prelude::*;
+    let of = |o: &Object<'p>| crate::k8s::schema::type_errors(o.kind, o.api_version, o.node);
+    if parallel {
+        objects.par_iter().map(of).collect()
+    } else {
+        objects.iter().map(of).collect()
     }
 }

@@ -48,8 +48,14 @@ fn json_shape_and_exit_code_1() {
     assert_eq!(f["severity"], "error");
     assert_eq!(f["exit_code"], 128);
     assert_eq!(f["file"], "app.yaml");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(15), Some(21)));
-    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(15), Some(36)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(15), Some(21))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(15), Some(36))
+    );
     assert_eq!(f["object"]["kind"], "Deployment");
     assert_eq!(f["object"]["namespace"], "default");
     assert_eq!(f["object"]["name"], "web");
@@ -91,7 +97,10 @@ fn clean_input_exits_0_and_fail_level_none() {
     .unwrap();
     assert_eq!(kexit(tmp.path(), &["lint", "cm.yaml"]).code, 0);
     fs::write(tmp.path().join("app.yaml"), BAD_DEPLOY).unwrap();
-    assert_eq!(kexit(tmp.path(), &["lint", "--fail-level", "none", "."]).code, 0);
+    assert_eq!(
+        kexit(tmp.path(), &["lint", "--fail-level", "none", "."]).code,
+        0
+    );
 }
 
 #[test]
@@ -111,7 +120,14 @@ fn usage_error_exits_2() {
 #[test]
 fn stdin_with_filename() {
     bin()
-        .args(["lint", "--format", "concise", "--stdin-filename", "k8s/app.yaml", "-"])
+        .args([
+            "lint",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "k8s/app.yaml",
+            "-",
+        ])
         .write_stdin(BAD_DEPLOY)
         .assert()
         .code(1)
@@ -139,7 +155,11 @@ fn broken_pipe_is_not_a_crash() {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(out.status.code().is_some_and(|c| c <= 2), "{:?}", out.status);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 2),
+        "{:?}",
+        out.status
+    );
 }
 
 /// The backbone's acceptance check: a broken YAML file is reported with its line, and the valid
@@ -161,7 +181,10 @@ fn broken_file_does_not_stop_the_others() {
     let run = kexit(tmp.path(), &["lint", "--format", "json", "."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let findings = parse_json(&run.stdout);
-    let broken: Vec<_> = findings.iter().filter(|f| f.file == "broken.yaml").collect();
+    let broken: Vec<_> = findings
+        .iter()
+        .filter(|f| f.file == "broken.yaml")
+        .collect();
     assert!(
         broken.iter().any(|f| f.rule == "KX001" && f.line >= 6),
         "{findings:?}"
@@ -170,18 +193,18 @@ fn broken_file_does_not_stop_the_others() {
         .iter()
         .any(|f| f.file == "app.yaml" && f.rule == "KX101" && f.line == 15));
     assert!(
-        findings.iter().any(|f| f.file == "Dockerfile" && f.line == 6),
+        findings
+            .iter()
+            .any(|f| f.file == "Dockerfile" && f.line == 6),
         "the Dockerfile after the heredoc is linted: {findings:?}"
     );
 }
 
 #[test]
 fn rules_and_explain() {
-    bin()
-        .arg("rules")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("KX101").and(predicate::str::contains("command-with-spaces")));
+    bin().arg("rules").assert().success().stdout(
+        predicate::str::contains("KX101").and(predicate::str::contains("command-with-spaces")),
+    );
     bin()
         .args(["explain", "KX101"])
         .assert()
@@ -197,6 +220,9 @@ fn output_is_deterministic() {
     }
     let a = kexit(tmp.path(), &["lint", "--format", "json", "."]).stdout;
     for _ in 0..3 {
-        assert_eq!(a, kexit(tmp.path(), &["lint", "--format", "json", "."]).stdout);
+        assert_eq!(
+            a,
+            kexit(tmp.path(), &["lint", "--format", "json", "."]).stdout
+        );
     }
 }

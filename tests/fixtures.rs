@@ -33,7 +33,10 @@ fn parse_token(file: &str, line: u64, token: &str) -> Result<Expect, String> {
     let (code, column) = match head.split_once(':') {
         Some((c, col)) => (
             c,
-            Some(col.parse().map_err(|_| format!("bad column in `{token}`"))?),
+            Some(
+                col.parse()
+                    .map_err(|_| format!("bad column in `{token}`"))?,
+            ),
         ),
         None => (head, None),
     };
@@ -46,7 +49,10 @@ fn parse_token(file: &str, line: u64, token: &str) -> Result<Expect, String> {
     let exit_code = match parts.next() {
         None => rule.exit_code.map(u64::from),
         Some("-") => None,
-        Some(n) => Some(n.parse().map_err(|_| format!("bad exit code in `{token}`"))?),
+        Some(n) => Some(
+            n.parse()
+                .map_err(|_| format!("bad exit code in `{token}`"))?,
+        ),
     };
     Ok(Expect {
         file: file.to_string(),
@@ -90,13 +96,18 @@ fn expectations(case: &Path) -> Result<Vec<Expect>, String> {
         };
         let text = String::from_utf8_lossy(&bytes);
         if rel == "expect.txt" {
-            for l in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+            for l in text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            {
                 let mut words = l.split_whitespace();
                 let loc = words.next().unwrap_or("");
                 let (file, line) = loc
                     .rsplit_once(':')
                     .ok_or_else(|| format!("expect.txt: bad line `{l}`"))?;
-                let line: u64 = line.parse().map_err(|_| format!("expect.txt: bad line `{l}`"))?;
+                let line: u64 = line
+                    .parse()
+                    .map_err(|_| format!("expect.txt: bad line `{l}`"))?;
                 for t in words {
                     out.push(parse_token(file, line, t)?);
                 }
@@ -131,7 +142,11 @@ fn in_family(family: &str, code: &str) -> bool {
 }
 
 fn check_case(family: &str, case: &Path) -> Vec<String> {
-    let name = case.strip_prefix(root()).unwrap_or(case).display().to_string();
+    let name = case
+        .strip_prefix(root())
+        .unwrap_or(case)
+        .display()
+        .to_string();
     let expects = match expectations(case) {
         Ok(e) => e,
         Err(e) => return vec![format!("{name}: {e}")],
@@ -198,7 +213,9 @@ fn check_case(family: &str, case: &Path) -> Vec<String> {
 }
 
 fn parse_all_errors(stdout: &str) -> bool {
-    common::parse_json(stdout).iter().any(|f| f.severity == "error")
+    common::parse_json(stdout)
+        .iter()
+        .any(|f| f.severity == "error")
 }
 
 #[test]

@@ -81,43 +81,57 @@ fn dir_of(path: &str) -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Compute image links and read build contexts (called at the end of `Project::load`).
-pub fn load(project: &mut Project) {
-    if project.dockerfiles.is_empty() {
-        return;
-    }
-    let mut info = BuildInfo::default();
-    let mut contexts: Vec<Option<PathBuf>> = vec![None; project.dockerfiles.len()];
-    let add = |info: &mut BuildInfo,
-               contexts: &mut Vec<Option<PathBuf>>,
-               repo: &str,
-               df: usize,
-               ctx: Option<PathBuf>,
-               target: Option<String>,
-               reason: LinkReason| {
+/// Links made so far; the first link of a repository wins.
+struct Linker {
+    info: BuildInfo,
+    contexts: Vec<Option<PathBuf>>,
+    linked: std::collections::HashSet<String>,
+}
+
+impl Linker {
+    fn add(
+        &mut self,
+        repo: &str,
+        df: usize,
+        ctx: Option<PathBuf>,
+        target: Option<String>,
+        reason: LinkReason,
+    ) {
         let repo = super::repository(repo).to_string();
-        if repo.is_empty() || info.links.iter().any(|l| l.repository == repo) {
+        if repo.is_empty() || !self.linked.insert(repo.clone()) {
             return;
         }
-        if let (Some(c), Some(slot)) = (&ctx, contexts.get_mut(df)) {
+        if let (Some(c), Some(slot)) = (&ctx, self.contexts.get_mut(df)) {
             if slot.is_none() {
                 *slot = Some(c.clone());
             }
         }
-        info.links.push(Link {
+        self.info.links.push(Link {
             repository: repo,
             dockerfile: df,
             context: ctx.map(|c| c.to_string_lossy().into_owned()),
             target,
             reason,
         });
+    }
+}
+
+/// Compute image links and read build contexts (called at the end of `Project::load`).
+pub fn load(project: &mut Project) {
+    if project.dockerfiles.is_empty() {
+        return;
+    }
+    use rayon::prelude::*;
+    use std::collections::{HashMap, HashSet};
+    let mut lk = Linker {
+        info: BuildInfo::default(),
+        contexts: vec![None; project.dockerfiles.len()],
+        linked: HashSet::new(),
     };
     // 1. Config.
     for l in &project.config.image_links {
         if let Some(df) = dockerfile_index(project, Path::new(&l.dockerfile)) {
-            add(
-                &mut info,
-                &mut contexts,
+            lk.add(
                 &l.image,
                 df,
                 l.context.as_ref().map(PathBuf::from),
@@ -165,9 +179,7 @@ pub fn load(project: &mut Project) {
                         .and_then(Node::as_str)
                         .map(str::to_string);
                     if let Some(df) = dockerfile_index(project, &ctx.join(dfile)) {
-                        add(
-                            &mut info,
-                            &mut contexts,
+                        lk.add(
                             image,
                             df,
                             Some(norm_path(&ctx)),
@@ -209,9 +221,7 @@ pub fn load(project: &mut Project) {
                     };
                     let ctx = base.join(ctx);
                     if let Some(df) = dockerfile_index(project, &ctx.join(&dfile)) {
-                        add(
-                            &mut info,
-                            &mut contexts,
+                        lk.add(
                             image,
                             df,
                             Some(norm_path(&ctx)),
@@ -227,28 +237,35 @@ pub fn load(project: &mut Project) {
         }
     }
     // 4. Convention: the last repository component names the Dockerfile's directory.
-    let mut repos: Vec<String> = Vec::new();
-    for m in &project.manifests {
-        for d in &m.yaml.docs {
-            let mut objects = Vec::new();
-            Object::collect(m.file, &d.root, "default", &mut objects);
-            for o in &objects {
-                if let Some(w) = Workload::from_object(o) {
-                    for c in &w.containers {
-                        if let Some(i) = c.image() {
-                            let r = super::repository(i).to_string();
-                            if !repos.contains(&r) {
-                                repos.push(r);
-                            }
-                        }
+    // Repositories of every container image, in order of first appearance.
+    let per_manifest: Vec<Vec<&str>> = project
+        .manifests
+        .par_iter()
+        .map(|m| {
+            let mut out = Vec::new();
+            for d in &m.yaml.docs {
+                let mut objects = Vec::new();
+                Object::collect(m.file, &d.root, "default", &mut objects);
+                for o in &objects {
+                    if let Some(w) = Workload::from_object(o) {
+                        out.extend(w.containers.iter().filter_map(|c| c.image()));
                     }
                 }
             }
+            out
+        })
+        .collect();
+    let mut seen_repos: HashSet<&str> = HashSet::new();
+    let mut repos: Vec<String> = Vec::new();
+    for i in per_manifest.iter().flatten() {
+        let r = super::repository(i);
+        if seen_repos.insert(r) {
+            repos.push(r.to_string());
         }
     }
     let dirs: Vec<(usize, String)> = project
         .dockerfiles
-        .iter()
+        .par_iter()
         .enumerate()
         .filter_map(|(i, d)| {
             let f = project.files.get(d.file)?;
@@ -263,52 +280,60 @@ pub fn load(project: &mut Project) {
             Some((i, dir.file_name()?.to_str()?.to_string()))
         })
         .collect();
+    // Directory name → Dockerfiles in it (in Dockerfile order).
+    let mut by_dir: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, n) in &dirs {
+        by_dir.entry(n.as_str()).or_default().push(*i);
+    }
     for r in repos {
-        if info.links.iter().any(|l| l.repository == r) {
+        if lk.linked.contains(&r) {
             continue;
         }
         let last = r.rsplit('/').next().unwrap_or(&r);
-        let matches: Vec<usize> = dirs
-            .iter()
-            .filter(|(_, n)| n == last)
-            .map(|(i, _)| *i)
-            .collect();
-        match matches.as_slice() {
-            [one] => add(
-                &mut info,
-                &mut contexts,
-                &r,
-                *one,
-                None,
-                None,
-                LinkReason::Convention,
-            ),
+        let matches: &[usize] = by_dir.get(last).map_or(&[], Vec::as_slice);
+        match matches {
+            [one] => lk.add(&r, *one, None, None, LinkReason::Convention),
             [] => {}
-            many => info.ambiguous.push((r.clone(), many.to_vec())),
+            many => lk.info.ambiguous.push((r.clone(), many.to_vec())),
         }
     }
     // Build contexts: the linked context, else the Dockerfile's directory.
-    for (di, linked_ctx) in contexts.iter().enumerate() {
-        let Some(f) = project
-            .dockerfiles
-            .get(di)
-            .and_then(|d| project.files.get(d.file))
-        else {
-            continue;
-        };
-        if f.path.starts_with('<') || f.path == "-" {
-            continue;
+    let Linker {
+        mut info, contexts, ..
+    } = lk;
+    // Listed in parallel; the scripts read become project files in Dockerfile order.
+    let listed: Vec<(usize, Context, ScriptsRead)> = contexts
+        .par_iter()
+        .enumerate()
+        .filter_map(|(di, linked_ctx)| {
+            let f = project
+                .dockerfiles
+                .get(di)
+                .and_then(|d| project.files.get(d.file))?;
+            if f.path.starts_with('<') || f.path == "-" {
+                return None;
+            }
+            let dir = linked_ctx.clone().unwrap_or_else(|| dir_of(&f.path));
+            let dir = if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir
+            };
+            if !dir.is_dir() {
+                return None;
+            }
+            let (ctx, files) = read_context(&dir);
+            Some((di, ctx, files))
+        })
+        .collect();
+    for (di, mut ctx, files) in listed {
+        for (rel, sf) in files {
+            let id = project.files.len();
+            project.files.push(sf);
+            if let Some(e) = ctx.entries.get_mut(&rel) {
+                e.file = Some(id);
+            }
         }
-        let dir = linked_ctx.clone().unwrap_or_else(|| dir_of(&f.path));
-        let dir = if dir.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            dir
-        };
-        if !dir.is_dir() {
-            continue;
-        }
-        let ctx = read_context(project, &dir);
         info.contexts.insert(di, ctx);
     }
     project.build = info;
@@ -324,7 +349,13 @@ fn scriptish(name: &str) -> bool {
     }
 }
 
-fn read_context(project: &mut Project, dir: &Path) -> Context {
+/// Scripts read from a build context, with the key of their entry.
+type ScriptsRead = Vec<(String, SourceFile)>;
+
+/// List a build context; the scripts read are returned with their entry's key (their
+/// `CtxEntry::file` is set when they are added to the project).
+fn read_context(dir: &Path) -> (Context, ScriptsRead) {
+    let mut files = Vec::new();
     let mut ctx = Context {
         dir: dir.to_string_lossy().into_owned(),
         complete: true,
@@ -342,7 +373,7 @@ fn read_context(project: &mut Project, dir: &Path) -> Context {
         for e in items {
             if ctx.entries.len() >= MAX_ENTRIES {
                 ctx.complete = false;
-                return ctx;
+                return (ctx, files);
             }
             let name = e.file_name().to_string_lossy().into_owned();
             if name == ".git" {
@@ -374,7 +405,6 @@ fn read_context(project: &mut Project, dir: &Path) -> Context {
                 }
                 continue;
             }
-            let mut file = None;
             if meta.is_file()
                 && meta.len() <= MAX_READ_SIZE
                 && reads < MAX_READS
@@ -384,14 +414,12 @@ fn read_context(project: &mut Project, dir: &Path) -> Context {
                     if !bytes.contains(&0) {
                         if let Ok(text) = String::from_utf8(bytes) {
                             reads += 1;
-                            let id = project.files.len();
                             let sf = SourceFile::new(
                                 e.path().to_string_lossy().into_owned(),
                                 FileKind::Other,
                                 text,
                             );
-                            project.files.push(sf);
-                            file = Some(id);
+                            files.push((r.clone(), sf));
                         }
                     }
                 }
@@ -401,12 +429,12 @@ fn read_context(project: &mut Project, dir: &Path) -> Context {
                 CtxEntry {
                     is_dir: false,
                     mode,
-                    file,
+                    file: None,
                 },
             );
         }
     }
-    ctx
+    (ctx, files)
 }
 
 #[cfg(unix)]

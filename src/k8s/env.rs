@@ -191,7 +191,10 @@ pub fn looks_like_patch(w: &Workload<'_>) -> bool {
 /// before the kubelet ever sees it.
 pub fn kustomize_vars_near(model: &Model<'_>, file: FileId) -> bool {
     let dir = dir_of(model, file);
-    let mut kustomizations = model.kustomizations.iter().filter_map(|i| model.objects.get(*i));
+    let mut kustomizations = model
+        .kustomizations
+        .iter()
+        .filter_map(|i| model.objects.get(*i));
     kustomizations.any(|o| {
         o.kind == "Kustomization"
             && (o.node.get("vars").is_some() || o.node.get("replacements").is_some())

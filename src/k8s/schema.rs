@@ -108,6 +108,11 @@ pub fn path_string(path: &[PathSeg]) -> String {
 type Decoded = Option<(Vec<PathSeg>, String)>;
 
 fn run<T: serde::de::DeserializeOwned>(json: &J) -> Decoded {
+    // Most objects decode: check without path tracking first (cheaper), and decode again with
+    // it only to locate an error.
+    if T::deserialize(json).is_ok() {
+        return None;
+    }
     match serde_path_to_error::deserialize::<_, T>(json) {
         Ok(_) => None,
         Err(e) => {

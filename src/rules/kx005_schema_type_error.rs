@@ -5,7 +5,7 @@
 //! Unquoted bools/numbers where a string is required are KX006's (the fix is different: quote).
 
 use crate::finding::{Finding, Severity};
-use crate::k8s::schema::{self, ErrorClass, PathSeg, TypeError};
+use crate::k8s::schema::{ErrorClass, PathSeg, TypeError};
 use crate::model::Model;
 use crate::rules::Rule;
 use crate::yaml::{Style, Value};
@@ -21,9 +21,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for obj in &model.objects {
-        for e in schema::type_errors(obj.kind, obj.api_version, obj.node) {
-            if e.class != ErrorClass::Type || belongs_to_kx306(&e) {
+    for (i, obj) in model.objects.iter().enumerate() {
+        for e in model.type_errors(i) {
+            if e.class != ErrorClass::Type || belongs_to_kx306(e) {
                 continue;
             }
             let target = if e.node.is_map() || e.node.is_seq() {
@@ -33,7 +33,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             };
             let path = e.path_string();
             let text = model.file(obj.file).slice(obj.span(e.node));
-            let given = given(&e, text);
+            let given = given(e, text);
             let message = if e.go_type == "[]byte" {
                 format!(
                     "`{path}` is not valid base64: the API server rejects the {}, so `kubectl apply` fails and nothing in it is applied",
@@ -47,7 +47,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             };
             out.push(
                 Finding::new(&RULE, obj.span(target), message)
-                    .help(help(&e, text))
+                    .help(help(e, text))
                     .symptom(e.api_error(obj.kind, obj.api_version))
                     .object(Some(obj.reference())),
             );

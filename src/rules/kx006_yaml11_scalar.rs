@@ -24,9 +24,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for obj in &model.objects {
+    for (i, obj) in model.objects.iter().enumerate() {
         if schema::is_known(obj.kind, obj.api_version) {
-            for e in schema::type_errors(obj.kind, obj.api_version, obj.node) {
+            for e in model.type_errors(i) {
                 if e.class == ErrorClass::UnquotedScalar {
                     let symptom = e.api_error(obj.kind, obj.api_version);
                     out.push(finding(

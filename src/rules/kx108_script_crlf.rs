@@ -1,4 +1,4 @@
-//! KX108 script-crlf: Script has CRLF line endings; the kernel looks for `/bin/sh\r`.
+//! KX108 script-crlf: Script has CRLF line endings; the kernel looks for `/bin/sh^M`.
 
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "script-crlf",
     severity: Severity::Error,
     exit_code: Some(127),
-    summary: "Script has CRLF line endings; the kernel looks for `/bin/sh\r`",
+    summary: "Script has CRLF line endings; the kernel looks for `/bin/sh^M`",
     doc: include_str!("../../rules/KX108.md"),
     check,
 };
