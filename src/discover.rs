@@ -91,29 +91,8 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
             });
             continue;
         }
-        let walker = ignore::WalkBuilder::new(p)
-            .hidden(false)
-            .git_global(false)
-            .require_git(false)
-            .add_custom_ignore_filename(".kexitignore")
-            .filter_entry(|e| e.file_name() != ".git")
-            .build();
-        for entry in walker.flatten() {
-            let path = entry.path();
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            if excluded(excludes, path) {
-                continue;
-            }
-            if let Some(kind) = classify(path) {
-                d.files.push(Found {
-                    path: path.to_path_buf(),
-                    kind,
-                    explicit: false,
-                });
-            }
-        }
+        // Parallel walk (same filters); sorted below, so the order does not depend on threads.
+        d.files.extend(walk_parallel(p, excludes, |_, _, _| true));
     }
     d.files.sort_by(|a, b| a.path.cmp(&b.path));
     d.files.dedup_by(|a, b| a.path == b.path);

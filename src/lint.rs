@@ -31,17 +31,22 @@ pub fn lint(mut project: Project) -> Outcome {
     }
     let (mut findings, documents, mut index) = {
         let model = Model::build(&project);
-        let index = suppress::Index::build(&model);
         let cfg = &project.config;
-        let mut findings: Vec<Finding> = RULES
-            .par_iter()
-            .filter(|r| !cfg.disabled.iter().any(|d| d == r.code || d == r.name))
-            .flat_map_iter(|r| {
-                let mut out = Vec::new();
-                (r.check)(&model, &mut out);
-                out
-            })
-            .collect();
+        // The suppression index (serial) is built while the rules run.
+        let (index, mut findings) = rayon::join(
+            || suppress::Index::build(&model),
+            || {
+                RULES
+                    .par_iter()
+                    .filter(|r| !cfg.disabled.iter().any(|d| d == r.code || d == r.name))
+                    .flat_map_iter(|r| {
+                        let mut out = Vec::new();
+                        (r.check)(&model, &mut out);
+                        out
+                    })
+                    .collect::<Vec<Finding>>()
+            },
+        );
         findings.extend(
             project
                 .front_findings

@@ -49,8 +49,11 @@ impl<'p> Model<'p> {
             .par_iter()
             .filter_map(Workload::from_object)
             .collect();
-        let index = ObjectIndex::build(&objects);
-        let images = crate::image::build_images(project, workloads.as_slice());
+        // Independent serial builds: run them side by side.
+        let (index, images) = rayon::join(
+            || ObjectIndex::build(&objects),
+            || crate::image::build_images(project, workloads.as_slice()),
+        );
         let kustomizations = objects
             .iter()
             .enumerate()

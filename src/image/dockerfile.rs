@@ -19,18 +19,33 @@ use std::collections::HashMap;
 const SYSTEM_DIRS: [&str; 7] = ["/usr", "/bin", "/sbin", "/lib", "/etc", "/opt", "/var"];
 
 pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
+    use rayon::prelude::*;
     let mut images = Images::default();
-    for (di, d) in project.dockerfiles.iter().enumerate() {
-        let ctx = project.build.contexts.get(&di);
-        let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
-        let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
-        for s in &d.stages {
-            let img = build_stage(d, di, s, &built, ctx, path);
-            built.push(img);
-        }
+    // Each Dockerfile's stages are built independently (in parallel), then inserted in order.
+    let all: Vec<Vec<Image>> = project
+        .dockerfiles
+        .par_iter()
+        .enumerate()
+        .map(|(di, d)| {
+            let ctx = project.build.contexts.get(&di);
+            let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
+            let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
+            for s in &d.stages {
+                let img = build_stage(d, di, s, &built, ctx, path);
+                built.push(img);
+            }
+            built
+        })
+        .collect();
+    for (di, built) in all.into_iter().enumerate() {
         for (si, img) in built.into_iter().enumerate() {
             images.insert_stage(di, si, img);
         }
+    }
+    // The first link of each repository (as a scan of `links` would find it).
+    let mut first_link: HashMap<&str, &super::link::Link> = HashMap::new();
+    for l in &project.build.links {
+        first_link.entry(l.repository.as_str()).or_insert(l);
     }
     let mut refs: HashMap<String, ()> = HashMap::new();
     for w in workloads {
@@ -40,7 +55,7 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
                 continue;
             }
             let repo = super::repository(r);
-            if let Some(link) = project.build.links.iter().find(|l| l.repository == repo) {
+            if let Some(link) = first_link.get(repo) {
                 if let Some(d) = project.dockerfiles.get(link.dockerfile) {
                     let si = match &link.target {
                         Some(t) => d.stage_by_name(t).map(|s| s.index),

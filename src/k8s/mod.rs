@@ -277,10 +277,9 @@ impl<'p> ObjectIndex<'p> {
         let mut names: HashMap<_, Vec<String>> = HashMap::new();
         for (i, o) in objects.iter().enumerate() {
             if let Some(kind) = INDEXED_KINDS.iter().find(|k| **k == o.kind) {
-                map.insert((*kind, o.namespace.clone(), o.name.to_string()), o.clone());
-                let positions = all
-                    .entry((*kind, o.namespace.clone(), o.name.to_string()))
-                    .or_default();
+                let key = (*kind, o.namespace.clone(), o.name.to_string());
+                map.insert(key.clone(), o.clone());
+                let positions = all.entry(key).or_default();
                 if positions.is_empty() {
                     names
                         .entry((*kind, o.namespace.clone()))
