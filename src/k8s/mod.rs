@@ -134,6 +134,18 @@ impl<'p> Container<'p> {
             .filter(|n| n.is_seq())
             .map(Node::items)
     }
+    /// Every `command` then `args` item, with the field it is in and its index there.
+    pub fn argv_nodes(&self) -> Vec<(&'p Node, &'static str, usize)> {
+        let items = |list: Option<&'p [Node]>, field: &'static str| {
+            list.unwrap_or(&[])
+                .iter()
+                .enumerate()
+                .map(move |(i, n)| (n, field, i))
+        };
+        items(self.command(), "command")
+            .chain(items(self.args(), "args"))
+            .collect()
+    }
     pub fn env(&self) -> &'p [Node] {
         self.node.get("env").map(Node::items).unwrap_or(&[])
     }

@@ -70,20 +70,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             };
             // command/args
-            let nodes: Vec<(&Node, &str, usize)> = c
-                .command()
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (n, "command", i))
-                .chain(
-                    c.args()
-                        .unwrap_or(&[])
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (n, "args", i)),
-                )
-                .collect();
+            let nodes = c.argv_nodes();
             let argv: Vec<&str> = nodes
                 .iter()
                 .map(|(n, _, _)| n.as_str().unwrap_or(""))

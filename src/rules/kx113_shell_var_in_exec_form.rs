@@ -6,7 +6,6 @@ use crate::finding::{Finding, Severity};
 use crate::k8s::env::value_span;
 use crate::model::Model;
 use crate::rules::Rule;
-use crate::yaml::Node;
 use std::ops::Range;
 
 pub static RULE: Rule = Rule {
@@ -145,19 +144,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let text = &model.file(w.object.file).text;
         for c in &w.containers {
             // Without `command` the image's ENTRYPOINT receives `args`; it may be a shell.
-            let Some(command) = c.command() else { continue };
-            let nodes: Vec<(&Node, &str, usize)> = command
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (n, "command", i))
-                .chain(
-                    c.args()
-                        .unwrap_or(&[])
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (n, "args", i)),
-                )
-                .collect();
+            if c.command().is_none() {
+                continue;
+            }
+            let nodes = c.argv_nodes();
             let argv: Vec<&str> = nodes
                 .iter()
                 .map(|(n, _, _)| n.as_str().unwrap_or(""))
