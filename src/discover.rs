@@ -124,10 +124,21 @@ where
                 let Ok(entry) = entry else {
                     return ignore::WalkState::Continue;
                 };
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                let path = entry.path();
+                // Regular files, and symlinks to regular files (a link to a directory is not
+                // followed, so link loops cannot trap the walk; a link to a FIFO or device, or a
+                // dangling or looping link, is skipped).
+                let regular = match entry.file_type() {
+                    Some(t) if t.is_file() => true,
+                    Some(t) if t.is_symlink() => {
+                        classify(path).is_some()
+                            && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+                    }
+                    _ => false,
+                };
+                if !regular {
                     return ignore::WalkState::Continue;
                 }
-                let path = entry.path();
                 if excluded(excludes, path) {
                     return ignore::WalkState::Continue;
                 }

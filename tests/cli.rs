@@ -226,3 +226,31 @@ fn output_is_deterministic() {
         );
     }
 }
+
+/// A symlinked manifest is linted; links to directories, FIFOs, devices and link loops are
+/// skipped without blocking.
+#[cfg(unix)]
+#[test]
+fn symlinked_manifests_are_followed_safely() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("real")).unwrap();
+    fs::write(d.join("real/deploy.txt"), BAD_DEPLOY).unwrap();
+    symlink("real/deploy.txt", d.join("app.yaml")).unwrap();
+    symlink("loop.yaml", d.join("loop.yaml")).unwrap();
+    symlink("/dev/zero", d.join("zero.yaml")).unwrap();
+    symlink(".", d.join("dirloop")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(d.join("fifo.yaml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    symlink("fifo.yaml", d.join("fifo-link.yaml")).unwrap();
+    let run = kexit(d, &["lint", "--format", "json", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = parse_json(&run.stdout);
+    assert!(findings
+        .iter()
+        .any(|f| f.file == "app.yaml" && f.rule == "KX101" && f.line == 15));
+}
