@@ -106,6 +106,15 @@ impl ProcKind {
         }
     }
 
+    /// What happens when the runtime starts the process but execve fails inside the container
+    /// (bad shebang, missing interpreter): runc exits 255 for the container (semantics.md §1).
+    pub fn exec_failure(self) -> String {
+        match self {
+            ProcKind::Main => "the container exits 255 (1 with runc < 1.2)".to_string(),
+            _ => self.start_failure().to_string(),
+        }
+    }
+
     /// What happens when the process starts but exits non-zero (e.g. 127 from a shell).
     pub fn run_failure(self, code: u16) -> String {
         match self {
@@ -1750,7 +1759,7 @@ mod checks {
                 let f = finding(p, &kx109::RULE, span, format!(
                     "{} executes {} ({path}), which starts with a UTF-8 byte-order mark before `#!`: the kernel does not see the shebang and refuses the file (exec format error); {}",
                     p.who(), st.describe,
-                    if p.kind == ProcKind::Main { "the container exits 255 (1 with runc < 1.2)".to_string() } else { p.kind.start_failure().to_string() }
+                    p.kind.exec_failure()
                 ))
                 .exit_code(runc_exit(255))
                 .symptom(format!("exec {path}: exec format error"))
@@ -1764,7 +1773,7 @@ mod checks {
                 let f = finding(p, &kx107::RULE, span, format!(
                     "{} executes {} ({path}) directly, but it has no `#!` line: the kernel cannot run it (exec format error); {}",
                     p.who(), st.describe,
-                    if p.kind == ProcKind::Main { "the container exits 255 (1 with runc < 1.2)".to_string() } else { p.kind.start_failure().to_string() }
+                    p.kind.exec_failure()
                 ))
                 .exit_code(runc_exit(255))
                 .symptom(format!("exec {path}: exec format error"))
@@ -1774,14 +1783,7 @@ mod checks {
             return;
         };
         let (fail_text, fail_exit) = if direct {
-            (
-                if p.kind == ProcKind::Main {
-                    "the container exits 255 (1 with runc < 1.2)".to_string()
-                } else {
-                    p.kind.start_failure().to_string()
-                },
-                runc_exit(255),
-            )
+            (p.kind.exec_failure(), runc_exit(255))
         } else {
             (
                 format!("the shell reports 127 and {}", p.kind.run_failure(127)),

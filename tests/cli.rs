@@ -3,26 +3,9 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{kexit, parse_json};
+use common::{kexit, parse_json, BAD_DEPLOY};
 use predicates::prelude::*;
 use std::fs;
-
-const BAD_DEPLOY: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: app
-          image: python:3.12-slim
-          command: [\"python app.py\"]
-";
 
 fn bin() -> Command {
     let mut c = Command::cargo_bin("kexit").unwrap();

@@ -15,22 +15,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const GOOD: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: app
-          image: python:3.12-slim
-          command: [\"python app.py\"]
-";
+mod common;
+
+use common::BAD_DEPLOY as GOOD;
 
 /// Address-space limit for the child, in KiB (generous: thread stacks and malloc arenas are
 /// reserved, not used; a real runaway goes far past it).

@@ -5,6 +5,24 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A Deployment with one known finding: KX101 at 15:21 (`command: ["python app.py"]`).
+pub const BAD_DEPLOY: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: app
+          image: python:3.12-slim
+          command: [\"python app.py\"]
+";
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
