@@ -1754,31 +1754,42 @@ mod checks {
                 None
             }
         };
+        // The kernel refuses the file itself (no usable `#!`): runc's execve fails inside the
+        // started container.
+        let exec_format_error = |rule: &'static crate::rules::Rule, why: &str, help: &str| {
+            let f = finding(
+                p,
+                rule,
+                span,
+                format!(
+                    "{} executes {} ({path}){why} (exec format error); {}",
+                    p.who(),
+                    st.describe,
+                    p.kind.exec_failure()
+                ),
+            )
+            .exit_code(runc_exit(255))
+            .symptom(format!("exec {path}: exec format error"))
+            .help(help);
+            at_script(label(f, "the script"), &st, first_line(text))
+        };
         if text.starts_with('\u{feff}') {
             if direct {
-                let f = finding(p, &kx109::RULE, span, format!(
-                    "{} executes {} ({path}), which starts with a UTF-8 byte-order mark before `#!`: the kernel does not see the shebang and refuses the file (exec format error); {}",
-                    p.who(), st.describe,
-                    p.kind.exec_failure()
-                ))
-                .exit_code(runc_exit(255))
-                .symptom(format!("exec {path}: exec format error"))
-                .help("Save the script as UTF-8 without BOM");
-                out.push(at_script(label(f, "the script"), &st, first_line(text)));
+                out.push(exec_format_error(
+                    &kx109::RULE,
+                    ", which starts with a UTF-8 byte-order mark before `#!`: the kernel does not see the shebang and refuses the file",
+                    "Save the script as UTF-8 without BOM",
+                ));
             }
             return;
         }
         let Some(sb) = shell::shebang(text) else {
             if direct && !text.starts_with("\x7fELF") && looks_like_script(text) {
-                let f = finding(p, &kx107::RULE, span, format!(
-                    "{} executes {} ({path}) directly, but it has no `#!` line: the kernel cannot run it (exec format error); {}",
-                    p.who(), st.describe,
-                    p.kind.exec_failure()
-                ))
-                .exit_code(runc_exit(255))
-                .symptom(format!("exec {path}: exec format error"))
-                .help("Add a shebang as the first line (`#!/bin/sh`), or run it as `sh script`");
-                out.push(at_script(label(f, "the script"), &st, first_line(text)));
+                out.push(exec_format_error(
+                    &kx107::RULE,
+                    " directly, but it has no `#!` line: the kernel cannot run it",
+                    "Add a shebang as the first line (`#!/bin/sh`), or run it as `sh script`",
+                ));
             }
             return;
         };

@@ -1366,6 +1366,11 @@ pub fn shebang(text: &str) -> Option<Shebang> {
 mod tests {
     use super::*;
 
+    /// The command names of a parsed script, in order.
+    fn command_names(s: &Script) -> Vec<&str> {
+        s.commands.iter().map(|c| c.name.text.as_str()).collect()
+    }
+
     fn names(s: &str) -> Vec<String> {
         parse(s)
             .commands
@@ -1405,13 +1410,7 @@ mod tests {
         assert!(s.runs_args);
         assert!(!s.unknown);
         let s = parse("echo $(which python) `date`; x=$(curl -s http://a) ; java");
-        assert_eq!(
-            s.commands
-                .iter()
-                .map(|c| c.name.text.as_str())
-                .collect::<Vec<_>>(),
-            ["echo", "java"]
-        );
+        assert_eq!(command_names(&s), ["echo", "java"]);
     }
 
     #[test]
@@ -1486,21 +1485,9 @@ mod tests {
     #[test]
     fn heredocs_and_comments() {
         let s = parse("cat <<EOF > /x\nnotacommand here\nEOF\n# comment\nrun # trailing\n");
-        assert_eq!(
-            s.commands
-                .iter()
-                .map(|c| c.name.text.as_str())
-                .collect::<Vec<_>>(),
-            ["cat", "run"]
-        );
+        assert_eq!(command_names(&s), ["cat", "run"]);
         let s = parse("cat <<-'END'\n\tfoo\n\tEND\nbar");
-        assert_eq!(
-            s.commands
-                .iter()
-                .map(|c| c.name.text.as_str())
-                .collect::<Vec<_>>(),
-            ["cat", "bar"]
-        );
+        assert_eq!(command_names(&s), ["cat", "bar"]);
     }
 
     #[test]

@@ -298,6 +298,12 @@ pub struct ObjectUse<'p> {
     pub volume: Option<&'p str>,
 }
 
+/// The `name` of a reference (`configMapRef`, `secretKeyRef`, …) and its node.
+fn named<'p>(r: &'p Node) -> Option<(&'p str, &'p Node)> {
+    let n = r.get("name")?;
+    Some((n.as_str()?, n))
+}
+
 /// Every ConfigMap/Secret reference of a workload that the kubelet resolves: env/envFrom of
 /// every container, and the volumes some container mounts (unused volumes are never set up).
 pub fn object_uses<'p>(w: &Workload<'p>) -> Vec<ObjectUse<'p>> {
@@ -309,10 +315,7 @@ pub fn object_uses<'p>(w: &Workload<'p>) -> Vec<ObjectUse<'p>> {
                 ("secretRef", DataKind::Secret),
             ] {
                 let Some(r) = item.get(field) else { continue };
-                let Some(name_node) = r.get("name") else {
-                    continue;
-                };
-                let Some(name) = name_node.as_str() else {
+                let Some((name, name_node)) = named(r) else {
                     continue;
                 };
                 out.push(ObjectUse {
@@ -337,10 +340,7 @@ pub fn object_uses<'p>(w: &Workload<'p>) -> Vec<ObjectUse<'p>> {
                 ("secretKeyRef", DataKind::Secret),
             ] {
                 let Some(r) = from.get(field) else { continue };
-                let Some(name_node) = r.get("name") else {
-                    continue;
-                };
-                let Some(name) = name_node.as_str() else {
+                let Some((name, name_node)) = named(r) else {
                     continue;
                 };
                 let keys = r
