@@ -299,7 +299,7 @@ pub struct ObjectUse<'p> {
 }
 
 /// The `name` of a reference (`configMapRef`, `secretKeyRef`, …) and its node.
-fn named<'p>(r: &'p Node) -> Option<(&'p str, &'p Node)> {
+fn named(r: &Node) -> Option<(&str, &Node)> {
     let n = r.get("name")?;
     Some((n.as_str()?, n))
 }
