@@ -132,6 +132,16 @@ pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {
     {
         return PathInfo::unknown();
     }
+    if let Some((dir, name)) = p.rsplit_once('/') {
+        let dir = if dir.is_empty() { "/" } else { dir };
+        if img
+            .pkg_fuzz
+            .iter()
+            .any(|f| f.seq >= since && f.covers(dir, name))
+        {
+            return PathInfo::unknown();
+        }
+    }
     if let Some((e, _)) = known_dir {
         return PathInfo::absent(e.origin.clone());
     }

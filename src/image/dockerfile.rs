@@ -116,7 +116,7 @@ pub fn explain_links(project: &Project) -> Vec<String> {
     out
 }
 
-fn entry(origin: Origin, seq: u32) -> Entry {
+pub(super) fn entry(origin: Origin, seq: u32) -> Entry {
     Entry {
         exists: Tri::Yes,
         is_dir: Tri::No,
@@ -131,7 +131,7 @@ fn entry(origin: Origin, seq: u32) -> Entry {
 }
 
 /// Insert an entry and mark its parent directories as existing.
-fn put(img: &mut Image, path: &str, e: Entry) {
+pub(super) fn put(img: &mut Image, path: &str, e: Entry) {
     let mut p = path;
     while let Some(i) = p.rfind('/') {
         p = &p[..i];
@@ -149,7 +149,7 @@ fn put(img: &mut Image, path: &str, e: Entry) {
     img.fs.insert(path.to_string(), e);
 }
 
-fn fuzz(img: &mut Image, path: &str) {
+pub(super) fn fuzz(img: &mut Image, path: &str) {
     let s = img.seq;
     img.fuzzy.push((path.to_string(), s));
     // Entries at or under it are no longer certain.
@@ -629,7 +629,7 @@ fn copy_from_context(
 }
 
 fn apply_run(img: &mut Image, text: &str, origin: Origin, seq: u32) {
-    let fx = read_run(text);
+    let fx = super::installs::apply(img, read_run(text), text, &origin, seq);
     if fx.unfollowable {
         fuzz(img, "/");
     }

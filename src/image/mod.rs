@@ -12,8 +12,10 @@ pub mod build;
 pub mod catalogue;
 pub mod context;
 pub mod dockerfile;
+pub(crate) mod installs;
 pub mod link;
 pub mod packages;
+pub mod pkgdb;
 
 use crate::source::{FileId, Span};
 use std::collections::BTreeMap;
@@ -323,6 +325,12 @@ pub struct Image {
     pub(crate) fuzzy: Vec<(String, u32)>,
     /// Sequence counter for `Entry::seq` / `fuzzy`.
     pub(crate) seq: u32,
+    /// Names in PATH directories that package installs may have created although the package
+    /// data does not say so ([`installs`]).
+    pub(crate) pkg_fuzz: Vec<installs::PkgFuzz>,
+    /// A build step pointed the package manager at another repository: the package data no
+    /// longer describes what it installs.
+    pub(crate) pkg_foreign: bool,
 }
 
 impl Image {
@@ -353,6 +361,8 @@ impl Image {
             absent_cmds: Vec::new(),
             fuzzy: vec![("/".to_string(), 0)],
             seq: 1,
+            pkg_fuzz: Vec::new(),
+            pkg_foreign: false,
         }
     }
 

@@ -83,6 +83,10 @@ pub fn binaries(manager: &str, package: &str) -> Option<&'static [&'static str]>
 pub struct Install {
     pub manager: &'static str,
     pub packages: Vec<String>,
+    /// The program as written (`/opt/venv/bin/pip`, `apt-get`, `python3`).
+    pub program: String,
+    /// Its options (`--no-install-recommends`, `-t`, `--repository=…`), in order.
+    pub options: Vec<String>,
 }
 
 /// Result of reading one RUN shell command.
@@ -213,21 +217,21 @@ pub fn read_run(script: &str) -> RunEffects {
         let prog_name = prog.rsplit('/').next().unwrap_or(prog);
         match prog_name {
             "apk" if args.first() == Some(&"add") => {
-                push_install(&mut fx, "apk", &args[1..]);
+                push_install(&mut fx, "apk", prog, &args[1..]);
             }
             "apt-get" | "apt" if args.contains(&"install") => {
                 let i = args.iter().position(|a| *a == "install").unwrap_or(0);
-                push_install(&mut fx, "apt", &args[i + 1..]);
+                push_install(&mut fx, "apt", prog, &args[i + 1..]);
             }
             "dnf" | "microdnf" | "yum" if args.contains(&"install") => {
                 let i = args.iter().position(|a| *a == "install").unwrap_or(0);
-                push_install(&mut fx, "dnf", &args[i + 1..]);
+                push_install(&mut fx, "dnf", prog, &args[i + 1..]);
             }
             "pip" | "pip3" if args.first() == Some(&"install") => {
-                push_install(&mut fx, "pip", &args[1..]);
+                push_install(&mut fx, "pip", prog, &args[1..]);
             }
             "python" | "python3" if args.starts_with(&["-m", "pip", "install"]) => {
-                push_install(&mut fx, "pip", &args[3..]);
+                push_install(&mut fx, "pip", prog, &args[3..]);
             }
             // A virtual environment: its directory gets `bin/python`, `bin/pip` and whatever
             // is installed into it later.
@@ -405,7 +409,7 @@ fn mode_sets_x(mode: &str) -> bool {
         .any(|c| c.contains("+x") || c.contains("=rwx") || c.contains("+rwx"))
 }
 
-fn push_install(fx: &mut RunEffects, manager: &'static str, args: &[&str]) {
+fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[&str]) {
     let packages: Vec<String> = args
         .iter()
         .filter(|a| !a.starts_with('-') && !a.is_empty())
@@ -442,7 +446,17 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, args: &[&str]) {
             fx.unknown_packages = true;
         }
     }
-    fx.installs.push(Install { manager, packages });
+    let options = args
+        .iter()
+        .filter(|a| a.starts_with('-'))
+        .map(|a| unquote(a))
+        .collect();
+    fx.installs.push(Install {
+        manager,
+        packages,
+        program: unquote(prog),
+        options,
+    });
 }
 
 #[cfg(test)]

@@ -1,0 +1,380 @@
+//! Package installs in RUN steps answered from the package data ([`super::pkgdb`]):
+//! `apt-get`/`apt install` adds the dependency closure's programs, `pip install` the console
+//! scripts of the packages kexit knows. What the data cannot know stays unknown, but only for
+//! programs the install could plausibly bring: an unknown Debian package cannot bring `bash`
+//! (only package `bash` ships it), a pip package cannot bring `curl`.
+
+use super::dockerfile::{entry, fuzz, put};
+use super::packages::{Install, RunEffects};
+use super::pkgdb::{self, Db};
+use super::{Image, Origin, Tri};
+
+/// Directories a Debian package may install programs in (never `/usr/local`, Debian policy).
+const DEB_BIN_DIRS: [&str; 4] = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+/// Where Debian packages put everything else (never `/opt` or `/usr/local`, Debian policy).
+const DEB_OTHER_DIRS: [&str; 12] = [
+    "/usr/lib",
+    "/usr/lib32",
+    "/usr/lib64",
+    "/usr/libexec",
+    "/usr/share",
+    "/usr/include",
+    "/usr/games",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/etc",
+    "/var",
+];
+
+/// Which names in some PATH directories an install step may have created, though the data
+/// does not say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PkgFuzz {
+    pub seq: u32,
+    pub dirs: Vec<String>,
+    pub kind: Plausible,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Plausible {
+    /// Names no package of these releases ships (alternatives, maintainer scripts, unknown
+    /// package names).
+    Unowned(Vec<&'static str>),
+    /// Names a pip package could install (not a program only non-Python packages ship).
+    Pip,
+}
+
+impl PkgFuzz {
+    /// Whether `dir/name` may exist because of this step.
+    pub(crate) fn covers(&self, dir: &str, name: &str) -> bool {
+        if !self.dirs.iter().any(|d| d == dir) {
+            return false;
+        }
+        match &self.kind {
+            Plausible::Unowned(ids) => ids
+                .iter()
+                .filter_map(|id| pkgdb::release(id))
+                .any(|db| !db.owns(name)),
+            Plausible::Pip => pip_plausible(name),
+        }
+    }
+}
+
+fn pip_plausible(name: &str) -> bool {
+    pkgdb::RELEASES
+        .iter()
+        .filter_map(|id| pkgdb::release(id))
+        .all(|db| db.pip_plausible(name))
+}
+
+/// The Debian releases an image may be built on, from its base image reference, or None when
+/// kexit has no data for it (Ubuntu, older Debian releases, Alpine, unknown bases).
+pub(crate) fn debian_releases(img: &Image) -> Option<Vec<&'static str>> {
+    let base = img.base.as_deref()?;
+    if img.libc != super::Libc::Glibc {
+        return None;
+    }
+    let repo = super::repository(base);
+    let tag = super::tag(base);
+    let last = repo.rsplit('/').next().unwrap_or(repo);
+    if last == "ubuntu" || repo.contains("ubi") || repo.contains("distroless") {
+        return None;
+    }
+    for (word, id) in [("bookworm", "debian-bookworm"), ("trixie", "debian-trixie")] {
+        if tag.contains(word) {
+            return Some(vec![id]);
+        }
+    }
+    for old in [
+        "bullseye", "buster", "stretch", "jessie", "sid", "forky", "focal", "jammy",
+    ] {
+        if tag.contains(old) {
+            return None;
+        }
+    }
+    if last == "debian" {
+        return match tag.split(['.', '-']).next() {
+            Some("12") => Some(vec!["debian-bookworm"]),
+            Some("13") => Some(vec!["debian-trixie"]),
+            Some("latest" | "stable" | "stable-slim") => Some(vec!["debian-trixie"]),
+            _ => None,
+        };
+    }
+    // The language images (python, node, golang, …) without a release in the tag: one of the
+    // two current Debian releases.
+    if img.shell_kind == super::ShellKind::Dash {
+        return Some(vec!["debian-bookworm", "debian-trixie"]);
+    }
+    None
+}
+
+/// Whether a build step has pointed the package manager at another repository (a third-party
+/// archive whose packages the data does not describe).
+fn foreign_repos(img: &Image, text: &str) -> bool {
+    const MARKERS: [&str; 8] = [
+        "sources.list",
+        "add-apt-repository",
+        "apt-key",
+        "/etc/apt/",
+        "extrepo",
+        "/etc/apk/repositories",
+        "--repository",
+        ".deb",
+    ];
+    MARKERS.iter().any(|m| text.contains(m))
+        || img.fs.iter().any(|(k, e)| {
+            matches!(e.origin, Origin::Instruction(_))
+                && (k.starts_with("/etc/apt/sources.list")
+                    || k.starts_with("/etc/apk/repositories"))
+        })
+}
+
+/// Apply the installs of one RUN that the package data can answer; returns the effects with
+/// those installs (and the unknown-package fuzz they caused) removed, for the generic handling.
+pub(crate) fn apply(
+    img: &mut Image,
+    mut fx: RunEffects,
+    text: &str,
+    origin: &Origin,
+    seq: u32,
+) -> RunEffects {
+    if fx.installs.is_empty() || fx.unfollowable {
+        return fx;
+    }
+    if foreign_repos(img, text) {
+        img.pkg_foreign = true;
+    }
+    let before = fx.installs.len();
+    let mut rest: Vec<Install> = Vec::new();
+    let mut handled_pip = false;
+    for inst in std::mem::take(&mut fx.installs) {
+        let done = match inst.manager {
+            "apt" if !img.pkg_foreign => apply_apt(img, &inst, origin, seq),
+            "pip" => {
+                let d = apply_pip(img, &inst, origin, seq);
+                handled_pip |= d;
+                d
+            }
+            _ => false,
+        };
+        if !done {
+            rest.push(inst);
+        }
+    }
+    if rest.len() == before {
+        fx.installs = rest;
+        return fx;
+    }
+    // Recompute what the remaining installs leave unknown. `unknown_packages` may also come
+    // from `npm install -g` (no install entry): keep it then.
+    let remaining_unknown = rest.iter().any(|i| {
+        i.manager != "pip"
+            && i.packages
+                .iter()
+                .any(|p| super::packages::binaries(i.manager, p).is_none())
+    });
+    let npm_global = fx.unknown_packages
+        && (text.contains("npm") || text.contains("yarn") || text.contains("pnpm"));
+    fx.unknown_packages = remaining_unknown || npm_global;
+    if handled_pip && !rest.iter().any(|i| i.manager == "pip") {
+        fx.pip_dirs.clear();
+    }
+    fx.installs = rest;
+    fx
+}
+
+fn mark(img: &mut Image, path: &str, origin: &Origin, seq: u32) {
+    let mut e = entry(origin.clone(), seq);
+    e.executable = Tri::Yes;
+    put(img, path, e);
+}
+
+/// `/bin/x` and `/usr/bin/x` are one file on merged-/usr Debian.
+fn merged(path: &str) -> Vec<String> {
+    let mut v = vec![path.to_string()];
+    for (a, b) in [("/bin/", "/usr/bin/"), ("/sbin/", "/usr/sbin/")] {
+        if let Some(rest) = path.strip_prefix(a) {
+            v.push(format!("{b}{rest}"));
+        } else if let Some(rest) = path.strip_prefix(b) {
+            v.push(format!("{a}{rest}"));
+        }
+    }
+    v
+}
+
+fn apt_name(word: &str) -> Option<&str> {
+    // `curl=7.88*`, `python3:amd64`; a release pin (`foo/bookworm-backports`) or a file is not
+    // a plain name.
+    if word.contains('/') || word.contains("::") || word.ends_with(".deb") {
+        return None;
+    }
+    let n = word.split(['=', ':']).next().unwrap_or(word);
+    let n = n.trim_end_matches(['+', '-']);
+    (!n.is_empty()
+        && n.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '+' | '-')))
+    .then_some(n)
+}
+
+fn apply_apt(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool {
+    let Some(ids) = debian_releases(img) else {
+        return false;
+    };
+    if inst.options.iter().any(|o| {
+        o == "-t" || o.starts_with("--target-release") || o.starts_with("--default-release")
+    }) {
+        return false;
+    }
+    let mut names = Vec::new();
+    for p in &inst.packages {
+        match apt_name(p) {
+            Some(n) => names.push(n.to_string()),
+            None => return false,
+        }
+    }
+    let recommends = !inst
+        .options
+        .iter()
+        .any(|o| o == "--no-install-recommends" || o.contains("Install-Recommends=false"));
+    let dbs: Vec<&'static Db> = ids.iter().filter_map(|id| pkgdb::release(id)).collect();
+    if dbs.is_empty() {
+        return false;
+    }
+    let closures: Vec<_> = dbs
+        .iter()
+        .map(|db| db.install(&names, recommends))
+        .collect();
+    let mut yes = closures[0].yes.clone();
+    for c in &closures[1..] {
+        yes.retain(|p| c.yes.contains(p));
+    }
+    let mut maybe = std::collections::BTreeSet::new();
+    for c in &closures {
+        maybe.extend(
+            c.yes
+                .iter()
+                .chain(&c.maybe)
+                .filter(|p| !yes.contains(*p))
+                .cloned(),
+        );
+    }
+    // Files outside the PATH directories are not in the data.
+    for d in DEB_OTHER_DIRS {
+        fuzz(img, d);
+    }
+    for p in &maybe {
+        for m in merged(p) {
+            fuzz(img, &m);
+        }
+    }
+    for p in &yes {
+        for m in merged(p) {
+            mark(img, &m, origin, seq);
+        }
+    }
+    add_pkg_fuzz(
+        img,
+        PkgFuzz {
+            seq: img.seq,
+            dirs: DEB_BIN_DIRS.iter().map(|d| d.to_string()).collect(),
+            kind: Plausible::Unowned(ids),
+        },
+    );
+    true
+}
+
+fn add_pkg_fuzz(img: &mut Image, f: PkgFuzz) {
+    // Known entries whose absence is no longer certain.
+    for (k, e) in img.fs.iter_mut() {
+        if e.exists != Tri::No {
+            continue;
+        }
+        if let Some((dir, name)) = k.rsplit_once('/') {
+            if f.covers(if dir.is_empty() { "/" } else { dir }, name) {
+                e.exists = Tri::Unknown;
+                e.executable = Tri::Unknown;
+            }
+        }
+    }
+    img.pkg_fuzz.push(f);
+}
+
+/// The `bin` directory pip installs console scripts into, from where the `pip` (or `python`)
+/// it runs is found; None when kexit cannot tell.
+fn pip_bin_dir(img: &Image, program: &str) -> Option<String> {
+    let found = if program.contains('/') {
+        program.to_string()
+    } else {
+        match img.resolve(program, None) {
+            super::Resolved::Found(p) => p,
+            _ => return None,
+        }
+    };
+    let (dir, _) = found.rsplit_once('/')?;
+    (!dir.is_empty()).then(|| dir.to_string())
+}
+
+fn apply_pip(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool {
+    // Explicit destinations and --user stay with the generic handling.
+    if inst.options.iter().any(|o| {
+        ["--target", "--prefix", "--root", "-t", "--user", "--home"]
+            .iter()
+            .any(|f| o == f || o.starts_with(&format!("{f}=")))
+    }) {
+        return false;
+    }
+    let Some(bin) = pip_bin_dir(img, &inst.program) else {
+        return false;
+    };
+    // Another index, a requirements file, a local project or archive: names kexit cannot read.
+    let other_index = inst.options.iter().any(|o| {
+        [
+            "-i",
+            "--index-url",
+            "--extra-index-url",
+            "-f",
+            "--find-links",
+        ]
+        .iter()
+        .any(|f| o == f || o.starts_with(&format!("{f}=")))
+    });
+    let mut unknown = other_index;
+    let mut scripts: Vec<&'static String> = Vec::new();
+    for p in &inst.packages {
+        match (!other_index).then(|| pkgdb::pip_scripts(p)).flatten() {
+            Some(s) => scripts.extend(s.iter()),
+            None => unknown = true,
+        }
+    }
+    let prefix = bin.strip_suffix("/bin").unwrap_or(&bin).to_string();
+    let prefix = if prefix.is_empty() {
+        "/".to_string()
+    } else {
+        prefix
+    };
+    for sub in ["lib", "lib64", "share", "include", "etc"] {
+        fuzz(img, &format!("{}/{sub}", prefix.trim_end_matches('/')));
+    }
+    let dirs = if bin == "/usr/bin" || bin == "/bin" {
+        vec!["/usr/bin".to_string(), "/bin".to_string()]
+    } else {
+        vec![bin.clone()]
+    };
+    for s in scripts {
+        for d in &dirs {
+            mark(img, &format!("{d}/{s}"), origin, seq);
+        }
+    }
+    if unknown {
+        add_pkg_fuzz(
+            img,
+            PkgFuzz {
+                seq: img.seq,
+                dirs,
+                kind: Plausible::Pip,
+            },
+        );
+    }
+    true
+}
