@@ -232,6 +232,8 @@ def run_docker(v: Variant, ctx: Path) -> dict:
     try:
         if v.kind == "run":
             r = sh(["docker", "run", "--name", name, *args, v.tag, *cmd], timeout=120)
+            if not inspect(name):
+                return not_created(r)
             out = outcome_of(wait_exit(name, 30), {"cli_exit": r.returncode}, cid=name)
             if r.returncode != out["exit"]:
                 out["note"] = f"docker run exited {r.returncode}"
@@ -252,6 +254,16 @@ def run_docker(v: Variant, ctx: Path) -> dict:
         sh(["docker", "rm", "-f", name])
 
 
+def not_created(r) -> dict:
+    lines = [ln for ln in r.stderr.strip().splitlines() if ln.strip() and "--help" not in ln]
+    # docker-compose ends with a generic line; its `ERROR: for <service>` line has the reason.
+    specific = [ln for ln in lines if ln.startswith("ERROR: for ")]
+    msg = (specific or lines or [""])[-1]
+    msg = re.sub(r"^ERROR: for \S+\s+", "", msg)
+    msg = re.sub(r"^(docker: )?Error response from daemon: ", "", msg.strip())
+    return {"created": False, "cli_exit": r.returncode, "error": msg, "exit": None}
+
+
 def compose_container(project: str, service: str):
     r = sh(["docker", "ps", "-aq", "--filter", f"label=com.docker.compose.project={project}",
             "--filter", f"label=com.docker.compose.service={service}"])
@@ -266,6 +278,8 @@ def run_compose(v: Variant, ctx: Path, compose) -> dict:
         up = sh([*base, "up", "-d", "--build"], cwd=ctx, timeout=300)
         cid = compose_container(v.project, service)
         if not cid:
+            if sh(["docker", "image", "inspect", f"{v.project}_{service}"]).returncode == 0:
+                return not_created(up)  # built, but the engine refused to create the container
             return {"build_error": (up.stderr.strip().splitlines() or ["?"])[-1]}
         if v.kind == "compose-run":
             return outcome_of(wait_exit(cid, 60), {"cli_exit": up.returncode}, cid=cid)
@@ -350,6 +364,8 @@ def describe(v: Variant, out: dict) -> str:
     if "build_error" in out:
         return f"build failed: {out['build_error']}"
     parts = []
+    if out.get("created") is False:
+        return f"not created (`{how(v).strip('`').split('`')[0].strip()}` exits {out['cli_exit']})"
     if v.kind in ("health", "compose-health"):
         parts.append(f"health {out.get('health', 'none')}")
         if out.get("health_exit") is not None:

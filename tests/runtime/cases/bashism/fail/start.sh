@@ -1,0 +1,3 @@
+#!/bin/sh
+ports=(8080 8081)
+echo "listening on ${ports[0]}"
