@@ -524,8 +524,12 @@ def main() -> int:
             for ln in [x for x in table_rows(table, True) if x not in old]:
                 print(f"runtime:   + {ln}")
             failed += 1
-    print(f"runtime: {len(results)} variants in {time.monotonic() - started:.0f} s; "
-          f"{pending} with a pending kexit prediction")
+    counts = {}
+    for r in results:
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+    print(f"runtime: {len(results)} variants in {time.monotonic() - started:.0f} s; kexit: "
+          + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+          + f"; {pending} not yet predicted or mismatched but pending (issue 12)")
     print(f"runtime: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
