@@ -145,10 +145,25 @@ pub struct LintArgs {
     pub explain_links: bool,
 }
 
-/// Write to stdout; a closed pipe is not an error.
+/// Write to stdout; a closed pipe is not an error (the reader stopped reading), any other
+/// write error (a full disk: `> /dev/full`) is reported and remembered for the exit code.
 fn emit(s: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(s.as_bytes()).and_then(|_| out.flush());
+    if let Err(e) = out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe
+            && !WRITE_FAILED.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            eprintln!("kexit: cannot write to stdout: {e}");
+        }
+    }
+}
+
+/// Set when a write to stdout failed: the run exits 2.
+static WRITE_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Like [`emit`], for human-readable text that may hold file contents (src/text.rs).
+fn emit_text(s: &str) {
+    emit(&crate::text::escape(s));
 }
 
 fn stdout_color(when: ColorWhen) -> bool {
@@ -163,6 +178,14 @@ fn stdout_color(when: ColorWhen) -> bool {
 }
 
 pub fn main() -> i32 {
+    let code = run_cli();
+    if WRITE_FAILED.load(std::sync::atomic::Ordering::Relaxed) {
+        return 2;
+    }
+    code
+}
+
+fn run_cli() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -190,7 +213,7 @@ pub fn main() -> i32 {
             emit(&s);
             0
         }
-        Command::Explain(args) => crate::explain::run(args, &emit),
+        Command::Explain(args) => crate::explain::run(args, &emit_text),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "kexit", &mut buf);
@@ -232,6 +255,7 @@ fn load_config(args: &LintArgs) -> Result<Config, String> {
     if let Some(m) = args.max_file_size {
         cfg.max_file_size = m;
     }
+    cfg.roots = linted_roots(args);
     if args.strict {
         cfg.strict = true;
     }
@@ -259,6 +283,38 @@ fn load_config(args: &LintArgs) -> Result<Config, String> {
         }
     }
     Ok(cfg)
+}
+
+/// The linted tree: each directory named (each named file's directory), the repository
+/// holding it (`.git` or a kexit configuration file), and `--context`. Only files inside it are
+/// read through symbolic links.
+fn linted_roots(args: &LintArgs) -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    let mut named: Vec<&Path> = args
+        .paths
+        .iter()
+        .map(PathBuf::as_path)
+        .filter(|p| p.as_os_str() != "-")
+        .chain(args.context.as_deref())
+        .collect();
+    if named.is_empty() {
+        named.push(Path::new("."));
+    }
+    for p in named {
+        let dir = if p.is_dir() {
+            p
+        } else {
+            match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            }
+        };
+        roots.extend(std::fs::canonicalize(dir).ok());
+        roots.extend(find_root(dir));
+    }
+    roots.sort();
+    roots.dedup();
+    roots
 }
 
 /// The nearest ancestor of `start` holding `.git` or a kexit configuration file.
@@ -538,6 +594,11 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
                     &opts,
                 )
             }
+        };
+        // Output hygiene at the write edge (src/text.rs): JSON and SARIF escape as JSON does.
+        let text = match format {
+            Format::Json | Format::Sarif => text,
+            _ => crate::text::escape_owned(text, matches!(format, Format::Human) && colored),
         };
         match dest {
             Some(path) => {

@@ -48,6 +48,10 @@ pub struct Config {
     pub base_dir: PathBuf,
     /// The configuration file that was loaded, if any.
     pub config_file: Option<PathBuf>,
+    /// The linted tree (set by the CLI, never read from a file): canonical directories whose
+    /// files may be read; a symbolic link is followed only when it resolves inside one of them.
+    /// Empty means the working directory.
+    pub roots: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -101,6 +105,7 @@ impl Default for Config {
             doc_url: DEFAULT_DOC_URL.to_string(),
             base_dir: PathBuf::from("."),
             config_file: None,
+            roots: Vec::new(),
         }
     }
 }

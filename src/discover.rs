@@ -108,6 +108,8 @@ where
     F: Fn(&Path, Kind, &mut Vec<u8>) -> bool + Sync,
 {
     let out = std::sync::Mutex::new(Vec::new());
+    let tree: Vec<PathBuf> = std::fs::canonicalize(root).ok().into_iter().collect();
+    let tree = &tree;
     ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_global(false)
@@ -143,7 +145,11 @@ where
                     return ignore::WalkState::Continue;
                 }
                 if let Some(kind) = classify(path) {
-                    if !keep(path, kind, &mut buf) {
+                    // A link leading outside the walked tree is never opened here; loading
+                    // refuses it with a finding unless it stays inside the linted tree.
+                    let outside =
+                        entry.path_is_symlink() && !crate::source::resolves_within(path, tree);
+                    if !outside && !keep(path, kind, &mut buf) {
                         return ignore::WalkState::Continue;
                     }
                     let found = Found {

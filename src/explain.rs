@@ -261,7 +261,9 @@ fn list_qos(paths: &[PathBuf], cfg: Config, emit: &dyn Fn(&str)) -> i32 {
 }
 
 fn explain_pod(path: &std::path::Path, cfg: Config, emit: &dyn Fn(&str)) -> i32 {
-    let text = match std::fs::read_to_string(path) {
+    let read = crate::source::read_bounded(path, cfg.max_file_size)
+        .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".to_string()));
+    let text = match read {
         Ok(t) => t,
         Err(e) => {
             eprintln!("kexit: {}: {e}", path.display());

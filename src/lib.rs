@@ -5,6 +5,19 @@
 //! `k8s` and `image` model workloads and images; `model` ties them together; `rules` read the
 //! model (never raw text); `lint` runs the rules; `output` renders findings.
 
+// Every stderr message of the crate is escaped (src/text.rs): these shadow the standard
+// macros in every module declared below.
+macro_rules! eprintln {
+    ($($t:tt)*) => {
+        $crate::text::eprint(&format!("{}\n", format_args!($($t)*)))
+    };
+}
+macro_rules! eprint {
+    ($($t:tt)*) => {
+        $crate::text::eprint(&format!($($t)*))
+    };
+}
+
 pub mod argv;
 pub mod cli;
 pub mod config;
@@ -24,4 +37,5 @@ pub mod rules;
 pub mod shell;
 pub mod source;
 pub mod suppress;
+pub mod text;
 pub mod yaml;

@@ -9,7 +9,6 @@ use crate::rules;
 use crate::source::{FileId, FileKind, SourceFile, Span};
 use crate::yaml::{self, YamlErrorKind, YamlFile};
 use rayon::prelude::*;
-use std::io::Read;
 
 /// A parsed manifest file.
 #[derive(Debug)]
@@ -50,34 +49,17 @@ enum Loaded {
     Unreadable(SourceFile, String),
 }
 
-fn read_capped(found: &Found, cap: u64) -> Result<String, String> {
-    // Check the type before opening: opening a FIFO blocks until a writer appears, and a
-    // device (`/dev/zero`) never ends.
-    let pre = std::fs::metadata(&found.path).map_err(|e| e.to_string())?;
-    if !pre.is_file() {
-        return Err("not a regular file".to_string());
+fn read_capped(found: &Found, cap: u64, roots: &[std::path::PathBuf]) -> Result<String, String> {
+    // A symbolic link is followed only when it resolves inside the linted tree: a file of a
+    // pull request must not make kexit read (and print) a file of the machine it runs on.
+    if crate::source::is_symlink(&found.path) && !crate::source::resolves_within(&found.path, roots)
+    {
+        return Err(
+            "a symbolic link to a file outside the linted tree (not followed, not read)"
+                .to_string(),
+        );
     }
-    let mut f = std::fs::File::open(&found.path).map_err(|e| e.to_string())?;
-    let meta = f.metadata().map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".to_string());
-    }
-    if meta.len() > cap {
-        return Err(format!(
-            "file is {} bytes, over the size cap of {} bytes (--max-file-size)",
-            meta.len(),
-            cap
-        ));
-    }
-    let mut buf = Vec::with_capacity(meta.len() as usize);
-    f.by_ref()
-        .take(cap + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| e.to_string())?;
-    if buf.len() as u64 > cap {
-        return Err(format!("file is over the size cap of {cap} bytes"));
-    }
-    decode(buf)
+    decode(crate::source::read_bounded(&found.path, cap)?)
 }
 
 /// Bytes to text: UTF-8 (BOM dropped), UTF-16 with BOM converted; anything else is an error.
@@ -111,12 +93,12 @@ fn decode(buf: Vec<u8>) -> Result<String, String> {
     }
 }
 
-fn load(input: Input, cap: u64) -> Loaded {
+fn load(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
     let (name, kind, text) = match input {
         Input::Text { name, kind, text } => (name, kind, text),
         Input::Path(found) => {
             let name = found.path.to_string_lossy().into_owned();
-            match read_capped(&found, cap) {
+            match read_capped(&found, cap, roots) {
                 Ok(t) => (name, found.kind, t),
                 Err(e) => {
                     let fk = if found.kind == Kind::Dockerfile {
@@ -155,7 +137,11 @@ impl Project {
     /// Read and parse every input. Never fails: problems become findings.
     pub fn load(inputs: Vec<Input>, config: Config) -> Project {
         let cap = config.max_file_size;
-        let loaded: Vec<Loaded> = inputs.into_par_iter().map(|i| load(i, cap)).collect();
+        let roots = crate::source::default_roots(&config.roots);
+        let loaded: Vec<Loaded> = inputs
+            .into_par_iter()
+            .map(|i| load(i, cap, &roots))
+            .collect();
         let mut p = Project {
             config,
             ..Project::default()

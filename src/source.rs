@@ -1,6 +1,7 @@
 //! Source files and locations: every finding points at a byte range of one of these.
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 /// Index of a file in [`crate::project::Project::files`].
 pub type FileId = usize;
@@ -142,6 +143,100 @@ impl SourceFile {
         let e = self.clamp(span.end).max(s);
         &self.text[s..e]
     }
+}
+
+/// Read at most `cap` bytes of a regular file. The cap applies to the bytes actually read (a
+/// procfs file says 0 bytes in `stat` and never ends), so a file over it is an error, never a
+/// silent truncation. FIFOs, devices, sockets and kernel pseudo-files (procfs, sysfs) are
+/// refused without being read: the file is opened non-blocking (a FIFO cannot block the open)
+/// and its type is checked on the open descriptor.
+pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    // Check the type before opening too: opening some devices has side effects.
+    let pre = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !pre.is_file() {
+        return Err(NOT_REGULAR.to_string());
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let f = opts.open(path).map_err(|e| e.to_string())?;
+    let meta = f.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(NOT_REGULAR.to_string());
+    }
+    if pseudo_fs(&f) {
+        return Err("a kernel pseudo-file (procfs or sysfs), not a file of the tree".to_string());
+    }
+    if meta.len() > cap {
+        return Err(format!(
+            "file is {} bytes, over the size cap of {cap} bytes (--max-file-size)",
+            meta.len()
+        ));
+    }
+    // Never trust the size for the allocation either: grow as bytes arrive.
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len().min(1 << 20)).unwrap_or(0));
+    f.take(cap.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > cap {
+        return Err(format!(
+            "file is over the size cap of {cap} bytes (--max-file-size)"
+        ));
+    }
+    Ok(buf)
+}
+
+const NOT_REGULAR: &str = "not a regular file (a FIFO, device, socket or directory is never read)";
+
+#[cfg(target_os = "linux")]
+fn pseudo_fs(f: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+    const SYSFS_MAGIC: i64 = 0x6265_6572;
+    const DEBUGFS_MAGIC: i64 = 0x6462_6720;
+    // SAFETY: `statfs` is a plain C struct for which all-zero bytes are a valid value, and
+    // `fstatfs` only writes into it; the descriptor is open for the duration of the call.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstatfs(f.as_raw_fd(), &mut st) } != 0 {
+        return false;
+    }
+    #[allow(clippy::unnecessary_cast)]
+    let t = st.f_type as i64;
+    matches!(t, PROC_SUPER_MAGIC | SYSFS_MAGIC | DEBUGFS_MAGIC)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pseudo_fs(_f: &std::fs::File) -> bool {
+    false
+}
+
+/// The linted tree: canonical directories whose files may be read. Empty means the working
+/// directory.
+pub fn default_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
+    if !roots.is_empty() {
+        return roots.to_vec();
+    }
+    std::env::current_dir()
+        .ok()
+        .and_then(|c| std::fs::canonicalize(c).ok())
+        .into_iter()
+        .collect()
+}
+
+/// Whether `path` resolves (all symbolic links followed) to a place inside one of `roots`
+/// (canonical directories). A path that cannot be resolved is outside.
+pub fn resolves_within(path: &Path, roots: &[PathBuf]) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|t| roots.iter().any(|r| t.starts_with(r)))
+}
+
+/// Whether the last component of `path` is a symbolic link.
+pub fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 #[cfg(test)]

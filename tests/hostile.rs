@@ -782,3 +782,218 @@ fn wide_directory_trees() {
     }
     lint_dir(d, &[]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Nothing from outside the linted tree is read or printed
+
+/// A secret outside the linted tree, and links to it from every place kexit reads.
+#[test]
+fn symlinks_outside_the_tree_are_never_read() {
+    let outside = tempfile::tempdir().expect("tempdir");
+    let secret = outside.path().join("shadow");
+    fs::write(&secret, "#!/bin/sh\nroot:TOPSECRET:19000:0:99999:7:::\n").unwrap();
+    fs::write(
+        outside.path().join("leak.yaml"),
+        GOOD.replace("web", "TOPSECRET"),
+    )
+    .unwrap();
+    fs::write(
+        outside.path().join("Dockerfile"),
+        "FROM alpine:3.20\nCOPY shadow /x\nCMD [\"/x\"]\n",
+    )
+    .unwrap();
+    let tmp = scene();
+    let d = tmp.path();
+    fn link(a: impl AsRef<Path>, b: impl AsRef<Path>) -> std::io::Result<()> {
+        std::os::unix::fs::symlink(a, b)
+    }
+    // A walked manifest and a Dockerfile that are links outside.
+    link(outside.path().join("leak.yaml"), d.join("leak.yaml")).unwrap();
+    link(outside.path().join("Dockerfile"), d.join("Dockerfile.out")).unwrap();
+    // A build-context script that is a link outside (Docker copies the link, not the file), and
+    // one to a procfs file that never ends.
+    fs::create_dir(d.join("svc")).unwrap();
+    fs::write(
+        d.join("svc/Dockerfile"),
+        "FROM alpine:3.20\nCOPY run.sh pm.sh /app/\nCMD [\"/app/run.sh\"]\n",
+    )
+    .unwrap();
+    link(&secret, d.join("svc/run.sh")).unwrap();
+    link("/proc/self/pagemap", d.join("svc/pm.sh")).unwrap();
+    // A directory link outside inside the build context.
+    link(outside.path(), d.join("svc/etc")).unwrap();
+    // A compose file whose build context is outside the tree.
+    let ctx = outside.path().to_string_lossy().into_owned();
+    fs::write(
+        d.join("compose.yaml"),
+        format!(
+            "services:\n  s:\n    image: x/svc\n    build:\n      context: {ctx}\n      dockerfile: {}\n",
+            d.join("svc/Dockerfile").display()
+        ),
+    )
+    .unwrap();
+    // A link inside the tree is followed.
+    fs::create_dir(d.join("base")).unwrap();
+    fs::write(d.join("base/app.yaml"), GOOD).unwrap();
+    link("base/app.yaml", d.join("linked.yaml")).unwrap();
+    let (r, f) = lint_dir(d, &[]);
+    assert!(!r.stdout.contains("TOPSECRET"), "{}", trunc(&r.stdout));
+    assert_located(&f, "leak.yaml", "KX004", 1);
+    assert_located(&f, "Dockerfile.out", "KX004", 1);
+    assert_located(&f, "linked.yaml", "KX101", 15);
+    for format in ["human", "concise", "github", "sarif"] {
+        let r = run(d, &["lint", "--no-config", "--format", format, "."]);
+        assert!(
+            !r.stdout.contains("TOPSECRET") && !r.stderr.contains("TOPSECRET"),
+            "{format}: {}",
+            trunc(&r.stdout)
+        );
+    }
+    // Named explicitly, a link outside is not read either.
+    let r = run(d, &["lint", "--no-config", "--format", "json", "leak.yaml"]);
+    assert!(!r.stdout.contains("TOPSECRET"), "{}", trunc(&r.stdout));
+    assert_located(&r.findings(), "leak.yaml", "KX004", 1);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn procfs_files_are_refused_not_read() {
+    let tmp = scene();
+    let r = run(
+        tmp.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "json",
+            "/proc/self/status",
+            "/proc/self/pagemap",
+            "good.yaml",
+        ],
+    );
+    let f = r.findings();
+    assert_good(&f);
+    for p in ["/proc/self/status", "/proc/self/pagemap"] {
+        assert!(
+            f.iter().any(|f| f.file == p && f.rule == "KX004"),
+            "{p}: {f:#?}"
+        );
+    }
+    // `explain --pod` on a FIFO does not hang.
+    mkfifo(&tmp.path().join("pod.fifo"));
+    let r = run(tmp.path(), &["explain", "--pod", "pod.fifo"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output injection: no raw control character, bidi override or invisible code point reaches
+// any output
+
+fn assert_inert(what: &str, s: &str) {
+    let bad: Vec<char> = s
+        .chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n' && *c != '\t')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}')
+        })
+        .collect();
+    assert!(bad.is_empty(), "{what}: raw {bad:?} in\n{}", trunc(s));
+}
+
+#[test]
+fn control_characters_are_escaped_in_every_format() {
+    let tmp = scene();
+    let d = tmp.path();
+    let evil = "\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{9b}1m\u{202e}\u{2066}\u{200b}\r";
+    // In file content (a command with spaces: KX101 quotes it), a file name and a Dockerfile.
+    fs::write(
+        d.join(format!("evil{}.yaml", "\u{1b}[2J")),
+        GOOD.replace("python app.py", &format!("python {evil} app.py")),
+    )
+    .unwrap();
+    fs::write(
+        d.join("Dockerfile"),
+        format!("FROM alpine:3.20\nCMD [\"run {evil}\"]\n"),
+    )
+    .unwrap();
+    for format in ["human", "concise", "github"] {
+        for color in ["never", "always"] {
+            let r = run(
+                d,
+                &[
+                    "lint",
+                    "--no-config",
+                    "--color",
+                    color,
+                    "--format",
+                    format,
+                    ".",
+                ],
+            );
+            assert!(
+                r.stdout.contains("\\u{1b}"),
+                "{format}: {}",
+                trunc(&r.stdout)
+            );
+            if color == "never" {
+                assert_inert(format, &r.stdout);
+            } else {
+                // Colours stay; nothing else does.
+                assert!(!r.stdout.contains("\u{1b}]"), "{}", trunc(&r.stdout));
+                assert!(!r.stdout.contains("\u{1b}[2J"), "{}", trunc(&r.stdout));
+                assert!(!r.stdout.contains('\u{7}'), "{}", trunc(&r.stdout));
+            }
+            assert_inert(format, &r.stderr);
+        }
+    }
+    // JSON stays valid JSON (control characters are JSON escapes there).
+    lint_dir(d, &[]);
+    // stderr: a named path that does not exist, with an escape in its name.
+    let r = run(d, &["lint", "--no-config", &format!("missing{evil}.yaml")]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("\\u{1b}"), "{}", r.stderr);
+    assert_inert("stderr", &r.stderr);
+}
+
+#[test]
+fn sarif_help_uri_is_http_only() {
+    let tmp = scene();
+    let d = tmp.path();
+    for (url, kept) in [
+        ("javascript:alert(1)//", false),
+        ("file:///etc/", false),
+        ("https://example.com/kx/", true),
+    ] {
+        fs::write(d.join(".kexit.yaml"), format!("doc-url: \"{url}\"\n")).unwrap();
+        let r = run(d, &["lint", "--format", "sarif", "."]);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("SARIF");
+        let rules = v["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(!rules.is_empty());
+        for rule in rules {
+            assert_eq!(rule.get("helpUri").is_some(), kept, "{url}: {rule}");
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn write_error_on_stdout_exits_2_with_a_message() {
+    let tmp = scene();
+    let bin = env!("CARGO_BIN_EXE_kexit");
+    let full = fs::File::create("/dev/full");
+    let Ok(full) = full else {
+        return;
+    };
+    let out = Command::new(bin)
+        .args(["lint", "--no-config", "."])
+        .current_dir(tmp.path())
+        .stdout(full)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write"), "{err}");
+}

@@ -301,6 +301,7 @@ pub fn load(project: &mut Project) {
     let Linker {
         mut info, contexts, ..
     } = lk;
+    let roots = crate::source::default_roots(&project.config.roots);
     // Listed in parallel; the scripts read become project files in Dockerfile order.
     let listed: Vec<(usize, Context, ScriptsRead)> = contexts
         .par_iter()
@@ -319,10 +320,13 @@ pub fn load(project: &mut Project) {
             } else {
                 dir
             };
-            if !dir.is_dir() {
+            // A build context is read only inside the linted tree (a compose file's
+            // `context: /` must not make kexit read the machine's files).
+            let canon = std::fs::canonicalize(&dir).ok()?;
+            if !canon.is_dir() || !roots.iter().any(|r| canon.starts_with(r)) {
                 return None;
             }
-            let (ctx, files) = read_context(&dir);
+            let (ctx, files) = read_context(&dir, &canon);
             Some((di, ctx, files))
         })
         .collect();
@@ -354,7 +358,12 @@ type ScriptsRead = Vec<(String, SourceFile)>;
 
 /// List a build context; the scripts read are returned with their entry's key (their
 /// `CtxEntry::file` is set when they are added to the project).
-fn read_context(dir: &Path) -> (Context, ScriptsRead) {
+///
+/// A symbolic link is followed only when it resolves inside the context (`canon`, the
+/// context's canonical path): COPY copies the link itself, so a link to `/etc/shadow` is a
+/// link in the image, never the content of the machine's file. Such a link is listed as an
+/// entry of unknown mode and is never read.
+fn read_context(dir: &Path, canon: &Path) -> (Context, ScriptsRead) {
     let mut files = Vec::new();
     let mut ctx = Context {
         dir: dir.to_string_lossy().into_owned(),
@@ -384,6 +393,18 @@ fn read_context(dir: &Path) -> (Context, ScriptsRead) {
             } else {
                 format!("{rel}/{name}")
             };
+            let link = e.file_type().is_ok_and(|t| t.is_symlink());
+            if link && !crate::source::resolves_within(&e.path(), &[canon.to_path_buf()]) {
+                ctx.entries.insert(
+                    r,
+                    CtxEntry {
+                        is_dir: false,
+                        mode: None,
+                        file: None,
+                    },
+                );
+                continue;
+            }
             let Ok(meta) = std::fs::metadata(e.path()) else {
                 ctx.complete = false;
                 continue;
@@ -410,7 +431,7 @@ fn read_context(dir: &Path) -> (Context, ScriptsRead) {
                 && reads < MAX_READS
                 && scriptish(&name)
             {
-                if let Ok(bytes) = std::fs::read(e.path()) {
+                if let Ok(bytes) = crate::source::read_bounded(&e.path(), MAX_READ_SIZE) {
                     if !bytes.contains(&0) {
                         if let Ok(text) = String::from_utf8(bytes) {
                             reads += 1;

@@ -160,12 +160,11 @@ pub fn render(
                     !t.is_empty() && !t.starts_with('#') && !t.starts_with("**Severity")
                 })
                 .map_or(r.summary, str::trim);
-            json!({
+            let mut rule = json!({
                 "id": r.code,
                 "name": r.name,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": full },
-                "helpUri": format!("{doc_url}{}.md", r.code),
                 "help": { "text": r.summary, "markdown": r.doc },
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": {
@@ -173,7 +172,13 @@ pub fn render(
                     "tags": ["kubernetes", "reliability"],
                     "problem.severity": level(r.severity),
                 }
-            })
+            });
+            // A configured base becomes a link only when it is an http(s) URL.
+            let help_uri = format!("{doc_url}{}.md", r.code);
+            if crate::text::is_web_url(&help_uri) {
+                rule["helpUri"] = json!(help_uri);
+            }
+            rule
         })
         .collect();
     let mut results: Vec<Value> = findings

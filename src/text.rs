@@ -1,0 +1,139 @@
+//! Output hygiene: the one place where text bound for a terminal or a CI log is made inert.
+//!
+//! File contents, file names and configuration values reach the output. A control character
+//! in them (ESC starts sequences that clear the screen or write the reader's clipboard, BEL,
+//! CR, C1 controls), a bidirectional override (Trojan Source) or another invisible code point
+//! would act on the reader's terminal or hide text; each is written as a Rust-style escape
+//! (`\u{1b}`) instead. Line feeds and tabs stay (they are the writers' own layout).
+
+use std::borrow::Cow;
+
+/// Whether a character must not reach a terminal raw.
+pub fn is_unsafe(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        // Soft hyphen, Arabic letter mark, Mongolian vowel separator.
+        | '\u{ad}' | '\u{61c}' | '\u{180e}'
+        // Zero-width space/joiners, LRM/RLM, line/paragraph separators, bidi embeddings and
+        // overrides (U+202A–U+202E), word joiner and invisible operators, bidi isolates
+        // (U+2066–U+2069), deprecated format controls.
+        | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+        // Hangul fillers, BOM / zero-width no-break space, interlinear annotation controls.
+        | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
+        // Tag characters.
+        | '\u{e0000}'..='\u{e007f}')
+}
+
+/// `s` with every unsafe character escaped (`\u{1b}`); borrowed when nothing needs it.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    escape_with(s, false)
+}
+
+/// Like [`escape`], but keeping well-formed SGR colour sequences (`ESC [ digits;… m`), for a
+/// coloured report written to a terminal. SGR only sets colours and attributes: it cannot move
+/// the cursor, clear the screen, set a title or write the clipboard.
+pub fn escape_keep_colors(s: &str) -> Cow<'_, str> {
+    escape_with(s, true)
+}
+
+/// [`escape`] (or [`escape_keep_colors`]) of an owned string, reusing it when nothing changes.
+pub fn escape_owned(s: String, keep_colors: bool) -> String {
+    match escape_with(&s, keep_colors) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(o) => o,
+    }
+}
+
+fn sgr_len(rest: &str) -> Option<usize> {
+    let b = rest.as_bytes();
+    if b.get(1) != Some(&b'[') {
+        return None;
+    }
+    let mut i = 2;
+    while i < b.len() && i < 64 {
+        match b[i] {
+            b'0'..=b'9' | b';' => i += 1,
+            b'm' => return Some(i + 1),
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn escape_with(s: &str, keep_sgr: bool) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut i = 0;
+    while let Some(c) = s[i..].chars().next() {
+        if keep_sgr && c == '\u{1b}' {
+            if let Some(n) = sgr_len(&s[i..]) {
+                out.push_str(&s[i..i + n]);
+                i += n;
+                continue;
+            }
+        }
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+        i += c.len_utf8();
+    }
+    Cow::Owned(out)
+}
+
+/// Write one line to stderr, escaped (every `eprintln!` of the crate comes here: see lib.rs).
+pub fn eprint(s: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(escape(s).as_bytes());
+}
+
+/// Whether a configured URL may become a link in a report (SARIF `helpUri`): http(s) only,
+/// no whitespace or control characters.
+pub fn is_web_url(u: &str) -> bool {
+    let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !u
+            .chars()
+            .any(|c| c.is_whitespace() || is_unsafe(c) || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_controls_bidi_and_invisibles() {
+        assert_eq!(escape("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(
+            escape("a\u{1b}]52;c;SGVsbG8=\u{7}b"),
+            "a\\u{1b}]52;c;SGVsbG8=\\u{7}b"
+        );
+        assert_eq!(escape("\u{1b}[2J\r"), "\\u{1b}[2J\\u{d}");
+        assert_eq!(
+            escape("x\u{202e}y\u{2066}z\u{200b}"),
+            "x\\u{202e}y\\u{2066}z\\u{200b}"
+        );
+        assert_eq!(escape("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(escape("çé 日本"), "çé 日本");
+    }
+
+    #[test]
+    fn keeps_only_sgr_when_colored() {
+        assert_eq!(
+            escape_keep_colors("\u{1b}[1;31merror\u{1b}[0m \u{1b}[2J \u{1b}]0;t\u{7}"),
+            "\u{1b}[1;31merror\u{1b}[0m \\u{1b}[2J \\u{1b}]0;t\\u{7}"
+        );
+    }
+
+    #[test]
+    fn web_urls_only() {
+        assert!(is_web_url("https://example.com/rules/"));
+        assert!(is_web_url("HTTP://example.com/"));
+        assert!(!is_web_url("javascript:alert(1)//"));
+        assert!(!is_web_url("file:///etc/passwd"));
+        assert!(!is_web_url("https://x/\u{1b}[2J"));
+    }
+}
