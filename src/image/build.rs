@@ -141,6 +141,9 @@ pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {
         {
             return PathInfo::unknown();
         }
+        if img.pkg_fuzz.iter().any(|f| f.completes(dir)) {
+            return PathInfo::absent(Origin::Unknown);
+        }
     }
     if let Some((e, _)) = known_dir {
         return PathInfo::absent(e.origin.clone());

@@ -362,7 +362,13 @@ fn build_stage(
                     fuzz(&mut img, "/");
                     continue;
                 }
-                let dest_is_dir = dest_x.ends_with('/') || sources.len() > 1;
+                // `COPY f .` into the working directory (or `/`, which always exists) copies
+                // into that directory, never over it.
+                let dest_is_dir = dest_x.ends_with('/')
+                    || sources.len() > 1
+                    || dest_x == "."
+                    || dest_x.ends_with("/.")
+                    || normalize(&img.workdir, &dest_x) == "/";
                 let dest_p = normalize(&img.workdir, &dest_x);
                 let chmod = flags
                     .iter()

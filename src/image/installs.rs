@@ -34,6 +34,9 @@ pub(crate) struct PkgFuzz {
     pub seq: u32,
     pub dirs: Vec<String>,
     pub kind: Plausible,
+    /// The step created these directories (a virtual environment's `bin`): a name neither
+    /// created explicitly nor covered is absent.
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +49,11 @@ pub(crate) enum Plausible {
 }
 
 impl PkgFuzz {
+    /// Whether this step created `dir` with contents kexit fully describes.
+    pub(crate) fn completes(&self, dir: &str) -> bool {
+        self.complete && self.dirs.iter().any(|d| d == dir)
+    }
+
     /// Whether `dir/name` may exist because of this step.
     pub(crate) fn covers(&self, dir: &str, name: &str) -> bool {
         if !self.dirs.iter().any(|d| d == dir) {
@@ -68,8 +76,8 @@ fn pip_plausible(name: &str) -> bool {
         .all(|db| db.pip_plausible(name))
 }
 
-/// The Debian releases an image may be built on, from its base image reference, or None when
-/// kexit has no data for it (Ubuntu, older Debian releases, Alpine, unknown bases).
+/// The Debian or Ubuntu releases an image may be built on, from its base image reference, or
+/// None when kexit has no data for it (older releases, Alpine, RHEL family, unknown bases).
 pub(crate) fn debian_releases(img: &Image) -> Option<Vec<&'static str>> {
     let base = img.base.as_deref()?;
     if img.libc != super::Libc::Glibc {
@@ -78,32 +86,63 @@ pub(crate) fn debian_releases(img: &Image) -> Option<Vec<&'static str>> {
     let repo = super::repository(base);
     let tag = super::tag(base);
     let last = repo.rsplit('/').next().unwrap_or(repo);
-    if last == "ubuntu" || repo.contains("ubi") || repo.contains("distroless") {
+    if repo.contains("ubi") || repo.contains("distroless") || repo.contains("chainguard") {
         return None;
     }
-    for (word, id) in [("bookworm", "debian-bookworm"), ("trixie", "debian-trixie")] {
+    for (word, id) in [
+        ("bookworm", "debian-bookworm"),
+        ("trixie", "debian-trixie"),
+        ("jammy", "ubuntu-jammy"),
+        ("noble", "ubuntu-noble"),
+    ] {
         if tag.contains(word) {
             return Some(vec![id]);
         }
     }
     for old in [
-        "bullseye", "buster", "stretch", "jessie", "sid", "forky", "focal", "jammy",
+        "bullseye", "buster", "stretch", "jessie", "sid", "forky", "focal", "bionic", "xenial",
+        "oracular", "plucky", "questing", "resolute",
     ] {
         if tag.contains(old) {
             return None;
         }
     }
-    if last == "debian" {
-        return match tag.split(['.', '-']).next() {
-            Some("12") => Some(vec!["debian-bookworm"]),
-            Some("13") => Some(vec!["debian-trixie"]),
-            Some("latest" | "stable" | "stable-slim") => Some(vec!["debian-trixie"]),
+    let major = tag.split(['.', '-']).next();
+    if last == "ubuntu" {
+        return match (major, tag.split('-').next()) {
+            (_, Some("22.04")) => Some(vec!["ubuntu-jammy"]),
+            (_, Some("24.04")) => Some(vec!["ubuntu-noble"]),
             _ => None,
         };
     }
-    // The language images (python, node, golang, …) without a release in the tag: one of the
-    // two current Debian releases.
-    if img.shell_kind == super::ShellKind::Dash {
+    if last == "debian" {
+        return match major {
+            Some("12") => Some(vec!["debian-bookworm"]),
+            Some("13") => Some(vec!["debian-trixie"]),
+            Some("latest" | "stable") => Some(vec!["debian-trixie"]),
+            _ => None,
+        };
+    }
+    // Official images built FROM debian (their Dockerfiles' FROM line) without a release in
+    // the tag: one of the two current Debian releases. (eclipse-temurin, mongo, rabbitmq, maven,
+    // tomcat are Ubuntu-based; mysql is Oracle Linux: not here.)
+    const DEBIAN_BASED: [&str; 14] = [
+        "python",
+        "node",
+        "golang",
+        "ruby",
+        "php",
+        "rust",
+        "perl",
+        "buildpack-deps",
+        "nginx",
+        "httpd",
+        "redis",
+        "postgres",
+        "memcached",
+        "haproxy",
+    ];
+    if img.shell_kind == super::ShellKind::Dash && DEBIAN_BASED.contains(&repo) {
         return Some(vec!["debian-bookworm", "debian-trixie"]);
     }
     None
@@ -139,7 +178,15 @@ pub(crate) fn apply(
     origin: &Origin,
     seq: u32,
 ) -> RunEffects {
-    if fx.installs.is_empty() || fx.unfollowable {
+    let venvs = std::mem::take(&mut fx.venvs);
+    if fx.unfollowable {
+        fx.fuzzy_paths.extend(venvs.into_iter().map(|(d, _)| d));
+        return fx;
+    }
+    for (dir, with_pip) in venvs {
+        apply_venv(img, &dir, with_pip, origin, seq);
+    }
+    if fx.installs.is_empty() {
         return fx;
     }
     if foreign_repos(img, text) {
@@ -279,6 +326,7 @@ fn apply_apt(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool
             seq: img.seq,
             dirs: DEB_BIN_DIRS.iter().map(|d| d.to_string()).collect(),
             kind: Plausible::Unowned(ids),
+            complete: false,
         },
     );
     true
@@ -373,8 +421,73 @@ fn apply_pip(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool
                 seq: img.seq,
                 dirs,
                 kind: Plausible::Pip,
+                complete: false,
             },
         );
     }
     true
+}
+
+/// `python -m venv DIR`: `DIR/bin` gets `python`, `python3` (and `pip`, `pip3` unless
+/// `--without-pip`) plus activation scripts and versioned names; its `lib` is unknown.
+fn apply_venv(img: &mut Image, dir: &str, with_pip: bool, origin: &Origin, seq: u32) {
+    let d = super::build::normalize(&img.workdir.clone(), dir);
+    let base = d.trim_end_matches('/');
+    for sub in ["lib", "lib64", "include", "share", "pyvenv.cfg"] {
+        fuzz(img, &format!("{base}/{sub}"));
+    }
+    let bin = format!("{base}/bin");
+    let mut progs = vec!["python", "python3"];
+    if with_pip {
+        progs.extend(["pip", "pip3"]);
+    }
+    for p in progs {
+        mark(img, &format!("{bin}/{p}"), origin, seq);
+    }
+    add_pkg_fuzz(
+        img,
+        PkgFuzz {
+            seq: img.seq,
+            dirs: vec![bin],
+            kind: Plausible::Pip,
+            complete: true,
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::discover::Kind;
+    use crate::image::{Image, Resolved};
+    use crate::model::Model;
+    use crate::project::{Input, Project};
+
+    fn last_stage(text: &str) -> Image {
+        let p = Project::load(
+            vec![Input::Text {
+                name: "<stdin>".to_string(),
+                kind: Kind::Dockerfile,
+                text: text.to_string(),
+            }],
+            Default::default(),
+        );
+        let m = Model::build(&p);
+        let n = (0..8)
+            .take_while(|s| m.images.stage(0, *s).is_some())
+            .count();
+        m.images.stage(0, n.saturating_sub(1)).cloned().unwrap()
+    }
+
+    #[test]
+    fn venv_and_pip() {
+        let img = last_stage(
+            "FROM python:3.12-slim\nRUN python -m venv /opt/venv\nENV PATH=\"/opt/venv/bin:$PATH\"\nRUN pip install --no-cache-dir -r requirements.txt\n",
+        );
+        assert_eq!(
+            img.resolve("pip", None),
+            Resolved::Found("/opt/venv/bin/pip".into())
+        );
+        assert_eq!(img.resolve("gunicorn", None), Resolved::Unknown);
+        assert_eq!(img.resolve("curl", None), Resolved::NotFound);
+    }
 }

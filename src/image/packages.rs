@@ -116,6 +116,8 @@ pub struct RunEffects {
     pub rewrite_unknown: bool,
     /// Where a pip install of packages kexit does not know may have written programs.
     pub pip_dirs: Vec<String>,
+    /// Virtual environments created (`python -m venv DIR`), with whether they get pip.
+    pub venvs: Vec<(String, bool)>,
 }
 
 /// Commands that do not create files kexit tracks.
@@ -250,7 +252,8 @@ pub fn read_run(script: &str) -> RunEffects {
                 if dirs.is_empty() {
                     fx.unfollowable = true;
                 }
-                fx.fuzzy_paths.extend(dirs);
+                let with_pip = !args.contains(&"--without-pip");
+                fx.venvs.extend(dirs.into_iter().map(|d| (d, with_pip)));
             }
             "chmod" => {
                 let rest: Vec<&str> = args
@@ -505,7 +508,7 @@ mod tests {
         let fx = read_run("pip install --target=/app/deps -r requirements.txt");
         assert_eq!(fx.pip_dirs, ["/app/deps"]);
         let fx = read_run("python -m venv /opt/venv");
-        assert_eq!(fx.fuzzy_paths, ["/opt/venv"]);
+        assert_eq!(fx.venvs, [("/opt/venv".to_string(), true)]);
         assert!(!fx.unfollowable);
     }
 

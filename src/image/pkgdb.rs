@@ -319,17 +319,35 @@ release!(
     "../../data/packages/debian-trixie-amd64.zz"
 );
 
+release!(
+    ubuntu_jammy,
+    "ubuntu-jammy",
+    "../../data/packages/ubuntu-jammy-amd64.zz"
+);
+release!(
+    ubuntu_noble,
+    "ubuntu-noble",
+    "../../data/packages/ubuntu-noble-amd64.zz"
+);
+
 /// The release data for an id (`debian-bookworm`), if kexit has it.
 pub fn release(id: &str) -> Option<&'static Db> {
     match id {
         "debian-bookworm" => Some(debian_bookworm()),
         "debian-trixie" => Some(debian_trixie()),
+        "ubuntu-jammy" => Some(ubuntu_jammy()),
+        "ubuntu-noble" => Some(ubuntu_noble()),
         _ => None,
     }
 }
 
 /// Every release id kexit has data for.
-pub const RELEASES: &[&str] = &["debian-bookworm", "debian-trixie"];
+pub const RELEASES: &[&str] = &[
+    "debian-bookworm",
+    "debian-trixie",
+    "ubuntu-jammy",
+    "ubuntu-noble",
+];
 
 /// Console scripts of common PyPI packages.
 pub struct Pypi {
@@ -424,6 +442,11 @@ mod tests {
         assert_eq!(c.unknown, ["no-such-package-kexit"]);
         assert!(!db.pip_plausible("curl") && !db.pip_plausible("bash"));
         assert!(db.pip_plausible("gunicorn") && db.pip_plausible("some-new-tool"));
+        let u = release("ubuntu-noble").unwrap();
+        assert!(u
+            .install(&["curl".into()], false)
+            .yes
+            .contains("/usr/bin/curl"));
         let t = release("debian-trixie").unwrap();
         assert!(t
             .install(&["bash".into()], false)
