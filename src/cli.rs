@@ -375,8 +375,10 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| "<stdin>".to_string());
-        let kind = discover::classify(Path::new(&name)).unwrap_or(Kind::Manifest);
         let text = String::from_utf8_lossy(&buf).into_owned();
+        // A name that says what the file is wins; otherwise the content decides (a Dockerfile
+        // piped in without --stdin-filename is not YAML).
+        let kind = discover::classify(Path::new(&name)).unwrap_or_else(|| discover::sniff(&text));
         let helm = if kind == Kind::Dockerfile {
             None
         } else {

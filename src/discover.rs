@@ -169,3 +169,49 @@ where
     files.dedup_by(|a, b| a.path == b.path);
     files
 }
+
+/// What unnamed text (stdin without `--stdin-filename`) is, from its content: a Dockerfile when
+/// its first instruction (after parser directives, comments and blank lines) is `FROM` or `ARG`,
+/// as BuildKit requires; YAML otherwise (a Compose file is recognised later by its top-level
+/// `services:` mapping).
+pub fn sniff(text: &str) -> Kind {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let word = t
+            .split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        // `FROM image` / `ARG NAME`: a YAML line cannot start this way unless it is a plain
+        // scalar document, which no manifest or Compose file is.
+        let has_arg = t.len() > word.len();
+        if (word == "FROM" || word == "ARG") && has_arg {
+            return Kind::Dockerfile;
+        }
+        return Kind::Manifest;
+    }
+    Kind::Manifest
+}
+
+#[cfg(test)]
+mod sniff_tests {
+    use super::*;
+
+    #[test]
+    fn dockerfile_by_first_instruction() {
+        assert_eq!(sniff("FROM alpine\nCMD [\"sh\"]\n"), Kind::Dockerfile);
+        assert_eq!(
+            sniff("# syntax=docker/dockerfile:1\n# escape=`\n\narg V=1\nFROM x:$V\n"),
+            Kind::Dockerfile
+        );
+        assert_eq!(sniff("\u{feff}FROM\tscratch\n"), Kind::Dockerfile);
+        assert_eq!(sniff("apiVersion: v1\nkind: Pod\n"), Kind::Manifest);
+        assert_eq!(sniff("services:\n  web:\n    image: x\n"), Kind::Manifest);
+        assert_eq!(sniff("FROM: x\n"), Kind::Manifest);
+        assert_eq!(sniff(""), Kind::Manifest);
+    }
+}

@@ -20,6 +20,7 @@ macro_rules! eprint {
 
 pub mod argv;
 pub mod cli;
+pub mod compose;
 pub mod config;
 pub mod discover;
 pub mod docker;

@@ -27,6 +27,8 @@ pub struct Project {
     pub config: Config,
     /// Image → Dockerfile links and build contexts (src/image/link.rs).
     pub build: crate::image::link::BuildInfo,
+    /// Compose projects (src/compose/).
+    pub compose: Vec<crate::compose::ComposeProject>,
 }
 
 /// One input: a discovered path, or text given on stdin.
@@ -186,6 +188,7 @@ impl Project {
                 }
             }
         }
+        crate::compose::load(&mut p);
         crate::image::context::load(&mut p);
         p
     }

@@ -1,0 +1,537 @@
+//! Compose front end: compose files → projects of [`Service`]s, as `docker compose` loads them
+//! (compose-go): the first of `compose.yaml`, `compose.yml`, `docker-compose.yml`,
+//! `docker-compose.yaml` in a directory is the project's file, the first of the matching
+//! `*.override.y(a)ml` names is merged onto it; `extends` and `include` are followed (bounded);
+//! variables are interpolated from the `.env` beside the file ([`interp`]). Other compose files
+//! (`docker-compose.prod.yml`, a compose file on stdin) are read on their own.
+//!
+//! Every value keeps the span of the YAML node it came from; files read only because something
+//! references them (an `env_file`, an `extends` file outside the linted tree) are added to the
+//! project as context files.
+
+pub mod interp;
+pub mod service;
+pub mod words;
+
+pub use service::{Build, Command, EnvVar, Form, HealthTest, Mount, MountKind, Service, Sp, Word};
+
+use crate::source::{FileId, FileKind, SourceFile};
+use crate::yaml::{Node, YamlFile};
+use interp::Vars;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One Compose project: the files merged into it and its services.
+#[derive(Debug, Clone)]
+pub struct ComposeProject {
+    /// The project's files in merge order (the main file first).
+    pub files: Vec<FileId>,
+    /// The project directory (the main file's directory).
+    pub dir: PathBuf,
+    pub services: Vec<Service>,
+}
+
+/// Compose's default file names, in its order of preference.
+const MAIN_NAMES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+const OVERRIDE_NAMES: [&str; 4] = [
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
+/// `extends`/`include` chains deeper than this are not followed.
+const MAX_DEPTH: usize = 8;
+
+/// What a file name says about a compose file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Main(usize),
+    Override(usize),
+    /// Another compose file (`docker-compose.prod.yml`, stdin): read on its own.
+    Other,
+}
+
+/// Whether a file name is a compose file's (`compose.yaml`, `docker-compose.test.yml`, …).
+pub fn is_compose_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    yaml && (lower.starts_with("docker-compose")
+        || lower.starts_with("compose.")
+        || lower.contains(".compose."))
+}
+
+fn role(name: &str) -> Option<Role> {
+    if let Some(i) = MAIN_NAMES.iter().position(|n| *n == name) {
+        return Some(Role::Main(i));
+    }
+    if let Some(i) = OVERRIDE_NAMES.iter().position(|n| *n == name) {
+        return Some(Role::Override(i));
+    }
+    (is_compose_name(name) || name == "<stdin>").then_some(Role::Other)
+}
+
+/// Whether a YAML root is a compose file: a `services` (or `include`) mapping/list at the top and
+/// no `apiVersion`/`kind` (a Kubernetes object).
+pub fn looks_like_compose(root: &Node) -> bool {
+    root.get("apiVersion").is_none()
+        && root.get("kind").is_none()
+        && (root.get("services").is_some_and(Node::is_map) || root.get("include").is_some())
+}
+
+/// Lexical normalisation (`a/./b/../c` → `a/c`), as the rest of kexit compares paths.
+pub fn norm_path(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn dir_of(path: &str) -> PathBuf {
+    Path::new(path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Files the loader reads: the project's own (by path) and context files it adds.
+struct Files<'a> {
+    existing: &'a [SourceFile],
+    by_path: HashMap<PathBuf, FileId>,
+    yaml_of: HashMap<FileId, &'a YamlFile>,
+    added: RefCell<Vec<SourceFile>>,
+    added_yaml: RefCell<Vec<(FileId, std::rc::Rc<YamlFile>)>>,
+    added_by_path: RefCell<HashMap<PathBuf, FileId>>,
+    cap: u64,
+}
+
+impl<'a> Files<'a> {
+    fn text(&self, id: FileId) -> Option<String> {
+        match self.existing.get(id) {
+            Some(f) => Some(f.text.clone()),
+            None => self
+                .added
+                .borrow()
+                .get(id - self.existing.len())
+                .map(|f| f.text.clone()),
+        }
+    }
+
+    /// A file by path: the project's copy when it has one, else read from disk (capped) and
+    /// added as a context file.
+    fn read(&self, path: &Path) -> Option<(FileId, String)> {
+        let key = norm_path(path);
+        if let Some(&id) = self.by_path.get(&key) {
+            return Some((id, self.text(id)?));
+        }
+        if let Some(&id) = self.added_by_path.borrow().get(&key) {
+            return Some((id, self.text(id)?));
+        }
+        let meta = std::fs::metadata(&key).ok()?;
+        if !meta.is_file() || meta.len() > self.cap {
+            return None;
+        }
+        let bytes = std::fs::read(&key).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let mut f = SourceFile::new(key.to_string_lossy(), FileKind::Other, text.clone());
+        f.report = false;
+        let id = self.existing.len() + self.added.borrow().len();
+        self.added.borrow_mut().push(f);
+        self.added_by_path.borrow_mut().insert(key, id);
+        Some((id, text))
+    }
+
+    /// The YAML of a compose file by path.
+    fn yaml(&self, path: &Path) -> Option<(FileId, YamlRef<'a>)> {
+        let (id, text) = self.read(path)?;
+        if let Some(y) = self.yaml_of.get(&id) {
+            return Some((id, YamlRef::Borrowed(y)));
+        }
+        if let Some((_, y)) = self.added_yaml.borrow().iter().find(|(i, _)| *i == id) {
+            return Some((id, YamlRef::Owned(y.clone())));
+        }
+        let y = std::rc::Rc::new(crate::yaml::parse(&text));
+        self.added_yaml.borrow_mut().push((id, y.clone()));
+        Some((id, YamlRef::Owned(y)))
+    }
+
+    fn path_of(&self, id: FileId) -> String {
+        match self.existing.get(id) {
+            Some(f) => f.path.clone(),
+            None => self
+                .added
+                .borrow()
+                .get(id - self.existing.len())
+                .map(|f| f.path.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+enum YamlRef<'a> {
+    Borrowed(&'a YamlFile),
+    Owned(std::rc::Rc<YamlFile>),
+}
+
+impl YamlRef<'_> {
+    fn root(&self) -> Option<&Node> {
+        match self {
+            YamlRef::Borrowed(y) => y.docs.first().map(|d| &d.root),
+            YamlRef::Owned(y) => y.docs.first().map(|d| &d.root),
+        }
+    }
+}
+
+/// The `.env` of a project directory.
+fn dotenv(files: &Files<'_>, dir: &Path) -> Vars {
+    files
+        .read(&dir.join(".env"))
+        .map(|(_, t)| Vars::from_dotenv(&t))
+        .unwrap_or_default()
+}
+
+/// The services of one compose file (extends resolved), in file order.
+fn file_services(files: &Files<'_>, id: FileId, vars: &Vars, depth: usize, out: &mut Vec<Service>) {
+    let path = files.path_of(id);
+    let dir = dir_of(&path);
+    let Some((_, y)) = files.yaml(Path::new(&path)) else {
+        return;
+    };
+    let Some(root) = y.root() else { return };
+    let Some(text) = files.text(id) else { return };
+    let read = |p: &Path| files.read(p);
+    let ctx = service::Ctx {
+        file: id,
+        text: &text,
+        dir: &dir,
+        vars,
+        read: &read,
+    };
+    for (k, v) in root
+        .get("services")
+        .map(|s| s.entries().collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        let s = ctx.service(k, v);
+        let s = resolve_extends(files, &ctx, root, s, depth);
+        out.push(s);
+    }
+}
+
+/// `extends`: the base service (same file, or `file:`) merged under the service.
+fn resolve_extends(
+    files: &Files<'_>,
+    ctx: &service::Ctx<'_>,
+    root: &Node,
+    s: Service,
+    depth: usize,
+) -> Service {
+    let Some((base_name, file, _)) = s.extends.clone() else {
+        return s;
+    };
+    if depth >= MAX_DEPTH {
+        return s;
+    }
+    let base = match file {
+        None => root
+            .get("services")
+            .and_then(|svcs| {
+                svcs.entries()
+                    .find(|(k, _)| k.as_str() == Some(base_name.as_str()))
+            })
+            .map(|(k, v)| resolve_extends(files, ctx, root, ctx.service(k, v), depth + 1)),
+        Some(f) => {
+            let path = norm_path(&ctx.dir.join(&f));
+            files.yaml(&path).and_then(|(fid, y)| {
+                let mut svcs = Vec::new();
+                let _ = y.root()?;
+                file_services(files, fid, ctx.vars, depth + 1, &mut svcs);
+                svcs.into_iter().find(|b| b.name == base_name)
+            })
+        }
+    };
+    match base {
+        Some(mut b) => {
+            b.name = s.name.clone();
+            b.extends = None;
+            service::merge(b, s)
+        }
+        None => s,
+    }
+}
+
+/// Load one project from its files (main first), following `include`.
+fn project(files: &Files<'_>, ids: &[FileId], depth: usize) -> ComposeProject {
+    let dir = ids
+        .first()
+        .map(|&i| dir_of(&files.path_of(i)))
+        .unwrap_or_default();
+    let vars = dotenv(files, &dir);
+    let mut services: Vec<Service> = Vec::new();
+    for &id in ids {
+        let mut these = Vec::new();
+        file_services(files, id, &vars, 0, &mut these);
+        for s in these {
+            match services.iter().position(|b| b.name == s.name) {
+                Some(i) => {
+                    let b = services.remove(i);
+                    services.insert(i, service::merge(b, s));
+                }
+                None => services.push(s),
+            }
+        }
+        // include: each included file is a project of its own whose services join this one.
+        let path = files.path_of(id);
+        let Some((_, y)) = files.yaml(Path::new(&path)) else {
+            continue;
+        };
+        if depth >= MAX_DEPTH {
+            continue;
+        }
+        let Some(root) = y.root() else { continue };
+        for inc in root.get("include").map(Node::items).unwrap_or(&[]) {
+            let paths: Vec<String> = match inc.get("path") {
+                Some(p) if p.is_map() => Vec::new(),
+                Some(p) => match p.scalar_text() {
+                    Some(s) => vec![s],
+                    None => p.items().iter().filter_map(Node::scalar_text).collect(),
+                },
+                None => inc.scalar_text().into_iter().collect(),
+            };
+            let mut inc_ids = Vec::new();
+            for p in paths {
+                let Some(p) = vars.interpolate(&p) else {
+                    continue;
+                };
+                let full = norm_path(&dir_of(&path).join(p));
+                // A file linted as a project of its own is not added again.
+                if files
+                    .by_path
+                    .get(&full)
+                    .is_some_and(|i| files.yaml_of.contains_key(i))
+                    && role(full.file_name().and_then(|n| n.to_str()).unwrap_or(""))
+                        .is_some_and(|r| matches!(r, Role::Main(_)))
+                {
+                    continue;
+                }
+                if let Some((fid, _)) = files.yaml(&full) {
+                    inc_ids.push(fid);
+                }
+            }
+            if !inc_ids.is_empty() {
+                let sub = project(files, &inc_ids, depth + 1);
+                for s in sub.services {
+                    if !services.iter().any(|b| b.name == s.name) {
+                        services.push(s);
+                    }
+                }
+            }
+        }
+    }
+    ComposeProject {
+        files: ids.to_vec(),
+        dir,
+        services,
+    }
+}
+
+/// Find the compose files among the project's manifests and load their projects. Files read on
+/// the way (`.env`, `env_file`, extends/include targets outside the linted files) are added to
+/// `project.files` as context files (not reported).
+pub fn load(p: &mut crate::project::Project) {
+    let mut candidates: Vec<(FileId, Role)> = Vec::new();
+    for m in &p.manifests {
+        let Some(f) = p.files.get(m.file) else {
+            continue;
+        };
+        let name = Path::new(&f.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        let Some(r) = role(name) else { continue };
+        if m.yaml
+            .docs
+            .first()
+            .is_some_and(|d| looks_like_compose(&d.root))
+        {
+            candidates.push((m.file, r));
+        }
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    let projects = {
+        let files = Files {
+            existing: &p.files,
+            by_path: p
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (norm_path(Path::new(&f.path)), i))
+                .collect(),
+            yaml_of: p.manifests.iter().map(|m| (m.file, &m.yaml)).collect(),
+            added: RefCell::new(Vec::new()),
+            added_yaml: RefCell::new(Vec::new()),
+            added_by_path: RefCell::new(HashMap::new()),
+            cap: p.config.max_file_size,
+        };
+        // Per directory: the preferred main file and the preferred override.
+        type Ranked = Vec<(usize, FileId)>;
+        let mut by_dir: HashMap<PathBuf, (Ranked, Ranked)> = HashMap::new();
+        let mut alone: Vec<FileId> = Vec::new();
+        for &(id, r) in &candidates {
+            let dir = dir_of(&files.path_of(id));
+            let e = by_dir.entry(dir).or_default();
+            match r {
+                Role::Main(rank) => e.0.push((rank, id)),
+                Role::Override(rank) => e.1.push((rank, id)),
+                Role::Other => alone.push(id),
+            }
+        }
+        let mut groups: Vec<Vec<FileId>> = Vec::new();
+        for (_, (mut mains, mut overs)) in by_dir {
+            mains.sort();
+            overs.sort();
+            let Some(&(_, main)) = mains.first() else {
+                continue;
+            };
+            // Compose ignores the other default-named files; a user runs them with `-f`.
+            alone.extend(mains.iter().skip(1).map(|(_, i)| *i));
+            groups.push(
+                std::iter::once(main)
+                    .chain(overs.first().map(|(_, o)| *o))
+                    .collect(),
+            );
+        }
+        groups.extend(alone.into_iter().map(|i| vec![i]));
+        groups.sort();
+        let projects: Vec<ComposeProject> = groups.iter().map(|g| project(&files, g, 0)).collect();
+        let added = files.added.into_inner();
+        (projects, added)
+    };
+    let (projects, added) = projects;
+    p.files.extend(added);
+    p.compose = projects;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(role("compose.yaml"), Some(Role::Main(0)));
+        assert_eq!(role("docker-compose.yml"), Some(Role::Main(2)));
+        assert_eq!(role("docker-compose.override.yml"), Some(Role::Override(2)));
+        assert_eq!(role("docker-compose.test.yml"), Some(Role::Other));
+        assert_eq!(role("app.compose.yaml"), Some(Role::Other));
+        assert_eq!(role("deployment.yaml"), None);
+        assert_eq!(role("composer.json"), None);
+    }
+}
+
+#[cfg(test)]
+mod load_tests {
+    use crate::discover::{Found, Kind};
+    use crate::project::{Input, Project};
+
+    fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut inputs = Vec::new();
+        for (name, text) in files {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            if name.ends_with(".yml") || name.ends_with(".yaml") {
+                inputs.push(Input::Path(Found {
+                    path: p,
+                    kind: Kind::Manifest,
+                    explicit: false,
+                }));
+            }
+        }
+        let p = Project::load(inputs, crate::config::Config::default());
+        (dir, p)
+    }
+
+    #[test]
+    fn override_extends_env_and_interpolation() {
+        let (_d, p) = load(&[
+            (".env", "TAG=3.20\nCMD=python app.py\n"),
+            ("web.env", "A=1\nB=2\n"),
+            (
+                "compose.yaml",
+                "services:\n  base:\n    image: alpine:${TAG}\n    stop_grace_period: 1m\n  web:\n    extends: base\n    command: ${CMD} --port 80\n    env_file: web.env\n    environment:\n      B: three\n    mem_limit: 512m\n    volumes:\n      - ./src:/app\n      - data:/data:ro\n    healthcheck:\n      test: curl -f http://localhost\n    build:\n      context: ./web\n      target: prod\n",
+            ),
+            (
+                "compose.override.yaml",
+                "services:\n  web:\n    entrypoint: [\"/entry.sh\"]\n    environment:\n      - C=${NOPE}\n    volumes:\n      - type: bind\n        source: ./other\n        target: /app\n",
+            ),
+        ]);
+        assert_eq!(p.compose.len(), 1);
+        let c = &p.compose[0];
+        assert_eq!(c.files.len(), 2);
+        let web = c.services.iter().find(|s| s.name == "web").unwrap();
+        assert_eq!(
+            web.image.as_ref().unwrap().value.as_deref(),
+            Some("alpine:3.20")
+        );
+        assert_eq!(web.stop_grace_ms.as_ref().unwrap().value, Some(60_000));
+        let cmd = web.command.as_ref().unwrap();
+        assert_eq!(cmd.texts().unwrap(), ["python", "app.py", "--port", "80"]);
+        let ep = web.entrypoint.as_ref().unwrap();
+        assert_eq!(ep.texts().unwrap(), ["/entry.sh"]);
+        let env: Vec<(&str, Option<&str>)> = web
+            .environment
+            .iter()
+            .map(|e| (e.name.as_str(), e.value.as_deref()))
+            .collect();
+        assert_eq!(env, [("A", Some("1")), ("B", Some("three")), ("C", None)]);
+        assert_eq!(web.mem_limit.as_ref().unwrap().value, Some(512 << 20));
+        assert_eq!(web.volumes.len(), 2);
+        let app = web.volumes.iter().find(|v| v.target == "/app").unwrap();
+        assert!(app.source.as_deref().unwrap().ends_with("other"));
+        assert!(matches!(web.healthcheck, Some(super::HealthTest::Shell(_))));
+        let b = web.build.as_ref().unwrap();
+        assert!(b.dockerfile.as_ref().unwrap().ends_with("web/Dockerfile"));
+        assert_eq!(b.target.as_ref().unwrap().value.as_deref(), Some("prod"));
+        // Word spans point at the words in the file (not interpolated here: the healthcheck).
+        let f = &p.files[c.files[0]];
+        assert_eq!(f.slice(cmd.span), "${CMD} --port 80");
+    }
+
+    #[test]
+    fn kubernetes_and_other_yaml_are_not_compose() {
+        let (_d, p) = load(&[
+            (
+                "deploy.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n",
+            ),
+            (
+                "docker-compose.ci.yml",
+                "services:\n  t:\n    image: busybox\n    command: echo hi && false\n",
+            ),
+        ]);
+        assert_eq!(p.compose.len(), 1);
+        let t = &p.compose[0].services[0];
+        let cmd = t.command.as_ref().unwrap();
+        assert_eq!(cmd.texts().unwrap(), ["echo", "hi"]);
+        let f = &p.files[p.compose[0].files[0]];
+        assert_eq!(f.slice(cmd.dropped.unwrap()), "&& false");
+        assert_eq!(f.slice(cmd.words[1].span), "hi");
+    }
+}
