@@ -591,7 +591,7 @@ pub fn ram_bytes(s: &str) -> Option<u64> {
         _ => return None,
     };
     let v = num * mult;
-    (v.is_finite() && v >= 0.0 && v < 1.8e19).then_some(v as u64)
+    (v.is_finite() && (0.0..1.8e19).contains(&v)).then_some(v as u64)
 }
 
 /// A Compose duration (`1m30s`, `10s`, `500ms`, `2h`, `1d`, `1w`; str2duration) in milliseconds.
