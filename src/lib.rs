@@ -18,7 +18,6 @@ macro_rules! eprint {
     };
 }
 
-pub mod argv;
 pub mod cli;
 pub mod compose;
 pub mod config;

@@ -3,8 +3,8 @@
 //! Go `GOMEMLIMIT`. Read from the effective argv (manifest `command`/`args` or the image's
 //! ENTRYPOINT/CMD), the container `env`, and the image ENV.
 
-use crate::argv::Process;
 use crate::docker::InstKind;
+use crate::model::process::Process;
 use crate::source::Span;
 use crate::yaml::Node;
 
@@ -123,17 +123,18 @@ const JVM_VARS_AFTER: [&str; 1] = ["_JAVA_OPTIONS"];
 
 fn env_value<'p>(p: &Process<'_, 'p>, name: &str) -> Option<(String, Option<Span>, String)> {
     // The container's own env wins over the image ENV.
-    let node: Option<&'p Node> = p
-        .container
-        .env()
-        .iter()
-        .rev()
-        .find(|e| e.get("name").and_then(Node::as_str) == Some(name));
+    let pod = p.pod();
+    let node: Option<&'p Node> = pod.and_then(|(_, c)| {
+        c.env()
+            .iter()
+            .rev()
+            .find(|e| e.get("name").and_then(Node::as_str) == Some(name))
+    });
     if let Some(e) = node {
         let v = e.get("value")?;
         return Some((
             v.scalar_text()?,
-            Some(p.workload.span(v)),
+            pod.map(|(w, _)| w.span(v)),
             format!("env {name}"),
         ));
     }
@@ -220,11 +221,11 @@ pub fn settings(p: &Process<'_, '_>) -> Vec<HeapSetting> {
     }
     for a in &p.argv.args {
         let source = match a.part {
-            crate::argv::Part::Command => "command",
-            crate::argv::Part::Args => "args",
-            crate::argv::Part::Entrypoint => "image ENTRYPOINT",
-            crate::argv::Part::Cmd => "image CMD",
-            crate::argv::Part::ShellPrefix => continue,
+            crate::model::process::Part::Command => "command",
+            crate::model::process::Part::Args => "args",
+            crate::model::process::Part::Entrypoint => "image ENTRYPOINT",
+            crate::model::process::Part::Cmd => "image CMD",
+            crate::model::process::Part::ShellPrefix => continue,
         };
         push_text(&a.value, a.span, source, &mut out);
     }

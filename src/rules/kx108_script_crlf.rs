@@ -3,6 +3,8 @@
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
 use crate::rules::Rule;
+use crate::model::exec::ExecFact;
+use crate::rules::exec::{self, at_script, finding, first_line, script_label};
 
 pub static RULE: Rule = Rule {
     code: "KX108",
@@ -14,6 +16,49 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+const HELP: &str =
+    "Convert the script to LF line endings (`dos2unix`, `.gitattributes`: `*.sh text eol=lf`)";
+
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    crate::argv::check_rule(model, &RULE, out);
+    exec::report(model, out, |p, fact| match fact {
+        ExecFact::ShebangCrlf { run, interpreter } => {
+            let path = &run.path;
+            let (fail_text, fail_exit) = exec::interpreter_failure(p, run.direct);
+            let f = finding(p, &RULE, run.span, format!(
+                "{} executes {} ({path}), whose lines end in CRLF: the kernel looks for the interpreter `{interpreter}\\r`, which does not exist; {fail_text}",
+                p.who(), run.text.describe
+            ))
+            .exit_code(fail_exit)
+            .symptom(if run.direct {
+                format!("exec {path}: no such file or directory")
+            } else {
+                format!("{path}: cannot execute: required file not found (bash: `/bin/sh^M: bad interpreter`)")
+            })
+            .help(HELP);
+            Some(at_script(
+                script_label(f, run, "the script"),
+                run,
+                first_line(&run.text.text),
+                "the script is executed from here",
+            ))
+        }
+        ExecFact::ShellReadsCrlf { run, shell } => Some(
+            finding(
+                p,
+                &RULE,
+                run.span,
+                format!(
+                    "{} runs {} ({}) with `{shell}`, but its lines end in CRLF: the shell sees a carriage return at the end of every command (`set -e\\r`, `exec app\\r` …), so options, paths and the last argument of each line are wrong",
+                    p.who(),
+                    run.text.describe,
+                    run.path
+                ),
+            )
+            .severity(Severity::Warning)
+            .exit_code(None)
+            .symptom(format!("{}: 2: set: Illegal option -", run.path))
+            .help(HELP),
+        ),
+        _ => None,
+    });
 }

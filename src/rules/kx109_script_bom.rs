@@ -3,6 +3,8 @@
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
 use crate::rules::Rule;
+use crate::model::exec::ExecFact;
+use crate::rules::exec;
 
 pub static RULE: Rule = Rule {
     code: "KX109",
@@ -15,5 +17,14 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    crate::argv::check_rule(model, &RULE, out);
+    exec::report(model, out, |p, fact| match fact {
+        ExecFact::ScriptBom { run } => Some(exec::exec_format_error(
+            p,
+            &RULE,
+            run,
+            ", which starts with a UTF-8 byte-order mark before `#!`: the kernel does not see the shebang and refuses the file",
+            "Save the script as UTF-8 without BOM",
+        )),
+        _ => None,
+    });
 }

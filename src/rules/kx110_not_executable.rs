@@ -3,6 +3,8 @@
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
 use crate::rules::Rule;
+use crate::model::exec::ExecFact;
+use crate::rules::exec::{self, fact_label, finding, start_severity, start_symptom};
 
 pub static RULE: Rule = Rule {
     code: "KX110",
@@ -15,5 +17,62 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    crate::argv::check_rule(model, &RULE, out);
+    exec::report(model, out, |p, fact| {
+        let ExecFact::NotExecutable {
+            name,
+            span,
+            fact,
+            direct,
+        } = fact
+        else {
+            return None;
+        };
+        let src = match &fact.mounted {
+            Some(m) => format!("{m} is mounted without the exec bit (defaultMode/mode defaults to 0644)"),
+            None => "the file has no exec bit in the image (COPY keeps the build-context mode; no `--chmod` or `RUN chmod +x`)".to_string(),
+        };
+        let (msg, sev, exit, symptom, help) = if *direct {
+            (
+                format!(
+                    "{} executes `{name}` ({}) directly, but {src}: {}",
+                    p.who(),
+                    fact.path,
+                    p.kind
+                        .start_failure()
+                        .replace("`docker run` gives 127", "`docker run` gives 126")
+                ),
+                start_severity(p.kind),
+                p.kind.start_exit(),
+                start_symptom(p.kind, name, false),
+                if fact.mounted.is_some() {
+                    "Set `defaultMode: 0755` (or `items[].mode: 0755`) on the volume, or run it as `sh /path/script.sh`"
+                } else {
+                    "Use `COPY --chmod=755`, or `RUN chmod +x` the file, or run it through its interpreter (`sh script.sh`)"
+                },
+            )
+        } else {
+            (
+                format!(
+                    "{} runs `{name}` ({}) from a shell, but {src}: {}",
+                    p.who(),
+                    fact.path,
+                    p.kind.run_failure(126)
+                ),
+                Severity::Error,
+                p.kind.run_exit(126),
+                format!("sh: 1: {name}: Permission denied"),
+                if fact.mounted.is_some() {
+                    "Set `defaultMode: 0755` on the volume, or run it as `sh /path/script.sh`"
+                } else {
+                    "Use `COPY --chmod=755`, or `RUN chmod +x` the file"
+                },
+            )
+        };
+        let f = finding(p, &RULE, *span, msg)
+            .severity(sev)
+            .exit_code(exit)
+            .symptom(symptom)
+            .help(help);
+        Some(fact_label(f, fact))
+    });
 }

@@ -5,7 +5,7 @@
 //! image's ENV PATH is replaced, not extended (and `$(PATH)` / `$PATH` inside the value stay
 //! literal: the kubelet never sees the image ENV).
 
-use crate::argv::{processes, ProcKind, Process};
+use crate::model::process::{processes, ProcKind, Process};
 use crate::finding::{Finding, Severity};
 use crate::image::Resolved;
 use crate::image::Tri;
@@ -181,7 +181,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             dirs.first().copied().unwrap_or("/app/bin")
         ))
         .label(env_span, "PATH set here")
-        .object(Some(p.object()))
+        .object(p.object())
         .container(p.container.name);
         if let Some(img) = p.image {
             if let Some(s) = img.from_span {

@@ -1,6 +1,6 @@
 //! KX201 heap-exceeds-limit: a runtime heap flag reaches or nears the container memory limit.
 
-use crate::argv::{processes, ProcKind};
+use crate::model::process::{processes, ProcKind};
 use crate::finding::{Finding, Severity};
 use crate::k8s::heap::{effective as effective_heap, settings, HeapKind};
 use crate::k8s::quantity::format_bytes;

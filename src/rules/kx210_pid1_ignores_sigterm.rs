@@ -1,7 +1,7 @@
 //! KX210 pid1-ignores-sigterm: the container's PID 1 neither handles nor forwards SIGTERM, so
 //! every stop waits out the grace period and ends in SIGKILL (semantics.md §1, §2).
 
-use crate::argv::{processes, ProcKind, Process};
+use crate::model::process::{processes, ProcKind, Process};
 use crate::finding::{Finding, Severity};
 use crate::image::ShellKind;
 use crate::k8s::probes::grace_period;
@@ -314,7 +314,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             None if p.argv.args.len() > 2 && execs_args(p, &a0.value) => {
                 let rest: Vec<&str> = p.argv.args[1..].iter().map(|a| a.value.as_str()).collect();
                 crate::k8s::probes::shell_script_index(&rest).map(|si| {
-                    let implicit = p.argv.args[1].part == crate::argv::Part::ShellPrefix;
+                    let implicit = p.argv.args[1].part == crate::model::process::Part::ShellPrefix;
                     (1, si + 1, implicit)
                 })
             }

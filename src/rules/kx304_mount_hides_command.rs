@@ -6,7 +6,7 @@
 //! directory the mount hides), the interpreter in the `#!` line of a script argv[0], and the
 //! path-named commands of a `sh -c` string.
 
-use crate::argv::{processes, ProcKind, Process};
+use crate::model::process::{processes, PodProcess, ProcKind, Process};
 use crate::finding::{Finding, Severity};
 use crate::image::Tri;
 use crate::k8s::volumes::{Mount, PathState, VolumeKind};
@@ -84,7 +84,7 @@ fn describe_volume(m: &Mount<'_>) -> String {
 
 #[allow(clippy::too_many_arguments)]
 fn report(
-    p: &Process<'_, '_>,
+    p: &PodProcess<'_, '_>,
     mount: &Mount<'_>,
     what: &str,
     target: &str,
@@ -135,7 +135,7 @@ fn report(
     .help(format!(
         "Mount the volume somewhere else (e.g. `{mp}-data`), or mount single files with `subPath` so the rest of `{mp}` stays visible"
     ))
-    .object(Some(p.object()))
+    .object(p.object())
     .container(p.container.name);
     if !matches!(p.kind, ProcKind::Main) {
         f = f.severity(Severity::Warning);

@@ -93,6 +93,9 @@ rules! {
     kx306_mode_not_octal,
 }
 
+/// Helpers of the exec rule family (KX103–KX111, KX116).
+pub mod exec;
+
 pub fn by_code(code: &str) -> Option<&'static Rule> {
     RULES
         .iter()

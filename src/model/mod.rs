@@ -1,5 +1,9 @@
 //! The whole-repository model that rules read: objects, workloads and the object index built once
-//! from a loaded [`Project`].
+//! from a loaded [`Project`], the processes every container starts ([`process`]) and what
+//! happens when they are started ([`exec`]): facts computed once, knowing nothing of rules.
+
+pub mod exec;
+pub mod process;
 
 use crate::config::Config;
 use crate::docker::Dockerfile;
@@ -17,11 +21,12 @@ pub struct Model<'p> {
     /// Positions in `objects` of the `Kustomization` objects (per-workload checks scan these,
     /// not every object).
     pub kustomizations: Vec<usize>,
-    /// Findings of the shared command checks (KX103–KX111, KX116), computed once by whichever of
-    /// those rules runs first.
-    pub command_checks: std::sync::OnceLock<Vec<crate::finding::Finding>>,
-    /// The processes of every container (see [`crate::argv::processes`]), computed once.
-    pub processes: std::sync::OnceLock<Vec<crate::argv::ContainerProcs<'p>>>,
+    /// The exec facts of every process (in [`process::all`] order), computed once.
+    exec_facts: std::sync::OnceLock<Vec<Vec<exec::ExecFact>>>,
+    /// The process groups of every container (see [`process::all`]), computed once.
+    process_groups: std::sync::OnceLock<Vec<process::ProcessGroup<'p>>>,
+    /// Effective resources of each workload (by position in `workloads`), computed on first use.
+    resources: std::sync::OnceLock<Vec<crate::k8s::resources::PodResources<'p>>>,
     /// Schema type errors of each object (by position in `objects`), for KX005 and KX006.
     pub type_errors: std::sync::OnceLock<Vec<Vec<crate::k8s::schema::TypeError<'p>>>>,
 }
@@ -67,8 +72,9 @@ impl<'p> Model<'p> {
             index,
             images,
             kustomizations,
-            command_checks: std::sync::OnceLock::new(),
-            processes: std::sync::OnceLock::new(),
+            exec_facts: std::sync::OnceLock::new(),
+            process_groups: std::sync::OnceLock::new(),
+            resources: std::sync::OnceLock::new(),
             type_errors: std::sync::OnceLock::new(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
@@ -85,11 +91,9 @@ impl<'p> Model<'p> {
         rayon::join(
             || {
                 let _ = model
-                    .processes
-                    .set(crate::argv::compute_processes(&model, true));
-                let _ = model
-                    .command_checks
-                    .set(crate::argv::compute_command_checks(&model));
+                    .process_groups
+                    .set(process::compute_groups(&model, true));
+                let _ = model.exec_facts.set(exec::compute(&model, true));
             },
             || {
                 if types {
@@ -102,10 +106,27 @@ impl<'p> Model<'p> {
         model
     }
 
-    /// The processes of every container (computed in [`Model::build`]).
-    pub fn processes(&self) -> &[crate::argv::ContainerProcs<'p>] {
-        self.processes
-            .get_or_init(|| crate::argv::compute_processes(self, false))
+    /// The process groups of every container (computed in [`Model::build`]).
+    pub fn process_groups(&self) -> &[process::ProcessGroup<'p>] {
+        self.process_groups
+            .get_or_init(|| process::compute_groups(self, false))
+    }
+
+    /// The exec facts of every process, in [`process::all`] order (computed in [`Model::build`]).
+    pub fn exec_facts(&self) -> &[Vec<exec::ExecFact>] {
+        self.exec_facts.get_or_init(|| exec::compute(self, false))
+    }
+
+    /// The effective resources of `workloads[i]`, computed once for all workloads.
+    pub fn resources(&self, i: usize) -> Option<&crate::k8s::resources::PodResources<'p>> {
+        self.resources
+            .get_or_init(|| {
+                self.workloads
+                    .iter()
+                    .map(|w| crate::k8s::resources::effective(self, w))
+                    .collect()
+            })
+            .get(i)
     }
 
     /// The schema type errors of `objects[i]` (KX005, KX006).

@@ -1,0 +1,801 @@
+//! Exec analysis: what happens when the runtime starts a [`Process`], as typed facts with spans.
+//! What argv[0] resolves to (or that it does not), whether it is executable, what `env X` and the
+//! commands of a `sh -c` string resolve to, and for a script the process runs: its byte-order
+//! mark, shebang, CRLF line ends, interpreter (also through `#!/usr/bin/env X`), the bash syntax
+//! a `/bin/sh` trips over, the commands it calls and the command `exec "$@"` hands over to.
+//!
+//! Facts know nothing of rules: each command rule (KX103–KX111, KX116) picks the facts it owns
+//! and writes its own finding and message. [`crate::model::Model::build`] computes the facts of
+//! every process once ([`compute`]); [`crate::model::Model::exec_facts`] hands them out.
+
+use crate::image::{CommandForm, Tri};
+use crate::model::process::{
+    is_shell_name, Found, Part, PathFact, ProcKind, Process, ScriptText, ShellCall,
+};
+use crate::shell::{self, Bashism, ShellFlavor};
+use crate::source::Span;
+use std::ops::Range;
+
+/// What a program name is, for the rules that split "command not found" by cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Program {
+    /// `bash` (any path) in an image that has `/bin/sh` (busybox/ash only).
+    Bash,
+    /// A shell (`sh`, `bash`, `ash`, `dash`, `zsh`, `ksh`, `mksh`) otherwise.
+    Shell,
+    /// A path with a slash that does not start with one (`./run.sh`, `bin/app`).
+    Relative,
+    /// An absolute path.
+    Absolute,
+    /// A bare name looked up in PATH.
+    Name,
+}
+
+/// How the shell that runs a string or script reports a missing command.
+#[derive(Debug, Clone)]
+pub struct ShellInfo {
+    /// The shell program as written (`sh`, `/bin/bash`, `#!/bin/sh`'s `/bin/sh`).
+    pub program: String,
+    pub is_bash: bool,
+    /// What `/bin/sh`-like shells are in this image (None: bash, or unknown).
+    pub flavor: Option<ShellFlavor>,
+}
+
+/// A script a process runs, and from where.
+#[derive(Debug, Clone)]
+pub struct ScriptRun {
+    pub text: ScriptText,
+    /// The absolute path of the script in the container.
+    pub path: String,
+    /// The argv element, `sh -c` command or instruction that runs it.
+    pub span: Span,
+    /// Executed directly by execve (true), or run from a shell (`sh -c 'x.sh'`, false).
+    pub direct: bool,
+}
+
+/// One fact about starting a process. Spans point at what runs (manifest item, Dockerfile
+/// element); script facts carry the script ([`ScriptRun`]) so rules can point into it.
+#[derive(Debug, Clone)]
+pub enum ExecFact {
+    /// argv[0] is a bare name in an image kexit does not know (KX104).
+    Unverified { name: String, span: Span },
+    /// argv[0] does not resolve. `implicit_shell`: the `/bin/sh` of a shell-form ENTRYPOINT/CMD.
+    Missing {
+        name: String,
+        span: Span,
+        program: Program,
+        implicit_shell: bool,
+        fact: PathFact,
+    },
+    /// A relative argv[0] resolved against a `workingDir` override, while the image has the file
+    /// under its own WORKDIR (`there`). `certain`: nothing can be at `target`.
+    MovedByWorkingDir {
+        name: String,
+        span: Span,
+        workdir: String,
+        target: String,
+        there: String,
+        image_workdir: String,
+        certain: bool,
+        fact: PathFact,
+    },
+    /// The file argv[0] (`direct`) or a `sh -c` command names has no exec bit.
+    NotExecutable {
+        name: String,
+        span: Span,
+        fact: PathFact,
+        direct: bool,
+    },
+    /// `env [opts] X …` where X does not resolve.
+    EnvTargetMissing {
+        name: String,
+        span: Span,
+        program: Program,
+        fact: PathFact,
+    },
+    /// A command of a `sh -c` string does not resolve. `fatal`: its 127 ends the shell.
+    ShellCommandMissing {
+        name: String,
+        span: Span,
+        program: Program,
+        fatal: bool,
+        shell: ShellInfo,
+        fact: PathFact,
+    },
+    /// Bash-only syntax in a `sh -c` string run by a `/bin/sh` that is dash or busybox.
+    StringBashism {
+        span: Span,
+        shell: ShellInfo,
+        flavor: ShellFlavor,
+        bashism: Bashism,
+    },
+    /// The script starts with a UTF-8 BOM (executed directly: the kernel sees no `#!`).
+    ScriptBom { run: ScriptRun },
+    /// The script (executed directly) has no `#!` line.
+    ScriptNoShebang { run: ScriptRun },
+    /// The shebang line ends in CRLF: the kernel looks for `interpreter\r`.
+    ShebangCrlf { run: ScriptRun, interpreter: String },
+    /// `sh script.sh` on a script with CRLF line ends.
+    ShellReadsCrlf { run: ScriptRun, shell: String },
+    /// The shebang's interpreter does not exist in the container.
+    InterpreterMissing {
+        run: ScriptRun,
+        interpreter: String,
+        program: Program,
+    },
+    /// `#!/usr/bin/env X` where X is not on PATH (`program` classifies X).
+    EnvInterpreterMissing {
+        run: ScriptRun,
+        interpreter: String,
+        name: String,
+        program: Program,
+    },
+    /// Bash-only syntax in a script run by a dash/busybox shell. `aborts`: a command-not-found
+    /// (`source`, `declare`) that ends the script with 127; `line` is 1-based.
+    ScriptBashism {
+        run: ScriptRun,
+        shell: String,
+        flavor: ShellFlavor,
+        bashism: Bashism,
+        line: usize,
+        aborts: bool,
+    },
+    /// A command a script calls (on `line`, at `range` in the script) does not resolve.
+    ScriptCommandMissing {
+        run: ScriptRun,
+        shell: ShellInfo,
+        name: String,
+        line: usize,
+        range: Range<usize>,
+        fatal: bool,
+        fact: PathFact,
+    },
+    /// A script ending in `exec "$@"` is given (at argv `arg`) a command that does not resolve.
+    ExecArgsMissing {
+        run: ScriptRun,
+        shell: ShellInfo,
+        name: String,
+        arg_span: Span,
+        from: Part,
+        line: usize,
+        range: Range<usize>,
+        fact: PathFact,
+    },
+}
+
+/// The facts of every process of the model (in [`crate::model::process::all`] order), in
+/// parallel over processes.
+pub fn compute(model: &crate::model::Model<'_>, parallel: bool) -> Vec<Vec<ExecFact>> {
+    use rayon::prelude::*;
+    let procs = crate::model::process::all(model);
+    if parallel {
+        procs.par_iter().map(analyse).collect()
+    } else {
+        procs.iter().map(analyse).collect()
+    }
+}
+
+/// The facts of one process.
+pub fn analyse(p: &Process<'_, '_>) -> Vec<ExecFact> {
+    let mut out = Vec::new();
+    Analysis { p, out: &mut out }.process();
+    out
+}
+
+fn base(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// 1-based line of byte `at` in `text`.
+pub fn line_of(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].matches('\n').count() + 1
+}
+
+struct Analysis<'a, 'm, 'p> {
+    p: &'a Process<'m, 'p>,
+    out: &'a mut Vec<ExecFact>,
+}
+
+impl Analysis<'_, '_, '_> {
+    fn program(&self, name: &str) -> Program {
+        if is_shell_name(name) {
+            if base(name) == "bash" && self.p.at("/bin/sh").exists == Tri::Yes {
+                Program::Bash
+            } else {
+                Program::Shell
+            }
+        } else if name.contains('/') && !name.starts_with('/') {
+            Program::Relative
+        } else if name.starts_with('/') {
+            Program::Absolute
+        } else {
+            Program::Name
+        }
+    }
+
+    fn shell_info(&self, program: &str) -> ShellInfo {
+        let is_bash = base(program) == "bash";
+        ShellInfo {
+            program: program.to_string(),
+            is_bash,
+            flavor: if is_bash {
+                None
+            } else {
+                self.p.flavor_of(program)
+            },
+        }
+    }
+
+    /// argv[0], then `env X`, the `sh -c` string or the script `sh` reads.
+    fn process(&mut self) {
+        let p = self.p;
+        let Some(a0) = p.argv.argv0() else {
+            return;
+        };
+        // Whitespace is KX101's; a `$(NAME)` left literal is KX112's.
+        if !a0.exact
+            || a0.value.is_empty()
+            || a0.value.contains(char::is_whitespace)
+            || a0.value.contains("$(")
+        {
+            return;
+        }
+        let name = a0.value.clone();
+        let span = p.primary_span(0);
+        let found = p.find(&name);
+        match &found {
+            Found::No(fact) => self.missing_argv0(&name, span, fact),
+            Found::Unknown if name.contains('/') && !name.starts_with('/') => {
+                self.relative_elsewhere(&name, span);
+            }
+            Found::Unknown => self.unverified(&name, a0.part, span),
+            Found::Yes(fact) => {
+                if fact.is_dir == Tri::Yes {
+                    return;
+                }
+                if fact.executable == Tri::No {
+                    self.out.push(ExecFact::NotExecutable {
+                        name,
+                        span,
+                        fact: fact.clone(),
+                        direct: true,
+                    });
+                    return;
+                }
+                if base(&name) == "env" {
+                    self.env_target();
+                }
+                if p.argv.shell.is_none() && !is_shell_name(&name) {
+                    self.script(&fact.path, span, true);
+                }
+            }
+        }
+        if !matches!(found, Found::Yes(_)) {
+            return;
+        }
+        if let Some(sc) = &p.argv.shell {
+            self.shell_string(sc, &name);
+        } else if is_shell_name(&name) {
+            self.shell_reads_script(&name);
+        }
+    }
+
+    /// A bare argv[0] in an image kexit does not know, unless the image almost certainly has it.
+    fn unverified(&mut self, name: &str, part: Part, span: Span) {
+        let p = self.p;
+        let unmodelled = p.image.is_none_or(|i| !i.base_known);
+        let reference = p.image_reference().unwrap_or("");
+        if unmodelled
+            && part == Part::Command
+            && p.kind == ProcKind::Main
+            && !name.contains('/')
+            && !name.starts_with('-')
+            && !likely_in_image(name, reference)
+            // A templated reference (`${IMAGE}`, `<REPO>/x`) says nothing either way.
+            && !reference.contains(['$', '<', '{'])
+        {
+            self.out.push(ExecFact::Unverified {
+                name: name.to_string(),
+                span,
+            });
+        }
+    }
+
+    /// `sh script.sh [args]`: the shell reads the file (no exec bit, no shebang needed).
+    fn shell_reads_script(&mut self, shell_prog: &str) {
+        let p = self.p;
+        let Some(script_arg) = p.argv.args.get(1) else {
+            return;
+        };
+        let v = &script_arg.value;
+        if v.starts_with('-') || !script_arg.exact || !(v.contains('/') || v.ends_with(".sh")) {
+            return;
+        }
+        let Some(wd) =
+            p.workdir
+                .path
+                .as_deref()
+                .or(if v.starts_with('/') { Some("/") } else { None })
+        else {
+            return;
+        };
+        let abs = crate::image::build::normalize(wd, v);
+        let span = p.primary_span(1);
+        let Some(text) = p.script(&abs) else {
+            return;
+        };
+        let run = ScriptRun {
+            text,
+            path: abs,
+            span,
+            direct: false,
+        };
+        if run.text.text.contains("\r\n") {
+            self.out.push(ExecFact::ShellReadsCrlf {
+                run,
+                shell: shell_prog.to_string(),
+            });
+            return;
+        }
+        self.bashisms_in_script(shell_prog, &run);
+        self.script_commands(&run, shell_prog, Some(2));
+    }
+
+    fn missing_argv0(&mut self, name: &str, span: Span, fact: &PathFact) {
+        let p = self.p;
+        // A volume hiding the command is KX304's (reported at the mount, where the fix goes);
+        // a container `env` PATH that leaves the command out is KX117's.
+        if fact.mounted.is_some() && p.moved_by_workingdir(name) {
+            self.relative_elsewhere(name, span);
+            return;
+        }
+        if (fact.mounted.is_some() && !p.image_lacks(&fact.path))
+            || (!name.contains('/') && p.declares_path())
+        {
+            return;
+        }
+        // An image ENTRYPOINT/CMD naming an absolute path its (leaf) stage never creates is
+        // KX122's, reported once at the Dockerfile instruction.
+        if self.kx122_covers(name) {
+            return;
+        }
+        self.out.push(ExecFact::Missing {
+            name: name.to_string(),
+            span,
+            program: self.program(name),
+            implicit_shell: p.argv.shell.as_ref().is_some_and(|s| s.implicit),
+            fact: fact.clone(),
+        });
+    }
+
+    /// The image's own ENTRYPOINT/CMD names an absolute path its leaf stage never creates.
+    fn kx122_covers(&self, name: &str) -> bool {
+        let p = self.p;
+        let Some(a0) = p.argv.argv0() else {
+            return false;
+        };
+        let Some(img) = p.image else { return false };
+        let (Some(di), Some(si)) = (img.dockerfile, img.stage) else {
+            return false;
+        };
+        let from_image = matches!(a0.part, Part::Entrypoint | Part::Cmd);
+        let leaf = p
+            .model
+            .dockerfiles()
+            .get(di)
+            .is_some_and(|d| d.leaf_stages().contains(&si));
+        let first = img
+            .entrypoint
+            .as_ref()
+            .or(img.cmd.as_ref())
+            .and_then(|c| match &c.form {
+                CommandForm::Exec(v) => v.first().cloned(),
+                _ => None,
+            });
+        from_image
+            && leaf
+            && p.kind == ProcKind::Main
+            && name.starts_with('/')
+            && first.as_deref() == Some(name)
+            && img.exists(name) == Tri::No
+    }
+
+    /// `./run.sh` with a `workingDir` where kexit cannot see the file, while the image has it
+    /// under its own WORKDIR: the override moved the lookup away from the file.
+    fn relative_elsewhere(&mut self, name: &str, span: Span) {
+        let p = self.p;
+        let Some(img) = p.image else { return };
+        if !p.workdir.from_manifest || !img.base_known {
+            return;
+        }
+        let Some(wd) = p.workdir.path.as_deref() else {
+            return;
+        };
+        if crate::image::build::normalize("/", &img.workdir) == wd {
+            return;
+        }
+        let there = crate::image::build::normalize(&img.workdir, name);
+        let fact = p.at(&there);
+        if fact.exists != Tri::Yes || fact.is_dir == Tri::Yes {
+            return;
+        }
+        // What was created in the image is known; the `workingDir` target is not (a base image
+        // directory kexit does not list), so this is the likely case, not a certain one, unless
+        // nothing can be there.
+        let target = crate::image::build::normalize(wd, name);
+        let certain = p.at(&target).exists == Tri::No;
+        self.out.push(ExecFact::MovedByWorkingDir {
+            name: name.to_string(),
+            span,
+            workdir: wd.to_string(),
+            target,
+            there,
+            image_workdir: img.workdir.clone(),
+            certain,
+            fact,
+        });
+    }
+
+    /// `env [opts] [NAME=V…] X …`: X must resolve (env exits 127 otherwise).
+    fn env_target(&mut self) {
+        let p = self.p;
+        let args = &p.argv.args;
+        let mut k = 1;
+        while k < args.len() {
+            let v = args[k].value.as_str();
+            if v == "-u" || v == "-C" {
+                k += 2;
+            } else if v == "-S" || v.starts_with("-S") || v.starts_with("--split") {
+                return;
+            } else if v == "--" {
+                k += 1;
+                break;
+            } else if v.starts_with('-') || v.contains('=') {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        let Some(a) = args.get(k) else { return };
+        if !a.exact || a.value.is_empty() {
+            return;
+        }
+        if let Found::No(fact) = p.find(&a.value) {
+            self.out.push(ExecFact::EnvTargetMissing {
+                name: a.value.clone(),
+                span: p.primary_span(k),
+                program: self.program(&a.value),
+                fact,
+            });
+        }
+    }
+
+    /// The commands of a `sh -c` string (or shell-form command), and its bash syntax.
+    fn shell_string(&mut self, sc: &ShellCall, shell_prog: &str) {
+        let p = self.p;
+        let shell = self.shell_info(shell_prog);
+        let is_bash = shell.is_bash;
+        let script = &sc.script;
+        let sets_path = script.changes_path;
+        // After a `cd`, relative paths resolve somewhere kexit does not follow.
+        let changes_dir = script
+            .commands
+            .iter()
+            .any(|c| matches!(c.name.text.as_str(), "cd" | "pushd" | "popd"));
+        for cmd in script.literal_commands() {
+            let name = cmd.name.text.as_str();
+            if name.is_empty()
+                || shell::is_builtin(name)
+                || shell::is_bash_builtin(name)
+                || name == "[["
+                || name == "]]"
+                || cmd.flow == shell::Flow::Conditional
+                || script.is_probed(name)
+                || script.functions.contains(name)
+                || (changes_dir && name.contains('/') && !name.starts_with('/'))
+                || (sets_path && !name.contains('/'))
+            {
+                continue;
+            }
+            let span = p
+                .span_in(sc.script_index, cmd.name.range.clone())
+                .unwrap_or_else(|| p.primary_span(sc.script_index));
+            match p.find(name) {
+                Found::No(fact) => self.out.push(ExecFact::ShellCommandMissing {
+                    name: name.to_string(),
+                    span,
+                    program: self.program(name),
+                    fatal: cmd.fatal || script.errexit || cmd.exec,
+                    shell: shell.clone(),
+                    fact,
+                }),
+                Found::Yes(fact) => {
+                    if fact.is_dir == Tri::Yes {
+                        continue;
+                    }
+                    if fact.executable == Tri::No {
+                        self.out.push(ExecFact::NotExecutable {
+                            name: name.to_string(),
+                            span,
+                            fact,
+                            direct: false,
+                        });
+                        continue;
+                    }
+                    if !is_shell_name(name) {
+                        self.script(&fact.path, span, false);
+                    }
+                }
+                Found::Unknown => {}
+            }
+            // `sh script.sh` inside the string.
+            if is_shell_name(name) && !is_bash {
+                self.nested_shell_script(name, cmd, span);
+            }
+        }
+        // Bash syntax in the -c string itself.
+        if let Some(fl) = shell.flavor {
+            for b in script.bashisms.iter().filter(|b| b.kind.breaks(fl)) {
+                let span = p
+                    .span_in(sc.script_index, b.range.clone())
+                    .unwrap_or_else(|| p.primary_span(sc.script_index));
+                self.out.push(ExecFact::StringBashism {
+                    span,
+                    shell: shell.clone(),
+                    flavor: fl,
+                    bashism: b.clone(),
+                });
+            }
+        }
+    }
+
+    /// `sh x.sh` inside a `sh -c` string: the bash syntax of `x.sh`.
+    fn nested_shell_script(&mut self, name: &str, cmd: &shell::Command, span: Span) {
+        let p = self.p;
+        let Some(arg) = cmd
+            .args
+            .first()
+            .filter(|a| a.literal && !a.text.starts_with('-'))
+        else {
+            return;
+        };
+        let Some(wd) = p.workdir.path.as_deref().or(if arg.text.starts_with('/') {
+            Some("/")
+        } else {
+            None
+        }) else {
+            return;
+        };
+        let abs = crate::image::build::normalize(wd, &arg.text);
+        if let Some(text) = p.script(&abs) {
+            let run = ScriptRun {
+                text,
+                path: abs,
+                span,
+                direct: false,
+            };
+            self.bashisms_in_script(name, &run);
+        }
+    }
+
+    /// A script file the process executes (directly, or from a shell when `direct` is false):
+    /// BOM, shebang, CRLF, interpreter, bashisms, the commands it calls.
+    fn script(&mut self, path: &str, span: Span, direct: bool) {
+        let p = self.p;
+        let Some(text) = p.script(path) else { return };
+        let run = ScriptRun {
+            text,
+            path: path.to_string(),
+            span,
+            direct,
+        };
+        let text = run.text.text.as_str();
+        if text.starts_with('\u{feff}') {
+            if direct {
+                self.out.push(ExecFact::ScriptBom { run });
+            }
+            return;
+        }
+        let Some(sb) = shell::shebang(text) else {
+            if direct && !text.starts_with("\x7fELF") && looks_like_script(text) {
+                self.out.push(ExecFact::ScriptNoShebang { run });
+            }
+            return;
+        };
+        if sb.crlf {
+            let interpreter = sb.interpreter.trim_end_matches('\r').to_string();
+            self.out.push(ExecFact::ShebangCrlf { run, interpreter });
+            return;
+        }
+        let interp = sb.interpreter.as_str();
+        if !interp.starts_with('/') {
+            return;
+        }
+        let ifact = p.at(interp);
+        if ifact.exists == Tri::No {
+            let program = match self.program(interp) {
+                pr @ (Program::Bash | Program::Shell) => pr,
+                _ => Program::Absolute,
+            };
+            self.out.push(ExecFact::InterpreterMissing {
+                interpreter: interp.to_string(),
+                program,
+                run,
+            });
+            return;
+        }
+        if ifact.exists == Tri::Yes && sb.via_env() {
+            let prog = sb.program().to_string();
+            if let Found::No(_) = p.find(&prog) {
+                let program = if prog == "bash" && p.at("/bin/sh").exists == Tri::Yes {
+                    Program::Bash
+                } else {
+                    Program::Name
+                };
+                self.out.push(ExecFact::EnvInterpreterMissing {
+                    interpreter: interp.to_string(),
+                    name: prog,
+                    program,
+                    run,
+                });
+                return;
+            }
+        }
+        // bash syntax in a `#!/bin/sh` script.
+        if matches!(base(interp), "sh" | "ash" | "dash") {
+            self.bashisms_in_script(interp, &run);
+        }
+        let shell_prog = if sb.via_env() { sb.program() } else { interp };
+        if is_shell_name(shell_prog) {
+            let shell_prog = shell_prog.to_string();
+            self.script_commands(&run, &shell_prog, if direct { Some(1) } else { None });
+        }
+    }
+
+    /// Commands a shell script runs that are not in the image, and for an entrypoint script that
+    /// ends in `exec "$@"`, the command it is given (argv from `args_from` on).
+    fn script_commands(&mut self, run: &ScriptRun, shell_prog: &str, args_from: Option<usize>) {
+        let p = self.p;
+        let script = shell::parse(&run.text.text);
+        let shell = self.shell_info(shell_prog);
+        for cmd in script.literal_commands() {
+            let name = cmd.name.text.as_str();
+            if name.is_empty()
+                || shell::is_builtin(name)
+                || shell::is_bash_builtin(name)
+                || name == "[["
+                || cmd.flow == shell::Flow::Conditional
+                || script.is_probed(name)
+                || script.functions.contains(name)
+                || (script.changes_path && !name.contains('/'))
+                || (name.contains('/') && !name.starts_with('/'))
+            {
+                continue;
+            }
+            let Found::No(fact) = p.find(name) else {
+                continue;
+            };
+            self.out.push(ExecFact::ScriptCommandMissing {
+                run: run.clone(),
+                shell: shell.clone(),
+                name: name.to_string(),
+                line: line_of(&run.text.text, cmd.name.range.start),
+                range: cmd.name.range.clone(),
+                fatal: cmd.fatal || script.errexit || cmd.exec,
+                fact,
+            });
+        }
+        // `exec "$@"`: the script runs the rest of argv.
+        let Some(first_arg) = args_from else {
+            return;
+        };
+        if script.rewrites_args || script.changes_path {
+            return;
+        }
+        let Some(exec_args) = script.commands.iter().find(|c| {
+            c.exec && !c.name.literal && c.name.text == "$@" && c.flow == shell::Flow::Plain
+        }) else {
+            return;
+        };
+        let Some(target) = p.argv.args.get(first_arg) else {
+            return;
+        };
+        let name = target.value.as_str();
+        if !target.exact
+            || name.is_empty()
+            || name.starts_with('-')
+            || name.contains(char::is_whitespace)
+            || (name.contains('/') && !name.starts_with('/'))
+        {
+            return;
+        }
+        let Found::No(fact) = p.find(name) else {
+            return;
+        };
+        self.out.push(ExecFact::ExecArgsMissing {
+            run: run.clone(),
+            shell,
+            name: name.to_string(),
+            arg_span: p.primary_span(first_arg),
+            from: target.part,
+            line: line_of(&run.text.text, exec_args.name.range.start),
+            range: exec_args.name.range.clone(),
+            fact,
+        });
+    }
+
+    /// The first bash-only syntax in a script a dash/busybox shell runs.
+    fn bashisms_in_script(&mut self, shell_prog: &str, run: &ScriptRun) {
+        let Some(fl) = self.p.flavor_of(shell_prog) else {
+            return;
+        };
+        let script = shell::parse(&run.text.text);
+        let Some(b) = script.bashisms.iter().find(|b| b.kind.breaks(fl)) else {
+            return;
+        };
+        // `source x` / `declare …` is a command dash cannot find (status 127): under `set -e`
+        // at top level, or as the script's last command, that ends the script with 127.
+        let aborts = matches!(
+            b.kind,
+            shell::BashismKind::Source | shell::BashismKind::Builtin(_)
+        ) && script.commands.iter().any(|c| {
+            c.name.range.start == b.range.start
+                && c.flow == shell::Flow::Plain
+                && (c.fatal || (script.errexit && c.next_op != Some("&&")))
+        });
+        self.out.push(ExecFact::ScriptBashism {
+            run: run.clone(),
+            shell: shell_prog.to_string(),
+            flavor: fl,
+            bashism: b.clone(),
+            line: line_of(&run.text.text, b.range.start),
+            aborts,
+        });
+    }
+}
+
+/// A bare name an unknown image almost certainly has: `sh`, or the image's own program
+/// (`perl` in `perl:5`, `redis-server` in `redis`).
+fn likely_in_image(name: &str, image: &str) -> bool {
+    // `sh` and coreutils: every image with a userland has them (the ones without one, scratch
+    // and distroless, are in the catalogue).
+    if matches!(
+        name,
+        "sh" | "sleep"
+            | "cp"
+            | "cat"
+            | "ls"
+            | "echo"
+            | "true"
+            | "mkdir"
+            | "env"
+            | "tail"
+            | "touch"
+            | "rm"
+            | "mv"
+            | "chmod"
+            | "ln"
+    ) {
+        return true;
+    }
+    let repo = crate::image::repository(image);
+    let last = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
+    let n = name.to_ascii_lowercase();
+    let stem = |s: &str| {
+        s.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .to_string()
+    };
+    let (n, last) = (stem(&n), stem(&last));
+    let prefix = |a: &str, b: &str| b.len() >= 4 && a.starts_with(b);
+    !n.is_empty() && !last.is_empty() && (n == last || prefix(&n, &last) || prefix(&last, &n))
+}
+
+/// Plain text that reads like a script (not a binary or data file kexit happened to read).
+fn looks_like_script(text: &str) -> bool {
+    let head: String = text.chars().take(2000).collect();
+    !head.contains('\0')
+        && head.lines().any(|l| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#')
+        })
+}

@@ -1,0 +1,331 @@
+//! Lookups of a [`Process`]: what the container sees at a path (mounts first, then the image),
+//! argv[0] resolution (the model's one PATH resolver), script texts, spans inside argv elements.
+
+use super::{PathFact, Process, Runtime, ScriptText};
+use crate::image::{Resolved, ShellKind, Tri};
+use crate::k8s::env;
+use crate::k8s::volumes::PathState;
+use crate::shell::ShellFlavor;
+use crate::source::Span;
+use crate::yaml::Style;
+use std::ops::Range;
+
+/// Result of resolving a command name for a process.
+#[derive(Debug, Clone)]
+pub enum Found {
+    /// Resolves to a path; the fact about it.
+    Yes(PathFact),
+    /// Certainly absent (the fact describes the path looked at, or the PATH searched).
+    No(PathFact),
+    Unknown,
+}
+
+impl<'m, 'p> Process<'m, 'p> {
+    /// PATH the process searches: the container's `env` PATH, else the image's.
+    pub fn path_var(&self) -> Option<String> {
+        if let Some(p) = self.env.path() {
+            return Some(p.to_string());
+        }
+        match self.env.get("PATH") {
+            env::Lookup::Undefined => self.image.map(|i| i.path_env().to_string()),
+            _ => None,
+        }
+    }
+
+    /// What the container sees at an absolute path.
+    pub fn at(&self, abs: &str) -> PathFact {
+        let path = crate::image::build::normalize("/", abs);
+        // Mounts exist only where a workload declares them.
+        let workload = self.pod().map(|(w, _)| w);
+        match self.mounts.at(&path) {
+            PathState::File { file, mount } => {
+                let exec = file
+                    .mode
+                    .map(|m| Tri::from_bool(m & 0o111 != 0))
+                    .unwrap_or(Tri::Unknown);
+                let what = match &file.object {
+                    Some(o) => format!("{} `{}` key `{}`", o.kind, o.name, file.key),
+                    None => format!("volume `{}`", mount.name),
+                };
+                PathFact {
+                    exists: Tri::Yes,
+                    is_dir: Tri::No,
+                    executable: exec,
+                    path,
+                    origin: workload.map(|w| (w.span(mount.node), format!("mounted here from {what}"))),
+                    mounted: Some(what),
+                }
+            }
+            PathState::Directory { mount } => PathFact {
+                exists: Tri::Yes,
+                is_dir: Tri::Yes,
+                executable: Tri::No,
+                path,
+                origin: workload.map(|w| {
+                    (
+                        mount.mount_path_span(w),
+                        "a directory here comes from this mount".into(),
+                    )
+                }),
+                mounted: Some(format!("volume `{}`", mount.name)),
+            },
+            PathState::Hidden { mount } => PathFact {
+                exists: Tri::No,
+                is_dir: Tri::No,
+                executable: Tri::No,
+                path,
+                origin: workload.map(|w| {
+                    (
+                        mount.mount_path_span(w),
+                        format!(
+                            "volume `{}` is mounted over this directory and hides the image's files",
+                            mount.name
+                        ),
+                    )
+                }),
+                mounted: Some(format!("volume `{}`", mount.name)),
+            },
+            PathState::Unknown { .. } => PathFact {
+                exists: Tri::Unknown,
+                is_dir: Tri::Unknown,
+                executable: Tri::Unknown,
+                path,
+                origin: None,
+                mounted: None,
+            },
+            PathState::NotMounted => match self.image {
+                Some(img) => {
+                    let i = img.path(&path);
+                    let origin = i
+                        .origin
+                        .span()
+                        .map(|s| (s, "created by this instruction".to_string()));
+                    PathFact {
+                        exists: i.exists,
+                        is_dir: i.is_dir,
+                        executable: i.executable,
+                        path,
+                        origin,
+                        mounted: None,
+                    }
+                }
+                None => PathFact {
+                    exists: Tri::Unknown,
+                    is_dir: Tri::Unknown,
+                    executable: Tri::Unknown,
+                    path,
+                    origin: None,
+                    mounted: None,
+                },
+            },
+        }
+    }
+
+    /// Resolve a program name as execve/the shell would: a name with a slash is a path
+    /// (relative ones against the working directory); a bare name is searched in PATH.
+    pub fn find(&self, name: &str) -> Found {
+        if name.is_empty() {
+            return Found::Unknown;
+        }
+        if name.contains('/') {
+            let abs = if name.starts_with('/') {
+                name.to_string()
+            } else {
+                match &self.workdir.path {
+                    Some(wd) => crate::image::build::normalize(wd, name),
+                    None => return Found::Unknown,
+                }
+            };
+            let f = self.at(&abs);
+            return match f.exists {
+                Tri::Yes => Found::Yes(f),
+                Tri::No => Found::No(f),
+                Tri::Unknown => Found::Unknown,
+            };
+        }
+        let Some(path) = self.path_var() else {
+            return Found::Unknown;
+        };
+        let mut unknown = false;
+        for dir in path.split(':') {
+            if !dir.starts_with('/') {
+                if !dir.is_empty() {
+                    unknown = true;
+                }
+                continue;
+            }
+            let f = self.at(&format!("{dir}/{name}"));
+            match (f.exists, f.is_dir) {
+                (Tri::Yes, Tri::Yes) => {}
+                (Tri::Yes, _) => return Found::Yes(f),
+                (Tri::Unknown, _) => unknown = true,
+                (Tri::No, _) => {}
+            }
+        }
+        if unknown {
+            return Found::Unknown;
+        }
+        // Cross-check with the image's own resolver (it knows catalogue facts we may not).
+        if let Some(img) = self.image {
+            if self.mounts.mounts.is_empty() {
+                match img.resolve(name, Some(&path)) {
+                    Resolved::NotFound => {}
+                    Resolved::Found(_) | Resolved::Unknown => return Found::Unknown,
+                }
+            }
+        }
+        Found::No(PathFact {
+            exists: Tri::No,
+            is_dir: Tri::No,
+            executable: Tri::No,
+            path,
+            origin: None,
+            mounted: None,
+        })
+    }
+
+    /// Which shell `/bin/sh` is in this container.
+    pub fn sh_kind(&self) -> ShellKind {
+        match self.at("/bin/sh").exists {
+            Tri::No => ShellKind::None,
+            Tri::Unknown => ShellKind::Unknown,
+            Tri::Yes => self.image.map_or(ShellKind::Unknown, |i| i.shell_kind),
+        }
+    }
+
+    /// The shell flavour a program name runs as (`sh`/`/bin/sh` → the image's /bin/sh).
+    pub fn flavor_of(&self, program: &str) -> Option<ShellFlavor> {
+        let base = program.rsplit('/').next().unwrap_or(program);
+        match base {
+            "sh" => match self.sh_kind() {
+                ShellKind::Dash => Some(ShellFlavor::Dash),
+                ShellKind::BusyboxAsh => Some(ShellFlavor::Busybox),
+                _ => None,
+            },
+            "dash" => Some(ShellFlavor::Dash),
+            "ash" => Some(ShellFlavor::Busybox),
+            _ => None,
+        }
+    }
+
+    /// The text of the file at an absolute path, when kexit has it (a build-context file
+    /// COPY'd into the image, a heredoc, or a ConfigMap/Secret key mounted there).
+    pub fn script(&self, abs: &str) -> Option<ScriptText> {
+        let path = crate::image::build::normalize("/", abs);
+        match self.mounts.at(&path) {
+            PathState::File { file, .. } => {
+                let text = file.content.clone()?;
+                let describe = match &file.object {
+                    Some(o) => format!("{} `{}` key `{}`", o.kind, o.name, file.key),
+                    None => format!("key `{}`", file.key),
+                };
+                Some(ScriptText {
+                    text,
+                    file: None,
+                    span: file.source,
+                    describe,
+                })
+            }
+            PathState::NotMounted => {
+                let img = self.image?;
+                let s = img.script(self.model.project, &path)?;
+                let describe = match s.file {
+                    Some(f) => format!("`{}`", self.model.file(f).path),
+                    None => "the heredoc".to_string(),
+                };
+                Some(ScriptText {
+                    text: s.text.to_string(),
+                    file: s.file,
+                    span: s.file.map(|f| Span::new(f, 0..0)).or(s.inline_span),
+                    describe,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Span of a byte range of argv element `i`'s value (for commands inside `sh -c` strings):
+    /// exact when the text maps 1:1 onto the file, else the whole element.
+    pub fn span_in(&self, i: usize, range: Range<usize>) -> Option<Span> {
+        let a = self.argv.args.get(i)?;
+        if let Some(n) = a.node {
+            let raw = n.scalar_text().unwrap_or_default();
+            if raw != a.value || n.style == Style::Folded {
+                return a.span;
+            }
+            let (workload, _) = self.pod()?;
+            let file = workload.object.file;
+            let text = &self.model.file(file).text;
+            return Some(env::value_span(file, text, n, range));
+        }
+        if let Some(ts) = a.text_span {
+            let f = self.model.file(ts.file);
+            if f.slice(ts) == a.value {
+                return Some(Span::new(
+                    ts.file,
+                    ts.start + range.start..ts.start + range.end,
+                ));
+            }
+            return Some(ts);
+        }
+        a.span
+    }
+
+    /// The span for argv[0]-level findings: the first manifest element when the manifest sets
+    /// `command`, else the image instruction, else the container's `image`.
+    pub fn primary_span(&self, i: usize) -> Span {
+        if let Some(s) = self.argv.args.get(i).and_then(|a| a.span) {
+            return s;
+        }
+        self.fallback_span()
+    }
+
+    /// A relative argv[0] (`./bin/x`) that a manifest `workingDir` moved away from the file:
+    /// the image has it under its own WORKDIR, not under `workingDir` (KX111's case, even when
+    /// a volume is mounted at `workingDir`).
+    pub fn moved_by_workingdir(&self, name: &str) -> bool {
+        if !name.contains('/') || name.starts_with('/') || !self.workdir.from_manifest {
+            return false;
+        }
+        let (Some(img), Some(wd)) = (self.image, self.workdir.path.as_deref()) else {
+            return false;
+        };
+        if !img.base_known || crate::image::build::normalize("/", &img.workdir) == wd {
+            return false;
+        }
+        let there = crate::image::build::normalize(&img.workdir, name);
+        let i = img.path(&there);
+        i.exists == Tri::Yes && i.is_dir != Tri::Yes
+    }
+
+    /// The image itself certainly has nothing at `abs` (so a mount there hides nothing).
+    pub fn image_lacks(&self, abs: &str) -> bool {
+        self.image
+            .is_some_and(|i| i.path(&crate::image::build::normalize("/", abs)).exists == Tri::No)
+    }
+
+    /// The container's `image` value (or its name) as a last resort; for `docker run`, the
+    /// image's command instruction or its FROM.
+    pub fn fallback_span(&self) -> Span {
+        match self.runtime {
+            Runtime::Kubernetes {
+                workload,
+                container,
+            } => {
+                let n = self
+                    .node
+                    .or_else(|| container.get("image"))
+                    .or_else(|| container.get("name"))
+                    .unwrap_or(container.node);
+                workload.span(n)
+            }
+            Runtime::Docker { image } => image
+                .cmd
+                .as_ref()
+                .or(image.entrypoint.as_ref())
+                .and_then(|c| c.span)
+                .or(image.from_span)
+                .unwrap_or_else(|| Span::new(0, 0..0)),
+        }
+    }
+}
