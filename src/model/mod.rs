@@ -96,6 +96,13 @@ impl<'p> Model<'p> {
                 let _ = model.exec_facts.set(exec::compute(&model, true));
             },
             || {
+                let _ = model.resources.set(
+                    model
+                        .workloads
+                        .par_iter()
+                        .map(|w| crate::k8s::resources::effective(&model, w))
+                        .collect(),
+                );
                 if types {
                     let _ = model
                         .type_errors

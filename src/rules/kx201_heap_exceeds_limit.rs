@@ -1,10 +1,10 @@
 //! KX201 heap-exceeds-limit: a runtime heap flag reaches or nears the container memory limit.
 
-use crate::model::process::{processes, ProcKind};
+use crate::model::process::{processes, ProcKind, Site};
 use crate::finding::{Finding, Severity};
 use crate::k8s::heap::{effective as effective_heap, settings, HeapKind};
 use crate::k8s::quantity::format_bytes;
-use crate::k8s::resources::{effective, MEMORY};
+use crate::k8s::resources::MEMORY;
 use crate::model::Model;
 use crate::rules::Rule;
 
@@ -22,29 +22,18 @@ pub static RULE: Rule = Rule {
 const HEADROOM: f64 = 0.25;
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    let procs = processes(model);
-    let mut cache: Vec<(usize, crate::k8s::resources::PodResources<'_>)> = Vec::new();
-    for p in procs.iter().filter(|p| p.kind == ProcKind::Main) {
-        let wi = model
-            .workloads
-            .iter()
-            .position(|w| std::ptr::eq(w, p.workload))
-            .unwrap_or(usize::MAX);
-        if !cache.iter().any(|(i, _)| *i == wi) {
-            cache.push((wi, effective(model, p.workload)));
-        }
-        let Some((_, r)) = cache.iter().find(|(i, _)| *i == wi) else {
-            continue;
-        };
-        let Some(ci) = p
-            .workload
-            .containers
-            .iter()
-            .position(|c| std::ptr::eq(c, p.container))
+    for p in processes(model).iter().filter(|p| p.kind == ProcKind::Main) {
+        let Site::Kubernetes {
+            workload,
+            container,
+        } = p.group.site
         else {
             continue;
         };
-        let Some(cr) = r.for_container(ci) else {
+        let Some(cr) = model
+            .resources(workload)
+            .and_then(|r| r.for_container(container))
+        else {
             continue;
         };
         let Some(lim) = cr.limits.get(MEMORY) else {

@@ -1,7 +1,7 @@
 //! KX202 no-memory-limit: a container without a memory limit.
 
 use crate::finding::{Finding, Severity};
-use crate::k8s::resources::{container_anchor, effective, qos_intent, QosClass, MEMORY};
+use crate::k8s::resources::{container_anchor, qos_intent, QosClass, MEMORY};
 use crate::k8s::ContainerKind;
 use crate::model::Model;
 use crate::rules::Rule;
@@ -17,8 +17,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for w in &model.workloads {
-        let r = effective(model, w);
+    for (wi, w) in model.workloads.iter().enumerate() {
+        let Some(r) = model.resources(wi) else {
+            continue;
+        };
         let intent = qos_intent(model, w).map(|i| i.class);
         let guaranteed = intent == Some(QosClass::Guaranteed);
         // A pod-level memory limit bounds every container of the pod.

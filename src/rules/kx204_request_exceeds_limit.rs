@@ -2,7 +2,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::k8s::quantity::format_quantity;
-use crate::k8s::resources::{effective, Origin, ResourceList, MEMORY};
+use crate::k8s::resources::{Origin, ResourceList, MEMORY};
 use crate::model::Model;
 use crate::rules::Rule;
 
@@ -67,8 +67,10 @@ fn compare(
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for w in &model.workloads {
-        let r = effective(model, w);
+    for (wi, w) in model.workloads.iter().enumerate() {
+        let Some(r) = model.resources(wi) else {
+            continue;
+        };
         let mut hits = Vec::new();
         for c in &r.containers {
             let mut local = Vec::new();

@@ -2,7 +2,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::k8s::quantity::format_bytes;
-use crate::k8s::resources::{container_anchor, effective, Origin, MEMORY};
+use crate::k8s::resources::{container_anchor, Origin, MEMORY};
 use crate::model::Model;
 use crate::rules::Rule;
 
@@ -20,8 +20,10 @@ pub static RULE: Rule = Rule {
 const FLOOR: i128 = 4 << 20;
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for w in &model.workloads {
-        let r = effective(model, w);
+    for (wi, w) in model.workloads.iter().enumerate() {
+        let Some(r) = model.resources(wi) else {
+            continue;
+        };
         for c in &r.containers {
             let Some(lim) = c.limits.get(MEMORY) else {
                 continue;

@@ -4,7 +4,7 @@
 use crate::finding::{Finding, Severity};
 use crate::k8s::quantity::format_quantity;
 use crate::k8s::resources::{
-    container_anchor, effective, qos_intent, Origin, PodResources, QosClass, ResourceList, CPU,
+    container_anchor, qos_intent, Origin, PodResources, QosClass, ResourceList, CPU,
     MEMORY,
 };
 use crate::k8s::Workload;
@@ -84,11 +84,13 @@ fn guaranteed_breaks(
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for w in &model.workloads {
+    for (wi, w) in model.workloads.iter().enumerate() {
         let Some(intent) = qos_intent(model, w) else {
             continue;
         };
-        let r = effective(model, w);
+        let Some(r) = model.resources(wi) else {
+            continue;
+        };
         let intent_span = intent.node.map(|n| w.span(n));
         let source = intent.source;
         match intent.class {
@@ -96,14 +98,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 // One finding per place: a container with no resources breaks both cpu and
                 // memory at the same anchor.
                 let mut merged: Vec<(Span, Vec<String>)> = Vec::new();
-                for (span, why) in breaks(w, &r) {
+                for (span, why) in breaks(w, r) {
                     match merged.iter_mut().find(|(s, _)| *s == span) {
                         Some((_, whys)) => whys.push(why),
                         None => merged.push((span, vec![why])),
                     }
                 }
                 for (span, whys) in merged {
-                    push(out, w, span, intent_span, source, &r, &whys.join("; "));
+                    push(out, w, span, intent_span, source, r, &whys.join("; "));
                 }
             }
             QosClass::Burstable if r.qos == QosClass::BestEffort => {
@@ -113,7 +115,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 } else {
                     "no container sets a non-zero cpu or memory request or limit".to_string()
                 };
-                push(out, w, span, intent_span, source, &r, &why);
+                push(out, w, span, intent_span, source, r, &why);
             }
             _ => {}
         }

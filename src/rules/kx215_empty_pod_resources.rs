@@ -1,7 +1,6 @@
 //! KX215 empty-pod-resources: `spec.resources: {}` at pod level.
 
 use crate::finding::{Finding, Severity};
-use crate::k8s::resources::effective;
 use crate::model::Model;
 use crate::rules::Rule;
 
@@ -17,8 +16,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for w in &model.workloads {
-        let r = effective(model, w);
+    for (wi, w) in model.workloads.iter().enumerate() {
+        let Some(r) = model.resources(wi) else {
+            continue;
+        };
         let Some(p) = &r.pod else { continue };
         if !p.empty {
             continue;
