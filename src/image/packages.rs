@@ -218,8 +218,10 @@ pub fn read_run(script: &str) -> RunEffects {
         let args = &w[1..];
         let prog_name = prog.rsplit('/').next().unwrap_or(prog);
         match prog_name {
-            "apk" if args.first() == Some(&"add") => {
-                push_install(&mut fx, "apk", prog, &args[1..]);
+            // `apk [global options] add …` (`apk --no-cache add bash`, `apk -U add`).
+            "apk" if args.contains(&"add") => {
+                let i = args.iter().position(|a| *a == "add").unwrap_or(0);
+                push_install(&mut fx, "apk", prog, &args[i + 1..]);
             }
             "apt-get" | "apt" if args.contains(&"install") => {
                 let i = args.iter().position(|a| *a == "install").unwrap_or(0);
@@ -469,6 +471,8 @@ mod tests {
     #[test]
     fn package_table() {
         assert_eq!(binaries("apk", "bash"), Some(&["/bin/bash"][..]));
+        let fx = read_run("apk --no-cache add bash");
+        assert_eq!(fx.installs[0].packages, ["bash"]);
         assert_eq!(
             binaries("apt", "curl=7.88.1-10"),
             Some(&["/usr/bin/curl"][..])

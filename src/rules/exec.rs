@@ -268,10 +268,10 @@ pub fn start_failure(
         p,
         rule,
         span,
-        format!("{} runs {what}: {}", p.who(), p.kind.start_failure()),
+        format!("{} runs {what}: {}", p.who(), p.start_failure()),
     )
     .severity(start_severity(p.kind))
-    .exit_code(p.kind.start_exit())
+    .exit_code(p.start_exit(false))
     .symptom(start_symptom(p.kind, name, true))
     .help(help);
     image_label(p, fact_label(f, fact))

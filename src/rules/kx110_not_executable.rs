@@ -37,12 +37,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     "{} executes `{name}` ({}) directly, but {src}: {}",
                     p.who(),
                     fact.path,
-                    p.kind
-                        .start_failure()
+                    p.start_failure()
                         .replace("`docker run` gives 127", "`docker run` gives 126")
                 ),
                 start_severity(p.kind),
-                p.kind.start_exit(),
+                p.start_exit(true),
                 start_symptom(p.kind, name, false),
                 if fact.mounted.is_some() {
                     "Set `defaultMode: 0755` (or `items[].mode: 0755`) on the volume, or run it as `sh /path/script.sh`"

@@ -48,10 +48,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         } => {
             let mut f = finding(p, &RULE, *span, format!(
                 "{} runs `{name}`, which resolves against `workingDir: {workdir}` to `{target}`, but the image has the file at `{there}` (its WORKDIR is `{image_workdir}`): {}",
-                p.who(), p.kind.start_failure()
+                p.who(), p.start_failure()
             ))
             .severity(if *certain { Severity::Error } else { start_severity(p.kind) })
-            .exit_code(p.kind.start_exit())
+            .exit_code(p.start_exit(false))
             .symptom(format!("exec: \"{name}\": stat {name}: no such file or directory"))
             .help(format!("Use the absolute path `{there}`, or drop the `workingDir` override"));
             if let Some(s) = p.workdir.span {

@@ -170,11 +170,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             format!(
                 "{} runs `{name}` through PATH, and the container's `env` replaces PATH with \"{path}\"{literal_note}: {dir_msg}, so {}",
                 p.who(),
-                p.kind.start_failure()
+                p.start_failure()
             ),
         )
         .severity(if matches!(p.kind, ProcKind::Main) { severity } else { Severity::Warning })
-        .exit_code(p.kind.start_exit())
+        .exit_code(p.start_exit(false))
         .symptom(format!("exec: \"{name}\": executable file not found in $PATH"))
         .help(format!(
             "Spell out the image's directories in the PATH value (e.g. \"{}:{image_path}\"), or call the command by its absolute path",

@@ -116,8 +116,8 @@ fn report(
         )
     } else {
         (
-            p.kind.start_failure().to_string(),
-            p.kind.start_exit(),
+            p.start_failure(),
+            p.start_exit(false),
             format!("exec: \"{target}\": stat {target}: no such file or directory"),
         )
     };

@@ -288,7 +288,7 @@ pub fn compute_groups<'p>(model: &Model<'p>, parallel: bool) -> Vec<ProcessGroup
             .enumerate()
             .map(move |(ci, c)| kubernetes::group(model, wi, w, ci, c))
     }
-    if parallel {
+    let mut groups: Vec<ProcessGroup<'p>> = if parallel {
         model
             .workloads
             .par_iter()
@@ -302,7 +302,43 @@ pub fn compute_groups<'p>(model: &Model<'p>, parallel: bool) -> Vec<ProcessGroup
             .enumerate()
             .flat_map(|(wi, w)| of(model, wi, w))
             .collect()
+    };
+    groups.extend(docker_groups(model));
+    groups
+}
+
+/// `docker run` of every Dockerfile's final stage that no Kubernetes container of the tree runs
+/// (a container that runs the image is checked as that container, with its own command: one
+/// defect is reported once per image).
+fn docker_groups<'p>(model: &Model<'p>) -> Vec<ProcessGroup<'p>> {
+    let used: std::collections::HashSet<*const Image> = model
+        .workloads
+        .iter()
+        .flat_map(|w| w.containers.iter().filter_map(|c| model.image_for(w, c)))
+        .map(|i| i as *const Image)
+        .collect();
+    let mut out = Vec::new();
+    for (di, d) in model.dockerfiles().iter().enumerate() {
+        let Some(last) = d.stages.len().checked_sub(1) else {
+            continue;
+        };
+        let Some(img) = model.images.stage(di, last) else {
+            continue;
+        };
+        if used.contains(&(img as *const Image)) {
+            continue;
+        }
+        let Some(index) = model
+            .images
+            .images
+            .iter()
+            .position(|i| std::ptr::eq(i, img))
+        else {
+            continue;
+        };
+        out.push(docker::group(index, img));
     }
+    out
 }
 
 impl<'p> ProcessGroup<'p> {
@@ -442,6 +478,26 @@ impl<'m, 'p> Process<'m, 'p> {
         match self.image {
             Some(i) => i.description.clone(),
             None => format!("`{}`", self.image_reference().unwrap_or("?")),
+        }
+    }
+
+    /// What happens when the runtime cannot start this process (see [`ProcKind::start_failure`]);
+    /// `docker run` reports it itself.
+    pub fn start_failure(&self) -> String {
+        match (self.runtime, self.kind) {
+            (Runtime::Docker { .. }, ProcKind::Main) => {
+                "`docker run` cannot start the container (exit 127; 126 when the file is not executable)".to_string()
+            }
+            (_, k) => k.start_failure().to_string(),
+        }
+    }
+
+    /// The exit code when the runtime cannot start this process: containerd's StartError 128 for
+    /// a Pod; `docker run` exits 127 (`not_exec`: 126, the file is found but cannot be executed).
+    pub fn start_exit(&self, not_exec: bool) -> Option<u16> {
+        match (self.runtime, self.kind) {
+            (Runtime::Docker { .. }, ProcKind::Main) => Some(if not_exec { 126 } else { 127 }),
+            (_, k) => k.start_exit(),
         }
     }
 
