@@ -317,8 +317,26 @@ fn docker_groups<'p>(model: &Model<'p>) -> Vec<ProcessGroup<'p>> {
         .flat_map(|w| w.containers.iter().filter_map(|c| model.image_for(w, c)))
         .map(|i| i as *const Image)
         .collect();
+    // Dockerfiles a Compose service builds and starts with its own command/entrypoint: the
+    // image default is not what runs there (Compose services are not modelled as processes yet).
+    let overridden: std::collections::HashSet<std::path::PathBuf> = model
+        .project
+        .compose
+        .iter()
+        .flat_map(|c| c.services.iter())
+        .filter(|s| s.command.is_some() || s.entrypoint.is_some())
+        .filter_map(|s| s.build.as_ref()?.dockerfile.clone())
+        .collect();
     let mut out = Vec::new();
     for (di, d) in model.dockerfiles().iter().enumerate() {
+        let path = model
+            .project
+            .files
+            .get(d.file)
+            .map(|f| crate::compose::norm_path(std::path::Path::new(&f.path)));
+        if path.is_some_and(|p| overridden.contains(&p)) {
+            continue;
+        }
         let Some(last) = d.stages.len().checked_sub(1) else {
             continue;
         };
