@@ -327,6 +327,18 @@ fn docker_groups<'p>(model: &Model<'p>) -> Vec<ProcessGroup<'p>> {
         .filter(|s| s.command.is_some() || s.entrypoint.is_some())
         .filter_map(|s| s.build.as_ref()?.dockerfile.clone())
         .collect();
+    // (Dockerfile, stage name) a Compose service builds with `build.target` and runs as is.
+    let targets: Vec<(std::path::PathBuf, String)> = model
+        .project
+        .compose
+        .iter()
+        .flat_map(|c| c.services.iter())
+        .filter(|s| s.command.is_none() && s.entrypoint.is_none())
+        .filter_map(|s| {
+            let b = s.build.as_ref()?;
+            Some((b.dockerfile.clone()?, b.target.as_ref()?.value.clone()?))
+        })
+        .collect();
     let mut out = Vec::new();
     for (di, d) in model.dockerfiles().iter().enumerate() {
         let path = model
@@ -334,27 +346,40 @@ fn docker_groups<'p>(model: &Model<'p>) -> Vec<ProcessGroup<'p>> {
             .files
             .get(d.file)
             .map(|f| crate::compose::norm_path(std::path::Path::new(&f.path)));
-        if path.is_some_and(|p| overridden.contains(&p)) {
+        if path.as_ref().is_some_and(|p| overridden.contains(p)) {
             continue;
         }
         let Some(last) = d.stages.len().checked_sub(1) else {
             continue;
         };
-        let Some(img) = model.images.stage(di, last) else {
-            continue;
-        };
-        if used.contains(&(img as *const Image)) {
-            continue;
+        // The final stage, and every stage a Compose service builds as its `target`.
+        let mut stages = vec![last];
+        for t in &targets {
+            if path.as_ref() == Some(&t.0) {
+                if let Some(st) = d.stages.iter().find(|st| st.name() == Some(t.1.as_str())) {
+                    if !stages.contains(&st.index) {
+                        stages.push(st.index);
+                    }
+                }
+            }
         }
-        let Some(index) = model
-            .images
-            .images
-            .iter()
-            .position(|i| std::ptr::eq(i, img))
-        else {
-            continue;
-        };
-        out.push(docker::group(index, img));
+        for stage in stages {
+            let Some(img) = model.images.stage(di, stage) else {
+                continue;
+            };
+            if used.contains(&(img as *const Image)) {
+                continue;
+            }
+            let Some(index) = model
+                .images
+                .images
+                .iter()
+                .position(|i| std::ptr::eq(i, img))
+            else {
+                continue;
+            };
+            out.push(docker::group(index, img));
+        }
     }
     out
 }
