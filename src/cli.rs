@@ -45,8 +45,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) on stdout (`kexit man > kexit.1`).
-    Man,
+    /// Print a man page (roff): `kexit man > kexit.1`, `kexit man lint > kexit-lint.1`, or
+    /// `kexit man --dir DIR` to write them all.
+    Man(crate::man::ManArgs),
+}
+
+/// The clap command (for man pages and completions).
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,6 +79,7 @@ pub enum Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Level {
     Info,
+    #[value(alias = "warn")]
     Warning,
     Error,
     /// Never fail on findings.
@@ -220,15 +227,7 @@ fn run_cli() -> i32 {
             emit(&String::from_utf8_lossy(&buf));
             0
         }
-        Command::Man => {
-            let mut buf = Vec::new();
-            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut buf) {
-                eprintln!("kexit: cannot render the man page: {e}");
-                return 2;
-            }
-            emit(&String::from_utf8_lossy(&buf));
-            0
-        }
+        Command::Man(args) => crate::man::run(args, &emit),
     }
 }
 
@@ -355,7 +354,13 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
     };
     let mut paths = args.paths.clone();
     if paths.is_empty() {
-        paths.push(PathBuf::from("."));
+        // `--stdin-filename NAME` alone reads stdin (as ruff and eslint do): stdin is then the
+        // only input, the working directory is not walked.
+        paths.push(PathBuf::from(if args.stdin_filename.is_some() {
+            "-"
+        } else {
+            "."
+        }));
     }
     let mut inputs = Vec::new();
     let mut rendered: HashMap<String, Renderer> = HashMap::new();
@@ -402,6 +407,19 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
     for (p, e) in &found.missing {
         eprintln!("kexit: {}: {e}", p.display());
         usage_error = true;
+    }
+    // A directory holding nothing kexit lints is probably the wrong path (a CI step that
+    // passes because it linted nothing): warn, and fail under --strict.
+    for dir in fs_paths.iter().filter(|p| p.is_dir()) {
+        if !found.files.iter().any(|f| f.path.starts_with(dir)) {
+            eprintln!(
+                "kexit: warning: no manifests or Dockerfiles found under {}",
+                dir.display()
+            );
+            if config.strict {
+                usage_error = true;
+            }
+        }
     }
     let mut files_found = found.files;
     // --render: kustomization directories are replaced by their rendered output.

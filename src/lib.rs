@@ -28,6 +28,7 @@ pub mod finding;
 pub mod image;
 pub mod k8s;
 pub mod lint;
+pub mod man;
 pub mod model;
 pub mod output;
 pub mod project;
