@@ -51,4 +51,43 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             );
         }
     }
+    // `docker run` of an image whose exec-form ENTRYPOINT/CMD has one string with blanks.
+    for p in crate::model::process::all(model) {
+        if !matches!(p.runtime, crate::model::process::Runtime::Docker { .. })
+            || p.argv.shell.is_some()
+        {
+            continue;
+        }
+        let Some(a) = p.argv.argv0() else { continue };
+        let argv0 = a.value.trim();
+        // Windows images run paths such as `C:\\Program Files\\…` legitimately.
+        let windows = argv0.contains('\\') || argv0.as_bytes().get(1) == Some(&b':');
+        if argv0.is_empty() || !argv0.contains(char::is_whitespace) || !a.exact || windows {
+            continue;
+        }
+        let Some(span) = a.span else { continue };
+        let fixed = argv0
+            .split_whitespace()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(
+            Finding::new(
+                &RULE,
+                span,
+                format!(
+                    "{} execs a file literally named \"{}\" (one exec-form string with spaces), which does not exist: {}",
+                    p.who(),
+                    a.value,
+                    p.start_failure()
+                ),
+            )
+            .exit_code(p.start_exit(false))
+            .symptom(format!(
+                "exec: \"{}\": executable file not found in $PATH",
+                a.value
+            ))
+            .help(format!("Split it into separate JSON strings: [{fixed}]")),
+        );
+    }
 }
