@@ -35,6 +35,10 @@ pub struct Cli {
 pub enum Command {
     /// Lint manifests and Dockerfiles (files or directories; `-` reads stdin).
     Lint(LintArgs),
+    /// Show, for every process kexit models (containers, exec probes, exec hooks), its image and
+    /// how it was resolved, its argv, PATH and user, and whether argv[0] and each interpreter
+    /// are present, absent or unknown, and why.
+    Inspect(InspectArgs),
     /// List every rule: code, name, default severity, exit code, summary.
     Rules,
     /// Explain an exit code (`kexit explain 137`), a rule (`kexit explain KX201`), a pod dump
@@ -152,6 +156,80 @@ pub struct LintArgs {
     pub explain_links: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    /// One block per process (default).
+    Human,
+    /// Machine-readable JSON (version 1, see README).
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InspectArgs {
+    /// Files or directories to inspect (default `.`).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value_t = InspectFormat::Human)]
+    pub format: InspectFormat,
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Use this configuration file instead of searching for `.kexit.yaml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `.kexit.yaml`: built-in defaults only.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Load the files under DIR as context (as `lint --context`).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
+    pub context: Option<PathBuf>,
+    /// Inspect only the paths given, without loading the rest of the repository.
+    #[arg(long)]
+    pub no_context: bool,
+}
+
+fn run_inspect(args: InspectArgs) -> i32 {
+    // Load exactly as `lint` would (same discovery, config and context).
+    #[derive(Parser)]
+    struct Defaults {
+        #[command(flatten)]
+        lint: LintArgs,
+    }
+    let mut lint_args = match Defaults::try_parse_from(["kexit"]) {
+        Ok(d) => d.lint,
+        Err(_) => return 2,
+    };
+    lint_args.paths = args.paths;
+    lint_args.exclude = args.exclude;
+    lint_args.config = args.config;
+    lint_args.no_config = args.no_config;
+    lint_args.context = args.context;
+    lint_args.no_context = args.no_context;
+    let loaded = match load(&lint_args) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let model = crate::model::Model::build(&loaded.project);
+    let mut reports = crate::inspect::inspect(&model);
+    // Only the files given (context files are read, not reported).
+    reports.retain(|r| {
+        loaded
+            .project
+            .files
+            .iter()
+            .find(|f| f.path == r.file)
+            .is_none_or(|f| f.report)
+    });
+    match args.format {
+        InspectFormat::Human => emit_text(&crate::inspect::render_human(&reports)),
+        InspectFormat::Json => emit(&crate::inspect::render_json(&reports)),
+    }
+    if loaded.usage_error {
+        2
+    } else {
+        0
+    }
+}
+
 /// Write to stdout; a closed pipe is not an error (the reader stopped reading), any other
 /// write error (a full disk: `> /dev/full`) is reported and remembered for the exit code.
 fn emit(s: &str) {
@@ -204,6 +282,7 @@ fn run_cli() -> i32 {
     let color = cli.color;
     match cli.command {
         Command::Lint(args) => run_lint(args, color),
+        Command::Inspect(args) => run_inspect(args),
         Command::Rules => {
             let mut s = String::new();
             for r in RULES {
@@ -329,27 +408,21 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
-    let config = match load_config(&args) {
+/// Discover and read the files `args` name (plus their repository context), as `lint` does.
+/// Err carries the exit code after the error was printed.
+pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
+    let config = match load_config(args) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
-            return 2;
+            return Err(2);
         }
     };
-    if args.output.len() > args.format.len().max(1) {
-        eprintln!(
-            "kexit: each --output needs a --format before it (got {} outputs for {} formats)",
-            args.output.len(),
-            args.format.len()
-        );
-        return 2;
-    }
     let excludes = match discover::build_excludes(&args.exclude) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("kexit: {e}");
-            return 2;
+            return Err(2);
         }
     };
     let mut paths = args.paths.clone();
@@ -374,7 +447,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
             .read_to_end(&mut buf)
         {
             eprintln!("kexit: cannot read stdin: {e}");
-            return 2;
+            return Err(2);
         }
         let name = args
             .stdin_filename
@@ -432,7 +505,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
                 Ok(o) => o,
                 Err(e) => {
                     eprintln!("kexit: {e}");
-                    return 2;
+                    return Err(2);
                 }
             };
             let (under, rest): (Vec<Found>, Vec<Found>) = files_found
@@ -464,7 +537,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
     } else if let Some(c) = &args.context {
         if !c.is_dir() {
             eprintln!("kexit: --context {}: not a directory", c.display());
-            return 2;
+            return Err(2);
         }
         Some(c.clone())
     } else if only_files {
@@ -526,6 +599,43 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
             eprintln!("kexit: link: {l}");
         }
     }
+    Ok(Loaded {
+        project,
+        files,
+        usage_error,
+        rendered,
+    })
+}
+
+/// A loaded project, ready to model and lint.
+pub(crate) struct Loaded {
+    pub project: Project,
+    /// Files reported on (context files not counted).
+    pub files: usize,
+    /// An explicitly named path could not be read.
+    pub usage_error: bool,
+    /// Files produced by `--render` (helm, kustomize), for the message note.
+    pub rendered: HashMap<String, Renderer>,
+}
+
+fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
+    if args.output.len() > args.format.len().max(1) {
+        eprintln!(
+            "kexit: each --output needs a --format before it (got {} outputs for {} formats)",
+            args.output.len(),
+            args.format.len()
+        );
+        return 2;
+    }
+    let Loaded {
+        project,
+        files,
+        usage_error,
+        rendered,
+    } = match load(&args) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
     let mut outcome = lint::lint(project);
     if !rendered.is_empty() {
         let files = &outcome.project.files;

@@ -26,6 +26,7 @@ pub mod docker;
 pub mod explain;
 pub mod finding;
 pub mod image;
+pub mod inspect;
 pub mod k8s;
 pub mod lint;
 pub mod man;
