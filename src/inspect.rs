@@ -6,10 +6,10 @@
 //! A consumer of the model only: it reads [`crate::argv::processes`] and the image facts, and
 //! holds no rule logic. Every process the model knows appears here.
 
-use crate::argv::{Found, PathFact, ProcKind, Process};
 use crate::finding::ObjectRef;
 use crate::image::link::LinkReason;
 use crate::image::{Image, Origin, Tri};
+use crate::model::process::{self, Found, PathFact, ProcKind, Process, Runtime};
 use crate::model::Model;
 use crate::source::Span;
 use serde::Serialize;
@@ -81,7 +81,7 @@ pub struct Summary {
 
 /// The report of every process of the model, in model order.
 pub fn inspect(model: &Model<'_>) -> Vec<ProcReport> {
-    crate::argv::processes(model)
+    process::all(model)
         .iter()
         .map(|p| report(model, p))
         .collect()
@@ -113,6 +113,7 @@ fn process_name(kind: ProcKind) -> String {
         ProcKind::Main => "container".to_string(),
         ProcKind::Probe(p) => p.to_string(),
         ProcKind::Hook(h) => format!("lifecycle.{h}"),
+        ProcKind::Healthcheck => "healthcheck".to_string(),
     }
 }
 
@@ -217,25 +218,9 @@ fn image_source(
     )
 }
 
-/// The user the process runs as: `securityContext.runAsUser` of the container, else of the
-/// pod, else the image's USER.
+/// The user the process runs as (`runAsUser`, else the image USER), as the model knows it.
 fn user(p: &Process<'_, '_>) -> Option<String> {
-    let run_as = |n: Option<&crate::yaml::Node>| {
-        n.and_then(|n| n.path(&["securityContext", "runAsUser"]))
-            .and_then(crate::yaml::Node::scalar_text)
-    };
-    if let Some(u) = run_as(Some(p.container.node)) {
-        return Some(format!("{u} (container securityContext.runAsUser)"));
-    }
-    if let Some(u) = run_as(Some(p.workload.pod_spec)) {
-        return Some(format!("{u} (pod securityContext.runAsUser)"));
-    }
-    let img = p.image?;
-    match (&img.user, img.base_known || img.dockerfile.is_some()) {
-        (Some(u), _) => Some(format!("{u} (image USER)")),
-        (None, true) if img.base_known => Some("root (image default)".to_string()),
-        _ => None,
-    }
+    p.group.user.clone()
 }
 
 /// Where a fact about a path comes from, in words.
@@ -259,7 +244,7 @@ fn origin_of(model: &Model<'_>, p: &Process<'_, '_>, fact: &PathFact) -> String 
 /// Why a path or name could not be decided.
 fn unknown_reason(p: &Process<'_, '_>, name: &str) -> String {
     let Some(img) = p.image else {
-        return match p.container.image() {
+        return match p.image_reference() {
             Some(i) => format!("image `{i}` is not modelled"),
             None => "the container has no `image`".to_string(),
         };
@@ -391,10 +376,21 @@ fn interpreters(model: &Model<'_>, p: &Process<'_, '_>, a0: &Verdict) -> Vec<Ver
 }
 
 fn report(model: &Model<'_>, p: &Process<'_, '_>) -> ProcReport {
-    let node = p.node.unwrap_or(p.container.node);
-    let span = p.workload.span(node);
-    let file = model.file(span.file);
-    let reference = p.container.image();
+    let span = match p.runtime {
+        Runtime::Kubernetes {
+            workload,
+            container,
+        } => Some(workload.span(p.node.unwrap_or(container.node))),
+        Runtime::Docker { image } => p.argv.argv0().and_then(|a| a.span).or(image.from_span),
+    };
+    let (file, line) = match span {
+        Some(s) => {
+            let f = model.file(s.file);
+            (f.path.clone(), f.line_col(s.start).0)
+        }
+        None => (String::new(), 0),
+    };
+    let reference = p.image_reference();
     let (image_source, dockerfile, image_reason) = image_source(model, reference, p.image);
     let argv: Vec<String> = p.argv.args.iter().map(|a| a.value.clone()).collect();
     let argv0 = match p.argv.argv0() {
@@ -412,10 +408,13 @@ fn report(model: &Model<'_>, p: &Process<'_, '_>) -> ProcReport {
     };
     let interpreters = interpreters(model, p, &argv0);
     ProcReport {
-        file: file.path.clone(),
-        line: file.line_col(span.start).0,
-        object: Some(p.object()),
-        container: p.container.name.to_string(),
+        file,
+        line,
+        object: p.object(),
+        container: match p.runtime {
+            Runtime::Kubernetes { container, .. } => container.name.to_string(),
+            Runtime::Docker { image } => format!("docker run {}", image.reference),
+        },
         process: process_name(p.kind),
         image: reference.map(str::to_string),
         image_source,

@@ -91,7 +91,7 @@ fn inspect_json_contract() {
         .as_str()
         .unwrap()
         .contains("Dockerfile:2"));
-    assert_eq!(app["user"], "10001 (image USER)");
+    assert_eq!(app["user"], "10001");
     // The shebang interpreter: alpine has no bash.
     assert_eq!(app["interpreters"][0]["program"], "/bin/bash");
     assert_eq!(app["interpreters"][0]["verdict"], "absent");
