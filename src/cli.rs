@@ -146,10 +146,21 @@ pub struct LintArgs {
     /// Lint only the paths given, without loading the rest of the repository as context.
     #[arg(long)]
     pub no_context: bool,
-    /// Render kustomization directories with `kubectl kustomize` / `kustomize build` and lint
-    /// the result (the only subprocess kexit runs).
+    /// Render Helm charts (`helm template`) and the kustomization directories given
+    /// (`kubectl kustomize` / `kustomize build`) and lint the result, mapped back to the source
+    /// files (the only subprocesses kexit runs).
     #[arg(long)]
     pub render: bool,
+    /// With --render: a values file passed to every `helm template` (repeatable).
+    #[arg(long = "values", value_name = "FILE")]
+    pub helm_values: Vec<PathBuf>,
+    /// With --render: let the renderers fetch remote bases, resources and values files
+    /// (refused by default).
+    #[arg(long)]
+    pub render_allow_remote: bool,
+    /// With --render: seconds a renderer may run before it is stopped.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub render_timeout: u64,
     /// Print to stderr which Dockerfile each container image was linked to, and why
     /// (config, skaffold.yaml, compose file, directory name), and which images stayed unlinked.
     #[arg(long, visible_alias = "verbose")]
@@ -227,6 +238,16 @@ fn run_inspect(args: InspectArgs) -> i32 {
         2
     } else {
         0
+    }
+}
+
+fn render_error(dir: &Path, e: render::RunError) -> String {
+    match e {
+        render::RunError::NotFound => format!(
+            "--render needs `kubectl` or `kustomize` on PATH to render {} (neither found); run without --render to lint the files as they are",
+            dir.display()
+        ),
+        render::RunError::Failed(why) => why,
     }
 }
 
@@ -437,6 +458,8 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
     }
     let mut inputs = Vec::new();
     let mut rendered: HashMap<String, Renderer> = HashMap::new();
+    // Rendered files whose findings are mapped back to their source files.
+    let mut origins: HashMap<String, render::Origin> = HashMap::new();
     let mut usage_error = false;
     let (stdin_paths, fs_paths): (Vec<_>, Vec<_>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
@@ -495,16 +518,76 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
         }
     }
     let mut files_found = found.files;
+    // Helm chart templates are Go templates: never linted as YAML (src/render.rs).
+    let mut charts = render::Charts::new();
+    render::take_chart_templates(&mut files_found, &mut charts);
+    let limits = render::Limits {
+        timeout: std::time::Duration::from_secs(args.render_timeout.max(1)),
+        max_output: config.max_file_size,
+    };
+    let mut unrendered: Vec<(PathBuf, usize, String)> = Vec::new();
+    for (chart, n) in &charts {
+        if !args.render {
+            unrendered.push((chart.clone(), *n, "run without --render".to_string()));
+            continue;
+        }
+        match render::helm_template(chart, &args.helm_values, args.render_allow_remote, limits) {
+            Ok(out) => {
+                for r in render::split_chart(chart, &out) {
+                    rendered.insert(r.name.clone(), Renderer::Helm);
+                    origins.insert(
+                        r.name.clone(),
+                        render::Origin::HelmTemplate(r.name.clone().into()),
+                    );
+                    inputs.push(Input::Text {
+                        name: r.name,
+                        kind: Kind::Manifest,
+                        text: r.text,
+                    });
+                }
+            }
+            Err(render::RunError::NotFound) => {
+                unrendered.push((chart.clone(), *n, "`helm` is not on PATH".to_string()))
+            }
+            Err(render::RunError::Failed(why)) => unrendered.push((chart.clone(), *n, why)),
+        }
+    }
     // --render: kustomization directories are replaced by their rendered output.
     if args.render {
         for dir in fs_paths
             .iter()
             .filter(|p| p.is_dir() && render::is_kustomization(p))
         {
-            let out = match render::kustomize(dir) {
-                Ok(o) => o,
+            if !args.render_allow_remote {
+                let remote = render::remote_entries(dir);
+                if !remote.is_empty() {
+                    eprintln!(
+                        "kexit: --render: {} uses remote inputs ({}); kexit fetches nothing unless --render-allow-remote is given",
+                        dir.display(),
+                        remote.join(", ")
+                    );
+                    return Err(2);
+                }
+            }
+            let (out, origin) = match render::kustomize_with_origins(dir, limits) {
+                Ok((out, wrapper, target)) => (
+                    out,
+                    Some(render::Origin::Kustomize {
+                        dir: dir.clone(),
+                        wrapper,
+                        target,
+                    }),
+                ),
+                // A kustomization that cannot be wrapped (a Component): rendered as it is.
+                Err(render::RunError::Failed(_)) => match render::kustomize_bounded(dir, limits) {
+                    Ok(out) => (out, None),
+                    Err(e) => {
+                        eprintln!("kexit: {}", render_error(dir, e));
+                        return Err(2);
+                    }
+                },
                 Err(e) => {
-                    eprintln!("kexit: {e}");
+                    eprintln!("kexit: {}", render_error(dir, e));
                     return Err(2);
                 }
             };
@@ -518,6 +601,9 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
                 .collect();
             for r in render::map_kustomize(dir, &out, &sources) {
                 rendered.insert(r.name.clone(), Renderer::Kustomize);
+                if let Some(o) = &origin {
+                    origins.insert(r.name.clone(), o.clone());
+                }
                 inputs.push(Input::Text {
                     name: r.name,
                     kind: Kind::Manifest,
@@ -577,6 +663,8 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
             &config,
             cwd.as_deref(),
         );
+        let mut ctx = ctx;
+        render::take_chart_templates(&mut ctx, &mut render::Charts::new());
         for f in ctx {
             context_paths.insert(f.path.to_string_lossy().into_owned());
             files_found.push(f);
@@ -585,6 +673,7 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
     let files = (files_found.len() + inputs.len()).saturating_sub(context_paths.len());
     inputs.extend(files_found.into_iter().map(Input::Path));
     let mut project = Project::load(inputs, config);
+    render::note_unrendered(&mut project, &unrendered);
     for f in &mut project.files {
         if context_paths.contains(&f.path) {
             f.report = false;
@@ -604,6 +693,7 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
         files,
         usage_error,
         rendered,
+        origins,
     })
 }
 
@@ -616,6 +706,8 @@ pub(crate) struct Loaded {
     pub usage_error: bool,
     /// Files produced by `--render` (helm, kustomize), for the message note.
     pub rendered: HashMap<String, Renderer>,
+    /// Rendered files whose findings are moved back to their source files.
+    pub origins: HashMap<String, render::Origin>,
 }
 
 fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
@@ -632,6 +724,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         files,
         usage_error,
         rendered,
+        origins,
     } = match load(&args) {
         Ok(l) => l,
         Err(code) => return code,
@@ -644,9 +737,22 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
             .iter_mut()
             .chain(outcome.suppressed.iter_mut().map(|s| &mut s.finding));
         for f in all {
-            if let Some(r) = files.get(f.span.file).and_then(|s| rendered.get(&s.path)) {
-                f.message.push_str(render::note(*r));
+            if let Some(s) = files.get(f.span.file) {
+                if let Some(r) = rendered.get(&s.path) {
+                    f.message
+                        .push_str(render::note(*r, origins.contains_key(&s.path)));
+                }
             }
+        }
+        render::relocate(&mut outcome.project, &mut outcome.findings, &origins);
+        let mut moved: Vec<crate::finding::Finding> = outcome
+            .suppressed
+            .iter()
+            .map(|s| s.finding.clone())
+            .collect();
+        render::relocate(&mut outcome.project, &mut moved, &origins);
+        for (s, f) in outcome.suppressed.iter_mut().zip(moved) {
+            s.finding = f;
         }
     }
     // Documents of the reported files (context files are not counted).

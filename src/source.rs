@@ -239,6 +239,23 @@ pub fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
+/// A span that names a file but no place in it: a finding in rendered output whose source line
+/// is not known (the origin file is certain, a line would be a guess). Outputs print the file
+/// without line and column.
+impl Span {
+    pub const NO_LINE: usize = usize::MAX;
+    pub fn file_only(file: FileId) -> Span {
+        Span {
+            file,
+            start: Span::NO_LINE,
+            end: Span::NO_LINE,
+        }
+    }
+    pub fn has_line(&self) -> bool {
+        self.start != Span::NO_LINE
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

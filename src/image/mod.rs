@@ -372,6 +372,13 @@ impl Image {
         self.base_known && self.complete && self.fuzzy.is_empty()
     }
 
+    /// Whether absence can be asserted at all: the base's file system is completely modelled
+    /// (scratch, distroless, a stage built on one) and kexit followed every step, except under
+    /// the `fuzzy` prefixes, where [`Image::exists`] answers Unknown.
+    pub fn complete_fs(&self) -> bool {
+        self.base_known && self.complete
+    }
+
     /// What is known about an absolute path (relative paths resolve against WORKDIR). Follows
     /// known symlinks (bounded).
     pub fn path(&self, p: &str) -> PathInfo {

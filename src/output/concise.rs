@@ -9,12 +9,15 @@ pub fn render(project: &Project, findings: &[Finding]) -> String {
     let mut s = String::new();
     for f in findings {
         let loc = locate(project, f);
+        let at = if loc.known() {
+            format!(":{}:{}", loc.line, loc.column)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "{}:{}:{}: {} {}: {}",
+            "{}{at}: {} {}: {}",
             project.files[f.span.file].path,
-            loc.line,
-            loc.column,
             f.rule.code,
             f.severity.as_str(),
             f.message

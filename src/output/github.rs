@@ -33,14 +33,18 @@ pub fn render(project: &Project, findings: &[Finding]) -> String {
         if let Some(h) = &f.help {
             msg.push_str(&format!("\nFix: {h}"));
         }
+        let at = if loc.known() {
+            format!(
+                ",line={},col={},endLine={},endColumn={}",
+                loc.line, loc.column, loc.end_line, loc.end_column
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "::{cmd} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            "::{cmd} file={}{at},title={}::{}",
             escape_property(path),
-            loc.line,
-            loc.column,
-            loc.end_line,
-            loc.end_column,
             escape_property(&format!("{} {}", f.rule.code, f.rule.name)),
             escape_data(&msg)
         );

@@ -196,10 +196,14 @@ fn snippets(out: &mut String, project: &Project, f: &Finding, h: &GraphicalRepor
             continue;
         }
         let mut labels = Vec::new();
-        if id == f.span.file {
+        if id == f.span.file && f.span.has_line() {
             labels.push(label(src, f.span.start, f.span.end, None, true));
         }
-        for l in f.labels.iter().filter(|l| l.span.file == id) {
+        for l in f
+            .labels
+            .iter()
+            .filter(|l| l.span.file == id && l.span.has_line())
+        {
             labels.push(label(
                 src,
                 l.span.start,
@@ -262,13 +266,12 @@ pub fn render_finding(
         .get(f.span.file)
         .map_or("", |s| s.path.as_str());
     let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
-    let _ = writeln!(
-        out,
-        "  {} {path}:{}:{}",
-        paint(color, blue, "-->"),
-        loc.line,
-        loc.column
-    );
+    let at = if loc.known() {
+        format!(":{}:{}", loc.line, loc.column)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(out, "  {} {path}{at}", paint(color, blue, "-->"));
     snippets(out, project, f, h);
     if let Some(o) = &f.object {
         let mut what = format!("{} {}/{}", o.kind, o.namespace, o.name);

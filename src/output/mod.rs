@@ -18,7 +18,17 @@ pub struct Location {
     pub end_column: usize,
 }
 
+/// The location of a finding; all zero when the finding names its file but no line
+/// ([`crate::source::Span::file_only`]): see [`Location::known`].
 pub fn locate(project: &Project, f: &Finding) -> Location {
+    if !f.span.has_line() {
+        return Location {
+            line: 0,
+            column: 0,
+            end_line: 0,
+            end_column: 0,
+        };
+    }
     let file = &project.files[f.span.file];
     let (line, column) = file.line_col(f.span.start);
     let (end_line, end_column) = file.line_col(f.span.end.max(f.span.start));
@@ -27,6 +37,13 @@ pub fn locate(project: &Project, f: &Finding) -> Location {
         column,
         end_line,
         end_column,
+    }
+}
+
+impl Location {
+    /// Whether the finding has a line (rendered findings whose source line is unknown do not).
+    pub fn known(&self) -> bool {
+        self.line > 0
     }
 }
 

@@ -50,13 +50,20 @@ fn artifact(path: &str, cwd: Option<&Path>) -> Value {
     json!({ "uri": format!("file://{}", encode(rel)) })
 }
 
-fn region(project: &Project, f: &Finding) -> Value {
+/// A physical location: the artifact, and the region when the finding has a line.
+fn physical(project: &Project, f: &Finding, artifact: Value) -> Value {
     let loc = locate(project, f);
+    if !loc.known() {
+        return json!({ "artifactLocation": artifact });
+    }
     json!({
-        "startLine": loc.line,
-        "startColumn": loc.column,
-        "endLine": loc.end_line,
-        "endColumn": loc.end_column,
+        "artifactLocation": artifact,
+        "region": {
+            "startLine": loc.line,
+            "startColumn": loc.column,
+            "endLine": loc.end_line,
+            "endColumn": loc.end_column,
+        },
     })
 }
 
@@ -99,10 +106,7 @@ fn result(
         "level": level(f.severity),
         "message": { "text": text },
         "locations": [{
-            "physicalLocation": {
-                "artifactLocation": artifact(path, cwd),
-                "region": region(project, f),
-            }
+            "physicalLocation": physical(project, f, artifact(path, cwd)),
         }],
         "properties": props,
     });
@@ -120,10 +124,7 @@ fn result(
                 json!({
                     "id": i + 1,
                     "message": { "text": l.message },
-                    "physicalLocation": {
-                        "artifactLocation": artifact(lpath, cwd),
-                        "region": region(project, &lf),
-                    }
+                    "physicalLocation": physical(project, &lf, artifact(lpath, cwd)),
                 })
             })
             .collect();

@@ -30,7 +30,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 continue;
             };
             let Some(argv0) = argv.first() else { continue };
-            if !argv0.starts_with('/') || img.exists(argv0) != Tri::No {
+            // Only where the image's file system is completely known (scratch, distroless, a
+            // fully modelled stage); elsewhere absence is not certain.
+            if !argv0.starts_with('/') || !img.complete_fs() || img.exists(argv0) != Tri::No {
                 continue;
             }
             let at = cmd.arg_spans.first().copied().unwrap_or(span);

@@ -201,10 +201,18 @@ fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
         return Some((Risk::All("it starts the app in the background (`&`) and `wait`s for it, staying PID 1 itself".to_string()), range));
     }
     if cmd == "done" {
-        return Some((
-            Risk::All("it ends in a loop, which runs in the shell itself".to_string()),
-            range,
-        ));
+        // A polling loop (`while true; do …; sleep 5; done`) idles between rounds: killing it
+        // loses nothing, every stop is only slow (a warning, as for `sleep` itself).
+        let polls = segs.iter().any(|s| {
+            let w = words(&text(s));
+            w.iter().any(|x| base(x) == "sleep")
+        });
+        let why = if polls {
+            "it ends in a polling loop (`sleep` between rounds), which runs in the shell itself"
+        } else {
+            "it ends in a loop, which runs in the shell itself"
+        };
+        return Some((Risk::All(why.to_string()), range));
     }
     if matches!(cmd.as_str(), "fi" | "esac" | "}") {
         if script_file || script.contains("exec ") {

@@ -48,6 +48,7 @@ rules! {
     kx006_yaml11_scalar,
     kx008_unused_suppression,
     kx009_invalid_quantity,
+    kx010_not_rendered,
     kx101_command_with_spaces,
     kx102_exec_form_invalid_json,
     kx103_command_not_found,
