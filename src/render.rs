@@ -749,7 +749,7 @@ fn map_kustomize_span(
         return None;
     }
     if r_text == s_text {
-        let off = range.start - r_node.span.start;
+        let off = range.start.saturating_sub(r_node.span.start);
         let len = range.end.saturating_sub(range.start);
         return Some(
             s_node.span.start + off

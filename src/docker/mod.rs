@@ -493,11 +493,16 @@ fn buildkit_accepts(
         return (s != cur).then_some(s);
     }
     let text = cur.get(at..line_end).unwrap_or("").trim_start();
-    if message.contains("unknown instruction")
-        && text.len() > 7
-        && text[..7].eq_ignore_ascii_case("ONBUILD")
-    {
-        let trigger = text[7..].split_whitespace().next().unwrap_or("");
+    let onbuild = text
+        .get(..7)
+        .is_some_and(|k| k.eq_ignore_ascii_case("ONBUILD"));
+    if message.contains("unknown instruction") && onbuild {
+        let trigger = text
+            .get(7..)
+            .unwrap_or("")
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
         if !["ONBUILD", "FROM", "MAINTAINER"]
             .iter()
             .any(|k| trigger.eq_ignore_ascii_case(k))
