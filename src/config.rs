@@ -1,7 +1,7 @@
 //! Configuration (`.kexit.yaml`). The loader lives here; defaults apply without a file.
 
 use crate::finding::Severity;
-use crate::rules;
+use crate::meta;
 use crate::source::{FileKind, SourceFile};
 use crate::yaml::{self, Node, Value};
 use std::collections::HashMap;
@@ -413,7 +413,7 @@ impl Reader<'_> {
     }
     fn rule_code(&self, v: &Node) -> Result<String, ConfigError> {
         let s = self.string(v)?;
-        match rules::by_code(&s) {
+        match meta::by_code(&s) {
             Some(r) => Ok(r.code.to_string()),
             None => Err((self.err)(
                 &v.span,
@@ -474,7 +474,7 @@ impl Reader<'_> {
             if let Value::Str(_) = r.value {
                 for code in self.strings(r)? {
                     ig.rules.push(
-                        rules::by_code(&code)
+                        meta::by_code(&code)
                             .map(|r| r.code.to_string())
                             .ok_or_else(|| (self.err)(&r.span, format!("unknown rule `{code}`")))?,
                     );

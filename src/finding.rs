@@ -1,34 +1,9 @@
 //! The one type every rule produces.
 
-use crate::rules::Rule;
+use crate::meta::Meta;
+pub use crate::meta::Severity;
 use crate::source::Span;
 use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s.to_ascii_lowercase().as_str() {
-            "info" | "style" | "note" => Some(Severity::Info),
-            "warning" | "warn" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            _ => None,
-        }
-    }
-}
 
 /// A secondary location, e.g. the Dockerfile line a manifest finding depends on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +22,7 @@ pub struct ObjectRef {
 
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule: &'static Rule,
+    pub rule: &'static Meta,
     pub severity: Severity,
     /// Predicted exit code (127, 126, 128, 255, 137, 143) or None (the failure has no exit code).
     pub exit_code: Option<u16>,
@@ -64,7 +39,7 @@ pub struct Finding {
 
 impl Finding {
     /// A finding with the rule's default severity and exit code.
-    pub fn new(rule: &'static Rule, span: Span, message: impl Into<String>) -> Finding {
+    pub fn new(rule: &'static Meta, span: Span, message: impl Into<String>) -> Finding {
         Finding {
             rule,
             severity: rule.severity,

@@ -30,6 +30,7 @@ pub mod inspect;
 pub mod k8s;
 pub mod lint;
 pub mod man;
+pub mod meta;
 pub mod model;
 pub mod output;
 pub mod project;

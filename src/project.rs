@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::discover::{Found, Kind};
 use crate::docker::{self, Dockerfile};
 use crate::finding::Finding;
-use crate::rules;
+use crate::meta;
 use crate::source::{FileId, FileKind, SourceFile, Span};
 use crate::yaml::{self, YamlErrorKind, YamlFile};
 use rayon::prelude::*;
@@ -155,7 +155,7 @@ impl Project {
                 Loaded::Unreadable(src, why) => {
                     p.front_findings.push(
                         Finding::new(
-                            &rules::kx004_unreadable_file::RULE,
+                            &meta::KX004,
                             Span::new(id, 0..0),
                             format!("{} could not be linted: {why}", src.path),
                         )
@@ -175,7 +175,7 @@ impl Project {
                     for e in &d.errors {
                         p.front_findings.push(
                             Finding::new(
-                                &rules::kx002_invalid_dockerfile::RULE,
+                                &meta::KX002,
                                 Span::new(id, e.span.clone()),
                                 format!("Dockerfile syntax error: {}", e.message),
                             )
@@ -202,7 +202,7 @@ fn yaml_finding(file: FileId, src: &SourceFile, e: &yaml::YamlError) -> Finding 
             let (first_line, _) = src.line_col(first.start);
             let key = src.slice(Span::new(file, e.span.clone()));
             Finding::new(
-                &rules::kx003_duplicate_key::RULE,
+                &meta::KX003,
                 span,
                 format!(
                     "{} (first at line {first_line}): kubectl's default strict validation rejects the object; with validation off the later value silently replaces the earlier one",
@@ -222,16 +222,12 @@ fn yaml_finding(file: FileId, src: &SourceFile, e: &yaml::YamlError) -> Finding 
                 YamlErrorKind::TooDeep | YamlErrorKind::AliasBudget => "Flatten the document; kexit stops reading this file here",
                 _ => "Fix the YAML; kubectl rejects the whole file, so none of its objects is applied",
             };
-            let mut f = Finding::new(
-                &rules::kx001_invalid_yaml::RULE,
-                span,
-                format!("invalid YAML: {}", e.message),
-            )
-            .help(help)
-            .symptom(format!(
-                "error: error parsing {}: error converting YAML to JSON: yaml: line {line}: {}",
-                src.path, e.message
-            ));
+            let mut f = Finding::new(&meta::KX001, span, format!("invalid YAML: {}", e.message))
+                .help(help)
+                .symptom(format!(
+                    "error: error parsing {}: error converting YAML to JSON: yaml: line {line}: {}",
+                    src.path, e.message
+                ));
             if let Some((r, why)) = &e.note {
                 f = f.label(Span::new(file, r.clone()), why.clone());
             }

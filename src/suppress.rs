@@ -156,7 +156,7 @@ fn rule_for(origin: Origin, code: &str) -> Option<&'static str> {
             .iter()
             .find(|(h, _)| h.eq_ignore_ascii_case(code))
             .map(|(_, k)| *k),
-        _ => rules::by_code(code).map(|r| r.code),
+        _ => crate::meta::by_code(code).map(|r| r.code),
     }
 }
 
@@ -596,7 +596,7 @@ impl Index {
                         .help("Use a rule code from `kexit rules` (e.g. KX201) or a rule name"),
                     ),
                     Some(code) if !c.used => {
-                        let name = rules::by_code(code).map_or("", |r| r.name);
+                        let name = crate::meta::by_code(code).map_or("", |r| r.name);
                         if cfg.is_disabled(code, name) {
                             continue;
                         }

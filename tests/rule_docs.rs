@@ -134,11 +134,129 @@ fn doc_examples_fail_and_fixes_pass() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-#[test]
-fn readme_lists_every_rule() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for r in RULES {
-        let link = format!("[{}](rules/{}.md)", r.code, r.code);
-        assert!(readme.contains(&link), "README.md must link {link}");
+/// The README rule table, generated from the registry (`crate::meta::ALL`).
+fn rules_table() -> String {
+    let mut t = String::from(
+        "| code | name | severity | exit | what it catches |\n|---|---|---|---|---|\n",
+    );
+    for r in kexit::meta::ALL {
+        let exit = r.exit_code.map_or("-".to_string(), |c| c.to_string());
+        t.push_str(&format!(
+            "| [{c}](rules/{c}.md) | {} | {} | {exit} | {} |\n",
+            r.name,
+            r.severity.as_str(),
+            r.summary,
+            c = r.code
+        ));
     }
+    t
+}
+
+/// The README's rule table is the registry's, row for row (code, name, severity, exit code,
+/// summary). `KEXIT_UPDATE_README=1 cargo test --test rule_docs` rewrites it.
+#[test]
+fn readme_rule_table_is_the_registry() {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (open, close) = ("<!-- rules-table -->\n", "<!-- /rules-table -->");
+    let start = readme
+        .find(open)
+        .expect("README.md has a <!-- rules-table --> marker")
+        + open.len();
+    let end = start
+        + readme[start..]
+            .find(close)
+            .expect("README.md has <!-- /rules-table -->");
+    let want = rules_table();
+    if readme[start..end] == want {
+        return;
+    }
+    if std::env::var_os("KEXIT_UPDATE_README").is_some() {
+        let updated = format!("{}{want}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    let have: Vec<&str> = readme[start..end].lines().collect();
+    let diff: Vec<String> = want
+        .lines()
+        .filter(|l| !have.contains(l))
+        .map(|l| format!("missing or different: {l}"))
+        .chain(
+            have.iter()
+                .filter(|l| !want.lines().any(|w| w == **l))
+                .map(|l| format!("not in the registry: {l}")),
+        )
+        .collect();
+    panic!(
+        "README.md rule table differs from the registry (regenerate with KEXIT_UPDATE_README=1 cargo test --test rule_docs):\n{}",
+        diff.join("\n")
+    );
+}
+
+/// `rules::RULES` pairs every registry entry with its file, in the same order.
+#[test]
+fn registry_and_rule_files_agree() {
+    let meta: Vec<&str> = kexit::meta::ALL.iter().map(|m| m.code).collect();
+    let rules: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    assert_eq!(
+        meta, rules,
+        "src/meta.rs and src/rules/mod.rs list different rules"
+    );
+    for r in RULES {
+        let file = format!("kx{}_", r.code.trim_start_matches("KX"));
+        let module = format!("{}{}", file, r.name.replace('-', "_"));
+        assert!(
+            root()
+                .join("src/rules")
+                .join(format!("{module}.rs"))
+                .exists(),
+            "{}: expected its logic in src/rules/{module}.rs",
+            r.code
+        );
+    }
+}
+
+/// A doc's header line (`**Severity:** … · **Exit code:** …`) agrees with the registry: it starts
+/// with the default severity, and the first exit code it names is the registry's (the README's
+/// `exit` column), or it says `none`.
+#[test]
+fn doc_header_agrees_with_the_registry() {
+    let mut drift = Vec::new();
+    for r in RULES {
+        let Some(line) = r.doc.lines().find(|l| l.starts_with("**Severity:**")) else {
+            drift.push(format!(
+                "{}: no `**Severity:** … · **Exit code:** …` line",
+                r.code
+            ));
+            continue;
+        };
+        let (sev, exit) = line.split_once("**Exit code:**").unwrap_or((line, ""));
+        let sev = sev.trim_start_matches("**Severity:**").trim();
+        if !sev.starts_with(r.severity.as_str()) {
+            drift.push(format!(
+                "{}: doc severity `{sev}`, registry {}",
+                r.code,
+                r.severity.as_str()
+            ));
+        }
+        let exit = exit.trim();
+        let ok = match r.exit_code {
+            None => exit.starts_with("none"),
+            Some(c) => exit
+                .split(|ch: char| !ch.is_ascii_digit())
+                .find(|n| !n.is_empty())
+                .is_some_and(|n| n == c.to_string()),
+        };
+        if !ok {
+            drift.push(format!(
+                "{}: doc exit code `{exit}`, registry {:?}",
+                r.code, r.exit_code
+            ));
+        }
+    }
+    assert!(
+        drift.is_empty(),
+        "rule docs and registry disagree:\n{}",
+        drift.join("\n")
+    );
 }

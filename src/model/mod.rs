@@ -79,15 +79,12 @@ impl<'p> Model<'p> {
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).
-        let enabled = |codes: &[&crate::rules::Rule]| {
+        let enabled = |codes: &[&crate::meta::Meta]| {
             codes
                 .iter()
                 .any(|r| !project.config.is_disabled(r.code, r.name))
         };
-        let types = enabled(&[
-            &crate::rules::kx005_schema_type_error::RULE,
-            &crate::rules::kx006_yaml11_scalar::RULE,
-        ]);
+        let types = enabled(&[&crate::meta::KX005, &crate::meta::KX006]);
         rayon::join(
             || {
                 let _ = model

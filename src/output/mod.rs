@@ -77,7 +77,7 @@ impl Summary {
 /// `--statistics`: findings per rule, most frequent first.
 pub fn statistics(findings: &[Finding]) -> String {
     use std::collections::BTreeMap;
-    let mut counts: BTreeMap<&str, (usize, &crate::rules::Rule, Severity)> = BTreeMap::new();
+    let mut counts: BTreeMap<&str, (usize, &crate::meta::Meta, Severity)> = BTreeMap::new();
     for f in findings {
         let e = counts.entry(f.rule.code).or_insert((0, f.rule, f.severity));
         e.0 += 1;

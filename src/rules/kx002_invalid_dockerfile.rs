@@ -6,18 +6,14 @@
 //! form).
 
 use crate::docker::InstKind;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
-    code: "KX002",
-    name: "invalid-dockerfile",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "Dockerfile syntax error; docker build fails",
-    doc: include_str!("../../rules/KX002.md"),
+    meta: &meta::KX002,
     check,
 };
 

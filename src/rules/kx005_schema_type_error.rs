@@ -4,19 +4,15 @@
 //!
 //! Unquoted bools/numbers where a string is required are KX006's (the fix is different: quote).
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::schema::{ErrorClass, PathSeg, TypeError};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::{Style, Value};
 
 pub static RULE: Rule = Rule {
-    code: "KX005",
-    name: "schema-type-error",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "Field has the wrong type for its Kubernetes schema; the API rejects the object",
-    doc: include_str!("../../rules/KX005.md"),
+    meta: &meta::KX005,
     check,
 };
 

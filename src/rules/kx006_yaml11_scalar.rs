@@ -6,20 +6,16 @@
 //! resources) only in `metadata.labels` and `metadata.annotations`, which are strings for every
 //! kind. Fields that want a number (`defaultMode: 0644`) are not this rule's business.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::schema::{self, ErrorClass};
 use crate::k8s::Object;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::{Node, Value};
 
 pub static RULE: Rule = Rule {
-    code: "KX006",
-    name: "yaml11-scalar",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "Unquoted scalar that YAML 1.1 reads as a bool or number where a string is required",
-    doc: include_str!("../../rules/KX006.md"),
+    meta: &meta::KX006,
     check,
 };
 

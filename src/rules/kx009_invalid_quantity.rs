@@ -1,20 +1,16 @@
 //! KX009 invalid-quantity: a resource quantity the API server cannot parse (or a negative one).
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::quantity::Quantity;
 use crate::k8s::resources::quantity_sites;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
-    code: "KX009",
-    name: "invalid-quantity",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "Resource quantity the API server rejects (bad suffix, garbage, negative)",
-    doc: include_str!("../../rules/KX009.md"),
+    meta: &meta::KX009,
     check,
 };
 

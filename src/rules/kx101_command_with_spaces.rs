@@ -1,16 +1,12 @@
 //! KX101 command-with-spaces: exec-form argv[0] containing whitespace is never split.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX101",
-    name: "command-with-spaces",
-    severity: Severity::Error,
-    exit_code: Some(128),
-    summary: "Exec-form argv[0] contains whitespace; it is never split into words",
-    doc: include_str!("../../rules/KX101.md"),
+    meta: &meta::KX101,
     check,
 };
 

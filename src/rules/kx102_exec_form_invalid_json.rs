@@ -1,19 +1,15 @@
 //! KX102 exec-form-invalid-json: `CMD ['node','app.js']` is not JSON, so it runs as shell form.
 
 use crate::docker::InstKind;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::image::Tri;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
-    code: "KX102",
-    name: "exec-form-invalid-json",
-    severity: Severity::Warning,
-    exit_code: Some(127),
-    summary: "CMD/ENTRYPOINT looks like JSON but is not, so Docker runs it through /bin/sh -c",
-    doc: include_str!("../../rules/KX102.md"),
+    meta: &meta::KX102,
     check,
 };
 

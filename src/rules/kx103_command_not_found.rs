@@ -2,6 +2,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::{ExecFact, Program};
 use crate::model::process::Part;
@@ -9,12 +10,7 @@ use crate::rules::exec::{self, at_script, base, fact_label, finding, image_label
 use crate::shell::ShellFlavor;
 
 pub static RULE: Rule = Rule {
-    code: "KX103",
-    name: "command-not-found",
-    severity: Severity::Error,
-    exit_code: Some(127),
-    summary: "Command or interpreter absent from the image",
-    doc: include_str!("../../rules/KX103.md"),
+    meta: &meta::KX103,
     check,
 };
 

@@ -1,18 +1,14 @@
 //! KX104 command-unverified: Command could not be verified against the image.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::ExecFact;
 use crate::rules::exec::{self, finding};
 
 pub static RULE: Rule = Rule {
-    code: "KX104",
-    name: "command-unverified",
-    severity: Severity::Warning,
-    exit_code: Some(127),
-    summary: "Command could not be verified against the image",
-    doc: include_str!("../../rules/KX104.md"),
+    meta: &meta::KX104,
     check,
 };
 

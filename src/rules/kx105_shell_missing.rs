@@ -1,18 +1,14 @@
 //! KX105 shell-missing: A shell is needed but the image has none.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::{ExecFact, Program};
 use crate::rules::exec;
 
 pub static RULE: Rule = Rule {
-    code: "KX105",
-    name: "shell-missing",
-    severity: Severity::Error,
-    exit_code: Some(127),
-    summary: "A shell is needed but the image has none",
-    doc: include_str!("../../rules/KX105.md"),
+    meta: &meta::KX105,
     check,
 };
 

@@ -1,18 +1,14 @@
 //! KX106 bash-missing: bash is needed but the image has only busybox/ash.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::{ExecFact, Program};
 use crate::rules::exec;
 
 pub static RULE: Rule = Rule {
-    code: "KX106",
-    name: "bash-missing",
-    severity: Severity::Error,
-    exit_code: Some(127),
-    summary: "bash is needed but the image has only busybox/ash",
-    doc: include_str!("../../rules/KX106.md"),
+    meta: &meta::KX106,
     check,
 };
 

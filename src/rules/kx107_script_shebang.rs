@@ -1,18 +1,14 @@
 //! KX107 script-shebang: Script has no shebang or its interpreter is absent from the image.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::{ExecFact, Program};
 use crate::rules::exec;
 
 pub static RULE: Rule = Rule {
-    code: "KX107",
-    name: "script-shebang",
-    severity: Severity::Error,
-    exit_code: Some(127),
-    summary: "Script has no shebang or its interpreter is absent from the image",
-    doc: include_str!("../../rules/KX107.md"),
+    meta: &meta::KX107,
     check,
 };
 

@@ -2,17 +2,13 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::ExecFact;
 use crate::rules::exec::{self, at_script, finding, first_line, script_label};
 
 pub static RULE: Rule = Rule {
-    code: "KX108",
-    name: "script-crlf",
-    severity: Severity::Error,
-    exit_code: Some(127),
-    summary: "Script has CRLF line endings; the kernel looks for `/bin/sh^M`",
-    doc: include_str!("../../rules/KX108.md"),
+    meta: &meta::KX108,
     check,
 };
 

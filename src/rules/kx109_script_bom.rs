@@ -1,18 +1,14 @@
 //! KX109 script-bom: Script starts with a UTF-8 BOM before `#!`.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::ExecFact;
 use crate::rules::exec;
 
 pub static RULE: Rule = Rule {
-    code: "KX109",
-    name: "script-bom",
-    severity: Severity::Error,
-    exit_code: Some(127),
-    summary: "Script starts with a UTF-8 BOM before `#!`",
-    doc: include_str!("../../rules/KX109.md"),
+    meta: &meta::KX109,
     check,
 };
 

@@ -2,17 +2,13 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::ExecFact;
 use crate::rules::exec::{self, fact_label, finding, start_severity, start_symptom};
 
 pub static RULE: Rule = Rule {
-    code: "KX110",
-    name: "not-executable",
-    severity: Severity::Error,
-    exit_code: Some(126),
-    summary: "Executed file lacks the exec bit",
-    doc: include_str!("../../rules/KX110.md"),
+    meta: &meta::KX110,
     check,
 };
 

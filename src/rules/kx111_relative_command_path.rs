@@ -2,17 +2,13 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::{ExecFact, Program};
 use crate::rules::exec::{self, fact_label, finding, start_severity};
 
 pub static RULE: Rule = Rule {
-    code: "KX111",
-    name: "relative-command-path",
-    severity: Severity::Error,
-    exit_code: Some(127),
-    summary: "Relative command path does not resolve from the working directory",
-    doc: include_str!("../../rules/KX111.md"),
+    meta: &meta::KX111,
     check,
 };
 

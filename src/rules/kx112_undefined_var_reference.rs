@@ -7,17 +7,13 @@ use crate::k8s::env::{
     RefStatus,
 };
 use crate::model::Model;
+use crate::meta;
 use crate::rules::kx113_shell_var_in_exec_form::shell_script_index;
 use crate::rules::Rule;
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
-    code: "KX112",
-    name: "undefined-var-reference",
-    severity: Severity::Warning,
-    exit_code: None,
-    summary: "$(VAR) in command/args is not defined in the container env and stays literal",
-    doc: include_str!("../../rules/KX112.md"),
+    meta: &meta::KX112,
     check,
 };
 

@@ -2,19 +2,15 @@
 //! literally: only a shell expands it, and Kubernetes runs no shell (only `$(VAR)` is expanded,
 //! by the kubelet).
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::env::value_span;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use std::ops::Range;
 
 pub static RULE: Rule = Rule {
-    code: "KX113",
-    name: "shell-var-in-exec-form",
-    severity: Severity::Warning,
-    exit_code: None,
-    summary: "$VAR or ${VAR} in exec form is never expanded without a shell",
-    doc: include_str!("../../rules/KX113.md"),
+    meta: &meta::KX113,
     check,
 };
 

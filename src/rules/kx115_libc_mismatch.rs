@@ -2,20 +2,16 @@
 //! without glibc (alpine/musl, scratch, distroless static), and run as the entrypoint.
 
 use crate::docker::{CommandArgs, CopySource, InstKind, Stage};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::image::build::normalize;
 use crate::image::{repository, CommandForm, Libc, Resolved};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
-    code: "KX115",
-    name: "libc-mismatch",
-    severity: Severity::Warning,
-    exit_code: Some(127),
-    summary: "glibc-linked binary copied into a musl or libc-less image",
-    doc: include_str!("../../rules/KX115.md"),
+    meta: &meta::KX115,
     check,
 };
 

@@ -1,19 +1,15 @@
 //! KX116 bashism-in-sh-script: bash syntax in a script run by dash or busybox sh.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::model::exec::ExecFact;
 use crate::model::process::ProcKind;
 use crate::rules::exec::{self, at_script, finding, flavor_name, image_label};
 
 pub static RULE: Rule = Rule {
-    code: "KX116",
-    name: "bashism-in-sh-script",
-    severity: Severity::Error,
-    exit_code: Some(127),
-    summary: "bash syntax in a script run by dash or busybox sh",
-    doc: include_str!("../../rules/KX116.md"),
+    meta: &meta::KX116,
     check,
 };
 

@@ -11,15 +11,11 @@ use crate::image::Resolved;
 use crate::image::Tri;
 use crate::k8s::env::Origin;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX117",
-    name: "path-env-missing-dir",
-    severity: Severity::Error,
-    exit_code: Some(128),
-    summary: "Container env PATH omits the directory holding the command",
-    doc: include_str!("../../rules/KX117.md"),
+    meta: &meta::KX117,
     check,
 };
 

@@ -1,19 +1,15 @@
 //! KX118 arch-mismatch: the image's platform differs from the node architecture the pod is
 //! pinned to.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::image::dockerfile::normalize_arch;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
-    code: "KX118",
-    name: "arch-mismatch",
-    severity: Severity::Error,
-    exit_code: Some(255),
-    summary: "Image platform differs from the node architecture the pod is pinned to",
-    doc: include_str!("../../rules/KX118.md"),
+    meta: &meta::KX118,
     check,
 };
 

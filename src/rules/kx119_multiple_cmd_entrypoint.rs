@@ -1,17 +1,13 @@
 //! KX119 multiple-cmd-entrypoint: More than one CMD/ENTRYPOINT/HEALTHCHECK in a stage; only the last counts.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
-    code: "KX119",
-    name: "multiple-cmd-entrypoint",
-    severity: Severity::Warning,
-    exit_code: None,
-    summary: "More than one CMD/ENTRYPOINT/HEALTHCHECK in a stage; only the last counts",
-    doc: include_str!("../../rules/KX119.md"),
+    meta: &meta::KX119,
     check,
 };
 

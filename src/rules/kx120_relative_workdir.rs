@@ -1,18 +1,14 @@
 //! KX120 relative-workdir: Relative WORKDIR depends on the previous one.
 
 use crate::docker::InstKind;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
-    code: "KX120",
-    name: "relative-workdir",
-    severity: Severity::Warning,
-    exit_code: None,
-    summary: "Relative WORKDIR depends on the previous one",
-    doc: include_str!("../../rules/KX120.md"),
+    meta: &meta::KX120,
     check,
 };
 

@@ -1,19 +1,15 @@
 //! KX121 copy-from-missing-path: COPY --from names a path the source stage does not produce.
 
 use crate::docker::{CopySource, InstKind};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::image::Tri;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
-    code: "KX121",
-    name: "copy-from-missing-path",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "COPY --from names a path the source stage does not produce",
-    doc: include_str!("../../rules/KX121.md"),
+    meta: &meta::KX121,
     check,
 };
 

@@ -1,18 +1,14 @@
 //! KX122 entrypoint-not-created: ENTRYPOINT/CMD names an absolute path no instruction created in
 //! an image whose contents are known (scratch, distroless, …).
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::image::{CommandForm, Tri};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX122",
-    name: "entrypoint-not-created",
-    severity: Severity::Error,
-    exit_code: Some(128),
-    summary: "ENTRYPOINT/CMD names a path no instruction created",
-    doc: include_str!("../../rules/KX122.md"),
+    meta: &meta::KX122,
     check,
 };
 

@@ -1,16 +1,12 @@
 //! KX124 no-command: neither the image nor the manifest sets a command.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX124",
-    name: "no-command",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "Neither the image nor the manifest sets a command",
-    doc: include_str!("../../rules/KX124.md"),
+    meta: &meta::KX124,
     check,
 };
 

@@ -6,15 +6,11 @@ use crate::k8s::heap::{effective as effective_heap, settings, HeapKind};
 use crate::k8s::quantity::format_bytes;
 use crate::k8s::resources::MEMORY;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX201",
-    name: "heap-exceeds-limit",
-    severity: Severity::Error,
-    exit_code: Some(137),
-    summary: "Runtime heap flag reaches or nears the container memory limit",
-    doc: include_str!("../../rules/KX201.md"),
+    meta: &meta::KX201,
     check,
 };
 

@@ -4,15 +4,11 @@ use crate::finding::{Finding, Severity};
 use crate::k8s::resources::{container_anchor, qos_intent, QosClass, MEMORY};
 use crate::k8s::ContainerKind;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX202",
-    name: "no-memory-limit",
-    severity: Severity::Warning,
-    exit_code: Some(137),
-    summary: "Container without a memory limit (unbounded growth, first OOM/eviction victim)",
-    doc: include_str!("../../rules/KX202.md"),
+    meta: &meta::KX202,
     check,
 };
 

@@ -4,15 +4,11 @@ use crate::finding::{Finding, Severity};
 use crate::k8s::quantity::Quantity;
 use crate::k8s::resources::{quantity_sites, MEMORY};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX203",
-    name: "memory-millibytes",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "Memory quantity with a fractional byte value (`512m` is millibytes, not MiB)",
-    doc: include_str!("../../rules/KX203.md"),
+    meta: &meta::KX203,
     check,
 };
 

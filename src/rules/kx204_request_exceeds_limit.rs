@@ -1,18 +1,14 @@
 //! KX204 request-exceeds-limit: a request above its limit is rejected by the API server.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::quantity::format_quantity;
 use crate::k8s::resources::{Origin, ResourceList, MEMORY};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX204",
-    name: "request-exceeds-limit",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "Resource request greater than its limit (rejected by the API server)",
-    doc: include_str!("../../rules/KX204.md"),
+    meta: &meta::KX204,
     check,
 };
 

@@ -1,18 +1,14 @@
 //! KX205 memory-limit-too-small: a memory limit of a few bytes or KiB (usually a missing unit).
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::quantity::format_bytes;
 use crate::k8s::resources::{container_anchor, Origin, MEMORY};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX205",
-    name: "memory-limit-too-small",
-    severity: Severity::Error,
-    exit_code: Some(137),
-    summary: "Memory limit too small for any process to start (usually a missing unit)",
-    doc: include_str!("../../rules/KX205.md"),
+    meta: &meta::KX205,
     check,
 };
 

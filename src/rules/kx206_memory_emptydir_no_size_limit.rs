@@ -1,18 +1,13 @@
 //! KX206 memory-emptydir-no-size-limit: a tmpfs emptyDir with no sizeLimit.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
-    code: "KX206",
-    name: "memory-emptydir-no-size-limit",
-    severity: Severity::Warning,
-    exit_code: Some(137),
-    summary:
-        "`emptyDir.medium: Memory` without `sizeLimit` (tmpfs counts against the memory limit)",
-    doc: include_str!("../../rules/KX206.md"),
+    meta: &meta::KX206,
     check,
 };
 

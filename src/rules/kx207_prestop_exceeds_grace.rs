@@ -4,15 +4,11 @@ use crate::finding::{Finding, Severity};
 use crate::k8s::probes::{grace_period, prestop};
 use crate::k8s::ContainerKind;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX207",
-    name: "prestop-exceeds-grace",
-    severity: Severity::Error,
-    exit_code: Some(137),
-    summary: "preStop hook lasts as long as (or longer than) terminationGracePeriodSeconds",
-    doc: include_str!("../../rules/KX207.md"),
+    meta: &meta::KX207,
     check,
 };
 

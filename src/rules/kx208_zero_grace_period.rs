@@ -1,16 +1,12 @@
 //! KX208 zero-grace-period: `terminationGracePeriodSeconds: 0`.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX208",
-    name: "zero-grace-period",
-    severity: Severity::Warning,
-    exit_code: Some(137),
-    summary: "terminationGracePeriodSeconds: 0 turns every stop into a SIGKILL",
-    doc: include_str!("../../rules/KX208.md"),
+    meta: &meta::KX208,
     check,
 };
 

@@ -1,18 +1,14 @@
 //! KX209 stopsignal-sigkill: the stop signal is SIGKILL, so every stop is a kill.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
 use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
-    code: "KX209",
-    name: "stopsignal-sigkill",
-    severity: Severity::Error,
-    exit_code: Some(137),
-    summary: "STOPSIGNAL SIGKILL (or lifecycle.stopSignal) makes every stop a kill",
-    doc: include_str!("../../rules/KX209.md"),
+    meta: &meta::KX209,
     check,
 };
 

@@ -7,18 +7,14 @@ use crate::image::ShellKind;
 use crate::k8s::probes::grace_period;
 use crate::k8s::ContainerKind;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 use std::collections::HashSet;
 use std::ops::Range;
 
 pub static RULE: Rule = Rule {
-    code: "KX210",
-    name: "pid1-ignores-sigterm",
-    severity: Severity::Error,
-    exit_code: Some(137),
-    summary: "PID 1 (a shell, sleep, or a script without exec) ignores SIGTERM: SIGKILL after the grace period",
-    doc: include_str!("../../rules/KX210.md"),
+    meta: &meta::KX210,
     check,
 };
 

@@ -1,20 +1,16 @@
 //! KX211 liveness-kills-slow-start: a liveness probe that kills the container before a slow
 //! starter is up.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::probes::ProbeTiming;
 use crate::k8s::{Container, ContainerKind, Workload};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
-    code: "KX211",
-    name: "liveness-kills-slow-start",
-    severity: Severity::Warning,
-    exit_code: Some(137),
-    summary: "Liveness probe without startupProbe kills slow starters (JVM) in a restart loop",
-    doc: include_str!("../../rules/KX211.md"),
+    meta: &meta::KX211,
     check,
 };
 

@@ -1,17 +1,13 @@
 //! KX212 liveness-equals-readiness: the liveness probe is the readiness probe.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::ContainerKind;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX212",
-    name: "liveness-equals-readiness",
-    severity: Severity::Warning,
-    exit_code: Some(137),
-    summary: "Liveness probe identical to the readiness probe (overload turns into restarts)",
-    doc: include_str!("../../rules/KX212.md"),
+    meta: &meta::KX212,
     check,
 };
 

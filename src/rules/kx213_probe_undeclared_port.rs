@@ -4,15 +4,11 @@ use crate::finding::{Finding, Severity};
 use crate::k8s::probes::{named_port, port_names};
 use crate::k8s::ContainerKind;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX213",
-    name: "probe-undeclared-port",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "Probe refers to a named port the container does not declare",
-    doc: include_str!("../../rules/KX213.md"),
+    meta: &meta::KX213,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! KX214 qos-intent-not-met: the declared QoS class (`kexit.io/qos`, or config) is not the one
 //! the API server will assign.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::quantity::format_quantity;
 use crate::k8s::resources::{
     container_anchor, qos_intent, Origin, PodResources, QosClass, ResourceList, CPU,
@@ -9,16 +9,12 @@ use crate::k8s::resources::{
 };
 use crate::k8s::Workload;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
-    code: "KX214",
-    name: "qos-intent-not-met",
-    severity: Severity::Error,
-    exit_code: Some(137),
-    summary: "Declared QoS intent (kexit.io/qos) not met by the resources",
-    doc: include_str!("../../rules/KX214.md"),
+    meta: &meta::KX214,
     check,
 };
 

@@ -1,17 +1,12 @@
 //! KX215 empty-pod-resources: `spec.resources: {}` at pod level.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX215",
-    name: "empty-pod-resources",
-    severity: Severity::Warning,
-    exit_code: Some(137),
-    summary:
-        "Empty pod-level `resources: {}` can make the pod BestEffort whatever its containers set",
-    doc: include_str!("../../rules/KX215.md"),
+    meta: &meta::KX215,
     check,
 };
 

@@ -1,19 +1,15 @@
 //! KX301 subpath-missing-key: `subPath` names a path the ConfigMap/Secret volume does not
 //! project (after `items` remapping): the kubelet mounts an empty directory there.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::volumes::{clean_rel, container_mounts, VolumeKind};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
-    code: "KX301",
-    name: "subpath-missing-key",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "subPath names a path absent from the projected volume; an empty directory is mounted",
-    doc: include_str!("../../rules/KX301.md"),
+    meta: &meta::KX301,
     check,
 };
 

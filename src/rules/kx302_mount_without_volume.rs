@@ -1,18 +1,14 @@
 //! KX302 mount-without-volume: volumeMount names no volume; the API rejects the pod.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::volumes::{claim_templates, container_mounts};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
-    code: "KX302",
-    name: "mount-without-volume",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "volumeMount names no volume; the API rejects the pod",
-    doc: include_str!("../../rules/KX302.md"),
+    meta: &meta::KX302,
     check,
 };
 

@@ -1,18 +1,14 @@
 //! KX303 items-key-missing: a key that a volume's `items` or an `env[].valueFrom` reference
 //! needs is absent from the ConfigMap/Secret defined in the tree.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::env::{lookup_data, object_uses, DataLookup, UseSite};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
-    code: "KX303",
-    name: "items-key-missing",
-    severity: Severity::Error,
-    exit_code: None,
-    summary: "Key named by volume items or env valueFrom is absent from the ConfigMap/Secret",
-    doc: include_str!("../../rules/KX303.md"),
+    meta: &meta::KX303,
     check,
 };
 

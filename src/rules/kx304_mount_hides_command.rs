@@ -11,16 +11,12 @@ use crate::finding::{Finding, Severity};
 use crate::image::Tri;
 use crate::k8s::volumes::{Mount, PathState, VolumeKind};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
-    code: "KX304",
-    name: "mount-hides-command",
-    severity: Severity::Error,
-    exit_code: Some(127),
-    summary: "A volume mounted over the directory holding the command hides it",
-    doc: include_str!("../../rules/KX304.md"),
+    meta: &meta::KX304,
     check,
 };
 

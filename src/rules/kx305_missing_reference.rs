@@ -2,19 +2,15 @@
 //! that is neither in the tree nor declared in `external-objects`, in a directory that clearly
 //! holds that namespace's configuration.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::env::{dir_of, lookup_data, object_uses, DataLookup, UseSite};
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
-    code: "KX305",
-    name: "missing-reference",
-    severity: Severity::Warning,
-    exit_code: None,
-    summary: "Referenced ConfigMap/Secret not found in the tree",
-    doc: include_str!("../../rules/KX305.md"),
+    meta: &meta::KX305,
     check,
 };
 

@@ -4,16 +4,12 @@
 use crate::finding::{Finding, Severity};
 use crate::k8s::Workload;
 use crate::model::Model;
+use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::{Node, Value};
 
 pub static RULE: Rule = Rule {
-    code: "KX306",
-    name: "mode-not-octal",
-    severity: Severity::Warning,
-    exit_code: None,
-    summary: "defaultMode/mode written as decimal-looking octal or out of range",
-    doc: include_str!("../../rules/KX306.md"),
+    meta: &meta::KX306,
     check,
 };
 

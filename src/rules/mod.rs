@@ -1,25 +1,25 @@
-//! The rule registry. One rule, one file: each file declares a `pub static RULE: Rule` with its
-//! code, name, default severity, predicted exit code, one-line summary, user doc
-//! (`rules/<CODE>.md`) and check function. [`RULES`] lists them all, sorted by code.
+//! The rules. One rule, one file: each file declares a `pub static RULE: Rule` pairing its
+//! metadata in the one registry ([`crate::meta`]: code, name, default severity, predicted exit
+//! code, summary, user doc `rules/<CODE>.md`) with its check, which owns the rule's logic and
+//! messages. [`RULES`] lists them all, sorted by code (the same order as [`crate::meta::ALL`]).
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
+use crate::meta::Meta;
 use crate::model::Model;
 
+/// A rule: its metadata (in the one registry, [`crate::meta`]) and its check.
 pub struct Rule {
-    /// Stable code: KX0xx input, KX1xx command/exec, KX2xx memory/termination, KX3xx volumes/references.
-    pub code: &'static str,
-    /// kebab-case name.
-    pub name: &'static str,
-    pub severity: Severity,
-    /// Predicted exit code of the failure, or None when it has none (pending, CreateContainerConfigError).
-    pub exit_code: Option<u16>,
-    /// One line for `kexit rules`.
-    pub summary: &'static str,
-    /// The user-facing doc (`rules/<CODE>.md`).
-    pub doc: &'static str,
+    pub meta: &'static Meta,
     /// Runs over the whole model and pushes findings. Front-end rules (parse errors) have a no-op
-    /// check: their findings are produced while parsing.
+    /// check: their findings are built by their file from the front end's errors.
     pub check: fn(&Model, &mut Vec<Finding>),
+}
+
+impl std::ops::Deref for Rule {
+    type Target = Meta;
+    fn deref(&self) -> &Meta {
+        self.meta
+    }
 }
 
 impl std::fmt::Debug for Rule {
