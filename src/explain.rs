@@ -6,8 +6,8 @@
 use crate::config::Config;
 use crate::discover::{self, Kind};
 use crate::k8s::quantity::Quantity;
-use crate::k8s::resources::{effective, QosClass};
 use crate::lint;
+use crate::model::resources::{effective, QosClass};
 use crate::model::Model;
 use crate::project::{Input, Project};
 use crate::rules;
@@ -327,7 +327,7 @@ fn explain_pod(path: &std::path::Path, cfg: Config, emit: &dyn Fn(&str)) -> i32 
     0
 }
 
-fn describe_status(s: &mut String, cs: &Node, r: &crate::k8s::resources::PodResources<'_>) {
+fn describe_status(s: &mut String, cs: &Node, r: &crate::model::resources::PodResources<'_>) {
     let name = cs.get("name").and_then(Node::as_str).unwrap_or("?");
     let restarts = cs.get("restartCount").and_then(Node::as_i64).unwrap_or(0);
     let adj = r

@@ -21,7 +21,8 @@
 
 use crate::config::Config;
 use crate::discover::{self, Found, Kind};
-use crate::k8s::{env, Object, Workload};
+use crate::k8s::{Object, Workload};
+use crate::model::env;
 use crate::yaml::{self, Node};
 use globset::GlobSet;
 use rayon::prelude::*;

@@ -1,13 +1,9 @@
 //! Kubernetes model: objects from the YAML tree, a uniform pod-template view of every workload,
 //! and an index of referenced objects across the whole invocation.
 
-pub mod env;
-pub mod heap;
 pub mod probes;
 pub mod quantity;
-pub mod resources;
 pub mod schema;
-pub mod volumes;
 
 use crate::finding::ObjectRef;
 use crate::source::{FileId, Span};

@@ -2,8 +2,12 @@
 //! from a loaded [`Project`], the processes every container starts ([`process`]) and what
 //! happens when they are started ([`exec`]): facts computed once, knowing nothing of rules.
 
+pub mod env;
 pub mod exec;
+pub mod heap;
 pub mod process;
+pub mod resources;
+pub mod volumes;
 
 use crate::config::Config;
 use crate::docker::Dockerfile;
@@ -26,7 +30,7 @@ pub struct Model<'p> {
     /// The process groups of every container (see [`process::all`]), computed once.
     process_groups: std::sync::OnceLock<Vec<process::ProcessGroup<'p>>>,
     /// Effective resources of each workload (by position in `workloads`), computed on first use.
-    resources: std::sync::OnceLock<Vec<crate::k8s::resources::PodResources<'p>>>,
+    resources: std::sync::OnceLock<Vec<crate::model::resources::PodResources<'p>>>,
     /// Schema type errors of each object (by position in `objects`), for KX005 and KX006.
     pub type_errors: std::sync::OnceLock<Vec<Vec<crate::k8s::schema::TypeError<'p>>>>,
 }
@@ -97,7 +101,7 @@ impl<'p> Model<'p> {
                     model
                         .workloads
                         .par_iter()
-                        .map(|w| crate::k8s::resources::effective(&model, w))
+                        .map(|w| crate::model::resources::effective(&model, w))
                         .collect(),
                 );
                 if types {
@@ -122,12 +126,12 @@ impl<'p> Model<'p> {
     }
 
     /// The effective resources of `workloads[i]`, computed once for all workloads.
-    pub fn resources(&self, i: usize) -> Option<&crate::k8s::resources::PodResources<'p>> {
+    pub fn resources(&self, i: usize) -> Option<&crate::model::resources::PodResources<'p>> {
         self.resources
             .get_or_init(|| {
                 self.workloads
                     .iter()
-                    .map(|w| crate::k8s::resources::effective(self, w))
+                    .map(|w| crate::model::resources::effective(self, w))
                     .collect()
             })
             .get(i)

@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::k8s::quantity::Quantity;
-use crate::k8s::resources::quantity_sites;
+use crate::model::resources::quantity_sites;
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;

@@ -2,7 +2,7 @@
 //! container's environment does not define stays the literal text `$(VAR)`.
 
 use crate::finding::{Finding, Severity};
-use crate::k8s::env::{
+use crate::model::env::{
     container_env, expand, kustomize_vars_near, looks_like_patch, value_span, Env, Origin,
     RefStatus,
 };

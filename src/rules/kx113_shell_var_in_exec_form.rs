@@ -3,7 +3,7 @@
 //! by the kubelet).
 
 use crate::finding::Finding;
-use crate::k8s::env::value_span;
+use crate::model::env::value_span;
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;

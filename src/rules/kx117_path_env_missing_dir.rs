@@ -9,7 +9,7 @@ use crate::model::process::{processes, ProcKind, Process};
 use crate::finding::{Finding, Severity};
 use crate::image::Resolved;
 use crate::image::Tri;
-use crate::k8s::env::Origin;
+use crate::model::env::Origin;
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;

@@ -2,9 +2,9 @@
 
 use crate::model::process::{processes, ProcKind, Site};
 use crate::finding::{Finding, Severity};
-use crate::k8s::heap::{effective as effective_heap, settings, HeapKind};
+use crate::model::heap::{effective as effective_heap, settings, HeapKind};
 use crate::k8s::quantity::format_bytes;
-use crate::k8s::resources::MEMORY;
+use crate::model::resources::MEMORY;
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;

@@ -1,7 +1,7 @@
 //! KX202 no-memory-limit: a container without a memory limit.
 
 use crate::finding::{Finding, Severity};
-use crate::k8s::resources::{container_anchor, qos_intent, QosClass, MEMORY};
+use crate::model::resources::{container_anchor, qos_intent, QosClass, MEMORY};
 use crate::k8s::ContainerKind;
 use crate::model::Model;
 use crate::meta;

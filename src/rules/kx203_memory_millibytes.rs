@@ -2,7 +2,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::k8s::quantity::Quantity;
-use crate::k8s::resources::{quantity_sites, MEMORY};
+use crate::model::resources::{quantity_sites, MEMORY};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;

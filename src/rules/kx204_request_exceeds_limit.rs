@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::k8s::quantity::format_quantity;
-use crate::k8s::resources::{Origin, ResourceList, MEMORY};
+use crate::model::resources::{Origin, ResourceList, MEMORY};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -35,7 +35,7 @@ fn compare(
             continue;
         }
         let mem = *name == MEMORY;
-        let shown = |a: &crate::k8s::resources::Amount<'_>| {
+        let shown = |a: &crate::model::resources::Amount<'_>| {
             a.node
                 .scalar_text()
                 .map(|t| t.trim().to_string())

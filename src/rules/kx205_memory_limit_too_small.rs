@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::k8s::quantity::format_bytes;
-use crate::k8s::resources::{container_anchor, Origin, MEMORY};
+use crate::model::resources::{container_anchor, Origin, MEMORY};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;

@@ -3,7 +3,7 @@
 
 use crate::finding::Finding;
 use crate::k8s::quantity::format_quantity;
-use crate::k8s::resources::{
+use crate::model::resources::{
     container_anchor, qos_intent, Origin, PodResources, QosClass, ResourceList, CPU,
     MEMORY,
 };
@@ -51,7 +51,7 @@ fn guaranteed_breaks(
                 } else {
                     anchor
                 };
-                let from = |a: &crate::k8s::resources::Amount<'_>| {
+                let from = |a: &crate::model::resources::Amount<'_>| {
                     a.limit_range
                         .map(|n| format!(" (from LimitRange `{n}`)"))
                         .unwrap_or_default()

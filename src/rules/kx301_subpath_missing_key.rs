@@ -2,7 +2,7 @@
 //! project (after `items` remapping): the kubelet mounts an empty directory there.
 
 use crate::finding::Finding;
-use crate::k8s::volumes::{clean_rel, container_mounts, VolumeKind};
+use crate::model::volumes::{clean_rel, container_mounts, VolumeKind};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -71,7 +71,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     .and_then(|cmd| cmd.first())
                     .and_then(Node::as_str)
                     .is_some_and(|a| {
-                        !mount_path.is_empty() && crate::k8s::volumes::clean_abs(a) == mount_path
+                        !mount_path.is_empty() && crate::model::volumes::clean_abs(a) == mount_path
                     });
                 let files: Vec<String> = vol
                     .files

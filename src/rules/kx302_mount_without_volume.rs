@@ -1,7 +1,7 @@
 //! KX302 mount-without-volume: volumeMount names no volume; the API rejects the pod.
 
 use crate::finding::Finding;
-use crate::k8s::volumes::{claim_templates, container_mounts};
+use crate::model::volumes::{claim_templates, container_mounts};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -16,7 +16,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
         // A strategic-merge patch (kustomize overlay) carries mounts whose volumes live in the
         // base.
-        if crate::k8s::env::looks_like_patch(w) {
+        if crate::model::env::looks_like_patch(w) {
             continue;
         }
         let volumes: Vec<&str> = w

@@ -2,7 +2,7 @@
 //! needs is absent from the ConfigMap/Secret defined in the tree.
 
 use crate::finding::Finding;
-use crate::k8s::env::{lookup_data, object_uses, DataLookup, UseSite};
+use crate::model::env::{lookup_data, object_uses, DataLookup, UseSite};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -67,7 +67,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         )
                         .replace(
                             "configmap",
-                            if u.kind == crate::k8s::env::DataKind::Secret { "secret" } else { "configmap" },
+                            if u.kind == crate::model::env::DataKind::Secret { "secret" } else { "configmap" },
                         ),
                     ),
                 };

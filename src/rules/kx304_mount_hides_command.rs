@@ -9,7 +9,7 @@
 use crate::model::process::{processes, PodProcess, ProcKind, Process};
 use crate::finding::{Finding, Severity};
 use crate::image::Tri;
-use crate::k8s::volumes::{Mount, PathState, VolumeKind};
+use crate::model::volumes::{Mount, PathState, VolumeKind};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;

@@ -3,7 +3,7 @@
 //! holds that namespace's configuration.
 
 use crate::finding::Finding;
-use crate::k8s::env::{dir_of, lookup_data, object_uses, DataLookup, UseSite};
+use crate::model::env::{dir_of, lookup_data, object_uses, DataLookup, UseSite};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;

@@ -8,8 +8,8 @@ use super::{
     Spec, WorkDir,
 };
 use crate::image::{CommandForm, Image};
-use crate::k8s::env::Env;
-use crate::k8s::volumes::Mounts;
+use crate::model::env::Env;
+use crate::model::volumes::Mounts;
 
 /// The process group of `docker run` of `model.images.images[index]` (`image`): the default
 /// process, then the HEALTHCHECK (unless `HEALTHCHECK NONE`).

@@ -9,9 +9,9 @@ use super::{
     WorkDir,
 };
 use crate::image::Image;
-use crate::k8s::env::{self, Env};
-use crate::k8s::volumes;
 use crate::k8s::{Container, Workload};
+use crate::model::env::{self, Env};
+use crate::model::volumes;
 use crate::model::Model;
 use crate::yaml::Node;
 

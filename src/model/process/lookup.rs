@@ -3,8 +3,8 @@
 
 use super::{PathFact, Process, Runtime, ScriptText};
 use crate::image::{Resolved, ShellKind, Tri};
-use crate::k8s::env;
-use crate::k8s::volumes::PathState;
+use crate::model::env;
+use crate::model::volumes::PathState;
 use crate::shell::ShellFlavor;
 use crate::source::Span;
 use crate::yaml::Style;

@@ -31,9 +31,9 @@ mod lookup;
 
 use crate::finding::ObjectRef;
 use crate::image::{CommandForm, Image, ImageCommand, Tri};
-use crate::k8s::env::Env;
-use crate::k8s::volumes::Mounts;
 use crate::k8s::{Container, Workload};
+use crate::model::env::Env;
+use crate::model::volumes::Mounts;
 use crate::model::Model;
 use crate::shell::{self, Script};
 use crate::source::{FileId, Span};
@@ -558,7 +558,7 @@ impl<'m, 'p> Process<'m, 'p> {
             .resources(workload)?
             .for_container(container)?
             .limits
-            .get(crate::k8s::resources::MEMORY)?;
+            .get(crate::model::resources::MEMORY)?;
         lim.quantity
             .is_positive()
             .then(|| lim.quantity.ceil_units())

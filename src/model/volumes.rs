@@ -6,8 +6,8 @@
 //! container, as far as the mounts decide?" (semantics.md §3).
 
 use crate::finding::ObjectRef;
-use crate::k8s::env::{is_optional, lookup_data, DataKind, DataLookup};
 use crate::k8s::{Container, Workload};
+use crate::model::env::{is_optional, lookup_data, DataKind, DataLookup};
 use crate::model::Model;
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
