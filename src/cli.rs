@@ -272,6 +272,27 @@ fn emit_text(s: &str) {
     emit(&crate::text::escape(s));
 }
 
+/// The width human output is wrapped to: COLUMNS when set (also for piped output), else the
+/// terminal's when stdout is one (80 if it cannot be queried); `None` when piped: no wrapping.
+pub(crate) fn wrap_width() -> Option<usize> {
+    if let Some(c) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return Some(c);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    Some(
+        terminal_size::terminal_size()
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|&w| w > 0)
+            .unwrap_or(80),
+    )
+}
+
 fn stdout_color(when: ColorWhen) -> bool {
     match when {
         ColorWhen::Always => true,
@@ -812,15 +833,12 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
                 s
             }
             Format::Human => {
-                let width = std::env::var("COLUMNS")
-                    .ok()
-                    .and_then(|c| c.parse().ok())
-                    .filter(|_| std::io::stdout().is_terminal())
-                    .unwrap_or(100);
                 let opts = human::Options {
                     color: colored,
-                    width,
+                    width: if dest.is_none() { wrap_width() } else { None },
                     quiet: args.quiet,
+                    // --statistics prints its own table.
+                    rule_table: !args.statistics,
                 };
                 human::render(
                     &outcome.project,

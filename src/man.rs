@@ -49,7 +49,7 @@ fn environment(sub: Option<&str>) -> Vec<(&'static str, &'static str)> {
     if matches!(sub, Some("lint") | None) {
         v.push((
             "COLUMNS",
-            "the terminal width for human output when stdout is a terminal (otherwise it is queried; when piped, nothing is wrapped).",
+            "the width human output (and kexit explain) is wrapped to, on word boundaries; when unset, the terminal's width is used, and output written to a pipe or file is not wrapped.",
         ));
     }
     if matches!(sub, Some("explain") | None) {

@@ -8,6 +8,16 @@
 
 use std::borrow::Cow;
 
+/// Where text may be broken when it is wrapped: at blanks, and for text holding wide (CJK)
+/// characters also between them (Unicode line-breaking rules); never inside a word.
+pub fn word_separator(text: &str) -> textwrap::WordSeparator {
+    if text.chars().any(|c| (c as u32) >= 0x2e80) {
+        textwrap::WordSeparator::UnicodeBreakProperties
+    } else {
+        textwrap::WordSeparator::AsciiSpace
+    }
+}
+
 /// Whether a character must not reach a terminal raw.
 pub fn is_unsafe(c: char) -> bool {
     matches!(c,

@@ -100,3 +100,108 @@ fn human_output_with_a_label_in_another_file() {
     );
     insta::assert_snapshot!("human_cross_file", out);
 }
+
+/// The demo repository at 80 and 120 columns (COLUMNS), and piped (no wrapping): headlines fit
+/// one line, the detail is in `= note:`, notes wrap on word boundaries under their value.
+#[test]
+fn human_output_fits_the_terminal() {
+    let demo = common::root().join("fixtures/demo");
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_tree(&demo, &tmp.path().join("demo"));
+    let args = ["lint", "--no-config", "demo"];
+    for cols in [80usize, 120] {
+        let c = cols.to_string();
+        let run = common::kexit_env(tmp.path(), &args, &[("COLUMNS", c.as_str())]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        for line in run.stdout.lines() {
+            // Source lines in snippets are shown as they are; everything kexit writes fits.
+            let is_source = line.contains(" │ ") || line.contains(" · ");
+            assert!(
+                is_source || line.chars().count() <= cols,
+                "{cols} columns: {line:?}"
+            );
+            assert!(!line.contains("# expect"), "{line}");
+        }
+        for line in run.stdout.lines().filter(|l| l.contains("error[")) {
+            assert!(line.chars().count() <= 116, "headline too long: {line}");
+        }
+        insta::assert_snapshot!(format!("human_demo_{cols}_columns"), run.stdout);
+    }
+    // Piped without COLUMNS: nothing is wrapped, one line per note.
+    let piped = common::kexit(tmp.path(), &args);
+    let notes = |s: &str| s.lines().filter(|l| l.starts_with("  = ")).count();
+    let lines = |s: &str| s.lines().count();
+    let narrow = common::kexit_env(tmp.path(), &args, &[("COLUMNS", "80")]);
+    assert_eq!(notes(&piped.stdout), notes(&narrow.stdout));
+    assert!(lines(&piped.stdout) < lines(&narrow.stdout));
+}
+
+/// More than ten findings end with the per-rule table (counts by rule and severity); --quiet
+/// and --statistics do not repeat it; concise output is unchanged.
+#[test]
+fn many_findings_end_with_a_rule_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..6 {
+        write(tmp.path(), &format!("d{i}.yaml"), common::BAD_DEPLOY);
+    }
+    let run = kexit(tmp.path(), &["lint", "."]);
+    assert_eq!(run.code, 1);
+    let tail: Vec<&str> = run.stdout.lines().rev().take(5).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    insta::assert_snapshot!("human_rule_table", tail.join("\n"));
+    let quiet = kexit(tmp.path(), &["lint", "--quiet", "."]);
+    assert!(!quiet.stdout.contains("findings by rule"));
+    let stats = kexit(tmp.path(), &["lint", "--statistics", "."]);
+    // Six headlines and one --statistics row.
+    assert_eq!(stats.stdout.matches("KX101").count(), 6 + 1);
+    assert!(!stats.stdout.contains("findings by rule"));
+    let few = kexit(tmp.path(), &["lint", "d0.yaml"]);
+    assert!(!few.stdout.contains("findings by rule"));
+}
+
+#[test]
+fn headlines_split_at_the_first_clause() {
+    use human::split_message;
+    let (h, d) = split_message(
+        "container `web` has no memory limit: it can grow until the node runs short; the pod is BestEffort",
+        "no-memory-limit",
+    );
+    assert_eq!(h, "container `web` has no memory limit");
+    assert_eq!(
+        d.as_deref(),
+        Some("it can grow until the node runs short; the pod is BestEffort")
+    );
+    // Separators inside backticks, quotes and parentheses do not count.
+    let (h, _) = split_message(
+        "preStop hook of container `app` (preStop.sleep.seconds: 30) runs 30 s: too long",
+        "x",
+    );
+    assert_eq!(
+        h,
+        "preStop hook of container `app` (preStop.sleep.seconds: 30) runs 30 s"
+    );
+    // A location alone is preceded by the rule's name.
+    let (h, _) = split_message(
+        "`spec.containers[0].env[1].value`: quote it",
+        "yaml11-scalar",
+    );
+    assert_eq!(h, "yaml11-scalar: `spec.containers[0].env[1].value`");
+    // A long clause loses its asides; the note then holds the whole message.
+    let long = "container `bff` runs `node`, which is not on the PATH of Dockerfile stage #1 (services/bff/Dockerfile, FROM gcr.io/distroless/nodejs22-debian12) (PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin): it fails";
+    let (h, d) = split_message(long, "x");
+    assert_eq!(
+        h,
+        "container `bff` runs `node`, which is not on the PATH of Dockerfile stage #1"
+    );
+    assert_eq!(d.as_deref(), Some(long));
+    // Still too long: cut at a word boundary.
+    let words = "word ".repeat(40);
+    let (h, d) = split_message(words.trim(), "x");
+    assert!(h.ends_with('…') && h.chars().count() <= 101, "{h}");
+    assert_eq!(d.as_deref(), Some(words.trim()));
+    // A short message stays whole.
+    assert_eq!(
+        split_message("invalid YAML", "x"),
+        ("invalid YAML".to_string(), None)
+    );
+}

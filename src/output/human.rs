@@ -22,21 +22,32 @@ use std::fmt::{self, Write};
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub color: bool,
-    /// Terminal width used to lay out snippets.
-    pub width: usize,
-    /// Omit the summary line.
+    /// Width to wrap to (the terminal's, or COLUMNS); `None`: nothing is wrapped (piped output).
+    pub width: Option<usize>,
+    /// Omit the summary line (and the per-rule table).
     pub quiet: bool,
+    /// Print the per-rule table before the summary line when there are more than
+    /// [`RULE_TABLE_FROM`] findings.
+    pub rule_table: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             color: false,
-            width: 100,
+            width: None,
             quiet: false,
+            rule_table: true,
         }
     }
 }
+
+/// A headline's message part is kept within this many characters; the rest of the message goes
+/// to the `= note:` line.
+pub const HEADLINE_MAX: usize = 100;
+
+/// More findings than this end with the per-rule table.
+pub const RULE_TABLE_FROM: usize = 10;
 
 /// A source file as miette sees it: spans are answered from the line index.
 struct Src<'a>(&'a SourceFile);
@@ -153,7 +164,8 @@ fn handler(opts: &Options) -> GraphicalReportHandler {
         .with_links(false)
         .with_context_lines(1)
         .without_primary_span_start()
-        .with_width(opts.width)
+        // Unwrapped output: a width no label reaches.
+        .with_width(opts.width.unwrap_or(10_000))
 }
 
 fn miette_severity(s: Severity) -> miette::Severity {
@@ -228,19 +240,178 @@ fn snippets(out: &mut String, project: &Project, f: &Finding, h: &GraphicalRepor
     }
 }
 
-fn note(out: &mut String, color: bool, key: &str, value: &str) {
+fn note(out: &mut String, opts: &Options, key: &str, value: &str) {
     let style = Style::new().bold();
-    let mut lines = value.lines();
-    let first = lines.next().unwrap_or("");
-    let _ = writeln!(
-        out,
-        "  {} {first}",
-        paint(color, style, &format!("= {key}:"))
-    );
-    let pad = " ".repeat(key.len() + 5);
-    for l in lines {
-        let _ = writeln!(out, "{pad}{l}");
+    let head = format!("= {key}:");
+    // Continuation lines line up under the value: "  = key: value".
+    let pad = " ".repeat(key.len() + 6);
+    let mut first = true;
+    for line in value.lines() {
+        for piece in wrap(line, opts.width, pad.len()) {
+            if first {
+                let _ = writeln!(out, "  {} {piece}", paint(opts.color, style, &head));
+                first = false;
+            } else {
+                let _ = writeln!(out, "{pad}{piece}");
+            }
+        }
     }
+    if first {
+        let _ = writeln!(out, "  {}", paint(opts.color, style, &head));
+    }
+}
+
+/// `text` broken on word boundaries into lines that fit `width` after an indent of `indent`
+/// columns (at least 30 columns of text); one line when there is no width.
+pub fn wrap(text: &str, width: Option<usize>, indent: usize) -> Vec<String> {
+    match width {
+        None => vec![text.to_string()],
+        Some(w) => {
+            let avail = w.saturating_sub(indent).max(30);
+            let o = textwrap::Options::new(avail)
+                .word_separator(crate::text::word_separator(text))
+                .break_words(false)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation);
+            textwrap::wrap(text, o)
+                .into_iter()
+                .map(|c| c.into_owned())
+                .collect()
+        }
+    }
+}
+
+/// A finding's message split into a headline that fits one line (what, kept within
+/// [`HEADLINE_MAX`] characters) and the detail for the `= note:` line.
+///
+/// The headline is the message's first clause (up to the first `: `, `; ` or sentence end
+/// outside backticks, quotes and parentheses). A clause still too long loses its parenthesised
+/// asides, then is cut at a word boundary with `…`; the note then holds the whole message, so
+/// nothing is lost.
+///
+/// A first clause that is only a token (`` `spec.containers[0].env[1].value` ``: where, not
+/// what) is preceded by the rule's name (`yaml11-scalar`).
+pub fn split_message(message: &str, rule_name: &str) -> (String, Option<String>) {
+    let (clause, rest) = first_clause(message);
+    let rest = rest.filter(|r| !r.trim().is_empty());
+    if clause.chars().count() <= HEADLINE_MAX {
+        if rest.is_some() && is_token(clause) {
+            return (format!("{rule_name}: {clause}"), rest.map(str::to_string));
+        }
+        return (clause.to_string(), rest.map(str::to_string));
+    }
+    let mut short = without_asides(clause);
+    if short.chars().count() > HEADLINE_MAX {
+        short = short_paths(&short);
+    }
+    let head = if short.chars().count() <= HEADLINE_MAX {
+        short
+    } else {
+        cut(&short, HEADLINE_MAX)
+    };
+    (head, Some(message.to_string()))
+}
+
+/// `s` with each long path in backticks shortened to its last two components
+/// (`` `…/api/entrypoint.sh` ``); the note keeps the whole path.
+fn short_paths(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, part) in s.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let in_ticks = i % 2 == 1;
+        if in_ticks && part.chars().count() > 32 && part.contains('/') && !part.contains(' ') {
+            let comps: Vec<&str> = part.rsplitn(3, '/').collect();
+            if comps.len() == 3 {
+                out.push_str(&format!("…/{}/{}", comps[1], comps[0]));
+                continue;
+            }
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// Whether `s` has no blank outside backticks (a path or a quoted token).
+fn is_token(s: &str) -> bool {
+    let mut tick = false;
+    for c in s.chars() {
+        match c {
+            '`' => tick = !tick,
+            ' ' if !tick => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// The first clause of `s` and what follows its separator.
+fn first_clause(s: &str) -> (&str, Option<&str>) {
+    let b = s.as_bytes();
+    let (mut tick, mut quote, mut depth) = (false, false, 0usize);
+    for (i, c) in s.char_indices() {
+        match c {
+            '`' => tick = !tick,
+            '"' if !tick => quote = !quote,
+            '(' | '[' if !tick && !quote => depth += 1,
+            ')' | ']' if !tick && !quote => depth = depth.saturating_sub(1),
+            ':' | ';' | '.' if !tick && !quote && depth == 0 => {
+                // A separator is followed by a blank; a sentence end also by a capital.
+                if b.get(i + 1) != Some(&b' ') || i < 8 {
+                    continue;
+                }
+                if c == '.' && !b.get(i + 2).is_some_and(u8::is_ascii_uppercase) {
+                    continue;
+                }
+                return (&s[..i], Some(&s[i + 2..]));
+            }
+            _ => {}
+        }
+    }
+    (s, None)
+}
+
+/// `s` without its parenthesised asides (` (…)` outside backticks).
+fn without_asides(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let (mut tick, mut depth) = (false, 0usize);
+    for c in s.chars() {
+        match c {
+            '`' if depth == 0 => {
+                tick = !tick;
+                out.push(c);
+            }
+            '(' if !tick => depth += 1,
+            ')' if !tick && depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    // The blank before each removed aside: no double blanks, none before punctuation.
+    let mut squeezed = String::with_capacity(out.len());
+    let mut blank = false;
+    for c in out.chars() {
+        if c == ' ' {
+            blank = !squeezed.is_empty();
+            continue;
+        }
+        if blank && !matches!(c, ',' | ':' | ';' | '.') {
+            squeezed.push(' ');
+        }
+        blank = false;
+        squeezed.push(c);
+    }
+    squeezed
+}
+
+/// `s` cut at the last blank before `max` characters, with `…`.
+fn cut(s: &str, max: usize) -> String {
+    let end = s
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(s.len(), |(i, _)| i);
+    let at = s[..end].rfind(' ').filter(|&i| i > 0).unwrap_or(end);
+    format!("{}…", s[..at].trim_end_matches([',', ':', ';']))
 }
 
 /// Render one finding.
@@ -253,13 +424,33 @@ pub fn render_finding(
 ) {
     let color = opts.color;
     let head = format!("{}[{}]", f.severity.as_str(), f.rule.code);
-    let _ = writeln!(
-        out,
-        "{}{} {}",
-        paint(color, severity_style(f.severity), &head),
-        paint(color, Style::new().bold(), ":"),
-        paint(color, Style::new().bold(), &f.message)
-    );
+    let (headline, detail) = split_message(&f.message, f.rule.name);
+    // `error[KX101]: ` then the headline, wrapped (on a narrow terminal) under its first word.
+    let indent = head.len() + 2;
+    let indent = if indent * 2 < opts.width.unwrap_or(usize::MAX) {
+        indent
+    } else {
+        2
+    };
+    let lines = wrap(&headline, opts.width, indent);
+    for (i, l) in lines.iter().enumerate() {
+        if i == 0 {
+            let _ = writeln!(
+                out,
+                "{}{} {}",
+                paint(color, severity_style(f.severity), &head),
+                paint(color, Style::new().bold(), ":"),
+                paint(color, Style::new().bold(), l)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{}{}",
+                " ".repeat(indent),
+                paint(color, Style::new().bold(), l)
+            );
+        }
+    }
     let loc = locate(project, f);
     let path = project
         .files
@@ -271,14 +462,43 @@ pub fn render_finding(
     } else {
         String::new()
     };
-    let _ = writeln!(out, "  {} {path}{at}", paint(color, blue, "-->"));
-    snippets(out, project, f, h);
-    if let Some(o) = &f.object {
+    // The object is part of "where": on the location line when it fits.
+    let object = f.object.as_ref().map(|o| {
         let mut what = format!("{} {}/{}", o.kind, o.namespace, o.name);
-        if let Some(c) = &f.container {
+        // The container, unless the message names it already.
+        if let Some(c) = f
+            .container
+            .as_ref()
+            .filter(|c| !f.message.contains(&format!("`{c}`")))
+        {
             what.push_str(&format!(", container `{c}`"));
         }
-        note(out, color, "object", &what);
+        what
+    });
+    let location = format!("  --> {path}{at}");
+    let with_object = object.as_ref().map(|o| format!("{location} ({o})"));
+    let fits = |l: &String| opts.width.is_none_or(|w| l.chars().count() <= w);
+    let object_note = match &with_object {
+        Some(l) if fits(l) => {
+            let _ = writeln!(
+                out,
+                "  {} {path}{at} ({})",
+                paint(color, blue, "-->"),
+                object.as_deref().unwrap_or("")
+            );
+            None
+        }
+        _ => {
+            let _ = writeln!(out, "  {} {path}{at}", paint(color, blue, "-->"));
+            object
+        }
+    };
+    snippets(out, project, f, h);
+    if let Some(d) = &detail {
+        note(out, opts, "note", d);
+    }
+    if let Some(o) = &object_note {
+        note(out, opts, "object", o);
     }
     if let Some(code) = f.exit_code {
         let meaning = exit_meaning(code);
@@ -287,13 +507,13 @@ pub fn render_finding(
         } else {
             format!("{code} ({meaning})")
         };
-        note(out, color, "exit", &v);
+        note(out, opts, "exit", &v);
     }
     if let Some(s) = &f.symptom {
-        note(out, color, "runtime", s);
+        note(out, opts, "runtime", s);
     }
     if let Some(help) = &f.help {
-        note(out, color, "help", help);
+        note(out, opts, "help", help);
     }
     out.push('\n');
 }
@@ -343,9 +563,47 @@ pub fn render(
         }
     }
     if !opts.quiet {
+        if opts.rule_table && findings.len() > RULE_TABLE_FROM {
+            out.push_str(&rule_table(findings, opts.color));
+        }
         out.push_str(&summary_line(&summary, opts.color));
     }
     out
+}
+
+/// Findings per rule and severity, most frequent first (`count code severity exit name`), as
+/// ruff's `--statistics` prints them.
+pub fn rule_table(findings: &[Finding], color: bool) -> String {
+    use std::collections::HashMap;
+    let mut counts: HashMap<(&str, Severity), (usize, &crate::meta::Meta)> = HashMap::new();
+    for f in findings {
+        counts
+            .entry((f.rule.code, f.severity))
+            .or_insert((0, f.rule))
+            .0 += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| {
+        b.1 .0
+            .cmp(&a.1 .0)
+            .then(a.0 .0.cmp(b.0 .0))
+            .then(b.0 .1.cmp(&a.0 .1))
+    });
+    let mut s = format!(
+        "{}\n",
+        paint(color, Style::new().bold(), "findings by rule:")
+    );
+    for ((code, sev), (n, rule)) in rows {
+        let exit = rule.exit_code.map_or("-".to_string(), |c| c.to_string());
+        let _ = writeln!(
+            s,
+            "{n:>6}  {code:<6} {} {exit:<4} {}",
+            paint(color, severity_style(sev), &format!("{:<8}", sev.as_str())),
+            rule.name
+        );
+    }
+    s.push('\n');
+    s
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -50,13 +50,25 @@ pub struct Run {
 
 /// Run `kexit <args>` in `dir`.
 pub fn kexit(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_kexit"))
-        .args(args)
+    kexit_env(dir, args, &[])
+}
+
+/// Run `kexit <args>` in `dir` with these environment variables. The terminal width (COLUMNS)
+/// and the locale of the test runner are not passed on: output is the piped, English one unless
+/// `env` says otherwise.
+pub fn kexit_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kexit"));
+    cmd.args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .unwrap();
+        .env_remove("CLICOLOR_FORCE");
+    for v in ["COLUMNS", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(v);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
