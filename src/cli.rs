@@ -272,27 +272,6 @@ fn emit_text(s: &str) {
     emit(&crate::text::escape(s));
 }
 
-/// The width human output is wrapped to: COLUMNS when set (also for piped output), else the
-/// terminal's when stdout is one (80 if it cannot be queried); `None` when piped: no wrapping.
-pub(crate) fn wrap_width() -> Option<usize> {
-    if let Some(c) = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|&c| c > 0)
-    {
-        return Some(c);
-    }
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    Some(
-        terminal_size::terminal_size()
-            .map(|(w, _)| usize::from(w.0))
-            .filter(|&w| w > 0)
-            .unwrap_or(80),
-    )
-}
-
 fn stdout_color(when: ColorWhen) -> bool {
     match when {
         ColorWhen::Always => true,
@@ -341,7 +320,21 @@ fn run_cli() -> i32 {
             emit(&s);
             0
         }
-        Command::Explain(args) => crate::explain::run(args, &emit_text),
+        Command::Explain(args) => {
+            let out = crate::explain::Output {
+                tty: std::io::stdout().is_terminal(),
+                color: stdout_color(color),
+                width: crate::text::wrap_width(),
+            };
+            let write = |s: &str, coloured: bool| {
+                if coloured {
+                    emit(&crate::text::escape_keep_colors(s));
+                } else {
+                    emit_text(s);
+                }
+            };
+            crate::explain::run(args, &write, out)
+        }
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "kexit", &mut buf);
@@ -835,7 +828,11 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
             Format::Human => {
                 let opts = human::Options {
                     color: colored,
-                    width: if dest.is_none() { wrap_width() } else { None },
+                    width: if dest.is_none() {
+                        crate::text::wrap_width()
+                    } else {
+                        None
+                    },
                     quiet: args.quiet,
                     // --statistics prints its own table.
                     rule_table: !args.statistics,

@@ -10,7 +10,6 @@ use crate::lint;
 use crate::model::resources::{effective, QosClass};
 use crate::model::Model;
 use crate::project::{Input, Project};
-use crate::rules;
 use crate::yaml::Node;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -19,6 +18,14 @@ use std::path::PathBuf;
 pub struct ExplainArgs {
     /// An exit code (137, 127, 126, 128, 139, 143, any 128+n) or a rule code/name (KX201).
     pub topic: Option<String>,
+    /// How to print an exit code's or a rule's page: laid out for the terminal, or the raw
+    /// Markdown [default: terminal when stdout is a terminal, else markdown].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<DocFormat>,
+    /// Language of the page [default: zh when LC_ALL, LC_MESSAGES or LANG (the first one set)
+    /// starts with zh, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     /// A `kubectl get pod -o yaml` dump: decode each container's last termination and lint its spec.
     #[arg(long, value_name = "FILE")]
     pub pod: Option<PathBuf>,
@@ -28,6 +35,94 @@ pub struct ExplainArgs {
     /// Node memory capacity for oom_score_adj (a quantity, default 16Gi).
     #[arg(long, value_name = "QUANTITY")]
     pub node_memory: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocFormat {
+    /// Headings, wrapped paragraphs, lists and code blocks under their file names (colour
+    /// with --color, NO_COLOR honoured).
+    Terminal,
+    /// The Markdown source.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Chinese (简体中文).
+    Zh,
+}
+
+impl Lang {
+    /// The language of the locale, in POSIX precedence: the first of LC_ALL, LC_MESSAGES and
+    /// LANG that is set and non-empty; `zh`, `zh_CN.UTF-8`, `zh_TW`… select Chinese.
+    pub fn from_locale(var: impl Fn(&str) -> Option<String>) -> Lang {
+        for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Some(v) = var(name).filter(|v| !v.is_empty()) {
+                return if v.to_ascii_lowercase().starts_with("zh") {
+                    Lang::Zh
+                } else {
+                    Lang::En
+                };
+            }
+        }
+        Lang::En
+    }
+}
+
+/// How `kexit explain` writes to stdout (decided by the caller).
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    /// stdout is a terminal.
+    pub tty: bool,
+    /// Colour (`--color`, NO_COLOR, CLICOLOR_FORCE, terminal detection).
+    pub color: bool,
+    /// Width to wrap to (terminal or COLUMNS); None: no wrapping.
+    pub width: Option<usize>,
+}
+
+macro_rules! pages {
+    ($name:ident, $dir:literal, [$($page:literal),* $(,)?]) => {
+        /// (page name, Markdown).
+        pub static $name: &[(&str, &str)] = &[
+            $(($page, include_str!(concat!("../rules/", $dir, $page, ".md")))),*
+        ];
+    };
+}
+
+// The exit codes kexit predicts, one page each (rules/exit-NNN.md).
+pages!(
+    EXIT_PAGES,
+    "",
+    ["exit-126", "exit-127", "exit-128", "exit-137", "exit-143", "exit-255"]
+);
+
+// Chinese pages (rules/zh/): every rule and every exit code above; tests/rule_docs.rs checks
+// that none is missing and that their code blocks are the English ones.
+pages!(
+    ZH_PAGES,
+    "zh/",
+    [
+        "exit-126", "exit-127", "exit-128", "exit-137", "exit-143", "exit-255", "KX001", "KX002",
+        "KX003", "KX004", "KX005", "KX006", "KX008", "KX009", "KX010", "KX101", "KX102", "KX103",
+        "KX104", "KX105", "KX106", "KX107", "KX108", "KX109", "KX110", "KX111", "KX112", "KX113",
+        "KX115", "KX116", "KX117", "KX118", "KX119", "KX120", "KX121", "KX122", "KX124", "KX201",
+        "KX202", "KX203", "KX204", "KX205", "KX206", "KX207", "KX208", "KX209", "KX210", "KX211",
+        "KX212", "KX213", "KX214", "KX215", "KX301", "KX302", "KX303", "KX304", "KX305", "KX306",
+    ]
+);
+
+fn page(pages: &[(&str, &'static str)], name: &str) -> Option<&'static str> {
+    pages.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// The page of a rule in `lang` (Markdown); English when it has no translation.
+pub fn rule_page(rule: &crate::meta::Meta, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => page(ZH_PAGES, rule.code).unwrap_or(rule.doc),
+        Lang::En => rule.doc,
+    }
 }
 
 fn signal_name(n: i64) -> Option<&'static str> {
@@ -67,95 +162,92 @@ fn signal_name(n: i64) -> Option<&'static str> {
     })
 }
 
-/// Rules whose findings predict this exit code.
-fn rules_for(code: u16) -> String {
-    let list: Vec<String> = rules::RULES
+/// Rules whose findings predict this exit code, as a Markdown section.
+fn rules_for(code: u16, lang: Lang) -> String {
+    let list: Vec<String> = crate::meta::ALL
         .iter()
         .filter(|r| r.exit_code == Some(code))
-        .map(|r| format!("  {} {} — {}", r.code, r.name, r.summary))
+        .map(|r| match lang {
+            Lang::En => format!("- {} {} — {}", r.code, r.name, r.summary),
+            Lang::Zh => format!("- {} {}", r.code, r.name),
+        })
         .collect();
-    if list.is_empty() {
-        "  (none)\n".to_string()
+    let title = match lang {
+        Lang::En => format!("## kexit rules that predict exit {code}"),
+        Lang::Zh => format!("## 预测退出码 {code} 的 kexit 规则"),
+    };
+    let body = if list.is_empty() {
+        match lang {
+            Lang::En => "(none)".to_string(),
+            Lang::Zh => "（无）".to_string(),
+        }
     } else {
-        list.join("\n") + "\n"
-    }
+        list.join("\n")
+    };
+    format!("\n{title}\n\n{body}\n")
 }
 
-/// The explanation of an exit code, or None when the number is not one.
+/// The explanation of an exit code in English (Markdown), or None when the number is not one.
 pub fn exit_code_text(code: i64) -> Option<String> {
+    exit_code_page(code, Lang::En)
+}
+
+/// The explanation of an exit code (Markdown), or None when the number is not one.
+pub fn exit_code_page(code: i64, lang: Lang) -> Option<String> {
     if !(0..=255).contains(&code) {
         return None;
     }
-    let mut s = String::new();
-    let body = match code {
+    let name = format!("exit-{code}");
+    let pages = match lang {
+        Lang::En => EXIT_PAGES,
+        Lang::Zh => ZH_PAGES,
+    };
+    if let Some(p) = page(pages, &name).or_else(|| page(EXIT_PAGES, &name)) {
+        let c = u16::try_from(code).unwrap_or(0);
+        return Some(format!("{}{}", p.trim_end_matches('\n'), "\n") + &rules_for(c, lang));
+    }
+    Some(match lang {
+        Lang::En => generic_en(code),
+        Lang::Zh => generic_zh(code),
+    })
+}
+
+fn generic_en(code: i64) -> String {
+    match code {
         0 => "0: the process exited successfully. A container that exits 0 under a Deployment is restarted anyway (restartPolicy Always) and ends in CrashLoopBackOff: a command that finishes instead of serving.\n".to_string(),
         1 => "1: the application itself failed (an uncaught exception, a config error). Read its output: `kubectl logs POD -c CONTAINER --previous`.\n".to_string(),
         2 => "2: usually a shell syntax error or a misused builtin (busybox ash running a binary for another architecture as a script also gives 2). `kubectl logs --previous`.\n".to_string(),
-        126 => "\
-126: the command was found but could not be executed.
-Common causes:
-  - the file is not executable (mode 0644, e.g. a script mounted from a ConfigMap without defaultMode 0755, or COPY without chmod);
-  - the path is a directory (a subPath to a missing ConfigMap key makes the kubelet create a directory);
-  - an ELF binary for another CPU architecture run through bash/dash (`cannot execute binary file: Exec format error`).
-Confirm: `kubectl logs POD --previous` (`Permission denied`, `Is a directory`); `kubectl exec POD -- ls -l PATH`.
-Fix: `defaultMode: 0755` on the volume, `COPY --chmod=755`, build for the node's platform.
-".to_string(),
-        127 => "\
-127: command not found — reported by a shell (`sh -c`, a shell-form CMD, an entrypoint script).
-Common causes:
-  - the program is not in the image or not on PATH (curl/bash missing in slim, alpine, distroless images);
-  - a script's shebang names a missing interpreter, or has CRLF line endings (`#!/bin/sh\\r`);
-  - a glibc binary on a musl (alpine) or scratch image (its dynamic loader is missing);
-  - `$VAR` used in exec form, where no shell expands it.
-Confirm: `kubectl logs POD --previous` (`sh: 1: x: not found`), `kubectl describe pod POD`.
-Fix: install the program, use its full path, fix the shebang/line endings, or use a matching base image.
-".to_string(),
-        128 => "\
-128: the runtime could not start the container's process (containerd `StartError`; `docker run` reports 127 or 126).
-Common causes:
-  - exec-form argv[0] not found (`exec: \"python app.py\": executable file not found in $PATH` — a command with spaces in one element, a missing binary, a wrong absolute path);
-  - argv[0] is not executable or is a directory (`permission denied`);
-  - a mount hides the directory that holds the command.
-Confirm: `kubectl describe pod POD` (State: Terminated, Reason: StartError, Message: …).
-Fix: split the command into list items, fix the path, add the exec bit.
-".to_string(),
-        137 => "\
-137 = 128 + 9 (SIGKILL): the container was killed and could not clean up.
-Common causes:
-  - OOMKilled: it used more memory than its limit (`Reason: OOMKilled`). Often a heap flag (-Xmx, --max-old-space-size) at or near the limit, a tmpfs emptyDir without sizeLimit, or a limit with a wrong unit;
-  - node memory pressure: the kernel OOM killer picked it by oom_score_adj (BestEffort 1000, Burstable 2–999, Guaranteed −997), or the kubelet evicted it;
-  - the grace period ran out on stop: PID 1 (a shell left by `sh -c` without exec, `sleep`, a script without `exec \"$@\"`) ignored SIGTERM, or a preStop hook used up terminationGracePeriodSeconds, or the grace period is 0, or STOPSIGNAL is SIGKILL;
-  - a liveness probe failed (a slow starter killed before it was up) and the process did not exit on SIGTERM.
-Confirm: `kubectl describe pod POD` (Last State: Terminated, Reason: OOMKilled / Error, and `Killing`/`Unhealthy` events); `kubectl logs POD --previous`;
-  on the node: `dmesg | grep -i -e oom -e killed` (or `journalctl -k`), the pod's `status.qosClass`, `cat /proc/PID/oom_score_adj`; `kexit explain --qos manifests/` lists the QoS and oom_score_adj kexit predicts.
-Fix: size the memory limit to the real peak (and the heap to ~75 % of it), set sizeLimit on memory emptyDirs, `exec` the main process (or use tini), keep preStop shorter than the grace period, add a startupProbe.
-".to_string(),
         139 => "\
 139 = 128 + 11 (SIGSEGV): the process crashed on an invalid memory access.
 Common causes: a native library built for another libc (glibc binary on alpine/musl with a compat shim), an ABI mismatch between image layers, a buggy native extension, stack overflow (too small ulimit/thread stack).
 Confirm: `kubectl logs POD --previous`, `kubectl describe pod POD` (Exit Code: 139), core dumps on the node.
 Fix: build native code for the image's libc and architecture; match base images between build and runtime stages.
 ".to_string(),
-        143 => "\
-143 = 128 + 15 (SIGTERM): the process was asked to stop and exited from the signal — a normal stop (rollout, scale-down, deletion, eviction, a liveness-probe restart).
-The JVM exits 143 itself on SIGTERM; a process under tini/dumb-init (or with shareProcessNamespace) that has no handler dies from SIGTERM with 143.
-Confirm: `kubectl describe pod POD` (events: Killing, Unhealthy … will be restarted), `kubectl get events`.
-If it is unexpected: look for failing liveness probes (a missing startupProbe for slow starters) or evictions.
-".to_string(),
-        255 => "255: the process exited with -1, or (runc ≥ 1.2) execve failed inside the started container: a missing shebang interpreter or dynamic loader (`exec /x: no such file or directory`), or an ELF for another architecture (`exec format error`).\n".to_string(),
         n if n > 128 => match signal_name(n - 128) {
             Some(sig) => format!("{n} = 128 + {} ({sig}): the process was terminated by {sig}. `kubectl describe pod POD`, `kubectl logs POD --previous`.\n", n - 128),
             None => format!("{n} = 128 + {}: killed by a real-time or unknown signal.\n", n - 128),
         },
         n => format!("{n}: an application-specific exit status; read `kubectl logs POD --previous`.\n"),
-    };
-    s.push_str(&body);
-    if let Ok(c) = u16::try_from(code) {
-        if matches!(c, 126 | 127 | 128 | 137 | 143 | 255) {
-            let _ = write!(s, "kexit rules that predict exit {c}:\n{}", rules_for(c));
-        }
     }
-    Some(s)
+}
+
+fn generic_zh(code: i64) -> String {
+    match code {
+        0 => "0：进程成功退出。在 Deployment 中以 0 退出的容器仍会被重启（restartPolicy 为 Always），最终进入 CrashLoopBackOff：命令执行完就结束了，而不是持续提供服务。\n".to_string(),
+        1 => "1：应用本身出错（未捕获的异常、配置错误）。查看它的输出：`kubectl logs POD -c CONTAINER --previous`。\n".to_string(),
+        2 => "2：通常是 shell 语法错误或内置命令用法不当（busybox ash 把其他架构的二进制文件当作脚本运行时也会返回 2）。查看 `kubectl logs --previous`。\n".to_string(),
+        139 => "\
+139 = 128 + 11（SIGSEGV）：进程因非法内存访问而崩溃。
+常见原因：为另一种 libc 构建的原生库（在 alpine/musl 上借助兼容层运行 glibc 二进制文件）、镜像各层之间 ABI 不匹配、有缺陷的原生扩展、栈溢出（ulimit 或线程栈过小）。
+确认：`kubectl logs POD --previous`、`kubectl describe pod POD`（Exit Code: 139）、节点上的 core dump。
+修复：按镜像的 libc 和架构构建原生代码；构建阶段与运行阶段使用相匹配的基础镜像。
+".to_string(),
+        n if n > 128 => match signal_name(n - 128) {
+            Some(sig) => format!("{n} = 128 + {}（{sig}）：进程被 {sig} 终止。查看 `kubectl describe pod POD`、`kubectl logs POD --previous`。\n", n - 128),
+            None => format!("{n} = 128 + {}：被实时信号或未知信号终止。\n", n - 128),
+        },
+        n => format!("{n}：应用自定义的退出状态；请查看 `kubectl logs POD --previous`。\n"),
+    }
 }
 
 fn node_memory(args: &ExplainArgs, cfg: &mut Config) -> Result<(), String> {
@@ -169,45 +261,64 @@ fn node_memory(args: &ExplainArgs, cfg: &mut Config) -> Result<(), String> {
     Ok(())
 }
 
-/// Entry point for `kexit explain`; returns the process exit code.
-pub fn run(args: ExplainArgs, emit: &dyn Fn(&str)) -> i32 {
+/// Entry point for `kexit explain`; returns the process exit code. `emit(text, coloured)`
+/// writes to stdout (keeping colour sequences when `coloured`).
+pub fn run(args: ExplainArgs, emit: &dyn Fn(&str, bool), out: Output) -> i32 {
+    let plain = |s: &str| emit(s, false);
     let mut cfg = Config::default();
     if let Err(e) = node_memory(&args, &mut cfg) {
         eprintln!("kexit: {e}");
         return 2;
     }
     if let Some(p) = &args.pod {
-        return explain_pod(p, cfg, emit);
+        return explain_pod(p, cfg, &plain);
     }
     if !args.qos.is_empty() {
-        return list_qos(&args.qos, cfg, emit);
+        return list_qos(&args.qos, cfg, &plain);
     }
     let Some(topic) = args.topic else {
         eprintln!("kexit: explain needs an exit code, a rule code, --pod FILE or --qos PATHS");
         return 2;
     };
-    if let Ok(n) = topic.trim().parse::<i64>() {
-        return match exit_code_text(n) {
-            Some(t) => {
-                emit(&t);
-                0
-            }
+    let lang = args
+        .lang
+        .unwrap_or_else(|| Lang::from_locale(|v| std::env::var(v).ok()));
+    let md = if let Ok(n) = topic.trim().parse::<i64>() {
+        match exit_code_page(n, lang) {
+            Some(t) => t,
             None => {
                 eprintln!("kexit: exit codes range from 0 to 255");
-                2
+                return 2;
             }
-        };
-    }
-    match rules::by_code(&topic) {
-        Some(r) => {
-            emit(r.doc);
-            0
         }
-        None => {
-            eprintln!("kexit: no rule or topic named `{topic}` (see `kexit rules`)");
-            2
+    } else {
+        match crate::meta::by_code(&topic) {
+            Some(r) => rule_page(r, lang).to_string(),
+            None => {
+                eprintln!("kexit: no rule or topic named `{topic}` (see `kexit rules`)");
+                return 2;
+            }
         }
+    };
+    let format = args.format.unwrap_or(if out.tty {
+        DocFormat::Terminal
+    } else {
+        DocFormat::Markdown
+    });
+    match format {
+        DocFormat::Markdown => plain(&md),
+        DocFormat::Terminal => emit(
+            &crate::markdown::render(
+                &md,
+                crate::markdown::Term {
+                    color: out.color,
+                    width: out.width,
+                },
+            ),
+            out.color,
+        ),
     }
+    0
 }
 
 fn list_qos(paths: &[PathBuf], cfg: Config, emit: &dyn Fn(&str)) -> i32 {
@@ -386,5 +497,40 @@ mod tests {
         assert!(exit_code_text(127).is_some_and(|t| t.contains("not found")));
         assert!(exit_code_text(134).is_some_and(|t| t.contains("SIGABRT")));
         assert!(exit_code_text(300).is_none());
+        for c in [126, 127, 128, 137, 143, 255] {
+            let zh = exit_code_page(c, Lang::Zh).unwrap();
+            assert!(
+                zh.contains(&format!("预测退出码 {c} 的 kexit 规则")),
+                "{zh}"
+            );
+        }
+    }
+
+    #[test]
+    fn locale_precedence() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(Lang::from_locale(env(&[])), Lang::En);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "zh_TW")])), Lang::Zh);
+        assert_eq!(
+            Lang::from_locale(env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "C")])),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_locale(env(&[("LANG", "en_US.UTF-8"), ("LC_MESSAGES", "zh_CN")])),
+            Lang::Zh
+        );
+        // An empty variable is skipped.
+        assert_eq!(
+            Lang::from_locale(env(&[("LC_ALL", ""), ("LANG", "zh_SG")])),
+            Lang::Zh
+        );
     }
 }

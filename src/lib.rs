@@ -30,6 +30,7 @@ pub mod inspect;
 pub mod k8s;
 pub mod lint;
 pub mod man;
+pub mod markdown;
 pub mod meta;
 pub mod model;
 pub mod output;

@@ -46,7 +46,7 @@ fn environment(sub: Option<&str>) -> Vec<(&'static str, &'static str)> {
             "when set and --color is auto, colour is used even when stdout is not a terminal.",
         ),
     ];
-    if matches!(sub, Some("lint") | None) {
+    if matches!(sub, Some("lint") | Some("explain") | None) {
         v.push((
             "COLUMNS",
             "the width human output (and kexit explain) is wrapped to, on word boundaries; when unset, the terminal's width is used, and output written to a pipe or file is not wrapped.",

@@ -8,6 +8,27 @@
 
 use std::borrow::Cow;
 
+/// The width human output is wrapped to: COLUMNS when set (also for piped output), else the
+/// terminal's when stdout is one (80 if it cannot be queried); `None` when piped: no wrapping.
+pub fn wrap_width() -> Option<usize> {
+    if let Some(c) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return Some(c);
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return None;
+    }
+    Some(
+        terminal_size::terminal_size()
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|&w| w > 0)
+            .unwrap_or(80),
+    )
+}
+
 /// Where text may be broken when it is wrapped: at blanks, and for text holding wide (CJK)
 /// characters also between them (Unicode line-breaking rules); never inside a word.
 pub fn word_separator(text: &str) -> textwrap::WordSeparator {

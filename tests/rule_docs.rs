@@ -260,3 +260,83 @@ fn doc_header_agrees_with_the_registry() {
         drift.join("\n")
     );
 }
+
+/// Every fenced block of a page: (info string, content), in order.
+fn fenced(doc: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = doc.lines();
+    while let Some(l) = lines.next() {
+        if let Some(info) = l.trim_start().strip_prefix("```") {
+            let mut content = String::new();
+            for l in lines.by_ref() {
+                if l.trim_start().starts_with("```") {
+                    break;
+                }
+                content.push_str(l);
+                content.push('\n');
+            }
+            out.push((info.trim().to_string(), content));
+        }
+    }
+    out
+}
+
+/// The Chinese pages (rules/zh/): one for every rule and every exit code kexit predicts, in
+/// Chinese, with the English page's title and exactly its code blocks (the same YAML examples,
+/// which doc_examples_fail_and_fixes_pass runs), and no page for anything else.
+#[test]
+fn every_rule_and_exit_code_has_a_chinese_page() {
+    use kexit::explain::{EXIT_PAGES, ZH_PAGES};
+    let dir = root().join("rules/zh");
+    let mut expected: Vec<(String, String)> = RULES
+        .iter()
+        .map(|r| (r.code.to_string(), r.doc.to_string()))
+        .collect();
+    for (name, text) in EXIT_PAGES {
+        expected.push((name.to_string(), text.to_string()));
+    }
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for (name, english) in &expected {
+        let path = dir.join(format!("{name}.md"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{name} has no Chinese page at {}", path.display()));
+        let registered = ZH_PAGES.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
+        assert_eq!(
+            registered,
+            Some(text.as_str()),
+            "{name}: rules/zh/{name}.md must be listed in ZH_PAGES (src/explain.rs)"
+        );
+        assert!(cjk(&text), "{name}: the Chinese page is not in Chinese");
+        if name.starts_with("KX") {
+            assert_eq!(
+                text.lines().next(),
+                english.lines().next(),
+                "{name}: the title line is the English one (code and name)"
+            );
+            for section in ["## 为什么会在运行时失败", "## 修复"] {
+                assert!(
+                    text.contains(section) || !english.contains("## Why it fails at runtime"),
+                    "{name}: lacks `{section}`"
+                );
+            }
+        }
+        assert_eq!(
+            english.contains("<!-- no-example -->"),
+            text.contains("<!-- no-example -->"),
+            "{name}: no-example marker"
+        );
+        assert_eq!(
+            fenced(&text),
+            fenced(english),
+            "{name}: the code blocks must be the English page's"
+        );
+    }
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let name = file.strip_suffix(".md").unwrap_or(&file);
+        assert!(
+            expected.iter().any(|(n, _)| n == name),
+            "rules/zh/{file} translates no rule or exit code page"
+        );
+    }
+}
