@@ -35,6 +35,8 @@ pub struct Finding {
     pub labels: Vec<Label>,
     pub object: Option<ObjectRef>,
     pub container: Option<String>,
+    /// The Compose service (in place of `object`/`container`).
+    pub service: Option<String>,
 }
 
 impl Finding {
@@ -51,6 +53,7 @@ impl Finding {
             labels: Vec::new(),
             object: None,
             container: None,
+            service: None,
         }
     }
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -78,6 +81,10 @@ impl Finding {
     }
     pub fn object(mut self, object: Option<ObjectRef>) -> Self {
         self.object = object;
+        self
+    }
+    pub fn service(mut self, name: Option<&str>) -> Self {
+        self.service = name.map(str::to_string);
         self
     }
     pub fn container(mut self, name: impl Into<String>) -> Self {

@@ -382,6 +382,9 @@ fn report(model: &Model<'_>, p: &Process<'_, '_>) -> ProcReport {
             container,
         } => Some(workload.span(p.node.unwrap_or(container.node))),
         Runtime::Docker { image } => p.argv.argv0().and_then(|a| a.span).or(image.from_span),
+        Runtime::Compose { service, .. } => {
+            Some(p.argv.argv0().and_then(|a| a.span).unwrap_or(service.key))
+        }
     };
     let (file, line) = match span {
         Some(s) => {
@@ -414,6 +417,7 @@ fn report(model: &Model<'_>, p: &Process<'_, '_>) -> ProcReport {
         container: match p.runtime {
             Runtime::Kubernetes { container, .. } => container.name.to_string(),
             Runtime::Docker { image } => format!("docker run {}", image.reference),
+            Runtime::Compose { service, .. } => format!("compose service {}", service.name),
         },
         process: process_name(p.kind),
         image: reference.map(str::to_string),

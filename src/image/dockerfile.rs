@@ -48,9 +48,18 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
         first_link.entry(l.repository.as_str()).or_insert(l);
     }
     let mut refs: HashMap<String, ()> = HashMap::new();
-    for w in workloads {
-        for c in &w.containers {
-            let Some(r) = c.image() else { continue };
+    // Compose services that run an image they do not build.
+    let compose_refs = project
+        .compose
+        .iter()
+        .flat_map(|p| p.services.iter())
+        .filter(|s| s.build.is_none())
+        .filter_map(|s| s.image.as_ref()?.value.as_deref());
+    let container_refs = workloads
+        .iter()
+        .flat_map(|w| w.containers.iter().filter_map(|c| c.image()));
+    {
+        for r in container_refs.chain(compose_refs) {
             if refs.insert(r.to_string(), ()).is_some() {
                 continue;
             }

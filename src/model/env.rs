@@ -441,6 +441,8 @@ pub enum Origin<'p> {
     },
     /// A service-link variable the kubelet always sets (`KUBERNETES_SERVICE_HOST` …).
     ServiceLink,
+    /// A Compose service's `environment` entry or `env_file` line.
+    Compose(Span),
 }
 
 /// One defined variable.
@@ -519,6 +521,31 @@ impl<'p> Env<'p> {
             service_links: true,
             ..Env::default()
         }
+    }
+
+    /// The environment of a Compose service: its `environment` and `env_file` entries (a value
+    /// of None is unknown: interpolation kexit cannot resolve, or a name without a value, taken
+    /// from the shell running Compose, which may not set it). No service links.
+    pub fn compose(
+        entries: impl IntoIterator<Item = (String, Option<String>, bool, Span)>,
+    ) -> Env<'p> {
+        let mut env = Env::default();
+        for (name, value, from_shell, span) in entries {
+            if from_shell {
+                env.vars.remove(&name);
+                env.order.retain(|n| *n != name);
+                if !env.maybe.contains(&name) {
+                    env.maybe.push(name);
+                }
+                continue;
+            }
+            env.define(EnvVar {
+                name,
+                value,
+                origin: Origin::Compose(span),
+            });
+        }
+        env
     }
 
     pub fn get(&self, name: &str) -> Lookup<'_> {

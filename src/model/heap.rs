@@ -138,6 +138,15 @@ fn env_value<'p>(p: &Process<'_, 'p>, name: &str) -> Option<(String, Option<Span
             format!("env {name}"),
         ));
     }
+    if let Some(var) = p.env.var(name) {
+        if let crate::model::env::Origin::Compose(span) = var.origin {
+            return Some((
+                var.value.clone()?,
+                Some(span),
+                format!("environment {name}"),
+            ));
+        }
+    }
     let img = p.image?;
     let v = img.env(name)?;
     Some((

@@ -475,6 +475,13 @@ pub fn render_finding(
         }
         what
     });
+    // A Compose service in place of the object, unless the message names it already.
+    let object = object.or_else(|| {
+        f.service
+            .as_ref()
+            .filter(|sv| !f.message.contains(&format!("`{sv}`")))
+            .map(|sv| format!("Compose service `{sv}`"))
+    });
     let location = format!("  --> {path}{at}");
     let with_object = object.as_ref().map(|o| format!("{location} ({o})"));
     let fits = |l: &String| opts.width.is_none_or(|w| l.chars().count() <= w);

@@ -41,6 +41,9 @@ struct JsonFinding<'a> {
     symptom: Option<&'a str>,
     object: Option<&'a ObjectRef>,
     container: Option<&'a str>,
+    /// The Compose service (only for findings about one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +73,7 @@ fn finding<'a>(project: &'a Project, f: &'a Finding) -> JsonFinding<'a> {
         symptom: f.symptom.as_deref(),
         object: f.object.as_ref(),
         container: f.container.as_deref(),
+        service: f.service.as_deref(),
     }
 }
 

@@ -97,6 +97,9 @@ fn result(
     if let Some(o) = &f.object {
         props.insert("object".into(), json!(o));
     }
+    if let Some(sv) = &f.service {
+        props.insert("service".into(), json!(sv));
+    }
     if let Some(c) = &f.container {
         props.insert("container".into(), json!(c));
     }

@@ -26,11 +26,26 @@ pub fn report<'m, 'p>(
     for (p, facts) in procs.iter().zip(model.exec_facts()) {
         for fact in facts {
             let Some(f) = finding(p, fact) else { continue };
+            let f = for_runtime(p, f);
             if seen.insert(Defect::of(model, &f)) {
                 out.push(f);
             }
         }
     }
+}
+
+/// What every process finding carries for its runtime: the Compose service it belongs to, and
+/// for `docker run` of an image whose command every user in the tree replaces, a warning (the
+/// default only fails a plain `docker run`, which nothing in the tree does).
+pub fn for_runtime(p: &Process<'_, '_>, mut f: Finding) -> Finding {
+    if f.service.is_none() {
+        f.service = p.service_name().map(str::to_string);
+    }
+    if p.overridden_default() && f.severity == Severity::Error {
+        f.severity = Severity::Warning;
+        f.message.push_str(" (every Kubernetes container and Compose service in the tree that runs this image replaces this command, so only a plain `docker run` of the image fails)");
+    }
+    f
 }
 
 /// Where a finding's defect lives (see [`report`]).

@@ -49,9 +49,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     }
     // `docker run` of an image whose exec-form ENTRYPOINT/CMD has one string with blanks.
     for p in crate::model::process::all(model) {
-        if !matches!(p.runtime, crate::model::process::Runtime::Docker { .. })
-            || p.argv.shell.is_some()
-        {
+        if !p.is_docker() || p.argv.shell.is_some() {
             continue;
         }
         let Some(a) = p.argv.argv0() else { continue };
@@ -67,23 +65,44 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             .map(|w| format!("\"{w}\""))
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(
+        let (what, help) = if a.part.in_manifest()
+            && p.kind == crate::model::process::ProcKind::Healthcheck
+        {
+            (
+                "one list item with spaces; Docker never splits the items of a `CMD` test",
+                format!("Split it into separate list items: test: [\"CMD\", {fixed}]"),
+            )
+        } else if a.part.in_manifest() {
+            (
+                "one list item with spaces; Compose never splits list items",
+                format!("Split it into separate list items ([{fixed}]), or write the command as one string, which Compose splits into words: `{argv0}`"),
+            )
+        } else {
+            (
+                "one exec-form string with spaces",
+                format!("Split it into separate JSON strings: [{fixed}]"),
+            )
+        };
+        let symptom = if argv0.starts_with('/') {
+            format!("exec: \"{}\": stat {}: no such file or directory", a.value, a.value)
+        } else {
+            format!("exec: \"{}\": executable file not found in $PATH", a.value)
+        };
+        out.push(crate::rules::exec::for_runtime(
+            &p,
             Finding::new(
                 &RULE,
                 span,
                 format!(
-                    "{} execs a file literally named \"{}\" (one exec-form string with spaces), which does not exist: {}",
+                    "{} execs a file literally named \"{}\" ({what}), which does not exist: {}",
                     p.who(),
                     a.value,
                     p.start_failure()
                 ),
             )
             .exit_code(p.start_exit(false))
-            .symptom(format!(
-                "exec: \"{}\": executable file not found in $PATH",
-                a.value
-            ))
-            .help(format!("Split it into separate JSON strings: [{fixed}]")),
-        );
+            .symptom(symptom)
+            .help(help),
+        ));
     }
 }

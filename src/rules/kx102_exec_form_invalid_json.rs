@@ -54,10 +54,25 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     _ => continue,
                 };
                 let no_shell = img.is_some_and(|m| m.has_sh() == Tri::No);
-                let (what, exit, symptom) = if no_shell {
+                // Under Kubernetes the start failure is containerd's StartError 128; `docker run`
+                // and Compose exit 127.
+                let in_pod = img.is_some_and(|m| {
+                    model.workloads.iter().any(|w| {
+                        w.containers
+                            .iter()
+                            .any(|c| model.image_for(w, c).is_some_and(|x| std::ptr::eq(x, m)))
+                    })
+                });
+                let (what, exit, symptom) = if no_shell && in_pod {
                     (
-                        "the image has no /bin/sh, so the container cannot start (StartError, exit 128)".to_string(),
+                        "the image has no /bin/sh, so the container cannot start (StartError, exit 128; `docker run` exits 127)".to_string(),
                         Some(128),
+                        "exec: \"/bin/sh\": stat /bin/sh: no such file or directory".to_string(),
+                    )
+                } else if no_shell {
+                    (
+                        "the image has no /bin/sh, so the container cannot start (`docker run` exits 127)".to_string(),
+                        Some(127),
                         "exec: \"/bin/sh\": stat /bin/sh: no such file or directory".to_string(),
                     )
                 } else {
@@ -89,6 +104,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 )
                 .exit_code(exit)
                 .symptom(symptom);
+                if no_shell {
+                    // Certain: the container cannot start (KX105 does not report it again).
+                    f = f.severity(crate::meta::Severity::Error);
+                }
                 f = match suggest(&text) {
                     Some(fix) => f.help(format!("Use double quotes: {} {fix}", i.keyword)),
                     None => {

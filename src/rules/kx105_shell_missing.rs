@@ -25,7 +25,18 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 fact,
                 ..
             } => {
-                let what = if *implicit_shell {
+                // A shell form that was meant as exec form (invalid JSON) is KX102's.
+                if *implicit_shell && invalid_json_at(p, *span) {
+                    return None;
+                }
+                let compose_test = p.kind == crate::model::process::ProcKind::Healthcheck
+                    && p.service().is_some_and(|s| s.healthcheck.is_some());
+                let what = if *implicit_shell && compose_test {
+                    format!(
+                        "`{name}` because `healthcheck.test` is a string or `CMD-SHELL` (run through `/bin/sh -c`), but {} has no shell",
+                        p.image_desc()
+                    )
+                } else if *implicit_shell {
                     format!(
                         "`{name}` because its ENTRYPOINT/CMD is in shell form, but {} has no shell",
                         p.image_desc()
@@ -33,7 +44,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 } else {
                     format!("`{name}`, but {} has no shell", p.image_desc())
                 };
-                let help = "Use an exec-form command that needs no shell (`[\"/app/server\"]`), or a base image with a shell (a `:debug` distroless tag has `/busybox/sh`)";
+                let help = if compose_test {
+                    "Write the test in exec form, which needs no shell: `test: [\"CMD\", \"/app/server\", \"--check\"]`"
+                } else {
+                    "Use an exec-form command that needs no shell (`[\"/app/server\"]`), or a base image with a shell (a `:debug` distroless tag has `/busybox/sh`)"
+                };
                 Some(exec::start_failure(p, &RULE, name, *span, fact, what, help.to_string()))
             }
             ExecFact::EnvTargetMissing { .. } => exec::env_target(p, &RULE, fact),
@@ -46,4 +61,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             _ => None,
         }
     });
+}
+
+/// The image instruction at `span` is an ENTRYPOINT/CMD/HEALTHCHECK whose exec form is not
+/// valid JSON (so it runs as shell form).
+fn invalid_json_at(p: &crate::model::process::Process<'_, '_>, span: crate::source::Span) -> bool {
+    let Some(img) = p.image else { return false };
+    [&img.entrypoint, &img.cmd, &img.healthcheck]
+        .into_iter()
+        .flatten()
+        .any(|c| c.invalid_json && c.span == Some(span))
 }

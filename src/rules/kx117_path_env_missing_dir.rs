@@ -82,6 +82,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let env_span = match &var.origin {
             Origin::Env(item) => p.workload.span(item.get("value").unwrap_or(item)),
             Origin::EnvFrom { item, .. } => p.workload.span(item),
+            Origin::Compose(span) => *span,
             Origin::ServiceLink => continue,
         };
         let Some(span) = a0.span else { continue };

@@ -32,14 +32,26 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 continue;
             }
             let at = cmd.arg_spans.first().copied().unwrap_or(span);
+            // Under Kubernetes containerd reports StartError 128; `docker run` and Compose 127.
+            let in_pod = model.workloads.iter().any(|w| {
+                w.containers
+                    .iter()
+                    .any(|c| model.image_for(w, c).is_some_and(|x| std::ptr::eq(x, img)))
+            });
+            let (how, exit) = if in_pod {
+                ("(StartError, exit 128; `docker run` gives 127)", 128)
+            } else {
+                ("(`docker run` and `docker compose up` exit 127)", 127)
+            };
             let mut f = Finding::new(
                 &RULE,
                 at,
                 format!(
-                    "`{argv0}` does not exist in the image: nothing in {} creates it, so the container cannot start (StartError, exit 128; `docker run` gives 127)",
+                    "`{argv0}` does not exist in the image: nothing in {} creates it, so the container cannot start {how}",
                     img.description
                 ),
             )
+            .exit_code(Some(exit))
             .symptom(format!(
                 "exec: \"{argv0}\": stat {argv0}: no such file or directory"
             ))

@@ -15,7 +15,40 @@ pub static RULE: Rule = Rule {
 /// Below this no container runtime init, let alone an application, fits.
 const FLOOR: i128 = 4 << 20;
 
+/// The Docker daemon refuses a memory limit below 6 MiB (`Minimum memory limit allowed is 6MB`).
+const DOCKER_MIN: u64 = 6 << 20;
+
 fn check(model: &Model, out: &mut Vec<Finding>) {
+    // Compose: `mem_limit` / `deploy.resources.limits.memory` (a bare number is bytes).
+    for pr in &model.project.compose {
+        for sv in &pr.services {
+            let Some(m) = &sv.mem_limit else { continue };
+            let Some(bytes) = m.value.filter(|b| *b > 0 && *b < DOCKER_MIN) else {
+                continue;
+            };
+            let text = model.file(m.span.file).slice(m.span).trim().to_string();
+            let guess = if text.bytes().all(|b| b.is_ascii_digit()) {
+                format!("; a bare number is bytes — did you mean `{text}m`?")
+            } else {
+                String::new()
+            };
+            out.push(
+                Finding::new(
+                    &RULE,
+                    m.span,
+                    format!(
+                        "memory limit `{text}` of Compose service `{}` is {}: the Docker daemon refuses to create a container with less than 6 MiB, so `docker compose up` fails for this service{guess}",
+                        sv.name,
+                        format_bytes(i128::from(bytes))
+                    ),
+                )
+                .exit_code(None)
+                .help("Give the limit a unit: `m` or `g` (e.g. `256m`; in Compose `m` is MiB)")
+                .symptom("Error response from daemon: Minimum memory limit allowed is 6MB")
+                .service(Some(sv.name.as_str())),
+            );
+        }
+    }
     for (wi, w) in model.workloads.iter().enumerate() {
         let Some(r) = model.resources(wi) else {
             continue;

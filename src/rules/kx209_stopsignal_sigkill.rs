@@ -72,6 +72,25 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+    // Compose services: `stop_signal` replaces the image's STOPSIGNAL.
+    for pr in &model.project.compose {
+        for sv in &pr.services {
+            let Some(st) = &sv.stop_signal else { continue };
+            let Some(sig) = st.value.as_deref().filter(|s| is_sigkill(s)) else {
+                continue;
+            };
+            out.push(
+                Finding::new(
+                    &RULE,
+                    st.span,
+                    format!("Compose service `{}` sets `stop_signal: {sig}`, so the app never gets a chance to shut down: every `docker compose stop`/`down` kills it outright (137), without flushing buffers or draining connections", sv.name),
+                )
+                .help("Remove stop_signal (SIGTERM is the default), or use the signal the app handles (nginx: SIGQUIT)")
+                .symptom("docker inspect: State.ExitCode 137")
+                .service(Some(sv.name.as_str())),
+            );
+        }
+    }
     // Dockerfiles no linted workload runs: their final stage.
     let imgs = &model.images.images;
     for img in imgs {

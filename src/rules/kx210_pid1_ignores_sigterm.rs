@@ -1,10 +1,9 @@
 //! KX210 pid1-ignores-sigterm: the container's PID 1 neither handles nor forwards SIGTERM, so
 //! every stop waits out the grace period and ends in SIGKILL (semantics.md §1, §2).
 
-use crate::model::process::{processes, ProcKind, Process};
+use crate::model::process::{all, ProcKind, Process, Runtime};
 use crate::finding::{Finding, Severity};
 use crate::image::ShellKind;
-use crate::k8s::probes::grace_period;
 use crate::k8s::ContainerKind;
 use crate::model::Model;
 use crate::meta;
@@ -130,7 +129,11 @@ fn segments(s: &str) -> (Vec<Segment>, bool) {
     let background = out.iter().any(|seg| seg.before == "&");
     let segs = out
         .into_iter()
-        .filter(|seg| !s.get(seg.range.clone()).unwrap_or("").trim().is_empty())
+        .filter(|seg| {
+            // Blank, or a comment alone (the `#!` line of a script).
+            let t = s.get(seg.range.clone()).unwrap_or("").trim();
+            !t.is_empty() && !t.starts_with('#')
+        })
         .collect();
     (segs, background)
 }
@@ -289,18 +292,40 @@ fn shell_of(p: &Process<'_, '_>, program: &str) -> ShellKind {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     let mut seen: HashSet<Span> = HashSet::new();
-    for p in processes(model).iter().filter(|p| p.kind == ProcKind::Main) {
-        let w = p.workload;
-        if matches!(w.object.kind, "Job" | "CronJob")
-            || p.container.kind == ContainerKind::Init
-            || p.container.kind == ContainerKind::Ephemeral
-        {
-            continue;
+    for p in all(model).iter().filter(|p| p.kind == ProcKind::Main) {
+        if let Some((w, c)) = p.pod() {
+            if matches!(w.object.kind, "Job" | "CronJob")
+                || c.kind == ContainerKind::Init
+                || c.kind == ContainerKind::Ephemeral
+            {
+                continue;
+            }
+            if w.pod_spec
+                .get("shareProcessNamespace")
+                .and_then(|n| n.as_bool())
+                == Some(true)
+            {
+                continue;
+            }
         }
-        if w.pod_spec
-            .get("shareProcessNamespace")
-            .and_then(|n| n.as_bool())
-            == Some(true)
+        // Compose `init: true` runs docker-init (tini) as PID 1, which forwards the signal;
+        // a SIGKILL stop signal is KX209's.
+        if let Some(sv) = p.service() {
+            if sv.init.as_ref().and_then(|i| i.value) == Some(true)
+                || sv
+                    .stop_signal
+                    .as_ref()
+                    .and_then(|s| s.value.as_deref())
+                    .is_some_and(crate::rules::kx209_stopsignal_sigkill::is_sigkill)
+            {
+                continue;
+            }
+        }
+        if p.is_docker()
+            && p.service().is_none_or(|sv| sv.stop_signal.is_none())
+            && p.image
+                .and_then(|i| i.stopsignal.as_ref())
+                .is_some_and(|(sig, _)| crate::rules::kx209_stopsignal_sigkill::is_sigkill(sig))
         {
             continue;
         }
@@ -419,35 +444,62 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if !seen.insert(span) {
             continue;
         }
-        let (grace, _) = grace_period(w);
+        let grace = p.stop_grace_seconds();
         if grace == 0 {
             continue; // KX208
         }
         // A container that only idles loses nothing when killed: every stop is slow, not harmful.
         let severity = if idle { Severity::Warning } else { severity };
+        // A plain `docker run` image may be a command-line tool that exits by itself, and a
+        // Compose service behind a profile is usually a one-shot task: nothing certainly stops
+        // them while they run.
+        let one_shot = match p.runtime {
+            Runtime::Docker { .. } => true,
+            Runtime::Compose { service, .. } => !service.profiles.is_empty(),
+            Runtime::Kubernetes { .. } => false,
+        };
+        let severity = if one_shot { Severity::Warning } else { severity };
         let who = match &risk_subject(&how) {
             Some(s) => s.clone(),
             None => how.clone(),
+        };
+        let (stopper, help, symptom) = match p.runtime {
+            Runtime::Kubernetes { .. } => (
+                format!("the kubelet waits the whole grace period ({grace} s)"),
+                "Put `exec` before the long-running command (`exec java -jar app.jar`), end entrypoint scripts with `exec \"$@\"`, or run an init that forwards signals (tini, dumb-init, or `shareProcessNamespace: true`)",
+                format!("pod stays Terminating for {grace} s; Last State: Terminated, Reason: Error, Exit Code: 137"),
+            ),
+            Runtime::Compose { .. } => (
+                format!("`docker compose stop`/`down` waits the whole `stop_grace_period` ({grace} s)"),
+                "Put `exec` before the long-running command (`exec java -jar app.jar`), end entrypoint scripts with `exec \"$@\"`, or set `init: true` on the service (docker-init forwards the signal)",
+                format!("`docker compose stop` takes {grace} s; docker inspect: State.ExitCode 137"),
+            ),
+            Runtime::Docker { .. } => (
+                format!("`docker stop` waits its whole timeout ({grace} s by default)"),
+                "Put `exec` before the long-running command (`exec java -jar app.jar`), end entrypoint scripts with `exec \"$@\"`, or run an init that forwards signals (`ENTRYPOINT [\"tini\", \"--\"]`, `docker run --init`)",
+                format!("`docker stop` takes {grace} s; docker inspect: State.ExitCode 137"),
+            ),
         };
         let mut f = Finding::new(
             &RULE,
             span,
             format!(
-                "PID 1 of container `{}` is {who} and ignores SIGTERM: {why}. On every stop the app never receives SIGTERM, the kubelet waits the whole grace period ({grace} s) and then SIGKILLs it (137)",
-                p.container.name
+                "PID 1 of {} is {who} and ignores SIGTERM: {why}. On every stop the app never receives SIGTERM, {stopper} and then SIGKILLs it (137)",
+                p.who()
             ),
         );
         if let Some(l) = script_label {
             f = f.label(l, "the script runs as PID 1 from here");
         }
-        out.push(
-            f
+        let mut f = f
             .severity(severity)
-            .help("Put `exec` before the long-running command (`exec java -jar app.jar`), end entrypoint scripts with `exec \"$@\"`, or run an init that forwards signals (tini, dumb-init, or `shareProcessNamespace: true`)")
-            .symptom(format!("pod stays Terminating for {grace} s; Last State: Terminated, Reason: Error, Exit Code: 137"))
-            .object(Some(w.object.reference()))
-            .container(p.container.name),
-        );
+            .help(help)
+            .symptom(symptom)
+            .object(p.object());
+        if let Some(c) = p.container_name() {
+            f = f.container(c);
+        }
+        out.push(crate::rules::exec::for_runtime(p, f));
     }
 }
 
@@ -534,5 +586,7 @@ mod tests {
             analyse("#!/bin/sh\nset -e\njava -jar /app.jar\n", true).map(|r| r.0),
             Some(Risk::All(_))
         ));
+        // The `#!` line is not a command.
+        assert_eq!(analyse("#!/bin/sh\necho ready\n", true).map(|r| r.0), None);
     }
 }

@@ -6,7 +6,7 @@
 //! directory the mount hides), the interpreter in the `#!` line of a script argv[0], and the
 //! path-named commands of a `sh -c` string.
 
-use crate::model::process::{processes, PodProcess, ProcKind, Process};
+use crate::model::process::{all, processes, Bind, PodProcess, ProcKind, Process};
 use crate::finding::{Finding, Severity};
 use crate::image::Tri;
 use crate::model::volumes::{Mount, PathState, VolumeKind};
@@ -142,8 +142,124 @@ fn report(
     out.push(f);
 }
 
+/// The Docker/Compose mount that certainly hides `abs` (the image may have it; the container
+/// does not).
+fn hidden_by_bind<'m>(p: &Process<'m, '_>, abs: &str) -> Option<&'m Bind> {
+    if p.image_lacks(abs) || p.at(abs).exists != Tri::No {
+        return None;
+    }
+    p.bind_at(abs).map(|(b, _)| b)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report_bind(
+    p: &Process<'_, '_>,
+    b: &Bind,
+    what: &str,
+    target: &str,
+    cmd_span: Option<Span>,
+    under_shell: bool,
+    seen: &mut Vec<(Span, String)>,
+    out: &mut Vec<Finding>,
+) {
+    let key = (b.span, target.to_string());
+    if seen.contains(&key) {
+        return;
+    }
+    seen.push(key);
+    let had = match p.image.map(|i| i.path(target).exists) {
+        Some(Tri::Yes) => format!("the image has `{target}`, but "),
+        _ => String::new(),
+    };
+    let (consequence, exit, symptom) = if under_shell {
+        (
+            p.kind.run_failure(127),
+            p.kind.run_exit(127),
+            format!("sh: 1: {target}: not found"),
+        )
+    } else {
+        (
+            p.start_failure(),
+            p.start_exit(false),
+            format!("exec: \"{target}\": stat {target}: no such file or directory"),
+        )
+    };
+    let mut f = Finding::new(
+        &RULE,
+        b.span,
+        format!(
+            "{} is mounted at `{}` and replaces everything the image had there: {had}{what} `{target}` of {} is not in the mounted directory, so {consequence}",
+            b.describe,
+            b.target,
+            p.who(),
+        ),
+    )
+    .exit_code(exit)
+    .symptom(symptom)
+    .help(format!(
+        "Mount it somewhere else (e.g. `{}/config`), or mount single files so the rest of `{}` stays visible",
+        b.target.trim_end_matches('/'),
+        b.target
+    ));
+    if !matches!(p.kind, ProcKind::Main) {
+        f = f.severity(Severity::Warning);
+    }
+    if let Some(s) = cmd_span {
+        f = f.label(s, format!("{what} `{target}`"));
+    }
+    out.push(crate::rules::exec::for_runtime(p, f));
+}
+
+/// Compose services: their `volumes:` over the command's directory.
+fn check_binds(model: &Model, seen: &mut Vec<(Span, String)>, out: &mut Vec<Finding>) {
+    for p in all(model) {
+        if p.group.binds.is_empty() {
+            continue;
+        }
+        let Some(a0) = p.argv.argv0() else { continue };
+        if !a0.exact {
+            continue;
+        }
+        let name = a0.value.trim();
+        if let Some(abs) = abs_of(&p, name).filter(|_| !p.moved_by_workingdir(name)) {
+            if let Some(b) = hidden_by_bind(&p, &abs) {
+                report_bind(&p, b, "the command", &abs, a0.span, false, seen, out);
+                continue;
+            }
+            if let Some(script) = p.script(&abs) {
+                if let Some(sb) = crate::shell::shebang(&script.text) {
+                    let interp = sb.interpreter.trim_end_matches('\r');
+                    if interp.starts_with('/') && !sb.via_env() {
+                        if let Some(b) = hidden_by_bind(&p, interp) {
+                            report_bind(&p, b, "the interpreter", interp, a0.span, false, seen, out);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(call) = &p.argv.shell {
+            if p.argv.args.get(call.script_index).is_some_and(|a| !a.exact) {
+                continue;
+            }
+            for cmd in call.script.literal_commands() {
+                if call.script.is_probed(&cmd.name.text) {
+                    continue;
+                }
+                let Some(abs) = abs_of(&p, &cmd.name.text) else {
+                    continue;
+                };
+                if let Some(b) = hidden_by_bind(&p, &abs) {
+                    let span = p.span_in(call.script_index, cmd.name.range.clone());
+                    report_bind(&p, b, "the command", &abs, span, true, seen, out);
+                }
+            }
+        }
+    }
+}
+
 fn check(model: &Model, out: &mut Vec<Finding>) {
     let mut seen = Vec::new();
+    check_binds(model, &mut seen, out);
     for p in processes(model) {
         if p.mounts.mounts.is_empty() {
             continue;

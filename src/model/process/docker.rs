@@ -19,22 +19,7 @@ pub fn group<'p>(index: usize, image: &Image) -> ProcessGroup<'p> {
         node: None,
         argv: default_argv(image),
     }];
-    if let Some(h) = &image.healthcheck {
-        let args = image_args(h, Part::Cmd);
-        let empty = matches!(&h.form, CommandForm::Exec(v) if v.is_empty());
-        if !empty {
-            let shell = detect_shell(&args, h.is_shell());
-            procs.push(Spec {
-                kind: ProcKind::Healthcheck,
-                node: None,
-                argv: Argv {
-                    args,
-                    image_part_unknown: false,
-                    shell,
-                },
-            });
-        }
-    }
+    procs.extend(healthcheck(image));
     ProcessGroup {
         site: Site::Docker { image: index },
         env: Env::new(),
@@ -42,7 +27,28 @@ pub fn group<'p>(index: usize, image: &Image) -> ProcessGroup<'p> {
         workdir: image_workdir(Some(image)),
         user: image.user.clone(),
         procs,
+        binds: Vec::new(),
+        default_overridden: false,
     }
+}
+
+/// The image's HEALTHCHECK as a process (None without one, or with `HEALTHCHECK NONE`).
+pub fn healthcheck<'p>(image: &Image) -> Option<Spec<'p>> {
+    let h = image.healthcheck.as_ref()?;
+    let args = image_args(h, Part::Cmd);
+    if matches!(&h.form, CommandForm::Exec(v) if v.is_empty()) {
+        return None;
+    }
+    let shell = detect_shell(&args, h.is_shell());
+    Some(Spec {
+        kind: ProcKind::Healthcheck,
+        node: None,
+        argv: Argv {
+            args,
+            image_part_unknown: false,
+            shell,
+        },
+    })
 }
 
 /// The argv `docker run IMAGE` starts: ENTRYPOINT + CMD (semantics.md §2). Empty when the image

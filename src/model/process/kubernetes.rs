@@ -65,6 +65,8 @@ pub fn group<'p>(
         workdir,
         user: user(w, c, image),
         procs,
+        binds: Vec::new(),
+        default_overridden: false,
     }
 }
 

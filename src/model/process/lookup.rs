@@ -1,7 +1,7 @@
 //! Lookups of a [`Process`]: what the container sees at a path (mounts first, then the image),
 //! argv[0] resolution (the model's one PATH resolver), script texts, spans inside argv elements.
 
-use super::{PathFact, Process, Runtime, ScriptText};
+use super::{Bind, BindSource, PathFact, Process, Runtime, ScriptText};
 use crate::image::{Resolved, ShellKind, Tri};
 use crate::model::env;
 use crate::model::volumes::PathState;
@@ -35,6 +35,9 @@ impl<'m, 'p> Process<'m, 'p> {
     /// What the container sees at an absolute path.
     pub fn at(&self, abs: &str) -> PathFact {
         let path = crate::image::build::normalize("/", abs);
+        if let Some(f) = self.at_bind(&path) {
+            return f;
+        }
         // Mounts exist only where a workload declares them.
         let workload = self.pod().map(|(w, _)| w);
         match self.mounts.at(&path) {
@@ -121,6 +124,105 @@ impl<'m, 'p> Process<'m, 'p> {
         }
     }
 
+    /// The Docker/Compose mount covering an absolute (normalised) path: the longest target
+    /// wins, the later mount among equals.
+    pub fn bind_at(&self, path: &str) -> Option<(&'m Bind, String)> {
+        let mut best: Option<(&'m Bind, String)> = None;
+        for b in &self.group.binds {
+            let rel = if path == b.target {
+                Some(String::new())
+            } else if b.target == "/" {
+                Some(path.trim_start_matches('/').to_string())
+            } else {
+                path.strip_prefix(b.target.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+                    .map(str::to_string)
+            };
+            if let Some(rel) = rel {
+                if best
+                    .as_ref()
+                    .is_none_or(|(o, _)| b.target.len() >= o.target.len())
+                {
+                    best = Some((b, rel));
+                }
+            }
+        }
+        best
+    }
+
+    /// What a Docker/Compose mount puts at `path`, when one covers it.
+    fn at_bind(&self, path: &str) -> Option<PathFact> {
+        let (b, rel) = self.bind_at(path)?;
+        let unknown = PathFact {
+            exists: Tri::Unknown,
+            is_dir: Tri::Unknown,
+            executable: Tri::Unknown,
+            path: path.to_string(),
+            origin: None,
+            mounted: Some(b.describe.clone()),
+        };
+        let hidden = |what: String| PathFact {
+            exists: Tri::No,
+            is_dir: Tri::No,
+            executable: Tri::No,
+            path: path.to_string(),
+            origin: Some((b.span, what)),
+            mounted: Some(b.describe.clone()),
+        };
+        let dir = || PathFact {
+            exists: Tri::Yes,
+            is_dir: Tri::Yes,
+            executable: Tri::No,
+            path: path.to_string(),
+            origin: Some((b.span, "a directory here comes from this mount".to_string())),
+            mounted: Some(b.describe.clone()),
+        };
+        Some(match &b.source {
+            BindSource::Tmpfs if rel.is_empty() => dir(),
+            BindSource::Tmpfs => hidden(format!(
+                "{} is mounted over `{}` and hides the image's files",
+                b.describe, b.target
+            )),
+            BindSource::Volume | BindSource::Unknown => unknown,
+            BindSource::Host(src) => {
+                let host = if rel.is_empty() {
+                    src.clone()
+                } else {
+                    src.join(&rel)
+                };
+                if !src.is_dir() {
+                    // A file bind, or a source Docker creates empty: not followed.
+                    return Some(match std::fs::metadata(&host) {
+                        Ok(m) if rel.is_empty() => PathFact {
+                            exists: Tri::Yes,
+                            is_dir: Tri::from_bool(m.is_dir()),
+                            executable: Tri::Unknown,
+                            path: path.to_string(),
+                            origin: Some((b.span, "mounted here from the host".to_string())),
+                            mounted: Some(b.describe.clone()),
+                        },
+                        _ => unknown,
+                    });
+                }
+                match std::fs::metadata(&host) {
+                    Ok(m) => PathFact {
+                        exists: Tri::Yes,
+                        is_dir: Tri::from_bool(m.is_dir()),
+                        executable: Tri::Unknown,
+                        path: path.to_string(),
+                        origin: Some((b.span, "mounted here from the host".to_string())),
+                        mounted: Some(b.describe.clone()),
+                    },
+                    Err(_) if super::compose::git_ignored(&host) => unknown,
+                    Err(_) => hidden(format!(
+                        "{} is mounted over `{}` and hides the image's files",
+                        b.describe, b.target
+                    )),
+                }
+            }
+        })
+    }
+
     /// Resolve a program name as execve/the shell would: a name with a slash is a path
     /// (relative ones against the working directory); a bare name is searched in PATH.
     pub fn find(&self, name: &str) -> Found {
@@ -167,7 +269,7 @@ impl<'m, 'p> Process<'m, 'p> {
         }
         // Cross-check with the image's own resolver (it knows catalogue facts we may not).
         if let Some(img) = self.image {
-            if self.mounts.mounts.is_empty() {
+            if self.mounts.mounts.is_empty() && self.group.binds.is_empty() {
                 match img.resolve(name, Some(&path)) {
                     Resolved::NotFound => {}
                     Resolved::Found(_) | Resolved::Unknown => return Found::Unknown,
@@ -212,6 +314,9 @@ impl<'m, 'p> Process<'m, 'p> {
     /// COPY'd into the image, a heredoc, or a ConfigMap/Secret key mounted there).
     pub fn script(&self, abs: &str) -> Option<ScriptText> {
         let path = crate::image::build::normalize("/", abs);
+        if self.bind_at(&path).is_some() {
+            return None;
+        }
         match self.mounts.at(&path) {
             PathState::File { file, .. } => {
                 let text = file.content.clone()?;
@@ -319,6 +424,12 @@ impl<'m, 'p> Process<'m, 'p> {
                     .unwrap_or(container.node);
                 workload.span(n)
             }
+            Runtime::Compose { service, .. } => service
+                .command
+                .as_ref()
+                .map(|c| c.span)
+                .or_else(|| service.entrypoint.as_ref().map(|c| c.span))
+                .unwrap_or(service.key),
             Runtime::Docker { image } => image
                 .cmd
                 .as_ref()

@@ -25,6 +25,7 @@
 //! say. The exec analysis ([`crate::model::exec`]) and every command rule then work unchanged.
 //! [`Model::build`] computes the Kubernetes groups once; [`all`] hands out views of them.
 
+pub mod compose;
 pub mod docker;
 pub mod kubernetes;
 mod lookup;
@@ -208,6 +209,34 @@ pub enum Site {
     Kubernetes { workload: usize, container: usize },
     /// `docker run` of `model.images.images[image]`.
     Docker { image: usize },
+    /// `model.project.compose[project].services[service]` (`docker compose up`).
+    Compose { project: usize, service: usize },
+}
+
+/// What a Docker/Compose mount puts at its target (`volumes:` of a Compose service).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindSource {
+    /// A host directory (or file) of the tree, resolved against the compose file.
+    Host(std::path::PathBuf),
+    /// A named or anonymous volume: Docker copies the image's files into a new, empty volume,
+    /// but a volume that already exists keeps its own (unknown) contents.
+    Volume,
+    /// An empty tmpfs.
+    Tmpfs,
+    /// Anything else (a host path outside the tree, `~`, an unknown value).
+    Unknown,
+}
+
+/// One mount of a Docker/Compose container.
+#[derive(Debug, Clone)]
+pub struct Bind {
+    /// Absolute, normalised mount target.
+    pub target: String,
+    pub source: BindSource,
+    /// The `volumes:` item.
+    pub span: Span,
+    /// How to name it in messages (`bind mount \`./config\``).
+    pub describe: String,
 }
 
 /// One process of a group: its kind, the node that declares it (probe/hook), its argv.
@@ -230,6 +259,11 @@ pub struct ProcessGroup<'p> {
     pub user: Option<String>,
     /// The main process first, then exec probes, hooks and health checks.
     pub procs: Vec<Spec<'p>>,
+    /// Docker/Compose mounts (`volumes:`); Kubernetes mounts are in `mounts`.
+    pub binds: Vec<Bind>,
+    /// `docker run` of an image whose every user in the tree (Kubernetes container, Compose
+    /// service) replaces its command: a defect of the default only hits a plain `docker run`.
+    pub default_overridden: bool,
 }
 
 /// What started a process, as a view into the model.
@@ -241,6 +275,11 @@ pub enum Runtime<'m, 'p> {
     },
     /// `docker run IMAGE`.
     Docker { image: &'m Image },
+    /// A Compose service (`docker compose up`).
+    Compose {
+        project: &'m crate::compose::ComposeProject,
+        service: &'m crate::compose::Service,
+    },
 }
 
 /// One process with everything the command rules need (a view; cheap to build).
@@ -303,83 +342,77 @@ pub fn compute_groups<'p>(model: &Model<'p>, parallel: bool) -> Vec<ProcessGroup
             .flat_map(|(wi, w)| of(model, wi, w))
             .collect()
     };
-    groups.extend(docker_groups(model));
+    for (pi, pr) in model.project.compose.iter().enumerate() {
+        for (si, sv) in pr.services.iter().enumerate() {
+            groups.push(compose::group(model, pi, pr, si, sv));
+        }
+    }
+    let docker = docker_groups(model, &groups);
+    groups.extend(docker);
     groups
 }
 
-/// `docker run` of every Dockerfile's final stage that no Kubernetes container of the tree runs
-/// (a container that runs the image is checked as that container, with its own command: one
-/// defect is reported once per image).
-fn docker_groups<'p>(model: &Model<'p>) -> Vec<ProcessGroup<'p>> {
-    let used: std::collections::HashSet<*const Image> = model
-        .workloads
-        .iter()
-        .flat_map(|w| w.containers.iter().filter_map(|c| model.image_for(w, c)))
-        .map(|i| i as *const Image)
-        .collect();
-    // Dockerfiles a Compose service builds and starts with its own command/entrypoint: the
-    // image default is not what runs there (Compose services are not modelled as processes yet).
-    let overridden: std::collections::HashSet<std::path::PathBuf> = model
-        .project
-        .compose
-        .iter()
-        .flat_map(|c| c.services.iter())
-        .filter(|s| s.command.is_some() || s.entrypoint.is_some())
-        .filter_map(|s| s.build.as_ref()?.dockerfile.clone())
-        .collect();
-    // (Dockerfile, stage name) a Compose service builds with `build.target` and runs as is.
-    let targets: Vec<(std::path::PathBuf, String)> = model
-        .project
-        .compose
-        .iter()
-        .flat_map(|c| c.services.iter())
-        .filter(|s| s.command.is_none() && s.entrypoint.is_none())
-        .filter_map(|s| {
-            let b = s.build.as_ref()?;
-            Some((b.dockerfile.clone()?, b.target.as_ref()?.value.clone()?))
-        })
-        .collect();
+/// The image a Kubernetes container or Compose service of a group runs.
+fn group_image<'m>(model: &'m Model<'_>, g: &ProcessGroup<'_>) -> Option<&'m Image> {
+    match g.site {
+        Site::Kubernetes {
+            workload,
+            container,
+        } => {
+            let w = model.workloads.get(workload)?;
+            model.image_for(w, w.containers.get(container)?)
+        }
+        Site::Compose { project, service } => compose::service_image(
+            model,
+            model.project.compose.get(project)?.services.get(service)?,
+        ),
+        Site::Docker { image } => model.images.images.get(image),
+    }
+}
+
+/// `docker run` of every Dockerfile's final stage. A Kubernetes container or Compose service
+/// that runs the image's default command checks it itself (one defect is reported once per
+/// image): no `docker run` then. When every user in the tree replaces the command, the default
+/// is still checked, marked [`ProcessGroup::default_overridden`] (its defects only hit a plain
+/// `docker run`: warnings).
+fn docker_groups<'p>(model: &Model<'p>, users: &[ProcessGroup<'p>]) -> Vec<ProcessGroup<'p>> {
+    let mut used: std::collections::HashSet<*const Image> = std::collections::HashSet::new();
+    let mut runs_default: std::collections::HashSet<*const Image> =
+        std::collections::HashSet::new();
+    for g in users {
+        let Some(img) = group_image(model, g) else {
+            continue;
+        };
+        used.insert(img as *const Image);
+        let default = g.procs.first().is_some_and(|m| {
+            m.argv.image_part_unknown
+                || m.argv
+                    .args
+                    .iter()
+                    .any(|a| matches!(a.part, Part::Entrypoint | Part::Cmd | Part::ShellPrefix))
+        });
+        if default {
+            runs_default.insert(img as *const Image);
+        }
+    }
     let mut out = Vec::new();
     for (di, d) in model.dockerfiles().iter().enumerate() {
-        let path = model
-            .project
-            .files
-            .get(d.file)
-            .map(|f| crate::compose::norm_path(std::path::Path::new(&f.path)));
-        if path.as_ref().is_some_and(|p| overridden.contains(p)) {
-            continue;
-        }
         let Some(last) = d.stages.len().checked_sub(1) else {
             continue;
         };
-        // The final stage, and every stage a Compose service builds as its `target`.
-        let mut stages = vec![last];
-        for t in &targets {
-            if path.as_ref() == Some(&t.0) {
-                if let Some(st) = d.stages.iter().find(|st| st.name() == Some(t.1.as_str())) {
-                    if !stages.contains(&st.index) {
-                        stages.push(st.index);
-                    }
-                }
-            }
+        let Some(index) = model.images.stage_index(di, last) else {
+            continue;
+        };
+        let Some(img) = model.images.images.get(index) else {
+            continue;
+        };
+        let ptr = img as *const Image;
+        if runs_default.contains(&ptr) {
+            continue;
         }
-        for stage in stages {
-            let Some(img) = model.images.stage(di, stage) else {
-                continue;
-            };
-            if used.contains(&(img as *const Image)) {
-                continue;
-            }
-            let Some(index) = model
-                .images
-                .images
-                .iter()
-                .position(|i| std::ptr::eq(i, img))
-            else {
-                continue;
-            };
-            out.push(docker::group(index, img));
-        }
+        let mut g = docker::group(index, img);
+        g.default_overridden = used.contains(&ptr);
+        out.push(g);
     }
     out
 }
@@ -411,6 +444,21 @@ impl<'p> ProcessGroup<'p> {
                     return Vec::new();
                 };
                 (Runtime::Docker { image: img }, Some(img))
+            }
+            Site::Compose { project, service } => {
+                let Some(pr) = model.project.compose.get(project) else {
+                    return Vec::new();
+                };
+                let Some(sv) = pr.services.get(service) else {
+                    return Vec::new();
+                };
+                (
+                    Runtime::Compose {
+                        project: pr,
+                        service: sv,
+                    },
+                    compose::service_image(model, sv),
+                )
             }
         };
         self.procs
@@ -456,7 +504,7 @@ pub fn processes<'m, 'p>(model: &'m Model<'p>) -> Vec<PodProcess<'m, 'p>> {
                 workload,
                 container,
             }),
-            Runtime::Docker { .. } => None,
+            Runtime::Docker { .. } | Runtime::Compose { .. } => None,
         })
         .collect()
 }
@@ -469,8 +517,35 @@ impl<'m, 'p> Process<'m, 'p> {
                 workload,
                 container,
             } => Some((workload, container)),
-            Runtime::Docker { .. } => None,
+            Runtime::Docker { .. } | Runtime::Compose { .. } => None,
         }
+    }
+
+    /// The Compose service, for a process of one.
+    pub fn service(&self) -> Option<&'m crate::compose::Service> {
+        match self.runtime {
+            Runtime::Compose { service, .. } => Some(service),
+            _ => None,
+        }
+    }
+
+    /// The service name findings carry (a Compose service's key).
+    pub fn service_name(&self) -> Option<&'m str> {
+        self.service().map(|s| s.name.as_str())
+    }
+
+    /// Docker or Compose starts this process (Docker's exit codes and wording apply).
+    pub fn is_docker(&self) -> bool {
+        matches!(
+            self.runtime,
+            Runtime::Docker { .. } | Runtime::Compose { .. }
+        )
+    }
+
+    /// `docker run` of an image every user in the tree overrides the command of (see
+    /// [`ProcessGroup::default_overridden`]), for the main process.
+    pub fn overridden_default(&self) -> bool {
+        self.group.default_overridden && self.kind == ProcKind::Main
     }
 
     /// The object findings are attached to (the workload), if any.
@@ -488,6 +563,12 @@ impl<'m, 'p> Process<'m, 'p> {
         match self.runtime {
             Runtime::Kubernetes { container, .. } => container.image(),
             Runtime::Docker { image } => Some(image.reference.as_str()),
+            Runtime::Compose { service, .. } => service
+                .image
+                .as_ref()
+                .and_then(|i| i.value.as_deref())
+                .filter(|_| service.build.is_none())
+                .or_else(|| self.image.map(|i| i.reference.as_str())),
         }
     }
 
@@ -499,6 +580,9 @@ impl<'m, 'p> Process<'m, 'p> {
                 .iter()
                 .any(|e| e.get("name").and_then(Node::as_str) == Some("PATH")),
             Runtime::Docker { .. } => false,
+            Runtime::Compose { service, .. } => {
+                service.environment.iter().any(|e| e.name == "PATH")
+            }
         }
     }
 
@@ -507,6 +591,7 @@ impl<'m, 'p> Process<'m, 'p> {
         let name = match self.runtime {
             Runtime::Kubernetes { container, .. } => format!("container `{}`", container.name),
             Runtime::Docker { image } => format!("`docker run {}`", image.reference),
+            Runtime::Compose { service, .. } => format!("Compose service `{}`", service.name),
         };
         match self.kind {
             ProcKind::Main => name,
@@ -531,6 +616,9 @@ impl<'m, 'p> Process<'m, 'p> {
             (Runtime::Docker { .. }, ProcKind::Main) => {
                 "`docker run` cannot start the container (exit 127; 126 when the file is not executable)".to_string()
             }
+            (Runtime::Compose { .. }, ProcKind::Main) => {
+                "`docker compose up` creates the container but cannot start it (exit 127; 126 when the file is not executable)".to_string()
+            }
             (_, k) => k.start_failure().to_string(),
         }
     }
@@ -539,13 +627,23 @@ impl<'m, 'p> Process<'m, 'p> {
     /// a Pod; `docker run` exits 127 (`not_exec`: 126, the file is found but cannot be executed).
     pub fn start_exit(&self, not_exec: bool) -> Option<u16> {
         match (self.runtime, self.kind) {
-            (Runtime::Docker { .. }, ProcKind::Main) => Some(if not_exec { 126 } else { 127 }),
+            (Runtime::Docker { .. } | Runtime::Compose { .. }, ProcKind::Main) => {
+                Some(if not_exec { 126 } else { 127 })
+            }
             (_, k) => k.start_exit(),
         }
     }
 
     /// The memory limit of the container in bytes, when one is set.
     pub fn memory_limit(&self) -> Option<i128> {
+        if let Runtime::Compose { service, .. } = self.runtime {
+            return service
+                .mem_limit
+                .as_ref()
+                .and_then(|m| m.value)
+                .filter(|b| *b > 0)
+                .map(i128::from);
+        }
         let Site::Kubernetes {
             workload,
             container,
@@ -570,6 +668,14 @@ impl<'m, 'p> Process<'m, 'p> {
         match self.runtime {
             Runtime::Kubernetes { workload, .. } => crate::k8s::probes::grace_period(workload).0,
             Runtime::Docker { .. } => 10,
+            // Compose's default is 10 s; a fraction of a second counts as started.
+            Runtime::Compose { service, .. } => service
+                .stop_grace_ms
+                .as_ref()
+                .and_then(|g| g.value)
+                .map_or(10, |ms| {
+                    i64::try_from(ms.div_ceil(1000)).unwrap_or(i64::MAX)
+                }),
         }
     }
 }

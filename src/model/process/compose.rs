@@ -1,0 +1,301 @@
+//! Compose front end of the process model: the processes `docker compose up` starts for a
+//! service. The service's image is the stage its `build` names (its `target`, else the last
+//! stage of its Dockerfile) or the image its `image` references. `entrypoint`/`command` replace
+//! the image's ENTRYPOINT/CMD the way the Docker daemon merges them (a service `entrypoint`
+//! drops the image CMD; a string is split into words by Compose and run without a shell; a list
+//! is exec form). `healthcheck.test` replaces the image HEALTHCHECK (`CMD` exec form,
+//! `CMD-SHELL` or a plain string through `/bin/sh -c`, `NONE`). `environment`/`env_file`,
+//! `user`, `working_dir` and `volumes` shape what the processes see.
+
+use super::{
+    detect_shell, docker, image_default, image_known, Arg, Argv, Bind, BindSource, Part, ProcKind,
+    ProcessGroup, Site, Spec, WorkDir,
+};
+use crate::compose::{Command, ComposeProject, HealthTest, MountKind, Service};
+use crate::image::Image;
+use crate::model::env::Env;
+use crate::model::volumes::Mounts;
+use crate::model::Model;
+use std::path::{Component, Path, PathBuf};
+
+/// The Dockerfile index and stage a service builds, when the Dockerfile is in the tree.
+pub fn built_stage(model: &Model<'_>, s: &Service) -> Option<(usize, usize)> {
+    let b = s.build.as_ref()?;
+    let want = b.dockerfile.as_ref()?;
+    let (di, d) = model.dockerfiles().iter().enumerate().find(|(_, d)| {
+        model
+            .project
+            .files
+            .get(d.file)
+            .is_some_and(|f| crate::compose::norm_path(Path::new(&f.path)) == *want)
+    })?;
+    let stage = match &b.target {
+        Some(t) => d.stage_by_name(t.value.as_deref()?).map(|st| st.index)?,
+        None => d.stages.len().checked_sub(1)?,
+    };
+    Some((di, stage))
+}
+
+/// The image a service runs: the stage it builds, else the image it names.
+pub fn service_image<'m>(model: &'m Model<'_>, s: &Service) -> Option<&'m Image> {
+    if s.build.is_some() {
+        let (di, si) = built_stage(model, s)?;
+        return model.images.stage(di, si);
+    }
+    let r = s.image.as_ref()?.value.as_deref()?;
+    model.images.by_reference(r)
+}
+
+/// The process group of `model.project.compose[pi].services[si]`.
+pub fn group<'p>(
+    model: &Model<'p>,
+    pi: usize,
+    pr: &ComposeProject,
+    si: usize,
+    s: &Service,
+) -> ProcessGroup<'p> {
+    let image = service_image(model, s);
+    let env = Env::compose(
+        s.environment
+            .iter()
+            .map(|e| (e.name.clone(), e.value.clone(), false, e.span)),
+    );
+    let mut procs = vec![Spec {
+        kind: ProcKind::Main,
+        node: None,
+        argv: main_argv(s, image),
+    }];
+    match &s.healthcheck {
+        Some(t) => procs.extend(healthcheck(t)),
+        None => procs.extend(image.and_then(docker::healthcheck)),
+    }
+    let workdir = match &s.working_dir {
+        Some(w) => match w.value.as_deref().filter(|v| !v.is_empty()) {
+            Some(v) => WorkDir {
+                path: Some(crate::image::build::normalize("/", v)),
+                span: Some(w.span),
+                from_manifest: true,
+            },
+            None => WorkDir {
+                path: None,
+                span: Some(w.span),
+                from_manifest: true,
+            },
+        },
+        None => docker::image_workdir(image),
+    };
+    let user = match &s.user {
+        Some(u) => u.value.clone(),
+        None => image.and_then(|i| i.user.clone()),
+    };
+    ProcessGroup {
+        site: Site::Compose {
+            project: pi,
+            service: si,
+        },
+        env,
+        mounts: Mounts::default(),
+        workdir,
+        user,
+        procs,
+        binds: binds(pr, s),
+        default_overridden: false,
+    }
+}
+
+/// Words of a Compose command as argv elements (a word kexit cannot know is not exact).
+fn words<'p>(c: &Command, part: Part) -> Vec<Arg<'p>> {
+    c.words
+        .iter()
+        .map(|w| Arg {
+            value: w.text.clone().unwrap_or_default(),
+            exact: w.text.is_some(),
+            span: Some(w.span),
+            node: None,
+            part,
+            text_span: None,
+        })
+        .collect()
+}
+
+/// The service's main argv: the daemon's merge of `entrypoint`/`command` with the image's
+/// ENTRYPOINT/CMD (a service `entrypoint` drops the image CMD, like Kubernetes `command`).
+pub fn main_argv<'p>(s: &Service, image: Option<&Image>) -> Argv<'p> {
+    // Compose refuses a command string it cannot split: nothing starts.
+    if s.command.as_ref().is_some_and(|c| c.invalid)
+        || s.entrypoint.as_ref().is_some_and(|c| c.invalid)
+    {
+        return Argv {
+            args: Vec::new(),
+            image_part_unknown: true,
+            shell: None,
+        };
+    }
+    let args = s.command.as_ref().map(|c| words(c, Part::Args));
+    let mut out = Vec::new();
+    let mut unknown = false;
+    let mut implicit = false;
+    match &s.entrypoint {
+        // An empty `entrypoint` is sent as "none" and the daemon may fill in the image's.
+        Some(e) if e.words.is_empty() => {
+            unknown = true;
+            out.extend(args.unwrap_or_default());
+        }
+        Some(e) => {
+            out.extend(words(e, Part::Command));
+            out.extend(args.unwrap_or_default());
+        }
+        None => match image {
+            Some(img) if image_known(img) => {
+                (out, implicit) = image_default(img, args);
+                if img.entrypoint.is_none() && !img.base_known {
+                    unknown = true;
+                }
+            }
+            _ => {
+                unknown = true;
+                out.extend(args.unwrap_or_default());
+            }
+        },
+    }
+    let shell = if unknown && !out.first().is_some_and(|a| a.part == Part::Entrypoint) {
+        None
+    } else {
+        detect_shell(&out, implicit)
+    };
+    Argv {
+        args: out,
+        image_part_unknown: unknown,
+        shell,
+    }
+}
+
+/// `healthcheck.test` as a process: `CMD` exec form, `CMD-SHELL`/string through `/bin/sh -c`
+/// (what the daemon runs for CMD-SHELL), none for `NONE`/`disable: true`.
+fn healthcheck<'p>(t: &HealthTest) -> Option<Spec<'p>> {
+    let (args, implicit) = match t {
+        HealthTest::None(_) => return None,
+        HealthTest::Exec(c) => (words(c, Part::Command), false),
+        HealthTest::Shell(w) => {
+            let prefix = |v: &str| Arg {
+                value: v.to_string(),
+                exact: true,
+                span: Some(w.span),
+                node: None,
+                part: Part::ShellPrefix,
+                text_span: None,
+            };
+            (
+                vec![
+                    prefix("/bin/sh"),
+                    prefix("-c"),
+                    Arg {
+                        value: w.text.clone().unwrap_or_default(),
+                        exact: w.text.is_some(),
+                        span: Some(w.span),
+                        node: None,
+                        part: Part::Command,
+                        text_span: Some(w.span),
+                    },
+                ],
+                true,
+            )
+        }
+    };
+    if args.is_empty() {
+        return None;
+    }
+    let shell = detect_shell(&args, implicit);
+    Some(Spec {
+        kind: ProcKind::Healthcheck,
+        node: None,
+        argv: Argv {
+            args,
+            image_part_unknown: false,
+            shell,
+        },
+    })
+}
+
+/// A bind source kexit may look at: inside the project directory (no `..` out of it).
+fn in_tree(pr: &ComposeProject, p: &Path) -> bool {
+    let dir = crate::compose::norm_path(&pr.dir);
+    let inside = if dir.as_os_str().is_empty() {
+        !p.is_absolute()
+    } else {
+        p.starts_with(&dir)
+    };
+    inside && !p.components().any(|c| c == Component::ParentDir)
+}
+
+/// The service's `volumes:` as binds.
+fn binds(pr: &ComposeProject, s: &Service) -> Vec<Bind> {
+    s.volumes
+        .iter()
+        .filter(|m| m.target.starts_with('/'))
+        .map(|m| {
+            let target = crate::image::build::normalize("/", &m.target);
+            let (source, describe) = match m.kind {
+                MountKind::Bind => {
+                    let shown = m.source.clone().unwrap_or_default();
+                    let src = m
+                        .source
+                        .as_deref()
+                        .filter(|s| !s.starts_with('~'))
+                        .map(|s| crate::compose::norm_path(Path::new(s)))
+                        .filter(|p| in_tree(pr, p));
+                    (
+                        src.map_or(BindSource::Unknown, BindSource::Host),
+                        format!("the bind mount of `{shown}`"),
+                    )
+                }
+                MountKind::Volume => (
+                    BindSource::Volume,
+                    match &m.source {
+                        Some(n) => format!("volume `{n}`"),
+                        None => "an anonymous volume".to_string(),
+                    },
+                ),
+                MountKind::Tmpfs => (BindSource::Tmpfs, "a tmpfs".to_string()),
+                MountKind::Other => (BindSource::Unknown, "a mount".to_string()),
+            };
+            Bind {
+                target,
+                source,
+                span: m.span,
+                describe,
+            }
+        })
+        .collect()
+}
+
+/// Whether a path of the tree that does not exist is one git ignores (a build output or an
+/// installed dependency, which may well exist on the machine that runs Compose).
+pub fn git_ignored(path: &Path) -> bool {
+    let mut dir: Option<&Path> = path.parent();
+    let mut depth = 0;
+    while let Some(d) = dir {
+        if depth > 16 {
+            break;
+        }
+        let gi = if d.as_os_str().is_empty() {
+            PathBuf::from(".gitignore")
+        } else {
+            d.join(".gitignore")
+        };
+        // The matcher asserts that the path is under its root: check that first.
+        let under = path.strip_prefix(d).is_ok_and(|r| !r.has_root());
+        if under && gi.is_file() {
+            let (m, _) = ignore::gitignore::Gitignore::new(&gi);
+            if m.matched_path_or_any_parents(path, false).is_ignore() {
+                return true;
+            }
+        }
+        if d.join(".git").exists() {
+            break;
+        }
+        dir = d.parent();
+        depth += 1;
+    }
+    false
+}
