@@ -42,4 +42,56 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+    // `docker run` of a Dockerfile's final stage (a warning: it may be a base or data image
+    // nothing runs) and Compose services (an error: `docker compose up` starts them).
+    for p in crate::model::process::all(model) {
+        if !p.is_docker() || p.kind != crate::model::process::ProcKind::Main {
+            continue;
+        }
+        if !p.argv.args.is_empty() || p.argv.image_part_unknown {
+            continue;
+        }
+        // An image every user in the tree gives its own command needs none. Only where the
+        // whole image is known (scratch, distroless): a base's inherited CMD may be unlisted.
+        let Some(img) = p.image else { continue };
+        if p.overridden_default()
+            || !img.complete_fs()
+            || img.entrypoint.is_some()
+            || img.cmd.is_some()
+        {
+            continue;
+        }
+        let (span, severity, what) = match p.service() {
+            Some(sv) => (
+                sv.key,
+                crate::meta::Severity::Error,
+                format!(
+                    "Compose service `{}` has no command: {} sets no ENTRYPOINT or CMD and the service sets no `command`/`entrypoint`, so `docker compose up` cannot create its container (no exit code)",
+                    sv.name, img.description
+                ),
+            ),
+            None => {
+                let Some(from) = img.from_span else { continue };
+                (
+                    from,
+                    crate::meta::Severity::Warning,
+                    format!(
+                        "{} sets no ENTRYPOINT or CMD, so `docker run` of it fails: the daemon refuses to create the container (`docker run` exits 125); fine for a base or data image nothing runs",
+                        img.description
+                    ),
+                )
+            }
+        };
+        let mut f = Finding::new(&RULE, span, what)
+            .severity(severity)
+            .exit_code(None)
+            .symptom("Error response from daemon: No command specified")
+            .help("Add an exec-form CMD or ENTRYPOINT to the image (or `command:` to the service)");
+        if p.service().is_some() {
+            if let Some(from) = img.from_span {
+                f = f.label(from, "this image has no ENTRYPOINT or CMD");
+            }
+        }
+        out.push(crate::rules::exec::for_runtime(&p, f));
+    }
 }

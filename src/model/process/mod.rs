@@ -385,7 +385,9 @@ fn docker_groups<'p>(model: &Model<'p>, users: &[ProcessGroup<'p>]) -> Vec<Proce
         };
         used.insert(img as *const Image);
         let default = g.procs.first().is_some_and(|m| {
+            // No argv at all: the image's (missing) default is what runs.
             m.argv.image_part_unknown
+                || m.argv.args.is_empty()
                 || m.argv
                     .args
                     .iter()
