@@ -38,7 +38,8 @@ import images  # noqa: E402
 
 CASES = HERE / "cases"
 OBSERVED = HERE / "OBSERVED.md"
-PREFIX = "kxrt"
+# Unique per run: two runs on one engine (two checkouts, two CI jobs) never share a name.
+PREFIX = f"kxrt{os.getpid()}"
 
 
 def sh(cmd, timeout=120, **kw):
