@@ -250,10 +250,16 @@ impl Analysis<'_, '_, '_> {
             }
             Found::Unknown => self.unverified(&name, a0.part, span),
             Found::Yes(fact) => {
-                if fact.is_dir == Tri::Yes {
+                // A directory named by a path: runc's check and execve refuse it with EACCES
+                // (`exec: "/app": permission denied`, 126; runtime case dir-command). A bare
+                // name is looked up in PATH, which skips directories.
+                // A directory a volume puts there is KX301's (subPath of a missing key) or KX304's.
+                let dir_path =
+                    fact.is_dir == Tri::Yes && name.contains('/') && fact.mounted.is_none();
+                if fact.is_dir == Tri::Yes && !dir_path {
                     return;
                 }
-                if fact.executable == Tri::No {
+                if fact.executable == Tri::No || dir_path {
                     self.out.push(ExecFact::NotExecutable {
                         name,
                         span,
@@ -510,10 +516,13 @@ impl Analysis<'_, '_, '_> {
                     fact,
                 }),
                 Found::Yes(fact) => {
-                    if fact.is_dir == Tri::Yes {
+                    // A directory a volume puts there is KX301's (subPath of a missing key) or KX304's.
+                    let dir_path =
+                        fact.is_dir == Tri::Yes && name.contains('/') && fact.mounted.is_none();
+                    if fact.is_dir == Tri::Yes && !dir_path {
                         continue;
                     }
-                    if fact.executable == Tri::No {
+                    if fact.executable == Tri::No || dir_path {
                         self.out.push(ExecFact::NotExecutable {
                             name: name.to_string(),
                             span,

@@ -1,6 +1,7 @@
 //! KX110 not-executable: Executed file lacks the exec bit.
 
 use crate::finding::{Finding, Severity};
+use crate::image::Tri;
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -23,7 +24,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         else {
             return None;
         };
+        let dir = fact.is_dir == Tri::Yes;
         let src = match &fact.mounted {
+            _ if dir => "it is a directory, which cannot be executed".to_string(),
             Some(m) => format!("{m} is mounted without the exec bit (defaultMode/mode defaults to 0644)"),
             None => "the file has no exec bit in the image (COPY keeps the build-context mode; no `--chmod` or `RUN chmod +x`)".to_string(),
         };
@@ -35,11 +38,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     fact.path,
                     p.start_failure()
                         .replace("`docker run` gives 127", "`docker run` gives 126")
+                        .replace("(exit 127; 126 when the file is not executable)", "(exit 126)")
                 ),
                 start_severity(p.kind),
                 p.start_exit(true),
                 start_symptom(p.kind, name, false),
-                if fact.mounted.is_some() {
+                if dir {
+                    "Name the executable inside the directory (e.g. `/app/server`), not the directory"
+                } else if fact.mounted.is_some() {
                     "Set `defaultMode: 0755` (or `items[].mode: 0755`) on the volume, or run it as `sh /path/script.sh`"
                 } else {
                     "Use `COPY --chmod=755`, or `RUN chmod +x` the file, or run it through its interpreter (`sh script.sh`)"
@@ -56,7 +62,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 Severity::Error,
                 p.kind.run_exit(126),
                 format!("sh: 1: {name}: Permission denied"),
-                if fact.mounted.is_some() {
+                if dir {
+                    "Name the executable inside the directory (e.g. `/app/server`), not the directory"
+                } else if fact.mounted.is_some() {
                     "Set `defaultMode: 0755` on the volume, or run it as `sh /path/script.sh`"
                 } else {
                     "Use `COPY --chmod=755`, or `RUN chmod +x` the file"
