@@ -98,7 +98,7 @@ registry! {
     KX111: "relative-command-path", Error, Some(127), "Relative command path does not resolve from the working directory";
     KX112: "undefined-var-reference", Warning, None, "$(VAR) in command/args is not defined in the container env and stays literal";
     KX113: "shell-var-in-exec-form", Warning, None, "$VAR or ${VAR} in exec form is never expanded without a shell";
-    KX115: "libc-mismatch", Warning, Some(127), "glibc-linked binary copied into a musl or libc-less image";
+    KX115: "libc-mismatch", Warning, Some(255), "glibc-linked binary copied into a musl or libc-less image";
     KX116: "bashism-in-sh-script", Error, Some(127), "bash syntax in a script run by dash or busybox sh";
     KX117: "path-env-missing-dir", Error, Some(128), "Container env PATH omits the directory holding the command";
     KX118: "arch-mismatch", Error, Some(255), "Image platform differs from the node architecture the pod is pinned to";
