@@ -340,3 +340,52 @@ fn every_rule_and_exit_code_has_a_chinese_page() {
         );
     }
 }
+
+/// Every exit code the runtime suite observed for a rule (tests/runtime/OBSERVED.md, column
+/// "kexit should say": `KX122 exit 127`) is named on that rule's header line: the docs say what
+/// the engine did.
+#[test]
+fn doc_header_names_the_observed_exit_codes() {
+    let observed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/runtime/OBSERVED.md"),
+    )
+    .unwrap();
+    let mut drift = Vec::new();
+    for row in observed.lines().filter(|l| l.starts_with("| ")) {
+        let Some(last) = row.trim_end_matches('|').rsplit('|').next() else {
+            continue;
+        };
+        let mut words = last.split_whitespace();
+        let (Some(code), Some("exit"), Some(exit)) = (words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
+        if !exit.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let Some(r) = RULES.iter().find(|r| r.code == code) else {
+            drift.push(format!("{code}: in OBSERVED.md but not a rule"));
+            continue;
+        };
+        let header = r
+            .doc
+            .lines()
+            .find(|l| l.starts_with("**Severity:**"))
+            .unwrap_or("");
+        let named = header
+            .split(|ch: char| !ch.is_ascii_digit())
+            .any(|n| n == exit);
+        if !named {
+            drift.push(format!(
+                "{code}: the runtime suite observed exit {exit}; the doc header says `{header}`"
+            ));
+        }
+    }
+    drift.sort();
+    drift.dedup();
+    assert!(
+        drift.is_empty(),
+        "rule docs and tests/runtime/OBSERVED.md disagree:\n{}",
+        drift.join("\n")
+    );
+}

@@ -214,7 +214,29 @@ def build_static(out: Path) -> dict:
         exe = out / src.stem
         run([cc, "-static", "-O2", "-Wall", "-o", str(exe), str(src)])
         built[src.stem] = exe
+    # The same server linked dynamically against the host's glibc (ELF interpreter
+    # /lib64/ld-linux-x86-64.so.2): what `go build` with cgo or a default `cargo build` produces.
+    glibc = out / "server-glibc"
+    run([cc, "-O2", "-Wall", "-o", str(glibc), str(HERE / "bin" / "server.c")])
+    built["server-glibc"] = glibc
+    arm = out / "exit0-arm64"
+    arm.write_bytes(aarch64_exit0())
+    built["exit0-arm64"] = arm
     return built
+
+
+def aarch64_exit0() -> bytes:
+    """A complete static aarch64 Linux program that exits 0 (ELF header, one PT_LOAD segment,
+    three instructions): an image's binary built for another CPU than the engine's."""
+    import struct
+    base, ehsize, phsize = 0x400000, 64, 56
+    code = struct.pack("<3I", 0xD2800000, 0xD2800BA8, 0xD4000001)  # mov x0,#0; mov x8,#93; svc #0
+    size = ehsize + phsize + len(code)
+    ident = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)  # 64-bit, little endian, SysV
+    header = ident + struct.pack("<HHIQQQIHHHHHH", 2, 183, 1, base + ehsize + phsize, ehsize, 0,
+                                 0, ehsize, phsize, 1, 0, 0, 0)  # ET_EXEC, EM_AARCH64
+    phdr = struct.pack("<IIQQQQQQ", 1, 5, 0, base, base, size, size, 0x1000)  # PT_LOAD, R+X
+    return header + phdr + code
 
 
 def build_all(out: Path) -> dict:

@@ -498,7 +498,8 @@ def main() -> int:
     for r in results:
         v = r["variant"]
         status = "FAIL" if r["failed"] else "ok"
-        print(f"runtime: {status:4} {v.case.name}/{v.name}: engine: {describe(v, r['out'])}"
+        took = f" in {r['out']['stop_seconds']} s" if "stop_seconds" in r["out"] else ""
+        print(f"runtime: {status:4} {v.case.name}/{v.name}: engine: {describe(v, r['out'])}{took}"
               f" | kexit: {r['verdict']}: {r['detail']}"
               + (f" | pending: {r['pending']}" if r["pending"] and r["verdict"] != "MATCH" else ""))
         for p in r["problems"]:
