@@ -225,7 +225,10 @@ def stop_and_measure(stop_cmd, timeout_s: int, cid: str, cwd=None) -> dict:
 
 
 def run_docker(v: Variant, ctx: Path) -> dict:
-    b = sh(["docker", "build", "-q", "-t", v.tag, "."], cwd=ctx, timeout=300)
+    # --no-cache (here and for Compose): a cached step would reuse another variant's or another
+    # run's intermediate image, which `docker-compose down --rmi local` or the final `docker rmi`
+    # may delete mid-build ("failed to get digest sha256:…: no such file or directory").
+    b = sh(["docker", "build", "--no-cache", "-q", "-t", v.tag, "."], cwd=ctx, timeout=300)
     if b.returncode != 0:
         return {"build_error": (b.stderr.strip().splitlines() or ["?"])[-1]}
     name = v.project
@@ -278,7 +281,10 @@ def run_compose(v: Variant, ctx: Path, compose) -> dict:
     base = [*compose, "-p", v.project]
     service = v.spec.get("service", "app")
     try:
-        up = sh([*base, "up", "-d", "--build"], cwd=ctx, timeout=300)
+        built = sh([*base, "build", "--no-cache"], cwd=ctx, timeout=300)
+        if built.returncode != 0:
+            return {"build_error": (built.stderr.strip().splitlines() or ["?"])[-1]}
+        up = sh([*base, "up", "-d", "--no-build"], cwd=ctx, timeout=300)
         cid = compose_container(v.project, service)
         if not cid:
             if sh(["docker", "image", "inspect", f"{v.project}_{service}"]).returncode == 0:
