@@ -41,6 +41,16 @@ pub fn for_runtime(p: &Process<'_, '_>, mut f: Finding) -> Finding {
     if f.service.is_none() {
         f.service = p.service_name().map(str::to_string);
     }
+    // A defect in the image (a Dockerfile line) that a Compose service runs: point at the
+    // service too.
+    if let Some(sv) = p.service() {
+        if f.span.file != sv.key.file && !f.labels.iter().any(|l| l.span.file == sv.key.file) {
+            f = f.label(
+                sv.key,
+                format!("Compose service `{}` runs this image", sv.name),
+            );
+        }
+    }
     if p.overridden_default() && f.severity == Severity::Error {
         f.severity = Severity::Warning;
         f.message.push_str(" (every Kubernetes container and Compose service in the tree that runs this image replaces this command, so only a plain `docker run` of the image fails)");
@@ -70,7 +80,13 @@ enum Defect {
 
 impl Defect {
     fn of(model: &Model<'_>, f: &Finding) -> Defect {
-        let label = f.labels.first().map(|l| l.span);
+        // The "Compose service runs this image" pointer is not part of the defect: one
+        // finding per defect, whichever services run the image.
+        let label = f
+            .labels
+            .iter()
+            .find(|l| !l.message.ends_with("runs this image"))
+            .map(|l| l.span);
         match model.file(f.span.file).kind {
             FileKind::Manifest => Defect::Manifest {
                 span: f.span,
