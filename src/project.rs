@@ -188,7 +188,10 @@ impl Project {
                 }
             }
         }
-        crate::compose::load(&mut p);
+        let manifests: Vec<_> = p.manifests.iter().map(|m| (m.file, &m.yaml)).collect();
+        let (compose, added) = crate::compose::load(&p.files, &manifests, p.config.max_file_size);
+        p.files.extend(added);
+        p.compose = compose;
         crate::image::context::load(&mut p);
         p
     }

@@ -349,13 +349,18 @@ fn project(files: &Files<'_>, ids: &[FileId], depth: usize) -> ComposeProject {
     }
 }
 
-/// Find the compose files among the project's manifests and load their projects. Files read on
-/// the way (`.env`, `env_file`, extends/include targets outside the linted files) are added to
-/// `project.files` as context files (not reported).
-pub fn load(p: &mut crate::project::Project) {
+/// Find the compose files among the loaded manifests (`existing[id]` with its parsed YAML) and
+/// load their projects. Returns them with the files read on the way (`.env`, `env_file`,
+/// extends/include targets outside the linted files): context files (not reported) whose ids
+/// continue `existing`, for the caller to append.
+pub fn load(
+    existing: &[SourceFile],
+    manifests: &[(FileId, &YamlFile)],
+    cap: u64,
+) -> (Vec<ComposeProject>, Vec<SourceFile>) {
     let mut candidates: Vec<(FileId, Role)> = Vec::new();
-    for m in &p.manifests {
-        let Some(f) = p.files.get(m.file) else {
+    for &(file, yaml) in manifests {
+        let Some(f) = existing.get(file) else {
             continue;
         };
         let name = Path::new(&f.path)
@@ -363,31 +368,30 @@ pub fn load(p: &mut crate::project::Project) {
             .and_then(|n| n.to_str())
             .unwrap_or("");
         let Some(r) = role(name) else { continue };
-        if m.yaml
+        if yaml
             .docs
             .first()
             .is_some_and(|d| looks_like_compose(&d.root))
         {
-            candidates.push((m.file, r));
+            candidates.push((file, r));
         }
     }
     if candidates.is_empty() {
-        return;
+        return (Vec::new(), Vec::new());
     }
-    let projects = {
+    {
         let files = Files {
-            existing: &p.files,
-            by_path: p
-                .files
+            existing,
+            by_path: existing
                 .iter()
                 .enumerate()
                 .map(|(i, f)| (norm_path(Path::new(&f.path)), i))
                 .collect(),
-            yaml_of: p.manifests.iter().map(|m| (m.file, &m.yaml)).collect(),
+            yaml_of: manifests.iter().copied().collect(),
             added: RefCell::new(Vec::new()),
             added_yaml: RefCell::new(Vec::new()),
             added_by_path: RefCell::new(HashMap::new()),
-            cap: p.config.max_file_size,
+            cap,
         };
         // Per directory: the preferred main file and the preferred override.
         type Ranked = Vec<(usize, FileId)>;
@@ -422,10 +426,7 @@ pub fn load(p: &mut crate::project::Project) {
         let projects: Vec<ComposeProject> = groups.iter().map(|g| project(&files, g, 0)).collect();
         let added = files.added.into_inner();
         (projects, added)
-    };
-    let (projects, added) = projects;
-    p.files.extend(added);
-    p.compose = projects;
+    }
 }
 
 #[cfg(test)]
@@ -446,26 +447,34 @@ mod tests {
 
 #[cfg(test)]
 mod load_tests {
-    use crate::discover::{Found, Kind};
-    use crate::project::{Input, Project};
+    use crate::source::{FileKind, SourceFile};
+    use crate::yaml::YamlFile;
 
-    fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+    /// What `load` gives a project: its compose projects and all files (the added ones last).
+    struct Loaded {
+        compose: Vec<super::ComposeProject>,
+        files: Vec<SourceFile>,
+    }
+
+    fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Loaded) {
         let dir = tempfile::tempdir().unwrap();
-        let mut inputs = Vec::new();
+        let mut sources = Vec::new();
+        let mut yamls: Vec<YamlFile> = Vec::new();
         for (name, text) in files {
             let p = dir.path().join(name);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, text).unwrap();
             if name.ends_with(".yml") || name.ends_with(".yaml") {
-                inputs.push(Input::Path(Found {
-                    path: p,
-                    kind: Kind::Manifest,
-                    explicit: false,
-                }));
+                let path = p.to_string_lossy().into_owned();
+                sources.push(SourceFile::new(path, FileKind::Manifest, text.to_string()));
+                yamls.push(crate::yaml::parse(text));
             }
         }
-        let p = Project::load(inputs, crate::config::Config::default());
-        (dir, p)
+        let manifests: Vec<_> = yamls.iter().enumerate().collect();
+        let (compose, added) = super::load(&sources, &manifests, 10 << 20);
+        sources.extend(added);
+        let files = sources;
+        (dir, Loaded { compose, files })
     }
 
     #[test]
