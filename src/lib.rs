@@ -29,7 +29,6 @@ pub mod image;
 pub mod inspect;
 pub mod k8s;
 pub mod lint;
-pub mod man;
 pub mod markdown;
 pub mod meta;
 pub mod model;

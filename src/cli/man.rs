@@ -72,7 +72,7 @@ fn section(roff: &mut Roff, title: &str, items: &[(&str, &str)]) {
 
 /// The page of `sub` (None: kexit itself), as roff.
 pub fn page(sub: Option<&str>) -> Result<String, String> {
-    let mut top = crate::cli::command();
+    let mut top = super::command();
     top.build();
     let cmd = match sub {
         None => top.clone(),
@@ -137,7 +137,7 @@ pub fn page(sub: Option<&str>) -> Result<String, String> {
 
 /// Every page: (file name, roff).
 pub fn all_pages() -> Result<Vec<(String, String)>, String> {
-    let mut top = crate::cli::command();
+    let mut top = super::command();
     top.build();
     let mut pages = vec![("kexit.1".to_string(), page(None)?)];
     for s in top.get_subcommands().filter(|s| !s.is_hide_set()) {

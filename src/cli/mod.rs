@@ -15,6 +15,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
+pub mod man;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "kexit",
@@ -51,7 +53,7 @@ pub enum Command {
     },
     /// Print a man page (roff): `kexit man > kexit.1`, `kexit man lint > kexit-lint.1`, or
     /// `kexit man --dir DIR` to write them all.
-    Man(crate::man::ManArgs),
+    Man(man::ManArgs),
 }
 
 /// The clap command (for man pages and completions).
@@ -341,7 +343,7 @@ fn run_cli() -> i32 {
             emit(&String::from_utf8_lossy(&buf));
             0
         }
-        Command::Man(args) => crate::man::run(args, &emit),
+        Command::Man(args) => man::run(args, &emit),
     }
 }
 
