@@ -70,10 +70,7 @@ impl PkgFuzz {
 }
 
 fn pip_plausible(name: &str) -> bool {
-    pkgdb::RELEASES
-        .iter()
-        .filter_map(|id| pkgdb::release(id))
-        .all(|db| db.pip_plausible(name))
+    pkgdb::pip_plausible(name)
 }
 
 /// The Debian or Ubuntu releases an image may be built on, from its base image reference, or

@@ -199,36 +199,144 @@ def write_deb(distro, codename, rel, pkgs, owners, sources, arch):
             out.append("|".join(g))
         return ",".join(out)
 
+    header = [
+        f"kexit package data v2: {distro} {codename} {arch}",
+        f"release: {rel.get('Origin','?')} {rel.get('Version', rel.get('Suite','?'))} {codename}, Release file dated {rel.get('Date','?')}",
+    ]
+    header += [f"source: {s}" for s in sources]
+    header.append(f"generated: {today()} by tools/gen-data/gen_pkgdata.py")
+    rows = []
+    for n in names:
+        p = pkgs[n]
+        flags = ""
+        if p.get("Essential") == "yes":
+            flags += "E"
+        pr = p.get("Priority", "")
+        if pr == "required":
+            flags += "R"
+        elif pr == "important":
+            flags += "I"
+        if n in reach:
+            deps = groups_text(p.get("Pre-Depends", "") + "," + p.get("Depends", ""))
+            recs = groups_text(p.get("Recommends", ""))
+        else:
+            deps = recs = ""
+        prov = {v for g in dep_groups(p.get("Provides", "")) for v in g}
+        exes = " ".join(
+            sorted(DIR_CODE[next(d for d in PATH_DIRS if x.startswith(d))] + x.rsplit("/", 1)[1] for x in owners.get(n, ()))
+        )
+        rows.append((n, flags, deps, recs, prov, exes))
     path = os.path.join(OUT, f"{distro}-{codename}-{arch}.txt")
+    emit_release(path, header, rows)
+    print(f"{path}: {len(names)} packages, {len(reach)} reach a program")
+    finish(path)
+
+
+RELEASE_FORMAT = [
+    "format: P<TAB>name<TAB>flags<TAB>depends<TAB>recommends<TAB>programs, sorted by name (bytes),",
+    "  then V<TAB>virtual package<TAB>providers (',' separated), sorted by name (bytes):",
+    "  kexit binary-searches the lines in place (no per-package parsing at start-up)",
+    "programs: <dir code><name> separated by ' '; B=/bin S=/sbin b=/usr/bin s=/usr/sbin l=/usr/local/bin L=/usr/local/sbin",
+]
+
+
+def emit_release(path, header, rows):
+    """Write a release file (format v2): header lines, P lines sorted by name, V lines sorted
+    by virtual name. Sorting by UTF-8 bytes is the order kexit's binary search expects."""
+    key = lambda s: s.encode("utf-8")
+    provides = {}
+    for n, _flags, _deps, _recs, prov, _exes in rows:
+        for v in prov:
+            provides.setdefault(v, set()).add(n)
     with open(path, "w", encoding="utf-8") as f:
-        f.write(f"# kexit package data v1: {distro} {codename} {arch}\n")
-        f.write(f"# release: {rel.get('Origin','?')} {rel.get('Version', rel.get('Suite','?'))} {codename}, Release file dated {rel.get('Date','?')}\n")
-        for s in sources:
-            f.write(f"# source: {s}\n")
+        for h in header + RELEASE_FORMAT:
+            f.write(f"# {h}\n")
+        for n, flags, deps, recs, _prov, exes in sorted(rows, key=lambda r: key(r[0])):
+            f.write(f"P\t{n}\t{flags}\t{deps}\t{recs}\t{exes}\n")
+        for v in sorted(provides, key=key):
+            f.write(f"V\t{v}\t{','.join(sorted(provides[v], key=key))}\n")
+
+
+def read_zz(path):
+    import zlib
+    return zlib.decompress(open(path, "rb").read()).decode("utf-8")
+
+
+def read_release(path):
+    """(header lines without the format lines, rows) of a release file, format v1 or v2."""
+    header, rows, virt = [], {}, {}
+    for line in read_zz(path).splitlines():
+        if line.startswith("#"):
+            h = line[1:].strip()
+            if not (h.startswith("format:") or h.startswith("programs:") or line.startswith("#  ")):
+                header.append(h.replace("kexit package data v1:", "kexit package data v2:"))
+            continue
+        f = line.split("\t")
+        if f[0] == "P" and len(f) == 7:  # v1: provides column
+            rows[f[1]] = (f[1], f[2], f[3], f[4], {v for v in f[5].split(",") if v}, f[6])
+        elif f[0] == "P" and len(f) == 6:
+            rows[f[1]] = (f[1], f[2], f[3], f[4], set(), f[5])
+        elif f[0] == "V" and len(f) == 3:
+            for p in f[2].split(","):
+                virt.setdefault(p, set()).add(f[1])
+    for p, vs in virt.items():
+        if p in rows:
+            rows[p][4].update(vs)
+    return header, list(rows.values())
+
+
+def gen_reformat():
+    """Rewrite every release file in the current format from its own content (no network)."""
+    for zz in sorted(glob.glob(os.path.join(OUT, "*-*-*.zz"))):
+        header, rows = read_release(zz)
+        path = zz[: -len(".zz")] + ".txt"
+        emit_release(path, header, rows)
+        finish(path)
+
+
+# The releases of programs.zz, in bit order (kexit's pkgdb::RELEASES).
+PROGRAM_RELEASES = ["debian-bookworm-amd64", "debian-trixie-amd64", "ubuntu-jammy-amd64", "ubuntu-noble-amd64"]
+
+
+def gen_programs():
+    """data/packages/programs.zz: every program name some package of some release installs in
+    a PATH directory, with two release bit masks (hex): the releases where some package ships
+    it, and the releases where only packages that do not depend on Python ship it and no known
+    PyPI wheel installs a script of that name (a pip install cannot plausibly bring it:
+    `bash`, `curl`). Derived from the release files and pypi.zz; no network."""
+    scripts = set()
+    for line in read_zz(os.path.join(OUT, "pypi.zz")).splitlines():
+        f = line.split("\t")
+        if f[0] == "W" and len(f) == 4 and f[3] != "?":
+            scripts.update(x for x in f[3].split(" ") if x)
+    owned, nonpy = {}, {}
+    dates = []
+    for bit, rel in enumerate(PROGRAM_RELEASES):
+        header, rows = read_release(os.path.join(OUT, rel + ".zz"))
+        dates += [h for h in header if h.startswith("release:")]
+        py, non = set(), set()
+        for n, _flags, deps, _recs, _prov, exes in rows:
+            python = n.startswith("python") or n.startswith("pypy") or any(
+                d.startswith("python") or d.startswith("libpython") or d == "pypy3"
+                for d in deps.replace("|", ",").split(","))
+            for e in exes.split(" "):
+                if len(e) > 1:
+                    owned[e[1:]] = owned.get(e[1:], 0) | 1 << bit
+                    (py if python else non).add(e[1:])
+        for x in non - py - scripts:
+            nonpy[x] = nonpy.get(x, 0) | 1 << bit
+    path = os.path.join(OUT, "programs.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("# kexit package data v2: programs of every release\n")
+        f.write(f"# releases (bit 0 first): {' '.join(PROGRAM_RELEASES)}\n")
+        for d in dates:
+            f.write(f"# {d}\n")
+        f.write("# source: the release files above and pypi.zz (derived, no network)\n")
         f.write(f"# generated: {today()} by tools/gen-data/gen_pkgdata.py\n")
-        f.write("# format: P<TAB>name<TAB>flags<TAB>depends<TAB>recommends<TAB>provides<TAB>programs\n")
-        f.write("# programs: <dir code><name> separated by ' '; B=/bin S=/sbin b=/usr/bin s=/usr/sbin l=/usr/local/bin L=/usr/local/sbin\n")
-        for n in sorted(names):
-            p = pkgs[n]
-            flags = ""
-            if p.get("Essential") == "yes":
-                flags += "E"
-            pr = p.get("Priority", "")
-            if pr == "required":
-                flags += "R"
-            elif pr == "important":
-                flags += "I"
-            if n in reach:
-                deps = groups_text(p.get("Pre-Depends", "") + "," + p.get("Depends", ""))
-                recs = groups_text(p.get("Recommends", ""))
-            else:
-                deps = recs = ""
-            prov = ",".join(sorted({v for g in dep_groups(p.get("Provides", "")) for v in g}))
-            exes = " ".join(
-                sorted(DIR_CODE[next(d for d in PATH_DIRS if x.startswith(d))] + x.rsplit("/", 1)[1] for x in owners.get(n, ()))
-            )
-            f.write(f"P\t{n}\t{flags}\t{deps}\t{recs}\t{prov}\t{exes}\n")
-    print(f"{path}: {len(names)} packages, {len(reach)} reach a program, {os.path.getsize(path)} bytes")
+        f.write("# format: program<TAB>releases shipping it<TAB>releases where only non-Python packages ship it\n")
+        f.write("#   and no known wheel has a script of that name (hex bit masks); sorted by name (bytes)\n")
+        for x in sorted(owned, key=lambda s: s.encode("utf-8")):
+            f.write(f"{x}\t{owned[x]:x}\t{nonpy.get(x, 0):x}\n")
     finish(path)
 
 
@@ -318,7 +426,7 @@ def gen_pypi(list_file):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["debian", "ubuntu", "pypi", "alpine"])
+    ap.add_argument("what", choices=["debian", "ubuntu", "pypi", "alpine", "programs", "reformat"])
     ap.add_argument("--mirror", help="archive URI (default: the Debian URI configured in /etc/apt)")
     ap.add_argument("--aports", help="alpine: a checkout of the aports repository")
     ap.add_argument("--arch", default="amd64")
@@ -333,6 +441,10 @@ def main():
         gen_deb("ubuntu", a.mirror.rstrip("/"), ["jammy", "noble"], ["main", "universe"], a.arch, False)
     elif a.what == "pypi":
         gen_pypi(os.path.join(HERE, "pypi-packages.txt"))
+    elif a.what == "programs":
+        gen_programs()
+    elif a.what == "reformat":
+        gen_reformat()
     elif a.what == "alpine":
         import gen_alpine  # noqa: E402  (tools/gen-data/gen_alpine.py)
         gen_alpine.main(a.aports, OUT, today())
