@@ -569,7 +569,12 @@ mod timing {
             let db = super::release(id).unwrap();
             let a = t.elapsed();
             let c = db.install(&["python3".into(), "curl".into()], true);
-            eprintln!("{id}: load {a:?}, install python3 curl {:?}, {} packages, {} programs", t.elapsed() - a, db.len(), c.yes.len());
+            eprintln!(
+                "{id}: load {a:?}, install python3 curl {:?}, {} packages, {} programs",
+                t.elapsed() - a,
+                db.len(),
+                c.yes.len()
+            );
         }
     }
 }

@@ -1,0 +1,513 @@
+#!/usr/bin/env python3
+"""Generate data/images/official-images.jsonl: what official Docker images contain, read from
+their own Dockerfiles (rows of kexit's base-image catalogue, rules/base-images.yaml, as JSON lines).
+
+Sources (git repositories; pass each as NAME=GITDIR, a clone or bare mirror):
+  official-images   docker-library/official-images: library/<image> maps tags to
+                    (GitRepo, GitCommit, Directory, File). Every revision of the file is read,
+                    newest first: a tag maps to the newest revision that lists it (tags that were
+                    dropped, `mysql:5.7`, keep the Dockerfile they last pointed to).
+  <image repo>      docker-library/postgres, docker-library/redis, ... at that GitCommit
+                    (a tag whose commit the clone does not have is left out: unknown).
+
+  python3 tools/gen-data/gen_images.py official-images=/path/official-images.git \\
+      postgres=/path/postgres.git redis=... mysql=... mongo=...
+
+A careful static reading, no build: FROM (base distribution, libc, shell), ENV (PATH included,
+`$VAR` expanded), ENTRYPOINT/CMD/WORKDIR/USER/STOPSIGNAL, files COPY'd from the repository
+(executable when git records mode 100755), `ln -s` links, and packages that stay installed:
+`apt-get install` outside docker-library's build-dependency pattern (`apt-mark auto` + `apt-get
+purge --auto-remove` in the same RUN), `apk add` without a `--virtual` name later `apk del`eted.
+Programs of Debian packages come from data/packages (the dependency closure over the first
+alternative); the Debian base image's programs are those of its Essential/required packages.
+Alpine packages: only `bash` (/bin/bash) is mapped (no Alpine package data here). Everything
+else (source builds, `make install`, downloads) stays unknown: every tracked command that is not
+surely present is listed as unknown. Standard library only.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PKG = os.path.join(ROOT, "data", "packages")
+OUT = os.path.join(ROOT, "data", "images", "official-images.jsonl")
+
+# Images read (repository name in library/ → the GitRepo it must name).
+IMAGES = ["postgres", "redis", "mysql", "mongo"]
+# kexit's tracked commands (rules/base-images.yaml `tracked`).
+TRACKED = ["sh", "ash", "dash", "bash", "busybox", "env", "python", "python3", "pip", "pip3", "node",
+           "npm", "npx", "yarn", "java", "curl", "wget", "tini", "dumb-init", "jq", "git", "go", "nginx"]
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+DIR_CODE = {"B": "/bin", "S": "/sbin", "b": "/usr/bin", "s": "/usr/sbin", "l": "/usr/local/bin", "L": "/usr/local/sbin"}
+ALPINE_BASE = ["/bin/sh", "/bin/ash", "/bin/busybox", "/usr/bin/env", "/usr/bin/wget", "/sbin/apk"]
+# Alpine packages whose program path is certain (main/bash: --bindir=/bin).
+APK_PROGRAMS = {"bash": ["/bin/bash"]}
+ORACLE_BASE = ["/bin/sh", "/bin/bash", "/usr/bin/bash", "/usr/bin/sh", "/usr/bin/env", "/usr/bin/microdnf"]
+UBUNTU_BASE = ["/bin/sh", "/bin/dash", "/bin/bash", "/usr/bin/env", "/usr/bin/apt-get"]
+
+
+# Library revisions read (older tags are left out: unknown).
+SINCE = "2021-01-01"
+# Build-time ENV (versions, checksums, download URLs, keys): not written.
+BUILD_ENV = re.compile(r"(VERSION|SHA|URL|_KEY|GPG|CHECKSUM)")
+
+
+def git(gitdir, *args):
+    r = subprocess.run(["git", "--git-dir", gitdir, *args], capture_output=True)
+    return r.stdout.decode("utf-8", "replace") if r.returncode == 0 else None
+
+
+# ------------------------------------------------------------------ Debian package data
+
+class Release:
+    def __init__(self, fname):
+        self.id = fname[: -len("-amd64.zz")]
+        text = zlib.decompress(open(os.path.join(PKG, fname), "rb").read()).decode()
+        self.pkgs, self.virt = {}, {}
+        self.header = [l[1:].strip() for l in text.splitlines() if l.startswith("#")]
+        for line in text.splitlines():
+            f = line.split("\t")
+            if f[0] == "P" and len(f) == 6:
+                self.pkgs[f[1]] = f
+            elif f[0] == "V" and len(f) == 3:
+                self.virt[f[1]] = f[2].split(",")
+
+    def programs(self, names):
+        """Programs surely installed by installing `names` (first-alternative closure), or None
+        when a name is unknown."""
+        todo, seen = [], set()
+        for n in names:
+            if n in self.pkgs:
+                todo.append(n)
+            elif len(self.virt.get(n, [])) == 1:
+                todo.append(self.virt[n][0])
+            else:
+                return None
+        out = set()
+        while todo:
+            n = todo.pop()
+            if n in seen or n not in self.pkgs:
+                continue
+            seen.add(n)
+            p = self.pkgs[n]
+            out.update(DIR_CODE[e[0]] + "/" + e[1:] for e in p[5].split(" ") if len(e) > 1 and e[0] in DIR_CODE)
+            for g in p[3].split(","):
+                first = g.split("|")[0]
+                if first:
+                    todo.append(first)
+        return out
+
+    def base(self):
+        return self.programs([n for n, p in self.pkgs.items() if "E" in p[2] or "R" in p[2]]) or set()
+
+
+RELEASES = {}
+
+
+def release(codename):
+    files = {"bookworm": "debian-bookworm-amd64.zz", "trixie": "debian-trixie-amd64.zz",
+             "jammy": "ubuntu-jammy-amd64.zz", "noble": "ubuntu-noble-amd64.zz"}
+    if codename not in files:
+        return None
+    if codename not in RELEASES:
+        RELEASES[codename] = Release(files[codename])
+    return RELEASES[codename]
+
+
+# ------------------------------------------------------------------ library files
+
+def library_entries(text):
+    """[(tags, fields)] of an RFC 2822-style library file (older formats: [])."""
+    out, glob = [], {}
+    for block in re.split(r"\n\s*\n", text):
+        fields = {}
+        key = None
+        for line in block.splitlines():
+            if line.startswith("#"):
+                continue
+            m = re.match(r"^([A-Za-z]+):\s*(.*)$", line)
+            if m:
+                key = m.group(1)
+                fields[key] = m.group(2).strip()
+            elif key and line[:1].isspace():
+                fields[key] += " " + line.strip()
+        if "Tags" in fields:
+            out.append(([t.strip() for t in fields["Tags"].split(",") if t.strip()], {**glob, **fields}))
+        elif "GitRepo" in fields:
+            glob.update(fields)
+    return out
+
+
+def tag_map(oi, image, have):
+    """tag → (fields, library revision, date) of the newest library revision that lists the tag
+    with a GitCommit the image clone has (`have(commit)`)."""
+    revs = git(oi, "log", f"--since={SINCE}", "--format=%H %cs", "HEAD", "--", f"library/{image}") or ""
+    tags = {}
+    for line in revs.splitlines():
+        rev, date = line.split(" ", 1)
+        text = git(oi, "show", f"{rev}:library/{image}")
+        if not text:
+            continue
+        for ts, fields in library_entries(text):
+            if not have(fields.get("GitCommit")):
+                continue
+            for t in ts:
+                tags.setdefault(t, (fields, rev, date))
+    return tags
+
+
+# ------------------------------------------------------------------ Dockerfile reading
+
+def instructions(text):
+    out, cur = [], ""
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not cur and (line.lstrip().startswith("#") or not line.strip()):
+            continue
+        if cur and line.lstrip().startswith("#"):
+            continue
+        if line.endswith("\\"):
+            cur += line[:-1] + "\n"
+            continue
+        cur += line
+        m = re.match(r"^\s*([A-Za-z]+)\s*(.*)$", cur, re.S)
+        if m:
+            out.append((m.group(1).upper(), m.group(2).strip()))
+        cur = ""
+    return out
+
+
+def expand(s, env):
+    return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: env.get(m.group(1), m.group(0)), s)
+
+
+def parse_env(arg, env, args):
+    scope = {**args, **env}
+    if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\s", arg) and "=" not in arg.split(None, 1)[0]:
+        k, v = arg.split(None, 1)
+        env[k] = expand(v.strip(), scope)
+        return
+    for m in re.finditer(r'([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|(\S*))', arg):
+        env[m.group(1)] = expand(m.group(3) if m.group(3) is not None else m.group(4), scope)
+
+
+def command(arg):
+    try:
+        v = json.loads(arg)
+        if isinstance(v, list) and all(isinstance(x, str) for x in v):
+            return v
+    except ValueError:
+        pass
+    return ["/bin/sh", "-c", arg]
+
+
+def words(s):
+    return [w for w in re.split(r"\s+", s) if w]
+
+
+def apt_installs(run, env):
+    """Packages `apt-get install`ed by a RUN that stay installed, None when unsure."""
+    if not re.search(r"apt-get\s+install", run):
+        return []
+    if "apt-mark auto" in run or re.search(r"apt-get\s+(purge|remove|autoremove)", run):
+        return None
+    out = []
+    for m in re.finditer(r"apt-get\s+install((?:\s+[^;&|]+)*)", run):
+        for w in words(expand(m.group(1), env)):
+            if w.startswith("-"):
+                continue
+            if not re.match(r"^[a-z0-9][a-z0-9.+-]*(=\S+)?$", w):
+                return None
+            out.append(w.split("=")[0])
+    return out
+
+
+def drop_substitutions(s):
+    """The text without its `$( … )` command substitutions (computed package names)."""
+    out, depth, i = [], 0, 0
+    while i < len(s):
+        if s.startswith("$(", i):
+            depth += 1
+            i += 2
+            continue
+        if depth and s[i] == "(":
+            depth += 1
+        elif depth and s[i] == ")":
+            depth -= 1
+            i += 1
+            continue
+        if not depth:
+            out.append(s[i])
+        i += 1
+    return "".join(out)
+
+
+def apk_installs(run, env, later):
+    """Packages `apk add`ed by a RUN that stay installed (a `--virtual` group deleted by this or
+    a later RUN does not), None when unsure."""
+    out = []
+    run = drop_substitutions(run)
+    for m in re.finditer(r"apk\s+add((?:\s+[^;&|]+)*)", run):
+        ws = words(expand(m.group(1), env))
+        virtual = None
+        pkgs = []
+        i = 0
+        while i < len(ws):
+            w = ws[i]
+            if w in ("--virtual", "-t"):
+                virtual = ws[i + 1] if i + 1 < len(ws) else None
+                i += 2
+                continue
+            if w.startswith("-"):
+                i += 1
+                continue
+            pkgs.append(w)
+            i += 1
+        if virtual and re.search(r"apk\s+del\b[^;&|]*\s" + re.escape(virtual) + r"\b", run + "\n" + later):
+            continue
+        for p in pkgs:
+            if p.startswith("$(") or p.startswith("$") or p.endswith(")"):
+                continue  # computed names (runtime libraries): bring no known program
+            if not re.match(r"^[a-z0-9][a-z0-9._+-]*$", p):
+                return None
+            out.append(p)
+    return out
+
+
+def read_image(repo_git, commit, directory, file, base_models):
+    text = git(repo_git, "show", f"{commit}:{directory}/{file}".lstrip("/"))
+    if text is None:
+        return None
+    ins = instructions(text)
+    stages = [i for i, (k, _) in enumerate(ins) if k == "FROM"]
+    if len(stages) != 1:
+        return None  # multi-stage: not read
+    env = {"PATH": DEFAULT_PATH}
+    args = {}
+    m = {"bins": set(), "links": {}, "env": {}, "entrypoint": None, "cmd": None, "workdir": None,
+         "user": None, "stopsignal": None, "unsure": False, "added": set(), "base": None}
+    rel = None
+    runs = [a for k, a in ins if k == "RUN"]
+    run_index = 0
+    for k, a in ins:
+        if k == "FROM":
+            base = a.split()[0]
+            name, _, tag = base.partition(":")
+            if name == "alpine":
+                m.update(shell="busybox", libc="musl", from_=base)
+                m["bins"].update(ALPINE_BASE)
+            elif name == "debian" and release(tag.split("-")[0]):
+                rel = release(tag.split("-")[0])
+                m.update(shell="dash", libc="glibc", from_=base, base=rel.id)
+                m["bins"].update(rel.base())
+            elif name == "ubuntu" and release(tag):
+                rel = release(tag)
+                m.update(shell="dash", libc="glibc", from_=base, base=rel.id)
+                m["bins"].update(UBUNTU_BASE)
+                m["bins"].update(rel.base())
+            elif name == "oraclelinux" and tag.endswith("-slim"):
+                m.update(shell="bash", libc="glibc", from_=base)
+                m["bins"].update(ORACLE_BASE)
+            else:
+                return None
+        elif k == "ENV":
+            parse_env(a, env, args)
+        elif k == "ARG":
+            am = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)=(\S*)", a)
+            if am and am.group(1) not in env:
+                args[am.group(1)] = expand(am.group(2).strip('"'), {**args, **env})
+        elif k in ("COPY", "ADD"):
+            ws = [w for w in a.split() if not w.startswith("--")]
+            if any(w.startswith("--from") for w in a.split()) or len(ws) < 2 or k == "ADD":
+                m["unsure"] = True
+                continue
+            dest = expand(ws[-1], env)
+            for src in ws[:-1]:
+                mode = git(repo_git, "ls-tree", commit, f"{directory}/{src}".lstrip("/"))
+                if not mode:
+                    m["unsure"] = True
+                    continue
+                path = dest + os.path.basename(src) if dest.endswith("/") else dest
+                if mode.startswith("100755") and path.startswith("/"):
+                    m["bins"].add(path)
+                    m["added"].add(path)
+        elif k == "RUN":
+            later = "\n".join(runs[run_index + 1:])
+            run_index += 1
+            run = expand(a, env)
+            pk = apt_installs(a, env)
+            if pk is None or (pk and rel is None):
+                m["unsure"] = True
+            elif pk:
+                progs = rel.programs(pk)
+                if progs is None:
+                    m["unsure"] = True
+                else:
+                    m["bins"].update(progs)
+                    m["added"].update(progs)
+            ak = apk_installs(a, env, later)
+            if ak is None:
+                m["unsure"] = True
+            else:
+                for p in ak:
+                    m["bins"].update(APK_PROGRAMS.get(p, []))
+            for lm in re.finditer(r"\bln\s+-s[a-zA-Z]*\s+(\S+)\s+(/\S+)", run):
+                target, link = lm.group(1).strip("'\""), lm.group(2).strip("'\";")
+                if "$" not in target + link and "{" not in link:
+                    if not target.startswith("/"):
+                        target = os.path.normpath(os.path.join(os.path.dirname(link), target))
+                    m["links"][link] = target
+        elif k == "ENTRYPOINT":
+            m["entrypoint"] = command(a)
+            m["cmd"] = None  # Docker resets CMD when ENTRYPOINT is set
+        elif k == "CMD":
+            m["cmd"] = command(a)
+        elif k == "WORKDIR":
+            m["workdir"] = expand(a, env)
+        elif k == "USER":
+            m["user"] = expand(a, env)
+        elif k == "STOPSIGNAL":
+            m["stopsignal"] = a
+    m["path"] = env["PATH"]
+    # A value still holding an unexpanded `$` reference is not known: left out.
+    m["env"] = {k: v for k, v in env.items() if k != "PATH" and not BUILD_ENV.search(k) and "$" not in v}
+    if "$" in env["PATH"]:
+        return None
+    # Base-image programs: only the tracked names (and env) are written; any other name of a
+    # non-complete image is unknown unless listed, so nothing else changes an answer.
+    base_bins = merged(rel.base()) if rel else set()
+    if rel:
+        m["bins"] = merged(m["bins"])
+    m["bins"] = {b for b in m["bins"] if b.rsplit("/", 1)[1] in TRACKED or b in m["added"] or b not in base_bins}
+    return m
+
+
+def fallbacks(image, models):
+    """Rows for tags not read (newer or older than the clones): what every Dockerfile read of
+    the variant agrees on (Alpine tags, other Linux tags); none when they disagree on a field
+    that has no "unknown" form (PATH, ENTRYPOINT/CMD, WORKDIR, USER, shell, libc)."""
+    out = []
+    # Windows tags first: nothing known.
+    out.append(json.dumps({"repo": image, "tags": ["*windowsservercore*", "*nanoserver*"], "shell": "unknown",
+                           "libc": "unknown", "unknown": TRACKED, "source": "Windows: not read"}))
+    for pattern, group in (("*alpine*", [m for m in models if m["libc"] == "musl"]),
+                           ("*", [m for m in models if m["libc"] != "musl"])):
+        if not group:
+            continue
+        first = group[0]
+        same = all(all(m[k] == first[k] for k in ("path", "entrypoint", "cmd", "workdir", "user", "stopsignal",
+                                                   "shell", "libc")) for m in group)
+        if not same:
+            continue
+        bins = set.intersection(*[set(m["bins"]) for m in group])
+        links = {k: v for k, v in first["links"].items() if all(m["links"].get(k) == v for m in group)}
+        env = {k: v for k, v in first["env"].items() if all(m["env"].get(k) == v for m in group)}
+        agreed = dict(first, bins=bins, links=links, env=env,
+                      base=first["base"] if all(m["base"] == first["base"] for m in group) else None)
+        out.append(row(image, [pattern], agreed, f"any other tag: what all {len(group)} Dockerfiles read agree on"))
+
+    return out
+
+
+def row(image, tags, m, source):
+    """One catalogue row (a JSON line)."""
+    present = {b.rsplit("/", 1)[1] for b in m["bins"]} | {l.rsplit("/", 1)[1] for l in m["links"]}
+    r = {"repo": image, "tags": tags, "shell": m["shell"], "libc": m["libc"], "path": m["path"]}
+    if m["base"]:
+        r["base"] = m["base"]
+    r["bins"] = sorted(m["bins"])
+    if m["links"]:
+        r["links"] = dict(sorted(m["links"].items()))
+    # Every tracked command not surely present is unknown (nothing is claimed absent).
+    r["unknown"] = [t for t in TRACKED if t not in present]
+    for k in ("entrypoint", "cmd", "workdir", "user", "stopsignal"):
+        if m[k]:
+            r[k] = m[k]
+    if m["env"]:
+        r["env"] = dict(sorted(m["env"].items()))
+    r["source"] = source
+    return json.dumps(r)
+
+
+def merged(paths):
+    """/bin/x and /usr/bin/x are one file on merged-/usr systems (Debian since bookworm's images,
+    Ubuntu since 20.04)."""
+    out = set(paths)
+    for p in paths:
+        for a, b in (("/bin/", "/usr/bin/"), ("/sbin/", "/usr/sbin/")):
+            if p.startswith(a):
+                out.add(b + p[len(a):])
+            elif p.startswith(b):
+                out.add(a + p[len(b):])
+    return out
+
+
+def main():
+    repos = dict(a.split("=", 1) for a in sys.argv[1:] if "=" in a)
+    oi = repos.get("official-images")
+    if not oi:
+        sys.exit(__doc__)
+    oi_head = (git(oi, "log", "-1", "--format=%H %cs") or "? ?").split()
+    lines = [
+        "# kexit base-image catalogue rows, generated by tools/gen-data/gen_images.py: DO NOT EDIT.",
+        "# What official images contain, read statically from their own Dockerfiles (see the",
+        "# script's docstring for what is read and how exact it is). Schema: rules/base-images.yaml.",
+        f"# source: docker-library/official-images library/ at {oi_head[0]} ({oi_head[1]}), every revision",
+    ]
+    body = []
+    for image in IMAGES:
+        g = repos.get(image)
+        if not g:
+            continue
+        head = (git(g, "log", "-1", "--format=%H %cs") or "? ?").split()
+        lines.append(f"# source: {image}: its Dockerfiles at the library's GitCommit (clone at {head[0][:12]}, {head[1]})")
+        cache = {}
+
+        def have(c, g=g, cache=cache):
+            if c and c not in cache:
+                cache[c] = subprocess.run(["git", "--git-dir", g, "cat-file", "-e", c + "^{commit}"],
+                                          capture_output=True).returncode == 0
+            return bool(c) and cache[c]
+
+        tags = tag_map(oi, image, have)
+        groups = {}
+        for t, (fields, rev, date) in tags.items():
+            key = (fields.get("GitCommit"), fields.get("Directory", "."), fields.get("File", "Dockerfile"))
+            groups.setdefault(key, []).append(t)
+        n = 0
+        rows = {}
+        for (commit, directory, file), ts in sorted(groups.items(), key=lambda kv: sorted(kv[1])[0]):
+            if not commit:
+                continue
+            m = read_image(g, commit, directory.strip("/") if directory != "." else "", file, None)
+            if m is None:
+                continue
+            n += 1
+            sig = json.dumps({k: sorted(v) if isinstance(v, set) else v for k, v in m.items() if k not in ("added", "unsure")}, sort_keys=True)
+            if sig in rows:
+                rows[sig][0].extend(ts)
+                continue
+            rows[sig] = (list(ts), m, commit, directory, file)
+        for ts, m, commit, directory, file in rows.values():
+            body.append(row(image, sorted(ts), m, f"{directory}/{file} at {commit[:12]}, FROM {m['from_']}"))
+        body.extend(fallbacks(image, [m for _, m, _, _, _ in rows.values()]))
+        print(f"{image}: {len(tags)} tags, {n} Dockerfiles read", file=sys.stderr)
+    for r in RELEASES.values():
+        lines.append(f"# package data: {r.header[0]} ({[h for h in r.header if h.startswith('release:')][0]})")
+    lines.append("# bases: the programs of the Essential/required packages (and their first-alternative")
+    lines.append("# dependency closure) of a release, present in every image built on it.")
+    lines.append("# format: one JSON object a line: {\"bases\": {release: [paths]}}, then the rows in match order")
+    lines.append("# (the first row whose repo and one of whose tags (`*` globs) match wins; fields as in")
+    lines.append("# rules/base-images.yaml, `base` = include that release's base programs, `source` = where from).")
+    lines.append(json.dumps({"bases": {r.id: sorted(merged(r.base())) for r in sorted(RELEASES.values(), key=lambda r: r.id)}}))
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines + body) + "\n")
+    print(f"{OUT}: {os.path.getsize(OUT)} bytes", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
