@@ -12,6 +12,7 @@ use crate::docker::expand::expand;
 use crate::docker::{Command, CommandArgs, CopySource, Dockerfile, InstKind, Stage};
 use crate::k8s::Workload;
 use crate::project::Project;
+use crate::shell::Script;
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -342,6 +343,7 @@ fn build_stage(
             InstKind::Run {
                 command, heredocs, ..
             } => {
+                let exec_form = matches!(command.args, CommandArgs::Exec(_));
                 let text = if heredocs.is_empty() {
                     match &command.args {
                         CommandArgs::Shell(s) => s.value.clone(),
@@ -358,7 +360,13 @@ fn build_stage(
                         .collect::<Vec<_>>()
                         .join("\n")
                 };
-                apply_run(&mut img, &text, origin.clone(), seq);
+                // Shell form runs under SHELL: PowerShell or cmd text is not read as sh.
+                let script = if exec_form && heredocs.is_empty() {
+                    Some(crate::shell::parse(&text))
+                } else {
+                    crate::shell::parse_for(&img.shell, &text)
+                };
+                apply_run(&mut img, &text, script.as_ref(), origin.clone(), seq);
             }
             InstKind::Copy {
                 add,
@@ -643,8 +651,8 @@ fn copy_from_context(
     }
 }
 
-fn apply_run(img: &mut Image, text: &str, origin: Origin, seq: u32) {
-    let fx = super::installs::apply(img, read_run(text), text, &origin, seq);
+fn apply_run(img: &mut Image, text: &str, script: Option<&Script>, origin: Origin, seq: u32) {
+    let fx = super::installs::apply(img, read_run(script), text, &origin, seq);
     if fx.unfollowable {
         fuzz(img, "/");
     }

@@ -1,5 +1,7 @@
 //! Package name → binaries table for `apk add`, `apt-get install`, `dnf/microdnf/yum install`,
-//! `pip install`, and the parser that finds installs in a RUN command.
+//! `pip install`, and the reader that finds installs in a parsed RUN command.
+
+use crate::shell::Script;
 
 /// Absolute paths of the binaries a package installs (empty for packages that install none we
 /// track, such as `ca-certificates`), or None for a package kexit does not know.
@@ -195,24 +197,23 @@ const HARMLESS: &[&str] = &[
     "bash",
 ];
 
-/// Read a RUN shell command for package installs, chmod, ln -s and mkdir.
-pub fn read_run(script: &str) -> RunEffects {
+/// Read a RUN command, as the shell parser split it (assignments and `exec`/`env`/`nohup`
+/// prefixes already taken apart; heredoc bodies and `$(…)` never read as commands), for
+/// package installs, chmod, ln -s and mkdir. `None` (text kexit cannot read as sh: a
+/// PowerShell or cmd `SHELL`) can do anything.
+pub fn read_run(script: Option<&Script>) -> RunEffects {
     let mut fx = RunEffects::default();
-    // Join line continuations, split into simple commands on && || ; | and newlines.
-    let joined = script.replace("\\\r\n", " ").replace("\\\n", " ");
-    for cmd in joined.split(['\n', ';', '|', '&']) {
-        let words: Vec<&str> = cmd.split_whitespace().collect();
+    let Some(script) = script else {
+        fx.unfollowable = true;
+        return fx;
+    };
+    for cmd in &script.commands {
+        let words: Vec<&str> = std::iter::once(cmd.name.text.as_str())
+            .chain(cmd.args.iter().map(|a| a.text.as_str()))
+            .collect();
         let mut w = words.as_slice();
-        // Skip env assignments and sudo/exec prefixes.
-        while let Some(first) = w.first() {
-            if (first.contains('=') && !first.starts_with('-'))
-                || *first == "sudo"
-                || *first == "exec"
-            {
-                w = &w[1..];
-            } else {
-                break;
-            }
+        while w.first() == Some(&"sudo") {
+            w = &w[1..];
         }
         let Some(&prog) = w.first() else { continue };
         let args = &w[1..];
@@ -358,10 +359,6 @@ pub fn read_run(script: &str) -> RunEffects {
                 fx.unfollowable = true;
             }
             p if HARMLESS.contains(&p) => {}
-            "if" | "then" | "else" | "fi" | "for" | "do" | "done" | "while" | "{" | "}" | "("
-            | ")" => {
-                // Control flow: commands inside are still read one by one.
-            }
             _ => fx.unfollowable = true,
         }
     }
@@ -468,10 +465,14 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[
 mod tests {
     use super::*;
 
+    fn run(text: &str) -> RunEffects {
+        read_run(Some(&crate::shell::parse(text)))
+    }
+
     #[test]
     fn package_table() {
         assert_eq!(binaries("apk", "bash"), Some(&["/bin/bash"][..]));
-        let fx = read_run("apk --no-cache add bash");
+        let fx = run("apk --no-cache add bash");
         assert_eq!(fx.installs[0].packages, ["bash"]);
         assert_eq!(
             binaries("apt", "curl=7.88.1-10"),
@@ -488,53 +489,53 @@ mod tests {
 
     #[test]
     fn reads_rewrites_local_installs_and_venvs() {
-        let fx = read_run("sed -i 's/\\r$//' /app/start.sh && chmod +x /app/start.sh");
+        let fx = run("sed -i 's/\\r$//' /app/start.sh && chmod +x /app/start.sh");
         assert_eq!(fx.rewritten, ["/app/start.sh"]);
         assert!(!fx.unfollowable && !fx.rewrite_unknown);
-        let fx = read_run("dos2unix entrypoint.sh");
+        let fx = run("dos2unix entrypoint.sh");
         assert_eq!(fx.rewritten, ["entrypoint.sh"]);
-        let fx = read_run("find . -name '*.sh' -exec dos2unix {} +");
+        let fx = run("find . -name '*.sh' -exec dos2unix {} +");
         assert!(fx.rewrite_unknown);
-        let fx = read_run("sed -e 's/a/b/' -i conf/app.conf");
+        let fx = run("sed -e 's/a/b/' -i conf/app.conf");
         assert_eq!(fx.rewritten, ["conf/app.conf"]);
-        let fx = read_run("sed 's/a/b/' in > out");
+        let fx = run("sed 's/a/b/' in > out");
         assert!(fx.rewritten.is_empty() && !fx.rewrite_unknown);
         // npm/yarn without -g: only the working directory.
-        let fx = read_run("npm ci --omit=dev && npm run build");
+        let fx = run("npm ci --omit=dev && npm run build");
         assert!(!fx.unfollowable && !fx.unknown_packages);
         assert_eq!(fx.fuzzy_paths, [".", "."]);
-        let fx = read_run("npm install -g pm2");
+        let fx = run("npm install -g pm2");
         assert!(fx.unknown_packages && !fx.unfollowable);
         // pip: its prefix, or the --target directory; never /opt.
-        let fx = read_run("pip install --no-cache-dir -r requirements.txt");
+        let fx = run("pip install --no-cache-dir -r requirements.txt");
         assert!(!fx.unknown_packages);
         assert!(fx.pip_dirs.iter().any(|d| d == "<prefix>"));
-        let fx = read_run("pip install --target=/app/deps -r requirements.txt");
+        let fx = run("pip install --target=/app/deps -r requirements.txt");
         assert_eq!(fx.pip_dirs, ["/app/deps"]);
-        let fx = read_run("python -m venv /opt/venv");
+        let fx = run("python -m venv /opt/venv");
         assert_eq!(fx.venvs, [("/opt/venv".to_string(), true)]);
         assert!(!fx.unfollowable);
     }
 
     #[test]
     fn reads_runs() {
-        let fx = read_run("apt-get update && apt-get install -y --no-install-recommends curl bash \\\n  && rm -rf /var/lib/apt/lists/*");
+        let fx = run("apt-get update && apt-get install -y --no-install-recommends curl bash \\\n  && rm -rf /var/lib/apt/lists/*");
         assert_eq!(fx.installs.len(), 1);
         assert_eq!(fx.installs[0].packages, vec!["curl", "bash"]);
         assert!(!fx.unknown_packages);
         assert!(!fx.unfollowable);
         assert_eq!(fx.fuzzy_paths, vec!["/var/lib/apt/lists/*"]);
-        let fx = read_run("apk add --no-cache bash libpq");
+        let fx = run("apk add --no-cache bash libpq");
         assert!(fx.unknown_packages);
-        let fx = read_run("chmod +x /entrypoint.sh && ln -s /usr/bin/python3 /usr/bin/python");
+        let fx = run("chmod +x /entrypoint.sh && ln -s /usr/bin/python3 /usr/bin/python");
         assert_eq!(fx.chmod_x, vec!["/entrypoint.sh"]);
         assert_eq!(
             fx.symlinks,
             vec![("/usr/bin/python3".into(), "/usr/bin/python".into())]
         );
         assert!(!fx.unfollowable);
-        assert!(read_run("curl -fsSL https://x | sh").unfollowable);
-        assert!(!read_run("chmod 755 /a").unfollowable);
-        assert_eq!(read_run("chmod 644 /a").chmod_x.len(), 0);
+        assert!(run("curl -fsSL https://x | sh").unfollowable);
+        assert!(!run("chmod 755 /a").unfollowable);
+        assert_eq!(run("chmod 644 /a").chmod_x.len(), 0);
     }
 }

@@ -9,6 +9,7 @@ use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
+use crate::shell::{self, Item, ItemKind, Script};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -40,104 +41,6 @@ fn base(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
 
-/// One top-level segment of a shell string.
-#[derive(Debug, Clone)]
-struct Segment {
-    range: Range<usize>,
-    /// The separator before it (`;` `\n` `&&` `||` `|` `&`, or empty at the start).
-    before: &'static str,
-}
-
-/// Split a shell string at top-level separators (outside quotes, `$( )`, `( )`, `{ }` bodies
-/// are split too; keywords such as `done`/`fi` become their own segments).
-fn segments(s: &str) -> (Vec<Segment>, bool) {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut before: &'static str = "";
-    let mut i = 0;
-    let mut depth = 0usize;
-    let mut at_word_start = true;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'\\' => {
-                i += 2;
-                at_word_start = false;
-                continue;
-            }
-            b'\'' => {
-                i += 1;
-                while i < b.len() && b[i] != b'\'' {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'#' if at_word_start => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
-            b';' | b'\n' | b'&' | b'|' if depth == 0 => {
-                let (sep, len): (&'static str, usize) = match (c, b.get(i + 1)) {
-                    (b'&', Some(b'&')) => ("&&", 2),
-                    (b'|', Some(b'|')) => ("||", 2),
-                    (b';', Some(b';')) => (";;", 2),
-                    (b'&', _) if i > 0 && matches!(b[i - 1], b'>' | b'<') => {
-                        i += 1;
-                        continue;
-                    }
-                    (b'&', Some(b'>')) => {
-                        i += 2;
-                        continue;
-                    }
-                    (b'&', _) => ("&", 1),
-                    (b'|', _) => ("|", 1),
-                    (b';', _) => (";", 1),
-                    _ => ("\n", 1),
-                };
-                out.push(Segment {
-                    range: start..i,
-                    before,
-                });
-                before = sep;
-                i += len;
-                start = i;
-                at_word_start = true;
-                continue;
-            }
-            _ => {}
-        }
-        at_word_start = c.is_ascii_whitespace();
-        i += 1;
-    }
-    out.push(Segment {
-        range: start..b.len().max(start),
-        before,
-    });
-    let background = out.iter().any(|seg| seg.before == "&");
-    let segs = out
-        .into_iter()
-        .filter(|seg| {
-            // Blank, or a comment alone (the `#!` line of a script).
-            let t = s.get(seg.range.clone()).unwrap_or("").trim();
-            !t.is_empty() && !t.starts_with('#')
-        })
-        .collect();
-    (segs, background)
-}
-
 /// Why PID 1 ignores SIGTERM, and under which shells.
 #[derive(Debug, Clone, PartialEq)]
 enum Risk {
@@ -148,44 +51,81 @@ enum Risk {
     ShellDependent { why: String, bash_too: bool },
 }
 
-/// Words of a segment (quotes stripped roughly).
-fn words(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .map(|w| w.trim_matches(|c| c == '"' || c == '\'').to_string())
+
+/// What the shell does as PID 1 with the top-level item `item` (its simple command, if any).
+fn item_command<'s>(script: &'s Script, item: &Item) -> Option<&'s shell::Command> {
+    item.command.and_then(|k| script.commands.get(k))
+}
+
+/// The range to point at for an item: the simple command, or a compound's closing keyword.
+fn item_range(item: &Item) -> Range<usize> {
+    item.end_keyword.clone().unwrap_or_else(|| item.range.clone())
+}
+
+/// Items that run something (function definitions run nothing by themselves).
+fn running_items(script: &Script) -> Vec<&Item> {
+    script
+        .items
+        .iter()
+        .filter(|i| i.kind != ItemKind::Function)
         .collect()
 }
 
-/// The command word of a segment, skipping `VAR=x` assignments.
-fn command_word(ws: &[String]) -> Option<&str> {
-    ws.iter()
-        .map(String::as_str)
-        .find(|w| !(w.contains('=') && !w.starts_with('=') && !w.starts_with('-')))
+/// A command that finishes at once (the real work ran before it).
+fn is_quick(name: &str) -> bool {
+    QUICK.contains(&name) || name == "wait"
 }
 
 /// Analyse a `sh -c` string (or a script when `script_file`): the risk and the byte range of
 /// the command to point at.
-fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
-    let (segs, background) = segments(script);
-    let text = |s: &Segment| script.get(s.range.clone()).unwrap_or("").trim().to_string();
-    if segs.iter().any(|s| {
-        let ws = words(&text(s));
-        matches!(command_word(&ws), Some("trap"))
-    }) {
+fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
+    let script = shell::parse(text);
+    // Text kexit cannot read completely, or a script that handles signals itself.
+    if script.incomplete || !script.traps.is_empty() {
         return None;
     }
-    let last = segs.last()?;
-    let last_text = text(last);
-    let ws = words(&last_text);
-    let cmd = command_word(&ws)?.to_string();
-    let range = trim_range(script, last.range.clone());
-    if last.before == "|" {
+    let items = running_items(&script);
+    let background = script.commands.iter().any(|c| c.next_op == Some("&"))
+        || items.iter().any(|i| i.before == Some("&"));
+    let last = *items.last()?;
+    let range = item_range(last);
+    if last.before == Some("|") {
         return Some((
             Risk::All("its last command runs in a pipeline, which no shell execs".to_string()),
             range,
         ));
     }
-    if cmd == "exec" {
-        let prog = ws.get(1).map(|w| base(w)).unwrap_or("");
+    match last.kind {
+        ItemKind::Loop => {
+            // A polling loop (`while true; do …; sleep 5; done`) idles between rounds: killing
+            // it loses nothing, every stop is only slow (a warning, as for `sleep` itself).
+            let polls = script.commands.iter().any(|c| base(&c.name.text) == "sleep");
+            let why = if polls {
+                "it ends in a polling loop (`sleep` between rounds), which runs in the shell itself"
+            } else {
+                "it ends in a loop, which runs in the shell itself"
+            };
+            return Some((Risk::All(why.to_string()), range));
+        }
+        ItemKind::If | ItemKind::Case | ItemKind::Group | ItemKind::Subshell => {
+            if script_file || text.contains("exec ") {
+                return None;
+            }
+            return Some((
+                Risk::ShellDependent {
+                    why: "its last command sits inside a compound command, where dash and bash do not exec it".to_string(),
+                    bash_too: true,
+                },
+                range,
+            ));
+        }
+        ItemKind::Test | ItemKind::Arithmetic | ItemKind::Function => return None,
+        ItemKind::Simple => {}
+    }
+    let c = item_command(&script, last)?;
+    let cmd = c.name.text.as_str();
+    if c.exec {
+        let prog = base(cmd);
         if NO_HANDLER.contains(&prog) {
             return Some((
                 Risk::All(format!(
@@ -199,51 +139,8 @@ fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
     if cmd == "wait" && background {
         return Some((Risk::All("it starts the app in the background (`&`) and `wait`s for it, staying PID 1 itself".to_string()), range));
     }
-    if cmd == "done" {
-        // A polling loop (`while true; do …; sleep 5; done`) idles between rounds: killing it
-        // loses nothing, every stop is only slow (a warning, as for `sleep` itself).
-        let polls = segs.iter().any(|s| {
-            let w = words(&text(s));
-            w.iter().any(|x| base(x) == "sleep")
-        });
-        let why = if polls {
-            "it ends in a polling loop (`sleep` between rounds), which runs in the shell itself"
-        } else {
-            "it ends in a loop, which runs in the shell itself"
-        };
-        return Some((Risk::All(why.to_string()), range));
-    }
-    if matches!(cmd.as_str(), "fi" | "esac" | "}") {
-        if script_file || script.contains("exec ") {
-            return None;
-        }
-        return Some((
-            Risk::ShellDependent {
-                why: "its last command sits inside a compound command, where dash and bash do not exec it".to_string(),
-                bash_too: true,
-            },
-            range,
-        ));
-    }
-    if QUICK.contains(&cmd.as_str()) || cmd == "wait" {
-        // The real work ran before: find the last segment that is not a quick builtin.
-        let main = segs.iter().rev().skip(1).find(|s| {
-            let w = words(&text(s));
-            command_word(&w)
-                .is_some_and(|c| !QUICK.contains(&c) && c != "set" && c != "cd" && c != "export")
-        })?;
-        let mw = words(&text(main));
-        let mc = command_word(&mw).unwrap_or("");
-        if mc == "exec" {
-            return None;
-        }
-        return Some((
-            Risk::All(format!(
-                "`{}` is not its last command, so the shell runs it as a child and waits",
-                base(mc)
-            )),
-            trim_range(script, main.range.clone()),
-        ));
+    if is_quick(cmd) {
+        return main_not_last(&script, &items);
     }
     if cmd.starts_with("$@") || cmd.starts_with("${@") {
         return Some((
@@ -255,30 +152,49 @@ fn analyse(script: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
         // `app &` as the last command: the shell exits and the container stops; not this rule.
         return None;
     }
-    if NO_HANDLER.contains(&base(&cmd)) {
+    if NO_HANDLER.contains(&base(cmd)) {
         return Some((
-            Risk::All(format!("its main command `{}` has no SIGTERM handler, so whether the shell stays PID 1 or execs it, PID 1 ignores SIGTERM", base(&cmd))),
+            Risk::All(format!("its main command `{}` has no SIGTERM handler, so whether the shell stays PID 1 or execs it, PID 1 ignores SIGTERM", base(cmd))),
             range,
         ));
     }
     if script_file {
-        return Some((Risk::All(format!("the script runs `{}` without `exec` (no shell execs the last line of a script file)", base(&cmd))), range));
+        return Some((Risk::All(format!("the script runs `{}` without `exec` (no shell execs the last line of a script file)", base(cmd))), range));
     }
     Some((
         Risk::ShellDependent {
-            why: format!("it runs `{}` without `exec`", base(&cmd)),
+            why: format!("it runs `{}` without `exec`", base(cmd)),
             bash_too: false,
         },
         range,
     ))
 }
 
-fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
-    let t = s.get(r.clone()).unwrap_or("");
-    let lead = t.len() - t.trim_start().len();
-    let trail = t.len() - t.trim_end().len();
-    r.start + lead..r.end.saturating_sub(trail).max(r.start + lead)
+/// The list ends in quick builtins (`echo done`, `wait`): the real work is the last item
+/// before them that is not one, and it does not end the shell.
+fn main_not_last(script: &Script, items: &[&Item]) -> Option<(Risk, Range<usize>)> {
+    let main = items.iter().rev().skip(1).find(|i| match i.kind {
+        ItemKind::Simple => item_command(script, i).is_some_and(|c| {
+            let n = c.name.text.as_str();
+            c.exec || !(is_quick(n) || matches!(n, "set" | "cd" | "export"))
+        }),
+        ItemKind::Test | ItemKind::Arithmetic | ItemKind::Function => false,
+        _ => true,
+    })?;
+    let what = match (main.kind, item_command(script, main)) {
+        (ItemKind::Simple, Some(c)) if c.exec => return None,
+        (ItemKind::Simple, Some(c)) => format!("`{}`", base(&c.name.text)),
+        (ItemKind::Loop, _) => "a loop".to_string(),
+        _ => "a compound command".to_string(),
+    };
+    Some((
+        Risk::All(format!(
+            "{what} is not its last command, so the shell runs it as a child and waits"
+        )),
+        item_range(main),
+    ))
 }
+
 
 /// The shell that runs a `-c` string given its program name.
 fn shell_of(p: &Process<'_, '_>, program: &str) -> ShellKind {
@@ -514,11 +430,11 @@ fn execs_args(p: &Process<'_, '_>, argv0: &str) -> bool {
         return true;
     }
     p.script(argv0).is_some_and(|st| {
-        let (segs, _) = segments(&st.text);
-        segs.last().is_some_and(|s| {
-            let t = st.text.get(s.range.clone()).unwrap_or("").trim();
-            t == "exec \"$@\"" || t == "exec $@"
-        })
+        let script = shell::parse(&st.text);
+        running_items(&script)
+            .last()
+            .and_then(|i| item_command(&script, i))
+            .is_some_and(|c| c.exec && c.name.text == "$@" && c.args.is_empty())
     })
 }
 
@@ -570,6 +486,15 @@ mod tests {
         );
         assert_eq!(risk("echo hi"), None);
         assert_eq!(risk("java -jar app.jar 2>&1"), risk("java -jar app.jar"));
+        // A line continuation right after `&&` is not a command named `\`.
+        assert_eq!(
+            risk("pip install x && \\\n  genai-perf profile \\\n  --url u\n"),
+            Some(Risk::ShellDependent {
+                why: "it runs `genai-perf` without `exec`".into(),
+                bash_too: false
+            })
+        );
+        assert_eq!(risk("echo 'unterminated; java -jar a.jar"), None);
         assert!(matches!(
             risk("if [ -f x ]; then a; fi"),
             Some(Risk::ShellDependent { bash_too: true, .. })
