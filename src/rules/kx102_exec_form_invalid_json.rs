@@ -54,6 +54,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     _ => continue,
                 };
                 let no_shell = img.is_some_and(|m| m.has_sh() == Tri::No);
+                // The command `/bin/sh -c` then looks for: the first word of the text.
+                let first = crate::shell::parse(&text)
+                    .commands
+                    .first()
+                    .map(|c| c.name.text.clone())
+                    .unwrap_or_default();
                 // Under Kubernetes the start failure is containerd's StartError 128; `docker run`
                 // and Compose exit 127.
                 let in_pod = img.is_some_and(|m| {
@@ -79,18 +85,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     (
                         format!(
                             "the shell then looks for a command named `{}`, which does not exist (exit 127)",
-                            text.replace(['\'', '"'], "")
-                                .split_whitespace()
-                                .next()
-                                .unwrap_or("")
+                            first
                         ),
                         Some(127),
                         format!(
                             "/bin/sh: 1: {}: not found",
-                            text.replace(['\'', '"'], "")
-                                .split_whitespace()
-                                .next()
-                                .unwrap_or("")
+                            first
                         ),
                     )
                 };
