@@ -26,7 +26,7 @@ pub struct Project {
     pub front_findings: Vec<Finding>,
     pub config: Config,
     /// Image → Dockerfile links and build contexts (src/image/link.rs).
-    pub build: crate::image::link::BuildInfo,
+    pub build: crate::build_context::BuildInfo,
     /// Compose projects (src/compose/).
     pub compose: Vec<crate::compose::ComposeProject>,
 }
@@ -192,7 +192,15 @@ impl Project {
         let (compose, added) = crate::compose::load(&p.files, &manifests, p.config.max_file_size);
         p.files.extend(added);
         p.compose = compose;
-        crate::image::context::load(&mut p);
+        let manifests: Vec<_> = p
+            .manifests
+            .iter()
+            .map(|m| crate::build_context::ManifestRef {
+                file: m.file,
+                yaml: &m.yaml,
+            })
+            .collect();
+        p.build = crate::build_context::load(&mut p.files, &manifests, &p.dockerfiles, &p.config);
         p
     }
 }

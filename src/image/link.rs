@@ -4,42 +4,7 @@ use super::Image;
 use crate::k8s::{Container, Workload};
 use std::collections::HashMap;
 
-/// Why an image repository was linked to a Dockerfile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkReason {
-    /// `image_links` in the config.
-    Config,
-    /// `skaffold.yaml` `build.artifacts[]` (file path).
-    Skaffold(String),
-    /// `docker-compose.yml` / `compose.yaml` `services.<name>` (file path, service).
-    Compose(String, String),
-    /// Last repository path component equals the Dockerfile's directory name.
-    Convention,
-}
-
-/// An image repository linked to a Dockerfile in the linted tree.
-#[derive(Debug, Clone)]
-pub struct Link {
-    /// Image repository (no tag, no digest).
-    pub repository: String,
-    /// Index into `Project::dockerfiles`.
-    pub dockerfile: usize,
-    /// Build context directory (file-system path as reached from the arguments).
-    pub context: Option<String>,
-    /// Target stage (None: the last stage).
-    pub target: Option<String>,
-    pub reason: LinkReason,
-}
-
-/// Build information computed at project load: links, and the build-context files read.
-#[derive(Debug, Clone, Default)]
-pub struct BuildInfo {
-    pub links: Vec<Link>,
-    /// Repositories that matched more than one Dockerfile by convention (not linked).
-    pub ambiguous: Vec<(String, Vec<usize>)>,
-    /// Per Dockerfile index: its build context listing (absent when it could not be read).
-    pub contexts: HashMap<usize, super::context::Context>,
-}
+pub use crate::build_context::{BuildInfo, Link, LinkReason};
 
 /// Every modelled image, built once in `Model::build`.
 #[derive(Debug, Default)]

@@ -10,7 +10,7 @@
 
 pub mod build;
 pub mod catalogue;
-pub mod context;
+pub use crate::build_context as context;
 pub mod dockerfile;
 pub(crate) mod installs;
 pub mod link;
@@ -538,20 +538,7 @@ pub fn explain_links(project: &crate::project::Project) -> Vec<String> {
 /// containerd's default PATH (`oci.WithDefaultPathEnv`), also BuildKit's.
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/// Normalise an image reference to its repository (no tag, no digest, no `docker.io/library/`).
-pub fn repository(reference: &str) -> &str {
-    let r = reference.split('@').next().unwrap_or(reference);
-    // A tag is after the last ':' that follows the last '/'.
-    let slash = r.rfind('/').map_or(0, |i| i + 1);
-    let r = match r[slash..].find(':') {
-        Some(i) => &r[..slash + i],
-        None => r,
-    };
-    r.strip_prefix("docker.io/library/")
-        .or_else(|| r.strip_prefix("docker.io/"))
-        .or_else(|| r.strip_prefix("index.docker.io/library/"))
-        .unwrap_or(r)
-}
+pub use crate::build_context::repository;
 
 /// The tag of an image reference (`latest` when none; empty for digest-only references).
 pub fn tag(reference: &str) -> &str {

@@ -1,8 +1,10 @@
-//! Build contexts: the files a Dockerfile's COPY/ADD can read, listed (and small scripts read)
-//! once at project load.
+//! Build information read at project load: which Dockerfile builds which image (config
+//! `image_links`, skaffold.yaml artifacts, compose `build:`, the directory-name convention) and
+//! the build contexts, the files a Dockerfile's COPY/ADD can read (listed, small scripts read).
+//! Below the model: it knows image references and workloads, not images.
 
 use crate::source::FileId;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One file or directory of a build context.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,11 +27,64 @@ pub struct Context {
     pub complete: bool,
 }
 
-use super::link::{BuildInfo, Link, LinkReason};
+/// Why an image repository was linked to a Dockerfile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkReason {
+    /// `image_links` in the config.
+    Config,
+    /// `skaffold.yaml` `build.artifacts[]` (file path).
+    Skaffold(String),
+    /// `docker-compose.yml` / `compose.yaml` `services.<name>` (file path, service).
+    Compose(String, String),
+    /// Last repository path component equals the Dockerfile's directory name.
+    Convention,
+}
+
+/// An image repository linked to a Dockerfile in the linted tree.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Image repository (no tag, no digest).
+    pub repository: String,
+    /// Index into `Project::dockerfiles`.
+    pub dockerfile: usize,
+    /// Build context directory (file-system path as reached from the arguments).
+    pub context: Option<String>,
+    /// Target stage (None: the last stage).
+    pub target: Option<String>,
+    pub reason: LinkReason,
+}
+
+/// Build information computed at project load: links, and the build-context files read.
+#[derive(Debug, Clone, Default)]
+pub struct BuildInfo {
+    pub links: Vec<Link>,
+    /// Repositories that matched more than one Dockerfile by convention (not linked).
+    pub ambiguous: Vec<(String, Vec<usize>)>,
+    /// Per Dockerfile index: its build context listing (absent when it could not be read).
+    pub contexts: HashMap<usize, Context>,
+}
+
+/// Normalise an image reference to its repository (no tag, no digest, no `docker.io/library/`).
+pub fn repository(reference: &str) -> &str {
+    let r = reference.split('@').next().unwrap_or(reference);
+    // A tag is after the last ':' that follows the last '/'.
+    let slash = r.rfind('/').map_or(0, |i| i + 1);
+    let r = match r[slash..].find(':') {
+        Some(i) => &r[..slash + i],
+        None => r,
+    };
+    r.strip_prefix("docker.io/library/")
+        .or_else(|| r.strip_prefix("docker.io/"))
+        .or_else(|| r.strip_prefix("index.docker.io/library/"))
+        .unwrap_or(r)
+}
+
+use crate::config::Config;
+use crate::docker::Dockerfile;
 use crate::k8s::{Object, Workload};
-use crate::project::Project;
 use crate::source::{FileKind, SourceFile};
 use crate::yaml::Node;
+use crate::yaml::YamlFile;
 use std::path::{Path, PathBuf};
 
 /// Most entries listed per build context.
@@ -65,10 +120,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn dockerfile_index(project: &Project, path: &Path) -> Option<usize> {
-    project.dockerfiles.iter().position(|d| {
-        project
-            .files
+fn dockerfile_index(
+    files: &[SourceFile],
+    dockerfiles: &[Dockerfile],
+    path: &Path,
+) -> Option<usize> {
+    dockerfiles.iter().position(|d| {
+        files
             .get(d.file)
             .is_some_and(|f| same_file(Path::new(&f.path), path))
     })
@@ -97,7 +155,7 @@ impl Linker {
         target: Option<String>,
         reason: LinkReason,
     ) {
-        let repo = super::repository(repo).to_string();
+        let repo = repository(repo).to_string();
         if repo.is_empty() || !self.linked.insert(repo.clone()) {
             return;
         }
@@ -116,21 +174,33 @@ impl Linker {
     }
 }
 
-/// Compute image links and read build contexts (called at the end of `Project::load`).
-pub fn load(project: &mut Project) {
-    if project.dockerfiles.is_empty() {
-        return;
+/// A parsed manifest of the project being loaded.
+pub struct ManifestRef<'a> {
+    pub file: FileId,
+    pub yaml: &'a YamlFile,
+}
+
+/// Compute image links and read build contexts (called at the end of `Project::load`): the
+/// scripts read from build contexts are appended to `files` as context files.
+pub fn load(
+    files: &mut Vec<SourceFile>,
+    manifests: &[ManifestRef<'_>],
+    dockerfiles: &[Dockerfile],
+    config: &Config,
+) -> BuildInfo {
+    if dockerfiles.is_empty() {
+        return BuildInfo::default();
     }
     use rayon::prelude::*;
     use std::collections::{HashMap, HashSet};
     let mut lk = Linker {
         info: BuildInfo::default(),
-        contexts: vec![None; project.dockerfiles.len()],
+        contexts: vec![None; dockerfiles.len()],
         linked: HashSet::new(),
     };
     // 1. Config.
-    for l in &project.config.image_links {
-        if let Some(df) = dockerfile_index(project, Path::new(&l.dockerfile)) {
+    for l in &config.image_links {
+        if let Some(df) = dockerfile_index(files, dockerfiles, Path::new(&l.dockerfile)) {
             lk.add(
                 &l.image,
                 df,
@@ -141,8 +211,8 @@ pub fn load(project: &mut Project) {
         }
     }
     // 2. skaffold.yaml, 3. compose files.
-    for m in &project.manifests {
-        let Some(f) = project.files.get(m.file) else {
+    for m in manifests {
+        let Some(f) = files.get(m.file) else {
             continue;
         };
         let name = Path::new(&f.path)
@@ -178,7 +248,7 @@ pub fn load(project: &mut Project) {
                         .path(&["docker", "target"])
                         .and_then(Node::as_str)
                         .map(str::to_string);
-                    if let Some(df) = dockerfile_index(project, &ctx.join(dfile)) {
+                    if let Some(df) = dockerfile_index(files, dockerfiles, &ctx.join(dfile)) {
                         lk.add(
                             image,
                             df,
@@ -220,7 +290,7 @@ pub fn load(project: &mut Project) {
                         ),
                     };
                     let ctx = base.join(ctx);
-                    if let Some(df) = dockerfile_index(project, &ctx.join(&dfile)) {
+                    if let Some(df) = dockerfile_index(files, dockerfiles, &ctx.join(&dfile)) {
                         lk.add(
                             image,
                             df,
@@ -238,8 +308,7 @@ pub fn load(project: &mut Project) {
     }
     // 4. Convention: the last repository component names the Dockerfile's directory.
     // Repositories of every container image, in order of first appearance.
-    let per_manifest: Vec<Vec<&str>> = project
-        .manifests
+    let per_manifest: Vec<Vec<&str>> = manifests
         .par_iter()
         .map(|m| {
             let mut out = Vec::new();
@@ -258,17 +327,16 @@ pub fn load(project: &mut Project) {
     let mut seen_repos: HashSet<&str> = HashSet::new();
     let mut repos: Vec<String> = Vec::new();
     for i in per_manifest.iter().flatten() {
-        let r = super::repository(i);
+        let r = repository(i);
         if seen_repos.insert(r) {
             repos.push(r.to_string());
         }
     }
-    let dirs: Vec<(usize, String)> = project
-        .dockerfiles
+    let dirs: Vec<(usize, String)> = dockerfiles
         .par_iter()
         .enumerate()
         .filter_map(|(i, d)| {
-            let f = project.files.get(d.file)?;
+            let f = files.get(d.file)?;
             // Only the default Dockerfile name counts for the convention.
             let name = Path::new(&f.path).file_name()?.to_str()?;
             if name != "Dockerfile" && name != "Containerfile" {
@@ -301,16 +369,13 @@ pub fn load(project: &mut Project) {
     let Linker {
         mut info, contexts, ..
     } = lk;
-    let roots = crate::source::default_roots(&project.config.roots);
+    let roots = crate::source::default_roots(&config.roots);
     // Listed in parallel; the scripts read become project files in Dockerfile order.
     let listed: Vec<(usize, Context, ScriptsRead)> = contexts
         .par_iter()
         .enumerate()
         .filter_map(|(di, linked_ctx)| {
-            let f = project
-                .dockerfiles
-                .get(di)
-                .and_then(|d| project.files.get(d.file))?;
+            let f = dockerfiles.get(di).and_then(|d| files.get(d.file))?;
             if f.path.starts_with('<') || f.path == "-" {
                 return None;
             }
@@ -326,21 +391,21 @@ pub fn load(project: &mut Project) {
             if !canon.is_dir() || !roots.iter().any(|r| canon.starts_with(r)) {
                 return None;
             }
-            let (ctx, files) = read_context(&dir, &canon);
-            Some((di, ctx, files))
+            let (ctx, scripts) = read_context(&dir, &canon);
+            Some((di, ctx, scripts))
         })
         .collect();
-    for (di, mut ctx, files) in listed {
-        for (rel, sf) in files {
-            let id = project.files.len();
-            project.files.push(sf);
+    for (di, mut ctx, scripts) in listed {
+        for (rel, sf) in scripts {
+            let id = files.len();
+            files.push(sf);
             if let Some(e) = ctx.entries.get_mut(&rel) {
                 e.file = Some(id);
             }
         }
         info.contexts.insert(di, ctx);
     }
-    project.build = info;
+    info
 }
 
 fn scriptish(name: &str) -> bool {
