@@ -329,11 +329,12 @@ fn fifty_megabyte_single_line() {
     let (r, f) = lint_dir(tmp.path(), &[]);
     assert_located(&f, "huge.yaml", "KX004", 1);
     assert!(f.iter().any(|f| f.message.contains("size cap")), "{f:#?}");
-    assert!(r.elapsed < Duration::from_secs(10), "{:?}", r.elapsed);
+    // Bounded by the hang DEADLINE only: speed is measured in benches/, never in timed tests.
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
     // Cap raised: read and parsed, and still fast.
     let (r, f) = lint_dir(tmp.path(), &["--max-file-size", "100000000", "."]);
     assert!(in_file(&f, "huge.yaml").is_empty(), "{f:#?}");
-    assert!(r.elapsed < Duration::from_secs(30), "{:?}", r.elapsed);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
     // A cap in the configuration file works the same way.
     fs::write(tmp.path().join(".kexit.yaml"), "max-file-size: 1Mi\n").unwrap();
     let r = run(tmp.path(), &["lint", "--format", "json", "."]);

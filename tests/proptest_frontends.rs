@@ -354,7 +354,8 @@ fn pathological_yaml_is_bounded() {
         check_yaml(&text);
         lint_text(Kind::Manifest, "hostile.yaml", text.clone());
         assert!(
-            t.elapsed() < std::time::Duration::from_secs(10),
+            // A hang detector, not a speed test (speed lives in benches/).
+            t.elapsed() < std::time::Duration::from_secs(120),
             "{:?} for {:?}…",
             t.elapsed(),
             &text[..text.len().min(30)]

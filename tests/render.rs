@@ -100,7 +100,8 @@ fn render_is_bounded_and_refuses_remote_values() {
         ],
         Some(&path_with(bin.path())),
     );
-    assert!(started.elapsed().as_secs() < 20);
+    // The 1 s render timeout fired (a hang detector, not a speed test).
+    assert!(started.elapsed().as_secs() < 120);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("did not finish within 1 s"), "{out}");
     // Output over the cap is refused.
