@@ -195,8 +195,19 @@ impl Renderer {
                 self.out.push_str(&"─".repeat(w));
                 self.out.push('\n');
             }
-            // HTML comments (`<!-- no-example -->`) and other raw HTML are not shown.
-            Event::Html(_) | Event::InlineHtml(_) => {}
+            // HTML comments (`<!-- no-example -->`) are not shown; text after a comment on the same
+            // line (an HTML block to CommonMark) is shown as a paragraph.
+            Event::Html(t) => {
+                let text = without_html_comments(&t);
+                let text = text.trim();
+                if !text.is_empty() {
+                    self.flush();
+                    self.block_gap();
+                    self.inline.push_str(text);
+                    self.flush();
+                }
+            }
+            Event::InlineHtml(_) => {}
             Event::TaskListMarker(done) => self.inline.push_str(if done { "[x] " } else { "[ ] " }),
             Event::FootnoteReference(t) => {
                 self.inline.push_str(&format!("[{t}]"));
@@ -408,9 +419,34 @@ fn unicode_width(s: &str) -> usize {
     textwrap::core::display_width(s)
 }
 
+/// `text` with every `<!-- … -->` comment removed (an unclosed comment hides the rest).
+fn without_html_comments(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start + 4..].find("-->") {
+            Some(end) => rest = &rest[start + 4 + end + 3..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_beside_an_html_comment_is_kept() {
+        assert_eq!(
+            without_html_comments("<!-- no-example --> (see x)"),
+            " (see x)"
+        );
+        assert_eq!(without_html_comments("a<!-- b -->c<!-- d"), "ac");
+        assert_eq!(without_html_comments("plain"), "plain");
+    }
 
     const DOC: &str = "# KX101 command-with-spaces\n\n**Severity:** error · **Exit code:** 128\n\nA container's `command` is an *exec form* list: Kubernetes never runs it through a shell and never splits an element into words.\n\n## Failing example\n\n```yaml file=pod.yaml\nkind: Pod\n\nspec: {}\n```\n\n- one\n- two `x`\n  - nested\n\n<!-- no-example -->\n";
 
