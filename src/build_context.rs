@@ -215,93 +215,18 @@ pub fn load(
         let Some(f) = files.get(m.file) else {
             continue;
         };
-        let name = Path::new(&f.path)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("");
         let base = dir_of(&f.path);
-        let skaffold = name == "skaffold.yaml" || name == "skaffold.yml";
-        let compose = matches!(
-            name,
-            "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml"
-        ) || name.starts_with("docker-compose.");
-        if !skaffold && !compose {
-            continue;
-        }
         for d in &m.yaml.docs {
-            if skaffold {
-                let arts = d
-                    .root
-                    .path(&["build", "artifacts"])
-                    .map(Node::items)
-                    .unwrap_or(&[]);
-                for a in arts {
-                    let Some(image) = a.get("image").and_then(Node::as_str) else {
-                        continue;
-                    };
-                    let ctx = base.join(a.get("context").and_then(Node::as_str).unwrap_or("."));
-                    let dfile = a
-                        .path(&["docker", "dockerfile"])
-                        .and_then(Node::as_str)
-                        .unwrap_or("Dockerfile");
-                    let target = a
-                        .path(&["docker", "target"])
-                        .and_then(Node::as_str)
-                        .map(str::to_string);
-                    if let Some(df) = dockerfile_index(files, dockerfiles, &ctx.join(dfile)) {
-                        lk.add(
-                            image,
-                            df,
-                            Some(norm_path(&ctx)),
-                            target,
-                            LinkReason::Skaffold(f.path.clone()),
-                        );
-                    }
-                }
-            } else {
-                for (k, svc) in d
-                    .root
-                    .get("services")
-                    .map(|s| s.entries().collect::<Vec<_>>())
-                    .unwrap_or_default()
+            for b in declared_builds(&f.path, &base, &d.root) {
+                let ctx = norm_path(&b.context);
+                if let Some(df) =
+                    dockerfile_index(files, dockerfiles, &b.context.join(b.dockerfile))
                 {
-                    let (Some(image), Some(build)) =
-                        (svc.get("image").and_then(Node::as_str), svc.get("build"))
-                    else {
-                        continue;
+                    let reason = match b.service {
+                        None => LinkReason::Skaffold(f.path.clone()),
+                        Some(svc) => LinkReason::Compose(f.path.clone(), svc),
                     };
-                    let (ctx, dfile, target) = match build.as_str() {
-                        Some(c) => (c.to_string(), "Dockerfile".to_string(), None),
-                        None => (
-                            build
-                                .get("context")
-                                .and_then(Node::as_str)
-                                .unwrap_or(".")
-                                .to_string(),
-                            build
-                                .get("dockerfile")
-                                .and_then(Node::as_str)
-                                .unwrap_or("Dockerfile")
-                                .to_string(),
-                            build
-                                .get("target")
-                                .and_then(Node::as_str)
-                                .map(str::to_string),
-                        ),
-                    };
-                    let ctx = base.join(ctx);
-                    if let Some(df) = dockerfile_index(files, dockerfiles, &ctx.join(&dfile)) {
-                        lk.add(
-                            image,
-                            df,
-                            Some(norm_path(&ctx)),
-                            target,
-                            LinkReason::Compose(
-                                f.path.clone(),
-                                k.scalar_text().unwrap_or_default(),
-                            ),
-                        );
-                    }
+                    lk.add(b.image, df, Some(ctx), b.target, reason);
                 }
             }
         }
@@ -532,4 +457,102 @@ fn mode_of(meta: &std::fs::Metadata) -> Option<u32> {
 #[cfg(not(unix))]
 fn mode_of(_meta: &std::fs::Metadata) -> Option<u32> {
     None
+}
+
+/// A build a `skaffold.yaml` artifact or a compose service declares.
+pub(crate) struct DeclaredBuild<'a> {
+    /// The image it produces (`image:`).
+    pub image: &'a str,
+    /// Build context, joined to the declaring file's directory (not normalised).
+    pub context: PathBuf,
+    /// Dockerfile path relative to the context.
+    pub dockerfile: &'a str,
+    pub target: Option<String>,
+    /// The compose service's name (None for a skaffold artifact).
+    pub service: Option<String>,
+}
+
+/// Whether a file name is a skaffold configuration.
+pub(crate) fn is_skaffold(name: &str) -> bool {
+    name == "skaffold.yaml" || name == "skaffold.yml"
+}
+
+/// Whether a file name is a compose file.
+pub(crate) fn is_compose(name: &str) -> bool {
+    matches!(
+        name,
+        "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml"
+    ) || name.starts_with("docker-compose.")
+}
+
+/// The builds one document of a skaffold.yaml or compose file declares (the one reader of both
+/// formats' build declarations; `path` names the file, `base` is its directory). Other files
+/// declare nothing.
+pub(crate) fn declared_builds<'a>(
+    path: &str,
+    base: &Path,
+    root: &'a Node,
+) -> Vec<DeclaredBuild<'a>> {
+    let name = Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let mut out = Vec::new();
+    if is_skaffold(name) {
+        for a in root
+            .path(&["build", "artifacts"])
+            .map(Node::items)
+            .unwrap_or(&[])
+        {
+            let Some(image) = a.get("image").and_then(Node::as_str) else {
+                continue;
+            };
+            out.push(DeclaredBuild {
+                image,
+                context: base.join(a.get("context").and_then(Node::as_str).unwrap_or(".")),
+                dockerfile: a
+                    .path(&["docker", "dockerfile"])
+                    .and_then(Node::as_str)
+                    .unwrap_or("Dockerfile"),
+                target: a
+                    .path(&["docker", "target"])
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
+                service: None,
+            });
+        }
+    } else if is_compose(name) {
+        let Some(services) = root.get("services") else {
+            return out;
+        };
+        for (k, svc) in services.entries() {
+            let (Some(image), Some(build)) =
+                (svc.get("image").and_then(Node::as_str), svc.get("build"))
+            else {
+                continue;
+            };
+            let (ctx, dockerfile, target) = match build.as_str() {
+                Some(c) => (c, "Dockerfile", None),
+                None => (
+                    build.get("context").and_then(Node::as_str).unwrap_or("."),
+                    build
+                        .get("dockerfile")
+                        .and_then(Node::as_str)
+                        .unwrap_or("Dockerfile"),
+                    build
+                        .get("target")
+                        .and_then(Node::as_str)
+                        .map(str::to_string),
+                ),
+            };
+            out.push(DeclaredBuild {
+                image,
+                context: base.join(ctx),
+                dockerfile,
+                target,
+                service: Some(k.scalar_text().unwrap_or_default()),
+            });
+        }
+    }
+    out
 }
