@@ -554,6 +554,22 @@ pub fn tag(reference: &str) -> &str {
     }
 }
 
+/// What the image tests read of a model: the images of a project without workloads (the model
+/// layer above builds the same with its workloads; the image layer must not depend on it).
+#[cfg(test)]
+pub(crate) struct TestModel {
+    pub images: link::Images,
+}
+
+#[cfg(test)]
+impl TestModel {
+    pub(crate) fn build(project: &crate::project::Project) -> TestModel {
+        TestModel {
+            images: build_images(project, &[]),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
