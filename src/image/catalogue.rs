@@ -472,6 +472,19 @@ mod generated {
             Resolved::Found("/usr/local/bin/docker-entrypoint.sh".into())
         );
         assert!(pg.entrypoint.is_some() && pg.cmd.is_some());
+        // The same image under Docker Hub's other names.
+        for r in [
+            "library/postgres:16-alpine",
+            "docker.io/library/postgres:16-alpine",
+            "index.docker.io/library/postgres:16-alpine",
+        ] {
+            let pg = image(r).unwrap();
+            assert_eq!(
+                pg.resolve("bash", None),
+                Resolved::Found("/bin/bash".into()),
+                "{r}"
+            );
+        }
         // Debian-based: the required packages' programs (coreutils' sleep), curl unknown.
         let r = image("redis:7.2-bookworm").unwrap();
         assert!(matches!(r.resolve("sleep", None), Resolved::Found(_)));

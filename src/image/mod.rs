@@ -568,6 +568,10 @@ mod tests {
         );
         assert_eq!(tag("registry.example.com:5000/shop/checkout"), "latest");
         assert_eq!(repository("docker.io/library/alpine@sha256:abc"), "alpine");
+        assert_eq!(repository("library/postgres:16-alpine"), "postgres");
+        assert_eq!(repository("index.docker.io/library/postgres"), "postgres");
+        assert_eq!(repository("registry-1.docker.io/library/redis:7"), "redis");
+        assert_eq!(repository("docker.io/bitnami/redis:7"), "bitnami/redis");
         assert_eq!(tag("alpine@sha256:abc"), "");
         assert_eq!(tag("alpine:3.20@sha256:abc"), "3.20");
     }
