@@ -296,6 +296,8 @@ impl Analysis<'_, '_, '_> {
             && p.kind == ProcKind::Main
             && !name.contains('/')
             && !name.starts_with('-')
+            // `$APP_BIN` is KX113's: a shell variable nothing expands.
+            && !name.contains('$')
             && !likely_in_image(name, reference)
             // A templated reference (`${IMAGE}`, `<REPO>/x`) says nothing either way.
             && !reference.contains(['$', '<', '{'])
