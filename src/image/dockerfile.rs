@@ -329,6 +329,7 @@ fn build_stage(
             }
             InstKind::Entrypoint(c) => {
                 img.entrypoint = Some(image_command(c, file, span, &img.shell));
+                img.entrypoint_unknown = false;
                 if !cmd_set {
                     img.cmd = None;
                 }
