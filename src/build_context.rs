@@ -73,10 +73,14 @@ pub fn repository(reference: &str) -> &str {
         Some(i) => &r[..slash + i],
         None => r,
     };
-    r.strip_prefix("docker.io/library/")
-        .or_else(|| r.strip_prefix("docker.io/"))
-        .or_else(|| r.strip_prefix("index.docker.io/library/"))
-        .unwrap_or(r)
+    // Docker Hub's names for the same repository: `docker.io/`, `index.docker.io/`,
+    // `registry-1.docker.io/` hosts, and the `library/` namespace of official images
+    // (`library/postgres` is `postgres`).
+    let r = ["docker.io/", "index.docker.io/", "registry-1.docker.io/"]
+        .iter()
+        .find_map(|h| r.strip_prefix(h))
+        .unwrap_or(r);
+    r.strip_prefix("library/").unwrap_or(r)
 }
 
 use crate::config::Config;

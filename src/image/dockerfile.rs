@@ -329,6 +329,7 @@ fn build_stage(
             }
             InstKind::Entrypoint(c) => {
                 img.entrypoint = Some(image_command(c, file, span, &img.shell));
+                img.entrypoint_unknown = false;
                 if !cmd_set {
                     img.cmd = None;
                 }
@@ -505,7 +506,7 @@ fn copy_from_image(
     let info = src.path(&sp);
     match (info.exists, info.is_dir) {
         (Tri::Yes, Tri::No) => {
-            let target = if dest_is_dir {
+            let target = if super::build::copies_into(img, dest, dest_is_dir) {
                 format!("{}/{}", dest.trim_end_matches('/'), basename(&sp))
             } else {
                 dest.to_string()
@@ -617,7 +618,7 @@ fn copy_from_context(
         return;
     };
     if !ce.is_dir {
-        let target = if dest_is_dir || img.path(dest).is_dir == Tri::Yes {
+        let target = if super::build::copies_into(img, dest, dest_is_dir) {
             format!("{}/{}", dest.trim_end_matches('/'), basename(rel))
         } else {
             dest.to_string()
