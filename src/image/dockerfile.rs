@@ -28,7 +28,7 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
         .par_iter()
         .enumerate()
         .map(|(di, d)| {
-            let ctx = project.build.contexts.get(&di);
+            let ctx = project.build.contexts.get(&di).map(|c| &**c);
             let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
             let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
             for s in &d.stages {
