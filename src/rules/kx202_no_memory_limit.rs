@@ -1,4 +1,5 @@
-//! KX202 no-memory-limit: a container without a memory limit.
+//! KX202 no-memory-limit: a workload with containers without a memory limit (one finding per
+//! workload).
 
 use crate::finding::{Finding, Severity};
 use crate::model::resources::{container_anchor, qos_intent, QosClass, MEMORY};
@@ -27,6 +28,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // One finding per workload: the containers without a limit are listed.
+        let mut missing = Vec::new();
         for cr in &r.containers {
             if cr.limits.quantity(MEMORY).is_some_and(|q| q.is_positive()) {
                 continue;
@@ -39,29 +42,43 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             let Some(c) = w.containers.get(cr.container) else {
                 continue;
             };
-            let role = match cr.kind {
-                ContainerKind::Init => "init container",
-                ContainerKind::Sidecar => "sidecar container",
-                _ => "container",
-            };
-            let mut message = format!(
-                "{role} `{}` has no memory limit: it can grow until the node runs short, and is then OOM-killed (137) or evicted; the pod is {} (oom_score_adj {})",
-                cr.name,
-                r.qos.as_str(),
-                cr.oom_score_adj
-            );
-            if guaranteed {
-                message.push_str(", not the Guaranteed class its QoS intent asks for");
-            }
-            let mut f = Finding::new(&RULE, w.span(container_anchor(c)), message)
-                .help("Set `resources.limits.memory` (and a matching request) sized to the process's peak use")
-                .symptom("Last State: Terminated, Reason: OOMKilled, Exit Code: 137 (or: The node was low on resource: memory. Container … was using …, request is 0)")
-                .object(Some(w.object.reference()))
-                .container(cr.name);
-            if guaranteed {
-                f = f.severity(Severity::Error);
-            }
-            out.push(f);
+            missing.push((cr, c));
         }
+        let Some(&(first, c)) = missing.first() else {
+            continue;
+        };
+        let role = |kind: ContainerKind| match kind {
+            ContainerKind::Init => "init container",
+            ContainerKind::Sidecar => "sidecar container",
+            _ => "container",
+        };
+        let who = if missing.len() == 1 {
+            format!("{} `{}` has", role(first.kind), first.name)
+        } else {
+            let names: Vec<String> = missing.iter().map(|(cr, _)| format!("`{}`", cr.name)).collect();
+            format!("containers {} have", names.join(", "))
+        };
+        let mut message = format!(
+            "{who} no memory limit: nothing bounds their memory use, so under node memory pressure the pod is among the first OOM-killed (137) or evicted; the pod is {} (oom_score_adj {})",
+            r.qos.as_str(),
+            first.oom_score_adj
+        );
+        if guaranteed {
+            message.push_str(", not the Guaranteed class its QoS intent asks for");
+        }
+        let mut f = Finding::new(&RULE, w.span(container_anchor(c)), message)
+            .help("Set `resources.limits.memory` (and a matching request) sized to the process's peak use")
+            .symptom("Last State: Terminated, Reason: OOMKilled, Exit Code: 137 (or: The node was low on resource: memory. Container … was using …, request is 0)")
+            .object(Some(w.object.reference()))
+            .container(first.name);
+        for (cr, c) in missing.iter().skip(1) {
+            f = f.label(w.span(container_anchor(c)), format!("`{}`: no memory limit either", cr.name));
+        }
+        // Most workloads run without a memory limit and never meet a node under pressure: a
+        // note, unless the declared QoS intent needs the limit.
+        if guaranteed {
+            f = f.severity(Severity::Error);
+        }
+        out.push(f);
     }
 }
