@@ -65,6 +65,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if !probe.is_map() || c.get("startupProbe").is_some_and(|s| s.is_map()) {
                 continue;
             }
+            // A probe that only checks a file the command creates (`cat /tmp/healthy`) does not
+            // wait for the app to start.
+            if checks_file_only(probe) {
+                continue;
+            }
             let t = ProbeTiming::of(probe);
             let jvm = is_jvm(model, w, c);
             let threshold = i64::from(if jvm {
@@ -102,5 +107,26 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             out.push(f);
         }
+    }
+}
+
+/// Commands that only look at the file system.
+const FILE_CHECKS: [&str; 5] = ["cat", "test", "[", "ls", "stat"];
+
+/// An exec probe that only checks a file (`cat /tmp/healthy`, `test -f /tmp/ready`, or the same
+/// in `sh -c`): it succeeds as soon as the file exists, whatever the app is doing.
+fn checks_file_only(probe: &Node) -> bool {
+    let Some(cmd) = probe.path(&["exec", "command"]) else {
+        return false;
+    };
+    let words: Vec<&str> = cmd.items().iter().filter_map(Node::as_str).collect();
+    let is_check = |w: &str| FILE_CHECKS.contains(&w.rsplit('/').next().unwrap_or(w));
+    match words.as_slice() {
+        [first, ..] if is_check(first) => true,
+        [shell, flag, script] if matches!(shell.rsplit('/').next(), Some("sh" | "bash")) && *flag == "-c" => {
+            !script.contains(['|', ';', '&', '$', '`', '\n'])
+                && script.split_whitespace().next().is_some_and(is_check)
+        }
+        _ => false,
     }
 }
