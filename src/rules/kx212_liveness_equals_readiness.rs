@@ -26,6 +26,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if !live.is_map() || live.to_json() != ready.to_json() {
                 continue;
             }
+            // Only an HTTP endpoint is the kind of check that fails under load or when a
+            // dependency is down (`/ready`, `/health` doing work). The same TCP connect, gRPC
+            // health call or exec command for both is the common, sound pattern: the process is
+            // up and listening.
+            if live.get("httpGet").is_none() {
+                continue;
+            }
             out.push(
                 Finding::new(
                     &RULE,
