@@ -264,6 +264,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // Windows containers have no POSIX signals and no PID 1 semantics.
+        if p.image.is_some_and(|i| i.windows) {
+            continue;
+        }
         let Some(a0) = p.argv.args.first() else {
             continue;
         };
