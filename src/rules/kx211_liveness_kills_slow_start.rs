@@ -55,6 +55,10 @@ pub fn is_jvm(model: &Model, w: &Workload<'_>, c: &Container<'_>) -> bool {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     let cfg = model.config();
     for w in &model.workloads {
+        // A kustomize patch: what it leaves out is in the base.
+        if model.is_patch(w) {
+            continue;
+        }
         for c in &w.containers {
             if !matches!(c.kind, ContainerKind::Regular | ContainerKind::Sidecar) {
                 continue;
