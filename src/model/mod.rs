@@ -8,6 +8,7 @@ pub mod heap;
 pub mod kustomize;
 pub mod process;
 pub mod resources;
+pub mod units;
 pub mod volumes;
 
 use crate::config::Config;
@@ -26,6 +27,8 @@ pub struct Model<'p> {
     /// Positions in `objects` of the `Kustomization` objects (per-workload checks scan these,
     /// not every object).
     pub kustomizations: Vec<usize>,
+    /// Deployment units (kustomization, chart, skaffold, compose directories).
+    pub units: units::Units,
     /// Files a kustomization lists as patches (fragments, not objects).
     patch_files: std::collections::HashSet<crate::source::FileId>,
     /// The exec facts of every process (in [`process::all`] order), computed once.
@@ -81,6 +84,7 @@ impl<'p> Model<'p> {
             images,
             kustomizations,
             patch_files,
+            units: units::Units::build(&project.files),
             exec_facts: std::sync::OnceLock::new(),
             process_groups: std::sync::OnceLock::new(),
             resources: std::sync::OnceLock::new(),
@@ -149,6 +153,15 @@ impl<'p> Model<'p> {
     /// absent (a volume, a limit, a probe, a port, a referenced object) skip it: the base has it.
     pub fn is_patch(&self, w: &Workload<'_>) -> bool {
         self.patch_files.contains(&w.object.file) || env::looks_like_patch(w)
+    }
+
+    /// The deployment unit of a file ([`units::Units::unit_of`]).
+    pub fn unit_of(&self, file: crate::source::FileId) -> std::path::PathBuf {
+        self.project
+            .files
+            .get(file)
+            .map(|f| self.units.unit_of(&f.path))
+            .unwrap_or_default()
     }
 
     /// The schema type errors of `objects[i]` (KX005, KX006).

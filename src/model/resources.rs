@@ -4,7 +4,7 @@
 //! container's `oom_score_adj` (`pkg/kubelet/qos/policy.go`). See semantics.md §4.
 
 use crate::k8s::quantity::Quantity;
-use crate::k8s::{ContainerKind, Workload};
+use crate::k8s::{ContainerKind, Object, Workload};
 use crate::model::Model;
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
@@ -176,9 +176,27 @@ struct LimitDefaults<'p> {
     names: Vec<&'p str>,
 }
 
-fn limit_defaults<'p>(model: &Model<'p>, namespace: &str) -> LimitDefaults<'p> {
+/// The container defaults of the LimitRanges of a namespace that apply to a workload of file
+/// `user`: those of its own deployment unit when it has any, else those of the units enclosing
+/// it (the tree as a whole included); never those of another unit (another application linted
+/// in the same run).
+fn limit_defaults<'p>(model: &Model<'p>, namespace: &str, user: FileId) -> LimitDefaults<'p> {
     let mut out = LimitDefaults::default();
-    let mut ranges: Vec<_> = model.index.all_in("LimitRange", namespace).collect();
+    let user_unit = model.unit_of(user);
+    let all: Vec<(&Object<'p>, std::path::PathBuf)> = model
+        .index
+        .all_positions_in("LimitRange", namespace)
+        .into_iter()
+        .filter_map(|i| model.objects.get(i))
+        .map(|o| (o, model.unit_of(o.file)))
+        .filter(|(_, u)| crate::model::units::Units::applies(u, &user_unit))
+        .collect();
+    let own = all.iter().any(|(_, u)| *u == user_unit);
+    let mut ranges: Vec<&Object<'p>> = all
+        .iter()
+        .filter(|(_, u)| !own || *u == user_unit)
+        .map(|(o, _)| *o)
+        .collect();
     ranges.sort_by(|a, b| a.name.cmp(b.name));
     for lr in ranges {
         let file = lr.file;
@@ -251,7 +269,7 @@ fn limit_defaults<'p>(model: &Model<'p>, namespace: &str) -> LimitDefaults<'p> {
 /// Compute the effective resources, QoS class and oom_score_adj of a workload's pods.
 pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
     let file = w.object.file;
-    let defaults = limit_defaults(model, &w.object.namespace);
+    let defaults = limit_defaults(model, &w.object.namespace, w.object.file);
     let mut containers = Vec::new();
     for (i, c) in w.containers.iter().enumerate() {
         if c.kind == ContainerKind::Ephemeral {

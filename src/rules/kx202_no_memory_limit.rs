@@ -63,7 +63,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             format!("containers {} have", names.join(", "))
         };
         let mut message = format!(
-            "{who} no memory limit: nothing bounds their memory use, so under node memory pressure the pod is among the first OOM-killed (137) or evicted; the pod is {} (oom_score_adj {})",
+            "{who} no memory limit: nothing bounds {} memory use, so under node memory pressure the pod is among the first OOM-killed (137) or evicted; the pod is {} (oom_score_adj {})",
+            if missing.len() == 1 { "its" } else { "their" },
             r.qos.as_str(),
             first.oom_score_adj
         );
