@@ -446,6 +446,23 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a main process only idles: `sleep`/`tail`/`cat` as PID 1, or a `sh -c` string that
+/// does (`sleep infinity`, `tail -f /dev/null`, a polling loop). KX208 uses it: a zero grace
+/// period is the right setting for such a container.
+pub fn only_idles(p: &Process<'_, '_>) -> bool {
+    let Some(a0) = p.argv.args.first() else {
+        return false;
+    };
+    if NO_HANDLER.contains(&base(&a0.value)) {
+        return true;
+    }
+    p.argv.shell.as_ref().is_some_and(|sc| {
+        p.argv.args.get(sc.script_index).is_some_and(|s| {
+            s.exact && matches!(analyse(&s.value, false), Some((Risk::Idle(_), _)))
+        })
+    })
+}
+
 /// Entrypoints that end in `exec "$@"`, so the command after them becomes PID 1: the official
 /// images' `docker-entrypoint.sh` / `__cacert_entrypoint.sh` (base-images.md), or a script kexit
 /// can read whose last command is `exec "$@"`.
