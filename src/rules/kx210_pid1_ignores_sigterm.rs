@@ -392,8 +392,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         // A plain `docker run` image may be a command-line tool that exits by itself, and a
         // Compose service behind a profile is usually a one-shot task: nothing certainly stops
         // them while they run.
+        let mut severity = severity;
         let one_shot = match p.runtime {
-            Runtime::Docker { .. } => true,
+            Runtime::Docker { image } => {
+                // Without EXPOSE it is most likely a tool run to completion (`docker run
+                // ykman --help`): nothing stops it while it runs, a note at most.
+                if !exposes(model, image) {
+                    severity = severity.min(Severity::Info);
+                }
+                true
+            }
             Runtime::Compose { service, .. } => !service.profiles.is_empty(),
             Runtime::Kubernetes { .. } => false,
         };
@@ -461,6 +469,20 @@ pub fn only_idles(p: &Process<'_, '_>) -> bool {
             s.exact && matches!(analyse(&s.value, false), Some((Risk::Idle(_), _)))
         })
     })
+}
+
+/// Whether the Dockerfile of a `docker run` image declares a port (EXPOSE in any stage): a
+/// server that is stopped with `docker stop`, rather than a tool that exits by itself.
+fn exposes(model: &Model, image: &crate::image::Image) -> bool {
+    image
+        .dockerfile
+        .and_then(|d| model.dockerfiles().get(d))
+        .is_some_and(|d| {
+            d.stages
+                .iter()
+                .flat_map(|s| &s.instructions)
+                .any(|i| i.keyword == "EXPOSE")
+        })
 }
 
 /// Entrypoints that end in `exec "$@"`, so the command after them becomes PID 1: the official
