@@ -221,7 +221,19 @@ fn shell_of(p: &Process<'_, '_>, program: &str) -> ShellKind {
         "bash" => ShellKind::Bash,
         "dash" => ShellKind::Dash,
         "ash" | "busybox" => ShellKind::BusyboxAsh,
-        _ => p.sh_kind(),
+        _ => match p.sh_kind() {
+            // An image kexit does not know, tagged or named for Alpine (`openjdk:8-alpine`):
+            // its /bin/sh is BusyBox ash, which execs the last command of `-c`.
+            ShellKind::Unknown
+                if p.image.is_some_and(|i| {
+                    crate::image::repository(&i.reference).ends_with("alpine")
+                        || crate::image::tag(&i.reference).contains("alpine")
+                }) =>
+            {
+                ShellKind::BusyboxAsh
+            }
+            k => k,
+        },
     }
 }
 
@@ -402,7 +414,15 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 }
                 true
             }
-            Runtime::Compose { service, .. } => !service.profiles.is_empty(),
+            Runtime::Compose { service, .. } => {
+                // Behind a profile and built without EXPOSE: a task run once (a seeder, a
+                // migration), which nothing stops while it runs.
+                let profiled = !service.profiles.is_empty();
+                if profiled && !p.image.is_some_and(|i| exposes(model, i)) {
+                    severity = severity.min(Severity::Info);
+                }
+                profiled
+            }
             Runtime::Kubernetes { .. } => false,
         };
         let severity = if one_shot {
