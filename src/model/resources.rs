@@ -178,25 +178,17 @@ struct LimitDefaults<'p> {
 
 /// The container defaults of the LimitRanges of a namespace that apply to a workload of file
 /// `user`: those of its own deployment unit when it has any, else those of the units enclosing
-/// it (the tree as a whole included); never those of another unit (another application linted
-/// in the same run).
-fn limit_defaults<'p>(model: &Model<'p>, namespace: &str, user: FileId) -> LimitDefaults<'p> {
+/// it (directories above it included); never those of another unit or of a sibling directory
+/// (another application linted in the same run).
+fn limit_defaults<'p>(model: &Model<'p>, namespace: &str, user: &Object<'_>) -> LimitDefaults<'p> {
     let mut out = LimitDefaults::default();
-    let user_unit = model.unit_of(user);
-    let all: Vec<(&Object<'p>, std::path::PathBuf)> = model
+    let defs: Vec<&Object<'p>> = model
         .index
         .all_positions_in("LimitRange", namespace)
         .into_iter()
         .filter_map(|i| model.objects.get(i))
-        .map(|o| (o, model.unit_of(o.file)))
-        .filter(|(_, u)| crate::model::units::Units::applies(u, &user_unit))
         .collect();
-    let own = all.iter().any(|(_, u)| *u == user_unit);
-    let mut ranges: Vec<&Object<'p>> = all
-        .iter()
-        .filter(|(_, u)| !own || *u == user_unit)
-        .map(|(o, _)| *o)
-        .collect();
+    let mut ranges = crate::model::units::applicable(model, defs, user);
     ranges.sort_by(|a, b| a.name.cmp(b.name));
     for lr in ranges {
         let file = lr.file;
@@ -269,7 +261,7 @@ fn limit_defaults<'p>(model: &Model<'p>, namespace: &str, user: FileId) -> Limit
 /// Compute the effective resources, QoS class and oom_score_adj of a workload's pods.
 pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
     let file = w.object.file;
-    let defaults = limit_defaults(model, &w.object.namespace, w.object.file);
+    let defaults = limit_defaults(model, &w.object.namespace, &w.object);
     let mut containers = Vec::new();
     for (i, c) in w.containers.iter().enumerate() {
         if c.kind == ContainerKind::Ephemeral {

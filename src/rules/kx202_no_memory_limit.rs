@@ -24,6 +24,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         };
         let intent = qos_intent(model, w).map(|i| i.class);
         let guaranteed = intent == Some(QosClass::Guaranteed);
+        let quota = memory_limit_quota(model, w);
         // A pod-level memory limit bounds every container of the pod.
         if r.pod
             .as_ref()
@@ -40,7 +41,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             // Plain init containers run to completion before the app starts: only the QoS
             // class cares about them.
-            if cr.kind == ContainerKind::Init && !guaranteed {
+            if cr.kind == ContainerKind::Init && !guaranteed && quota.is_none() {
                 continue;
             }
             let Some(c) = w.containers.get(cr.container) else {
@@ -71,6 +72,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if guaranteed {
             message.push_str(", not the Guaranteed class its QoS intent asks for");
         }
+        if let Some(q) = quota {
+            message = format!(
+                "{who} no memory limit, and ResourceQuota `{}` of namespace `{}` sets `limits.memory`: the API server rejects every pod of this {} at admission (quota needs a memory limit on every container), so none is created",
+                q.name, w.object.namespace, w.object.kind
+            );
+        }
         let mut f = Finding::new(&RULE, w.span(container_anchor(c)), message)
             .help("Set `resources.limits.memory` (and a matching request) sized to the process's peak use")
             .symptom("Last State: Terminated, Reason: OOMKilled, Exit Code: 137 (or: The node was low on resource: memory. Container … was using …, request is 0)")
@@ -81,9 +88,41 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         // Most workloads run without a memory limit and never meet a node under pressure: a
         // note, unless the declared QoS intent needs the limit.
-        if guaranteed {
+        if let Some(q) = quota {
+            f = f
+                .severity(Severity::Error)
+                .exit_code(None)
+                .symptom(format!(
+                    "Error creating: pods \"…\" is forbidden: failed quota: {}: must specify limits.memory for: {}",
+                    q.name,
+                    missing.iter().map(|(cr, _)| cr.name).collect::<Vec<_>>().join(",")
+                ))
+                .label(q.name_span(), "requires `limits.memory` on every container");
+        } else if guaranteed {
             f = f.severity(Severity::Error);
         }
         out.push(f);
     }
+}
+
+/// A ResourceQuota of the workload's namespace, in its deployment unit or one enclosing it, that
+/// tracks `limits.memory` for every pod (no `scopes`/`scopeSelector`): admission then rejects a
+/// pod with a container without a memory limit.
+fn memory_limit_quota<'m, 'p>(
+    model: &'m Model<'p>,
+    w: &crate::k8s::Workload<'p>,
+) -> Option<&'m crate::k8s::Object<'p>> {
+    let quotas = model
+        .objects
+        .iter()
+        .filter(|o| o.kind == "ResourceQuota" && o.namespace == w.object.namespace);
+    crate::model::units::applicable(model, quotas, &w.object)
+        .into_iter()
+        .find(|o| {
+            o.node.path(&["spec", "scopes"]).is_none()
+                && o.node.path(&["spec", "scopeSelector"]).is_none()
+                && o.node
+                    .path(&["spec", "hard"])
+                    .is_some_and(|h| h.get("limits.memory").is_some())
+        })
 }
