@@ -108,7 +108,7 @@ registry! {
     KX122: "entrypoint-not-created", Error, Some(128), "ENTRYPOINT/CMD names a path no instruction created";
     KX124: "no-command", Error, None, "Neither the image nor the manifest sets a command";
     KX201: "heap-exceeds-limit", Error, Some(137), "Runtime heap flag reaches or nears the container memory limit";
-    KX202: "no-memory-limit", Warning, Some(137), "Container without a memory limit (unbounded growth, first OOM/eviction victim)";
+    KX202: "no-memory-limit", Info, Some(137), "Containers without a memory limit (unbounded growth, first OOM/eviction victim); one note per workload";
     KX203: "memory-millibytes", Error, None, "Memory quantity with a fractional byte value (`512m` is millibytes, not MiB)";
     KX204: "request-exceeds-limit", Error, None, "Resource request greater than its limit (rejected by the API server)";
     KX205: "memory-limit-too-small", Error, Some(137), "Memory limit too small for any process to start (usually a missing unit)";

@@ -240,6 +240,9 @@ fn build_stage(
             let mut parts = v.split('/');
             let os = parts.next().unwrap_or("linux").to_string();
             let arch = normalize_arch(parts.next().unwrap_or(""));
+            if os.eq_ignore_ascii_case("windows") {
+                img.windows = true;
+            }
             if !arch.is_empty() {
                 img.platform = Some(Platform {
                     os,

@@ -315,6 +315,10 @@ pub struct Image {
     pub shell_kind: ShellKind,
     pub libc: Libc,
     pub platform: Option<Platform>,
+    /// A Windows container image (a Windows base such as `mcr.microsoft.com/windows/servercore`,
+    /// a `*-nanoserver`/`*-windowsservercore` tag, or `FROM --platform=windows/…`): no POSIX
+    /// signals, so STOPSIGNAL and PID 1 signal handling do not apply.
+    pub windows: bool,
     /// The file system: known paths (absolute, normalised).
     pub(crate) fs: BTreeMap<String, Entry>,
     /// Whether paths not in `fs` are certainly absent (scratch, distroless, …). Set to false by
@@ -360,6 +364,7 @@ impl Image {
             shell_kind: ShellKind::Unknown,
             libc: Libc::Unknown,
             platform: None,
+            windows: is_windows_reference(reference),
             fs: BTreeMap::new(),
             complete: false,
             absent_cmds: Vec::new(),
@@ -550,6 +555,14 @@ pub fn explain_links(project: &crate::project::Project) -> Vec<String> {
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 pub use crate::build_context::repository;
+
+/// Whether an image reference names a Windows image: Microsoft's Windows bases
+/// (`mcr.microsoft.com/windows/servercore`, `…/nanoserver`, `…/windows/server`) or an image
+/// tagged for them (`python:3.12-windowsservercore-ltsc2022`, `dotnet/runtime:8.0-nanoserver-1809`).
+pub fn is_windows_reference(reference: &str) -> bool {
+    let r = reference.to_ascii_lowercase();
+    r.contains("mcr.microsoft.com/windows") || r.contains("servercore") || r.contains("nanoserver")
+}
 
 /// The tag of an image reference (`latest` when none; empty for digest-only references).
 pub fn tag(reference: &str) -> &str {

@@ -6,8 +6,10 @@ pub mod env;
 pub mod exec;
 pub mod facts;
 pub mod heap;
+pub mod kustomize;
 pub mod process;
 pub mod resources;
+pub mod units;
 pub mod volumes;
 
 use crate::config::Config;
@@ -26,6 +28,10 @@ pub struct Model<'p> {
     /// Positions in `objects` of the `Kustomization` objects (per-workload checks scan these,
     /// not every object).
     pub kustomizations: Vec<usize>,
+    /// Deployment units (kustomization, chart, skaffold, compose directories).
+    pub units: units::Units,
+    /// Files a kustomization lists as patches (fragments, not objects).
+    patch_files: std::collections::HashSet<crate::source::FileId>,
     /// The exec facts of every process (in [`process::all`] order), computed once.
     exec_facts: std::sync::OnceLock<Vec<Vec<exec::ExecFact>>>,
     /// The process groups of every container (see [`process::all`]), computed once.
@@ -73,7 +79,8 @@ impl<'p> Model<'p> {
             .enumerate()
             .filter(|(_, o)| o.kind == "Kustomization")
             .map(|(i, _)| i)
-            .collect();
+            .collect::<Vec<_>>();
+        let patch_files = kustomize::patch_files(&project.files, &objects, &kustomizations);
         let model = Model {
             project,
             objects,
@@ -81,6 +88,8 @@ impl<'p> Model<'p> {
             index,
             images,
             kustomizations,
+            patch_files,
+            units: units::Units::build(&project.files),
             exec_facts: std::sync::OnceLock::new(),
             process_groups: std::sync::OnceLock::new(),
             resources: std::sync::OnceLock::new(),
@@ -142,6 +151,24 @@ impl<'p> Model<'p> {
                     .collect()
             })
             .get(i)
+    }
+
+    /// Whether a workload is a kustomize patch, a fragment merged into an object of the base:
+    /// its file is listed under `patches:`/`patchesStrategicMerge:`/`patchesJson6902:` of a
+    /// kustomization in the tree, or it looks like one ([`env::looks_like_patch`]: a container
+    /// without `image`, an `apps/v1` controller without `selector`). Rules about something
+    /// absent (a volume, a limit, a probe, a port, a referenced object) skip it: the base has it.
+    pub fn is_patch(&self, w: &Workload<'_>) -> bool {
+        self.patch_files.contains(&w.object.file) || env::looks_like_patch(w)
+    }
+
+    /// The deployment unit of a file ([`units::Units::unit_of`]).
+    pub fn unit_of(&self, file: crate::source::FileId) -> std::path::PathBuf {
+        self.project
+            .files
+            .get(file)
+            .map(|f| self.units.unit_of(&f.path))
+            .unwrap_or_default()
     }
 
     /// The schema type errors of `objects[i]` (KX005, KX006).

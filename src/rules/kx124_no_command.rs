@@ -12,6 +12,10 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
+        // A kustomize patch: what it leaves out is in the base.
+        if model.is_patch(w) {
+            continue;
+        }
         for c in &w.containers {
             if c.command().is_some_and(|v| !v.is_empty()) || c.args().is_some_and(|v| !v.is_empty())
             {

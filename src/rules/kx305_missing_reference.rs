@@ -15,6 +15,10 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
+        // A kustomize patch: what it leaves out is in the base.
+        if model.is_patch(w) {
+            continue;
+        }
         let ns = w.object.namespace.as_str();
         let dir = dir_of(model, w.object.file);
         // Generators (kustomize) create objects kexit does not see.
