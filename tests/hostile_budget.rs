@@ -324,3 +324,81 @@ fn four_mebibytes_in_all() {
     let (_, f) = lint_dir(tmp.path(), &[]);
     assert_located(&f, "total.yaml", "KX011", line_of(&text, "name: C65") + 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Linear algorithms
+
+#[test]
+fn a_million_unclosed_references() {
+    let tmp = scene();
+    // In an env value: each unclosed `$(` used to rescan to the end of the value.
+    let text = pod_with_env(
+        "unclosed",
+        &format!(
+            "        - name: U\n          value: \"{}\"\n",
+            "$(".repeat(1_000_000)
+        ),
+    );
+    fs::write(tmp.path().join("unclosed.yaml"), &text).unwrap();
+    // In command/args, a RUN line, an ENV value and a Compose command.
+    let args = GOOD.replace(
+        "[\"python app.py\"]",
+        &format!(
+            "[\"sh\", \"-c\", \"echo {}\"]\n          args: [\"{}\"]",
+            "$(".repeat(200_000),
+            "$(".repeat(200_000)
+        ),
+    );
+    fs::write(tmp.path().join("args.yaml"), &args).unwrap();
+    fs::create_dir(tmp.path().join("img")).unwrap();
+    fs::write(
+        tmp.path().join("img/Dockerfile"),
+        format!(
+            "FROM alpine:3.20\nRUN echo \"{}\"\nENV X=\"{}\"\nCMD [\"sh\"]\n",
+            "$(".repeat(200_000),
+            "${".repeat(200_000)
+        ),
+    )
+    .unwrap();
+    fs::create_dir(tmp.path().join("compose")).unwrap();
+    fs::write(
+        tmp.path().join("compose/compose.yaml"),
+        format!(
+            "services:\n  a:\n    image: alpine:3.20\n    command: \"echo {}\"\n    entrypoint: \"sh -c 'echo {}'\"\n",
+            "${".repeat(200_000),
+            "$(".repeat(200_000)
+        ),
+    )
+    .unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // Still linted to the end.
+    assert_located(&f, "args.yaml", "KX202", 13);
+}
+
+#[test]
+fn twenty_thousand_env_lines() {
+    let tmp = scene();
+    let mut d = String::from("FROM python:3.12-slim\n");
+    for i in 0..20_000 {
+        // Every tenth line redefines the same name (replaced in place).
+        if i % 10 == 0 {
+            d.push_str(&format!("ENV SAME=v{i} ARG{i}=$SAME\n"));
+        } else {
+            d.push_str(&format!("ARG A{i}=a{i}\nENV V{i}=${{A{i}}}-$V{}\n", i - 1));
+        }
+    }
+    // PATH set by the last ENV: the command is looked up there.
+    d.push_str("ENV PATH=/nowhere\nCMD [\"python3\", \"-V\"]\n");
+    fs::create_dir(tmp.path().join("img")).unwrap();
+    fs::write(tmp.path().join("img/Dockerfile"), &d).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert!(
+        in_file(&f, "img/Dockerfile")
+            .iter()
+            .all(|f| f.rule != "KX011"),
+        "{:#?}",
+        in_file(&f, "img/Dockerfile")
+    );
+}

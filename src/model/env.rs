@@ -910,6 +910,9 @@ fn expand_core<'v>(
     let mut complete = true;
     let mut checkpoint = 0;
     let mut cursor = 0;
+    // No `)` from this index on (found once): later unclosed `$(` are not rescanned, so a value
+    // of a million unclosed `$(` is one pass, not a million.
+    let mut no_close_from = usize::MAX;
     while cursor < bytes.len() {
         if bytes[cursor] == b'$' && cursor + 1 < bytes.len() {
             buf.extend_from_slice(&bytes[checkpoint..cursor]);
@@ -919,7 +922,10 @@ fn expand_core<'v>(
                     buf.push(b'$');
                     1
                 }
-                b'(' => match rest.iter().skip(1).position(|&b| b == b')') {
+                b'(' => match (cursor + 2 < no_close_from)
+                    .then(|| rest.iter().skip(1).position(|&b| b == b')'))
+                    .flatten()
+                {
                     Some(p) => {
                         let close = p + 1; // index in rest
                         let name = String::from_utf8_lossy(&rest[1..close]);
@@ -942,6 +948,7 @@ fn expand_core<'v>(
                         close + 1
                     }
                     None => {
+                        no_close_from = no_close_from.min(cursor + 2);
                         buf.extend_from_slice(b"$(");
                         1
                     }
