@@ -402,3 +402,108 @@ fn twenty_thousand_env_lines() {
         in_file(&f, "img/Dockerfile")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Size caps: checked arithmetic, and stdin like a file
+
+#[test]
+fn max_file_size_is_parsed_with_checked_arithmetic() {
+    let tmp = scene();
+    for bad in [
+        "18446744073709551615",
+        "18446744073709551616",
+        "99999999999999999999999",
+        "20000P",
+        "16384Pi",
+        "-1",
+        "1.2.3",
+    ] {
+        let r = run(
+            tmp.path(),
+            &[
+                "lint",
+                "--format",
+                "json",
+                "--no-config",
+                "--max-file-size",
+                bad,
+                ".",
+            ],
+        );
+        assert_eq!(r.code, 2, "--max-file-size {bad}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(bad),
+            "--max-file-size {bad}: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+    }
+    // The largest cap that works, and suffixes.
+    for ok in ["18446744073709551614", "10Mi", "1.5k"] {
+        let (_, f) = lint_dir(tmp.path(), &["--max-file-size", ok, "."]);
+        assert_good(&f);
+    }
+    let r = run(
+        tmp.path(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--no-config",
+            "--max-file-size",
+            "100",
+            ".",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.findings();
+    assert_located(&f, "good.yaml", "KX004", 1);
+    assert!(!f.iter().any(|f| f.rule == "KX101"), "{f:#?}");
+    // The same in the configuration file: a configuration error (exit 2).
+    fs::write(
+        tmp.path().join(".kexit.yaml"),
+        "max-file-size: 18446744073709551615\n",
+    )
+    .unwrap();
+    let r = run(tmp.path(), &["lint", "--format", "json", "."]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("too large"), "{}", r.stderr);
+}
+
+#[test]
+fn stdin_over_the_cap_is_a_finding() {
+    let tmp = scene();
+    fs::write(tmp.path().join("piped.yaml"), GOOD.repeat(10)).unwrap();
+    let bin = env!("CARGO_BIN_EXE_kexit");
+    let lint = |cap: &str| {
+        let out = Command::new("/bin/sh")
+            .arg("-c")
+            .arg(format!(
+                "exec \"$0\" lint --format json --no-config --max-file-size {cap} - < piped.yaml"
+            ))
+            .arg(bin)
+            .current_dir(tmp.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run kexit");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: Duration::ZERO,
+        }
+    };
+    // Over the cap: KX004 on <stdin>, exit 1, not a silent truncation.
+    let r = lint("1k");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.findings();
+    assert_located(&f, "<stdin>", "KX004", 1);
+    assert!(f[0].message.contains("size cap"), "{f:#?}");
+    assert!(!f.iter().any(|f| f.rule == "KX101"), "{f:#?}");
+    // Within the cap: linted.
+    let f = lint("10Mi").findings();
+    assert!(
+        f.iter().any(|f| f.rule == "KX101" && f.file == "<stdin>"),
+        "{f:#?}"
+    );
+}

@@ -113,8 +113,9 @@ pub struct LintArgs {
     /// Name of the file read from stdin (selects manifest or Dockerfile, and is used in output).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Largest file to read, in bytes; larger files are reported, not read [default: 10 MiB].
-    #[arg(long, value_name = "BYTES")]
+    /// Largest file to read, in bytes (`10Mi`, `512k` accepted); larger files are reported, not
+    /// read [default: 10 MiB].
+    #[arg(long, value_name = "BYTES", value_parser = crate::config::parse_cap)]
     pub max_file_size: Option<u64>,
     /// Print nothing but findings (no summary line).
     #[arg(long, short = 'q')]
@@ -481,8 +482,10 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
         paths.into_iter().partition(|p| p.as_os_str() == "-");
     if !stdin_paths.is_empty() {
         let mut buf = Vec::new();
+        // One byte past the cap proves stdin is over it (parse_cap keeps cap + 1 in range).
+        let cap = config.max_file_size;
         if let Err(e) = std::io::stdin()
-            .take(config.max_file_size + 1)
+            .take(cap.saturating_add(1))
             .read_to_end(&mut buf)
         {
             eprintln!("kexit: cannot read stdin: {e}");
@@ -501,18 +504,27 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
         } else {
             render::split_helm(&text, &name)
         };
-        match helm {
-            Some(parts) => {
-                for r in parts {
-                    rendered.insert(r.name.clone(), Renderer::Helm);
-                    inputs.push(Input::Text {
-                        name: r.name,
-                        kind: Kind::Manifest,
-                        text: r.text,
-                    });
+        if buf.len() as u64 > cap {
+            // Over the cap: a KX004 finding like a file, never a silent truncation.
+            inputs.push(Input::Unreadable {
+                name,
+                kind,
+                why: format!("stdin is over the size cap of {cap} bytes (--max-file-size)"),
+            });
+        } else {
+            match helm {
+                Some(parts) => {
+                    for r in parts {
+                        rendered.insert(r.name.clone(), Renderer::Helm);
+                        inputs.push(Input::Text {
+                            name: r.name,
+                            kind: Kind::Manifest,
+                            text: r.text,
+                        });
+                    }
                 }
+                None => inputs.push(Input::Text { name, kind, text }),
             }
-            None => inputs.push(Input::Text { name, kind, text }),
         }
     }
     let found = discover::discover(&fs_paths, &excludes);
@@ -668,7 +680,7 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
                     kind: *kind,
                     text: text.as_str(),
                 }),
-                Input::Path(_) => None,
+                Input::Path(_) | Input::Unreadable { .. } => None,
             })
             .collect();
         let ctx = crate::repo_context::select(
