@@ -507,3 +507,72 @@ fn stdin_over_the_cap_is_a_finding() {
         "{f:#?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Walk errors: located findings, never a silent skip
+
+#[test]
+fn walk_errors_are_located_findings() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = scene();
+    let d = tmp.path();
+    // A manifest whose name is not UTF-8.
+    let name = std::ffi::OsStr::from_bytes(b"bad\xff.yaml");
+    fs::write(d.join(name), GOOD).unwrap();
+    // A tree deeper than PATH_MAX, built by wrapping a directory in another one 20 times (no
+    // system call sees a long path; a checkout can hold such a tree).
+    let seg = "d".repeat(250);
+    fs::create_dir(d.join("x")).unwrap();
+    fs::write(d.join("x/deep.yaml"), "a: b\n").unwrap();
+    for _ in 0..20 {
+        fs::create_dir(d.join("wrap")).unwrap();
+        fs::rename(d.join("x"), d.join("wrap").join(&seg)).unwrap();
+        fs::rename(d.join("wrap"), d.join("x")).unwrap();
+    }
+    fs::rename(d.join("x"), d.join(&seg)).unwrap();
+    let (r, f) = lint_dir(d, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "KX004" && f.file.starts_with("bad") && f.message.contains("UTF-8")),
+        "{f:#?}"
+    );
+    assert!(
+        f.iter().any(|f| f.rule == "KX004"
+            && f.file.starts_with(&seg)
+            && f.message.contains("could not be walked")
+            && f.line == 1),
+        "{f:#?}"
+    );
+    // An unreadable directory (only observable when not running as root).
+    let locked = d.join("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::write(locked.join("x.yaml"), GOOD).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let enforced = fs::read_dir(&locked).is_err();
+    let (r, f) = lint_dir(d, &[]);
+    if enforced {
+        assert_eq!(r.code, 1);
+        assert!(
+            f.iter()
+                .any(|f| f.rule == "KX004" && f.file == "locked" && f.line == 1),
+            "{f:#?}"
+        );
+        // Named on the command line, the directory itself fails: a usage error (exit 2).
+        let r = run(
+            d,
+            &[
+                "lint",
+                "--format",
+                "json",
+                "--no-config",
+                "locked",
+                "good.yaml",
+            ],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("locked"), "{}", r.stderr);
+    }
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+}

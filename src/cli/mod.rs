@@ -532,6 +532,14 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
         eprintln!("kexit: {}: {e}", p.display());
         usage_error = true;
     }
+    // Inside a walked tree: a located KX004 finding each (never a silent skip).
+    for (p, why) in &found.errors {
+        inputs.push(Input::Unreadable {
+            name: p.to_string_lossy().into_owned(),
+            kind: Kind::Manifest,
+            why: why.clone(),
+        });
+    }
     // A directory holding nothing kexit lints is probably the wrong path (a CI step that
     // passes because it linted nothing): warn, and fail under --strict.
     for dir in fs_paths.iter().filter(|p| p.is_dir()) {
