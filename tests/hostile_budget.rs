@@ -576,3 +576,38 @@ fn walk_errors_are_located_findings() {
     }
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Huge quantities
+
+#[test]
+fn huge_exponents_are_overflowing_quantities_not_millibytes() {
+    let tmp = scene();
+    let mut text = String::new();
+    for (i, q) in ["\"1e308\"", "1E+308", "\"9e999999999\"", "20E", "1e19"]
+        .iter()
+        .enumerate()
+    {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      resources:\n        limits:\n          memory: {q}\n"
+        ));
+    }
+    fs::write(tmp.path().join("huge.yaml"), &text).unwrap();
+    let (_, f) = lint_dir(tmp.path(), &[]);
+    let f = in_file(&f, "huge.yaml");
+    assert!(!f.iter().any(|f| f.rule == "KX203"), "{f:#?}");
+    for (i, _) in text.match_indices("memory:").enumerate() {
+        let line = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains("memory:"))
+            .nth(i)
+            .map(|(n, _)| n as u64 + 1)
+            .unwrap_or(0);
+        assert!(
+            f.iter()
+                .any(|x| x.rule == "KX009" && x.line == line && x.message.contains("too large")),
+            "line {line}: {f:#?}"
+        );
+    }
+}
