@@ -253,7 +253,7 @@ impl Config {
                 }
                 "strict" => cfg.strict = r.bool(v)?,
                 "default-namespace" => cfg.default_namespace = r.string(v)?,
-                "max-file-size" => cfg.max_file_size = r.quantity(v)?,
+                "max-file-size" => cfg.max_file_size = r.cap(v)?,
                 "rules" => r.rules(v, &mut cfg)?,
                 "disable" => {
                     for item in r.seq(v)? {
@@ -596,6 +596,17 @@ impl Reader<'_> {
             .and_then(|n| n.checked_mul(mult))
             .ok_or_else(bad)
     }
+    fn cap(&self, v: &Node) -> Result<u64, ConfigError> {
+        let text = v.scalar_text().unwrap_or_default();
+        // A plain integer past i64 is read as a float: its digits are already rounded.
+        if matches!(v.value, Value::Float(f) if f.abs() >= 9.0e15) {
+            return Err((self.err)(
+                &v.span,
+                "too large for a size cap (write a quantity such as `10Mi` or `1Ti`)".to_string(),
+            ));
+        }
+        parse_cap(&text).map_err(|e| (self.err)(&v.span, e))
+    }
     fn quantity(&self, v: &Node) -> Result<u64, ConfigError> {
         let text = v.scalar_text().unwrap_or_default();
         parse_bytes(&text).ok_or_else(|| {
@@ -607,7 +618,8 @@ impl Reader<'_> {
     }
 }
 
-/// A Kubernetes-style byte quantity (`16Gi`, `1G`, `1024`) as bytes.
+/// A Kubernetes-style byte quantity (`16Gi`, `1G`, `1024`) as bytes; None when malformed or
+/// past u64.
 pub fn parse_bytes(s: &str) -> Option<u64> {
     let s = s.trim();
     let split = s
@@ -628,15 +640,34 @@ pub fn parse_bytes(s: &str) -> Option<u64> {
         "Pi" => 1 << 50,
         _ => return None,
     };
-    if num.is_empty() {
+    // Integer arithmetic, checked: a value past u64 is an error, never a wrap or a rounding.
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if int.is_empty() && frac.is_empty() || frac.contains('.') || frac.len() > 18 {
         return None;
     }
-    let n: f64 = num.parse().ok()?;
-    let bytes = n * mult as f64;
-    if !bytes.is_finite() || !(0.0..1.8e19).contains(&bytes) {
-        return None;
-    }
-    Some(bytes as u64)
+    let digits = |d: &str| -> Option<u128> {
+        d.bytes().try_fold(0u128, |acc, b| {
+            acc.checked_mul(10)?.checked_add(u128::from(b - b'0'))
+        })
+    };
+    let whole = digits(int)?.checked_mul(u128::from(mult))?;
+    let scale = 10u128.checked_pow(u32::try_from(frac.len()).ok()?)?;
+    let part = digits(frac)?.checked_mul(u128::from(mult))? / scale;
+    u64::try_from(whole.checked_add(part)?).ok()
+}
+
+/// A file size cap (`--max-file-size`, `max-file-size:`): a byte quantity whose cap + 1 (the
+/// byte that proves a file is over it) still fits in 64 bits.
+pub fn parse_cap(s: &str) -> Result<u64, String> {
+    let n = parse_bytes(s).ok_or_else(|| {
+        format!("expected a byte quantity (`10Mi`, `512k`, `1000000`), not `{s}`")
+    })?;
+    n.checked_add(1).map(|_| n).ok_or_else(|| {
+        format!(
+            "`{s}` is too large for a size cap (at most {} bytes)",
+            u64::MAX - 1
+        )
+    })
 }
 
 #[cfg(test)]
@@ -650,6 +681,21 @@ mod tests {
         assert_eq!(parse_bytes("1024"), Some(1024));
         assert_eq!(parse_bytes("12x"), None);
         assert_eq!(parse_bytes("Gi"), None);
+        assert_eq!(parse_bytes("0.5Ki"), Some(512));
+        assert_eq!(parse_bytes(".5k"), Some(500));
+        assert_eq!(parse_bytes("."), None);
+        assert_eq!(parse_bytes("1.2.3"), None);
+        assert_eq!(parse_bytes("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_bytes("18446744073709551616"), None);
+        assert_eq!(parse_bytes("16384Pi"), None);
+        assert_eq!(
+            parse_bytes("99999999999999999999999999999999999999999999"),
+            None
+        );
+        assert_eq!(parse_cap("18446744073709551614"), Ok(u64::MAX - 1));
+        assert!(parse_cap("18446744073709551615").is_err());
+        assert!(parse_cap("20000P").is_err());
+        assert!(parse_cap("-1").is_err());
         let e = Config::from_yaml("c.yaml", "strict: true\nbogus: 1\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
         assert!(e

@@ -46,6 +46,10 @@ pub struct Discovery {
     pub files: Vec<Found>,
     /// Explicitly named paths that do not exist or cannot be read (exit 2).
     pub missing: Vec<(PathBuf, String)>,
+    /// Paths inside a walked directory that could not be walked or named (an unreadable
+    /// directory, a path too long for the system, a file name that is not UTF-8): each one a
+    /// located KX004 finding, never a silent skip.
+    pub errors: Vec<(PathBuf, String)>,
 }
 
 pub fn build_excludes(globs: &[String]) -> Result<GlobSet, String> {
@@ -92,8 +96,19 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
             continue;
         }
         // Parallel walk (same filters); sorted below, so the order does not depend on threads.
-        d.files.extend(walk_parallel(p, excludes, |_, _, _| true));
+        let (files, errors) = walk(p, excludes, |_, _, _| true);
+        d.files.extend(files);
+        for (path, e) in errors {
+            // The named directory itself cannot be read: a usage error, like a missing path.
+            if path == *p {
+                d.missing.push((path, e));
+            } else {
+                d.errors.push((path, e));
+            }
+        }
     }
+    d.errors.sort();
+    d.errors.dedup_by(|a, b| a.0 == b.0);
     d.files.sort_by(|a, b| a.path.cmp(&b.path));
     d.files.dedup_by(|a, b| a.path == b.path);
     d
@@ -107,7 +122,31 @@ pub fn walk_parallel<F>(root: &Path, excludes: &GlobSet, keep: F) -> Vec<Found>
 where
     F: Fn(&Path, Kind, &mut Vec<u8>) -> bool + Sync,
 {
+    walk(root, excludes, keep).0
+}
+
+/// The path a walk error is about (the directory that could not be read, …), else `root`.
+fn error_path(e: &ignore::Error, root: &Path) -> PathBuf {
+    match e {
+        ignore::Error::WithPath { path, .. } => path.clone(),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err, root)
+        }
+        ignore::Error::Loop { child, .. } => child.clone(),
+        ignore::Error::Partial(errs) => errs
+            .first()
+            .map_or_else(|| root.to_path_buf(), |e| error_path(e, root)),
+        _ => root.to_path_buf(),
+    }
+}
+
+/// [`walk_parallel`], with the walk errors: (path, message), sorted.
+fn walk<F>(root: &Path, excludes: &GlobSet, keep: F) -> (Vec<Found>, Vec<(PathBuf, String)>)
+where
+    F: Fn(&Path, Kind, &mut Vec<u8>) -> bool + Sync,
+{
     let out = std::sync::Mutex::new(Vec::new());
+    let errors = std::sync::Mutex::new(Vec::new());
     let tree: Vec<PathBuf> = std::fs::canonicalize(root).ok().into_iter().collect();
     let tree = &tree;
     ignore::WalkBuilder::new(root)
@@ -120,13 +159,38 @@ where
         .build_parallel()
         .run(|| {
             let out = &out;
+            let errors = &errors;
             let keep = &keep;
             let mut buf = Vec::new();
             Box::new(move |entry| {
-                let Ok(entry) = entry else {
-                    return ignore::WalkState::Continue;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        // Only what cannot be walked: an ignore file kexit cannot parse is the
+                        // walker's business, not a file of the tree left unlinted.
+                        let path = error_path(&e, root);
+                        let io = e.io_error().map(std::string::ToString::to_string);
+                        if let (Some(msg), Ok(mut v)) = (io, errors.lock()) {
+                            v.push((path, format!("could not be walked: {msg}")));
+                        }
+                        return ignore::WalkState::Continue;
+                    }
                 };
                 let path = entry.path();
+                // A file name that is not UTF-8 but would be linted by its name: reported,
+                // not silently skipped.
+                if let Some(name) = path.file_name().filter(|n| n.to_str().is_none()) {
+                    let lossy = name.to_string_lossy();
+                    if classify(Path::new(lossy.as_ref())).is_some() && !excluded(excludes, path) {
+                        if let Ok(mut v) = errors.lock() {
+                            v.push((
+                                path.to_path_buf(),
+                                "its name is not valid UTF-8 (not read)".to_string(),
+                            ));
+                        }
+                    }
+                    return ignore::WalkState::Continue;
+                }
                 // Regular files, and symlinks to regular files (a link to a directory is not
                 // followed, so link loops cannot trap the walk; a link to a FIFO or device, or a
                 // dangling or looping link, is skipped).
@@ -167,7 +231,9 @@ where
     let mut files = out.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    files
+    let mut errors = errors.into_inner().unwrap_or_default();
+    errors.sort();
+    (files, errors)
 }
 
 /// What unnamed text (stdin without `--stdin-filename`) is, from its content: a Dockerfile when

@@ -18,6 +18,7 @@ macro_rules! eprint {
     };
 }
 
+pub mod budget;
 pub mod build_context;
 pub mod cli;
 pub mod compose;

@@ -53,6 +53,12 @@ pub enum Input {
         kind: Kind,
         text: String,
     },
+    /// Input that could not be read (stdin over the size cap): a KX004 finding.
+    Unreadable {
+        name: String,
+        kind: Kind,
+        why: String,
+    },
 }
 
 enum Loaded {
@@ -112,6 +118,14 @@ fn decode(buf: Vec<u8>) -> Result<String, String> {
 fn load(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
     let (name, kind, text) = match input {
         Input::Text { name, kind, text } => (name, kind, text),
+        Input::Unreadable { name, kind, why } => {
+            let fk = if kind == Kind::Dockerfile {
+                FileKind::Dockerfile
+            } else {
+                FileKind::Manifest
+            };
+            return Loaded::Unreadable(SourceFile::new(name, fk, String::new()), why);
+        }
         Input::Path(found) => {
             let name = found.path.to_string_lossy().into_owned();
             match read_capped(&found, cap, roots) {

@@ -220,7 +220,7 @@ pub fn run_bounded(mut cmd: Command, limits: Limits) -> Result<String, RunError>
     let out = child.stdout.take().map(|mut o| {
         std::thread::spawn(move || {
             let mut buf = Vec::new();
-            let _ = o.by_ref().take(cap + 1).read_to_end(&mut buf);
+            let _ = o.by_ref().take(cap.saturating_add(1)).read_to_end(&mut buf);
             buf
         })
     });

@@ -7,12 +7,26 @@
 //! `$$` is a literal `$`. `${VAR:?err}` of an unknown variable is unknown (Compose would stop
 //! with the error when the shell does not set it).
 
+use crate::budget::{Budget, MAX_TOTAL};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Variables a compose file is interpolated with (from `.env`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Vars {
     pub map: HashMap<String, String>,
+    /// Bytes substituted so far by every interpolation with these variables (bounded by
+    /// [`MAX_TOTAL`]; a value past it is unknown).
+    used: AtomicUsize,
+}
+
+impl Clone for Vars {
+    fn clone(&self) -> Vars {
+        Vars {
+            map: self.map.clone(),
+            used: AtomicUsize::new(self.used.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 /// Longest template kexit expands (bounds work on hostile input).
@@ -27,13 +41,20 @@ impl Vars {
         if !s.contains('$') {
             return Some(s.to_string());
         }
-        if s.len() > MAX_LEN {
+        if s.len() > MAX_LEN || self.used.load(Ordering::Relaxed) >= MAX_TOTAL {
             return None;
         }
-        self.expand(s, 0)
+        // One value at most `budget::MAX_VALUE` long; all of them together `MAX_TOTAL`.
+        let mut budget = Budget::new();
+        let out = self.expand(s, 0, &mut budget);
+        let used = self.used.fetch_add(budget.used(), Ordering::Relaxed);
+        if used.saturating_add(budget.used()) > MAX_TOTAL {
+            return None;
+        }
+        out
     }
 
-    fn expand(&self, s: &str, depth: usize) -> Option<String> {
+    fn expand(&self, s: &str, depth: usize, budget: &mut Budget) -> Option<String> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -55,7 +76,9 @@ impl Vars {
                 Some(b'{') => {
                     let close = closing_brace(s, i + 1)?;
                     let inner = &s[i + 2..close];
-                    out.push_str(&self.braced(inner, depth)?);
+                    let v = self.braced(inner, depth, budget)?;
+                    budget.take(out.len(), v.len()).then_some(())?;
+                    out.push_str(&v);
                     i = close + 1;
                 }
                 Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
@@ -63,7 +86,9 @@ impl Vars {
                     while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
                         j += 1;
                     }
-                    out.push_str(self.map.get(&s[i + 1..j])?);
+                    let v = self.map.get(&s[i + 1..j])?;
+                    budget.take(out.len(), v.len()).then_some(())?;
+                    out.push_str(v);
                     i = j;
                 }
                 // A lone `$` (compose-go: "Invalid template").
@@ -73,7 +98,7 @@ impl Vars {
         Some(out)
     }
 
-    fn braced(&self, inner: &str, depth: usize) -> Option<String> {
+    fn braced(&self, inner: &str, depth: usize, budget: &mut Budget) -> Option<String> {
         let name_end = inner
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(inner.len());
@@ -96,9 +121,9 @@ impl Vars {
         match op {
             ":-" if non_empty => value.cloned(),
             "-" if set => value.cloned(),
-            ":-" | "-" => self.expand(arg, depth + 1),
-            ":+" if non_empty => self.expand(arg, depth + 1),
-            "+" if set => self.expand(arg, depth + 1),
+            ":-" | "-" => self.expand(arg, depth + 1, budget),
+            ":+" if non_empty => self.expand(arg, depth + 1, budget),
+            "+" if set => self.expand(arg, depth + 1, budget),
             // Unset in the file: the shell may set it, so the result is unknown.
             ":+" | "+" => None,
             ":?" if non_empty => value.cloned(),

@@ -1,9 +1,45 @@
 //! BuildKit variable expansion for Dockerfile words: `$V`, `${V}`, `${V:-d}`, `${V-d}`,
-//! `${V:+x}`, `${V+x}`; the escape character protects `$`.
+//! `${V:+x}`, `${V+x}`; the escape character protects `$`. Bounded by a [`Budget`]
+//! (`crate::budget`): a value that would outgrow it stays as written, unknown.
+
+use crate::budget::Budget;
+use std::borrow::Cow;
+
+/// Deepest nesting of defaults inside defaults (`${A:-${B:-x}}`) that is followed.
+const MAX_DEPTH: usize = 8;
+
+/// A variable lookup: the value, borrowed where the caller holds it.
+pub type Get<'g, 'v> = &'g dyn Fn(&str) -> Option<Cow<'v, str>>;
 
 /// Expand `s`, looking variables up with `get`. Returns the expansion and whether every
-/// referenced variable was known (`get` returned Some, or a default applied).
-pub fn expand(s: &str, escape: char, get: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
+/// referenced variable was known (`get` returned Some, or a default applied). Substituted bytes
+/// are charged to `budget` (the stage's): when they do not fit, or the budget already ran out,
+/// the result is `s` as written and unknown.
+pub fn expand(s: &str, escape: char, get: Get<'_, '_>, budget: &mut Budget) -> (String, bool) {
+    if budget.exceeded() {
+        return (s.to_string(), false);
+    }
+    match expand_at(s, escape, get, budget, 0) {
+        Some(r) => r,
+        None => (s.to_string(), false),
+    }
+}
+
+/// Append `v` to `out` within the budget (None when it does not fit).
+fn push(out: &mut String, v: &str, budget: &mut Budget) -> Option<()> {
+    budget.take(out.len(), v.len()).then(|| out.push_str(v))
+}
+
+fn expand_at(
+    s: &str,
+    escape: char,
+    get: Get<'_, '_>,
+    budget: &mut Budget,
+    depth: usize,
+) -> Option<(String, bool)> {
+    if depth > MAX_DEPTH {
+        return Some((String::new(), false));
+    }
     let mut out = String::with_capacity(s.len());
     let mut known = true;
     let chars: Vec<char> = s.chars().collect();
@@ -33,7 +69,7 @@ pub fn expand(s: &str, escape: char, get: &dyn Fn(&str) -> Option<String>) -> (S
                 let val = get(name);
                 match op {
                     "" => match val {
-                        Some(v) => out.push_str(&v),
+                        Some(v) => push(&mut out, &v, budget)?,
                         None => known = false,
                     },
                     ":-" | "-" => {
@@ -42,11 +78,11 @@ pub fn expand(s: &str, escape: char, get: &dyn Fn(&str) -> Option<String>) -> (S
                             None => false,
                         };
                         if set {
-                            out.push_str(val.as_deref().unwrap_or(""));
+                            push(&mut out, val.as_deref().unwrap_or(""), budget)?;
                         } else {
-                            let (w, k) = expand(word, escape, get);
+                            let (w, k) = expand_at(word, escape, get, budget, depth + 1)?;
                             known &= k;
-                            out.push_str(&w);
+                            push(&mut out, &w, budget)?;
                         }
                     }
                     ":+" | "+" => {
@@ -55,15 +91,15 @@ pub fn expand(s: &str, escape: char, get: &dyn Fn(&str) -> Option<String>) -> (S
                             None => false,
                         };
                         if set {
-                            let (w, k) = expand(word, escape, get);
+                            let (w, k) = expand_at(word, escape, get, budget, depth + 1)?;
                             known &= k;
-                            out.push_str(&w);
+                            push(&mut out, &w, budget)?;
                         }
                     }
                     _ => {
                         // ${V:?msg} and other forms: take the value, unknown otherwise.
                         match val {
-                            Some(v) => out.push_str(&v),
+                            Some(v) => push(&mut out, &v, budget)?,
                             None => known = false,
                         }
                     }
@@ -77,7 +113,7 @@ pub fn expand(s: &str, escape: char, get: &dyn Fn(&str) -> Option<String>) -> (S
                 }
                 let name: String = chars[start..j].iter().collect();
                 match get(&name) {
-                    Some(v) => out.push_str(&v),
+                    Some(v) => push(&mut out, &v, budget)?,
                     None => known = false,
                 }
                 i = j;
@@ -88,7 +124,7 @@ pub fn expand(s: &str, escape: char, get: &dyn Fn(&str) -> Option<String>) -> (S
             }
         }
     }
-    (out, known)
+    Some((out, known))
 }
 
 /// BuildKit's word processing (`frontend/dockerfile/shell/lex.go`) without the variable
@@ -172,17 +208,17 @@ fn split_modifier(inner: &str) -> (&str, &str, &str) {
 mod tests {
     use super::*;
 
-    fn env(n: &str) -> Option<String> {
+    fn env(n: &str) -> Option<Cow<'static, str>> {
         match n {
             "V" => Some("1.2".into()),
-            "E" => Some(String::new()),
+            "E" => Some("".into()),
             _ => None,
         }
     }
 
     #[test]
     fn buildkit_forms() {
-        let e = |s: &str| expand(s, '\\', &env);
+        let e = |s: &str| expand(s, '\\', &env, &mut Budget::new());
         assert_eq!(e("python:$V"), ("python:1.2".into(), true));
         assert_eq!(e("python:${V}-slim"), ("python:1.2-slim".into(), true));
         assert_eq!(e("${X:-3.12}"), ("3.12".into(), true));
@@ -194,7 +230,27 @@ mod tests {
         assert_eq!(e("\\$V"), ("$V".into(), true));
         assert_eq!(e("cost $5"), ("cost $5".into(), true));
         assert_eq!(e("${unterminated"), ("${unterminated".into(), true));
-        assert_eq!(expand("`$V", '`', &env), ("$V".into(), true));
+        assert_eq!(
+            expand("`$V", '`', &env, &mut Budget::new()),
+            ("$V".into(), true)
+        );
+    }
+
+    #[test]
+    fn bounded_by_budget_and_depth() {
+        let big = "x".repeat(100 * 1024);
+        let get = |n: &str| (n == "B").then_some(Cow::Borrowed(big.as_str()));
+        let mut b = Budget::new();
+        assert_eq!(expand("$B", '\\', &get, &mut b).0.len(), big.len());
+        // Two copies are over the per-value limit: kept as written, unknown.
+        assert_eq!(expand("$B$B", '\\', &get, &mut b), ("$B$B".into(), false));
+        assert!(b.exceeded());
+        // Once the stage's budget ran out, nothing more is expanded.
+        assert_eq!(expand("${B}", '\\', &get, &mut b), ("${B}".into(), false));
+        // Defaults inside defaults: the first `}` closes the outer one (as BuildKit reads it).
+        let deep = format!("{}x{}", "${U:-".repeat(10_000), "}".repeat(10_000));
+        let (x, _) = expand(&deep, '\\', &env, &mut Budget::new());
+        assert_eq!(x.len(), deep.len() - "${U:-}".len());
     }
 
     #[test]
@@ -215,10 +271,22 @@ mod tests {
         assert_eq!(u("'a\\b'"), "a\\b");
         // References stay for expand(); quoted or escaped `$` stays literal through it.
         assert_eq!(u("\"$HOME/app\""), "$HOME/app");
-        assert_eq!(expand(&u("\"${V}\"/x"), '\\', &env), ("1.2/x".into(), true));
-        assert_eq!(expand(&u("'$V'"), '\\', &env), ("$V".into(), true));
-        assert_eq!(expand(&u("\\$V"), '\\', &env), ("$V".into(), true));
-        assert_eq!(expand(&u("\"\\$V\""), '\\', &env), ("$V".into(), true));
+        assert_eq!(
+            expand(&u("\"${V}\"/x"), '\\', &env, &mut Budget::new()),
+            ("1.2/x".into(), true)
+        );
+        assert_eq!(
+            expand(&u("'$V'"), '\\', &env, &mut Budget::new()),
+            ("$V".into(), true)
+        );
+        assert_eq!(
+            expand(&u("\\$V"), '\\', &env, &mut Budget::new()),
+            ("$V".into(), true)
+        );
+        assert_eq!(
+            expand(&u("\"\\$V\""), '\\', &env, &mut Budget::new()),
+            ("$V".into(), true)
+        );
         // A backtick escape character (`# escape=`): backslashes are plain.
         assert_eq!(unquote("\"C:\\app\"", '`'), "C:\\app");
         assert_eq!(unquote("C:\\app`$x", '`'), "C:\\app`$x");

@@ -8,12 +8,14 @@ use super::packages::read_run;
 use super::{
     catalogue, CommandForm, ContextFile, Entry, Image, ImageCommand, Origin, Platform, Tri,
 };
+use crate::budget::Budget;
 use crate::docker::expand::expand;
 use crate::docker::{Command, CommandArgs, CopySource, Dockerfile, InstKind, Stage};
 use crate::k8s::Workload;
 use crate::project::Project;
 use crate::shell::Script;
 use crate::source::Span;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Directories a package manager may write to (unknown packages make them fuzzy).
@@ -178,11 +180,6 @@ pub(super) fn fuzz(img: &mut Image, path: &str) {
     }
 }
 
-struct Vars<'a> {
-    d: &'a Dockerfile,
-    args: Vec<(String, Option<String>)>,
-}
-
 fn image_command(c: &Command, file: usize, span: Span, shell: &[String]) -> ImageCommand {
     let (form, arg_spans) = match &c.args {
         CommandArgs::Exec(v) => (
@@ -211,8 +208,14 @@ fn build_stage(
     path: &str,
 ) -> Image {
     let file = d.file;
-    let global = |n: &str| d.global_arg(n).map(str::to_string).or_else(|| auto_arg(n));
-    let (base_ref, base_known_ref) = expand(&s.from.image.value, d.escape, &global);
+    // Everything this stage expands shares one budget (crate::budget).
+    let mut budget = Budget::new();
+    let global = |n: &str| {
+        d.global_arg(n)
+            .map(Cow::Borrowed)
+            .or_else(|| auto_arg(n).map(Cow::Owned))
+    };
+    let (base_ref, base_known_ref) = expand(&s.from.image.value, d.escape, &global, &mut budget);
     let from_span = Span::new(file, s.from.span.clone());
     let mut img = if let Some(prev) = d
         .stage_by_ref(&base_ref, s.index)
@@ -227,6 +230,7 @@ fn build_stage(
         catalogue::image(&base_ref).unwrap_or_else(|| Image::unknown(&base_ref))
     };
     img.reference = base_ref.clone();
+    img.budget_overrun = budget.exceeded().then_some(from_span);
     img.dockerfile = Some(di);
     img.stage = Some(s.index);
     img.from_span = Some(from_span);
@@ -235,7 +239,7 @@ fn build_stage(
         None => format!("Dockerfile stage #{} ({path}, FROM {base_ref})", s.index),
     };
     if let Some(p) = &s.from.platform {
-        let (v, known) = expand(&p.value, d.escape, &global);
+        let (v, known) = expand(&p.value, d.escape, &global, &mut budget);
         if known && !v.contains('$') {
             let mut parts = v.split('/');
             let os = parts.next().unwrap_or("linux").to_string();
@@ -252,58 +256,67 @@ fn build_stage(
             }
         }
     }
-    let mut vars = Vars {
-        d,
-        args: Vec::new(),
-    };
+    // Variables in scope: ENV (by name, an index into `img.env`, redefinitions replaced in
+    // place) before ARG. Nothing is copied per instruction: every value of an instruction is
+    // expanded against the state before it (as BuildKit does), then applied.
+    let mut env_index: HashMap<String, usize> = HashMap::new();
+    for (i, (k, _)) in img.env.iter().enumerate() {
+        env_index.insert(k.clone(), i);
+    }
+    let mut args: HashMap<String, Option<String>> = HashMap::new();
     let mut cmd_set = false;
+    let mut last_span = from_span;
     for ins in &s.instructions {
         img.seq += 1;
         let seq = img.seq;
         let span = Span::new(file, ins.span.clone());
         let origin = Origin::Instruction(span);
-        let env_snapshot = img.env.clone();
-        let args_snapshot = vars.args.clone();
-        let lookup = |n: &str| -> Option<String> {
-            if let Some((_, v)) = env_snapshot.iter().rev().find(|(k, _)| k == n) {
-                return Some(v.clone());
+        if budget.exceeded() && img.budget_overrun.is_none() {
+            img.budget_overrun = Some(last_span);
+        }
+        last_span = span;
+        let lookup = |n: &str| -> Option<Cow<'_, str>> {
+            if let Some((_, v)) = env_index.get(n).and_then(|i| img.env.get(*i)) {
+                return Some(Cow::Borrowed(v.as_str()));
             }
-            if let Some((_, v)) = args_snapshot.iter().rev().find(|(k, _)| k == n) {
-                return v.clone();
+            if let Some(v) = args.get(n) {
+                return v.as_deref().map(Cow::Borrowed);
             }
-            auto_arg(n)
+            auto_arg(n).map(Cow::Owned)
         };
         match &ins.kind {
             InstKind::Arg(defs) => {
-                for a in defs {
-                    let v = match &a.default {
+                let values: Vec<Option<String>> = defs
+                    .iter()
+                    .map(|a| match &a.default {
                         Some(dv) => {
-                            let (x, k) = expand(dv, d.escape, &lookup);
+                            let (x, k) = expand(dv, d.escape, &lookup, &mut budget);
                             k.then_some(x)
                         }
-                        None => vars.d.global_arg(&a.name).map(str::to_string),
-                    };
-                    vars.args.push((a.name.clone(), v));
+                        None => d.global_arg(&a.name).map(str::to_string),
+                    })
+                    .collect();
+                for (a, v) in defs.iter().zip(values) {
+                    args.insert(a.name.clone(), v);
                 }
             }
             InstKind::Env(pairs) => {
-                for (k, v) in pairs {
-                    let cur = img.env.clone();
-                    let l = |n: &str| -> Option<String> {
-                        if let Some((_, v)) = cur.iter().rev().find(|(k, _)| k == n) {
-                            return Some(v.clone());
+                let values: Vec<String> = pairs
+                    .iter()
+                    .map(|(_, v)| expand(v, d.escape, &lookup, &mut budget).0)
+                    .collect();
+                for ((k, _), x) in pairs.iter().zip(values) {
+                    match env_index.get(k).and_then(|i| img.env.get_mut(*i)) {
+                        Some(slot) => slot.1 = x,
+                        None => {
+                            env_index.insert(k.clone(), img.env.len());
+                            img.env.push((k.clone(), x));
                         }
-                        if let Some((_, v)) = vars.args.iter().rev().find(|(k, _)| k == n) {
-                            return v.clone();
-                        }
-                        None
-                    };
-                    let (x, _) = expand(v, d.escape, &l);
-                    img.env.push((k.clone(), x));
+                    }
                 }
             }
             InstKind::Workdir(w) => {
-                let (x, known) = expand(&w.value, d.escape, &lookup);
+                let (x, known) = expand(&w.value, d.escape, &lookup, &mut budget);
                 if known {
                     let p = normalize(&img.workdir, &x);
                     let mut e = entry(origin.clone(), seq);
@@ -320,11 +333,11 @@ fn build_stage(
                 img.workdir_origin = origin.clone();
             }
             InstKind::User(u) => {
-                let (x, _) = expand(&u.value, d.escape, &lookup);
+                let (x, _) = expand(&u.value, d.escape, &lookup, &mut budget);
                 img.user = Some(x);
             }
             InstKind::Stopsignal(sg) => {
-                let (x, _) = expand(&sg.value, d.escape, &lookup);
+                let (x, _) = expand(&sg.value, d.escape, &lookup, &mut budget);
                 img.stopsignal = Some((x, origin.clone()));
             }
             InstKind::Shell(v) => {
@@ -378,7 +391,7 @@ fn build_stage(
                 sources,
                 dest,
             } => {
-                let (dest_x, dest_known) = expand(&dest.value, d.escape, &lookup);
+                let (dest_x, dest_known) = expand(&dest.value, d.escape, &lookup, &mut budget);
                 if !dest_known {
                     fuzz(&mut img, "/");
                     continue;
@@ -404,7 +417,16 @@ fn build_stage(
                     .iter()
                     .find(|f| f.name == "from")
                     .and_then(|f| f.value.clone());
-                for src in sources {
+                let expanded: Vec<Option<(String, bool)>> = sources
+                    .iter()
+                    .map(|src| match src {
+                        CopySource::Path(sp) => {
+                            Some(expand(&sp.value, d.escape, &lookup, &mut budget))
+                        }
+                        CopySource::Heredoc { .. } => None,
+                    })
+                    .collect();
+                for (src, x) in sources.iter().zip(expanded) {
                     match src {
                         CopySource::Heredoc { body, span: hs } => {
                             let mut e = entry(origin.clone(), seq);
@@ -416,18 +438,18 @@ fn build_stage(
                                 put(&mut img, &dest_p, e);
                             }
                         }
-                        CopySource::Path(sp) => {
-                            let (sx, sk) = expand(&sp.value, d.escape, &lookup);
-                            if !sk {
+                        CopySource::Path(_) => {
+                            let Some((sx, true)) = x else {
                                 fuzz(&mut img, &dest_p);
                                 continue;
-                            }
+                            };
                             if let Some(fr) = &from {
-                                let src_img = d
+                                // An earlier stage is read where it is, never copied.
+                                let src_img: Option<Cow<'_, Image>> = d
                                     .stage_by_ref(fr, s.index)
                                     .and_then(|p| earlier.get(p.index))
-                                    .cloned()
-                                    .or_else(|| catalogue::image(fr));
+                                    .map(Cow::Borrowed)
+                                    .or_else(|| catalogue::image(fr).map(Cow::Owned));
                                 match src_img {
                                     Some(si) => copy_from_image(
                                         &mut img,
@@ -464,6 +486,9 @@ fn build_stage(
             }
             InstKind::Other => {}
         }
+    }
+    if budget.exceeded() && img.budget_overrun.is_none() {
+        img.budget_overrun = Some(last_span);
     }
     img
 }

@@ -338,6 +338,9 @@ pub struct Image {
     /// A build step pointed the package manager at another repository: the package data no
     /// longer describes what it installs.
     pub(crate) pkg_foreign: bool,
+    /// The instruction of this stage where `ARG`/`ENV` expansion ran out of budget
+    /// ([`crate::budget`]; KX011): values from there on are unknown.
+    pub budget_overrun: Option<Span>,
 }
 
 impl Image {
@@ -372,6 +375,7 @@ impl Image {
             seq: 1,
             pkg_fuzz: Vec::new(),
             pkg_foreign: false,
+            budget_overrun: None,
         }
     }
 

@@ -8,8 +8,9 @@ use crate::yaml::{Node, Value};
 use std::fmt;
 
 const NANO: i128 = 1_000_000_000;
-/// Largest value kept (about 1.7e29 units); larger quantities saturate here.
-const MAX_NANO: i128 = i128::MAX / 4;
+/// Largest value kept (about 4.2e28 units, a whole number of them: a saturated quantity is
+/// never mistaken for a fractional one); larger quantities saturate here.
+const MAX_NANO: i128 = i128::MAX / 4 / NANO * NANO;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Quantity {
@@ -268,6 +269,17 @@ impl Quantity {
             q
         }
     }
+    /// Whether the value fits the 64-bit integer Kubernetes converts it to when it applies it:
+    /// whole units (`Value()`, bytes), or milli-units for CPU (`MilliValue()`). Past it, the
+    /// conversion overflows (`1e308`, `20E`).
+    pub fn fits_int64(self, milli: bool) -> bool {
+        let v = if milli {
+            self.milli()
+        } else {
+            self.ceil_units()
+        };
+        (i128::from(i64::MIN)..=i128::from(i64::MAX)).contains(&v)
+    }
     pub fn as_f64(self) -> f64 {
         self.nano as f64 / NANO as f64
     }
@@ -413,6 +425,16 @@ mod tests {
             Quantity::parse("16Ei").map(|q| q.ceil_units()).ok(),
             Some(i128::from(i64::MAX))
         );
+        // A saturated value is whole (never read as a fractional, millibyte one) and does not
+        // fit the int64 Kubernetes converts it to.
+        for s in ["1e308", "1E+308", "9e999999", "20E", "1e19"] {
+            let q = Quantity::parse(s).unwrap_or_default();
+            assert!(q.is_integer(), "{s}");
+            assert!(!q.fits_int64(false), "{s}");
+        }
+        let q = Quantity::parse("9e18").unwrap_or_default();
+        assert!(q.fits_int64(false) && !q.fits_int64(true));
+        assert!(Quantity::parse("16Ei").is_ok_and(|q| q.fits_int64(false)));
     }
 
     #[test]

@@ -10,11 +10,13 @@
 //! Also home of [`ConfigData`]: the keys (and, where the tree holds them, values) of a
 //! ConfigMap/Secret referenced by a pod, from the linted tree or `external_objects` in the config.
 
+use crate::budget::Budget;
 use crate::finding::ObjectRef;
 use crate::k8s::{Container, Object, Workload};
 use crate::model::Model;
 use crate::source::{FileId, Span};
 use crate::yaml::{Node, Style};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -498,6 +500,8 @@ pub struct Env<'p> {
     /// Each literal `env[].value` and its expansion as the kubelet performed it (against the
     /// entries above it), in order.
     value_expansions: Vec<(&'p Node, Expanded)>,
+    /// What the `env` values' expansions used of the container's budget.
+    budget: Budget,
 }
 
 /// Names the kubelet always sets for the `kubernetes` service in `default` (port 443 assumed
@@ -590,6 +594,12 @@ impl<'p> Env<'p> {
         &self.value_expansions
     }
 
+    /// What the expansions of the `env` values used of the container's expansion budget
+    /// (command and args are expanded against the rest).
+    pub fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
     /// `PATH` as the container's `env` sets it: Some(value) when set with a known value.
     pub fn path(&self) -> Option<&str> {
         match self.get("PATH") {
@@ -642,6 +652,7 @@ pub fn is_service_link_name(name: &str) -> bool {
 pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>) -> Env<'p> {
     let ns = w.object.namespace.as_str();
     let mut env = Env::new();
+    let mut budget = Budget::new();
     env.service_links = w
         .pod_spec
         .get("enableServiceLinks")
@@ -706,7 +717,7 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
         let value_node = item.get("value");
         let literal = value_node.and_then(Node::scalar_text).unwrap_or_default();
         if !literal.is_empty() {
-            let e = expand(&literal, &env);
+            let e = expand_in(&literal, &env, &mut budget);
             env.define(EnvVar {
                 name,
                 value: e.exact.then(|| e.text.clone()),
@@ -774,6 +785,7 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
             }),
         }
     }
+    env.budget = budget;
     env
 }
 
@@ -804,12 +816,16 @@ pub struct VarRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expanded {
     /// The expanded text. References whose value kexit does not know are left as `$(NAME)`.
+    /// When the expansion ran out of budget, the input as written.
     pub text: String,
     /// Every reference, in order.
     pub refs: Vec<VarRef>,
     /// True when `text` is exactly what the kubelet produces (every reference is Defined or
     /// Undefined).
     pub exact: bool,
+    /// The expansion would outgrow the budget ([`crate::budget`]): it stopped, and its value
+    /// is unknown (KX011).
+    pub over_budget: bool,
 }
 
 impl Expanded {
@@ -821,11 +837,17 @@ impl Expanded {
     }
 }
 
-/// Expand `$(NAME)` references against a container environment, exactly as the kubelet does.
+/// Expand `$(NAME)` references against a container environment, exactly as the kubelet does,
+/// within a budget of its own (one value).
 pub fn expand(input: &str, env: &Env<'_>) -> Expanded {
+    expand_in(input, env, &mut Budget::new())
+}
+
+/// [`expand`], charging the substituted bytes to `budget` (the container's environment).
+pub fn expand_in(input: &str, env: &Env<'_>, budget: &mut Budget) -> Expanded {
     let mut refs = Vec::new();
     let mut exact = true;
-    let text = expand_core(input, |name, range| {
+    let (text, complete) = expand_core(input, budget, |name, range| {
         let l = env.get(name);
         refs.push(VarRef {
             name: name.to_string(),
@@ -833,7 +855,7 @@ pub fn expand(input: &str, env: &Env<'_>) -> Expanded {
             status: l.status(),
         });
         match l {
-            Lookup::Defined(v) => Some(v.to_string()),
+            Lookup::Defined(v) => Some(Cow::Borrowed(v)),
             Lookup::Undefined => None,
             Lookup::DefinedUnknown | Lookup::MaybeDefined => {
                 exact = false;
@@ -841,26 +863,50 @@ pub fn expand(input: &str, env: &Env<'_>) -> Expanded {
             }
         }
     });
-    Expanded { text, refs, exact }
+    if !complete {
+        return Expanded {
+            text: input.to_string(),
+            refs,
+            exact: false,
+            over_budget: true,
+        };
+    }
+    Expanded {
+        text,
+        refs,
+        exact,
+        over_budget: false,
+    }
 }
 
 /// The kubelet's `expansion.Expand` with a mapping that returns None for undefined names (which
-/// then stay `$(NAME)`, as `MappingFuncFor` does).
-pub fn expand_with(input: &str, mut mapping: impl FnMut(&str) -> Option<String>) -> String {
-    expand_core(input, |name, _| mapping(name))
+/// then stay `$(NAME)`, as `MappingFuncFor` does). None when the result would outgrow
+/// [`crate::budget::MAX_VALUE`].
+pub fn expand_with(input: &str, mut mapping: impl FnMut(&str) -> Option<String>) -> Option<String> {
+    let (text, complete) = expand_core(input, &mut Budget::new(), |name, _| {
+        mapping(name).map(Cow::Owned)
+    });
+    complete.then_some(text)
 }
 
 /// Port of `expand.go`: `$$` → `$`; `$(NAME)` → mapping; an unterminated `$(` is kept; `$x`
 /// (any other byte) is kept; a trailing `$` is kept. The callback also gets the byte range of
-/// the reference.
-fn expand_core(
+/// the reference. Every substituted value is charged to `budget`; when one does not fit, the
+/// scan still visits every reference (the callback sees them all) but substitutes nothing more,
+/// and the second result is false.
+fn expand_core<'v>(
     input: &str,
-    mut mapping: impl FnMut(&str, Range<usize>) -> Option<String>,
-) -> String {
+    budget: &mut Budget,
+    mut mapping: impl FnMut(&str, Range<usize>) -> Option<Cow<'v, str>>,
+) -> (String, bool) {
     let bytes = input.as_bytes();
     let mut buf: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut complete = true;
     let mut checkpoint = 0;
     let mut cursor = 0;
+    // No `)` from this index on (found once): later unclosed `$(` are not rescanned, so a value
+    // of a million unclosed `$(` is one pass, not a million.
+    let mut no_close_from = usize::MAX;
     while cursor < bytes.len() {
         if bytes[cursor] == b'$' && cursor + 1 < bytes.len() {
             buf.extend_from_slice(&bytes[checkpoint..cursor]);
@@ -870,13 +916,23 @@ fn expand_core(
                     buf.push(b'$');
                     1
                 }
-                b'(' => match rest.iter().skip(1).position(|&b| b == b')') {
+                b'(' => match (cursor + 2 < no_close_from)
+                    .then(|| rest.iter().skip(1).position(|&b| b == b')'))
+                    .flatten()
+                {
                     Some(p) => {
                         let close = p + 1; // index in rest
                         let name = String::from_utf8_lossy(&rest[1..close]);
                         let range = cursor..cursor + 1 + close + 1;
                         match mapping(&name, range) {
-                            Some(v) => buf.extend_from_slice(v.as_bytes()),
+                            Some(v) if complete => {
+                                if budget.take(buf.len(), v.len()) {
+                                    buf.extend_from_slice(v.as_bytes());
+                                } else {
+                                    complete = false;
+                                }
+                            }
+                            Some(_) => {}
                             None => {
                                 buf.extend_from_slice(b"$(");
                                 buf.extend_from_slice(name.as_bytes());
@@ -886,6 +942,7 @@ fn expand_core(
                         close + 1
                     }
                     None => {
+                        no_close_from = no_close_from.min(cursor + 2);
                         buf.extend_from_slice(b"$(");
                         1
                     }
@@ -904,7 +961,12 @@ fn expand_core(
     if checkpoint < bytes.len() {
         buf.extend_from_slice(&bytes[checkpoint..]);
     }
-    String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    if !complete {
+        return (String::new(), false);
+    }
+    let text = String::from_utf8(buf)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (text, true)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -962,6 +1024,7 @@ mod tests {
                 .find(|(k, _)| *k == n)
                 .map(|(_, v)| v.to_string())
         })
+        .unwrap_or_default()
     }
 
     /// Cases from kubernetes `third_party/forked/golang/expansion/expand_test.go`.

@@ -44,6 +44,7 @@ fn report(
     node: &Node,
     object: Option<crate::finding::ObjectRef>,
     container: Option<&str>,
+    milli: bool,
 ) {
     let Some(res) = Quantity::from_node(node) else {
         return;
@@ -79,6 +80,17 @@ fn report(
         )
         .help("Use a non-negative quantity, or remove the entry")
         .symptom(format!("Invalid value: \"{text}\": must be greater than or equal to 0")),
+        // Valid syntax, but past the 64-bit integer the kubelet and the scheduler convert it to.
+        Ok(q) if !q.fits_int64(milli) => Finding::new(
+            &RULE,
+            span,
+            format!(
+                "{what} \"{text}\" is too large: it does not fit the 64-bit integer ({}) Kubernetes converts it to when it schedules and applies it, and the conversion overflows (the limit applied is not the one written)",
+                if milli { "in milli-units" } else { "in whole units" }
+            ),
+        )
+        .severity(crate::finding::Severity::Warning)
+        .help("Write the value you mean with a suffix (`512Mi`, `64Gi`), or remove the entry for no limit"),
         Ok(_) => return,
     };
     f = f.object(object);
@@ -109,6 +121,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 site.node,
                 Some(w.object.reference()),
                 cname,
+                site.resource == "cpu",
             );
         }
         for v in w.pod_spec.get("volumes").map(Node::items).unwrap_or(&[]) {
@@ -121,6 +134,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     n,
                     Some(w.object.reference()),
                     None,
+                    false,
                 );
             }
         }
@@ -141,7 +155,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             ] {
                 for (k, v) in item.get(section).map(|n| n.entries()).into_iter().flatten() {
                     let what = format!("LimitRange `{section}.{}`", k.as_str().unwrap_or(""));
-                    report(out, o.span(v), &what, v, Some(o.reference()), None);
+                    let milli = k.as_str() == Some("cpu");
+                    report(out, o.span(v), &what, v, Some(o.reference()), None, milli);
                 }
             }
         }

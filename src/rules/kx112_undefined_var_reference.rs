@@ -3,7 +3,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::env::{
-    container_env, expand, kustomize_vars_near, value_span, Env, Origin,
+    container_env, expand_in, kustomize_vars_near, value_span, Env, Origin,
     RefStatus,
 };
 use crate::model::Model;
@@ -65,7 +65,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 None => format!("no `env`/`envFrom` entry of the container defines `{name}`"),
             }
             };
-            // command/args
+            // command/args, expanded against what the env values left of the budget.
+            let mut budget = env.budget().clone();
             let nodes = c.argv_nodes();
             let argv: Vec<&str> = nodes
                 .iter()
@@ -78,7 +79,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             };
             for (pos, (node, field, idx)) in nodes.iter().enumerate() {
                 let Some(value) = node.as_str() else { continue };
-                let e = expand(value, &env);
+                let e = expand_in(value, &env, &mut budget);
                 for r in e.undefined_refs() {
                     let in_script = Some(pos) == script;
                     // In a shell script `$(date)` is a command substitution on purpose; only an

@@ -22,7 +22,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             let Some(Ok(q)) = Quantity::from_node(site.node) else {
                 continue;
             };
-            if q.is_integer() || q.is_negative() {
+            // Too large for an int64 is KX009's (never a millibyte value).
+            if q.is_integer() || q.is_negative() || !q.fits_int64(false) {
                 continue;
             }
             let text = site.node.scalar_text().unwrap_or_default();

@@ -49,6 +49,7 @@ rules! {
     kx008_unused_suppression,
     kx009_invalid_quantity,
     kx010_not_rendered,
+    kx011_expansion_budget,
     kx101_command_with_spaces,
     kx102_exec_form_invalid_json,
     kx103_command_not_found,

@@ -8,6 +8,7 @@ use super::{
     detect_shell, image_default, image_known, Arg, Argv, Part, ProcKind, ProcessGroup, Site, Spec,
     WorkDir,
 };
+use crate::budget::Budget;
 use crate::image::Image;
 use crate::k8s::{Container, Workload};
 use crate::model::env::{self, Env};
@@ -87,12 +88,13 @@ fn manifest_args<'p>(
     items: &'p [Node],
     part: Part,
     env: &Env<'_>,
+    budget: &mut Budget,
 ) -> Vec<Arg<'p>> {
     items
         .iter()
         .map(|n| {
             let raw = n.scalar_text().unwrap_or_default();
-            let e = env::expand(&raw, env);
+            let e = env::expand_in(&raw, env, budget);
             Arg {
                 value: e.text,
                 exact: e.exact,
@@ -113,13 +115,17 @@ pub fn container_argv<'p>(
     image: Option<&Image>,
     env: &Env<'_>,
 ) -> Argv<'p> {
-    let args = c.args().map(|a| manifest_args(w, a, Part::Args, env));
+    // Command and args are expanded against what the env values left of the budget.
+    let mut budget = env.budget().clone();
+    let args = c
+        .args()
+        .map(|a| manifest_args(w, a, Part::Args, env, &mut budget));
     let mut out = Vec::new();
     let mut unknown = false;
     let mut implicit = false;
     match c.command() {
         Some(cmd) => {
-            out.extend(manifest_args(w, cmd, Part::Command, env));
+            out.extend(manifest_args(w, cmd, Part::Command, env, &mut budget));
             out.extend(args.unwrap_or_default());
         }
         None => match image {
@@ -151,7 +157,8 @@ pub fn container_argv<'p>(
 /// The argv of an exec probe or hook (`exec.command`).
 pub fn exec_argv<'p>(w: &Workload<'p>, node: &'p Node, env: &Env<'_>) -> Option<Argv<'p>> {
     let items = node.path(&["exec", "command"]).filter(|n| n.is_seq())?;
-    let args = manifest_args(w, items.items(), Part::Command, env);
+    let mut budget = env.budget().clone();
+    let args = manifest_args(w, items.items(), Part::Command, env, &mut budget);
     if args.is_empty() {
         return None;
     }

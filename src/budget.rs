@@ -1,0 +1,90 @@
+//! Work budgets for derived strings (issue 16). Expansions multiply text: a few hundred bytes of
+//! env vars that double each other (`A1="$(A0)$(A0)"` …) or Dockerfile `ARG`/`ENV` lines that do
+//! the same would need terabytes. Every expander charges what it substitutes to a [`Budget`]; a
+//! value that would outgrow [`MAX_VALUE`], or a container environment / Dockerfile stage whose
+//! substitutions would outgrow [`MAX_TOTAL`], stops there: the value becomes *unknown* (never
+//! guessed) and the expander reports the overrun, which KX011 turns into a located finding.
+//!
+//! Base layer: knows nothing of Kubernetes, Dockerfiles or Compose.
+
+/// Longest expanded value (an env value, an `ARG`/`ENV` value, one command word).
+pub const MAX_VALUE: usize = 128 * 1024;
+/// Most bytes substituted in one container environment (with its command and args), one
+/// Dockerfile stage, or one Compose file.
+pub const MAX_TOTAL: usize = 4 * 1024 * 1024;
+
+/// Bytes substituted so far in one scope (an environment, a stage), and whether a value or the
+/// scope ran out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Budget {
+    used: usize,
+    exceeded: bool,
+}
+
+impl Budget {
+    pub fn new() -> Budget {
+        Budget::default()
+    }
+
+    /// Room to append `add` bytes to a value that is `len` bytes long: charges them and returns
+    /// true, or records the overrun and returns false (the caller stops expanding the value).
+    pub fn take(&mut self, len: usize, add: usize) -> bool {
+        let value_ok = len.checked_add(add).is_some_and(|n| n <= MAX_VALUE);
+        let total = self.used.saturating_add(add);
+        if value_ok && total <= MAX_TOTAL {
+            self.used = total;
+            true
+        } else {
+            self.exceeded = true;
+            false
+        }
+    }
+
+    /// True once some value or the scope ran out.
+    pub fn exceeded(&self) -> bool {
+        self.exceeded
+    }
+
+    /// Bytes substituted so far.
+    pub fn used(&self) -> usize {
+        self.used
+    }
+
+    /// True when the scope's total is spent (nothing more can be substituted).
+    pub fn spent(&self) -> bool {
+        self.used >= MAX_TOTAL
+    }
+}
+
+/// A byte count for messages: `128 KiB`, `4 MiB`.
+pub fn human(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_and_total_limits() {
+        let mut b = Budget::new();
+        assert!(b.take(0, MAX_VALUE));
+        assert!(!b.take(1, MAX_VALUE));
+        assert!(b.exceeded());
+        let mut b = Budget::new();
+        for _ in 0..MAX_TOTAL / MAX_VALUE {
+            assert!(b.take(0, MAX_VALUE));
+        }
+        assert!(b.spent());
+        assert!(!b.take(0, 1));
+        assert!(!Budget::new().take(usize::MAX, 1));
+        assert_eq!(human(MAX_VALUE), "128 KiB");
+        assert_eq!(human(MAX_TOTAL), "4 MiB");
+    }
+}

@@ -1,0 +1,97 @@
+//! KX011 expansion-budget: a `$(VAR)` env chain, or Dockerfile `ARG`/`ENV` values, that expand
+//! past kexit's budget ([`crate::budget`]): kexit stopped expanding there, and the values from
+//! there on are unknown (not checked).
+
+use crate::budget::{human, MAX_TOTAL, MAX_VALUE};
+use crate::finding::Finding;
+use crate::meta;
+use crate::model::env::{container_env, expand_in};
+use crate::model::Model;
+use crate::rules::Rule;
+
+pub static RULE: Rule = Rule {
+    meta: &meta::KX011,
+    check,
+};
+
+fn limits() -> String {
+    format!(
+        "{} per value, {} in all",
+        human(MAX_VALUE),
+        human(MAX_TOTAL)
+    )
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    kubernetes(model, out);
+    dockerfiles(model, out);
+}
+
+/// One finding per container: at the first `env` value, else the first command/args element,
+/// whose expansion ran out.
+fn kubernetes(model: &Model, out: &mut Vec<Finding>) {
+    for w in &model.workloads {
+        for c in &w.containers {
+            let env = container_env(model, w, c);
+            let at_env = env
+                .value_expansions()
+                .iter()
+                .find(|(_, e)| e.over_budget)
+                .map(|(node, _)| (*node, "an `env` value".to_string()));
+            let at = at_env.or_else(|| {
+                let mut budget = env.budget().clone();
+                c.argv_nodes().into_iter().find_map(|(node, field, idx)| {
+                    let value = node.as_str()?;
+                    expand_in(value, &env, &mut budget)
+                        .over_budget
+                        .then(|| (node, format!("`{field}[{idx}]`")))
+                })
+            });
+            let Some((node, what)) = at else { continue };
+            out.push(
+                Finding::new(
+                    &RULE,
+                    w.span(node),
+                    format!(
+                        "expanding `$(VAR)` references in {what} of container `{}` grows past kexit's expansion budget ({}): kexit stopped here, and the values from here on are not checked",
+                        c.name,
+                        limits()
+                    ),
+                )
+                .help("Each `$(VAR)` copies the variable's whole value: a chain of variables that reference each other several times grows exponentially (a huge environment or argument list makes the container fail to start). Reference each variable once, or write the value out")
+                .object(Some(w.object.reference()))
+                .container(c.name),
+            );
+        }
+    }
+}
+
+/// One finding per Dockerfile stage, at the instruction whose expansion ran out.
+fn dockerfiles(model: &Model, out: &mut Vec<Finding>) {
+    for (di, d) in model.dockerfiles().iter().enumerate() {
+        for s in &d.stages {
+            let Some(span) = model
+                .images
+                .stage(di, s.index)
+                .and_then(|i| i.budget_overrun)
+            else {
+                continue;
+            };
+            let stage = match s.name() {
+                Some(n) => format!("stage `{n}`"),
+                None => format!("stage #{}", s.index),
+            };
+            out.push(
+                Finding::new(
+                    &RULE,
+                    span,
+                    format!(
+                        "expanding `ARG`/`ENV` variables in {stage} grows past kexit's expansion budget ({}): kexit stopped here, and the variables from here on are unknown (not checked)",
+                        limits()
+                    ),
+                )
+                .help("Each `$VAR`/`${VAR}` copies the variable's whole value: variables that reference each other several times grow exponentially. Reference each variable once, or write the value out"),
+            );
+        }
+    }
+}

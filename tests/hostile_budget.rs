@@ -1,0 +1,613 @@
+//! Hostile inputs of issue 16, part 2: bounded work on every input (expansion budgets, linear
+//! algorithms, checked size arithmetic, walk errors, memory proportional to the input). Same
+//! harness as tests/hostile.rs: every run ends with a located finding, within a deadline (a hang
+//! detector, not a speed test: speed is measured in release builds, see the commit messages) and
+//! under an address-space limit.
+
+#![cfg(unix)]
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+mod common;
+
+use common::BAD_DEPLOY as GOOD;
+
+/// Address-space limit for the child, in KiB (generous: thread stacks and malloc arenas are
+/// reserved, not used; a real runaway goes far past it).
+const MEM_LIMIT_KIB: u64 = 3 * 1024 * 1024;
+/// Deadline for one run. Debug builds are slow; a hang never ends.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+#[derive(Debug)]
+struct F {
+    rule: String,
+    file: String,
+    line: u64,
+    column: u64,
+    message: String,
+}
+
+impl Run {
+    fn findings(&self) -> Vec<F> {
+        let v: serde_json::Value = serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "invalid JSON ({e}); exit {}\nstdout: {}\nstderr: {}",
+                self.code,
+                trunc(&self.stdout),
+                trunc(&self.stderr)
+            )
+        });
+        v["findings"]
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(|f| F {
+                rule: f["rule"].as_str().unwrap_or("").to_string(),
+                file: f["file"]
+                    .as_str()
+                    .unwrap_or("")
+                    .trim_start_matches("./")
+                    .to_string(),
+                line: f["line"].as_u64().unwrap_or(0),
+                column: f["column"].as_u64().unwrap_or(0),
+                message: f["message"].as_str().unwrap_or("").to_string(),
+            })
+            .collect()
+    }
+}
+
+fn trunc(s: &str) -> &str {
+    let mut end = s.len().min(4000);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Run `kexit <args>` in `dir` with a deadline and a memory limit; panics on a hang.
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let bin = env!("CARGO_BIN_EXE_kexit");
+    let mut cmd = if cfg!(target_os = "linux") {
+        let mut c = Command::new("/bin/sh");
+        c.arg("-c")
+            .arg(format!("ulimit -v {MEM_LIMIT_KIB} && exec \"$0\" \"$@\""))
+            .arg(bin)
+            .args(args);
+        c
+    } else {
+        let mut c = Command::new(bin);
+        c.args(args);
+        c
+    };
+    let start = Instant::now();
+    let mut child = cmd
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kexit");
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let t_out = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "kexit {args:?} did not finish within {DEADLINE:?} in {}",
+                dir.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let elapsed = start.elapsed();
+    let stdout = String::from_utf8_lossy(&t_out.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&t_err.join().unwrap_or_default()).into_owned();
+    let code = status.code().unwrap_or(-1);
+    assert!(
+        !stderr.contains("panicked"),
+        "kexit panicked on {args:?}:\n{}",
+        trunc(&stderr)
+    );
+    assert!(
+        matches!(code, 0..=2),
+        "kexit {args:?} exited {code} (crash or out of memory?) after {elapsed:?}\nstderr: {}",
+        trunc(&stderr)
+    );
+    Run {
+        code,
+        stdout,
+        stderr,
+        elapsed,
+    }
+}
+
+/// A temp dir holding `good.yaml`.
+fn scene() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    fs::write(tmp.path().join("good.yaml"), GOOD).expect("write good.yaml");
+    tmp
+}
+
+/// Lint `.` (and `extra` args) as JSON; assert the good manifest's finding is still there.
+fn lint_dir(dir: &Path, extra: &[&str]) -> (Run, Vec<F>) {
+    let mut args = vec!["lint", "--format", "json", "--no-config"];
+    args.extend_from_slice(extra);
+    if !extra.iter().any(|a| !a.starts_with('-')) {
+        args.push(".");
+    }
+    let r = run(dir, &args);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "exit {}: {}",
+        r.code,
+        trunc(&r.stderr)
+    );
+    let f = r.findings();
+    assert_good(&f);
+    (r, f)
+}
+
+fn assert_good(f: &[F]) {
+    assert!(
+        f.iter()
+            .any(|f| f.file == "good.yaml" && f.rule == "KX101" && (f.line, f.column) == (15, 21)),
+        "the good manifest's finding is missing: {f:#?}"
+    );
+}
+
+/// The findings in `file`.
+fn in_file<'a>(f: &'a [F], file: &str) -> Vec<&'a F> {
+    f.iter().filter(|f| f.file == file).collect()
+}
+
+/// Exactly one finding of `rule` in `file`, located at `line`.
+fn assert_located(f: &[F], file: &str, rule: &str, line: u64) {
+    let hits: Vec<_> = in_file(f, file)
+        .into_iter()
+        .filter(|f| f.rule == rule)
+        .collect();
+    assert!(
+        hits.iter().any(|h| h.line == line && h.column >= 1),
+        "expected {rule} at {file}:{line}, got {:#?}",
+        in_file(f, file)
+    );
+}
+
+/// The 1-based line of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i as u64 + 1)
+        .unwrap_or_else(|| panic!("{needle:?} not in the text"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expansion budget (KX011)
+
+/// A Pod whose container `env` is `entries` (already formatted YAML list items).
+fn pod_with_env(name: &str, entries: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n    - name: app\n      image: alpine:3.20\n      command: [\"sh\", \"-c\", \"echo hi\"]\n      resources:\n        limits: {{memory: 64Mi}}\n      env:\n{entries}"
+    )
+}
+
+#[test]
+fn doubling_env_chain_stops_at_the_budget() {
+    let tmp = scene();
+    let mut env = String::from("        - name: A0\n          value: x\n");
+    for i in 1..=40 {
+        env.push_str(&format!(
+            "        - name: A{i}\n          value: \"$(A{p})$(A{p})\"\n",
+            p = i - 1
+        ));
+    }
+    let text = pod_with_env("doubling", &env);
+    fs::write(tmp.path().join("doubling.yaml"), &text).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    // Hang detector only (speed is measured in release builds).
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // A17 = 2^17 bytes = 128 KiB fits; A18 = "$(A17)$(A17)" would be 256 KiB.
+    assert_located(&f, "doubling.yaml", "KX011", line_of(&text, "$(A17)$(A17)"));
+    assert_eq!(in_file(&f, "doubling.yaml").len(), 1, "{f:#?}");
+    assert!(in_file(&f, "doubling.yaml")[0].message.contains("budget"));
+}
+
+#[test]
+fn doubling_dockerfile_arg_and_env_stop_at_the_budget() {
+    let tmp = scene();
+    for (dir, kw, r) in [("arg", "ARG", "$A"), ("env", "ENV", "${A")] {
+        let close = if kw == "ENV" { "}" } else { "" };
+        let mut d = format!("FROM alpine:3.20\n{kw} A0=x\n");
+        for i in 1..=40 {
+            let p = i - 1;
+            d.push_str(&format!("{kw} A{i}={r}{p}{close}{r}{p}{close}\n"));
+        }
+        d.push_str("CMD [\"sh\", \"-c\", \"echo $A40\"]\n");
+        fs::create_dir(tmp.path().join(dir)).unwrap();
+        fs::write(tmp.path().join(dir).join("Dockerfile"), &d).unwrap();
+        let (_, f) = lint_dir(tmp.path(), &[]);
+        let file = format!("{dir}/Dockerfile");
+        assert_located(&f, &file, "KX011", line_of(&d, &format!("{kw} A18=")));
+    }
+}
+
+#[test]
+fn sixty_thousand_linear_references() {
+    let tmp = scene();
+    // A chain: each value is the previous one plus 40 bytes (the whole chain would be 72 GB).
+    let pad = "y".repeat(40);
+    let mut env = String::from("        - name: V0\n          value: start\n");
+    for i in 1..60_000 {
+        env.push_str(&format!(
+            "        - name: V{i}\n          value: \"$(V{}){pad}\"\n",
+            i - 1
+        ));
+    }
+    let chain = pod_with_env("chain", &env);
+    fs::write(tmp.path().join("chain.yaml"), &chain).unwrap();
+    // One value that references the same 100-byte variable 60,000 times (6 MB).
+    let refs = "$(V)".repeat(60_000);
+    let wide = pod_with_env(
+        "wide",
+        &format!(
+            "        - name: V\n          value: {}\n        - name: W\n          value: \"{refs}\"\n",
+            "v".repeat(100)
+        ),
+    );
+    fs::write(tmp.path().join("wide.yaml"), &wide).unwrap();
+    // The same in command args.
+    let args = GOOD.replace(
+        "[\"python app.py\"]",
+        &format!(
+            "[\"python\", \"{refs}\"]\n          env:\n            - {{name: V, value: {}}}",
+            "v".repeat(100)
+        ),
+    );
+    fs::write(tmp.path().join("args.yaml"), &args).unwrap();
+    let (_, f) = lint_dir(tmp.path(), &[]);
+    assert_eq!(
+        in_file(&f, "chain.yaml")
+            .iter()
+            .filter(|f| f.rule == "KX011")
+            .count(),
+        1,
+        "{:#?}",
+        in_file(&f, "chain.yaml")
+    );
+    assert_located(&f, "wide.yaml", "KX011", line_of(&wide, "$(V)$(V)"));
+    assert_located(&f, "args.yaml", "KX011", 15);
+}
+
+#[test]
+fn four_mebibytes_in_all() {
+    let tmp = scene();
+    // 64 KiB each: every value fits, the 65th overruns the container's 4 MiB.
+    let mut env = format!(
+        "        - name: BIG\n          value: {}\n",
+        "b".repeat(64 * 1024)
+    );
+    for i in 1..=100 {
+        env.push_str(&format!(
+            "        - name: C{i}\n          value: \"$(BIG)\"\n"
+        ));
+    }
+    let text = pod_with_env("total", &env);
+    fs::write(tmp.path().join("total.yaml"), &text).unwrap();
+    let (_, f) = lint_dir(tmp.path(), &[]);
+    assert_located(&f, "total.yaml", "KX011", line_of(&text, "name: C65") + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linear algorithms
+
+#[test]
+fn a_million_unclosed_references() {
+    let tmp = scene();
+    // In an env value: each unclosed `$(` used to rescan to the end of the value.
+    let text = pod_with_env(
+        "unclosed",
+        &format!(
+            "        - name: U\n          value: \"{}\"\n",
+            "$(".repeat(1_000_000)
+        ),
+    );
+    fs::write(tmp.path().join("unclosed.yaml"), &text).unwrap();
+    // In command/args, a RUN line, an ENV value and a Compose command.
+    let args = GOOD.replace(
+        "[\"python app.py\"]",
+        &format!(
+            "[\"sh\", \"-c\", \"echo {}\"]\n          args: [\"{}\"]",
+            "$(".repeat(200_000),
+            "$(".repeat(200_000)
+        ),
+    );
+    fs::write(tmp.path().join("args.yaml"), &args).unwrap();
+    fs::create_dir(tmp.path().join("img")).unwrap();
+    fs::write(
+        tmp.path().join("img/Dockerfile"),
+        format!(
+            "FROM alpine:3.20\nRUN echo \"{}\"\nENV X=\"{}\"\nCMD [\"sh\"]\n",
+            "$(".repeat(200_000),
+            "${".repeat(200_000)
+        ),
+    )
+    .unwrap();
+    fs::create_dir(tmp.path().join("compose")).unwrap();
+    fs::write(
+        tmp.path().join("compose/compose.yaml"),
+        format!(
+            "services:\n  a:\n    image: alpine:3.20\n    command: \"echo {}\"\n    entrypoint: \"sh -c 'echo {}'\"\n",
+            "${".repeat(200_000),
+            "$(".repeat(200_000)
+        ),
+    )
+    .unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // Still linted to the end.
+    assert_located(&f, "args.yaml", "KX202", 13);
+}
+
+#[test]
+fn twenty_thousand_env_lines() {
+    let tmp = scene();
+    let mut d = String::from("FROM python:3.12-slim\n");
+    for i in 0..20_000 {
+        // Every tenth line redefines the same name (replaced in place).
+        if i % 10 == 0 {
+            d.push_str(&format!("ENV SAME=v{i} ARG{i}=$SAME\n"));
+        } else {
+            d.push_str(&format!("ARG A{i}=a{i}\nENV V{i}=${{A{i}}}-$V{}\n", i - 1));
+        }
+    }
+    // PATH set by the last ENV: the command is looked up there.
+    d.push_str("ENV PATH=/nowhere\nCMD [\"python3\", \"-V\"]\n");
+    fs::create_dir(tmp.path().join("img")).unwrap();
+    fs::write(tmp.path().join("img/Dockerfile"), &d).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert!(
+        in_file(&f, "img/Dockerfile")
+            .iter()
+            .all(|f| f.rule != "KX011"),
+        "{:#?}",
+        in_file(&f, "img/Dockerfile")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Size caps: checked arithmetic, and stdin like a file
+
+#[test]
+fn max_file_size_is_parsed_with_checked_arithmetic() {
+    let tmp = scene();
+    for bad in [
+        "18446744073709551615",
+        "18446744073709551616",
+        "99999999999999999999999",
+        "20000P",
+        "16384Pi",
+        "-1",
+        "1.2.3",
+    ] {
+        let r = run(
+            tmp.path(),
+            &[
+                "lint",
+                "--format",
+                "json",
+                "--no-config",
+                "--max-file-size",
+                bad,
+                ".",
+            ],
+        );
+        assert_eq!(r.code, 2, "--max-file-size {bad}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(bad),
+            "--max-file-size {bad}: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+    }
+    // The largest cap that works, and suffixes.
+    for ok in ["18446744073709551614", "10Mi", "1.5k"] {
+        let (_, f) = lint_dir(tmp.path(), &["--max-file-size", ok, "."]);
+        assert_good(&f);
+    }
+    let r = run(
+        tmp.path(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--no-config",
+            "--max-file-size",
+            "100",
+            ".",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.findings();
+    assert_located(&f, "good.yaml", "KX004", 1);
+    assert!(!f.iter().any(|f| f.rule == "KX101"), "{f:#?}");
+    // The same in the configuration file: a configuration error (exit 2).
+    fs::write(
+        tmp.path().join(".kexit.yaml"),
+        "max-file-size: 18446744073709551615\n",
+    )
+    .unwrap();
+    let r = run(tmp.path(), &["lint", "--format", "json", "."]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("too large"), "{}", r.stderr);
+}
+
+#[test]
+fn stdin_over_the_cap_is_a_finding() {
+    let tmp = scene();
+    fs::write(tmp.path().join("piped.yaml"), GOOD.repeat(10)).unwrap();
+    let bin = env!("CARGO_BIN_EXE_kexit");
+    let lint = |cap: &str| {
+        let out = Command::new("/bin/sh")
+            .arg("-c")
+            .arg(format!(
+                "exec \"$0\" lint --format json --no-config --max-file-size {cap} - < piped.yaml"
+            ))
+            .arg(bin)
+            .current_dir(tmp.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run kexit");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: Duration::ZERO,
+        }
+    };
+    // Over the cap: KX004 on <stdin>, exit 1, not a silent truncation.
+    let r = lint("1k");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.findings();
+    assert_located(&f, "<stdin>", "KX004", 1);
+    assert!(f[0].message.contains("size cap"), "{f:#?}");
+    assert!(!f.iter().any(|f| f.rule == "KX101"), "{f:#?}");
+    // Within the cap: linted.
+    let f = lint("10Mi").findings();
+    assert!(
+        f.iter().any(|f| f.rule == "KX101" && f.file == "<stdin>"),
+        "{f:#?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walk errors: located findings, never a silent skip
+
+#[test]
+fn walk_errors_are_located_findings() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = scene();
+    let d = tmp.path();
+    // A manifest whose name is not UTF-8.
+    let name = std::ffi::OsStr::from_bytes(b"bad\xff.yaml");
+    fs::write(d.join(name), GOOD).unwrap();
+    // A tree deeper than PATH_MAX, built by wrapping a directory in another one 20 times (no
+    // system call sees a long path; a checkout can hold such a tree).
+    let seg = "d".repeat(250);
+    fs::create_dir(d.join("x")).unwrap();
+    fs::write(d.join("x/deep.yaml"), "a: b\n").unwrap();
+    for _ in 0..20 {
+        fs::create_dir(d.join("wrap")).unwrap();
+        fs::rename(d.join("x"), d.join("wrap").join(&seg)).unwrap();
+        fs::rename(d.join("wrap"), d.join("x")).unwrap();
+    }
+    fs::rename(d.join("x"), d.join(&seg)).unwrap();
+    let (r, f) = lint_dir(d, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "KX004" && f.file.starts_with("bad") && f.message.contains("UTF-8")),
+        "{f:#?}"
+    );
+    assert!(
+        f.iter().any(|f| f.rule == "KX004"
+            && f.file.starts_with(&seg)
+            && f.message.contains("could not be walked")
+            && f.line == 1),
+        "{f:#?}"
+    );
+    // An unreadable directory (only observable when not running as root).
+    let locked = d.join("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::write(locked.join("x.yaml"), GOOD).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let enforced = fs::read_dir(&locked).is_err();
+    let (r, f) = lint_dir(d, &[]);
+    if enforced {
+        assert_eq!(r.code, 1);
+        assert!(
+            f.iter()
+                .any(|f| f.rule == "KX004" && f.file == "locked" && f.line == 1),
+            "{f:#?}"
+        );
+        // Named on the command line, the directory itself fails: a usage error (exit 2).
+        let r = run(
+            d,
+            &[
+                "lint",
+                "--format",
+                "json",
+                "--no-config",
+                "locked",
+                "good.yaml",
+            ],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("locked"), "{}", r.stderr);
+    }
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Huge quantities
+
+#[test]
+fn huge_exponents_are_overflowing_quantities_not_millibytes() {
+    let tmp = scene();
+    let mut text = String::new();
+    for (i, q) in ["\"1e308\"", "1E+308", "\"9e999999999\"", "20E", "1e19"]
+        .iter()
+        .enumerate()
+    {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      resources:\n        limits:\n          memory: {q}\n"
+        ));
+    }
+    fs::write(tmp.path().join("huge.yaml"), &text).unwrap();
+    let (_, f) = lint_dir(tmp.path(), &[]);
+    let f = in_file(&f, "huge.yaml");
+    assert!(!f.iter().any(|f| f.rule == "KX203"), "{f:#?}");
+    for (i, _) in text.match_indices("memory:").enumerate() {
+        let line = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains("memory:"))
+            .nth(i)
+            .map(|(n, _)| n as u64 + 1)
+            .unwrap_or(0);
+        assert!(
+            f.iter()
+                .any(|x| x.rule == "KX009" && x.line == line && x.message.contains("too large")),
+            "line {line}: {f:#?}"
+        );
+    }
+}
