@@ -88,7 +88,7 @@ registry! {
     KX101: "command-with-spaces", Error, Some(128), "Exec-form argv[0] contains whitespace; it is never split into words";
     KX102: "exec-form-invalid-json", Warning, Some(127), "CMD/ENTRYPOINT looks like JSON but is not, so Docker runs it through /bin/sh -c";
     KX103: "command-not-found", Error, Some(127), "Command or interpreter absent from the image";
-    KX104: "command-unverified", Warning, Some(127), "Command could not be verified against the image";
+    KX104: "command-unverified", Info, Some(127), "Command could not be verified against the image";
     KX105: "shell-missing", Error, Some(127), "A shell is needed but the image has none";
     KX106: "bash-missing", Error, Some(127), "bash is needed but the image has only busybox/ash";
     KX107: "script-shebang", Error, Some(127), "Script has no shebang or its interpreter is absent from the image";

@@ -297,6 +297,9 @@ pub struct Image {
     pub dockerfile: Option<usize>,
     pub stage: Option<usize>,
     pub entrypoint: Option<ImageCommand>,
+    /// The base may set an ENTRYPOINT kexit does not know although its contents are catalogued
+    /// (a catalogue row with `entrypoint: unknown`), until a Dockerfile sets one.
+    pub entrypoint_unknown: bool,
     pub cmd: Option<ImageCommand>,
     /// Last HEALTHCHECK of the final stage (`None` also for `HEALTHCHECK NONE`).
     pub healthcheck: Option<ImageCommand>,
@@ -349,6 +352,7 @@ impl Image {
             dockerfile: None,
             stage: None,
             entrypoint: None,
+            entrypoint_unknown: false,
             cmd: None,
             healthcheck: None,
             workdir: "/".to_string(),
@@ -369,6 +373,13 @@ impl Image {
             pkg_fuzz: Vec::new(),
             pkg_foreign: false,
         }
+    }
+
+    /// Whether an ENTRYPOINT kexit cannot see may run first: none is known, and the base is not
+    /// catalogued or its catalogue row does not know it. The manifest's `args` (or the CMD)
+    /// are then that ENTRYPOINT's arguments, not a program.
+    pub fn entrypoint_may_be_inherited(&self) -> bool {
+        self.entrypoint.is_none() && (!self.base_known || self.entrypoint_unknown)
     }
 
     /// Whether the image's contents are fully known (scratch/distroless base, nothing unfollowable):
@@ -567,6 +578,22 @@ pub fn tag(reference: &str) -> &str {
     }
 }
 
+/// What the image tests read of a model: the images of a project without workloads (the model
+/// layer above builds the same with its workloads; the image layer must not depend on it).
+#[cfg(test)]
+pub(crate) struct TestModel {
+    pub images: link::Images,
+}
+
+#[cfg(test)]
+impl TestModel {
+    pub(crate) fn build(project: &crate::project::Project) -> TestModel {
+        TestModel {
+            images: build_images(project, &[]),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -581,6 +608,10 @@ mod tests {
         );
         assert_eq!(tag("registry.example.com:5000/shop/checkout"), "latest");
         assert_eq!(repository("docker.io/library/alpine@sha256:abc"), "alpine");
+        assert_eq!(repository("library/postgres:16-alpine"), "postgres");
+        assert_eq!(repository("index.docker.io/library/postgres"), "postgres");
+        assert_eq!(repository("registry-1.docker.io/library/redis:7"), "redis");
+        assert_eq!(repository("docker.io/bitnami/redis:7"), "bitnami/redis");
         assert_eq!(tag("alpine@sha256:abc"), "");
         assert_eq!(tag("alpine:3.20@sha256:abc"), "3.20");
     }

@@ -4,6 +4,7 @@
 
 pub mod env;
 pub mod exec;
+pub mod facts;
 pub mod heap;
 pub mod kustomize;
 pub mod process;
@@ -39,6 +40,10 @@ pub struct Model<'p> {
     resources: std::sync::OnceLock<Vec<crate::model::resources::PodResources<'p>>>,
     /// Schema type errors of each object (by position in `objects`), for KX005 and KX006.
     pub type_errors: std::sync::OnceLock<Vec<Vec<crate::k8s::schema::TypeError<'p>>>>,
+    /// Object placement facts (directories, namespaces, names), computed on first use.
+    placement: std::sync::OnceLock<facts::Placement<'p>>,
+    /// Images some pod runs (addresses), computed on first use.
+    pod_images: std::sync::OnceLock<std::collections::HashSet<usize>>,
 }
 
 impl<'p> Model<'p> {
@@ -89,6 +94,8 @@ impl<'p> Model<'p> {
             process_groups: std::sync::OnceLock::new(),
             resources: std::sync::OnceLock::new(),
             type_errors: std::sync::OnceLock::new(),
+            placement: std::sync::OnceLock::new(),
+            pod_images: std::sync::OnceLock::new(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).
@@ -180,6 +187,20 @@ impl<'p> Model<'p> {
         c: &crate::k8s::Container<'_>,
     ) -> Option<&crate::image::Image> {
         self.images.for_container(w, c)
+    }
+
+    /// Where objects live: kustomization directories, (kind, namespace, directory) and names
+    /// (computed once, on first use).
+    pub fn placement(&self) -> &facts::Placement<'p> {
+        self.placement
+            .get_or_init(|| facts::Placement::compute(self))
+    }
+
+    /// Whether some pod's container runs `img` (computed once for all images).
+    pub fn runs_in_pod(&self, img: &crate::image::Image) -> bool {
+        self.pod_images
+            .get_or_init(|| facts::pod_images(self))
+            .contains(&(std::ptr::from_ref(img) as usize))
     }
 
     pub fn config(&self) -> &'p Config {

@@ -346,7 +346,8 @@ impl Builder<'_> {
     fn end_collection(&mut self, event_end: usize) -> Option<Node> {
         let frame = self.stack.pop()?;
         let (value, last_end) = match frame.body {
-            Body::Seq(items) => {
+            Body::Seq(mut items) => {
+                items.shrink_to_fit();
                 let last = items.last().map(|n| n.span.end);
                 (Value::Seq(items), last)
             }
@@ -360,7 +361,8 @@ impl Builder<'_> {
                     .last()
                     .map(|(_, v)| v.span.end.max(v.span.start))
                     .or(key.as_ref().map(|k| k.span.end));
-                let entries = if has_merge { merge(entries) } else { entries };
+                let mut entries = if has_merge { merge(entries) } else { entries };
+                entries.shrink_to_fit();
                 (Value::Map(entries), last)
             }
         };
@@ -437,6 +439,16 @@ fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
     out
 }
 
+/// A scalar's text as an owned string without spare capacity (the scanner grows its strings
+/// by pushing; every tree is kept until the end of the run, so the slack is peak memory).
+pub(crate) fn exact(value: Cow<'_, str>) -> String {
+    let mut s = value.into_owned();
+    if s.capacity() > s.len() {
+        s.shrink_to_fit();
+    }
+    s
+}
+
 /// The value of a scalar event, as kubectl resolves it; Err with a message when a core-schema
 /// tag does not fit the text.
 fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<Value, String> {
@@ -444,12 +456,12 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         return Ok(if plain {
             resolve::resolve_cow(value)
         } else {
-            Value::Str(value.into_owned())
+            Value::Str(exact(value))
         });
     };
     if !tag.is_yaml_core_schema() {
         // Custom (`!Ref`) and non-specific (`!`) tags: go-yaml v2 keeps the text.
-        return Ok(Value::Str(value.into_owned()));
+        return Ok(Value::Str(exact(value)));
     }
     let resolved = resolve::resolve_plain(&value);
     let fits = match (tag.suffix.as_str(), &resolved) {
@@ -463,7 +475,7 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         _ => true,
     };
     if fits {
-        return Ok(Value::Str(value.into_owned()));
+        return Ok(Value::Str(exact(value)));
     }
     let kind = match &resolved {
         Value::Null => "!!null",

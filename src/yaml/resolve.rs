@@ -11,7 +11,7 @@ pub fn resolve_plain(s: &str) -> Value {
 
 /// [`resolve_plain`] for text the caller already owns or borrows (no copy when it is a string).
 pub(crate) fn resolve_cow(s: Cow<'_, str>) -> Value {
-    resolve_special(&s).unwrap_or_else(|| Value::Str(s.into_owned()))
+    resolve_special(&s).unwrap_or_else(|| Value::Str(super::exact(s)))
 }
 
 /// The non-string meaning of a plain scalar, if it has one.

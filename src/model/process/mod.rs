@@ -184,7 +184,14 @@ pub struct Argv<'p> {
 }
 
 impl<'p> Argv<'p> {
+    /// The program the runtime executes: None when there is none, and when the image part is
+    /// unknown (an ENTRYPOINT kexit cannot see may come first: a Kubernetes `args`-only
+    /// container, or a Dockerfile CMD, on an image whose ENTRYPOINT is not known receives them
+    /// as its arguments, so `args[0]` is not known to be the program).
     pub fn argv0(&self) -> Option<&Arg<'p>> {
+        if self.image_part_unknown {
+            return None;
+        }
         self.args.first()
     }
     pub fn values(&self) -> Vec<&str> {
