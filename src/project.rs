@@ -181,6 +181,9 @@ impl Project {
                     for e in &y.errors {
                         p.front_findings.push(yaml_finding(id, &src, e));
                     }
+                    if y.more_duplicates > 0 {
+                        p.front_findings.push(more_duplicates(id, &y));
+                    }
                     p.files.push(src);
                     p.manifests.push(Manifest { file: id, yaml: y });
                 }
@@ -217,6 +220,26 @@ impl Project {
         p.build = crate::build_context::load(&mut p.files, &manifests, &p.dockerfiles, &p.config);
         p
     }
+}
+
+/// One KX003 finding for the duplicate keys past the ones listed, at the last one listed.
+fn more_duplicates(file: FileId, y: &yaml::YamlFile) -> Finding {
+    let last = y
+        .errors
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, YamlErrorKind::DuplicateKey { .. }))
+        .map_or(0..0, |e| e.span.clone());
+    Finding::new(
+        &meta::KX003,
+        Span::new(file, last),
+        format!(
+            "{} more duplicate keys follow in this file (only the first {} are listed)",
+            y.more_duplicates,
+            yaml::MAX_DUPLICATE_ERRORS
+        ),
+    )
+    .help("Remove the repeated keys; kubectl's default strict validation rejects every object that has one")
 }
 
 fn yaml_finding(file: FileId, src: &SourceFile, e: &yaml::YamlError) -> Finding {

@@ -85,7 +85,13 @@ pub struct YamlFile {
     /// skipped; a document cut short by a syntax error is not kept.
     pub docs: Vec<Document>,
     pub errors: Vec<YamlError>,
+    /// Duplicate keys past the first [`MAX_DUPLICATE_ERRORS`] of the file: counted, not kept
+    /// (a file of two million `a: b` lines must not make two million findings).
+    pub more_duplicates: usize,
 }
+
+/// Duplicate-key errors kept per file; the rest are only counted.
+pub const MAX_DUPLICATE_ERRORS: usize = 100;
 
 /// Converts saphyr's character indices to byte offsets with a moving cursor (events arrive
 /// almost in order, so the total walk is linear).
@@ -246,6 +252,8 @@ struct Builder<'a> {
     /// Anchors may have been lost in a skipped subtree (their aliases become null without a new
     /// error).
     skipped_anchors: bool,
+    /// Duplicate keys seen in the file.
+    duplicates: usize,
 }
 
 impl Builder<'_> {
@@ -306,13 +314,22 @@ impl Builder<'_> {
                                 found
                             }
                         };
-                        if let Some(i) = first {
+                        if first.is_some() {
+                            self.duplicates += 1;
+                        }
+                        if let Some(i) = first.filter(|_| self.duplicates <= MAX_DUPLICATE_ERRORS) {
                             let first_span = entries[i].0.span.clone();
                             self.errors.push(YamlError::new(
                                 YamlErrorKind::DuplicateKey { first: first_span },
                                 k.span.clone(),
                                 format!("duplicate key `{name}`"),
                             ));
+                        }
+                        // The last value wins (as kubectl reads it); the mapping keeps one entry
+                        // per key, so repeated keys cost no memory.
+                        if let Some(slot) = first.and_then(|i| entries.get_mut(i)) {
+                            slot.1 = node;
+                            return None;
                         }
                     }
                     entries.push((k, node));
@@ -346,8 +363,10 @@ impl Builder<'_> {
     fn end_collection(&mut self, event_end: usize) -> Option<Node> {
         let frame = self.stack.pop()?;
         let (value, last_end) = match frame.body {
-            Body::Seq(items) => {
+            Body::Seq(mut items) => {
                 let last = items.last().map(|n| n.span.end);
+                // No growth slack kept in the tree (up to half of a large collection).
+                items.shrink_to_fit();
                 (Value::Seq(items), last)
             }
             Body::Map {
@@ -360,7 +379,8 @@ impl Builder<'_> {
                     .last()
                     .map(|(_, v)| v.span.end.max(v.span.start))
                     .or(key.as_ref().map(|k| k.span.end));
-                let entries = if has_merge { merge(entries) } else { entries };
+                let mut entries = if has_merge { merge(entries) } else { entries };
+                entries.shrink_to_fit();
                 (Value::Map(entries), last)
             }
         };
@@ -444,12 +464,12 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         return Ok(if plain {
             resolve::resolve_cow(value)
         } else {
-            Value::Str(value.into_owned())
+            Value::Str(resolve::tight(value))
         });
     };
     if !tag.is_yaml_core_schema() {
         // Custom (`!Ref`) and non-specific (`!`) tags: go-yaml v2 keeps the text.
-        return Ok(Value::Str(value.into_owned()));
+        return Ok(Value::Str(resolve::tight(value)));
     }
     let resolved = resolve::resolve_plain(&value);
     let fits = match (tag.suffix.as_str(), &resolved) {
@@ -463,7 +483,7 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         _ => true,
     };
     if fits {
-        return Ok(Value::Str(value.into_owned()));
+        return Ok(Value::Str(resolve::tight(value)));
     }
     let kind = match &resolved {
         Value::Null => "!!null",
@@ -504,6 +524,7 @@ fn parse_strict(text: &str) -> YamlFile {
         skipping: 0,
         skip_start: 0,
         skipped_anchors: false,
+        duplicates: 0,
     };
     let mut doc_start = 0;
     let mut root: Option<Node> = None;
@@ -636,6 +657,7 @@ fn parse_strict(text: &str) -> YamlFile {
     }
     // A document cut short by an error is not kept (its spans may be incomplete).
     out.errors = b.errors;
+    out.more_duplicates = b.duplicates.saturating_sub(MAX_DUPLICATE_ERRORS);
     out
 }
 
