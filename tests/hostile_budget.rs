@@ -660,3 +660,29 @@ fn subpath_mounts_share_a_large_projected_volume() {
     assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
     assert_located(&f, "fanout.yaml", "KX301", line_of(&s, "subPath: nope"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every file a loader reads on the side is bounded by the bytes read
+
+#[cfg(target_os = "linux")]
+#[test]
+fn side_files_are_bounded_reads() {
+    let tmp = scene();
+    let d = tmp.path();
+    // procfs says 0 bytes in stat and never ends (pagemap: 8 bytes per page of address space).
+    fs::create_dir(d.join("app")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/pagemap", d.join("app/.env")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/pagemap", d.join("app/web.env")).unwrap();
+    fs::write(
+        d.join("app/compose.yaml"),
+        "services:\n  web:\n    image: python:3.12-slim\n    command: [\"python app.py\"]\n    env_file: web.env\n",
+    )
+    .unwrap();
+    let (r, _) = lint_dir(d, &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // The configuration file too: refused with a message, not read.
+    std::os::unix::fs::symlink("/proc/self/pagemap", d.join(".kexit.yaml")).unwrap();
+    let r = run(d, &["lint", "--format", "json", "."]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("configuration file"), "{}", r.stderr);
+}
