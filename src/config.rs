@@ -186,8 +186,11 @@ impl Config {
         if meta.len() > 1024 * 1024 {
             return Err(err("configuration file is larger than 1 MiB".to_string()));
         }
-        let text = std::fs::read_to_string(path)
+        // The cap applies to the bytes read too (a size of 0 in `stat` proves nothing).
+        let bytes = crate::source::read_bounded(path, 1024 * 1024)
             .map_err(|e| err(format!("cannot read configuration file: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| err("configuration file is not valid UTF-8".to_string()))?;
         let mut cfg = Config::from_yaml(&shown, &text)?;
         cfg.base_dir = path
             .parent()

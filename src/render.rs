@@ -79,12 +79,7 @@ pub fn note_unrendered(project: &mut Project, charts: &[(PathBuf, usize, String)
                 id
             }
             None => {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                let text = if text.len() > 1 << 20 {
-                    String::new()
-                } else {
-                    text
-                };
+                let text = crate::source::read_text_bounded(&path, 1 << 20).unwrap_or_default();
                 project
                     .files
                     .push(SourceFile::new(name.clone(), FileKind::Other, text));
@@ -517,10 +512,7 @@ pub fn relocate(
         let id = match loaded.get(&path) {
             Some(id) => *id,
             None => {
-                let text = std::fs::metadata(&path)
-                    .ok()
-                    .filter(|m| m.is_file() && m.len() <= project.config.max_file_size)
-                    .and_then(|_| std::fs::read_to_string(&path).ok())
+                let text = crate::source::read_text_bounded(&path, project.config.max_file_size)
                     .unwrap_or_default();
                 project.files.push(SourceFile::new(
                     path.to_string_lossy().into_owned(),
@@ -759,6 +751,9 @@ pub fn is_kustomization(dir: &Path) -> bool {
         .any(|n| dir.join(n).is_file())
 }
 
+/// Largest kustomization file read when looking for remote bases (bytes actually read).
+const KUSTOMIZATION_CAP: u64 = 1 << 20;
+
 /// Remote entries (URLs, git repositories) in the kustomizations reachable from `dir` through
 /// local `resources`/`bases`/`components` directories (bounded walk).
 pub fn remote_entries(dir: &Path) -> Vec<String> {
@@ -778,7 +773,7 @@ pub fn remote_entries(dir: &Path) -> Vec<String> {
         seen.push(canon);
         let Some(text) = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
             .iter()
-            .find_map(|n| std::fs::read_to_string(d.join(n)).ok())
+            .find_map(|n| crate::source::read_text_bounded(&d.join(n), KUSTOMIZATION_CAP))
         else {
             continue;
         };

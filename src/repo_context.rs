@@ -190,10 +190,8 @@ fn scan(path: &Path, cap: u64, buf: &mut Vec<u8>, ac: &aho_corasick::AhoCorasick
 }
 
 fn read_capped(path: &Path, cap: u64) -> Option<Vec<u8>> {
-    let f = std::fs::File::open(path).ok()?;
-    let mut buf = Vec::new();
-    f.take(cap).read_to_end(&mut buf).ok()?;
-    Some(buf)
+    // Never a FIFO, device or procfs file; a file over the cap is not read at all.
+    crate::source::read_bounded(path, cap).ok()
 }
 
 /// The context files of a run on `given` (and `texts` from stdin) under `root`: paths as shown

@@ -192,6 +192,13 @@ pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
+/// [`read_bounded`] as UTF-8 text; None when unreadable, over `cap`, not a regular file or not
+/// UTF-8. For the files loaders read on the side (compose `.env`/`env_file`, kustomizations,
+/// rendered chart sources, configuration): every read is bounded by bytes actually read.
+pub fn read_text_bounded(path: &Path, cap: u64) -> Option<String> {
+    String::from_utf8(read_bounded(path, cap).ok()?).ok()
+}
+
 const NOT_REGULAR: &str = "not a regular file (a FIFO, device, socket or directory is never read)";
 
 #[cfg(target_os = "linux")]

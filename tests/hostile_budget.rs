@@ -611,3 +611,78 @@ fn huge_exponents_are_overflowing_quantities_not_millibytes() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Memory proportional to the input (the address-space limit of `run` catches a regression)
+
+#[test]
+fn ten_megabytes_of_repeated_keys() {
+    let tmp = scene();
+    // Two million `a: b` lines (inside the default 10 MiB cap): one mapping, one key.
+    fs::write(tmp.path().join("ab.yaml"), "a: b\n".repeat(2_000_000)).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let dups = in_file(&f, "ab.yaml");
+    // The first 100 duplicates, then one finding for the rest.
+    assert_eq!(dups.len(), 101, "{:#?}", &dups[..dups.len().min(3)]);
+    assert!(dups.iter().all(|f| f.rule == "KX003"));
+    assert!(
+        dups.iter()
+            .any(|f| f.message.contains("1999899 more duplicate keys")),
+        "{:#?}",
+        dups.last()
+    );
+    assert!(
+        r.stdout.len() < 1024 * 1024,
+        "{} bytes of output",
+        r.stdout.len()
+    );
+}
+
+#[test]
+fn subpath_mounts_share_a_large_projected_volume() {
+    let tmp = scene();
+    let mut s = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n");
+    for i in 0..100_000 {
+        s.push_str(&format!("  k{i}: v\n"));
+    }
+    s.push_str("---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n          resources:\n            limits: {memory: 64Mi}\n          volumeMounts:\n");
+    for i in 0..100 {
+        s.push_str(&format!(
+            "            - {{name: cfg, mountPath: /etc/c{i}, subPath: k{i}}}\n"
+        ));
+    }
+    // One mount of a key the ConfigMap does not have: still found.
+    s.push_str("            - {name: cfg, mountPath: /etc/missing, subPath: nope}\n");
+    s.push_str("      volumes:\n        - name: cfg\n          projected:\n            sources:\n              - configMap: {name: cm}\n");
+    fs::write(tmp.path().join("fanout.yaml"), &s).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert_located(&f, "fanout.yaml", "KX301", line_of(&s, "subPath: nope"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every file a loader reads on the side is bounded by the bytes read
+
+#[cfg(target_os = "linux")]
+#[test]
+fn side_files_are_bounded_reads() {
+    let tmp = scene();
+    let d = tmp.path();
+    // procfs says 0 bytes in stat and never ends (pagemap: 8 bytes per page of address space).
+    fs::create_dir(d.join("app")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/pagemap", d.join("app/.env")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/pagemap", d.join("app/web.env")).unwrap();
+    fs::write(
+        d.join("app/compose.yaml"),
+        "services:\n  web:\n    image: python:3.12-slim\n    command: [\"python app.py\"]\n    env_file: web.env\n",
+    )
+    .unwrap();
+    let (r, _) = lint_dir(d, &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // The configuration file too: refused with a message, not read.
+    std::os::unix::fs::symlink("/proc/self/pagemap", d.join(".kexit.yaml")).unwrap();
+    let r = run(d, &["lint", "--format", "json", "."]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("configuration file"), "{}", r.stderr);
+}

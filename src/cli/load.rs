@@ -296,7 +296,10 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
             files_found = rest;
             let sources: Vec<(PathBuf, String)> = under
                 .iter()
-                .filter_map(|f| Some((f.path.clone(), std::fs::read_to_string(&f.path).ok()?)))
+                .filter_map(|f| {
+                    let text = crate::source::read_text_bounded(&f.path, config.max_file_size)?;
+                    Some((f.path.clone(), text))
+                })
                 .collect();
             for r in render::map_kustomize(dir, &out, &sources) {
                 rendered.insert(r.name.clone(), Renderer::Kustomize);

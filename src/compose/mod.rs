@@ -141,12 +141,8 @@ impl<'a> Files<'a> {
         if let Some(&id) = self.added_by_path.borrow().get(&key) {
             return Some((id, self.text(id)?));
         }
-        let meta = std::fs::metadata(&key).ok()?;
-        if !meta.is_file() || meta.len() > self.cap {
-            return None;
-        }
-        let bytes = std::fs::read(&key).ok()?;
-        let text = String::from_utf8(bytes).ok()?;
+        // Bounded by the bytes read (not by what stat says), never a FIFO or procfs file.
+        let text = crate::source::read_text_bounded(&key, self.cap)?;
         let mut f = SourceFile::new(key.to_string_lossy(), FileKind::Other, text.clone());
         f.report = false;
         let id = self.existing.len() + self.added.borrow().len();

@@ -11,6 +11,7 @@ use crate::model::env::{is_optional, lookup_data, DataKind, DataLookup};
 use crate::model::Model;
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
+use std::sync::Arc;
 
 /// `defaultMode` when unset: 0644.
 pub const DEFAULT_MODE: u32 = 0o644;
@@ -85,8 +86,9 @@ impl<'p> Projection<'p> {
         matches!(self, Projection::Known(_))
     }
     pub fn file(&self, path: &str) -> Option<&ProjectedFile<'p>> {
+        // File paths are cleaned when the projection is built: only the query needs it.
         let path = clean_rel(path);
-        self.files().iter().find(|f| clean_rel(&f.path) == path)
+        self.files().iter().find(|f| f.path == path)
     }
     /// True when some file lies below `dir` (a relative directory inside the volume).
     pub fn has_dir(&self, dir: &str) -> bool {
@@ -95,7 +97,7 @@ impl<'p> Projection<'p> {
             return true;
         }
         self.files().iter().any(|f| {
-            let p = clean_rel(&f.path);
+            let p = &f.path;
             p.len() > dir.len() && p.starts_with(&dir) && p.as_bytes()[dir.len()] == b'/'
         })
     }
@@ -123,8 +125,9 @@ pub struct Mount<'p> {
     pub sub_path: Option<&'p str>,
     pub sub_path_node: Option<&'p Node>,
     pub sub_path_expr: Option<&'p str>,
-    /// The volume, or None when no `volumes[]` entry has this name.
-    pub volume: Option<Volume<'p>>,
+    /// The volume, or None when no `volumes[]` entry has this name. Shared by every mount of
+    /// it (a projected volume may list 100,000 files; 100 subPath mounts must not copy them).
+    pub volume: Option<Arc<Volume<'p>>>,
     /// Whether another container of the pod mounts the same volume (it may write to it).
     pub shared: bool,
 }
@@ -292,7 +295,7 @@ pub fn claim_templates<'a, 'p>(
 
 /// A container's mounts, each resolved to its volume.
 pub fn container_mounts<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>) -> Mounts<'p> {
-    let volumes = pod_volumes(model, w);
+    let volumes: Vec<Arc<Volume<'p>>> = pod_volumes(model, w).into_iter().map(Arc::new).collect();
     let mut mounts = Vec::new();
     for m in c.volume_mounts() {
         let name_node = m.get("name");

@@ -44,5 +44,28 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 )),
             );
         }
+        // Past the first MAX_DUPLICATE_ERRORS the front end only counts them: one finding says
+        // how many more, at the last one listed.
+        if m.yaml.more_duplicates > 0 {
+            let last = m
+                .yaml
+                .errors
+                .iter()
+                .rev()
+                .find(|e| matches!(e.kind, YamlErrorKind::DuplicateKey { .. }))
+                .map_or(0..0, |e| e.span.clone());
+            out.push(
+                Finding::new(
+                    &RULE,
+                    Span::new(m.file, last),
+                    format!(
+                        "{} more duplicate keys follow in this file (only the first {} are listed)",
+                        m.yaml.more_duplicates,
+                        crate::yaml::MAX_DUPLICATE_ERRORS
+                    ),
+                )
+                .help("Remove the repeated keys; kubectl's default strict validation rejects every object that has one"),
+            );
+        }
     }
 }

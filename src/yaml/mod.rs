@@ -85,7 +85,13 @@ pub struct YamlFile {
     /// skipped; a document cut short by a syntax error is not kept.
     pub docs: Vec<Document>,
     pub errors: Vec<YamlError>,
+    /// Duplicate keys past the first [`MAX_DUPLICATE_ERRORS`] of the file: counted, not kept
+    /// (a file of two million `a: b` lines must not make two million findings).
+    pub more_duplicates: usize,
 }
+
+/// Duplicate-key errors kept per file; the rest are only counted.
+pub const MAX_DUPLICATE_ERRORS: usize = 100;
 
 /// Converts saphyr's character indices to byte offsets with a moving cursor (events arrive
 /// almost in order, so the total walk is linear).
@@ -246,6 +252,8 @@ struct Builder<'a> {
     /// Anchors may have been lost in a skipped subtree (their aliases become null without a new
     /// error).
     skipped_anchors: bool,
+    /// Duplicate keys seen in the file.
+    duplicates: usize,
 }
 
 impl Builder<'_> {
@@ -306,13 +314,22 @@ impl Builder<'_> {
                                 found
                             }
                         };
-                        if let Some(i) = first {
+                        if first.is_some() {
+                            self.duplicates += 1;
+                        }
+                        if let Some(i) = first.filter(|_| self.duplicates <= MAX_DUPLICATE_ERRORS) {
                             let first_span = entries[i].0.span.clone();
                             self.errors.push(YamlError::new(
                                 YamlErrorKind::DuplicateKey { first: first_span },
                                 k.span.clone(),
                                 format!("duplicate key `{name}`"),
                             ));
+                        }
+                        // The last value wins (as kubectl reads it); the mapping keeps one entry
+                        // per key, so repeated keys cost no memory.
+                        if let Some(slot) = first.and_then(|i| entries.get_mut(i)) {
+                            slot.1 = node;
+                            return None;
                         }
                     }
                     entries.push((k, node));
@@ -347,8 +364,9 @@ impl Builder<'_> {
         let frame = self.stack.pop()?;
         let (value, last_end) = match frame.body {
             Body::Seq(mut items) => {
-                items.shrink_to_fit();
                 let last = items.last().map(|n| n.span.end);
+                // No growth slack kept in the tree (up to half of a large collection).
+                items.shrink_to_fit();
                 (Value::Seq(items), last)
             }
             Body::Map {
@@ -439,16 +457,6 @@ fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
     out
 }
 
-/// A scalar's text as an owned string without spare capacity (the scanner grows its strings
-/// by pushing; every tree is kept until the end of the run, so the slack is peak memory).
-pub(crate) fn exact(value: Cow<'_, str>) -> String {
-    let mut s = value.into_owned();
-    if s.capacity() > s.len() {
-        s.shrink_to_fit();
-    }
-    s
-}
-
 /// The value of a scalar event, as kubectl resolves it; Err with a message when a core-schema
 /// tag does not fit the text.
 fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<Value, String> {
@@ -456,12 +464,12 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         return Ok(if plain {
             resolve::resolve_cow(value)
         } else {
-            Value::Str(exact(value))
+            Value::Str(resolve::tight(value))
         });
     };
     if !tag.is_yaml_core_schema() {
         // Custom (`!Ref`) and non-specific (`!`) tags: go-yaml v2 keeps the text.
-        return Ok(Value::Str(exact(value)));
+        return Ok(Value::Str(resolve::tight(value)));
     }
     let resolved = resolve::resolve_plain(&value);
     let fits = match (tag.suffix.as_str(), &resolved) {
@@ -475,7 +483,7 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         _ => true,
     };
     if fits {
-        return Ok(Value::Str(exact(value)));
+        return Ok(Value::Str(resolve::tight(value)));
     }
     let kind = match &resolved {
         Value::Null => "!!null",
@@ -516,6 +524,7 @@ fn parse_strict(text: &str) -> YamlFile {
         skipping: 0,
         skip_start: 0,
         skipped_anchors: false,
+        duplicates: 0,
     };
     let mut doc_start = 0;
     let mut root: Option<Node> = None;
@@ -648,6 +657,7 @@ fn parse_strict(text: &str) -> YamlFile {
     }
     // A document cut short by an error is not kept (its spans may be incomplete).
     out.errors = b.errors;
+    out.more_duplicates = b.duplicates.saturating_sub(MAX_DUPLICATE_ERRORS);
     out
 }
 
