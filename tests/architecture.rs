@@ -23,7 +23,6 @@ const LONG_FILES: &[(&str, &str)] = &[
     ("src/model/env.rs", "split pending (issue 9)"),
     ("src/yaml/mod.rs", "split pending (issue 9)"),
     ("src/docker/mod.rs", "split pending (issue 9)"),
-    ("src/render.rs", "split pending (issue 9)"),
 ];
 
 /// Import edges that still close a cycle, being removed (issue 9). Every other edge must keep
