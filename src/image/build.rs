@@ -198,6 +198,12 @@ pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {
             if STD_BIN_DIRS.contains(&dir) && img.absent_cmds.iter().any(|c| c == name) {
                 return PathInfo::absent(base_origin(img));
             }
+            if img
+                .official
+                .is_some_and(|o| super::official::absent(img, o, dir, name))
+            {
+                return PathInfo::absent(base_origin(img));
+            }
         }
     }
     PathInfo::unknown()

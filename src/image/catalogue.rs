@@ -285,6 +285,7 @@ pub fn image(reference: &str) -> Option<Image> {
     img.base_known = true;
     img.base = Some(reference.to_string());
     img.complete = e.complete;
+    img.official = super::official::lookup(reference);
     img.fuzzy.clear();
     img.shell_kind = ShellKind::parse(&e.shell);
     img.libc = Libc::parse(&e.libc);

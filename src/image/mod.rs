@@ -14,6 +14,7 @@ pub use crate::build_context as context;
 pub mod dockerfile;
 pub(crate) mod installs;
 pub mod link;
+pub(crate) mod official;
 pub mod packages;
 pub mod pkgdb;
 
@@ -334,6 +335,9 @@ pub struct Image {
     /// A build step pointed the package manager at another repository: the package data no
     /// longer describes what it installs.
     pub(crate) pkg_foreign: bool,
+    /// The official Debian/Ubuntu-based image the base is, when kexit knows everything its
+    /// Dockerfile puts on PATH ([`official`]): names none of it can be are absent.
+    pub(crate) official: Option<&'static official::Official>,
 }
 
 impl Image {
@@ -367,6 +371,7 @@ impl Image {
             seq: 1,
             pkg_fuzz: Vec::new(),
             pkg_foreign: false,
+            official: None,
         }
     }
 
@@ -464,6 +469,23 @@ impl Image {
         }
         let under = format!("{d}/");
         !self.fs.keys().any(|k| k == d || k.starts_with(&under))
+    }
+
+    /// A file the image certainly has whose name is `name`, outside the PATH directories
+    /// (`/app/run-checks.sh` for `run-checks.sh`): what a command not found on PATH was meant to
+    /// run.
+    pub fn elsewhere(&self, name: &str, path: &str) -> Option<String> {
+        self.fs
+            .iter()
+            .filter(|(k, e)| {
+                e.exists == Tri::Yes
+                    && e.is_dir != Tri::Yes
+                    && k.rsplit_once('/').is_some_and(|(d, n)| {
+                        n == name && !path.split(':').any(|p| p.trim_end_matches('/') == d)
+                    })
+            })
+            .map(|(k, _)| k.clone())
+            .next()
     }
 
     /// Is there a `/bin/sh`?

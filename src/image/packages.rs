@@ -208,6 +208,14 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
         return fx;
     };
     for cmd in &script.commands {
+        // `echo … > /usr/local/bin/run`: the redirection creates (or truncates) its target.
+        for r in &cmd.redirects {
+            if r.op.contains('>') && !r.op.contains('&') {
+                if let Some(t) = &r.target {
+                    fx.fuzzy_paths.push(unquote(&t.text));
+                }
+            }
+        }
         let words: Vec<&str> = std::iter::once(cmd.name.text.as_str())
             .chain(cmd.args.iter().map(|a| a.text.as_str()))
             .collect();
