@@ -139,6 +139,7 @@ fn info(e: &Entry) -> PathInfo {
         source: e.source.clone(),
         inline: e.inline.clone(),
         origin: e.origin.clone(),
+        perm: e.perm,
     }
 }
 

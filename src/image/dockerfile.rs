@@ -137,6 +137,7 @@ pub(super) fn entry(origin: Origin, seq: u32) -> Entry {
         origin,
         complete_dir: false,
         seq,
+        perm: Default::default(),
     }
 }
 
@@ -174,6 +175,7 @@ pub(super) fn fuzz(img: &mut Image, path: &str) {
                 Tri::Unknown
             };
             e.complete_dir = false;
+            e.perm = Default::default();
         }
     }
 }
@@ -458,6 +460,14 @@ fn build_stage(
                         }
                     }
                 }
+                let flag = |n: &str| {
+                    flags
+                        .iter()
+                        .find(|f| f.name == n)
+                        .and_then(|f| f.value.as_deref())
+                };
+                let (chown, chmod) = (flag("chown"), flag("chmod"));
+                super::perms::after_copy(&mut img, chown, chmod, from.is_some(), seq);
             }
             InstKind::Other => {}
         }
@@ -774,6 +784,7 @@ fn apply_run(img: &mut Image, text: &str, script: Option<&Script>, origin: Origi
         e.executable = Tri::Unknown;
         put(img, &l, e);
     }
+    super::perms::after_run(img, &fx.perms);
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub(crate) mod installs;
 pub mod link;
 pub(crate) mod official;
 pub mod packages;
+pub mod perms;
 pub mod pkgdb;
 
 use crate::source::{FileId, Span};
@@ -169,6 +170,8 @@ pub struct PathInfo {
     pub inline: Option<(String, Span)>,
     /// Which instruction or catalogue entry created it.
     pub origin: Origin,
+    /// Owner and mode, where the Dockerfile says.
+    pub perm: perms::Perm,
 }
 
 impl PathInfo {
@@ -181,6 +184,7 @@ impl PathInfo {
             source: None,
             inline: None,
             origin: Origin::Unknown,
+            perm: perms::Perm::default(),
         }
     }
     pub fn absent(origin: Origin) -> PathInfo {
@@ -192,6 +196,7 @@ impl PathInfo {
             source: None,
             inline: None,
             origin,
+            perm: perms::Perm::default(),
         }
     }
 }
@@ -279,6 +284,7 @@ pub(crate) struct Entry {
     pub complete_dir: bool,
     /// Order of creation (compared with `Image::fuzzy` entries).
     pub seq: u32,
+    pub perm: perms::Perm,
 }
 
 /// The modelled final image of one Dockerfile stage, or of a catalogue image.
@@ -338,6 +344,8 @@ pub struct Image {
     /// The official Debian/Ubuntu-based image the base is, when kexit knows everything its
     /// Dockerfile puts on PATH ([`official`]): names none of it can be are absent.
     pub(crate) official: Option<&'static official::Official>,
+    /// Users the image defines, with their uid when known (`root`, `useradd -u 10001 app`).
+    pub users: Vec<(String, Option<u32>)>,
 }
 
 impl Image {
@@ -372,6 +380,7 @@ impl Image {
             pkg_fuzz: Vec::new(),
             pkg_foreign: false,
             official: None,
+            users: Vec::new(),
         }
     }
 
