@@ -372,7 +372,8 @@ fn requirements(text: &str) -> Option<Vec<String>> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let first = line.split_whitespace().next().unwrap_or(line);
+        // A requirements line, not a command: its first token is the requirement.
+        let first = &line[..line.find(char::is_whitespace).unwrap_or(line.len())];
         if first.starts_with('-')
             || line.contains("://")
             || line.contains('@')
