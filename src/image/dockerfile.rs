@@ -34,7 +34,7 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
             let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
             let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
             for s in &d.stages {
-                let img = build_stage(d, di, s, &built, ctx, path);
+                let img = build_stage(d, di, s, &built, ctx, (path, project));
                 built.push(img);
             }
             built
@@ -207,7 +207,7 @@ fn build_stage(
     s: &Stage,
     earlier: &[Image],
     ctx: Option<&Context>,
-    path: &str,
+    (path, project): (&str, &crate::project::Project),
 ) -> Image {
     let file = d.file;
     // Everything this stage expands shares one budget (crate::budget).
@@ -385,7 +385,13 @@ fn build_stage(
                 } else {
                     crate::shell::parse_for(&img.shell, &text)
                 };
-                apply_run(&mut img, &text, script.as_ref(), origin.clone(), seq);
+                apply_run(
+                    &mut img,
+                    (&text, script.as_ref()),
+                    origin.clone(),
+                    seq,
+                    project,
+                );
             }
             InstKind::Copy {
                 add,
@@ -690,8 +696,15 @@ fn copy_from_context(
     }
 }
 
-fn apply_run(img: &mut Image, text: &str, script: Option<&Script>, origin: Origin, seq: u32) {
-    let fx = super::installs::apply(img, read_run(script), text, &origin, seq);
+fn apply_run(
+    img: &mut Image,
+    (text, script): (&str, Option<&Script>),
+    origin: Origin,
+    seq: u32,
+    project: &crate::project::Project,
+) {
+    let read = |i: &Image, p: &str| i.script(project, p).map(|s| s.text.to_string());
+    let fx = super::installs::apply(img, read_run(script), text, &origin, seq, &read);
     if fx.unfollowable {
         fuzz(img, "/");
     }

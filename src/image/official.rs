@@ -284,8 +284,44 @@ pub(crate) const ALTERNATIVES: &[&str] = &[
     "mysqld",
     "mariadb",
     "sqlite",
-    "editor.dpkg-new",
+    "lzmore",
+    "lzless",
+    "lzdiff",
+    "lzcmp",
+    "lzgrep",
+    "lzegrep",
+    "lzfgrep",
+    "convert",
+    "identify",
+    "mogrify",
+    "composite",
+    "compare",
+    "conjure",
+    "display",
+    "import",
+    "montage",
+    "stream",
+    "animate",
+    "policy-rc.d",
+    "initctl",
+    "man",
+    "mawk",
+    "gawk",
+    "x86_64-linux-gnu-gcc",
+    "aarch64-linux-gnu-gcc",
 ];
+
+/// Official images built on buildpack-deps (the full, non-slim variants): hundreds of
+/// development packages whose maintainer scripts kexit cannot enumerate, so only a name that
+/// is plainly a script file (`run.sh`; Debian policy 10.4: no extensions on programs in PATH)
+/// is taken to be absent from their Debian directories.
+const BUILDPACK_BASED: [&str; 4] = ["python", "node", "golang", "ruby"];
+
+fn script_file_name(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && matches!(ext, "sh" | "bash" | "py" | "rb" | "pl" | "js")
+    })
+}
 
 /// The official-image row of a catalogue reference, for Debian/Ubuntu bases.
 pub(crate) fn lookup(reference: &str) -> Option<&'static Official> {
@@ -321,6 +357,14 @@ pub(crate) fn absent(img: &Image, o: &Official, dir: &str, name: &str) -> bool {
     if ALTERNATIVES.contains(&name) {
         return false;
     }
+    let full_variant = BUILDPACK_BASED.contains(&o.repo)
+        && img
+            .base
+            .as_deref()
+            .is_some_and(|b| !super::tag(b).contains("slim"));
+    if full_variant && !script_file_name(name) {
+        return false;
+    }
     let Some(ids) = installs::debian_releases(img) else {
         return false;
     };
@@ -344,7 +388,13 @@ mod tests {
         assert_eq!(py.resolve("htop", None), Resolved::Unknown);
         let go = image("golang:1.22-bookworm").unwrap();
         assert_eq!(go.resolve("gofmt", None), Resolved::Unknown);
-        assert_eq!(go.resolve("my-server", None), Resolved::NotFound);
+        // A full (buildpack-deps) variant: only plain script names are absent.
+        assert_eq!(go.resolve("my-server", None), Resolved::Unknown);
+        assert_eq!(go.resolve("my-server.sh", None), Resolved::NotFound);
+        let full = image("python:3.12-bookworm").unwrap();
+        assert_eq!(full.resolve("convert", None), Resolved::Unknown);
+        let deb = image("debian:bookworm-slim").unwrap();
+        assert_eq!(deb.resolve("my-server", None), Resolved::NotFound);
         // Alpine variants and images kexit has no row for are not concerned.
         let alp = image("python:3.12-alpine").unwrap();
         assert_eq!(alp.resolve("run-checks.sh", None), Resolved::Unknown);

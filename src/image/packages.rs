@@ -89,6 +89,8 @@ pub struct Install {
     pub program: String,
     /// Its options (`--no-install-recommends`, `-t`, `--repository=…`), in order.
     pub options: Vec<String>,
+    /// pip's requirement files (`-r requirements.txt`), as written (relative to WORKDIR).
+    pub requirement_files: Vec<String>,
 }
 
 /// Result of reading one RUN shell command.
@@ -450,12 +452,31 @@ fn mode_sets_x(mode: &str) -> bool {
 }
 
 fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[&str]) {
+    let mut requirement_files = Vec::new();
+    let mut skip = std::collections::HashSet::new();
+    if manager == "pip" {
+        for (i, a) in args.iter().enumerate() {
+            if *a == "-r" || *a == "--requirement" {
+                if let Some(v) = args.get(i + 1) {
+                    requirement_files.push(unquote(v));
+                    skip.insert(i + 1);
+                }
+            } else if let Some(v) = a
+                .strip_prefix("--requirement=")
+                .or_else(|| a.strip_prefix("-r").filter(|v| !v.is_empty()))
+            {
+                requirement_files.push(unquote(v));
+            }
+        }
+    }
     let packages: Vec<String> = args
         .iter()
-        .filter(|a| !a.starts_with('-') && !a.is_empty())
-        .map(|a| unquote(a))
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with('-') && !a.is_empty() && !skip.contains(i))
+        .map(|(_, a)| unquote(a))
         .collect();
-    if packages.iter().any(|p| binaries(manager, p).is_none()) {
+    let unread_files = !requirement_files.is_empty();
+    if unread_files || packages.iter().any(|p| binaries(manager, p).is_none()) {
         if manager == "pip" {
             // pip writes console scripts under its prefix (`/usr/local` in the python images,
             // `/usr` for a distro python, `~/.local` with --user) or the --target/--prefix
@@ -496,6 +517,7 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[
         packages,
         program: unquote(prog),
         options,
+        requirement_files,
     });
 }
 

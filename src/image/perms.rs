@@ -118,7 +118,13 @@ pub(crate) fn after_copy(
         if e.seq != seq || !matches!(e.origin, Origin::Instruction(_)) || e.is_dir == Tri::Yes {
             continue;
         }
-        let src_mode = e.source.as_ref().and_then(|s| s.mode).map(|m| m & 0o7777);
+        // Git records only 0755 or 0644; a stricter local mode (a checkout under umask 077)
+        // is not what CI builds from, so it is read as git would write it.
+        let src_mode =
+            e.source
+                .as_ref()
+                .and_then(|s| s.mode)
+                .map(|m| if m & 0o100 != 0 { 0o755 } else { 0o644 });
         e.perm = Perm {
             uid,
             mode: if chmod.is_some() {
