@@ -5,6 +5,9 @@
 
 use crate::source::FileId;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+mod index;
 
 /// One file or directory of a build context.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +63,9 @@ pub struct BuildInfo {
     pub links: Vec<Link>,
     /// Repositories that matched more than one Dockerfile by convention (not linked).
     pub ambiguous: Vec<(String, Vec<usize>)>,
-    /// Per Dockerfile index: its build context listing (absent when it could not be read).
-    pub contexts: HashMap<usize, Context>,
+    /// Per Dockerfile index: its build context listing (absent when it could not be read),
+    /// shared by every Dockerfile with the same canonical context root.
+    pub contexts: HashMap<usize, Arc<Context>>,
 }
 
 /// Normalise an image reference to its repository (no tag, no digest, no `docker.io/library/`).
@@ -73,16 +77,20 @@ pub fn repository(reference: &str) -> &str {
         Some(i) => &r[..slash + i],
         None => r,
     };
-    r.strip_prefix("docker.io/library/")
-        .or_else(|| r.strip_prefix("docker.io/"))
-        .or_else(|| r.strip_prefix("index.docker.io/library/"))
-        .unwrap_or(r)
+    // Docker Hub's names for the same repository: `docker.io/`, `index.docker.io/`,
+    // `registry-1.docker.io/` hosts, and the `library/` namespace of official images
+    // (`library/postgres` is `postgres`).
+    let r = ["docker.io/", "index.docker.io/", "registry-1.docker.io/"]
+        .iter()
+        .find_map(|h| r.strip_prefix(h))
+        .unwrap_or(r);
+    r.strip_prefix("library/").unwrap_or(r)
 }
 
 use crate::config::Config;
 use crate::docker::Dockerfile;
 use crate::k8s::{Object, Workload};
-use crate::source::{FileKind, SourceFile};
+use crate::source::SourceFile;
 use crate::yaml::Node;
 use crate::yaml::YamlFile;
 use std::path::{Path, PathBuf};
@@ -110,26 +118,58 @@ fn norm_path(p: &Path) -> PathBuf {
     out
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    if norm_path(a) == norm_path(b) {
-        return true;
-    }
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
+/// Dockerfiles by path: the normalised path as written, else the canonical path (computed
+/// once for all Dockerfiles, on the first lookup that needs it). Was a scan of all Dockerfiles,
+/// canonicalising both sides, per lookup: O(links × Dockerfiles) system calls.
+struct DockerfileIndex {
+    by_norm: HashMap<PathBuf, usize>,
+    paths: Vec<PathBuf>,
+    by_canon: Option<HashMap<PathBuf, usize>>,
 }
 
-fn dockerfile_index(
-    files: &[SourceFile],
-    dockerfiles: &[Dockerfile],
-    path: &Path,
-) -> Option<usize> {
-    dockerfiles.iter().position(|d| {
-        files
-            .get(d.file)
-            .is_some_and(|f| same_file(Path::new(&f.path), path))
-    })
+impl DockerfileIndex {
+    fn new(files: &[SourceFile], dockerfiles: &[Dockerfile]) -> DockerfileIndex {
+        let paths: Vec<PathBuf> = dockerfiles
+            .iter()
+            .map(|d| {
+                files
+                    .get(d.file)
+                    .map_or_else(PathBuf::new, |f| PathBuf::from(&f.path))
+            })
+            .collect();
+        let mut by_norm = HashMap::new();
+        for (i, p) in paths.iter().enumerate() {
+            by_norm.entry(norm_path(p)).or_insert(i);
+        }
+        DockerfileIndex {
+            by_norm,
+            paths,
+            by_canon: None,
+        }
+    }
+
+    fn find(&mut self, path: &Path) -> Option<usize> {
+        if let Some(i) = self.by_norm.get(&norm_path(path)) {
+            return Some(*i);
+        }
+        let canon = std::fs::canonicalize(path).ok()?;
+        let paths = &self.paths;
+        let by_canon = self.by_canon.get_or_insert_with(|| {
+            use rayon::prelude::*;
+            let canons: Vec<Option<PathBuf>> = paths
+                .par_iter()
+                .map(|p| std::fs::canonicalize(p).ok())
+                .collect();
+            let mut m = HashMap::new();
+            for (i, c) in canons.into_iter().enumerate() {
+                if let Some(c) = c {
+                    m.entry(c).or_insert(i);
+                }
+            }
+            m
+        });
+        by_canon.get(&canon).copied()
+    }
 }
 
 fn dir_of(path: &str) -> PathBuf {
@@ -193,6 +233,9 @@ pub fn load(
     }
     use rayon::prelude::*;
     use std::collections::{HashMap, HashSet};
+    let mut dfi = DockerfileIndex::new(files, dockerfiles);
+    // File names the images may run (command words of containers and compose services).
+    let mut words: HashSet<String> = HashSet::new();
     let mut lk = Linker {
         info: BuildInfo::default(),
         contexts: vec![None; dockerfiles.len()],
@@ -200,7 +243,7 @@ pub fn load(
     };
     // 1. Config.
     for l in &config.image_links {
-        if let Some(df) = dockerfile_index(files, dockerfiles, Path::new(&l.dockerfile)) {
+        if let Some(df) = dfi.find(Path::new(&l.dockerfile)) {
             lk.add(
                 &l.image,
                 df,
@@ -215,118 +258,56 @@ pub fn load(
         let Some(f) = files.get(m.file) else {
             continue;
         };
-        let name = Path::new(&f.path)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("");
         let base = dir_of(&f.path);
-        let skaffold = name == "skaffold.yaml" || name == "skaffold.yml";
-        let compose = matches!(
-            name,
-            "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml"
-        ) || name.starts_with("docker-compose.");
-        if !skaffold && !compose {
-            continue;
+        if is_compose(
+            Path::new(&f.path)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(""),
+        ) {
+            index::add_words(&f.text, &mut words);
         }
         for d in &m.yaml.docs {
-            if skaffold {
-                let arts = d
-                    .root
-                    .path(&["build", "artifacts"])
-                    .map(Node::items)
-                    .unwrap_or(&[]);
-                for a in arts {
-                    let Some(image) = a.get("image").and_then(Node::as_str) else {
-                        continue;
+            for b in declared_builds(&f.path, &base, &d.root) {
+                let ctx = norm_path(&b.context);
+                if let Some(df) = dfi.find(&b.context.join(b.dockerfile)) {
+                    let reason = match b.service {
+                        None => LinkReason::Skaffold(f.path.clone()),
+                        Some(svc) => LinkReason::Compose(f.path.clone(), svc),
                     };
-                    let ctx = base.join(a.get("context").and_then(Node::as_str).unwrap_or("."));
-                    let dfile = a
-                        .path(&["docker", "dockerfile"])
-                        .and_then(Node::as_str)
-                        .unwrap_or("Dockerfile");
-                    let target = a
-                        .path(&["docker", "target"])
-                        .and_then(Node::as_str)
-                        .map(str::to_string);
-                    if let Some(df) = dockerfile_index(files, dockerfiles, &ctx.join(dfile)) {
-                        lk.add(
-                            image,
-                            df,
-                            Some(norm_path(&ctx)),
-                            target,
-                            LinkReason::Skaffold(f.path.clone()),
-                        );
-                    }
-                }
-            } else {
-                for (k, svc) in d
-                    .root
-                    .get("services")
-                    .map(|s| s.entries().collect::<Vec<_>>())
-                    .unwrap_or_default()
-                {
-                    let (Some(image), Some(build)) =
-                        (svc.get("image").and_then(Node::as_str), svc.get("build"))
-                    else {
-                        continue;
-                    };
-                    let (ctx, dfile, target) = match build.as_str() {
-                        Some(c) => (c.to_string(), "Dockerfile".to_string(), None),
-                        None => (
-                            build
-                                .get("context")
-                                .and_then(Node::as_str)
-                                .unwrap_or(".")
-                                .to_string(),
-                            build
-                                .get("dockerfile")
-                                .and_then(Node::as_str)
-                                .unwrap_or("Dockerfile")
-                                .to_string(),
-                            build
-                                .get("target")
-                                .and_then(Node::as_str)
-                                .map(str::to_string),
-                        ),
-                    };
-                    let ctx = base.join(ctx);
-                    if let Some(df) = dockerfile_index(files, dockerfiles, &ctx.join(&dfile)) {
-                        lk.add(
-                            image,
-                            df,
-                            Some(norm_path(&ctx)),
-                            target,
-                            LinkReason::Compose(
-                                f.path.clone(),
-                                k.scalar_text().unwrap_or_default(),
-                            ),
-                        );
-                    }
+                    lk.add(b.image, df, Some(ctx), b.target, reason);
                 }
             }
         }
     }
     // 4. Convention: the last repository component names the Dockerfile's directory.
     // Repositories of every container image, in order of first appearance.
-    let per_manifest: Vec<Vec<&str>> = manifests
+    let per_manifest: Vec<(Vec<&str>, HashSet<String>)> = manifests
         .par_iter()
         .map(|m| {
             let mut out = Vec::new();
+            let mut words = HashSet::new();
             for d in &m.yaml.docs {
                 let mut objects = Vec::new();
                 Object::collect(m.file, &d.root, "default", &mut objects);
                 for o in &objects {
                     if let Some(w) = Workload::from_object(o) {
                         out.extend(w.containers.iter().filter_map(|c| c.image()));
+                        for c in &w.containers {
+                            index::add_node_words(c.node, &mut words);
+                        }
                     }
                 }
             }
-            out
+            (out, words)
         })
         .collect();
     let mut seen_repos: HashSet<&str> = HashSet::new();
     let mut repos: Vec<String> = Vec::new();
-    for i in per_manifest.iter().flatten() {
+    for (_, w) in &per_manifest {
+        words.extend(w.iter().cloned());
+    }
+    for i in per_manifest.iter().flat_map(|(i, _)| i) {
         let r = repository(i);
         if seen_repos.insert(r) {
             repos.push(r.to_string());
@@ -365,37 +346,73 @@ pub fn load(
             many => lk.info.ambiguous.push((r.clone(), many.to_vec())),
         }
     }
-    // Build contexts: the linked context, else the Dockerfile's directory.
+    // Build contexts: the linked context, else the Dockerfile's directory; one index per
+    // canonical context root, shared by the Dockerfiles built from it.
     let Linker {
         mut info, contexts, ..
     } = lk;
     let roots = crate::source::default_roots(&config.roots);
-    // Listed in parallel; the scripts read become project files in Dockerfile order.
-    let listed: Vec<(usize, Context, ScriptsRead)> = contexts
-        .par_iter()
+    let dirs: Vec<Option<PathBuf>> = contexts
+        .iter()
         .enumerate()
-        .filter_map(|(di, linked_ctx)| {
+        .map(|(di, linked_ctx)| {
             let f = dockerfiles.get(di).and_then(|d| files.get(d.file))?;
             if f.path.starts_with('<') || f.path == "-" {
                 return None;
             }
             let dir = linked_ctx.clone().unwrap_or_else(|| dir_of(&f.path));
-            let dir = if dir.as_os_str().is_empty() {
+            Some(if dir.as_os_str().is_empty() {
                 PathBuf::from(".")
             } else {
                 dir
-            };
-            // A build context is read only inside the linted tree (a compose file's
-            // `context: /` must not make kexit read the machine's files).
-            let canon = std::fs::canonicalize(&dir).ok()?;
-            if !canon.is_dir() || !roots.iter().any(|r| canon.starts_with(r)) {
-                return None;
-            }
-            let (ctx, scripts) = read_context(&dir, &canon);
-            Some((di, ctx, scripts))
+            })
         })
         .collect();
-    for (di, mut ctx, scripts) in listed {
+    // Each distinct directory canonicalised once. A build context is read only inside the
+    // linted tree (a compose file's `context: /` must not make kexit read the machine's files).
+    let distinct: Vec<&PathBuf> = {
+        let mut seen = HashSet::new();
+        dirs.iter().flatten().filter(|d| seen.insert(*d)).collect()
+    };
+    let canon: HashMap<&PathBuf, PathBuf> = distinct
+        .par_iter()
+        .filter_map(|d| {
+            let c = std::fs::canonicalize(d).ok()?;
+            (c.is_dir() && roots.iter().any(|r| c.starts_with(r))).then_some((*d, c))
+        })
+        .collect();
+    // Groups by canonical root, in order of their first Dockerfile.
+    let mut groups: Vec<(PathBuf, &PathBuf, Vec<usize>)> = Vec::new();
+    let mut group_of: HashMap<&PathBuf, usize> = HashMap::new();
+    for (di, dir) in dirs.iter().enumerate() {
+        let Some((dir, c)) = dir.as_ref().and_then(|d| Some((d, canon.get(d)?))) else {
+            continue;
+        };
+        let g = *group_of.entry(c).or_insert_with(|| {
+            groups.push((c.clone(), dir, Vec::new()));
+            groups.len() - 1
+        });
+        if let Some(g) = groups.get_mut(g) {
+            g.2.push(di);
+        }
+    }
+    let indexed: Vec<(Context, Vec<(String, SourceFile)>)> = groups
+        .par_iter()
+        .map(|(canon, dir, dis)| {
+            let mut needs = index::Needs::default();
+            let mut run_words = HashSet::new();
+            for &di in dis {
+                if let Some(d) = dockerfiles.get(di) {
+                    let text = files.get(d.file).map_or("", |f| f.text.as_str());
+                    index::add_needs(d, text, &mut needs, &mut run_words);
+                }
+            }
+            index::index(dir, canon, &needs, |n| {
+                words.contains(n) || run_words.contains(n)
+            })
+        })
+        .collect();
+    for ((_, _, dis), (mut ctx, scripts)) in groups.iter().zip(indexed) {
         for (rel, sf) in scripts {
             let id = files.len();
             files.push(sf);
@@ -403,7 +420,10 @@ pub fn load(
                 e.file = Some(id);
             }
         }
-        info.contexts.insert(di, ctx);
+        let ctx = Arc::new(ctx);
+        for &di in dis {
+            info.contexts.insert(di, Arc::clone(&ctx));
+        }
     }
     info
 }
@@ -418,111 +438,6 @@ fn scriptish(name: &str) -> bool {
     }
 }
 
-/// Scripts read from a build context, with the key of their entry.
-type ScriptsRead = Vec<(String, SourceFile)>;
-
-/// List a build context; the scripts read are returned with their entry's key (their
-/// `CtxEntry::file` is set when they are added to the project).
-///
-/// A symbolic link is followed only when it resolves inside the context (`canon`, the
-/// context's canonical path): COPY copies the link itself, so a link to `/etc/shadow` is a
-/// link in the image, never the content of the machine's file. Such a link is listed as an
-/// entry of unknown mode and is never read.
-fn read_context(dir: &Path, canon: &Path) -> (Context, ScriptsRead) {
-    let mut files = Vec::new();
-    let mut ctx = Context {
-        dir: dir.to_string_lossy().into_owned(),
-        complete: true,
-        ..Context::default()
-    };
-    let mut reads = 0;
-    let mut stack: Vec<(PathBuf, String, usize)> = vec![(dir.to_path_buf(), String::new(), 0)];
-    while let Some((path, rel, depth)) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&path) else {
-            ctx.complete = false;
-            continue;
-        };
-        let mut items: Vec<_> = rd.filter_map(Result::ok).collect();
-        items.sort_by_key(|e| e.file_name());
-        for e in items {
-            if ctx.entries.len() >= MAX_ENTRIES {
-                ctx.complete = false;
-                return (ctx, files);
-            }
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name == ".git" {
-                continue;
-            }
-            let r = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
-            let link = e.file_type().is_ok_and(|t| t.is_symlink());
-            if link && !crate::source::resolves_within(&e.path(), &[canon.to_path_buf()]) {
-                ctx.entries.insert(
-                    r,
-                    CtxEntry {
-                        is_dir: false,
-                        mode: None,
-                        file: None,
-                    },
-                );
-                continue;
-            }
-            let Ok(meta) = std::fs::metadata(e.path()) else {
-                ctx.complete = false;
-                continue;
-            };
-            let mode = mode_of(&meta);
-            if meta.is_dir() {
-                ctx.entries.insert(
-                    r.clone(),
-                    CtxEntry {
-                        is_dir: true,
-                        mode,
-                        file: None,
-                    },
-                );
-                if depth + 1 < MAX_DEPTH && name != "node_modules" {
-                    stack.push((e.path(), r, depth + 1));
-                } else {
-                    ctx.complete = false;
-                }
-                continue;
-            }
-            if meta.is_file()
-                && meta.len() <= MAX_READ_SIZE
-                && reads < MAX_READS
-                && scriptish(&name)
-            {
-                if let Ok(bytes) = crate::source::read_bounded(&e.path(), MAX_READ_SIZE) {
-                    if !bytes.contains(&0) {
-                        if let Ok(text) = String::from_utf8(bytes) {
-                            reads += 1;
-                            let sf = SourceFile::new(
-                                e.path().to_string_lossy().into_owned(),
-                                FileKind::Other,
-                                text,
-                            );
-                            files.push((r.clone(), sf));
-                        }
-                    }
-                }
-            }
-            ctx.entries.insert(
-                r,
-                CtxEntry {
-                    is_dir: false,
-                    mode,
-                    file: None,
-                },
-            );
-        }
-    }
-    (ctx, files)
-}
-
 #[cfg(unix)]
 fn mode_of(meta: &std::fs::Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
@@ -532,4 +447,102 @@ fn mode_of(meta: &std::fs::Metadata) -> Option<u32> {
 #[cfg(not(unix))]
 fn mode_of(_meta: &std::fs::Metadata) -> Option<u32> {
     None
+}
+
+/// A build a `skaffold.yaml` artifact or a compose service declares.
+pub(crate) struct DeclaredBuild<'a> {
+    /// The image it produces (`image:`).
+    pub image: &'a str,
+    /// Build context, joined to the declaring file's directory (not normalised).
+    pub context: PathBuf,
+    /// Dockerfile path relative to the context.
+    pub dockerfile: &'a str,
+    pub target: Option<String>,
+    /// The compose service's name (None for a skaffold artifact).
+    pub service: Option<String>,
+}
+
+/// Whether a file name is a skaffold configuration.
+pub(crate) fn is_skaffold(name: &str) -> bool {
+    name == "skaffold.yaml" || name == "skaffold.yml"
+}
+
+/// Whether a file name is a compose file.
+pub(crate) fn is_compose(name: &str) -> bool {
+    matches!(
+        name,
+        "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml"
+    ) || name.starts_with("docker-compose.")
+}
+
+/// The builds one document of a skaffold.yaml or compose file declares (the one reader of both
+/// formats' build declarations; `path` names the file, `base` is its directory). Other files
+/// declare nothing.
+pub(crate) fn declared_builds<'a>(
+    path: &str,
+    base: &Path,
+    root: &'a Node,
+) -> Vec<DeclaredBuild<'a>> {
+    let name = Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let mut out = Vec::new();
+    if is_skaffold(name) {
+        for a in root
+            .path(&["build", "artifacts"])
+            .map(Node::items)
+            .unwrap_or(&[])
+        {
+            let Some(image) = a.get("image").and_then(Node::as_str) else {
+                continue;
+            };
+            out.push(DeclaredBuild {
+                image,
+                context: base.join(a.get("context").and_then(Node::as_str).unwrap_or(".")),
+                dockerfile: a
+                    .path(&["docker", "dockerfile"])
+                    .and_then(Node::as_str)
+                    .unwrap_or("Dockerfile"),
+                target: a
+                    .path(&["docker", "target"])
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
+                service: None,
+            });
+        }
+    } else if is_compose(name) {
+        let Some(services) = root.get("services") else {
+            return out;
+        };
+        for (k, svc) in services.entries() {
+            let (Some(image), Some(build)) =
+                (svc.get("image").and_then(Node::as_str), svc.get("build"))
+            else {
+                continue;
+            };
+            let (ctx, dockerfile, target) = match build.as_str() {
+                Some(c) => (c, "Dockerfile", None),
+                None => (
+                    build.get("context").and_then(Node::as_str).unwrap_or("."),
+                    build
+                        .get("dockerfile")
+                        .and_then(Node::as_str)
+                        .unwrap_or("Dockerfile"),
+                    build
+                        .get("target")
+                        .and_then(Node::as_str)
+                        .map(str::to_string),
+                ),
+            };
+            out.push(DeclaredBuild {
+                image,
+                context: base.join(ctx),
+                dockerfile,
+                target,
+                service: Some(k.scalar_text().unwrap_or_default()),
+            });
+        }
+    }
+    out
 }

@@ -95,7 +95,7 @@ impl Default for Config {
             strict: false,
             image_links: Vec::new(),
             qos_intent: Vec::new(),
-            liveness_threshold_seconds: 30,
+            liveness_threshold_seconds: 10,
             liveness_threshold_jvm_seconds: 60,
             node_memory_bytes: 16 * 1024 * 1024 * 1024,
             external_objects: Vec::new(),

@@ -33,7 +33,7 @@ pub fn lint(mut project: Project) -> Outcome {
         let model = Model::build(&project);
         let cfg = &project.config;
         // The suppression index (serial) is built while the rules run.
-        let (index, mut findings) = rayon::join(
+        let (index, findings) = rayon::join(
             || suppress::Index::build(&model),
             || {
                 RULES
@@ -46,17 +46,6 @@ pub fn lint(mut project: Project) -> Outcome {
                     })
                     .collect::<Vec<Finding>>()
             },
-        );
-        findings.extend(
-            project
-                .front_findings
-                .iter()
-                .filter(|f| {
-                    !cfg.disabled
-                        .iter()
-                        .any(|d| d == f.rule.code || d == f.rule.name)
-                })
-                .cloned(),
         );
         let documents = project.manifests.iter().map(|m| m.yaml.docs.len()).sum();
         (findings, documents, index)

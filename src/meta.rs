@@ -89,7 +89,7 @@ registry! {
     KX101: "command-with-spaces", Error, Some(128), "Exec-form argv[0] contains whitespace; it is never split into words";
     KX102: "exec-form-invalid-json", Warning, Some(127), "CMD/ENTRYPOINT looks like JSON but is not, so Docker runs it through /bin/sh -c";
     KX103: "command-not-found", Error, Some(127), "Command or interpreter absent from the image";
-    KX104: "command-unverified", Warning, Some(127), "Command could not be verified against the image";
+    KX104: "command-unverified", Info, Some(127), "Command could not be verified against the image";
     KX105: "shell-missing", Error, Some(127), "A shell is needed but the image has none";
     KX106: "bash-missing", Error, Some(127), "bash is needed but the image has only busybox/ash";
     KX107: "script-shebang", Error, Some(127), "Script has no shebang or its interpreter is absent from the image";
@@ -109,7 +109,7 @@ registry! {
     KX122: "entrypoint-not-created", Error, Some(128), "ENTRYPOINT/CMD names a path no instruction created";
     KX124: "no-command", Error, None, "Neither the image nor the manifest sets a command";
     KX201: "heap-exceeds-limit", Error, Some(137), "Runtime heap flag reaches or nears the container memory limit";
-    KX202: "no-memory-limit", Warning, Some(137), "Container without a memory limit (unbounded growth, first OOM/eviction victim)";
+    KX202: "no-memory-limit", Info, Some(137), "Containers without a memory limit (unbounded growth, first OOM/eviction victim); one note per workload";
     KX203: "memory-millibytes", Error, None, "Memory quantity with a fractional byte value (`512m` is millibytes, not MiB)";
     KX204: "request-exceeds-limit", Error, None, "Resource request greater than its limit (rejected by the API server)";
     KX205: "memory-limit-too-small", Error, Some(137), "Memory limit too small for any process to start (usually a missing unit)";

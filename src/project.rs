@@ -4,10 +4,8 @@
 use crate::config::Config;
 use crate::discover::{Found, Kind};
 use crate::docker::{self, Dockerfile};
-use crate::finding::Finding;
-use crate::meta;
 use crate::source::{FileId, FileKind, SourceFile, Span};
-use crate::yaml::{self, YamlErrorKind, YamlFile};
+use crate::yaml::{self, YamlFile};
 use rayon::prelude::*;
 
 /// A parsed manifest file.
@@ -22,13 +20,29 @@ pub struct Project {
     pub files: Vec<SourceFile>,
     pub manifests: Vec<Manifest>,
     pub dockerfiles: Vec<Dockerfile>,
-    /// Findings produced while reading and parsing.
-    pub front_findings: Vec<Finding>,
+    /// Files that could not be read (with why), for KX004. YAML and Dockerfile syntax errors
+    /// stay with their parsed files (`Manifest::yaml`, `Dockerfile::errors`); the rules that own
+    /// them (KX001-KX004, KX010) build the findings.
+    pub unreadable: Vec<(FileId, String)>,
+    /// Helm charts that were not rendered (KX010).
+    pub unrendered: Vec<Unrendered>,
     pub config: Config,
     /// Image → Dockerfile links and build contexts (src/image/link.rs).
     pub build: crate::build_context::BuildInfo,
     /// Compose projects (src/compose/).
     pub compose: Vec<crate::compose::ComposeProject>,
+}
+
+/// A Helm chart whose templates were not rendered, so not linted.
+#[derive(Debug, Clone)]
+pub struct Unrendered {
+    /// Its `Chart.yaml`, and the span of the chart's `name:` there (empty when absent).
+    pub span: Span,
+    /// The chart directory as the user would name it.
+    pub chart: String,
+    pub templates: usize,
+    /// Why it was not rendered (`helm` not found, --render not given, …).
+    pub why: String,
 }
 
 /// One input: a discovered path, or text given on stdin.
@@ -167,39 +181,15 @@ impl Project {
             match l {
                 Loaded::Skip => {}
                 Loaded::Unreadable(src, why) => {
-                    p.front_findings.push(
-                        Finding::new(
-                            &meta::KX004,
-                            Span::new(id, 0..0),
-                            format!("{} could not be linted: {why}", src.path),
-                        )
-                        .help("Fix or exclude the file (--exclude GLOB, .kexitignore); raise --max-file-size for large generated files"),
-                    );
+                    p.unreadable.push((id, why));
                     p.files.push(src);
                 }
                 Loaded::Manifest(src, y) => {
-                    for e in &y.errors {
-                        p.front_findings.push(yaml_finding(id, &src, e));
-                    }
-                    if y.more_duplicates > 0 {
-                        p.front_findings.push(more_duplicates(id, &y));
-                    }
                     p.files.push(src);
                     p.manifests.push(Manifest { file: id, yaml: y });
                 }
                 Loaded::Dockerfile(src, mut d) => {
                     d.file = id;
-                    for e in &d.errors {
-                        p.front_findings.push(
-                            Finding::new(
-                                &meta::KX002,
-                                Span::new(id, e.span.clone()),
-                                format!("Dockerfile syntax error: {}", e.message),
-                            )
-                            .help("Fix the instruction; `docker build` fails on it, so no image is produced")
-                            .symptom("docker build: failed to solve: dockerfile parse error"),
-                        );
-                    }
                     p.files.push(src);
                     p.dockerfiles.push(d);
                 }
@@ -219,67 +209,5 @@ impl Project {
             .collect();
         p.build = crate::build_context::load(&mut p.files, &manifests, &p.dockerfiles, &p.config);
         p
-    }
-}
-
-/// One KX003 finding for the duplicate keys past the ones listed, at the last one listed.
-fn more_duplicates(file: FileId, y: &yaml::YamlFile) -> Finding {
-    let last = y
-        .errors
-        .iter()
-        .rev()
-        .find(|e| matches!(e.kind, YamlErrorKind::DuplicateKey { .. }))
-        .map_or(0..0, |e| e.span.clone());
-    Finding::new(
-        &meta::KX003,
-        Span::new(file, last),
-        format!(
-            "{} more duplicate keys follow in this file (only the first {} are listed)",
-            y.more_duplicates,
-            yaml::MAX_DUPLICATE_ERRORS
-        ),
-    )
-    .help("Remove the repeated keys; kubectl's default strict validation rejects every object that has one")
-}
-
-fn yaml_finding(file: FileId, src: &SourceFile, e: &yaml::YamlError) -> Finding {
-    let span = Span::new(file, e.span.clone());
-    match &e.kind {
-        YamlErrorKind::DuplicateKey { first } => {
-            let (line, _) = src.line_col(e.span.start);
-            let (first_line, _) = src.line_col(first.start);
-            let key = src.slice(Span::new(file, e.span.clone()));
-            Finding::new(
-                &meta::KX003,
-                span,
-                format!(
-                    "{} (first at line {first_line}): kubectl's default strict validation rejects the object; with validation off the later value silently replaces the earlier one",
-                    e.message
-                ),
-            )
-            .label(Span::new(file, first.clone()), "first defined here")
-            .help("Remove one of the two keys, or merge their values under one key")
-            .symptom(format!(
-                "error: yaml: unmarshal errors:\n  line {line}: mapping key \"{key}\" already defined at line {first_line}"
-            ))
-        }
-        kind => {
-            let (line, _) = src.line_col(e.span.start);
-            let help = match kind {
-                YamlErrorKind::Tag => "Remove the tag or fix the value; kubectl rejects the whole file, so none of its objects is applied",
-                YamlErrorKind::TooDeep | YamlErrorKind::AliasBudget => "Flatten the document; kexit stops reading this file here",
-                _ => "Fix the YAML; kubectl rejects the whole file, so none of its objects is applied",
-            };
-            let mut f = Finding::new(&meta::KX001, span, format!("invalid YAML: {}", e.message))
-                .help(help)
-                .symptom(format!(
-                    "error: error parsing {}: error converting YAML to JSON: yaml: line {line}: {}",
-                    src.path, e.message
-                ));
-            if let Some((r, why)) = &e.note {
-                f = f.label(Span::new(file, r.clone()), why.clone());
-            }
-            f
-        }
     }
 }

@@ -99,19 +99,12 @@ pub fn note_unrendered(project: &mut Project, charts: &[(PathBuf, usize, String)
             Some(rest) => rest.to_string(),
             None => shown.into_owned(),
         };
-        let s = if *templates == 1 { " was" } else { "s were" };
-        project.front_findings.push(
-            Finding::new(
-                &crate::rules::kx010_not_rendered::RULE,
-                Span::new(id, span),
-                format!(
-                    "Helm chart `{shown}` not rendered ({why}): its {templates} template{s} not linted"
-                ),
-            )
-            .help(format!(
-                "Run with --render (needs `helm` on PATH), or pipe the rendered chart in: `helm template {shown} | kexit lint -`"
-            )),
-        );
+        project.unrendered.push(crate::project::Unrendered {
+            span: Span::new(id, span),
+            chart: shown,
+            templates: *templates,
+            why: why.clone(),
+        });
     }
 }
 

@@ -19,6 +19,7 @@
 //! Dockerfiles are never opened.
 //! `KEXIT_DEBUG_CONTEXT=1` prints the walk and scan time, the counts and the byte-scan patterns to stderr.
 
+use crate::build_context::{declared_builds, is_compose, is_skaffold};
 use crate::config::Config;
 use crate::discover::{self, Found, Kind};
 use crate::k8s::{Object, Workload};
@@ -59,17 +60,6 @@ fn norm_path(p: &Path) -> PathBuf {
 
 fn file_name(p: &Path) -> &str {
     p.file_name().and_then(|n| n.to_str()).unwrap_or("")
-}
-
-fn is_skaffold(name: &str) -> bool {
-    name == "skaffold.yaml" || name == "skaffold.yml"
-}
-
-fn is_compose(name: &str) -> bool {
-    matches!(
-        name,
-        "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml"
-    ) || name.starts_with("docker-compose.")
 }
 
 fn is_kustomization(name: &str) -> bool {
@@ -170,49 +160,18 @@ impl Needles {
 /// `(image, Dockerfile path)` declared by a skaffold.yaml or compose file (`abs`: its path).
 fn declared_links(abs: &Path, text: &str) -> Vec<(String, PathBuf)> {
     let name = file_name(abs);
-    let skaffold = is_skaffold(name);
-    if !skaffold && !is_compose(name) {
+    if !is_skaffold(name) && !is_compose(name) {
         return Vec::new();
     }
     let base = abs.parent().unwrap_or(Path::new(""));
+    let path = abs.to_string_lossy();
     let mut out = Vec::new();
     for d in &yaml::parse(text).docs {
-        if skaffold {
-            for a in d
-                .root
-                .path(&["build", "artifacts"])
-                .map(Node::items)
-                .unwrap_or(&[])
-            {
-                let Some(image) = a.get("image").and_then(Node::as_str) else {
-                    continue;
-                };
-                let ctx = base.join(a.get("context").and_then(Node::as_str).unwrap_or("."));
-                let dfile = a
-                    .path(&["docker", "dockerfile"])
-                    .and_then(Node::as_str)
-                    .unwrap_or("Dockerfile");
-                out.push((image.to_string(), norm_path(&ctx.join(dfile))));
-            }
-        } else if let Some(services) = d.root.get("services") {
-            for (_, svc) in services.entries() {
-                let (Some(image), Some(build)) =
-                    (svc.get("image").and_then(Node::as_str), svc.get("build"))
-                else {
-                    continue;
-                };
-                let (ctx, dfile) = match build.as_str() {
-                    Some(c) => (c, "Dockerfile"),
-                    None => (
-                        build.get("context").and_then(Node::as_str).unwrap_or("."),
-                        build
-                            .get("dockerfile")
-                            .and_then(Node::as_str)
-                            .unwrap_or("Dockerfile"),
-                    ),
-                };
-                out.push((image.to_string(), norm_path(&base.join(ctx).join(dfile))));
-            }
+        for b in declared_builds(&path, base, &d.root) {
+            out.push((
+                b.image.to_string(),
+                norm_path(&b.context.join(b.dockerfile)),
+            ));
         }
     }
     out

@@ -61,6 +61,7 @@ impl SourceFile {
             }
             i += 1;
         }
+        line_starts.shrink_to_fit();
         SourceFile {
             path: path.into(),
             kind,

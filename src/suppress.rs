@@ -551,9 +551,10 @@ impl Index {
         (kept, suppressed)
     }
 
-    /// KX008 findings for kexit directives (comments and annotations) that silenced nothing.
+    /// KX008 findings for kexit directives (comments and annotations) that silenced nothing
+    /// (the rule file words them).
     pub fn unused(&self, project: &Project) -> Vec<Finding> {
-        let rule = &rules::kx008_unused_suppression::RULE;
+        use rules::kx008_unused_suppression::{finding, Unused};
         let cfg = &project.config;
         let mut out = Vec::new();
         for d in &self.directives {
@@ -568,46 +569,29 @@ impl Index {
                 _ => "comment",
             };
             if let Some(why) = &d.dead {
-                out.push(
-                    Finding::new(
-                        rule,
-                        d.at,
-                        format!("this suppression silences nothing: {why}"),
-                    )
-                    .help("Fix the container name in the annotation key, or remove the annotation"),
-                );
+                out.push(finding(d.at, form, Unused::Dead(why)));
                 continue;
             }
             if d.codes.is_empty() {
-                out.push(
-                    Finding::new(rule, d.at, format!("this suppression {form} names no rule, so it silences nothing"))
-                        .help("Name the rules it silences and why: `# kexit:ignore KX201 -- heap is sized by the operator`"),
-                );
+                out.push(finding(d.at, form, Unused::NoRule));
                 continue;
             }
             for c in &d.codes {
                 match c.rule {
-                    None => out.push(
-                        Finding::new(
-                            rule,
-                            c.span,
-                            format!("`{}` in this suppression {form} is not a kexit rule, so it silences nothing", c.text),
-                        )
-                        .help("Use a rule code from `kexit rules` (e.g. KX201) or a rule name"),
-                    ),
+                    None => out.push(finding(c.span, form, Unused::NotARule(&c.text))),
                     Some(code) if !c.used => {
                         let name = crate::meta::by_code(code).map_or("", |r| r.name);
                         if cfg.is_disabled(code, name) {
                             continue;
                         }
-                        out.push(
-                            Finding::new(
-                                rule,
-                                c.span,
-                                format!("suppression of {code} silences nothing: no {code} finding is reported where this {form} applies"),
-                            )
-                            .help(format!("Remove `{}` from the suppression: the problem it silenced is gone (or it is on the wrong line)", c.text)),
-                        );
+                        out.push(finding(
+                            c.span,
+                            form,
+                            Unused::Unneeded {
+                                code,
+                                text: &c.text,
+                            },
+                        ));
                     }
                     Some(_) => {}
                 }

@@ -127,6 +127,69 @@ fn expand_at(
     Some((out, known))
 }
 
+/// BuildKit's word processing (`frontend/dockerfile/shell/lex.go`) without the variable
+/// expansion, which [`expand`] does later: quotes are removed and escapes resolved, the way
+/// `WORKDIR "/app"`, `COPY --from="builder" "/out/app" …` and `USER 'app'` reach the build.
+///
+/// - outside quotes, the escape character makes the next character literal (a trailing escape
+///   is dropped);
+/// - `'…'` is literal (no escapes);
+/// - `"…"`: the escape character escapes only `"`, `$` and itself, and is kept before anything
+///   else (`"C:\app"` stays `C:\app`);
+/// - an unterminated quote runs to the end of the word (BuildKit fails the build there, which
+///   is KX002's concern, not this word's).
+///
+/// A `$` stays as written when it starts a reference, so [`expand`] still sees `$V` and `${V}`;
+/// a `$` made literal by quotes or an escape comes out as escape + `$`, which [`expand`] turns
+/// into a plain `$`.
+pub fn unquote(s: &str, escape: char) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let literal_dollar = |out: &mut String| {
+        out.push(escape);
+        out.push('$');
+    };
+    while let Some(c) = chars.next() {
+        if c == escape {
+            match chars.next() {
+                Some('$') => literal_dollar(&mut out),
+                Some(n) => out.push(n),
+                None => {}
+            }
+        } else if c == '\'' {
+            for n in chars.by_ref() {
+                match n {
+                    '\'' => break,
+                    '$' => literal_dollar(&mut out),
+                    n => out.push(n),
+                }
+            }
+        } else if c == '"' {
+            while let Some(n) = chars.next() {
+                match n {
+                    '"' => break,
+                    n if n == escape => match chars.peek().copied() {
+                        Some('$') => {
+                            chars.next();
+                            literal_dollar(&mut out);
+                        }
+                        Some(e) if e == '"' || e == escape => {
+                            chars.next();
+                            out.push(e);
+                        }
+                        Some(_) => out.push(n),
+                        None => {}
+                    },
+                    n => out.push(n),
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn split_modifier(inner: &str) -> (&str, &str, &str) {
     let end = inner
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -188,5 +251,46 @@ mod tests {
         let deep = format!("{}x{}", "${U:-".repeat(10_000), "}".repeat(10_000));
         let (x, _) = expand(&deep, '\\', &env, &mut Budget::new());
         assert_eq!(x.len(), deep.len() - "${U:-}".len());
+    }
+
+    #[test]
+    fn buildkit_quote_removal() {
+        let u = |s: &str| unquote(s, '\\');
+        assert_eq!(u("\"/app\""), "/app");
+        assert_eq!(u("'builder'"), "builder");
+        assert_eq!(u("/usr/\"local\"/bin"), "/usr/local/bin");
+        assert_eq!(u("\"/my app\""), "/my app");
+        assert_eq!(u("plain"), "plain");
+        // Outside quotes the escape makes the next character literal.
+        assert_eq!(u("C:\\\\app"), "C:\\app");
+        assert_eq!(u("a\\ b"), "a b");
+        assert_eq!(u("trailing\\"), "trailing");
+        // In double quotes it escapes only `"`, `$` and itself.
+        assert_eq!(u("\"a\\\"b\""), "a\"b");
+        assert_eq!(u("\"C:\\app\""), "C:\\app");
+        assert_eq!(u("'a\\b'"), "a\\b");
+        // References stay for expand(); quoted or escaped `$` stays literal through it.
+        assert_eq!(u("\"$HOME/app\""), "$HOME/app");
+        assert_eq!(
+            expand(&u("\"${V}\"/x"), '\\', &env, &mut Budget::new()),
+            ("1.2/x".into(), true)
+        );
+        assert_eq!(
+            expand(&u("'$V'"), '\\', &env, &mut Budget::new()),
+            ("$V".into(), true)
+        );
+        assert_eq!(
+            expand(&u("\\$V"), '\\', &env, &mut Budget::new()),
+            ("$V".into(), true)
+        );
+        assert_eq!(
+            expand(&u("\"\\$V\""), '\\', &env, &mut Budget::new()),
+            ("$V".into(), true)
+        );
+        // A backtick escape character (`# escape=`): backslashes are plain.
+        assert_eq!(unquote("\"C:\\app\"", '`'), "C:\\app");
+        assert_eq!(unquote("C:\\app`$x", '`'), "C:\\app`$x");
+        // Unterminated: the rest of the word.
+        assert_eq!(u("\"/app"), "/app");
     }
 }

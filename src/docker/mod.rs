@@ -660,11 +660,22 @@ fn us(u: &parse_dockerfile::UnescapedString<'_>) -> Str {
     }
 }
 
-fn flags(fs: &[parse_dockerfile::Flag<'_>]) -> Vec<Flag> {
+/// A Dockerfile word (a path, a stage name, a user) as BuildKit reads it: quotes removed and
+/// escapes resolved ([`expand::unquote`]); variables are left for [`expand::expand`].
+fn word(u: &parse_dockerfile::UnescapedString<'_>, escape: char) -> Str {
+    Str {
+        value: expand::unquote(&u.value, escape),
+        span: u.span.clone(),
+    }
+}
+
+/// Instruction flags; values lose their quotes as in BuildKit's `extractBuilderFlags`
+/// (`--from="builder"` names the stage `builder`).
+fn flags(fs: &[parse_dockerfile::Flag<'_>], escape: char) -> Vec<Flag> {
     fs.iter()
         .map(|f| Flag {
             name: f.name.value.to_ascii_lowercase(),
-            value: f.value.as_ref().map(|v| v.value.to_string()),
+            value: f.value.as_ref().map(|v| expand::unquote(&v.value, escape)),
             span: f.span(),
         })
         .collect()
@@ -816,7 +827,7 @@ fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dockerfile<'_>)
                     .options
                     .iter()
                     .find(|o| o.name.value.eq_ignore_ascii_case("platform"))
-                    .and_then(|o| o.value.as_ref().map(us));
+                    .and_then(|o| o.value.as_ref().map(|v| word(v, d.escape)));
                 let name = f.as_.as_ref().map(|(_, n)| Str {
                     value: n.value.to_ascii_lowercase(),
                     span: n.span.clone(),
@@ -828,7 +839,7 @@ fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dockerfile<'_>)
                 d.stages.push(Stage {
                     index,
                     from: From {
-                        image: us(&f.image),
+                        image: word(&f.image, d.escape),
                         platform,
                         name,
                         span: f.from.span.start..to_line_end(text, end),
@@ -862,7 +873,7 @@ fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dockerfile<'_>)
                     r.run.span.start,
                     end,
                     InstKind::Run {
-                        flags: flags(&r.options),
+                        flags: flags(&r.options, d.escape),
                         command: c,
                         heredocs,
                     },
@@ -904,8 +915,22 @@ fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dockerfile<'_>)
                     InstKind::Other,
                 ),
             },
-            I::Copy(c) => copy(false, c.copy.span.start, &c.options, &c.src, &c.dest),
-            I::Add(c) => copy(true, c.add.span.start, &c.options, &c.src, &c.dest),
+            I::Copy(c) => copy(
+                false,
+                c.copy.span.start,
+                &c.options,
+                &c.src,
+                &c.dest,
+                d.escape,
+            ),
+            I::Add(c) => copy(
+                true,
+                c.add.span.start,
+                &c.options,
+                &c.src,
+                &c.dest,
+                d.escape,
+            ),
             I::Env(e) => (
                 "ENV",
                 e.env.span.start,
@@ -916,13 +941,13 @@ fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dockerfile<'_>)
                 "WORKDIR",
                 w.workdir.span.start,
                 w.arguments.span.end,
-                InstKind::Workdir(us(&w.arguments)),
+                InstKind::Workdir(word(&w.arguments, d.escape)),
             ),
             I::User(u) => (
                 "USER",
                 u.user.span.start,
                 u.arguments.span.end,
-                InstKind::User(us(&u.arguments)),
+                InstKind::User(word(&u.arguments, d.escape)),
             ),
             I::Shell(s) => {
                 let end = s.arguments.last().map_or(s.shell.span.end, |a| a.span.end);
@@ -937,7 +962,7 @@ fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dockerfile<'_>)
                 "STOPSIGNAL",
                 s.stopsignal.span.start,
                 s.arguments.span.end,
-                InstKind::Stopsignal(us(&s.arguments)),
+                InstKind::Stopsignal(word(&s.arguments, d.escape)),
             ),
             I::Expose(e) => (
                 "EXPOSE",
@@ -1015,11 +1040,12 @@ fn copy(
     options: &[parse_dockerfile::Flag<'_>],
     src: &[parse_dockerfile::Source<'_>],
     dest: &parse_dockerfile::UnescapedString<'_>,
+    escape: char,
 ) -> (&'static str, usize, usize, InstKind) {
     let sources: Vec<CopySource> = src
         .iter()
         .filter_map(|s| match s {
-            parse_dockerfile::Source::Path(p) => Some(CopySource::Path(us(p))),
+            parse_dockerfile::Source::Path(p) => Some(CopySource::Path(word(p, escape))),
             parse_dockerfile::Source::HereDoc(h) => Some(CopySource::Heredoc {
                 body: h.value.to_string(),
                 span: h.span.clone(),
@@ -1040,9 +1066,9 @@ fn copy(
         end,
         InstKind::Copy {
             add,
-            flags: flags(options),
+            flags: flags(options, escape),
             sources,
-            dest: us(dest),
+            dest: word(dest, escape),
         },
     )
 }

@@ -12,6 +12,47 @@ pub(crate) const STD_BIN_DIRS: [&str; 6] = [
     "/bin",
 ];
 
+/// Directories every Linux distribution image has (the FHS skeleton of base-files, alpine-baselayout,
+/// filesystem): where the image model cannot tell, a COPY to one of them copies into it.
+const FHS_DIRS: [&str; 19] = [
+    "/bin",
+    "/etc",
+    "/home",
+    "/lib",
+    "/opt",
+    "/root",
+    "/sbin",
+    "/srv",
+    "/tmp",
+    "/usr",
+    "/usr/bin",
+    "/usr/lib",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/local/lib",
+    "/usr/local/sbin",
+    "/usr/local/share",
+    "/usr/sbin",
+    "/usr/share",
+];
+
+/// Whether a file COPY'd to `dest` (normalised) lands inside it (BuildKit: when the destination
+/// ends in `/`, names several sources, or is an existing directory) rather than at it. An
+/// existing directory is known from the model; where the model does not know (a base it does
+/// not catalogue, a path a step it could not follow may have created), a standard directory
+/// such as `/usr/local/bin` is taken to exist: `COPY entrypoint.sh /usr/local/bin` copies into it.
+pub(crate) fn copies_into(img: &Image, dest: &str, dest_is_dir: bool) -> bool {
+    if dest_is_dir {
+        return true;
+    }
+    let info = lookup(img, dest);
+    match (info.exists, info.is_dir) {
+        (_, Tri::Yes) => true,
+        (Tri::No, _) | (_, Tri::No) => false,
+        _ => FHS_DIRS.contains(&dest),
+    }
+}
+
 /// Normalise a path: join relative paths to `cwd`, drop `.`/empty components, apply `..`.
 pub fn normalize(cwd: &str, p: &str) -> String {
     let joined;
@@ -225,5 +266,19 @@ mod tests {
         assert_eq!(normalize("/app/", "../bin//x"), "/bin/x");
         assert_eq!(normalize("/", "/"), "/");
         assert_eq!(normalize("/a", "/b/./c/"), "/b/c");
+    }
+
+    #[test]
+    fn copy_destination_directories() {
+        // Known: scratch has no /usr/local/bin (a file of that name is created); python has it.
+        let scratch = crate::image::catalogue::image("scratch").unwrap();
+        assert!(!copies_into(&scratch, "/usr/local/bin", false));
+        assert!(copies_into(&scratch, "/usr/local/bin", true));
+        let py = crate::image::catalogue::image("python:3.12-slim").unwrap();
+        assert!(copies_into(&py, "/usr/local/bin", false));
+        // Unknown image: a standard directory exists, another name is the file itself.
+        let unknown = Image::unknown("registry.example.com/x:1");
+        assert!(copies_into(&unknown, "/usr/local/bin", false));
+        assert!(!copies_into(&unknown, "/usr/local/bin/app", false));
     }
 }

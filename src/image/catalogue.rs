@@ -25,6 +25,8 @@ pub struct CatEntry {
     pub links: Vec<(String, String)>,
     pub unknown: Vec<String>,
     pub entrypoint: Option<Vec<String>>,
+    /// `entrypoint: unknown`: the image may have one kexit does not know.
+    pub entrypoint_unknown: bool,
     pub cmd: Option<Vec<String>>,
     pub workdir: Option<String>,
     pub user: Option<String>,
@@ -48,6 +50,11 @@ fn strs(n: Option<&Node>) -> Vec<String> {
 
 fn text(n: &Node, k: &str) -> Option<String> {
     n.get(k).and_then(Node::scalar_text)
+}
+
+/// The scalar `unknown` (a field whose value the row does not know).
+fn is_unknown(n: &Node) -> bool {
+    !n.is_seq() && n.as_str() == Some("unknown")
 }
 
 fn parse_catalogue(data: &str) -> Catalogue {
@@ -79,7 +86,11 @@ fn parse_catalogue(data: &str) -> Catalogue {
                 })
                 .unwrap_or_default(),
             unknown: strs(n.get("unknown")),
-            entrypoint: n.get("entrypoint").map(|e| strs(Some(e))),
+            entrypoint: n
+                .get("entrypoint")
+                .filter(|e| !is_unknown(e))
+                .map(|e| strs(Some(e))),
+            entrypoint_unknown: n.get("entrypoint").is_some_and(is_unknown),
             cmd: n.get("cmd").map(|e| strs(Some(e))),
             workdir: text(n, "workdir"),
             user: text(n, "user"),
@@ -163,6 +174,7 @@ fn parse_generated(data: &str) -> Vec<CatEntry> {
             links: r.links.into_iter().collect(),
             unknown: r.unknown,
             entrypoint: r.entrypoint,
+            entrypoint_unknown: false,
             cmd: r.cmd,
             workdir: r.workdir,
             user: r.user,
@@ -358,6 +370,7 @@ pub fn image(reference: &str) -> Option<Image> {
     ));
     img.env.extend(e.env.iter().cloned());
     img.entrypoint = e.entrypoint.as_ref().map(|v| exec_cmd(v, reference));
+    img.entrypoint_unknown = e.entrypoint_unknown;
     img.cmd = e.cmd.as_ref().map(|v| exec_cmd(v, reference));
     if let Some(w) = &e.workdir {
         img.workdir = w.clone();
@@ -472,6 +485,19 @@ mod generated {
             Resolved::Found("/usr/local/bin/docker-entrypoint.sh".into())
         );
         assert!(pg.entrypoint.is_some() && pg.cmd.is_some());
+        // The same image under Docker Hub's other names.
+        for r in [
+            "library/postgres:16-alpine",
+            "docker.io/library/postgres:16-alpine",
+            "index.docker.io/library/postgres:16-alpine",
+        ] {
+            let pg = image(r).unwrap();
+            assert_eq!(
+                pg.resolve("bash", None),
+                Resolved::Found("/bin/bash".into()),
+                "{r}"
+            );
+        }
         // Debian-based: the required packages' programs (coreutils' sleep), curl unknown.
         let r = image("redis:7.2-bookworm").unwrap();
         assert!(matches!(r.resolve("sleep", None), Resolved::Found(_)));

@@ -30,7 +30,7 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
         .par_iter()
         .enumerate()
         .map(|(di, d)| {
-            let ctx = project.build.contexts.get(&di);
+            let ctx = project.build.contexts.get(&di).map(|c| &**c);
             let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
             let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
             for s in &d.stages {
@@ -244,6 +244,9 @@ fn build_stage(
             let mut parts = v.split('/');
             let os = parts.next().unwrap_or("linux").to_string();
             let arch = normalize_arch(parts.next().unwrap_or(""));
+            if os.eq_ignore_ascii_case("windows") {
+                img.windows = true;
+            }
             if !arch.is_empty() {
                 img.platform = Some(Platform {
                     os,
@@ -342,6 +345,7 @@ fn build_stage(
             }
             InstKind::Entrypoint(c) => {
                 img.entrypoint = Some(image_command(c, file, span, &img.shell));
+                img.entrypoint_unknown = false;
                 if !cmd_set {
                     img.cmd = None;
                 }
@@ -530,7 +534,7 @@ fn copy_from_image(
     let info = src.path(&sp);
     match (info.exists, info.is_dir) {
         (Tri::Yes, Tri::No) => {
-            let target = if dest_is_dir {
+            let target = if super::build::copies_into(img, dest, dest_is_dir) {
                 format!("{}/{}", dest.trim_end_matches('/'), basename(&sp))
             } else {
                 dest.to_string()
@@ -642,7 +646,7 @@ fn copy_from_context(
         return;
     };
     if !ce.is_dir {
-        let target = if dest_is_dir || img.path(dest).is_dir == Tri::Yes {
+        let target = if super::build::copies_into(img, dest, dest_is_dir) {
             format!("{}/{}", dest.trim_end_matches('/'), basename(rel))
         } else {
             dest.to_string()
@@ -804,7 +808,6 @@ fn apply_run(img: &mut Image, text: &str, script: Option<&Script>, origin: Origi
 mod tests {
     use crate::discover::Kind;
     use crate::image::{CommandForm, Resolved, ShellKind, Tri};
-    use crate::model::Model;
     use crate::project::{Input, Project};
 
     fn project(text: &str) -> Project {
@@ -823,7 +826,7 @@ mod tests {
         let p = project(
             "ARG V=3.20\nFROM alpine:${V} AS base\nRUN apk add --no-cache bash tini\nENV PATH=/opt/app/bin:$PATH\nCOPY --chmod=755 <<EOF /opt/app/bin/start\n#!/bin/bash\nexec \"$@\"\nEOF\nCMD [\"start\"]\nFROM base\nENTRYPOINT [\"/sbin/tini\", \"--\"]\nRUN ln -s /opt/app/bin/start /usr/local/bin/go-start\n",
         );
-        let m = Model::build(&p);
+        let m = crate::image::TestModel::build(&p);
         let base = m.images.stage(0, 0).unwrap();
         assert!(base.base_known);
         assert_eq!(base.shell_kind(), ShellKind::BusyboxAsh);
@@ -858,20 +861,20 @@ mod tests {
     #[test]
     fn unknown_base_and_unfollowable_run() {
         let p = project("FROM example.com/base:1\nCOPY x /x\n");
-        let m = Model::build(&p);
+        let m = crate::image::TestModel::build(&p);
         let i = m.images.stage(0, 0).unwrap();
         assert!(!i.base_known);
         assert_eq!(i.has_sh(), Tri::Unknown);
         assert_eq!(i.resolve("python", None), Resolved::Unknown);
 
         let p = project("FROM debian:12-slim\nRUN curl -fsSL https://x/install.sh | sh\n");
-        let m = Model::build(&p);
+        let m = crate::image::TestModel::build(&p);
         let i = m.images.stage(0, 0).unwrap();
         assert_eq!(i.resolve("python3", None), Resolved::Unknown);
         assert_eq!(i.has_sh(), Tri::Yes);
 
         let p = project("FROM scratch\nCOPY --chmod=0755 <<EOF /run.sh\necho\nEOF\n");
-        let m = Model::build(&p);
+        let m = crate::image::TestModel::build(&p);
         let i = m.images.stage(0, 0).unwrap();
         assert!(i.fully_known());
         assert_eq!(i.is_executable("/run.sh"), Tri::Yes);

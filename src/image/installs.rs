@@ -456,7 +456,6 @@ fn apply_venv(img: &mut Image, dir: &str, with_pip: bool, origin: &Origin, seq: 
 mod tests {
     use crate::discover::Kind;
     use crate::image::{Image, Resolved};
-    use crate::model::Model;
     use crate::project::{Input, Project};
 
     fn last_stage(text: &str) -> Image {
@@ -468,7 +467,7 @@ mod tests {
             }],
             Default::default(),
         );
-        let m = Model::build(&p);
+        let m = crate::image::TestModel::build(&p);
         let n = (0..8)
             .take_while(|s| m.images.stage(0, *s).is_some())
             .count();

@@ -297,6 +297,9 @@ pub struct Image {
     pub dockerfile: Option<usize>,
     pub stage: Option<usize>,
     pub entrypoint: Option<ImageCommand>,
+    /// The base may set an ENTRYPOINT kexit does not know although its contents are catalogued
+    /// (a catalogue row with `entrypoint: unknown`), until a Dockerfile sets one.
+    pub entrypoint_unknown: bool,
     pub cmd: Option<ImageCommand>,
     /// Last HEALTHCHECK of the final stage (`None` also for `HEALTHCHECK NONE`).
     pub healthcheck: Option<ImageCommand>,
@@ -312,6 +315,10 @@ pub struct Image {
     pub shell_kind: ShellKind,
     pub libc: Libc,
     pub platform: Option<Platform>,
+    /// A Windows container image (a Windows base such as `mcr.microsoft.com/windows/servercore`,
+    /// a `*-nanoserver`/`*-windowsservercore` tag, or `FROM --platform=windows/…`): no POSIX
+    /// signals, so STOPSIGNAL and PID 1 signal handling do not apply.
+    pub windows: bool,
     /// The file system: known paths (absolute, normalised).
     pub(crate) fs: BTreeMap<String, Entry>,
     /// Whether paths not in `fs` are certainly absent (scratch, distroless, …). Set to false by
@@ -348,6 +355,7 @@ impl Image {
             dockerfile: None,
             stage: None,
             entrypoint: None,
+            entrypoint_unknown: false,
             cmd: None,
             healthcheck: None,
             workdir: "/".to_string(),
@@ -359,6 +367,7 @@ impl Image {
             shell_kind: ShellKind::Unknown,
             libc: Libc::Unknown,
             platform: None,
+            windows: is_windows_reference(reference),
             fs: BTreeMap::new(),
             complete: false,
             absent_cmds: Vec::new(),
@@ -368,6 +377,13 @@ impl Image {
             pkg_foreign: false,
             budget_overrun: None,
         }
+    }
+
+    /// Whether an ENTRYPOINT kexit cannot see may run first: none is known, and the base is not
+    /// catalogued or its catalogue row does not know it. The manifest's `args` (or the CMD)
+    /// are then that ENTRYPOINT's arguments, not a program.
+    pub fn entrypoint_may_be_inherited(&self) -> bool {
+        self.entrypoint.is_none() && (!self.base_known || self.entrypoint_unknown)
     }
 
     /// Whether the image's contents are fully known (scratch/distroless base, nothing unfollowable):
@@ -544,6 +560,14 @@ pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 
 pub use crate::build_context::repository;
 
+/// Whether an image reference names a Windows image: Microsoft's Windows bases
+/// (`mcr.microsoft.com/windows/servercore`, `…/nanoserver`, `…/windows/server`) or an image
+/// tagged for them (`python:3.12-windowsservercore-ltsc2022`, `dotnet/runtime:8.0-nanoserver-1809`).
+pub fn is_windows_reference(reference: &str) -> bool {
+    let r = reference.to_ascii_lowercase();
+    r.contains("mcr.microsoft.com/windows") || r.contains("servercore") || r.contains("nanoserver")
+}
+
 /// The tag of an image reference (`latest` when none; empty for digest-only references).
 pub fn tag(reference: &str) -> &str {
     let (r, digest) = match reference.split_once('@') {
@@ -555,6 +579,22 @@ pub fn tag(reference: &str) -> &str {
         Some(i) => &r[slash + i + 1..],
         None if digest => "",
         None => "latest",
+    }
+}
+
+/// What the image tests read of a model: the images of a project without workloads (the model
+/// layer above builds the same with its workloads; the image layer must not depend on it).
+#[cfg(test)]
+pub(crate) struct TestModel {
+    pub images: link::Images,
+}
+
+#[cfg(test)]
+impl TestModel {
+    pub(crate) fn build(project: &crate::project::Project) -> TestModel {
+        TestModel {
+            images: build_images(project, &[]),
+        }
     }
 }
 
@@ -572,6 +612,10 @@ mod tests {
         );
         assert_eq!(tag("registry.example.com:5000/shop/checkout"), "latest");
         assert_eq!(repository("docker.io/library/alpine@sha256:abc"), "alpine");
+        assert_eq!(repository("library/postgres:16-alpine"), "postgres");
+        assert_eq!(repository("index.docker.io/library/postgres"), "postgres");
+        assert_eq!(repository("registry-1.docker.io/library/redis:7"), "redis");
+        assert_eq!(repository("docker.io/bitnami/redis:7"), "bitnami/redis");
         assert_eq!(tag("alpine@sha256:abc"), "");
         assert_eq!(tag("alpine:3.20@sha256:abc"), "3.20");
     }

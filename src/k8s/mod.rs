@@ -316,6 +316,20 @@ impl<'p> ObjectIndex<'p> {
             .get(&(*kind, namespace.to_string(), name.to_string()))
     }
 
+    /// Positions of every definition of every indexed object of a kind in a namespace (all
+    /// definitions of a name, not only the last).
+    pub fn all_positions_in(&self, kind: &str, namespace: &str) -> Vec<usize> {
+        let Some(k) = INDEXED_KINDS.iter().find(|k| **k == kind).copied() else {
+            return Vec::new();
+        };
+        self.names
+            .get(&(k, namespace.to_string()))
+            .into_iter()
+            .flatten()
+            .flat_map(|n| self.positions(k, namespace, n).iter().copied())
+            .collect()
+    }
+
     /// All indexed objects of a kind in a namespace (LimitRanges).
     pub fn all_in<'a>(
         &'a self,

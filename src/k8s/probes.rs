@@ -132,7 +132,13 @@ pub fn shell_script_index(argv: &[&str]) -> Option<usize> {
     while let Some(a) = argv.get(i) {
         if a.starts_with('-') && !a.starts_with("--") {
             if a.contains('c') {
-                return (i + 1 < argv.len()).then_some(i + 1);
+                // `sh -c -- 'script'`: `--` ends the options.
+                let j = if argv.get(i + 1) == Some(&"--") {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                return (j < argv.len()).then_some(j);
             }
             i += 1;
             continue;

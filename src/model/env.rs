@@ -192,16 +192,10 @@ pub fn looks_like_patch(w: &Workload<'_>) -> bool {
 /// A kustomization next to the file declares `vars`/`replacements`: kustomize rewrites `$(VAR)`
 /// before the kubelet ever sees it.
 pub fn kustomize_vars_near(model: &Model<'_>, file: FileId) -> bool {
-    let dir = dir_of(model, file);
-    let mut kustomizations = model
-        .kustomizations
-        .iter()
-        .filter_map(|i| model.objects.get(*i));
-    kustomizations.any(|o| {
-        o.kind == "Kustomization"
-            && (o.node.get("vars").is_some() || o.node.get("replacements").is_some())
-            && dir_of(model, o.file) == dir
-    })
+    model
+        .placement()
+        .kustomize_var_dirs
+        .contains(dir_of(model, file))
 }
 
 fn collect_keys(kind: DataKind, o: &Object<'_>, keys: &mut BTreeMap<String, DataKey>) {

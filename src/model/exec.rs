@@ -296,6 +296,8 @@ impl Analysis<'_, '_, '_> {
             && p.kind == ProcKind::Main
             && !name.contains('/')
             && !name.starts_with('-')
+            // `$APP_BIN` is KX113's: a shell variable nothing expands.
+            && !name.contains('$')
             && !likely_in_image(name, reference)
             // A templated reference (`${IMAGE}`, `<REPO>/x`) says nothing either way.
             && !reference.contains(['$', '<', '{'])
@@ -488,9 +490,13 @@ impl Analysis<'_, '_, '_> {
             .commands
             .iter()
             .any(|c| matches!(c.name.text.as_str(), "cd" | "pushd" | "popd"));
-        for cmd in script.literal_commands() {
+        let installed_from = script.first_install();
+        for (i, cmd) in script.commands.iter().enumerate() {
             let name = cmd.name.text.as_str();
-            if name.is_empty()
+            if !cmd.name.literal
+                || name.is_empty()
+                // `apk add curl && curl …`: it may have installed what runs after it.
+                || installed_from.is_some_and(|f| i > f)
                 || shell::is_builtin(name)
                 || shell::is_bash_builtin(name)
                 || name == "[["
@@ -667,9 +673,12 @@ impl Analysis<'_, '_, '_> {
         let p = self.p;
         let script = shell::parse(&run.text.text);
         let shell = self.shell_info(shell_prog);
-        for cmd in script.literal_commands() {
+        let installed_from = script.first_install();
+        for (i, cmd) in script.commands.iter().enumerate() {
             let name = cmd.name.text.as_str();
-            if name.is_empty()
+            if !cmd.name.literal
+                || name.is_empty()
+                || installed_from.is_some_and(|f| i > f)
                 || shell::is_builtin(name)
                 || shell::is_bash_builtin(name)
                 || name == "[["

@@ -4,9 +4,12 @@
 
 pub mod env;
 pub mod exec;
+pub mod facts;
 pub mod heap;
+pub mod kustomize;
 pub mod process;
 pub mod resources;
+pub mod units;
 pub mod volumes;
 
 use crate::config::Config;
@@ -25,6 +28,10 @@ pub struct Model<'p> {
     /// Positions in `objects` of the `Kustomization` objects (per-workload checks scan these,
     /// not every object).
     pub kustomizations: Vec<usize>,
+    /// Deployment units (kustomization, chart, skaffold, compose directories).
+    pub units: units::Units,
+    /// Files a kustomization lists as patches (fragments, not objects).
+    patch_files: std::collections::HashSet<crate::source::FileId>,
     /// The exec facts of every process (in [`process::all`] order), computed once.
     exec_facts: std::sync::OnceLock<Vec<Vec<exec::ExecFact>>>,
     /// The process groups of every container (see [`process::all`]), computed once.
@@ -33,6 +40,10 @@ pub struct Model<'p> {
     resources: std::sync::OnceLock<Vec<crate::model::resources::PodResources<'p>>>,
     /// Schema type errors of each object (by position in `objects`), for KX005 and KX006.
     pub type_errors: std::sync::OnceLock<Vec<Vec<crate::k8s::schema::TypeError<'p>>>>,
+    /// Object placement facts (directories, namespaces, names), computed on first use.
+    placement: std::sync::OnceLock<facts::Placement<'p>>,
+    /// Images some pod runs (addresses), computed on first use.
+    pod_images: std::sync::OnceLock<std::collections::HashSet<usize>>,
 }
 
 impl<'p> Model<'p> {
@@ -68,7 +79,8 @@ impl<'p> Model<'p> {
             .enumerate()
             .filter(|(_, o)| o.kind == "Kustomization")
             .map(|(i, _)| i)
-            .collect();
+            .collect::<Vec<_>>();
+        let patch_files = kustomize::patch_files(&project.files, &objects, &kustomizations);
         let model = Model {
             project,
             objects,
@@ -76,10 +88,14 @@ impl<'p> Model<'p> {
             index,
             images,
             kustomizations,
+            patch_files,
+            units: units::Units::build(&project.files),
             exec_facts: std::sync::OnceLock::new(),
             process_groups: std::sync::OnceLock::new(),
             resources: std::sync::OnceLock::new(),
             type_errors: std::sync::OnceLock::new(),
+            placement: std::sync::OnceLock::new(),
+            pod_images: std::sync::OnceLock::new(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).
@@ -137,6 +153,24 @@ impl<'p> Model<'p> {
             .get(i)
     }
 
+    /// Whether a workload is a kustomize patch, a fragment merged into an object of the base:
+    /// its file is listed under `patches:`/`patchesStrategicMerge:`/`patchesJson6902:` of a
+    /// kustomization in the tree, or it looks like one ([`env::looks_like_patch`]: a container
+    /// without `image`, an `apps/v1` controller without `selector`). Rules about something
+    /// absent (a volume, a limit, a probe, a port, a referenced object) skip it: the base has it.
+    pub fn is_patch(&self, w: &Workload<'_>) -> bool {
+        self.patch_files.contains(&w.object.file) || env::looks_like_patch(w)
+    }
+
+    /// The deployment unit of a file ([`units::Units::unit_of`]).
+    pub fn unit_of(&self, file: crate::source::FileId) -> std::path::PathBuf {
+        self.project
+            .files
+            .get(file)
+            .map(|f| self.units.unit_of(&f.path))
+            .unwrap_or_default()
+    }
+
     /// The schema type errors of `objects[i]` (KX005, KX006).
     pub fn type_errors(&self, i: usize) -> &[crate::k8s::schema::TypeError<'p>] {
         self.type_errors
@@ -153,6 +187,20 @@ impl<'p> Model<'p> {
         c: &crate::k8s::Container<'_>,
     ) -> Option<&crate::image::Image> {
         self.images.for_container(w, c)
+    }
+
+    /// Where objects live: kustomization directories, (kind, namespace, directory) and names
+    /// (computed once, on first use).
+    pub fn placement(&self) -> &facts::Placement<'p> {
+        self.placement
+            .get_or_init(|| facts::Placement::compute(self))
+    }
+
+    /// Whether some pod's container runs `img` (computed once for all images).
+    pub fn runs_in_pod(&self, img: &crate::image::Image) -> bool {
+        self.pod_images
+            .get_or_init(|| facts::pod_images(self))
+            .contains(&(std::ptr::from_ref(img) as usize))
     }
 
     pub fn config(&self) -> &'p Config {

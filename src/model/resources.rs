@@ -4,7 +4,7 @@
 //! container's `oom_score_adj` (`pkg/kubelet/qos/policy.go`). See semantics.md §4.
 
 use crate::k8s::quantity::Quantity;
-use crate::k8s::{ContainerKind, Workload};
+use crate::k8s::{ContainerKind, Object, Workload};
 use crate::model::Model;
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
@@ -176,9 +176,19 @@ struct LimitDefaults<'p> {
     names: Vec<&'p str>,
 }
 
-fn limit_defaults<'p>(model: &Model<'p>, namespace: &str) -> LimitDefaults<'p> {
+/// The container defaults of the LimitRanges of a namespace that apply to a workload of file
+/// `user`: those of its own deployment unit when it has any, else those of the units enclosing
+/// it (directories above it included); never those of another unit or of a sibling directory
+/// (another application linted in the same run).
+fn limit_defaults<'p>(model: &Model<'p>, namespace: &str, user: &Object<'_>) -> LimitDefaults<'p> {
     let mut out = LimitDefaults::default();
-    let mut ranges: Vec<_> = model.index.all_in("LimitRange", namespace).collect();
+    let defs: Vec<&Object<'p>> = model
+        .index
+        .all_positions_in("LimitRange", namespace)
+        .into_iter()
+        .filter_map(|i| model.objects.get(i))
+        .collect();
+    let mut ranges = crate::model::units::applicable(model, defs, user);
     ranges.sort_by(|a, b| a.name.cmp(b.name));
     for lr in ranges {
         let file = lr.file;
@@ -251,7 +261,7 @@ fn limit_defaults<'p>(model: &Model<'p>, namespace: &str) -> LimitDefaults<'p> {
 /// Compute the effective resources, QoS class and oom_score_adj of a workload's pods.
 pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
     let file = w.object.file;
-    let defaults = limit_defaults(model, &w.object.namespace);
+    let defaults = limit_defaults(model, &w.object.namespace, &w.object);
     let mut containers = Vec::new();
     for (i, c) in w.containers.iter().enumerate() {
         if c.kind == ContainerKind::Ephemeral {

@@ -1,7 +1,7 @@
 //! KX002 invalid-dockerfile: Dockerfile syntax error; docker build fails.
 //!
-//! Parse errors come from the front end (`docker::parse`, reported in `Project::load`); the check
-//! adds build errors the parser accepts: a JSON array with a non-string element in
+//! Parse errors come from the front end (`docker::parse`, kept on the parsed Dockerfile); the
+//! check reports them, and adds build errors the parser accepts: a JSON array with a non-string element in
 //! CMD/ENTRYPOINT/RUN/HEALTHCHECK (BuildKit fails the build; parse-dockerfile takes it as shell
 //! form).
 
@@ -19,6 +19,17 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for d in model.dockerfiles() {
+        for e in &d.errors {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    Span::new(d.file, e.span.clone()),
+                    format!("Dockerfile syntax error: {}", e.message),
+                )
+                .help("Fix the instruction; `docker build` fails on it, so no image is produced")
+                .symptom("docker build: failed to solve: dockerfile parse error"),
+            );
+        }
         for s in &d.stages {
             for i in &s.instructions {
                 let c = match &i.kind {

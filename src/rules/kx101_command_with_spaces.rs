@@ -3,6 +3,7 @@
 use crate::finding::Finding;
 use crate::model::Model;
 use crate::meta;
+use crate::model::process::{Part, ProcKind, Runtime};
 use crate::rules::Rule;
 
 pub static RULE: Rule = Rule {
@@ -47,12 +48,19 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             );
         }
     }
-    // `docker run` of an image whose exec-form ENTRYPOINT/CMD has one string with blanks.
+    // `docker run` of an image whose exec-form ENTRYPOINT/CMD has one string with blanks, and
+    // a Kubernetes `args`-only container whose image certainly has no ENTRYPOINT (`args[0]`
+    // is then the program; with an ENTRYPOINT kexit does not know, `argv0()` is None).
     for p in crate::model::process::all(model) {
-        if !p.is_docker() || p.argv.shell.is_some() {
+        let k8s = matches!(p.runtime, Runtime::Kubernetes { .. }) && p.kind == ProcKind::Main;
+        if !(p.is_docker() || k8s) || p.argv.shell.is_some() {
             continue;
         }
         let Some(a) = p.argv.argv0() else { continue };
+        // A `command` was checked above.
+        if k8s && a.part != Part::Args {
+            continue;
+        }
         let argv0 = a.value.trim();
         // Windows images run paths such as `C:\\Program Files\\…` legitimately.
         let windows = argv0.contains('\\') || argv0.as_bytes().get(1) == Some(&b':');
@@ -65,9 +73,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             .map(|w| format!("\"{w}\""))
             .collect::<Vec<_>>()
             .join(", ");
-        let (what, help) = if a.part.in_manifest()
-            && p.kind == crate::model::process::ProcKind::Healthcheck
-        {
+        let (what, help) = if k8s {
+            (
+                "`args[0]` with spaces; the image has no ENTRYPOINT, so `args` is the whole command, and Kubernetes never splits list items",
+                format!("Split it into separate list items: args: [{fixed}]"),
+            )
+        } else if a.part.in_manifest() && p.kind == ProcKind::Healthcheck {
             (
                 "one list item with spaces; Docker never splits the items of a `CMD` test",
                 format!("Split it into separate list items: test: [\"CMD\", {fixed}]"),

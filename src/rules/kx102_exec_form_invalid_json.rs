@@ -62,13 +62,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     .unwrap_or_default();
                 // Under Kubernetes the start failure is containerd's StartError 128; `docker run`
                 // and Compose exit 127.
-                let in_pod = img.is_some_and(|m| {
-                    model.workloads.iter().any(|w| {
-                        w.containers
-                            .iter()
-                            .any(|c| model.image_for(w, c).is_some_and(|x| std::ptr::eq(x, m)))
-                    })
-                });
+                let in_pod = img.is_some_and(|m| model.runs_in_pod(m));
                 let (what, exit, symptom) = if no_shell && in_pod {
                     (
                         "the image has no /bin/sh, so the container cannot start (StartError, exit 128; `docker run` exits 127)".to_string(),

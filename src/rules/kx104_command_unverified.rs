@@ -1,4 +1,8 @@
 //! KX104 command-unverified: Command could not be verified against the image.
+//!
+//! An `info`: it says what kexit could not check, not that something is wrong. The exit code is
+//! the one the runtime would give if the command really were missing (128 `StartError` in a Pod,
+//! 127 from `docker run` / Compose), as for KX103.
 
 use crate::finding::Finding;
 use crate::model::Model;
@@ -20,9 +24,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let image = p.image_reference().unwrap_or("?");
         Some(
             finding(p, &RULE, *span, format!(
-                "{} runs `{name}`, which could not be verified: kexit does not know what image `{image}` contains; if `{name}` is not on its PATH the container fails to start (StartError, exit 128)",
-                p.who()
+                "{} runs `{name}`, which could not be verified: kexit does not know what image `{image}` contains; if `{name}` is not on its PATH, {}",
+                p.who(),
+                p.start_failure()
             ))
+            .exit_code(p.start_exit(false))
             .help("Link the image to its Dockerfile (skaffold.yaml, `imageLinks` in .kexit.yaml) or use an absolute path that you know exists")
             .symptom(format!("exec: \"{name}\": executable file not found in $PATH")),
         )

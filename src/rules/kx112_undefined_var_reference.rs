@@ -3,7 +3,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::env::{
-    container_env, expand_in, kustomize_vars_near, looks_like_patch, value_span, Env, Origin,
+    container_env, expand_in, kustomize_vars_near, value_span, Env, Origin,
     RefStatus,
 };
 use crate::model::Model;
@@ -46,7 +46,7 @@ fn plausible_var(name: &str, in_script: bool) -> bool {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
         let file = w.object.file;
-        if looks_like_patch(w) || kustomize_vars_near(model, file) {
+        if model.is_patch(w) || kustomize_vars_near(model, file) {
             continue;
         }
         let text = &model.file(file).text;

@@ -7,6 +7,7 @@ use crate::model::env::value_span;
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
+use crate::yaml::{Node, Value};
 use std::ops::Range;
 
 pub static RULE: Rule = Rule {
@@ -43,8 +44,76 @@ const OWN_DOLLAR: [&str; 22] = [
     "mysql",
 ];
 
+/// Variables every container has at run time without declaring them (the runtime sets them,
+/// or a user has them in a login shell): `$HOME` in exec form is a real mistake, never a
+/// template placeholder.
+const RUNTIME_VARS: [&str; 10] = [
+    "HOME", "PATH", "HOSTNAME", "PWD", "USER", "SHELL", "TERM", "LANG", "TMPDIR", "UID",
+];
+
 fn basename(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
+}
+
+/// `fish -c …` / `fish --command …` and `pwsh -c` / `-Command` / `-CommandWithArgs` (any
+/// abbreviation PowerShell accepts, `powershell` too): shells outside the POSIX family that
+/// expand their own variables in the command string they are given.
+pub(crate) fn other_shell_command(argv: &[&str]) -> bool {
+    argv.iter().enumerate().any(|(i, a)| {
+        let b = basename(a).to_ascii_lowercase();
+        let rest = argv.get(i + 1..).unwrap_or(&[]);
+        match b.trim_end_matches(".exe") {
+            "fish" => rest.iter().any(|o| {
+                *o == "--command"
+                    || o.starts_with("--command=")
+                    || (o.starts_with('-') && !o.starts_with("--") && o[1..].contains('c'))
+            }),
+            "pwsh" | "powershell" => rest.iter().any(|o| {
+                let l = o.to_ascii_lowercase();
+                let l = l.trim_start_matches('-');
+                o.starts_with('-')
+                    && (l == "c"
+                        || l == "cwa"
+                        || (l.len() >= 3 && "command".starts_with(l))
+                        || (l.len() > 7 && "commandwithargs".starts_with(l)))
+            }),
+            _ => false,
+        }
+    })
+}
+
+/// An upper-case name defined nowhere the container can see (its `env`, `envFrom`, the
+/// image's ENV, the runtime's own variables): the shape of a placeholder that `envsubst` or a
+/// templating step fills in before `kubectl apply`, not of a variable the author expected the
+/// container to expand.
+fn looks_like_placeholder(
+    name: &str,
+    env: &crate::model::env::Env<'_>,
+    image: Option<&crate::image::Image>,
+) -> bool {
+    name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && !RUNTIME_VARS.contains(&name)
+        && env.get(name) == crate::model::env::Lookup::Undefined
+        && image.is_none_or(|i| i.env(name).is_none())
+}
+
+/// The object holds `$NAME` / `${NAME}` placeholders outside container commands, args and env
+/// (`serviceAccountName: $K8S_SA_NAME`, `bucketName: ${BUCKET}`): the file is a template for
+/// `envsubst` or a similar step, and is not applied as written.
+fn templated_elsewhere(n: &Node) -> bool {
+    match &n.value {
+        Value::Str(s) => shell_refs(s)
+            .iter()
+            .any(|(_, name)| name.bytes().all(|b| !b.is_ascii_lowercase())),
+        Value::Seq(items) => items.iter().any(templated_elsewhere),
+        Value::Map(_) => n.entries().any(|(k, v)| {
+            !matches!(k.as_str(), Some("command" | "args" | "env")) && templated_elsewhere(v)
+        }),
+        _ => false,
+    }
 }
 
 /// Index of the script string of a `sh -c SCRIPT` found anywhere in argv (after wrappers such as
@@ -152,9 +221,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .iter()
                 .take(4)
                 .any(|a| OWN_DOLLAR.contains(&basename(a)) || basename(a).starts_with("python"))
+                || other_shell_command(&argv)
             {
                 continue;
             }
+            let env = crate::model::env::container_env(model, w, c);
+            let image = model.image_for(w, c);
+            let template = templated_elsewhere(w.object.node);
             let script = shell_script_index(&argv);
             for (pos, (node, field, idx)) in nodes.iter().enumerate() {
                 if Some(pos) == script {
@@ -166,6 +239,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 };
                 let shown = &value[range.clone()];
                 let is_argv0 = pos == 0;
+                // `${NAME}` is envsubst's usual spelling; a bare `$NAME` counts only in a file
+                // templated elsewhere too, and so does argv[0] (else certainly a StartError).
+                let placeholder = looks_like_placeholder(&name, &env, image)
+                    && (template || (shown.starts_with("${") && !is_argv0));
                 let span = value_span(w.object.file, text, node, range);
                 let mut f = Finding::new(
                     &RULE,
@@ -187,7 +264,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 ))
                 .object(Some(w.object.reference()))
                 .container(c.name);
-                if is_argv0 {
+                if placeholder {
+                    // Probably filled in before the manifest is applied: say so, quietly.
+                    f.message.push_str(&format!(
+                        "; `{name}` is defined nowhere the container can see, so this looks like a placeholder for envsubst or a templating step, which is fine if the file is rendered before it is applied"
+                    ));
+                    f = f.severity(crate::finding::Severity::Info);
+                } else if is_argv0 {
                     // No file is literally named `${X}/…`: the start fails for sure.
                     let symptom = if value.contains('/') {
                         format!("exec: \"{value}\": stat {value}: no such file or directory")
@@ -227,6 +310,21 @@ mod tests {
             Some(3)
         );
         assert_eq!(shell_script_index(&["app", "--flag"]), None);
+    }
+
+    #[test]
+    fn other_shells_expand_their_own_variables() {
+        assert!(other_shell_command(&["fish", "-c", "echo $HOME"]));
+        assert!(other_shell_command(&["/usr/bin/fish", "--command", "x"]));
+        assert!(other_shell_command(&["fish", "--command=echo $X"]));
+        assert!(other_shell_command(&["pwsh", "-NoProfile", "-Command", "$env:X"]));
+        assert!(other_shell_command(&["pwsh", "-c", "x"]));
+        assert!(other_shell_command(&["powershell.exe", "-comm", "x"]));
+        assert!(other_shell_command(&["pwsh", "-CommandWithArgs", "x", "$a"]));
+        assert!(!other_shell_command(&["fish", "script.fish", "$X"]));
+        assert!(!other_shell_command(&["pwsh", "-File", "a.ps1", "$X"]));
+        assert!(!other_shell_command(&["pwsh", "-ConfigurationName", "x"]));
+        assert!(!other_shell_command(&["app", "-c", "$X"]));
     }
 
     #[test]

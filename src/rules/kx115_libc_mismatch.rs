@@ -1,7 +1,7 @@
 //! KX115 libc-mismatch: a binary built against glibc in a builder stage, copied into an image
 //! without glibc (alpine/musl, scratch, distroless static), and run as the entrypoint.
 
-use crate::docker::{CommandArgs, CopySource, InstKind, Stage};
+use crate::docker::{CommandArgs, CopySource, Dockerfile, InstKind, Stage};
 use crate::finding::Finding;
 use crate::image::build::normalize;
 use crate::image::{repository, CommandForm, Libc, Resolved};
@@ -15,10 +15,19 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn run_text(s: &Stage) -> String {
+/// The stage's RUN text, with its ENV and ARG settings as `NAME=value` lines (an ARG is in the
+/// environment of every RUN after it; `ARG NAME` alone takes the global default).
+fn run_text(d: &Dockerfile, s: &Stage) -> String {
     let mut t = String::new();
     for i in &s.instructions {
         match &i.kind {
+            InstKind::Arg(defs) => {
+                for a in defs {
+                    if let Some(v) = a.default.as_deref().or_else(|| d.global_arg(&a.name)) {
+                        t.push_str(&format!("{}={v}\n", a.name));
+                    }
+                }
+            }
             InstKind::Run {
                 command, heredocs, ..
             } => {
@@ -54,7 +63,7 @@ fn glibc_builder(model: &Model, di: usize, s: &Stage) -> Option<String> {
         return None;
     }
     let base = img.base.as_deref().map(repository).unwrap_or("");
-    let text = run_text(s);
+    let text = run_text(model.dockerfiles().get(di)?, s);
     let env_cgo = img.env("CGO_ENABLED");
     if base == "golang" && text.contains("go build") {
         if env_cgo == Some("0")

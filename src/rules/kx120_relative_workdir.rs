@@ -29,13 +29,18 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 let InstKind::Workdir(w) = &i.kind else {
                     continue;
                 };
+                // The front end has removed quotes (`WORKDIR "/app"` is `/app`).
                 let v = w.value.trim();
-                if v.is_empty() || v.starts_with('/') || v.starts_with('$') {
+                if v.is_empty() || v.starts_with('/') || v.starts_with('$') || windows_path(v) {
                     wd = if v.starts_with('/') {
                         Some(v.to_string())
                     } else {
                         None
                     };
+                    continue;
+                }
+                // `WORKDIR .` (or `./`) changes nothing, whatever the directory is.
+                if v.split('/').all(|c| c.is_empty() || c == ".") {
                     continue;
                 }
                 let resolved = wd.as_deref().map(|b| crate::image::build::normalize(b, v));
@@ -58,5 +63,26 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 wd = resolved;
             }
         }
+    }
+}
+
+/// A Windows path: `C:\app`, `c:/build` (a drive letter), or `\app` (rooted on the current
+/// drive). Windows images resolve these themselves; none is relative to the previous WORKDIR
+/// in the sense of this rule.
+fn windows_path(v: &str) -> bool {
+    let b = v.as_bytes();
+    v.starts_with('\\') || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn windows_paths() {
+        assert!(super::windows_path("C:\\app"));
+        assert!(super::windows_path("c:/build"));
+        assert!(super::windows_path("C:"));
+        assert!(super::windows_path("\\inetpub"));
+        assert!(!super::windows_path("app"));
+        assert!(!super::windows_path("src/c:"));
     }
 }

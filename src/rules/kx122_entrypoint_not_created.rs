@@ -33,11 +33,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             let at = cmd.arg_spans.first().copied().unwrap_or(span);
             // Under Kubernetes containerd reports StartError 128; `docker run` and Compose 127.
-            let in_pod = model.workloads.iter().any(|w| {
-                w.containers
-                    .iter()
-                    .any(|c| model.image_for(w, c).is_some_and(|x| std::ptr::eq(x, img)))
-            });
+            let in_pod = model.runs_in_pod(img);
             let (how, exit) = if in_pod {
                 ("(StartError, exit 128; `docker run` gives 127)", 128)
             } else {

@@ -12,6 +12,10 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
+        // A kustomize patch: what it leaves out is in the base.
+        if model.is_patch(w) {
+            continue;
+        }
         for c in &w.containers {
             if c.command().is_some_and(|v| !v.is_empty()) || c.args().is_some_and(|v| !v.is_empty())
             {
@@ -72,12 +76,26 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             ),
             None => {
                 let Some(from) = img.from_span else { continue };
+                // Nothing in the tree runs this image: a warning only where it is certainly
+                // meant to run (it declares a port, a health check, a user or a stop signal)
+                // and certainly has no inherited command; an export or data stage
+                // (`FROM scratch` + COPY, built with `--output`) is an info.
+                let meant_to_run = img.fully_known() && declares_runtime(model, img);
                 (
                     from,
-                    crate::meta::Severity::Warning,
+                    if meant_to_run {
+                        crate::meta::Severity::Warning
+                    } else {
+                        crate::meta::Severity::Info
+                    },
                     format!(
-                        "{} sets no ENTRYPOINT or CMD, so `docker run` of it fails: the daemon refuses to create the container (`docker run` exits 125); fine for a base or data image nothing runs",
-                        img.description
+                        "{} sets no ENTRYPOINT or CMD, so `docker run` of it fails: the daemon refuses to create the container (`docker run` exits 125); nothing in the tree runs it, which is fine for a base, data or export image{}",
+                        img.description,
+                        if meant_to_run {
+                            ", but it declares how it runs (EXPOSE, HEALTHCHECK, USER or STOPSIGNAL)"
+                        } else {
+                            ""
+                        }
                     ),
                 )
             }
@@ -94,4 +112,31 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         out.push(crate::rules::exec::for_runtime(&p, f));
     }
+}
+
+/// The image's Dockerfile stage (or a stage of the same file it builds on) declares how a
+/// container of it runs: EXPOSE, HEALTHCHECK, USER or STOPSIGNAL.
+fn declares_runtime(model: &Model, img: &crate::image::Image) -> bool {
+    let (Some(di), Some(mut si)) = (img.dockerfile, img.stage) else {
+        return false;
+    };
+    let Some(d) = model.dockerfiles().get(di) else {
+        return false;
+    };
+    // Each step goes to an earlier stage, so the walk ends.
+    while let Some(stage) = d.stages.get(si) {
+        if stage.instructions.iter().any(|i| {
+            matches!(
+                i.keyword.as_str(),
+                "EXPOSE" | "HEALTHCHECK" | "USER" | "STOPSIGNAL"
+            )
+        }) {
+            return true;
+        }
+        match d.stage_by_ref(&stage.from.image.value, si) {
+            Some(parent) => si = parent.index,
+            None => return false,
+        }
+    }
+    false
 }

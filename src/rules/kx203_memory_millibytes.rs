@@ -1,4 +1,5 @@
-//! KX203 memory-millibytes: `memory: 512m` is 0.512 bytes, not 512 MiB.
+//! KX203 memory-millibytes: `memory: 512m` is 0.512 bytes, not 512 MiB (other fractional byte
+//! values, `1.2Gi`, are rounded up by the kubelet: a note).
 
 use crate::finding::{Finding, Severity};
 use crate::k8s::quantity::Quantity;
@@ -31,13 +32,44 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 Some(c) => format!("container `{}`", c.name),
                 None => "the pod".to_string(),
             };
-            let intended = text
-                .trim()
-                .strip_suffix('m')
+            let limit = site.section == "limits";
+            // Only a lowercase `m` suffix (milli) makes a value of (nearly) nothing; any other
+            // fractional value (`1.2Gi`) is rounded up to a whole byte by the kubelet, and the API
+            // only warns: a note, not a failure.
+            let Some(number) = text.trim().strip_suffix('m') else {
+                let bytes = q.ceil_units();
+                // A tiny limit (`0.5`) is too small whatever the rounding: KX205's.
+                if limit && bytes < 4 << 20 {
+                    continue;
+                }
+                let whole = crate::k8s::quantity::format_bytes(bytes);
+                let mi = (bytes + (1 << 20) - 1) >> 20;
+                let mut f = Finding::new(
+                    &RULE,
+                    w.span(site.node),
+                    format!(
+                        "memory {} \"{text}\" of {who} is not a whole number of bytes ({}): the API server accepts it with a warning and the kubelet rounds it up to {bytes} bytes ({whole}), so it works as intended",
+                        if limit { "limit" } else { "request" },
+                        q.as_f64()
+                    ),
+                )
+                .severity(Severity::Info)
+                .help(format!("Write a whole number of bytes to silence the API warning, e.g. `{mi}Mi`"))
+                .symptom(format!(
+                    "Warning: spec.containers[].resources.{}[memory]: fractional byte value \"{text}\" is invalid, must be an integer",
+                    site.section
+                ))
+                .object(Some(w.object.reference()));
+                if let Some(c) = c {
+                    f = f.container(c.name);
+                }
+                out.push(f);
+                continue;
+            };
+            let intended = Some(number)
                 .filter(|n| !n.is_empty())
                 .map(|n| format!("`{n}Mi` (or `{n}M`)"))
                 .unwrap_or_else(|| "a whole number of bytes, e.g. `512Mi`".to_string());
-            let limit = site.section == "limits";
             let message = if limit {
                 format!(
                     "memory limit \"{text}\" of {who} is {} bytes: lowercase `m` means milli, so this is a fractional byte value; the API accepts it with only a warning and the pod then fails to start (sandbox or volume setup runs out of memory), with no exit code",

@@ -58,8 +58,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 continue;
             };
             let q = lim.quantity;
-            // Zero means "no limit"; fractional bytes are KX203's.
-            if !q.is_positive() || !q.is_integer() {
+            // Zero means "no limit"; millibytes (`512m`) are KX203's; other fractional values
+            // are rounded up to whole bytes by the kubelet.
+            let millis = lim.node.scalar_text().is_some_and(|t| t.trim().ends_with('m'));
+            if !q.is_positive() || (!q.is_integer() && millis) {
                 continue;
             }
             let bytes = q.ceil_units();

@@ -1,6 +1,7 @@
 //! KX206 memory-emptydir-no-size-limit: a tmpfs emptyDir with no sizeLimit.
 
 use crate::finding::Finding;
+use crate::k8s::Workload;
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -27,6 +28,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 continue;
             }
             let name = v.get("name").and_then(Node::as_str).unwrap_or("");
+            if shared_memory_only(w, name) {
+                continue;
+            }
             out.push(
                 Finding::new(
                     &RULE,
@@ -41,4 +45,22 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// Every mount of the volume is at `/dev/shm`: the standard shared-memory pattern (`dshm` for
+/// PyTorch data loaders, Chrome, PostgreSQL, NCCL), which replaces the runtime's 64 MiB
+/// `/dev/shm`. The processes size their own shared memory; no finding.
+fn shared_memory_only(w: &Workload<'_>, name: &str) -> bool {
+    let mut mounts = w
+        .containers
+        .iter()
+        .flat_map(|c| c.get("volumeMounts").map(Node::items).unwrap_or(&[]))
+        .filter(|m| m.get("name").and_then(Node::as_str) == Some(name))
+        .peekable();
+    mounts.peek().is_some()
+        && mounts.all(|m| {
+            m.get("mountPath")
+                .and_then(Node::as_str)
+                .is_some_and(|p| p.trim_end_matches('/') == "/dev/shm")
+        })
 }

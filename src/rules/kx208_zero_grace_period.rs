@@ -1,6 +1,8 @@
 //! KX208 zero-grace-period: `terminationGracePeriodSeconds: 0`.
 
 use crate::finding::Finding;
+use crate::k8s::ContainerKind;
+use crate::model::process::{all, ProcKind};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -16,6 +18,20 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             continue;
         };
         if n.as_i64() != Some(0) {
+            continue;
+        }
+        // Containers that only idle (`sleep infinity`, the istio curl/sleep samples) lose
+        // nothing when killed: a zero grace period is what makes their deletion quick.
+        let procs: Vec<_> = all(model)
+            .into_iter()
+            .filter(|p| p.kind == ProcKind::Main)
+            .filter(|p| {
+                p.pod().is_some_and(|(pw, c)| {
+                    std::ptr::eq(pw, w) && !matches!(c.kind, ContainerKind::Init | ContainerKind::Ephemeral)
+                })
+            })
+            .collect();
+        if !procs.is_empty() && procs.iter().all(crate::rules::kx210_pid1_ignores_sigterm::only_idles) {
             continue;
         }
         out.push(

@@ -43,6 +43,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             let Some(img) = model.image_for(w, c) else {
                 continue;
             };
+            // Windows containers have no POSIX signals: STOPSIGNAL does not apply.
+            if img.windows {
+                continue;
+            }
             let Some((sig, origin)) = &img.stopsignal else {
                 continue;
             };
@@ -103,6 +107,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             .filter_map(|i| i.stage)
             .max();
         if last != Some(st) {
+            continue;
+        }
+        if img.windows {
             continue;
         }
         let Some((sig, origin)) = &img.stopsignal else {

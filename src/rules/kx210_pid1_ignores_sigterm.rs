@@ -47,6 +47,9 @@ enum Risk {
     /// Under every shell (pipeline, background + wait, loop, non-final main command, or a
     /// program with no handler).
     All(String),
+    /// Under every shell, but the container only idles (`sleep`, `tail -f`, a polling loop):
+    /// killing it loses nothing, every stop is only slow.
+    Idle(String),
     /// Under dash (and bash when `bash_too`): the last command is not `exec`'d.
     ShellDependent { why: String, bash_too: bool },
 }
@@ -100,12 +103,12 @@ fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
             // A polling loop (`while true; do …; sleep 5; done`) idles between rounds: killing
             // it loses nothing, every stop is only slow (a warning, as for `sleep` itself).
             let polls = script.commands.iter().any(|c| base(&c.name.text) == "sleep");
-            let why = if polls {
-                "it ends in a polling loop (`sleep` between rounds), which runs in the shell itself"
+            let risk = if polls {
+                Risk::Idle("it ends in a polling loop (`sleep` between rounds), which runs in the shell itself".to_string())
             } else {
-                "it ends in a loop, which runs in the shell itself"
+                Risk::All("it ends in a loop, which runs in the shell itself".to_string())
             };
-            return Some((Risk::All(why.to_string()), range));
+            return Some((risk, range));
         }
         ItemKind::If | ItemKind::Case | ItemKind::Group | ItemKind::Subshell => {
             if script_file || text.contains("exec ") {
@@ -128,7 +131,7 @@ fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
         let prog = base(cmd);
         if NO_HANDLER.contains(&prog) {
             return Some((
-                Risk::All(format!(
+                Risk::Idle(format!(
                     "it execs `{prog}`, which has no SIGTERM handler and as PID 1 ignores SIGTERM"
                 )),
                 range,
@@ -137,6 +140,22 @@ fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
         return None;
     }
     if cmd == "wait" && background {
+        // `sleep infinity & wait`: what runs in the background only idles.
+        let idlers: Vec<&str> = script
+            .commands
+            .iter()
+            .filter(|c| c.next_op == Some("&"))
+            .map(|c| base(&c.name.text))
+            .collect();
+        if !idlers.is_empty() && idlers.iter().all(|n| NO_HANDLER.contains(n)) {
+            return Some((
+                Risk::Idle(format!(
+                    "it starts `{}` in the background (`&`) and `wait`s for it, staying PID 1 itself",
+                    idlers[0]
+                )),
+                range,
+            ));
+        }
         return Some((Risk::All("it starts the app in the background (`&`) and `wait`s for it, staying PID 1 itself".to_string()), range));
     }
     if is_quick(cmd) {
@@ -154,7 +173,7 @@ fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
     }
     if NO_HANDLER.contains(&base(cmd)) {
         return Some((
-            Risk::All(format!("its main command `{}` has no SIGTERM handler, so whether the shell stays PID 1 or execs it, PID 1 ignores SIGTERM", base(cmd))),
+            Risk::Idle(format!("its main command `{}` has no SIGTERM handler, so whether the shell stays PID 1 or execs it, PID 1 ignores SIGTERM", base(cmd))),
             range,
         ));
     }
@@ -202,7 +221,19 @@ fn shell_of(p: &Process<'_, '_>, program: &str) -> ShellKind {
         "bash" => ShellKind::Bash,
         "dash" => ShellKind::Dash,
         "ash" | "busybox" => ShellKind::BusyboxAsh,
-        _ => p.sh_kind(),
+        _ => match p.sh_kind() {
+            // An image kexit does not know, tagged or named for Alpine (`openjdk:8-alpine`):
+            // its /bin/sh is BusyBox ash, which execs the last command of `-c`.
+            ShellKind::Unknown
+                if p.image.is_some_and(|i| {
+                    crate::image::repository(&i.reference).ends_with("alpine")
+                        || crate::image::tag(&i.reference).contains("alpine")
+                }) =>
+            {
+                ShellKind::BusyboxAsh
+            }
+            k => k,
+        },
     }
 }
 
@@ -243,6 +274,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .and_then(|i| i.stopsignal.as_ref())
                 .is_some_and(|(sig, _)| crate::rules::kx209_stopsignal_sigkill::is_sigkill(sig))
         {
+            continue;
+        }
+        // Windows containers have no POSIX signals and no PID 1 semantics.
+        if p.image.is_some_and(|i| i.windows) {
             continue;
         }
         let Some(a0) = p.argv.args.first() else {
@@ -295,7 +330,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             (risk, span, how, shell_of(p, shell_prog))
         } else if NO_HANDLER.contains(&prog) {
             (
-                Risk::All(format!("`{prog}` has no SIGTERM handler")),
+                Risk::Idle(format!("`{prog}` has no SIGTERM handler")),
                 p.primary_span(0),
                 format!("`{prog}`"),
                 ShellKind::Unknown,
@@ -344,9 +379,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         } else {
             continue;
         };
-        let idle = matches!(&risk, Risk::All(w) if NO_HANDLER.iter().any(|n| w.contains(&format!("`{n}`"))));
         let (severity, why) = match risk {
             Risk::All(why) => (Severity::Error, why),
+            // A container that only idles loses nothing when killed: every stop is slow, not
+            // harmful — a note.
+            Risk::Idle(why) => (Severity::Info, why),
             Risk::ShellDependent { why, bash_too } => match shell {
                 ShellKind::Dash => (Severity::Error, format!("{why}, and /bin/sh here is dash, which never replaces itself without `exec`")),
                 ShellKind::Bash if bash_too => (Severity::Error, why),
@@ -364,17 +401,35 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if grace == 0 {
             continue; // KX208
         }
-        // A container that only idles loses nothing when killed: every stop is slow, not harmful.
-        let severity = if idle { Severity::Warning } else { severity };
         // A plain `docker run` image may be a command-line tool that exits by itself, and a
         // Compose service behind a profile is usually a one-shot task: nothing certainly stops
         // them while they run.
+        let mut severity = severity;
         let one_shot = match p.runtime {
-            Runtime::Docker { .. } => true,
-            Runtime::Compose { service, .. } => !service.profiles.is_empty(),
+            Runtime::Docker { image } => {
+                // Without EXPOSE it is most likely a tool run to completion (`docker run
+                // ykman --help`): nothing stops it while it runs, a note at most.
+                if !exposes(model, image) {
+                    severity = severity.min(Severity::Info);
+                }
+                true
+            }
+            Runtime::Compose { service, .. } => {
+                // Behind a profile and built without EXPOSE: a task run once (a seeder, a
+                // migration), which nothing stops while it runs.
+                let profiled = !service.profiles.is_empty();
+                if profiled && !p.image.is_some_and(|i| exposes(model, i)) {
+                    severity = severity.min(Severity::Info);
+                }
+                profiled
+            }
             Runtime::Kubernetes { .. } => false,
         };
-        let severity = if one_shot { Severity::Warning } else { severity };
+        let severity = if one_shot {
+            severity.min(Severity::Warning)
+        } else {
+            severity
+        };
         let who = match &risk_subject(&how) {
             Some(s) => s.clone(),
             None => how.clone(),
@@ -417,6 +472,37 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         out.push(crate::rules::exec::for_runtime(p, f));
     }
+}
+
+/// Whether a main process only idles: `sleep`/`tail`/`cat` as PID 1, or a `sh -c` string that
+/// does (`sleep infinity`, `tail -f /dev/null`, a polling loop). KX208 uses it: a zero grace
+/// period is the right setting for such a container.
+pub fn only_idles(p: &Process<'_, '_>) -> bool {
+    let Some(a0) = p.argv.args.first() else {
+        return false;
+    };
+    if NO_HANDLER.contains(&base(&a0.value)) {
+        return true;
+    }
+    p.argv.shell.as_ref().is_some_and(|sc| {
+        p.argv.args.get(sc.script_index).is_some_and(|s| {
+            s.exact && matches!(analyse(&s.value, false), Some((Risk::Idle(_), _)))
+        })
+    })
+}
+
+/// Whether the Dockerfile of a `docker run` image declares a port (EXPOSE in any stage): a
+/// server that is stopped with `docker stop`, rather than a tool that exits by itself.
+fn exposes(model: &Model, image: &crate::image::Image) -> bool {
+    image
+        .dockerfile
+        .and_then(|d| model.dockerfiles().get(d))
+        .is_some_and(|d| {
+            d.stages
+                .iter()
+                .flat_map(|s| &s.instructions)
+                .any(|i| i.keyword == "EXPOSE")
+        })
 }
 
 /// Entrypoints that end in `exec "$@"`, so the command after them becomes PID 1: the official
@@ -472,14 +558,26 @@ mod tests {
         ));
         assert!(matches!(
             risk("while true; do date; sleep 5; done"),
+            Some(Risk::Idle(_))
+        ));
+        // Line continuations inside the loop do not hide it.
+        assert!(matches!(
+            risk("while true; \\\n do \\\n  curl -s http://x; \\\n  sleep 30; \\\ndone\n"),
+            Some(Risk::Idle(_))
+        ));
+        assert!(matches!(
+            risk("while true; do date; done"),
             Some(Risk::All(_))
         ));
+        assert!(matches!(risk("sleep infinity & wait"), Some(Risk::Idle(_))));
+        assert!(matches!(risk("tail -f /dev/null & wait"), Some(Risk::Idle(_))));
         assert!(matches!(
             risk("java -jar app.jar; echo exited"),
             Some(Risk::All(_))
         ));
-        assert!(matches!(risk("sleep infinity"), Some(Risk::All(_))));
-        assert!(matches!(risk("exec sleep 3600"), Some(Risk::All(_))));
+        assert!(matches!(risk("sleep infinity"), Some(Risk::Idle(_))));
+        assert!(matches!(risk("exec sleep 3600"), Some(Risk::Idle(_))));
+        assert!(matches!(risk("exec tail -f /dev/null"), Some(Risk::Idle(_))));
         assert_eq!(
             risk("trap 'kill $PID' TERM; java -jar app.jar & PID=$!; wait"),
             None

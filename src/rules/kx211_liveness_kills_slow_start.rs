@@ -55,6 +55,10 @@ pub fn is_jvm(model: &Model, w: &Workload<'_>, c: &Container<'_>) -> bool {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     let cfg = model.config();
     for w in &model.workloads {
+        // A kustomize patch: what it leaves out is in the base.
+        if model.is_patch(w) {
+            continue;
+        }
         for c in &w.containers {
             if !matches!(c.kind, ContainerKind::Regular | ContainerKind::Sidecar) {
                 continue;
@@ -63,6 +67,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 continue;
             };
             if !probe.is_map() || c.get("startupProbe").is_some_and(|s| s.is_map()) {
+                continue;
+            }
+            // A probe that only checks a file the command creates (`cat /tmp/healthy`) does not
+            // wait for the app to start.
+            if checks_file_only(probe) {
                 continue;
             }
             let t = ProbeTiming::of(probe);
@@ -102,5 +111,26 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             out.push(f);
         }
+    }
+}
+
+/// Commands that only look at the file system.
+const FILE_CHECKS: [&str; 5] = ["cat", "test", "[", "ls", "stat"];
+
+/// An exec probe that only checks a file (`cat /tmp/healthy`, `test -f /tmp/ready`, or the same
+/// in `sh -c`): it succeeds as soon as the file exists, whatever the app is doing.
+fn checks_file_only(probe: &Node) -> bool {
+    let Some(cmd) = probe.path(&["exec", "command"]) else {
+        return false;
+    };
+    let words: Vec<&str> = cmd.items().iter().filter_map(Node::as_str).collect();
+    let is_check = |w: &str| FILE_CHECKS.contains(&w.rsplit('/').next().unwrap_or(w));
+    match words.as_slice() {
+        [first, ..] if is_check(first) => true,
+        [shell, flag, script] if matches!(shell.rsplit('/').next(), Some("sh" | "bash")) && *flag == "-c" => {
+            !script.contains(['|', ';', '&', '$', '`', '\n'])
+                && script.split_whitespace().next().is_some_and(is_check)
+        }
+        _ => false,
     }
 }

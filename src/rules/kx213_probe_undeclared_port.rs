@@ -14,6 +14,10 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
+        // A kustomize patch: what it leaves out is in the base.
+        if model.is_patch(w) {
+            continue;
+        }
         for c in &w.containers {
             if c.kind == ContainerKind::Ephemeral {
                 continue;

@@ -81,6 +81,10 @@ fn guaranteed_breaks(
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (wi, w) in model.workloads.iter().enumerate() {
+        // A kustomize patch: what it leaves out is in the base.
+        if model.is_patch(w) {
+            continue;
+        }
         let Some(intent) = qos_intent(model, w) else {
             continue;
         };

@@ -12,6 +12,10 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (wi, w) in model.workloads.iter().enumerate() {
+        // A kustomize patch: what it leaves out is in the base.
+        if model.is_patch(w) {
+            continue;
+        }
         let Some(r) = model.resources(wi) else {
             continue;
         };

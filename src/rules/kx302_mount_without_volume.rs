@@ -16,7 +16,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
         // A strategic-merge patch (kustomize overlay) carries mounts whose volumes live in the
         // base.
-        if crate::model::env::looks_like_patch(w) {
+        if model.is_patch(w) {
             continue;
         }
         let volumes: Vec<&str> = w

@@ -7,41 +7,23 @@ use crate::model::env::{dir_of, lookup_data, object_uses, DataLookup, UseSite};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
-use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
     meta: &meta::KX305,
     check,
 };
 
-/// Something in the tree may produce an object of this name (SealedSecret, ExternalSecret,
-/// cert-manager Certificate, a generator …).
-fn produced_elsewhere(model: &Model, ns: &str, name: &str) -> bool {
-    model.objects.iter().any(|o| {
-        (o.name == name && o.namespace == ns)
-            || o.node.path(&["spec", "secretName"]).and_then(Node::as_str) == Some(name)
-            || o.node
-                .path(&["spec", "target", "name"])
-                .and_then(Node::as_str)
-                == Some(name)
-            || o.node
-                .path(&["spec", "template", "metadata", "name"])
-                .and_then(Node::as_str)
-                == Some(name)
-    })
-}
-
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
+        // A kustomize patch: what it leaves out is in the base.
+        if model.is_patch(w) {
+            continue;
+        }
         let ns = w.object.namespace.as_str();
         let dir = dir_of(model, w.object.file);
         // Generators (kustomize) create objects kexit does not see.
-        let generated = model
-            .kustomizations
-            .iter()
-            .filter_map(|i| model.objects.get(*i))
-            .any(|o| o.kind == "Kustomization" && dir_of(model, o.file) == dir);
-        if generated {
+        let placement = model.placement();
+        if placement.kustomization_dirs.contains(dir) {
             continue;
         }
         let mut seen: Vec<(&str, &str)> = Vec::new();
@@ -60,11 +42,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 continue;
             }
             // Only where this directory holds the namespace's objects of that kind.
-            let siblings = model
-                .objects
-                .iter()
-                .any(|o| o.kind == kind && o.namespace == ns && dir_of(model, o.file) == dir);
-            if !siblings || produced_elsewhere(model, ns, u.name) {
+            // Something in the tree may produce an object of this name (SealedSecret,
+            // ExternalSecret, cert-manager Certificate, a generator …).
+            if !placement.has_kind_in(kind, ns, dir) || placement.produced(ns, u.name) {
                 continue;
             }
             seen.push((kind, u.name));

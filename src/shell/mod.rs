@@ -191,6 +191,14 @@ impl Script {
         self.commands.iter().filter(|c| c.name.literal)
     }
 
+    /// Index (in [`Script::commands`]) of the first command that may install programs: a
+    /// package manager's install (`apk add`, `apt-get install`, `pip install`, `npm i -g` …), a
+    /// download to a file (`curl -o`, `wget -O`), an archive extraction, or a copy/link into a
+    /// `bin` directory. Commands after it may be programs it installed.
+    pub fn first_install(&self) -> Option<usize> {
+        self.commands.iter().position(installs_programs)
+    }
+
     /// Whether a name or path is tested before use.
     pub fn is_probed(&self, name: &str) -> bool {
         if self.probed.contains(name) {
@@ -203,6 +211,78 @@ impl Script {
                 .iter()
                 .any(|p| p.rsplit('/').next() == Some(base) && p.contains('/'))
     }
+}
+
+/// See [`Script::first_install`].
+fn installs_programs(c: &Command) -> bool {
+    let name = c.name.text.rsplit('/').next().unwrap_or(&c.name.text);
+    let args: Vec<&str> = c.args.iter().map(|a| a.text.as_str()).collect();
+    let has = |w: &str| args.contains(&w);
+    let sub = args.iter().find(|a| !a.starts_with('-')).copied();
+    match name {
+        "apk" => sub == Some("add"),
+        "apt-get" | "apt" | "aptitude" | "yum" | "dnf" | "microdnf" | "tdnf" | "zypper" => {
+            matches!(sub, Some("install" | "in"))
+        }
+        "pip" | "pip3" | "pipx" | "gem" | "conda" | "mamba" | "micromamba" | "brew" | "cargo"
+        | "go" => sub == Some("install"),
+        "python" | "python3" => has("pip") && has("install"),
+        "uv" => has("pip") && has("install") || matches!(sub, Some("tool")),
+        "npm" | "pnpm" => {
+            matches!(sub, Some("install" | "i" | "add")) && (has("-g") || has("--global"))
+        }
+        "yarn" => sub == Some("global"),
+        // A download to a file (not to stdout or /dev/null): `curl -fsSLo /usr/local/bin/x`.
+        "curl" => saves_to_file(&args, &['o', 'O'], "--output", true),
+        // wget saves to a file unless told otherwise.
+        "wget" => !has("--spider") && saves_to_file(&args, &['O'], "--output-document", false),
+        "tar" => args
+            .first()
+            .is_some_and(|a| a.trim_start_matches('-').contains('x')),
+        "unzip" | "gunzip" | "bunzip2" | "xz" => true,
+        "cp" | "mv" | "ln" | "install" => args.iter().any(|a| a.contains("bin")),
+        _ => false,
+    }
+}
+
+/// Whether a downloader's arguments write a file: a short flag among `short` (also combined,
+/// `-fsSLo`) or `long` (`--output FILE`, `--output=FILE`) naming something other than `-` or
+/// `/dev/null` (`-O` alone, curl's remote name, counts); without any of them, `default`.
+fn saves_to_file(args: &[&str], short: &[char], long: &str, remote_name: bool) -> bool {
+    let mut seen = false;
+    for (i, a) in args.iter().enumerate() {
+        let value = if let Some(v) = a.strip_prefix(long).and_then(|v| v.strip_prefix('=')) {
+            Some(v)
+        } else if *a == long {
+            args.get(i + 1).copied()
+        } else if !a.starts_with("--") && a.starts_with('-') {
+            // The value follows the last short flag, in the same word or the next one.
+            let flags = &a[1..];
+            match flags.char_indices().find(|(_, c)| short.contains(c)) {
+                Some((j, c)) => {
+                    let rest = &flags[j + 1..];
+                    if c == 'O' && remote_name {
+                        return true;
+                    }
+                    Some(if rest.is_empty() {
+                        args.get(i + 1).copied().unwrap_or("")
+                    } else {
+                        rest
+                    })
+                }
+                None => None,
+            }
+        } else {
+            None
+        };
+        if let Some(v) = value {
+            seen = true;
+            if v != "-" && v != "/dev/null" {
+                return true;
+            }
+        }
+    }
+    !seen && !remote_name
 }
 
 /// Builtins and keywords of every `/bin/sh` kexit knows (dash, busybox ash, bash): never looked

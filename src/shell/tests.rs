@@ -312,3 +312,36 @@ fn incomplete_and_foreign_shells() {
     assert!(parse_for(&sh, "echo").is_some());
     assert!(parse_for(&[], "echo").is_some());
 }
+
+#[test]
+fn installs_before_use() {
+    let first = |src: &str| parse(src).first_install();
+    assert_eq!(
+        first("apk add --no-cache curl && exec curl -s http://x"),
+        Some(0)
+    );
+    assert_eq!(
+        first("apt-get update && apt-get install -y jq && jq ."),
+        Some(1)
+    );
+    assert_eq!(first("pip install -q httpie && http :8080"), Some(0));
+    assert_eq!(first("python3 -m pip install x && x"), Some(0));
+    assert_eq!(first("npm i -g serve && serve"), Some(0));
+    assert_eq!(first("npm ci && npm start"), None);
+    assert_eq!(first("curl -fsSLo /usr/local/bin/kubectl https://x && chmod +x /usr/local/bin/kubectl && kubectl get po"), Some(0));
+    assert_eq!(
+        first("curl -sL https://x -o /tmp/t.tgz && tar xzf /tmp/t.tgz -C /usr/local/bin"),
+        Some(0)
+    );
+    assert_eq!(first("wget -q https://x/tool && ./tool"), Some(0));
+    // Output to stdout or /dev/null installs nothing.
+    assert_eq!(first("curl -fsS http://localhost/health"), None);
+    assert_eq!(
+        first("curl -s -o /dev/null -w '%{http_code}' http://x"),
+        None
+    );
+    assert_eq!(first("wget -qO- http://localhost/ || exit 1"), None);
+    assert_eq!(first("wget -q --spider http://localhost/"), None);
+    assert_eq!(first("cp /config/app.yaml /etc/app.yaml && app"), None);
+    assert_eq!(first("cp /src/tool /usr/local/bin/ && tool"), Some(0));
+}

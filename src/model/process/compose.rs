@@ -148,7 +148,7 @@ pub fn main_argv<'p>(s: &Service, image: Option<&Image>) -> Argv<'p> {
         None => match image {
             Some(img) if image_known(img) => {
                 (out, implicit) = image_default(img, args);
-                if img.entrypoint.is_none() && !img.base_known {
+                if img.entrypoint_may_be_inherited() {
                     unknown = true;
                 }
             }

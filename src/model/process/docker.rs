@@ -57,11 +57,7 @@ pub fn healthcheck<'p>(image: &Image) -> Option<Spec<'p>> {
 pub fn default_argv<'p>(image: &Image) -> Argv<'p> {
     let (args, implicit, unknown) = if image_known(image) {
         let (args, implicit) = image_default(image, None);
-        (
-            args,
-            implicit,
-            image.entrypoint.is_none() && !image.base_known,
-        )
+        (args, implicit, image.entrypoint_may_be_inherited())
     } else {
         (Vec::new(), false, true)
     };

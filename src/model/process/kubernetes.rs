@@ -132,7 +132,7 @@ pub fn container_argv<'p>(
             Some(img) if image_known(img) => {
                 (out, implicit) = image_default(img, args);
                 // A Dockerfile image whose base is unknown may inherit an ENTRYPOINT.
-                if img.entrypoint.is_none() && !img.base_known {
+                if img.entrypoint_may_be_inherited() {
                     unknown = true;
                 }
             }

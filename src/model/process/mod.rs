@@ -184,7 +184,14 @@ pub struct Argv<'p> {
 }
 
 impl<'p> Argv<'p> {
+    /// The program the runtime executes: None when there is none, and when the image part is
+    /// unknown (an ENTRYPOINT kexit cannot see may come first: a Kubernetes `args`-only
+    /// container, or a Dockerfile CMD, on an image whose ENTRYPOINT is not known receives them
+    /// as its arguments, so `args[0]` is not known to be the program).
     pub fn argv0(&self) -> Option<&Arg<'p>> {
+        if self.image_part_unknown {
+            return None;
+        }
         self.args.first()
     }
     pub fn values(&self) -> Vec<&str> {
@@ -697,7 +704,13 @@ fn shell_index_of_c(values: &[String]) -> Option<usize> {
     while i < values.len() && i < 8 {
         let v = values[i].as_str();
         if v == "-c" || (v.starts_with('-') && !v.starts_with("--") && v.ends_with('c')) {
-            return Some(i + 1).filter(|j| *j < values.len());
+            // `bash -c -- 'script'`: `--` ends the options, the script is the next word.
+            let j = if values.get(i + 1).is_some_and(|n| n == "--") {
+                i + 2
+            } else {
+                i + 1
+            };
+            return Some(j).filter(|j| *j < values.len());
         }
         if v == "-o" || v == "+o" {
             i += 2;

@@ -1,0 +1,413 @@
+//! Loading for `lint` and `inspect`: the configuration, the paths and stdin named on the command
+//! line, discovery, `--render`, and the repository context, into one [`Project`].
+
+use super::{render_error, LintArgs};
+use crate::config::{self, Config};
+use crate::discover::{self, Found, Kind};
+use crate::project::{Input, Project};
+use crate::render::{self, Renderer};
+use crate::rules::{self, RULES};
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Load the configuration: `--config`, else `.kexit.yaml` in the working directory or above.
+pub(super) fn load_config(args: &LintArgs) -> Result<Config, String> {
+    let mut cfg = if args.no_config {
+        Config::default()
+    } else if let Some(p) = &args.config {
+        Config::load(p).map_err(|e| e.to_string())?
+    } else {
+        match config::find_config(Path::new(".")) {
+            Some(p) => {
+                // Show the path relative to the working directory when it is below it.
+                let shown = std::env::current_dir()
+                    .ok()
+                    .and_then(|c| std::fs::canonicalize(c).ok())
+                    .and_then(|c| p.strip_prefix(&c).ok().map(Path::to_path_buf))
+                    .unwrap_or_else(|| p.clone());
+                Config::load(&shown).map_err(|e| e.to_string())?
+            }
+            None => Config::default(),
+        }
+    };
+    if let Some(m) = args.max_file_size {
+        cfg.max_file_size = m;
+    }
+    cfg.roots = linted_roots(args);
+    if args.strict {
+        cfg.strict = true;
+    }
+    let code_of = |c: &str| {
+        rules::by_code(c)
+            .map(|r| r.code)
+            .ok_or_else(|| format!("kexit: unknown rule `{c}` (see `kexit rules`)"))
+    };
+    let mut selected = Vec::new();
+    for c in &args.select {
+        selected.push(code_of(c)?);
+    }
+    if !selected.is_empty() {
+        for r in RULES {
+            if !selected.contains(&r.code) && !cfg.disabled.iter().any(|d| d == r.code) {
+                cfg.disabled.push(r.code.to_string());
+            }
+        }
+        cfg.disabled.retain(|d| !selected.contains(&d.as_str()));
+    }
+    for c in &args.disable {
+        let code = code_of(c)?;
+        if !cfg.disabled.iter().any(|d| d == code) {
+            cfg.disabled.push(code.to_string());
+        }
+    }
+    Ok(cfg)
+}
+
+/// The linted tree: each directory named (each named file's directory), the repository
+/// holding it (`.git` or a kexit configuration file), and `--context`. Only files inside it are
+/// read through symbolic links.
+fn linted_roots(args: &LintArgs) -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    let mut named: Vec<&Path> = args
+        .paths
+        .iter()
+        .map(PathBuf::as_path)
+        .filter(|p| p.as_os_str() != "-")
+        .chain(args.context.as_deref())
+        .collect();
+    if named.is_empty() {
+        named.push(Path::new("."));
+    }
+    for p in named {
+        let dir = if p.is_dir() {
+            p
+        } else {
+            match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            }
+        };
+        roots.extend(std::fs::canonicalize(dir).ok());
+        roots.extend(find_root(dir));
+    }
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+/// The nearest ancestor of `start` holding `.git` or a kexit configuration file.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(start).ok()?;
+    abs.ancestors()
+        .find(|d| {
+            d.join(".git").exists()
+                || config::CONFIG_FILE_NAMES
+                    .iter()
+                    .any(|n| d.join(n).is_file())
+        })
+        .map(Path::to_path_buf)
+}
+
+/// Discover and read the files `args` name (plus their repository context), as `lint` does.
+/// Err carries the exit code after the error was printed.
+pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
+    let config = match load_config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return Err(2);
+        }
+    };
+    let excludes = match discover::build_excludes(&args.exclude) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("kexit: {e}");
+            return Err(2);
+        }
+    };
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        // `--stdin-filename NAME` alone reads stdin (as ruff and eslint do): stdin is then the
+        // only input, the working directory is not walked.
+        paths.push(PathBuf::from(if args.stdin_filename.is_some() {
+            "-"
+        } else {
+            "."
+        }));
+    }
+    let mut inputs = Vec::new();
+    let mut rendered: HashMap<String, Renderer> = HashMap::new();
+    // Rendered files whose findings are mapped back to their source files.
+    let mut origins: HashMap<String, render::Origin> = HashMap::new();
+    let mut usage_error = false;
+    let (stdin_paths, fs_paths): (Vec<_>, Vec<_>) =
+        paths.into_iter().partition(|p| p.as_os_str() == "-");
+    if !stdin_paths.is_empty() {
+        let mut buf = Vec::new();
+        // One byte past the cap proves stdin is over it (parse_cap keeps cap + 1 in range).
+        let cap = config.max_file_size;
+        if let Err(e) = std::io::stdin()
+            .take(cap.saturating_add(1))
+            .read_to_end(&mut buf)
+        {
+            eprintln!("kexit: cannot read stdin: {e}");
+            return Err(2);
+        }
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "<stdin>".to_string());
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        // A name that says what the file is wins; otherwise the content decides (a Dockerfile
+        // piped in without --stdin-filename is not YAML).
+        let kind = discover::classify(Path::new(&name)).unwrap_or_else(|| discover::sniff(&text));
+        let helm = if kind == Kind::Dockerfile {
+            None
+        } else {
+            render::split_helm(&text, &name)
+        };
+        if buf.len() as u64 > cap {
+            // Over the cap: a KX004 finding like a file, never a silent truncation.
+            inputs.push(Input::Unreadable {
+                name,
+                kind,
+                why: format!("stdin is over the size cap of {cap} bytes (--max-file-size)"),
+            });
+        } else {
+            match helm {
+                Some(parts) => {
+                    for r in parts {
+                        rendered.insert(r.name.clone(), Renderer::Helm);
+                        inputs.push(Input::Text {
+                            name: r.name,
+                            kind: Kind::Manifest,
+                            text: r.text,
+                        });
+                    }
+                }
+                None => inputs.push(Input::Text { name, kind, text }),
+            }
+        }
+    }
+    let found = discover::discover(&fs_paths, &excludes);
+    for (p, e) in &found.missing {
+        eprintln!("kexit: {}: {e}", p.display());
+        usage_error = true;
+    }
+    // Inside a walked tree: a located KX004 finding each (never a silent skip).
+    for (p, why) in &found.errors {
+        inputs.push(Input::Unreadable {
+            name: p.to_string_lossy().into_owned(),
+            kind: Kind::Manifest,
+            why: why.clone(),
+        });
+    }
+    // A directory holding nothing kexit lints is probably the wrong path (a CI step that
+    // passes because it linted nothing): warn, and fail under --strict.
+    for dir in fs_paths.iter().filter(|p| p.is_dir()) {
+        if !found.files.iter().any(|f| f.path.starts_with(dir)) {
+            eprintln!(
+                "kexit: warning: no manifests or Dockerfiles found under {}",
+                dir.display()
+            );
+            if config.strict {
+                usage_error = true;
+            }
+        }
+    }
+    let mut files_found = found.files;
+    // Helm chart templates are Go templates: never linted as YAML (src/render.rs).
+    let mut charts = render::Charts::new();
+    render::take_chart_templates(&mut files_found, &mut charts);
+    let limits = render::Limits {
+        timeout: std::time::Duration::from_secs(args.render_timeout.max(1)),
+        max_output: config.max_file_size,
+    };
+    let mut unrendered: Vec<(PathBuf, usize, String)> = Vec::new();
+    for (chart, n) in &charts {
+        if !args.render {
+            unrendered.push((chart.clone(), *n, "run without --render".to_string()));
+            continue;
+        }
+        match render::helm_template(chart, &args.helm_values, args.render_allow_remote, limits) {
+            Ok(out) => {
+                for r in render::split_chart(chart, &out) {
+                    rendered.insert(r.name.clone(), Renderer::Helm);
+                    origins.insert(
+                        r.name.clone(),
+                        render::Origin::HelmTemplate(r.name.clone().into()),
+                    );
+                    inputs.push(Input::Text {
+                        name: r.name,
+                        kind: Kind::Manifest,
+                        text: r.text,
+                    });
+                }
+            }
+            Err(render::RunError::NotFound) => {
+                unrendered.push((chart.clone(), *n, "`helm` is not on PATH".to_string()))
+            }
+            Err(render::RunError::Failed(why)) => unrendered.push((chart.clone(), *n, why)),
+        }
+    }
+    // --render: kustomization directories are replaced by their rendered output.
+    if args.render {
+        for dir in fs_paths
+            .iter()
+            .filter(|p| p.is_dir() && render::is_kustomization(p))
+        {
+            if !args.render_allow_remote {
+                let remote = render::remote_entries(dir);
+                if !remote.is_empty() {
+                    eprintln!(
+                        "kexit: --render: {} uses remote inputs ({}); kexit fetches nothing unless --render-allow-remote is given",
+                        dir.display(),
+                        remote.join(", ")
+                    );
+                    return Err(2);
+                }
+            }
+            let (out, origin) = match render::kustomize_with_origins(dir, limits) {
+                Ok((out, wrapper, target)) => (
+                    out,
+                    Some(render::Origin::Kustomize {
+                        dir: dir.clone(),
+                        wrapper,
+                        target,
+                    }),
+                ),
+                // A kustomization that cannot be wrapped (a Component): rendered as it is.
+                Err(render::RunError::Failed(_)) => match render::kustomize_bounded(dir, limits) {
+                    Ok(out) => (out, None),
+                    Err(e) => {
+                        eprintln!("kexit: {}", render_error(dir, e));
+                        return Err(2);
+                    }
+                },
+                Err(e) => {
+                    eprintln!("kexit: {}", render_error(dir, e));
+                    return Err(2);
+                }
+            };
+            let (under, rest): (Vec<Found>, Vec<Found>) = files_found
+                .into_iter()
+                .partition(|f| f.kind != Kind::Dockerfile && f.path.starts_with(dir));
+            files_found = rest;
+            let sources: Vec<(PathBuf, String)> = under
+                .iter()
+                .filter_map(|f| {
+                    let text = crate::source::read_text_bounded(&f.path, config.max_file_size)?;
+                    Some((f.path.clone(), text))
+                })
+                .collect();
+            for r in render::map_kustomize(dir, &out, &sources) {
+                rendered.insert(r.name.clone(), Renderer::Kustomize);
+                if let Some(o) = &origin {
+                    origins.insert(r.name.clone(), o.clone());
+                }
+                inputs.push(Input::Text {
+                    name: r.name,
+                    kind: Kind::Manifest,
+                    text: r.text,
+                });
+            }
+        }
+    }
+    // Context: when only files are given (pre-commit passes the changed ones), load the rest of
+    // the repository too, reporting only on the files given.
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| std::fs::canonicalize(c).ok());
+    let only_files = !fs_paths.is_empty() && fs_paths.iter().all(|p| p.is_file());
+    let context_root = if args.no_context {
+        None
+    } else if let Some(c) = &args.context {
+        if !c.is_dir() {
+            eprintln!("kexit: --context {}: not a directory", c.display());
+            return Err(2);
+        }
+        Some(c.clone())
+    } else if only_files {
+        fs_paths
+            .first()
+            .and_then(|p| p.parent())
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .and_then(find_root)
+    } else {
+        None
+    };
+    let mut context_paths: HashSet<String> = HashSet::new();
+    if let Some(root) = context_root {
+        // Lazy context (src/repo_context.rs): only the files that can matter are read.
+        let texts: Vec<crate::repo_context::GivenText<'_>> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::Text { name, kind, text } => Some(crate::repo_context::GivenText {
+                    name: name.as_str(),
+                    kind: *kind,
+                    text: text.as_str(),
+                }),
+                Input::Path(_) | Input::Unreadable { .. } => None,
+            })
+            .collect();
+        let ctx = crate::repo_context::select(
+            &root,
+            &files_found,
+            &texts,
+            &excludes,
+            &config,
+            cwd.as_deref(),
+        );
+        let mut ctx = ctx;
+        render::take_chart_templates(&mut ctx, &mut render::Charts::new());
+        for f in ctx {
+            context_paths.insert(f.path.to_string_lossy().into_owned());
+            files_found.push(f);
+        }
+    }
+    let files = (files_found.len() + inputs.len()).saturating_sub(context_paths.len());
+    inputs.extend(files_found.into_iter().map(Input::Path));
+    let mut project = Project::load(inputs, config);
+    render::note_unrendered(&mut project, &unrendered);
+    for f in &mut project.files {
+        if context_paths.contains(&f.path) {
+            f.report = false;
+        }
+    }
+    if args.explain_links {
+        let lines = crate::image::explain_links(&project);
+        if lines.is_empty() {
+            eprintln!("kexit: no container image was linked to a Dockerfile");
+        }
+        for l in lines {
+            eprintln!("kexit: link: {l}");
+        }
+    }
+    Ok(Loaded {
+        project,
+        files,
+        usage_error,
+        rendered,
+        origins,
+    })
+}
+
+/// A loaded project, ready to model and lint.
+pub(crate) struct Loaded {
+    pub project: Project,
+    /// Files reported on (context files not counted).
+    pub files: usize,
+    /// An explicitly named path could not be read.
+    pub usage_error: bool,
+    /// Files produced by `--render` (helm, kustomize), for the message note.
+    pub rendered: HashMap<String, Renderer>,
+    /// Rendered files whose findings are moved back to their source files.
+    pub origins: HashMap<String, render::Origin>,
+}

@@ -1,0 +1,86 @@
+//! Facts about where objects live, computed once per run for the rules that ask them per
+//! workload or per reference (KX305's sibling and producer scans, KX112's kustomization
+//! lookup, KX102/KX122's "is this image run by a pod"): each was a scan of every object or
+//! workload per question, O(workloads × objects) on a large namespace.
+
+use super::env::dir_of;
+use super::Model;
+use crate::yaml::Node;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Object placement facts (see [`Model::placement`]).
+#[derive(Debug, Default)]
+pub struct Placement<'p> {
+    /// Directories holding a `Kustomization`.
+    pub kustomization_dirs: HashSet<&'p Path>,
+    /// Directories holding a `Kustomization` that declares `vars` or `replacements`.
+    pub kustomize_var_dirs: HashSet<&'p Path>,
+    /// (kind, namespace, directory) of every object.
+    kind_ns_dirs: HashSet<(&'p str, String, &'p Path)>,
+    /// (namespace, name) of every object.
+    names: HashSet<(String, &'p str)>,
+    /// Names something in the tree may produce in any namespace (`spec.secretName`,
+    /// `spec.target.name`, `spec.template.metadata.name`: cert-manager, ExternalSecret,
+    /// SealedSecret …).
+    produced: HashSet<&'p str>,
+}
+
+impl<'p> Placement<'p> {
+    pub(super) fn compute(model: &Model<'p>) -> Placement<'p> {
+        let mut p = Placement::default();
+        for i in &model.kustomizations {
+            let Some(o) = model.objects.get(*i) else {
+                continue;
+            };
+            if o.kind != "Kustomization" {
+                continue;
+            }
+            let dir = dir_of(model, o.file);
+            p.kustomization_dirs.insert(dir);
+            if o.node.get("vars").is_some() || o.node.get("replacements").is_some() {
+                p.kustomize_var_dirs.insert(dir);
+            }
+        }
+        for o in &model.objects {
+            let dir = dir_of(model, o.file);
+            if !p.kind_ns_dirs.contains(&(o.kind, o.namespace.clone(), dir)) {
+                p.kind_ns_dirs.insert((o.kind, o.namespace.clone(), dir));
+            }
+            p.names.insert((o.namespace.clone(), o.name));
+            for path in [
+                &["spec", "secretName"][..],
+                &["spec", "target", "name"],
+                &["spec", "template", "metadata", "name"],
+            ] {
+                if let Some(n) = o.node.path(path).and_then(Node::as_str) {
+                    p.produced.insert(n);
+                }
+            }
+        }
+        p
+    }
+
+    /// Whether `dir` holds objects of `kind` in namespace `ns`.
+    pub fn has_kind_in(&self, kind: &str, ns: &str, dir: &Path) -> bool {
+        self.kind_ns_dirs.contains(&(kind, ns.to_string(), dir))
+    }
+
+    /// Whether something in the tree defines or may produce an object named `name` in `ns`.
+    pub fn produced(&self, ns: &str, name: &str) -> bool {
+        self.produced.contains(name) || self.names.contains(&(ns.to_string(), name))
+    }
+}
+
+/// The images some pod's container runs (by address in [`Model::images`]).
+pub(super) fn pod_images(model: &Model<'_>) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    for w in &model.workloads {
+        for c in &w.containers {
+            if let Some(img) = model.image_for(w, c) {
+                out.insert(std::ptr::from_ref(img) as usize);
+            }
+        }
+    }
+    out
+}
