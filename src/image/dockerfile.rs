@@ -139,6 +139,7 @@ pub(super) fn entry(origin: Origin, seq: u32) -> Entry {
         origin,
         complete_dir: false,
         seq,
+        perm: Default::default(),
     }
 }
 
@@ -176,6 +177,7 @@ pub(super) fn fuzz(img: &mut Image, path: &str) {
                 Tri::Unknown
             };
             e.complete_dir = false;
+            e.perm = Default::default();
         }
     }
 }
@@ -483,6 +485,14 @@ fn build_stage(
                         }
                     }
                 }
+                let flag = |n: &str| {
+                    flags
+                        .iter()
+                        .find(|f| f.name == n)
+                        .and_then(|f| f.value.as_deref())
+                };
+                let (chown, chmod) = (flag("chown"), flag("chmod"));
+                super::perms::after_copy(&mut img, chown, chmod, from.is_some(), seq);
             }
             InstKind::Other => {}
         }
@@ -802,6 +812,7 @@ fn apply_run(img: &mut Image, text: &str, script: Option<&Script>, origin: Origi
         e.executable = Tri::Unknown;
         put(img, &l, e);
     }
+    super::perms::after_run(img, &fx.perms);
 }
 
 #[cfg(test)]

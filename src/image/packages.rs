@@ -120,6 +120,8 @@ pub struct RunEffects {
     pub pip_dirs: Vec<String>,
     /// Virtual environments created (`python -m venv DIR`), with whether they get pip.
     pub venvs: Vec<(String, bool)>,
+    /// chmod/chown/useradd, for owners and modes ([`super::perms`]).
+    pub perms: super::perms::PermEffects,
 }
 
 /// Commands that do not create files kexit tracks.
@@ -208,6 +210,14 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
         return fx;
     };
     for cmd in &script.commands {
+        // `echo … > /usr/local/bin/run`: the redirection creates (or truncates) its target.
+        for r in &cmd.redirects {
+            if r.op.contains('>') && !r.op.contains('&') {
+                if let Some(t) = &r.target {
+                    fx.fuzzy_paths.push(unquote(&t.text));
+                }
+            }
+        }
         let words: Vec<&str> = std::iter::once(cmd.name.text.as_str())
             .chain(cmd.args.iter().map(|a| a.text.as_str()))
             .collect();
@@ -258,13 +268,41 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                 let with_pip = !args.contains(&"--without-pip");
                 fx.venvs.extend(dirs.into_iter().map(|d| (d, with_pip)));
             }
+            "useradd" | "adduser" => {
+                if let Some(u) = super::perms::read_useradd(args) {
+                    fx.perms.users.push(u);
+                }
+            }
+            "chown" => {
+                let rec = args.iter().any(|a| *a == "-R" || *a == "--recursive");
+                let rest: Vec<String> = args
+                    .iter()
+                    .filter(|a| !a.starts_with('-'))
+                    .map(|a| unquote(a))
+                    .collect();
+                if let Some((owner, files)) = rest.split_first() {
+                    fx.perms.chowns.push((owner.clone(), files.to_vec(), rec));
+                }
+            }
             "chmod" => {
+                let rec = args.iter().any(|a| *a == "-R" || *a == "--recursive");
                 let rest: Vec<&str> = args
                     .iter()
                     .copied()
-                    .filter(|a| !a.starts_with('-'))
+                    .filter(|a| {
+                        !a.starts_with('-')
+                            || a.starts_with("-x")
+                            || a.starts_with("-r")
+                            || a.starts_with("-w")
+                    })
+                    .filter(|a| *a != "-R")
                     .collect();
                 if let Some((mode, files)) = rest.split_first() {
+                    fx.perms.chmods.push((
+                        mode.to_string(),
+                        files.iter().map(|f| unquote(f)).collect(),
+                        rec,
+                    ));
                     if mode_sets_x(mode) {
                         fx.chmod_x.extend(files.iter().map(|f| unquote(f)));
                     } else {

@@ -44,8 +44,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 )),
             );
         }
-        // Past the first MAX_DUPLICATE_ERRORS of a file, the parser only counted them: one
-        // finding for the rest, at the last one listed.
+        // Past the first MAX_DUPLICATE_ERRORS the front end only counts them: one finding says
+        // how many more, at the last one listed.
         if m.yaml.more_duplicates > 0 {
             let last = m
                 .yaml

@@ -364,7 +364,6 @@ impl Builder<'_> {
         let frame = self.stack.pop()?;
         let (value, last_end) = match frame.body {
             Body::Seq(mut items) => {
-                items.shrink_to_fit();
                 let last = items.last().map(|n| n.span.end);
                 // No growth slack kept in the tree (up to half of a large collection).
                 items.shrink_to_fit();
@@ -458,16 +457,6 @@ fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
     out
 }
 
-/// A scalar's text as an owned string without spare capacity (the scanner grows its strings
-/// by pushing; every tree is kept until the end of the run, so the slack is peak memory).
-pub(crate) fn exact(value: Cow<'_, str>) -> String {
-    let mut s = value.into_owned();
-    if s.capacity() > s.len() {
-        s.shrink_to_fit();
-    }
-    s
-}
-
 /// The value of a scalar event, as kubectl resolves it; Err with a message when a core-schema
 /// tag does not fit the text.
 fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<Value, String> {
@@ -475,12 +464,12 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         return Ok(if plain {
             resolve::resolve_cow(value)
         } else {
-            Value::Str(exact(value))
+            Value::Str(resolve::tight(value))
         });
     };
     if !tag.is_yaml_core_schema() {
         // Custom (`!Ref`) and non-specific (`!`) tags: go-yaml v2 keeps the text.
-        return Ok(Value::Str(exact(value)));
+        return Ok(Value::Str(resolve::tight(value)));
     }
     let resolved = resolve::resolve_plain(&value);
     let fits = match (tag.suffix.as_str(), &resolved) {
@@ -494,7 +483,7 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         _ => true,
     };
     if fits {
-        return Ok(Value::Str(exact(value)));
+        return Ok(Value::Str(resolve::tight(value)));
     }
     let kind = match &resolved {
         Value::Null => "!!null",
