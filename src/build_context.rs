@@ -429,6 +429,10 @@ pub fn load(
 }
 
 fn scriptish(name: &str) -> bool {
+    // pip requirement files: what `pip install -r` installs (image::installs).
+    if name.ends_with(".txt") && name.contains("requirements") {
+        return true;
+    }
     match name.rsplit_once('.') {
         None => true,
         Some((_, ext)) => matches!(

@@ -300,6 +300,8 @@ fn verdict_for(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> Verdict {
             let mut reason = origin_of(model, p, &fact);
             if fact.is_dir == Tri::Yes {
                 reason.push_str("; it is a directory, not a program");
+            } else if let Some(d) = &fact.denied {
+                reason.push_str(&format!("; but {d} (permission denied)"));
             } else if fact.executable == Tri::No {
                 reason.push_str("; it has no exec bit (not executable)");
             }
@@ -325,6 +327,11 @@ fn verdict_for(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> Verdict {
                         )
                     } else if img.fully_known() {
                         "; the image's contents are fully known".to_string()
+                    } else if let Some(o) = img.official {
+                        format!(
+                            "; `{}` is in no package of the image's release and not a program the official `{}` Dockerfile creates",
+                            name, o.repo
+                        )
                     } else {
                         String::new()
                     }

@@ -139,6 +139,7 @@ fn info(e: &Entry) -> PathInfo {
         source: e.source.clone(),
         inline: e.inline.clone(),
         origin: e.origin.clone(),
+        perm: e.perm,
     }
 }
 
@@ -196,6 +197,12 @@ pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {
         if let Some(dir) = parent(&p) {
             let name = &p[dir.len().min(p.len())..].trim_start_matches('/');
             if STD_BIN_DIRS.contains(&dir) && img.absent_cmds.iter().any(|c| c == name) {
+                return PathInfo::absent(base_origin(img));
+            }
+            if img
+                .official
+                .is_some_and(|o| super::official::absent(img, o, dir, name))
+            {
                 return PathInfo::absent(base_origin(img));
             }
         }

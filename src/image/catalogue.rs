@@ -285,6 +285,14 @@ pub fn image(reference: &str) -> Option<Image> {
     img.base_known = true;
     img.base = Some(reference.to_string());
     img.complete = e.complete;
+    img.official = super::official::lookup(reference);
+    if img.shell_kind != ShellKind::None || e.complete {
+        img.users.push(("root".to_string(), Some(0)));
+    }
+    if super::repository(reference) == "node" {
+        // nodejs/docker-node: `groupadd --gid 1000 node && useradd --uid 1000 --gid node`.
+        img.users.push(("node".to_string(), Some(1000)));
+    }
     img.fuzzy.clear();
     img.shell_kind = ShellKind::parse(&e.shell);
     img.libc = Libc::parse(&e.libc);
@@ -307,6 +315,7 @@ pub fn image(reference: &str) -> Option<Image> {
                 origin: origin.clone(),
                 complete_dir: false,
                 seq: 0,
+                perm: Default::default(),
             },
         );
         // Its directories exist.
@@ -326,6 +335,7 @@ pub fn image(reference: &str) -> Option<Image> {
                 origin: origin.clone(),
                 complete_dir: false,
                 seq: 0,
+                perm: Default::default(),
             });
         }
     }
@@ -342,6 +352,7 @@ pub fn image(reference: &str) -> Option<Image> {
                 origin: origin.clone(),
                 complete_dir: false,
                 seq: 0,
+                perm: Default::default(),
             },
         );
     }

@@ -34,7 +34,7 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
             let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
             let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
             for s in &d.stages {
-                let img = build_stage(d, di, s, &built, ctx, path);
+                let img = build_stage(d, di, s, &built, ctx, (path, project));
                 built.push(img);
             }
             built
@@ -139,6 +139,7 @@ pub(super) fn entry(origin: Origin, seq: u32) -> Entry {
         origin,
         complete_dir: false,
         seq,
+        perm: Default::default(),
     }
 }
 
@@ -176,6 +177,7 @@ pub(super) fn fuzz(img: &mut Image, path: &str) {
                 Tri::Unknown
             };
             e.complete_dir = false;
+            e.perm = Default::default();
         }
     }
 }
@@ -205,7 +207,7 @@ fn build_stage(
     s: &Stage,
     earlier: &[Image],
     ctx: Option<&Context>,
-    path: &str,
+    (path, project): (&str, &crate::project::Project),
 ) -> Image {
     let file = d.file;
     // Everything this stage expands shares one budget (crate::budget).
@@ -383,7 +385,13 @@ fn build_stage(
                 } else {
                     crate::shell::parse_for(&img.shell, &text)
                 };
-                apply_run(&mut img, &text, script.as_ref(), origin.clone(), seq);
+                apply_run(
+                    &mut img,
+                    (&text, script.as_ref()),
+                    origin.clone(),
+                    seq,
+                    project,
+                );
             }
             InstKind::Copy {
                 add,
@@ -483,6 +491,14 @@ fn build_stage(
                         }
                     }
                 }
+                let flag = |n: &str| {
+                    flags
+                        .iter()
+                        .find(|f| f.name == n)
+                        .and_then(|f| f.value.as_deref())
+                };
+                let (chown, chmod) = (flag("chown"), flag("chmod"));
+                super::perms::after_copy(&mut img, chown, chmod, from.is_some(), seq);
             }
             InstKind::Other => {}
         }
@@ -680,8 +696,15 @@ fn copy_from_context(
     }
 }
 
-fn apply_run(img: &mut Image, text: &str, script: Option<&Script>, origin: Origin, seq: u32) {
-    let fx = super::installs::apply(img, read_run(script), text, &origin, seq);
+fn apply_run(
+    img: &mut Image,
+    (text, script): (&str, Option<&Script>),
+    origin: Origin,
+    seq: u32,
+    project: &crate::project::Project,
+) {
+    let read = |i: &Image, p: &str| i.script(project, p).map(|s| s.text.to_string());
+    let fx = super::installs::apply(img, read_run(script), text, &origin, seq, &read);
     if fx.unfollowable {
         fuzz(img, "/");
     }
@@ -802,6 +825,7 @@ fn apply_run(img: &mut Image, text: &str, script: Option<&Script>, origin: Origi
         e.executable = Tri::Unknown;
         put(img, &l, e);
     }
+    super::perms::after_run(img, &fx.perms);
 }
 
 #[cfg(test)]

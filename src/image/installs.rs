@@ -174,6 +174,7 @@ pub(crate) fn apply(
     text: &str,
     origin: &Origin,
     seq: u32,
+    read: &dyn Fn(&Image, &str) -> Option<String>,
 ) -> RunEffects {
     let venvs = std::mem::take(&mut fx.venvs);
     if fx.unfollowable {
@@ -196,7 +197,7 @@ pub(crate) fn apply(
         let done = match inst.manager {
             "apt" if !img.pkg_foreign => apply_apt(img, &inst, origin, seq),
             "pip" => {
-                let d = apply_pip(img, &inst, origin, seq);
+                let d = apply_pip(img, &inst, origin, seq, read);
                 handled_pip |= d;
                 d
             }
@@ -360,7 +361,42 @@ fn pip_bin_dir(img: &Image, program: &str) -> Option<String> {
     (!dir.is_empty()).then(|| dir.to_string())
 }
 
-fn apply_pip(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool {
+/// The requirements of a requirements file kexit can read (`name[extras] specifier ; marker`,
+/// `--hash` options), or None when a line names something else (a URL, a path, `-e`, another
+/// `-r` file, an index option).
+fn requirements(text: &str) -> Option<Vec<String>> {
+    let joined = text.replace("\\\n", " ").replace("\\\r\n", " ");
+    let mut out = Vec::new();
+    for line in joined.lines() {
+        let line = line.split(" #").next().unwrap_or(line).trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        // A requirements line, not a command: its first token is the requirement.
+        let first = &line[..line.find(char::is_whitespace).unwrap_or(line.len())];
+        if first.starts_with('-')
+            || line.contains("://")
+            || line.contains('@')
+            || first.starts_with('.')
+            || first.starts_with('/')
+            || first.ends_with(".whl")
+            || first.ends_with(".tar.gz")
+            || first.ends_with(".zip")
+        {
+            return None;
+        }
+        out.push(first.to_string());
+    }
+    Some(out)
+}
+
+fn apply_pip(
+    img: &mut Image,
+    inst: &Install,
+    origin: &Origin,
+    seq: u32,
+    read: &dyn Fn(&Image, &str) -> Option<String>,
+) -> bool {
     // Explicit destinations and --user stay with the generic handling.
     if inst.options.iter().any(|o| {
         ["--target", "--prefix", "--root", "-t", "--user", "--home"]
@@ -386,7 +422,14 @@ fn apply_pip(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool
     });
     let mut unknown = other_index;
     let mut scripts: Vec<&'static String> = Vec::new();
-    for p in &inst.packages {
+    let mut names: Vec<String> = inst.packages.clone();
+    for f in &inst.requirement_files {
+        match read(img, f).as_deref().and_then(requirements) {
+            Some(r) => names.extend(r),
+            None => unknown = true,
+        }
+    }
+    for p in &names {
         match (!other_index).then(|| pkgdb::pip_scripts(p)).flatten() {
             Some(s) => scripts.extend(s.iter()),
             None => unknown = true,
@@ -485,5 +528,21 @@ mod tests {
         );
         assert_eq!(img.resolve("gunicorn", None), Resolved::Unknown);
         assert_eq!(img.resolve("curl", None), Resolved::NotFound);
+    }
+}
+
+#[cfg(test)]
+mod requirement_files {
+    #[test]
+    fn reads_plain_requirements_only() {
+        let r = super::requirements(
+            "# comment\nflask==3.0  # web\ngunicorn>=22 \\\n  --hash=sha256:00\nredis[hiredis]; python_version >= \"3.8\"\n",
+        )
+        .unwrap();
+        assert_eq!(r, vec!["flask==3.0", "gunicorn>=22", "redis[hiredis];"]);
+        assert!(super::requirements("-r base.txt\nflask\n").is_none());
+        assert!(super::requirements("-e .\n").is_none());
+        assert!(super::requirements("git+https://x/y.git\n").is_none());
+        assert!(super::requirements("pkg @ https://x/y.whl\n").is_none());
     }
 }

@@ -14,7 +14,9 @@ pub use crate::build_context as context;
 pub mod dockerfile;
 pub(crate) mod installs;
 pub mod link;
+pub(crate) mod official;
 pub mod packages;
+pub mod perms;
 pub mod pkgdb;
 
 use crate::source::{FileId, Span};
@@ -168,6 +170,8 @@ pub struct PathInfo {
     pub inline: Option<(String, Span)>,
     /// Which instruction or catalogue entry created it.
     pub origin: Origin,
+    /// Owner and mode, where the Dockerfile says.
+    pub perm: perms::Perm,
 }
 
 impl PathInfo {
@@ -180,6 +184,7 @@ impl PathInfo {
             source: None,
             inline: None,
             origin: Origin::Unknown,
+            perm: perms::Perm::default(),
         }
     }
     pub fn absent(origin: Origin) -> PathInfo {
@@ -191,6 +196,7 @@ impl PathInfo {
             source: None,
             inline: None,
             origin,
+            perm: perms::Perm::default(),
         }
     }
 }
@@ -278,6 +284,7 @@ pub(crate) struct Entry {
     pub complete_dir: bool,
     /// Order of creation (compared with `Image::fuzzy` entries).
     pub seq: u32,
+    pub perm: perms::Perm,
 }
 
 /// The modelled final image of one Dockerfile stage, or of a catalogue image.
@@ -341,6 +348,11 @@ pub struct Image {
     /// The instruction of this stage where `ARG`/`ENV` expansion ran out of budget
     /// ([`crate::budget`]; KX011): values from there on are unknown.
     pub budget_overrun: Option<Span>,
+    /// The official Debian/Ubuntu-based image the base is, when kexit knows everything its
+    /// Dockerfile puts on PATH ([`official`]): names none of it can be are absent.
+    pub(crate) official: Option<&'static official::Official>,
+    /// Users the image defines, with their uid when known (`root`, `useradd -u 10001 app`).
+    pub users: Vec<(String, Option<u32>)>,
 }
 
 impl Image {
@@ -376,6 +388,8 @@ impl Image {
             pkg_fuzz: Vec::new(),
             pkg_foreign: false,
             budget_overrun: None,
+            official: None,
+            users: Vec::new(),
         }
     }
 
@@ -473,6 +487,23 @@ impl Image {
         }
         let under = format!("{d}/");
         !self.fs.keys().any(|k| k == d || k.starts_with(&under))
+    }
+
+    /// A file the image certainly has whose name is `name`, outside the PATH directories
+    /// (`/app/run-checks.sh` for `run-checks.sh`): what a command not found on PATH was meant to
+    /// run.
+    pub fn elsewhere(&self, name: &str, path: &str) -> Option<String> {
+        self.fs
+            .iter()
+            .filter(|(k, e)| {
+                e.exists == Tri::Yes
+                    && e.is_dir != Tri::Yes
+                    && k.rsplit_once('/').is_some_and(|(d, n)| {
+                        n == name && !path.split(':').any(|p| p.trim_end_matches('/') == d)
+                    })
+            })
+            .map(|(k, _)| k.clone())
+            .next()
     }
 
     /// Is there a `/bin/sh`?

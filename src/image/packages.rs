@@ -89,6 +89,8 @@ pub struct Install {
     pub program: String,
     /// Its options (`--no-install-recommends`, `-t`, `--repository=…`), in order.
     pub options: Vec<String>,
+    /// pip's requirement files (`-r requirements.txt`), as written (relative to WORKDIR).
+    pub requirement_files: Vec<String>,
 }
 
 /// Result of reading one RUN shell command.
@@ -120,6 +122,8 @@ pub struct RunEffects {
     pub pip_dirs: Vec<String>,
     /// Virtual environments created (`python -m venv DIR`), with whether they get pip.
     pub venvs: Vec<(String, bool)>,
+    /// chmod/chown/useradd, for owners and modes ([`super::perms`]).
+    pub perms: super::perms::PermEffects,
 }
 
 /// Commands that do not create files kexit tracks.
@@ -208,6 +212,14 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
         return fx;
     };
     for cmd in &script.commands {
+        // `echo … > /usr/local/bin/run`: the redirection creates (or truncates) its target.
+        for r in &cmd.redirects {
+            if r.op.contains('>') && !r.op.contains('&') {
+                if let Some(t) = &r.target {
+                    fx.fuzzy_paths.push(unquote(&t.text));
+                }
+            }
+        }
         let words: Vec<&str> = std::iter::once(cmd.name.text.as_str())
             .chain(cmd.args.iter().map(|a| a.text.as_str()))
             .collect();
@@ -258,13 +270,41 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                 let with_pip = !args.contains(&"--without-pip");
                 fx.venvs.extend(dirs.into_iter().map(|d| (d, with_pip)));
             }
+            "useradd" | "adduser" => {
+                if let Some(u) = super::perms::read_useradd(args) {
+                    fx.perms.users.push(u);
+                }
+            }
+            "chown" => {
+                let rec = args.iter().any(|a| *a == "-R" || *a == "--recursive");
+                let rest: Vec<String> = args
+                    .iter()
+                    .filter(|a| !a.starts_with('-'))
+                    .map(|a| unquote(a))
+                    .collect();
+                if let Some((owner, files)) = rest.split_first() {
+                    fx.perms.chowns.push((owner.clone(), files.to_vec(), rec));
+                }
+            }
             "chmod" => {
+                let rec = args.iter().any(|a| *a == "-R" || *a == "--recursive");
                 let rest: Vec<&str> = args
                     .iter()
                     .copied()
-                    .filter(|a| !a.starts_with('-'))
+                    .filter(|a| {
+                        !a.starts_with('-')
+                            || a.starts_with("-x")
+                            || a.starts_with("-r")
+                            || a.starts_with("-w")
+                    })
+                    .filter(|a| *a != "-R")
                     .collect();
                 if let Some((mode, files)) = rest.split_first() {
+                    fx.perms.chmods.push((
+                        mode.to_string(),
+                        files.iter().map(|f| unquote(f)).collect(),
+                        rec,
+                    ));
                     if mode_sets_x(mode) {
                         fx.chmod_x.extend(files.iter().map(|f| unquote(f)));
                     } else {
@@ -412,12 +452,31 @@ fn mode_sets_x(mode: &str) -> bool {
 }
 
 fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[&str]) {
+    let mut requirement_files = Vec::new();
+    let mut skip = std::collections::HashSet::new();
+    if manager == "pip" {
+        for (i, a) in args.iter().enumerate() {
+            if *a == "-r" || *a == "--requirement" {
+                if let Some(v) = args.get(i + 1) {
+                    requirement_files.push(unquote(v));
+                    skip.insert(i + 1);
+                }
+            } else if let Some(v) = a
+                .strip_prefix("--requirement=")
+                .or_else(|| a.strip_prefix("-r").filter(|v| !v.is_empty()))
+            {
+                requirement_files.push(unquote(v));
+            }
+        }
+    }
     let packages: Vec<String> = args
         .iter()
-        .filter(|a| !a.starts_with('-') && !a.is_empty())
-        .map(|a| unquote(a))
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with('-') && !a.is_empty() && !skip.contains(i))
+        .map(|(_, a)| unquote(a))
         .collect();
-    if packages.iter().any(|p| binaries(manager, p).is_none()) {
+    let unread_files = !requirement_files.is_empty();
+    if unread_files || packages.iter().any(|p| binaries(manager, p).is_none()) {
         if manager == "pip" {
             // pip writes console scripts under its prefix (`/usr/local` in the python images,
             // `/usr` for a distro python, `~/.local` with --user) or the --target/--prefix
@@ -458,6 +517,7 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[
         packages,
         program: unquote(prog),
         options,
+        requirement_files,
     });
 }
 

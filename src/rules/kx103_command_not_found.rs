@@ -23,6 +23,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             fact,
             ..
         } => {
+            let elsewhere = (*program == Program::Name)
+                .then(|| p.image.and_then(|i| i.elsewhere(name, &fact.path)))
+                .flatten()
+                .map(|f| {
+                    let d = f.rsplit_once('/').map_or("/", |(d, _)| if d.is_empty() { "/" } else { d }).to_string();
+                    (f, d)
+                });
             let what = match program {
                 Program::Absolute => {
                     let hidden = fact
@@ -36,16 +43,23 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     )
                 }
                 Program::Name => format!(
-                    "`{name}`, which is not on the PATH of {} (PATH={})",
+                    "`{name}`, which is not on the PATH of {} (PATH={}){}",
                     p.image_desc(),
-                    fact.path
+                    fact.path,
+                    elsewhere
+                        .as_ref()
+                        .map(|(f, d)| format!(" (`{f}` exists, but {d} is not on PATH)"))
+                        .unwrap_or_default()
                 ),
                 _ => return None,
             };
-            let help = format!(
-                "Install `{}` in the image, or use the path where it really is",
-                base(name)
-            );
+            let help = match &elsewhere {
+                Some((f, d)) => format!("Run it by its path (`{f}`), or add {d} to PATH (`ENV PATH={d}:$PATH`)"),
+                None => format!(
+                    "Install `{}` in the image, or use the path where it really is",
+                    base(name)
+                ),
+            };
             Some(exec::start_failure(p, &RULE, name, *span, fact, what, help))
         }
         ExecFact::EnvTargetMissing { program, .. }

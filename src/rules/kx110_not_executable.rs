@@ -27,6 +27,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let dir = fact.is_dir == Tri::Yes;
         let src = match &fact.mounted {
             _ if dir => "it is a directory, which cannot be executed".to_string(),
+            _ if fact.denied.is_some() => fact.denied.clone().unwrap_or_default(),
             Some(m) => format!("{m} is mounted without the exec bit (defaultMode/mode defaults to 0644)"),
             None => "the file has no exec bit in the image (COPY keeps the build-context mode; no `--chmod` or `RUN chmod +x`)".to_string(),
         };
@@ -45,6 +46,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 start_symptom(p.kind, name, false),
                 if dir {
                     "Name the executable inside the directory (e.g. `/app/server`), not the directory"
+                } else if fact.denied.is_some() {
+                    "Give the file to the user that runs it (`COPY --chown=10001 --chmod=0700`), or let others execute it (`--chmod=0755`)"
                 } else if fact.mounted.is_some() {
                     "Set `defaultMode: 0755` (or `items[].mode: 0755`) on the volume, or run it as `sh /path/script.sh`"
                 } else {
@@ -64,6 +67,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 format!("sh: 1: {name}: Permission denied"),
                 if dir {
                     "Name the executable inside the directory (e.g. `/app/server`), not the directory"
+                } else if fact.denied.is_some() {
+                    "Give the file to the user that runs it (`COPY --chown=10001 --chmod=0700`), or let others execute it (`--chmod=0755`)"
                 } else if fact.mounted.is_some() {
                     "Set `defaultMode: 0755` on the volume, or run it as `sh /path/script.sh`"
                 } else {

@@ -57,6 +57,7 @@ impl<'m, 'p> Process<'m, 'p> {
                     path,
                     origin: workload.map(|w| (w.span(mount.node), format!("mounted here from {what}"))),
                     mounted: Some(what),
+                    denied: None,
                 }
             }
             PathState::Directory { mount } => PathFact {
@@ -71,6 +72,7 @@ impl<'m, 'p> Process<'m, 'p> {
                     )
                 }),
                 mounted: Some(format!("volume `{}`", mount.name)),
+                denied: None,
             },
             PathState::Hidden { mount } => PathFact {
                 exists: Tri::No,
@@ -87,6 +89,7 @@ impl<'m, 'p> Process<'m, 'p> {
                     )
                 }),
                 mounted: Some(format!("volume `{}`", mount.name)),
+                denied: None,
             },
             PathState::Unknown { .. } => PathFact {
                 exists: Tri::Unknown,
@@ -95,6 +98,7 @@ impl<'m, 'p> Process<'m, 'p> {
                 path,
                 origin: None,
                 mounted: None,
+                denied: None,
             },
             PathState::NotMounted => match self.image {
                 Some(img) => {
@@ -103,13 +107,19 @@ impl<'m, 'p> Process<'m, 'p> {
                         .origin
                         .span()
                         .map(|s| (s, "created by this instruction".to_string()));
+                    let denied = self.denied(img, &i);
                     PathFact {
                         exists: i.exists,
                         is_dir: i.is_dir,
-                        executable: i.executable,
+                        executable: if denied.is_some() {
+                            Tri::No
+                        } else {
+                            i.executable
+                        },
                         path,
                         origin,
                         mounted: None,
+                        denied,
                     }
                 }
                 None => PathFact {
@@ -119,9 +129,34 @@ impl<'m, 'p> Process<'m, 'p> {
                     path,
                     origin: None,
                     mounted: None,
+                    denied: None,
                 },
             },
         }
+    }
+
+    /// Why the user the process runs as may not execute this executable file of the image.
+    fn denied(&self, img: &crate::image::Image, i: &crate::image::PathInfo) -> Option<String> {
+        if i.exists != Tri::Yes || i.is_dir == Tri::Yes || i.executable != Tri::Yes {
+            return None;
+        }
+        let user = self.group.user.as_deref()?;
+        let uid = crate::image::perms::uid_of(Some(img), user)?;
+        if !crate::image::perms::denies(i.perm, uid) {
+            return None;
+        }
+        let (owner, mode) = (i.perm.uid?, i.perm.mode?);
+        let mut who = if user.split(':').next() == Some(uid.to_string().as_str()) {
+            format!("uid {uid}")
+        } else {
+            format!("`{user}` (uid {uid})")
+        };
+        if img.user.as_deref() != Some(user) {
+            who.push_str(" (its securityContext.runAsUser)");
+        }
+        Some(format!(
+            "it is owned by uid {owner} with mode {mode:04o} and the process runs as {who}, which has no exec permission on it"
+        ))
     }
 
     /// The Docker/Compose mount covering an absolute (normalised) path: the longest target
@@ -160,6 +195,7 @@ impl<'m, 'p> Process<'m, 'p> {
             path: path.to_string(),
             origin: None,
             mounted: Some(b.describe.clone()),
+            denied: None,
         };
         let hidden = |what: String| PathFact {
             exists: Tri::No,
@@ -168,6 +204,7 @@ impl<'m, 'p> Process<'m, 'p> {
             path: path.to_string(),
             origin: Some((b.span, what)),
             mounted: Some(b.describe.clone()),
+            denied: None,
         };
         let dir = || PathFact {
             exists: Tri::Yes,
@@ -176,6 +213,7 @@ impl<'m, 'p> Process<'m, 'p> {
             path: path.to_string(),
             origin: Some((b.span, "a directory here comes from this mount".to_string())),
             mounted: Some(b.describe.clone()),
+            denied: None,
         };
         Some(match &b.source {
             BindSource::Tmpfs if rel.is_empty() => dir(),
@@ -200,6 +238,7 @@ impl<'m, 'p> Process<'m, 'p> {
                             path: path.to_string(),
                             origin: Some((b.span, "mounted here from the host".to_string())),
                             mounted: Some(b.describe.clone()),
+                            denied: None,
                         },
                         _ => unknown,
                     });
@@ -212,6 +251,7 @@ impl<'m, 'p> Process<'m, 'p> {
                         path: path.to_string(),
                         origin: Some((b.span, "mounted here from the host".to_string())),
                         mounted: Some(b.describe.clone()),
+                        denied: None,
                     },
                     Err(_) if super::compose::git_ignored(&host) => unknown,
                     Err(_) => hidden(format!(
@@ -283,6 +323,7 @@ impl<'m, 'p> Process<'m, 'p> {
             path,
             origin: None,
             mounted: None,
+            denied: None,
         })
     }
 

@@ -849,6 +849,9 @@ pub struct PathFact {
     pub origin: Option<(Span, String)>,
     /// Which mount decides it (so messages can say "mounted from ConfigMap x").
     pub mounted: Option<String>,
+    /// The file has exec bits, but not for the user the process runs as: why
+    /// (`owned by uid 0 with mode 0700, run as uid 10001`). `executable` is then No.
+    pub denied: Option<String>,
 }
 
 #[cfg(test)]

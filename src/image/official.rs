@@ -1,0 +1,404 @@
+//! What the official Debian/Ubuntu-based images put in their PATH directories, so that a name
+//! none of it can be is known to be absent.
+//!
+//! Such an image is its distribution's base (Essential/required packages) plus the Debian
+//! packages its Dockerfile installs plus what its Dockerfile builds into `/usr/local` (or a
+//! directory of its own on PATH). The narrow rule: in a standard PATH directory, a name that
+//! no package of the release ships (package data, `pkgdb`), that no maintainer script creates
+//! ([`ALTERNATIVES`]) and that is not a program the image's own Dockerfile creates
+//! ([`OFFICIAL`]) is absent. Debian packages never install in `/usr/local` (Debian policy
+//! 9.1.2), so there only the Dockerfile's programs can be.
+//!
+//! Sources of [`OFFICIAL`] (read with the repository tools, not copied): the `Dockerfile`s of
+//! docker-library/python (`3.*/slim-bookworm`, `3.*/bookworm`: `make install` + ensurepip into
+//! `/usr/local/bin`, then the `idle pip pydoc python python-config` symlinks; `wheel` and
+//! `easy_install` in images up to 3.11), docker-library/php (`docker-php-*` scripts, `make
+//! install` of php, pecl/pear), nodejs/docker-node (`node`, `npm`, `npx`, `corepack`, `yarn`,
+//! `yarnpkg`, `nodejs` link, `docker-entrypoint.sh`), docker-library/golang (`/usr/local/go/bin`:
+//! `go`, `gofmt`; `/go/bin` empty), docker-library/httpd (`/usr/local/apache2/bin`),
+//! nginxinc/docker-nginx (nginx.org's `nginx`, `nginx-debug`, `njs` packages),
+//! docker-library/redis (`redis-*`, `gosu`, `docker-entrypoint.sh`), adoptium/containers
+//! (`/opt/java/openjdk/bin`: the JDK's tools). Every pattern is a superset over the versions
+//! (a name a pattern covers stays unknown, never absent).
+
+use super::build::STD_BIN_DIRS;
+use super::catalogue::glob;
+use super::{installs, pkgdb, Image};
+
+/// One official image: the names its Dockerfile may create in the standard PATH directories,
+/// and its own PATH directories with every name that can be in them.
+#[derive(Debug)]
+pub(crate) struct Official {
+    pub repo: &'static str,
+    pub names: &'static [&'static str],
+    pub dirs: &'static [(&'static str, &'static [&'static str])],
+}
+
+const JDK: &[&str] = &[
+    "j*",
+    "keytool",
+    "rmi*",
+    "serialver",
+    "kinit",
+    "klist",
+    "ktab",
+    "pack200",
+    "unpack200",
+    "policytool",
+    "orbd",
+    "servertool",
+    "tnameserv",
+    "idlj",
+    "native2ascii",
+    "schemagen",
+    "wsgen",
+    "wsimport",
+    "xjc",
+    "appletviewer",
+    "extcheck",
+];
+
+pub(crate) const OFFICIAL: &[Official] = &[
+    Official {
+        repo: "debian",
+        names: &[],
+        dirs: &[],
+    },
+    Official {
+        repo: "ubuntu",
+        names: &["unminimize"],
+        dirs: &[],
+    },
+    Official {
+        repo: "python",
+        names: &[
+            "python*",
+            "pip*",
+            "pydoc*",
+            "idle*",
+            "2to3*",
+            "wheel",
+            "easy_install*",
+        ],
+        dirs: &[],
+    },
+    Official {
+        repo: "node",
+        names: &[
+            "node*",
+            "npm",
+            "npx",
+            "corepack",
+            "yarn*",
+            "pnpm*",
+            "docker-entrypoint.sh",
+        ],
+        dirs: &[],
+    },
+    Official {
+        repo: "golang",
+        names: &[],
+        dirs: &[("/usr/local/go/bin", &["go", "gofmt"]), ("/go/bin", &[])],
+    },
+    Official {
+        repo: "php",
+        names: &["php*", "pecl", "pear*", "peardev", "phar*", "docker-php-*"],
+        dirs: &[],
+    },
+    Official {
+        repo: "httpd",
+        names: &["httpd-foreground"],
+        dirs: &[(
+            "/usr/local/apache2/bin",
+            &[
+                "ab",
+                "apachectl",
+                "apxs",
+                "checkgid",
+                "dbmmanage",
+                "envvars*",
+                "fcgistarter",
+                "htcacheclean",
+                "htdbm",
+                "htdigest",
+                "htpasswd",
+                "httpd",
+                "httxt2dbm",
+                "logresolve",
+                "rotatelogs",
+            ],
+        )],
+    },
+    Official {
+        repo: "nginx",
+        names: &["nginx*", "njs", "docker-entrypoint.sh"],
+        dirs: &[],
+    },
+    Official {
+        repo: "redis",
+        names: &["redis*", "gosu", "docker-entrypoint.sh"],
+        dirs: &[],
+    },
+    Official {
+        repo: "eclipse-temurin",
+        names: &[],
+        dirs: &[("/opt/java/openjdk/bin", JDK)],
+    },
+];
+
+/// Program names Debian/Ubuntu maintainer scripts create with `update-alternatives` (or
+/// `dpkg-divert`) in PATH directories: the Contents indexes do not list them, so no package
+/// "ships" them, yet they exist once their package is installed. Such a name is never absent.
+pub(crate) const ALTERNATIVES: &[&str] = &[
+    "awk",
+    "nawk",
+    "which",
+    "rmt",
+    "mt",
+    "pager",
+    "editor",
+    "vi",
+    "vim",
+    "view",
+    "ex",
+    "rview",
+    "rvim",
+    "vimdiff",
+    "pico",
+    "nc",
+    "netcat",
+    "cc",
+    "c++",
+    "cpp",
+    "c89",
+    "c99",
+    "f77",
+    "f95",
+    "gfortran",
+    "yacc",
+    "lex",
+    "lzma",
+    "unlzma",
+    "lzcat",
+    "ftp",
+    "telnet",
+    "rsh",
+    "rlogin",
+    "rcp",
+    "write",
+    "from",
+    "mailx",
+    "mail",
+    "Mail",
+    "sendmail",
+    "newaliases",
+    "mailq",
+    "x-www-browser",
+    "www-browser",
+    "gnome-www-browser",
+    "x-terminal-emulator",
+    "x-window-manager",
+    "x-session-manager",
+    "infobrowser",
+    "ispell",
+    "dict",
+    "rename",
+    "pinentry",
+    "iptables",
+    "iptables-save",
+    "iptables-restore",
+    "ip6tables",
+    "ip6tables-save",
+    "ip6tables-restore",
+    "ebtables",
+    "arptables",
+    "mvn",
+    "ant",
+    "automake",
+    "aclocal",
+    "lua",
+    "luac",
+    "tclsh",
+    "wish",
+    "traceroute",
+    "traceroute6",
+    "ping6",
+    "php",
+    "phar",
+    "phar.phar",
+    "ruby",
+    "gem",
+    "irb",
+    "erb",
+    "ri",
+    "rdoc",
+    "rake",
+    "python",
+    "node",
+    "nodejs",
+    "js",
+    "open",
+    "pidof",
+    "ld",
+    "gold",
+    "uuencode",
+    "uudecode",
+    "gnat",
+    "cli",
+    "csc",
+    "jsonlint",
+    "x-cursor-theme",
+    "desktop-file-validate",
+    "fakeroot",
+    "nslookup",
+    "dig",
+    "host",
+    "java",
+    "javac",
+    "jar",
+    "jarsigner",
+    "javadoc",
+    "javap",
+    "jshell",
+    "keytool",
+    "jcmd",
+    "jps",
+    "jstack",
+    "jmap",
+    "jinfo",
+    "jstat",
+    "jdb",
+    "jconsole",
+    "rmiregistry",
+    "serialver",
+    "pack200",
+    "unpack200",
+    "policytool",
+    "idlj",
+    "native2ascii",
+    "go",
+    "gofmt",
+    "psql",
+    "pg_dump",
+    "mysql",
+    "mysqld",
+    "mariadb",
+    "sqlite",
+    "lzmore",
+    "lzless",
+    "lzdiff",
+    "lzcmp",
+    "lzgrep",
+    "lzegrep",
+    "lzfgrep",
+    "convert",
+    "identify",
+    "mogrify",
+    "composite",
+    "compare",
+    "conjure",
+    "display",
+    "import",
+    "montage",
+    "stream",
+    "animate",
+    "policy-rc.d",
+    "initctl",
+    "man",
+    "mawk",
+    "gawk",
+    "x86_64-linux-gnu-gcc",
+    "aarch64-linux-gnu-gcc",
+];
+
+/// Official images built on buildpack-deps (the full, non-slim variants): hundreds of
+/// development packages whose maintainer scripts kexit cannot enumerate, so only a name that
+/// is plainly a script file (`run.sh`; Debian policy 10.4: no extensions on programs in PATH)
+/// is taken to be absent from their Debian directories.
+const BUILDPACK_BASED: [&str; 4] = ["python", "node", "golang", "ruby"];
+
+fn script_file_name(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && matches!(ext, "sh" | "bash" | "py" | "rb" | "pl" | "js")
+    })
+}
+
+/// The official-image row of a catalogue reference, for Debian/Ubuntu bases.
+pub(crate) fn lookup(reference: &str) -> Option<&'static Official> {
+    let repo = super::repository(reference);
+    let repo = repo
+        .strip_prefix("docker.io/library/")
+        .or_else(|| repo.strip_prefix("library/"))
+        .unwrap_or(repo);
+    let tag = super::tag(reference);
+    if tag.contains("alpine") || tag.contains("windows") || tag.contains("nanoserver") {
+        return None;
+    }
+    OFFICIAL.iter().find(|o| o.repo == repo)
+}
+
+/// Whether `dir/name` is certainly absent from an image built on an official image: `dir` is
+/// a directory whose every name kexit can account for, and `name` is none of them.
+pub(crate) fn absent(img: &Image, o: &Official, dir: &str, name: &str) -> bool {
+    // A `$VAR` kexit reads literally is KX113's (the variable was meant to expand).
+    if name.is_empty() || name.contains(['$', '`']) || !img.base_known {
+        return false;
+    }
+    if let Some((_, names)) = o.dirs.iter().find(|(d, _)| *d == dir) {
+        return !names.iter().any(|p| glob(p, name));
+    }
+    if !STD_BIN_DIRS.contains(&dir) || o.names.iter().any(|p| glob(p, name)) {
+        return false;
+    }
+    if dir.starts_with("/usr/local/") {
+        // Debian packages never install here: only the Dockerfile's own programs.
+        return true;
+    }
+    if ALTERNATIVES.contains(&name) {
+        return false;
+    }
+    let full_variant = BUILDPACK_BASED.contains(&o.repo)
+        && img
+            .base
+            .as_deref()
+            .is_some_and(|b| !super::tag(b).contains("slim"));
+    if full_variant && !script_file_name(name) {
+        return false;
+    }
+    let Some(ids) = installs::debian_releases(img) else {
+        return false;
+    };
+    let dbs: Vec<_> = ids.iter().filter_map(|id| pkgdb::release(id)).collect();
+    dbs.len() == ids.len() && !dbs.iter().any(|db| db.owns(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::image::catalogue::image;
+    use crate::image::Resolved;
+
+    #[test]
+    fn official_debian_images_know_their_path() {
+        let py = image("python:3.12-slim").unwrap();
+        assert_eq!(py.resolve("run-checks.sh", None), Resolved::NotFound);
+        // The python build's own programs and Debian's alternatives stay unknown.
+        assert_eq!(py.resolve("python3.12-config", None), Resolved::Unknown);
+        assert_eq!(py.resolve("awk", None), Resolved::Unknown);
+        // A program some Debian package ships: unknown unless the catalogue tracks it.
+        assert_eq!(py.resolve("htop", None), Resolved::Unknown);
+        let go = image("golang:1.22-bookworm").unwrap();
+        assert_eq!(go.resolve("gofmt", None), Resolved::Unknown);
+        // A full (buildpack-deps) variant: only plain script names are absent.
+        assert_eq!(go.resolve("my-server", None), Resolved::Unknown);
+        assert_eq!(go.resolve("my-server.sh", None), Resolved::NotFound);
+        let full = image("python:3.12-bookworm").unwrap();
+        assert_eq!(full.resolve("convert", None), Resolved::Unknown);
+        let deb = image("debian:bookworm-slim").unwrap();
+        assert_eq!(deb.resolve("my-server", None), Resolved::NotFound);
+        // Alpine variants and images kexit has no row for are not concerned.
+        let alp = image("python:3.12-alpine").unwrap();
+        assert_eq!(alp.resolve("run-checks.sh", None), Resolved::Unknown);
+        let fedora = image("fedora:40");
+        assert!(fedora.is_none_or(|f| f.resolve("app", None) == Resolved::Unknown));
+    }
+}
