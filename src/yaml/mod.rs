@@ -19,9 +19,11 @@
 mod lenient;
 mod node;
 mod resolve;
+mod text;
 
 pub use node::{Node, Style, Value};
 pub use resolve::{parse_int, resolve_plain};
+pub use text::Text;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::borrow::Cow;
@@ -346,10 +348,9 @@ impl Builder<'_> {
     fn end_collection(&mut self, event_end: usize) -> Option<Node> {
         let frame = self.stack.pop()?;
         let (value, last_end) = match frame.body {
-            Body::Seq(mut items) => {
-                items.shrink_to_fit();
+            Body::Seq(items) => {
                 let last = items.last().map(|n| n.span.end);
-                (Value::Seq(items), last)
+                (Value::Seq(items.into_boxed_slice()), last)
             }
             Body::Map {
                 entries,
@@ -361,9 +362,8 @@ impl Builder<'_> {
                     .last()
                     .map(|(_, v)| v.span.end.max(v.span.start))
                     .or(key.as_ref().map(|k| k.span.end));
-                let mut entries = if has_merge { merge(entries) } else { entries };
-                entries.shrink_to_fit();
-                (Value::Map(entries), last)
+                let entries = if has_merge { merge(entries) } else { entries };
+                (Value::Map(entries.into_boxed_slice()), last)
             }
         };
         let end = if frame.flow {
@@ -425,11 +425,11 @@ fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
             continue;
         }
         match v.value {
-            Value::Map(es) => out.extend(es),
+            Value::Map(es) => out.extend(Vec::from(es)),
             Value::Seq(items) if items.iter().all(Node::is_map) => {
-                for item in items.into_iter().rev() {
+                for item in Vec::from(items).into_iter().rev() {
                     if let Value::Map(es) = item.value {
-                        out.extend(es);
+                        out.extend(Vec::from(es));
                     }
                 }
             }
@@ -439,14 +439,10 @@ fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
     out
 }
 
-/// A scalar's text as an owned string without spare capacity (the scanner grows its strings
-/// by pushing; every tree is kept until the end of the run, so the slack is peak memory).
-pub(crate) fn exact(value: Cow<'_, str>) -> String {
-    let mut s = value.into_owned();
-    if s.capacity() > s.len() {
-        s.shrink_to_fit();
-    }
-    s
+/// A scalar's text as stored in the tree: a frequent word shared, else an exact-size copy
+/// (the scanner grows its strings by pushing; every tree is kept until the end of the run).
+pub(crate) fn exact(value: Cow<'_, str>) -> Text {
+    Text::new(value.into_owned())
 }
 
 /// The value of a scalar event, as kubectl resolves it; Err with a message when a core-schema

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 /// Resolve a plain scalar's text.
 pub fn resolve_plain(s: &str) -> Value {
-    resolve_special(s).unwrap_or_else(|| Value::Str(s.to_string()))
+    resolve_special(s).unwrap_or_else(|| Value::Str(s.into()))
 }
 
 /// [`resolve_plain`] for text the caller already owns or borrows (no copy when it is a string).
