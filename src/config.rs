@@ -356,7 +356,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn string(&self, v: &Node) -> Result<String, ConfigError> {
         match &v.value {
-            Value::Str(s) => Ok(s.clone()),
+            Value::Str(s) => Ok(s.to_string()),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
                 Ok(v.scalar_text().unwrap_or_default())
             }

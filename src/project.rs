@@ -196,7 +196,8 @@ impl Project {
             }
         }
         let manifests: Vec<_> = p.manifests.iter().map(|m| (m.file, &m.yaml)).collect();
-        let (compose, added) = crate::compose::load(&p.files, &manifests, p.config.max_file_size);
+        let (compose, added) =
+            crate::compose::load(&p.files, &manifests, p.config.max_file_size, &roots);
         p.files.extend(added);
         p.compose = compose;
         let manifests: Vec<_> = p

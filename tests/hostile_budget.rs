@@ -686,3 +686,37 @@ fn side_files_are_bounded_reads() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("configuration file"), "{}", r.stderr);
 }
+
+/// Compose side files (`.env`, `env_file`) outside the linted tree are never read: their
+/// values cannot reach any finding (here, the outside `.env` would pick the image and so decide
+/// a KX103).
+#[test]
+fn compose_side_files_outside_the_tree_are_not_read() {
+    let outside = tempfile::tempdir().expect("tempdir");
+    fs::write(outside.path().join("secret.env"), "TAG=3.12-slim\n").unwrap();
+    let tmp = scene();
+    let d = tmp.path();
+    fs::create_dir(d.join("app")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.env"), d.join("app/.env")).unwrap();
+    let compose = "services:\n  web:\n    image: python:${TAG}\n    command: [\"nosuchprog\"]\n    mem_limit: 1g\n";
+    fs::write(d.join("app/compose.yaml"), compose).unwrap();
+    fs::write(
+        d.join("app/compose.override.yaml"),
+        format!(
+            "services:\n  web:\n    env_file: {}\n",
+            outside.path().join("secret.env").display()
+        ),
+    )
+    .unwrap();
+    let (_, f) = lint_dir(d, &[]);
+    assert!(
+        !f.iter()
+            .any(|f| f.rule == "KX103" && f.file.starts_with("app/")),
+        "{f:#?}"
+    );
+    // Control: the same file inside the tree is read.
+    fs::remove_file(d.join("app/.env")).unwrap();
+    fs::write(d.join("app/.env"), "TAG=3.12-slim\n").unwrap();
+    let (_, f) = lint_dir(d, &[]);
+    assert_located(&f, "app/compose.yaml", "KX103", 4);
+}

@@ -117,6 +117,9 @@ struct Files<'a> {
     added_yaml: RefCell<Vec<(FileId, std::rc::Rc<YamlFile>)>>,
     added_by_path: RefCell<HashMap<PathBuf, FileId>>,
     cap: u64,
+    /// The linted tree (canonical): a file outside it (`env_file: /etc/…`, a `.env` linking out)
+    /// is never read, so it can never be printed.
+    roots: &'a [PathBuf],
 }
 
 impl<'a> Files<'a> {
@@ -140,6 +143,9 @@ impl<'a> Files<'a> {
         }
         if let Some(&id) = self.added_by_path.borrow().get(&key) {
             return Some((id, self.text(id)?));
+        }
+        if !crate::source::resolves_within(&key, self.roots) {
+            return None;
         }
         // Bounded by the bytes read (not by what stat says), never a FIFO or procfs file.
         let text = crate::source::read_text_bounded(&key, self.cap)?;
@@ -348,11 +354,13 @@ fn project(files: &Files<'_>, ids: &[FileId], depth: usize) -> ComposeProject {
 /// Find the compose files among the loaded manifests (`existing[id]` with its parsed YAML) and
 /// load their projects. Returns them with the files read on the way (`.env`, `env_file`,
 /// extends/include targets outside the linted files): context files (not reported) whose ids
-/// continue `existing`, for the caller to append.
+/// continue `existing`, for the caller to append. Files outside `roots` (the linted tree,
+/// canonical) are never read.
 pub fn load(
     existing: &[SourceFile],
     manifests: &[(FileId, &YamlFile)],
     cap: u64,
+    roots: &[PathBuf],
 ) -> (Vec<ComposeProject>, Vec<SourceFile>) {
     let mut candidates: Vec<(FileId, Role)> = Vec::new();
     for &(file, yaml) in manifests {
@@ -388,6 +396,7 @@ pub fn load(
             added_yaml: RefCell::new(Vec::new()),
             added_by_path: RefCell::new(HashMap::new()),
             cap,
+            roots,
         };
         // Per directory: the preferred main file and the preferred override.
         type Ranked = Vec<(usize, FileId)>;
@@ -467,7 +476,8 @@ mod load_tests {
             }
         }
         let manifests: Vec<_> = yamls.iter().enumerate().collect();
-        let (compose, added) = super::load(&sources, &manifests, 10 << 20);
+        let roots: Vec<std::path::PathBuf> = std::fs::canonicalize(dir.path()).into_iter().collect();
+        let (compose, added) = super::load(&sources, &manifests, 10 << 20, &roots);
         sources.extend(added);
         let files = sources;
         (dir, Loaded { compose, files })

@@ -2,7 +2,7 @@
 //! budget, merge keys, duplicate keys and tag resolution.
 
 use super::offsets::{quoted_end, skip_properties, ByteIndex};
-use super::{resolve, Document, Node, Style, Value, YamlError, YamlErrorKind, YamlFile};
+use super::{resolve, Document, Node, Style, Text, Value, YamlError, YamlErrorKind, YamlFile};
 use super::{ALIAS_BUDGET, LINEAR_KEYS, MAX_DEPTH, MAX_DUPLICATE_ERRORS};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::borrow::Cow;
@@ -190,11 +190,9 @@ impl Builder<'_> {
     fn end_collection(&mut self, event_end: usize) -> Option<Node> {
         let frame = self.stack.pop()?;
         let (value, last_end) = match frame.body {
-            Body::Seq(mut items) => {
+            Body::Seq(items) => {
                 let last = items.last().map(|n| n.span.end);
-                // No growth slack kept in the tree (up to half of a large collection).
-                items.shrink_to_fit();
-                (Value::Seq(items), last)
+                (Value::Seq(items.into_boxed_slice()), last)
             }
             Body::Map {
                 entries,
@@ -206,9 +204,8 @@ impl Builder<'_> {
                     .last()
                     .map(|(_, v)| v.span.end.max(v.span.start))
                     .or(key.as_ref().map(|k| k.span.end));
-                let mut entries = if has_merge { merge(entries) } else { entries };
-                entries.shrink_to_fit();
-                (Value::Map(entries), last)
+                let entries = if has_merge { merge(entries) } else { entries };
+                (Value::Map(entries.into_boxed_slice()), last)
             }
         };
         let end = if frame.flow {
@@ -270,11 +267,11 @@ fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
             continue;
         }
         match v.value {
-            Value::Map(es) => out.extend(es),
+            Value::Map(es) => out.extend(Vec::from(es)),
             Value::Seq(items) if items.iter().all(Node::is_map) => {
-                for item in items.into_iter().rev() {
+                for item in Vec::from(items).into_iter().rev() {
                     if let Value::Map(es) = item.value {
-                        out.extend(es);
+                        out.extend(Vec::from(es));
                     }
                 }
             }
@@ -284,6 +281,12 @@ fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
     out
 }
 
+/// A scalar's text as stored in the tree: a frequent word shared, else an exact-size copy
+/// (the scanner grows its strings by pushing; every tree is kept until the end of the run).
+pub(crate) fn exact(value: Cow<'_, str>) -> Text {
+    Text::new(value.into_owned())
+}
+
 /// The value of a scalar event, as kubectl resolves it; Err with a message when a core-schema
 /// tag does not fit the text.
 fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<Value, String> {
@@ -291,12 +294,12 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         return Ok(if plain {
             resolve::resolve_cow(value)
         } else {
-            Value::Str(resolve::tight(value))
+            Value::Str(exact(value))
         });
     };
     if !tag.is_yaml_core_schema() {
         // Custom (`!Ref`) and non-specific (`!`) tags: go-yaml v2 keeps the text.
-        return Ok(Value::Str(resolve::tight(value)));
+        return Ok(Value::Str(exact(value)));
     }
     let resolved = resolve::resolve_plain(&value);
     let fits = match (tag.suffix.as_str(), &resolved) {
@@ -310,7 +313,7 @@ fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<V
         _ => true,
     };
     if fits {
-        return Ok(Value::Str(resolve::tight(value)));
+        return Ok(Value::Str(exact(value)));
     }
     let kind = match &resolved {
         Value::Null => "!!null",

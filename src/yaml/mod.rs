@@ -21,9 +21,13 @@ mod lenient;
 mod node;
 mod offsets;
 mod resolve;
+mod text;
 
 pub use node::{Node, Style, Value};
 pub use resolve::{parse_int, resolve_plain};
+pub use text::Text;
+
+use builder::exact;
 
 use std::ops::Range;
 

@@ -6,20 +6,12 @@ use std::borrow::Cow;
 
 /// Resolve a plain scalar's text.
 pub fn resolve_plain(s: &str) -> Value {
-    resolve_special(s).unwrap_or_else(|| Value::Str(s.to_string()))
+    resolve_special(s).unwrap_or_else(|| Value::Str(s.into()))
 }
 
 /// [`resolve_plain`] for text the caller already owns or borrows (no copy when it is a string).
 pub(crate) fn resolve_cow(s: Cow<'_, str>) -> Value {
-    resolve_special(&s).unwrap_or_else(|| Value::Str(tight(s)))
-}
-
-/// The text as an owned string without spare capacity: the parser hands scalars over in
-/// buffers sized for growth (about 128 bytes for `a`), and a tree keeps millions of them.
-pub(crate) fn tight(s: Cow<'_, str>) -> String {
-    let mut s = s.into_owned();
-    s.shrink_to_fit();
-    s
+    resolve_special(&s).unwrap_or_else(|| Value::Str(super::exact(s)))
 }
 
 /// The non-string meaning of a plain scalar, if it has one.

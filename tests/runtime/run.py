@@ -539,7 +539,7 @@ def main() -> int:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     print(f"runtime: {len(results)} variants in {time.monotonic() - started:.0f} s; kexit: "
           + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-          + f"; {pending} not yet predicted or mismatched but pending (issue 12)")
+          + f"; {pending} not yet predicted or mismatched but pending (each case.toml says why)")
     print(f"runtime: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
