@@ -476,7 +476,8 @@ mod load_tests {
             }
         }
         let manifests: Vec<_> = yamls.iter().enumerate().collect();
-        let roots: Vec<std::path::PathBuf> = std::fs::canonicalize(dir.path()).into_iter().collect();
+        let roots: Vec<std::path::PathBuf> =
+            std::fs::canonicalize(dir.path()).into_iter().collect();
         let (compose, added) = super::load(&sources, &manifests, 10 << 20, &roots);
         sources.extend(added);
         let files = sources;

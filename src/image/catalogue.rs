@@ -305,18 +305,10 @@ pub fn image(reference: &str) -> Option<Image> {
     for b in &e.bins {
         fs.insert(
             b.clone(),
-            Entry {
-                exists: Tri::Yes,
-                is_dir: Tri::No,
-                executable: Tri::Yes,
-                symlink: None,
-                source: None,
-                inline: None,
-                origin: origin.clone(),
-                complete_dir: false,
-                seq: 0,
-                perm: Default::default(),
-            },
+            Entry::new(
+                super::PathInfo::present(origin.clone(), Tri::No, Tri::Yes),
+                0,
+            ),
         );
         // Its directories exist.
         let mut p = b.as_str();
@@ -325,35 +317,24 @@ pub fn image(reference: &str) -> Option<Image> {
             if p.is_empty() {
                 break;
             }
-            fs.entry(p.to_string()).or_insert_with(|| Entry {
-                exists: Tri::Yes,
-                is_dir: Tri::Yes,
-                executable: Tri::Yes,
-                symlink: None,
-                source: None,
-                inline: None,
-                origin: origin.clone(),
-                complete_dir: false,
-                seq: 0,
-                perm: Default::default(),
+            fs.entry(p.to_string()).or_insert_with(|| {
+                Entry::new(
+                    super::PathInfo::present(origin.clone(), Tri::Yes, Tri::Yes),
+                    0,
+                )
             });
         }
     }
     for (from, to) in &e.links {
         fs.insert(
             from.clone(),
-            Entry {
-                exists: Tri::Yes,
-                is_dir: Tri::Unknown,
-                executable: Tri::Unknown,
-                symlink: Some(to.clone()),
-                source: None,
-                inline: None,
-                origin: origin.clone(),
-                complete_dir: false,
-                seq: 0,
-                perm: Default::default(),
-            },
+            Entry::new(
+                super::PathInfo {
+                    symlink: Some(to.clone()),
+                    ..super::PathInfo::present(origin.clone(), Tri::Unknown, Tri::Unknown)
+                },
+                0,
+            ),
         );
     }
     img.fs = fs;
