@@ -344,7 +344,8 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                         .map(|a| unquote(a)),
                 );
             }
-            "rm" | "mv" | "cp" => {
+            // `touch` creates files kexit does not track (without an exec bit).
+            "rm" | "mv" | "cp" | "touch" => {
                 let rest: Vec<String> = args
                     .iter()
                     .filter(|a| !a.starts_with('-'))
