@@ -286,8 +286,15 @@ pub fn image(reference: &str) -> Option<Image> {
     img.base = Some(reference.to_string());
     img.complete = e.complete;
     img.official = super::official::lookup(reference);
-    if img.shell_kind != ShellKind::None || e.complete {
+    let shell = ShellKind::parse(&e.shell);
+    if shell != ShellKind::None || e.complete {
         img.users.push(("root".to_string(), Some(0)));
+    }
+    if shell == ShellKind::Dash {
+        // Debian/Ubuntu's base-passwd: fixed uids of the static system users.
+        for (n, id) in [("daemon", 1), ("www-data", 33), ("nobody", 65534)] {
+            img.users.push((n.to_string(), Some(id)));
+        }
     }
     if super::repository(reference) == "node" {
         // nodejs/docker-node: `groupadd --gid 1000 node && useradd --uid 1000 --gid node`.
