@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::Deref;
 
 /// The text of a string scalar.
-#[derive(Clone, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Eq)]
 pub enum Text {
     Static(&'static str),
     Owned(Box<str>),
@@ -48,6 +48,25 @@ impl AsRef<str> for Text {
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
         self.as_str() == other.as_str()
+    }
+}
+
+// Hash and order by the text (a static and an owned copy of one word are equal).
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
