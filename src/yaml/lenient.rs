@@ -15,7 +15,8 @@
 //! these errors, the region is found, its under-indented lines are indented, the text is parsed
 //! again (a bounded number of times), and every span is mapped back to the original text.
 
-use super::{quoted_end, Node, Value, YamlError, YamlFile};
+use super::offsets::quoted_end;
+use super::{Node, Value, YamlError, YamlFile};
 
 /// saphyr's messages for the checks libyaml does not make.
 const INDENT_ERRORS: [&str; 3] = [
@@ -91,7 +92,7 @@ pub(super) fn reparse(text: &str, strict: YamlFile) -> YamlFile {
         if !indent_region(text, region_start, &mut shift) {
             break;
         }
-        let mut f = super::parse_strict(&shift.apply(text));
+        let mut f = super::builder::parse_strict(&shift.apply(text));
         remap(&mut f, &shift);
         last = Some(f);
     }

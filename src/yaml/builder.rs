@@ -1,0 +1,480 @@
+//! The tree builder: saphyr-parser events folded into [`Node`]s, with the depth cap, the alias
+//! budget, merge keys, duplicate keys and tag resolution.
+
+use super::offsets::{quoted_end, skip_properties, ByteIndex};
+use super::{resolve, Document, Node, Style, Text, Value, YamlError, YamlErrorKind, YamlFile};
+use super::{ALIAS_BUDGET, LINEAR_KEYS, MAX_DEPTH, MAX_DUPLICATE_ERRORS};
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// A collection being built.
+struct Frame {
+    start: usize,
+    /// `[…]`/`{…}`: the span ends at the closing bracket; block collections end at their last child.
+    flow: bool,
+    anchor: usize,
+    body: Body,
+}
+
+enum Body {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        /// Key text → index of its first entry, once the mapping is large.
+        seen: Option<HashMap<String, usize>>,
+        has_merge: bool,
+    },
+}
+
+/// An anchored node with its size and height, for the alias budget and depth cap.
+struct Anchored {
+    node: Node,
+    size: usize,
+    height: usize,
+}
+
+/// Node count and height (a scalar is 1 high). Recursion is bounded by the depth cap.
+pub(super) fn measure(n: &Node) -> (usize, usize) {
+    match &n.value {
+        Value::Seq(items) => items.iter().fold((1, 1), |(s, h), c| {
+            let (cs, ch) = measure(c);
+            (s + cs, h.max(ch + 1))
+        }),
+        Value::Map(entries) => entries.iter().fold((1, 1), |(s, h), (k, v)| {
+            let (ks, kh) = measure(k);
+            let (vs, vh) = measure(v);
+            (s + ks + vs, h.max(kh + 1).max(vh + 1))
+        }),
+        _ => (1, 1),
+    }
+}
+
+/// A key's text as it becomes a JSON key (`true`, `1`, `x`); None for null and collections.
+fn key_text(n: &Node) -> Option<Cow<'_, str>> {
+    match &n.value {
+        Value::Str(s) => Some(Cow::Borrowed(s.as_str())),
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => n.scalar_text().map(Cow::Owned),
+        _ => None,
+    }
+}
+
+fn is_merge_key(n: &Node) -> bool {
+    n.style == Style::Plain && matches!(&n.value, Value::Str(s) if s == "<<")
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    idx: ByteIndex<'a>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Anchored>,
+    budget: usize,
+    errors: Vec<YamlError>,
+    /// Depth of collections skipped because they were too deep.
+    skipping: usize,
+    /// Where the skipped collection starts.
+    skip_start: usize,
+    /// Anchors may have been lost in a skipped subtree (their aliases become null without a new
+    /// error).
+    skipped_anchors: bool,
+    /// Duplicate keys seen in the file.
+    duplicates: usize,
+}
+
+impl Builder<'_> {
+    /// Attach a finished node to its parent; returns the node if it is a document root.
+    fn push(&mut self, mut node: Node, anchor: usize) -> Option<Node> {
+        if anchor > 0 {
+            let (size, height) = measure(&node);
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    size,
+                    height,
+                },
+            );
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            return Some(node);
+        };
+        match &mut frame.body {
+            Body::Seq(items) => items.push(node),
+            Body::Map {
+                entries,
+                key,
+                seen,
+                has_merge,
+            } => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    // `key:` with nothing after it: point just after the key, not at the next token.
+                    if node.is_null() && node.style == Style::Plain && node.span.is_empty() {
+                        node.span = k.span.end..k.span.end;
+                    }
+                    *has_merge |= is_merge_key(&k);
+                    if let Some(name) = key_text(&k) {
+                        let first = match seen {
+                            Some(map) => match map.get(name.as_ref()) {
+                                Some(&i) => Some(i),
+                                None => {
+                                    map.insert(name.to_string(), entries.len());
+                                    None
+                                }
+                            },
+                            None => {
+                                let found = entries
+                                    .iter()
+                                    .position(|(e, _)| key_text(e).as_deref() == Some(&*name));
+                                if found.is_none() && entries.len() >= LINEAR_KEYS {
+                                    let mut map = HashMap::with_capacity(entries.len() * 2);
+                                    for (i, (e, _)) in entries.iter().enumerate() {
+                                        if let Some(t) = key_text(e) {
+                                            map.entry(t.into_owned()).or_insert(i);
+                                        }
+                                    }
+                                    map.insert(name.to_string(), entries.len());
+                                    *seen = Some(map);
+                                }
+                                found
+                            }
+                        };
+                        if first.is_some() {
+                            self.duplicates += 1;
+                        }
+                        if let Some(i) = first.filter(|_| self.duplicates <= MAX_DUPLICATE_ERRORS) {
+                            let first_span = entries[i].0.span.clone();
+                            self.errors.push(YamlError::new(
+                                YamlErrorKind::DuplicateKey { first: first_span },
+                                k.span.clone(),
+                                format!("duplicate key `{name}`"),
+                            ));
+                        }
+                        // The last value wins (as kubectl reads it); the mapping keeps one entry
+                        // per key, so repeated keys cost no memory.
+                        if let Some(slot) = first.and_then(|i| entries.get_mut(i)) {
+                            slot.1 = node;
+                            return None;
+                        }
+                    }
+                    entries.push((k, node));
+                }
+            },
+        }
+        None
+    }
+
+    fn start_collection(&mut self, event_start: usize, event_end: usize, anchor: usize, seq: bool) {
+        let bytes = self.text.as_bytes();
+        let s = skip_properties(bytes, event_start, event_end);
+        let flow = event_end == s + 1 && matches!(bytes.get(s), Some(b'[' | b'{'));
+        self.stack.push(Frame {
+            start: s,
+            flow,
+            anchor,
+            body: if seq {
+                Body::Seq(Vec::new())
+            } else {
+                Body::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    seen: None,
+                    has_merge: false,
+                }
+            },
+        });
+    }
+
+    fn end_collection(&mut self, event_end: usize) -> Option<Node> {
+        let frame = self.stack.pop()?;
+        let (value, last_end) = match frame.body {
+            Body::Seq(items) => {
+                let last = items.last().map(|n| n.span.end);
+                (Value::Seq(items.into_boxed_slice()), last)
+            }
+            Body::Map {
+                entries,
+                key,
+                has_merge,
+                ..
+            } => {
+                let last = entries
+                    .last()
+                    .map(|(_, v)| v.span.end.max(v.span.start))
+                    .or(key.as_ref().map(|k| k.span.end));
+                let entries = if has_merge { merge(entries) } else { entries };
+                (Value::Map(entries.into_boxed_slice()), last)
+            }
+        };
+        let end = if frame.flow {
+            event_end
+        } else {
+            last_end.unwrap_or(frame.start)
+        }
+        .max(frame.start);
+        self.push(
+            Node::new(frame.start..end, Style::Collection, value),
+            frame.anchor,
+        )
+    }
+
+    fn alias(&mut self, id: usize, span: Range<usize>) -> Result<Node, YamlError> {
+        let Some(a) = self.anchors.get(&id) else {
+            if self.skipped_anchors {
+                return Ok(Node::new(span, Style::Plain, Value::Null));
+            }
+            self.errors.push(YamlError::new(
+                YamlErrorKind::UnknownAnchor,
+                span.clone(),
+                "alias to an unknown anchor",
+            ));
+            return Ok(Node::new(span, Style::Plain, Value::Null));
+        };
+        if a.size > self.budget {
+            return Err(YamlError::new(
+                YamlErrorKind::AliasBudget,
+                span,
+                format!(
+                    "alias expansion exceeds {ALIAS_BUDGET} nodes (a \"billion laughs\" document?)"
+                ),
+            ));
+        }
+        if self.stack.len() + a.height > MAX_DEPTH + 1 {
+            self.errors.push(YamlError::new(
+                YamlErrorKind::TooDeep,
+                span.clone(),
+                format!("alias expansion nests deeper than {MAX_DEPTH} levels"),
+            ));
+            return Ok(Node::new(span, Style::Plain, Value::Null));
+        }
+        self.budget -= a.size;
+        let mut n = a.node.clone();
+        n.span = span;
+        Ok(n)
+    }
+}
+
+/// Apply merge keys as go-yaml v2 does: entries are read in order and a later key wins, so a
+/// `<<` mapping's entries are spliced in where the `<<` stands; of a `<<` sequence of mappings,
+/// earlier mappings win (they are spliced in last).
+fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    let mut out = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        if !is_merge_key(&k) {
+            out.push((k, v));
+            continue;
+        }
+        match v.value {
+            Value::Map(es) => out.extend(Vec::from(es)),
+            Value::Seq(items) if items.iter().all(Node::is_map) => {
+                for item in Vec::from(items).into_iter().rev() {
+                    if let Value::Map(es) = item.value {
+                        out.extend(Vec::from(es));
+                    }
+                }
+            }
+            value => out.push((k, Node { value, ..v })),
+        }
+    }
+    out
+}
+
+/// A scalar's text as stored in the tree: a frequent word shared, else an exact-size copy
+/// (the scanner grows its strings by pushing; every tree is kept until the end of the run).
+pub(crate) fn exact(value: Cow<'_, str>) -> Text {
+    Text::new(value.into_owned())
+}
+
+/// The value of a scalar event, as kubectl resolves it; Err with a message when a core-schema
+/// tag does not fit the text.
+fn scalar_value(value: Cow<'_, str>, plain: bool, tag: Option<&Tag>) -> Result<Value, String> {
+    let Some(tag) = tag else {
+        return Ok(if plain {
+            resolve::resolve_cow(value)
+        } else {
+            Value::Str(exact(value))
+        });
+    };
+    if !tag.is_yaml_core_schema() {
+        // Custom (`!Ref`) and non-specific (`!`) tags: go-yaml v2 keeps the text.
+        return Ok(Value::Str(exact(value)));
+    }
+    let resolved = resolve::resolve_plain(&value);
+    let fits = match (tag.suffix.as_str(), &resolved) {
+        ("int", Value::Int(_)) | ("bool", Value::Bool(_)) | ("float", Value::Float(_)) => {
+            return Ok(resolved)
+        }
+        ("float", Value::Int(i)) => return Ok(Value::Float(*i as f64)),
+        ("null", _) => return Ok(Value::Null),
+        ("int" | "bool" | "float", _) => false,
+        // !!str, !!binary, !!timestamp, and anything else: the text.
+        _ => true,
+    };
+    if fits {
+        return Ok(Value::Str(exact(value)));
+    }
+    let kind = match &resolved {
+        Value::Null => "!!null",
+        Value::Bool(_) => "!!bool",
+        Value::Int(_) => "!!int",
+        Value::Float(_) => "!!float",
+        _ => "!!str",
+    };
+    Err(format!(
+        "cannot decode {kind} `{value}` as a !!{}",
+        tag.suffix
+    ))
+}
+
+/// Parse with saphyr's YAML 1.2 indentation rules.
+pub(super) fn parse_strict(text: &str) -> YamlFile {
+    let mut out = YamlFile::default();
+    let bytes = text.as_bytes();
+    let mut b = Builder {
+        text,
+        idx: ByteIndex::new(text),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        budget: ALIAS_BUDGET,
+        errors: Vec::new(),
+        skipping: 0,
+        skip_start: 0,
+        skipped_anchors: false,
+        duplicates: 0,
+    };
+    let mut doc_start = 0;
+    let mut root: Option<Node> = None;
+    let parser = Parser::new_from_str(text);
+    for ev in parser {
+        let (event, span) = match ev {
+            Ok(e) => e,
+            Err(e) => {
+                let at = b.idx.byte(e.marker().index());
+                let mut err = YamlError::new(YamlErrorKind::Syntax, at..at, e.info());
+                if let Some(f) = b.stack.iter().rev().find(|f| f.flow) {
+                    let what = match f.body {
+                        Body::Seq(_) => "flow sequence `[`",
+                        Body::Map { .. } => "flow mapping `{`",
+                    };
+                    err.note = Some((
+                        f.start..f.start + 1,
+                        format!("inside the {what} that starts here"),
+                    ));
+                }
+                b.errors.push(err);
+                break;
+            }
+        };
+        let start = b.idx.byte(span.start.index());
+        let end = b.idx.byte(span.end.index()).max(start);
+        if b.skipping > 0 {
+            match event {
+                Event::SequenceStart(..) | Event::MappingStart(..) => b.skipping += 1,
+                Event::SequenceEnd | Event::MappingEnd => {
+                    b.skipping -= 1;
+                    if b.skipping == 0 {
+                        // Stand-in for the collection that was too deep.
+                        let at = b.skip_start;
+                        if let Some(r) = b.push(Node::new(at..at, Style::Plain, Value::Null), 0) {
+                            root = Some(r);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::DocumentStart(_) => {
+                doc_start = start;
+                root = None;
+                b.anchors.clear();
+            }
+            Event::DocumentEnd => {
+                if let Some(r) = root.take() {
+                    if !r.is_null() {
+                        out.docs.push(Document {
+                            root: r,
+                            start: doc_start,
+                        });
+                    }
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let plain = style == ScalarStyle::Plain;
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                let empty = plain && value.is_empty() && tag.is_none();
+                let s = skip_properties(bytes, start, end);
+                let e = if empty {
+                    s
+                } else if matches!(style, Style::SingleQuoted | Style::DoubleQuoted) {
+                    // saphyr's end mark runs on over trailing blanks and a comment.
+                    quoted_end(bytes, s).min(end).max(s)
+                } else if matches!(style, Style::Literal | Style::Folded) {
+                    let mut e = end;
+                    while e > s && bytes[e - 1].is_ascii_whitespace() {
+                        e -= 1;
+                    }
+                    e
+                } else {
+                    end
+                };
+                let v = match scalar_value(value, plain, tag.as_deref()) {
+                    Ok(v) => v,
+                    Err(msg) => {
+                        // kubectl rejects the file: no value reaches any check.
+                        b.errors.push(YamlError::new(YamlErrorKind::Tag, s..e, msg));
+                        Value::Null
+                    }
+                };
+                if let Some(r) = b.push(Node::new(s..e, style, v), anchor) {
+                    root = Some(r);
+                }
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if b.stack.len() >= MAX_DEPTH {
+                    b.errors.push(YamlError::new(
+                        YamlErrorKind::TooDeep,
+                        start..end,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    ));
+                    b.skipping = 1;
+                    b.skip_start = skip_properties(bytes, start, end);
+                    b.skipped_anchors = true;
+                    continue;
+                }
+                let seq = matches!(event, Event::SequenceStart(..));
+                b.start_collection(start, end, anchor, seq);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(r) = b.end_collection(end) {
+                    root = Some(r);
+                }
+            }
+            Event::Alias(id) => match b.alias(id, start..end) {
+                Ok(node) => {
+                    if let Some(r) = b.push(node, 0) {
+                        root = Some(r);
+                    }
+                }
+                Err(e) => {
+                    b.errors.push(e);
+                    break;
+                }
+            },
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+    }
+    // A document cut short by an error is not kept (its spans may be incomplete).
+    out.errors = b.errors;
+    out.more_duplicates = b.duplicates.saturating_sub(MAX_DUPLICATE_ERRORS);
+    out
+}

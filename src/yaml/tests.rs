@@ -1,0 +1,351 @@
+//! Tests of the YAML front end (spans, documents, errors, bounds, resolution).
+
+use super::builder::measure;
+use super::*;
+use crate::source::{FileKind, SourceFile};
+use std::time::{Duration, Instant};
+
+fn tok<'a>(text: &'a str, n: &Node) -> &'a str {
+    &text[n.span.clone()]
+}
+
+fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    SourceFile::new("t", FileKind::Manifest, text.to_string()).line_col(byte)
+}
+
+fn height(n: &Node) -> usize {
+    measure(n).1
+}
+
+#[test]
+fn spans_and_multi_docs() {
+    let text = "a: 1\nb: [x, 'y']\n---\nkind: List\n";
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    assert_eq!(f.docs.len(), 2);
+    let b = f.docs[0].root.get("b").unwrap();
+    let y = &b.items()[1];
+    assert_eq!(&text[y.span.clone()], "'y'");
+    assert_eq!(y.as_str(), Some("y"));
+    assert_eq!(tok(text, b), "[x, 'y']");
+    assert_eq!(
+        f.docs[1].root.get("kind").and_then(Node::as_str),
+        Some("List")
+    );
+    assert_eq!(f.docs[1].start, 17);
+}
+
+#[test]
+fn scalar_spans_by_style() {
+    let text = "a: plain text\nb: \"dq \\\" x\"\nc: 'sq'\nd: |\n  lit\n  x\n\ne: >-\n  fold\n  ed\nf: !!str 0755\ng: &anc multi\n  line\nh: *anc\ni: !custom v\n";
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let r = &f.docs[0].root;
+    let at = |k: &str| tok(text, r.get(k).unwrap());
+    assert_eq!(at("a"), "plain text");
+    assert_eq!(at("b"), "\"dq \\\" x\"");
+    assert_eq!(r.get("b").and_then(Node::as_str), Some("dq \" x"));
+    assert_eq!(at("c"), "'sq'");
+    assert_eq!(at("d"), "lit\n  x");
+    assert_eq!(r.get("d").and_then(Node::as_str), Some("lit\nx\n"));
+    assert_eq!(at("e"), "fold\n  ed");
+    assert_eq!(at("f"), "0755");
+    assert_eq!(r.get("f").and_then(Node::as_str), Some("0755"));
+    assert_eq!(at("g"), "multi\n  line");
+    assert_eq!(at("h"), "*anc");
+    assert_eq!(r.get("h").and_then(Node::as_str), Some("multi line"));
+    assert_eq!(at("i"), "v");
+    // Keys point at the key token.
+    let (k, _) = r.entry("e").unwrap();
+    assert_eq!(line_col(text, k.span.start), (8, 1));
+}
+
+#[test]
+fn quoted_spans_stop_at_the_closing_quote() {
+    let text = "a: \"0755\" # c\nb: 'it''s'   # c\nc: \"x\\\"y\" # c\nd: \"multi\n  line\" # c\n";
+    let f = parse(text);
+    let r = &f.docs[0].root;
+    assert_eq!(tok(text, r.get("a").unwrap()), "\"0755\"");
+    assert_eq!(tok(text, r.get("b").unwrap()), "'it''s'");
+    assert_eq!(tok(text, r.get("c").unwrap()), "\"x\\\"y\"");
+    assert_eq!(tok(text, r.get("d").unwrap()), "\"multi\n  line\"");
+}
+
+#[test]
+fn collection_spans() {
+    let text = "spec:\n  containers:\n    - name: a\n      image: x\n    # trailing comment\n\nother: {k: v}\nempty: []\nt: !!map\n  k: v\n";
+    let f = parse(text);
+    let r = &f.docs[0].root;
+    let cs = r.path(&["spec", "containers"]).unwrap();
+    assert_eq!(tok(text, cs), "- name: a\n      image: x");
+    assert_eq!(tok(text, &cs.items()[0]), "name: a\n      image: x");
+    assert_eq!(
+        tok(text, r.get("spec").unwrap()),
+        "containers:\n    - name: a\n      image: x"
+    );
+    assert_eq!(tok(text, r.get("other").unwrap()), "{k: v}");
+    assert_eq!(tok(text, r.get("empty").unwrap()), "[]");
+    assert_eq!(tok(text, r.get("t").unwrap()), "k: v");
+    assert_eq!(r.span.start, 0);
+}
+
+#[test]
+fn empty_value_points_after_its_key() {
+    let text = "a:\nb: 1\n";
+    let f = parse(text);
+    let (k, v) = f.docs[0].root.entry("a").unwrap();
+    assert!(v.is_null());
+    assert_eq!(v.span, k.span.end..k.span.end);
+}
+
+#[test]
+fn crlf_and_non_ascii_spans_are_bytes() {
+    let text = "é: ü\r\nname: \"héllo wörld\"\r\nlist:\r\n  - ñ\r\n  - |\r\n    l1\r\n    l2\r\n\r\nlast: x\r\n";
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let r = &f.docs[0].root;
+    assert_eq!(tok(text, r.get("é").unwrap()), "ü");
+    let name = r.get("name").unwrap();
+    assert_eq!(tok(text, name), "\"héllo wörld\"");
+    assert_eq!(line_col(text, name.span.start), (2, 7));
+    let items = r.get("list").unwrap().items();
+    assert_eq!(tok(text, &items[0]), "ñ");
+    assert_eq!(tok(text, &items[1]), "l1\r\n    l2");
+    assert_eq!(items[1].as_str(), Some("l1\nl2\n"));
+    let last = r.get("last").unwrap();
+    assert_eq!(tok(text, last), "x");
+    assert_eq!(line_col(text, last.span.start), (9, 7));
+}
+
+#[test]
+fn document_boundaries() {
+    let text = "---\n---\n# only a comment\n---\na: 1\n...\n--- ~\n---\nb: 2\n---\n";
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    assert_eq!(f.docs.len(), 2);
+    assert_eq!(f.docs[0].root.get("a").and_then(Node::as_i64), Some(1));
+    assert_eq!(f.docs[1].root.get("b").and_then(Node::as_i64), Some(2));
+    assert_eq!(line_col(text, f.docs[0].start), (4, 1));
+    assert_eq!(line_col(text, f.docs[1].start), (8, 1));
+    assert!(parse("").docs.is_empty());
+    assert!(parse("# nothing\n").docs.is_empty());
+    assert!(parse("\u{feff}a: 1\n").errors.is_empty());
+}
+
+#[test]
+fn syntax_errors_are_located_and_earlier_docs_kept() {
+    let cases: &[(&str, (usize, usize))] = &[
+        ("ok: 1\n---\nx: \t- bad\n", (3, 5)),
+        ("a: 1\n  b: 2\n", (2, 4)),
+        ("a: 1\nb: [1, 2\nc: 3\n", (3, 2)),
+        ("a: \"x\nb: 2\n", (1, 4)),
+        ("é: ü\nb: *nope\n", (2, 4)),
+        ("- a\nb: c\n", (2, 1)),
+    ];
+    for (text, want) in cases {
+        let f = parse(text);
+        let e = f
+            .errors
+            .iter()
+            .find(|e| e.kind == YamlErrorKind::Syntax)
+            .unwrap_or_else(|| panic!("no error for {text:?}"));
+        assert_eq!(line_col(text, e.span.start), *want, "{text:?}: {e:?}");
+    }
+    let f = parse("ok: 1\n---\nx: \t- bad\n---\nz: 3\n");
+    assert_eq!(f.docs.len(), 1);
+    assert_eq!(f.docs[0].root.get("ok").and_then(Node::as_i64), Some(1));
+    let f = parse("a: 1\nb: [1, 2\nc: 3\n");
+    let note = f.errors[0].note.as_ref().unwrap();
+    assert_eq!(note.0, 8..9);
+}
+
+#[test]
+fn tags_resolve_like_go_yaml_v2() {
+    let text = "a: !!str 0755\nb: !!int \"12\"\nc: !custom yes\nd: !!float 1\ne: ! 12\nf: !!bool \"on\"\ng: !!null ~\nh: !!binary aGk=\n";
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let r = &f.docs[0].root;
+    assert_eq!(r.get("a").unwrap().value, Value::Str("0755".into()));
+    assert_eq!(r.get("b").unwrap().value, Value::Int(12));
+    assert_eq!(r.get("c").unwrap().value, Value::Str("yes".into()));
+    assert_eq!(r.get("d").unwrap().value, Value::Float(1.0));
+    assert_eq!(r.get("e").unwrap().value, Value::Str("12".into()));
+    assert_eq!(r.get("f").unwrap().value, Value::Bool(true));
+    assert_eq!(r.get("g").unwrap().value, Value::Null);
+    assert_eq!(r.get("h").unwrap().value, Value::Str("aGk=".into()));
+    let text = "replicas: !!int three\n";
+    let f = parse(text);
+    assert_eq!(f.errors.len(), 1);
+    assert_eq!(f.errors[0].kind, YamlErrorKind::Tag);
+    assert_eq!(&text[f.errors[0].span.clone()], "three");
+    assert_eq!(
+        f.errors[0].message,
+        "cannot decode !!str `three` as a !!int"
+    );
+}
+
+#[test]
+fn merge_keys() {
+    let text = "base: &b {image: x, name: base}\nc:\n  <<: *b\n  name: mine\nd:\n  <<: [{a: 1, z: 1}, {a: 2, w: 2}]\n  w: 3\n";
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let r = &f.docs[0].root;
+    let c = r.get("c").unwrap();
+    assert_eq!(c.get("image").and_then(Node::as_str), Some("x"));
+    assert_eq!(c.get("name").and_then(Node::as_str), Some("mine"));
+    assert!(c.get("<<").is_none());
+    let d = r.get("d").unwrap();
+    assert_eq!(d.get("a").and_then(Node::as_i64), Some(1));
+    assert_eq!(d.get("z").and_then(Node::as_i64), Some(1));
+    assert_eq!(d.get("w").and_then(Node::as_i64), Some(3));
+    assert_eq!(
+        c.to_json(),
+        serde_json::json!({"image": "x", "name": "mine"})
+    );
+    // A quoted `"<<"` is an ordinary key.
+    let f = parse("\"<<\": {a: 1}\n");
+    assert!(f.docs[0].root.get("<<").is_some());
+}
+
+#[test]
+fn billion_laughs_fails_fast() {
+    let mut s = String::from("a0: &a0 [x,x,x,x,x,x,x,x,x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        s.push_str(&format!(
+            "a{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n"
+        ));
+    }
+    let t = Instant::now();
+    let f = parse(&s);
+    assert!(t.elapsed() < Duration::from_secs(2));
+    assert!(f
+        .errors
+        .iter()
+        .any(|e| e.kind == YamlErrorKind::AliasBudget));
+}
+
+#[test]
+fn aliases_cannot_build_trees_deeper_than_the_cap() {
+    // Each anchor nests the previous one 100 levels deeper.
+    let mut s = String::new();
+    let wrap = 100;
+    s.push_str("a0: &a0 x\n");
+    for i in 1..40 {
+        let p = i - 1;
+        s.push_str(&format!(
+            "a{i}: &a{i} {}*a{p}{}\n",
+            "[".repeat(wrap),
+            "]".repeat(wrap)
+        ));
+    }
+    let f = parse(&s);
+    assert!(f.errors.iter().any(|e| e.kind == YamlErrorKind::TooDeep));
+    for d in &f.docs {
+        assert!(height(&d.root) <= MAX_DEPTH + 1, "{}", height(&d.root));
+    }
+}
+
+#[test]
+fn deep_nesting_is_capped_block_and_flow() {
+    for s in [
+        "- ".repeat(100_000) + "x\n",
+        "[".repeat(100_000) + &"]".repeat(100_000),
+        "{a: ".repeat(100_000) + &"}".repeat(100_000),
+        "? ".repeat(100_000) + "x\n",
+        (0..2_000)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect(),
+    ] {
+        let t = Instant::now();
+        let f = parse(&s);
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        assert!(
+            f.errors
+                .iter()
+                .any(|e| matches!(e.kind, YamlErrorKind::TooDeep | YamlErrorKind::Syntax)),
+            "{:?}",
+            &s[..20]
+        );
+        for d in &f.docs {
+            assert!(height(&d.root) <= MAX_DEPTH + 1);
+            let _ = d.root.to_json();
+            let _ = d.root.clone();
+        }
+    }
+    // Just under the cap is fine.
+    let s = "- ".repeat(MAX_DEPTH) + "x\n";
+    let f = parse(&s);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    assert_eq!(height(&f.docs[0].root), MAX_DEPTH + 1);
+}
+
+#[test]
+fn duplicate_keys_reported() {
+    let f = parse("a: 1\na: 2\n");
+    assert!(matches!(
+        f.errors[0].kind,
+        YamlErrorKind::DuplicateKey { .. }
+    ));
+    assert_eq!(f.docs[0].root.get("a").and_then(Node::as_i64), Some(2));
+    // Large mappings go through the hash path.
+    let mut s: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+    s.push_str("k3: again\nk39: again\nk40: new\n");
+    let f = parse(&s);
+    let dups: Vec<_> = f
+        .errors
+        .iter()
+        .filter_map(|e| match &e.kind {
+            YamlErrorKind::DuplicateKey { first } => Some((&s[first.clone()], &s[e.span.clone()])),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dups, vec![("k3", "k3"), ("k39", "k39")]);
+    // `1` and `"1"` are the same JSON key.
+    let f = parse("1: a\n\"1\": b\n");
+    assert_eq!(f.errors.len(), 1);
+}
+
+#[test]
+fn integral_floats_become_json_integers() {
+    let f = parse("a: 1.0\nb: 1e3\nc: 0.5\n");
+    assert_eq!(
+        f.docs[0].root.to_json(),
+        serde_json::json!({"a": 1, "b": 1000, "c": 0.5})
+    );
+}
+
+#[test]
+fn flow_and_quoted_indentation_is_lenient_like_libyaml() {
+    // argo-workflows style: a multi-line quoted scalar in a flow sequence, closed at the
+    // key's column.
+    let text = "spec:\n  c:\n    - name: x\n      args: [\"\n        apk update &&\n        echo hi\n      \"]\n      image: alpine\n";
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let c = &f.docs[0].root.path(&["spec", "c"]).unwrap().items()[0];
+    let arg = &c.get("args").unwrap().items()[0];
+    assert_eq!(arg.as_str(), Some(" apk update && echo hi "));
+    assert_eq!(
+        tok(text, arg),
+        "\"\n        apk update &&\n        echo hi\n      \""
+    );
+    let image = c.get("image").unwrap();
+    assert_eq!(tok(text, image), "alpine");
+    assert_eq!(line_col(text, image.span.start), (8, 14));
+    // Flow sequence closed at the key's column, twice in one file, and a quoted scalar.
+    let text = "a:\n  args: [\n    \"-x\",\n  ]\n  more: [x,\n  y]\n  q: \"one\n two\"\nb: 1\n";
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let a = f.docs[0].root.get("a").unwrap();
+    assert_eq!(a.get("more").unwrap().items().len(), 2);
+    assert_eq!(tok(text, &a.get("more").unwrap().items()[1]), "y");
+    assert_eq!(a.get("q").and_then(Node::as_str), Some("one two"));
+    assert_eq!(tok(text, f.docs[0].root.get("b").unwrap()), "1");
+    // Real errors stay errors, located in the original text.
+    let text = "a:\n  args: [x,\n  y\nb: 1\n";
+    let f = parse(text);
+    assert!(!f.errors.is_empty());
+    assert!(f.errors[0].span.end <= text.len());
+    let text = "a: 1\n  b: 2\n";
+    assert!(!parse(text).errors.is_empty());
+}
