@@ -150,6 +150,16 @@ pub enum ExecFact {
         fatal: bool,
         fact: PathFact,
     },
+    /// A shell-form CMD after an exec-form ENTRYPOINT that is an interpreter (`python3`, `node`,
+    /// `java -jar`, often inherited from a distroless base): Docker still wraps the CMD in
+    /// `/bin/sh -c`, so the interpreter is handed `shell` (absent from the image) as its script.
+    /// `exit`: the interpreter's exit status for a script file it cannot open.
+    ShellFormAsArgs {
+        interpreter: String,
+        shell: String,
+        span: Span,
+        exit: u16,
+    },
     /// A script ending in `exec "$@"` is given (at argv `arg`) a command that does not resolve.
     ExecArgsMissing {
         run: ScriptRun,
@@ -271,6 +281,7 @@ impl Analysis<'_, '_, '_> {
                 if base(&name) == "env" {
                     self.env_target();
                 }
+                self.shell_form_as_args(&name);
                 if p.argv.shell.is_none() && !is_shell_name(&name) {
                     self.script(&fact.path, span, true);
                 }
@@ -284,6 +295,44 @@ impl Analysis<'_, '_, '_> {
         } else if is_shell_name(&name) {
             self.shell_reads_script(&name);
         }
+    }
+
+    /// A shell-form CMD appended to an interpreter ENTRYPOINT, in an image without that shell.
+    fn shell_form_as_args(&mut self, name: &str) {
+        let p = self.p;
+        let b = base(name);
+        // The exit status of each interpreter for a script path it cannot open.
+        let exit = if b == "node" || b == "nodejs" || b == "java" || b == "ruby" || b == "php" {
+            1
+        } else if b.starts_with("python") || b == "perl" {
+            2
+        } else {
+            return;
+        };
+        let Some((i, sh)) = p
+            .argv
+            .args
+            .iter()
+            .enumerate()
+            .skip(1)
+            .find(|(_, a)| a.part == Part::ShellPrefix)
+        else {
+            return;
+        };
+        // Only the first word of the shell prefix (`/bin/sh` of `/bin/sh -c`) is the script.
+        if i > 0 && p.argv.args[i - 1].part == Part::ShellPrefix {
+            return;
+        }
+        if !sh.value.starts_with('/') || p.at(&sh.value).exists != Tri::No {
+            return;
+        }
+        let Some(span) = sh.span else { return };
+        self.out.push(ExecFact::ShellFormAsArgs {
+            interpreter: name.to_string(),
+            shell: sh.value.clone(),
+            span,
+            exit,
+        });
     }
 
     /// A bare argv[0] in an image kexit does not know, unless the image almost certainly has it.

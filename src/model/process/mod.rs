@@ -632,6 +632,21 @@ impl<'m, 'p> Process<'m, 'p> {
         }
     }
 
+    /// What happens when the process starts but exits non-zero (see [`ProcKind::run_failure`]):
+    /// a Docker or Compose container exits (restarted only under a `restart` policy), a Pod's
+    /// container restarts in CrashLoopBackOff.
+    pub fn run_failure(&self, code: u16) -> String {
+        match (self.runtime, self.kind) {
+            (Runtime::Docker { .. }, ProcKind::Main) => {
+                format!("the container exits with {code} (`docker run` returns {code})")
+            }
+            (Runtime::Compose { .. }, ProcKind::Main) => {
+                format!("the container exits with {code} (`docker compose up` reports `exited with code {code}`)")
+            }
+            (_, k) => k.run_failure(code),
+        }
+    }
+
     /// The exit code when the runtime cannot start this process: containerd's StartError 128 for
     /// a Pod; `docker run` exits 127 (`not_exec`: 126, the file is found but cannot be executed).
     pub fn start_exit(&self, not_exec: bool) -> Option<u16> {
