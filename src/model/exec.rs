@@ -93,12 +93,14 @@ pub enum ExecFact {
         program: Program,
         fact: PathFact,
     },
-    /// A command of a `sh -c` string does not resolve. `fatal`: its 127 ends the shell.
+    /// A command of a `sh -c` string does not resolve. `fatal`: its failure ends the shell, with
+    /// `status` (127, or N of a `missing || exit N` that ends the shell).
     ShellCommandMissing {
         name: String,
         span: Span,
         program: Program,
         fatal: bool,
+        status: u16,
         shell: ShellInfo,
         fact: PathFact,
     },
@@ -190,6 +192,38 @@ pub fn analyse(p: &Process<'_, '_>) -> Vec<ExecFact> {
     let mut out = Vec::new();
     Analysis { p, out: &mut out }.process();
     out
+}
+
+/// `cmd || exit N` (N not 0) or `cmd || false` as the shell's last command, with `cmd` not itself
+/// after `||`/`&&`/`|` and every command before it unconditional (not in an `if`, a loop, a
+/// function, a `case`): when `cmd` cannot be found the shell always ends with N (the classic
+/// `HEALTHCHECK CMD curl -f http://localhost/ || exit 1`).
+fn or_exit_status(cmds: &[shell::Command], i: usize) -> Option<u16> {
+    let cmd = cmds.get(i)?;
+    if cmd.next_op != Some("||") || cmd.via_env {
+        return None;
+    }
+    if i > 0 && matches!(cmds[i - 1].next_op, Some("||") | Some("&&") | Some("|")) {
+        return None;
+    }
+    if cmds[..i].iter().any(|c| c.flow != shell::Flow::Plain) {
+        return None;
+    }
+    let next = cmds.get(i + 1)?;
+    if i + 2 != cmds.len() || next.next_op.is_some() || !next.name.literal {
+        return None;
+    }
+    match next.name.text.as_str() {
+        "false" if next.args.is_empty() => Some(1),
+        "exit" => {
+            let [a] = next.args.as_slice() else {
+                return None;
+            };
+            let n: u16 = a.text.parse().ok().filter(|_| a.literal)?;
+            (n != 0).then_some(n % 256)
+        }
+        _ => None,
+    }
 }
 
 fn base(name: &str) -> &str {
@@ -542,6 +576,7 @@ impl Analysis<'_, '_, '_> {
         let installed_from = script.first_install();
         for (i, cmd) in script.commands.iter().enumerate() {
             let name = cmd.name.text.as_str();
+            let or_exit = or_exit_status(&script.commands, i);
             if !cmd.name.literal
                 || name.is_empty()
                 // `apk add curl && curl …`: it may have installed what runs after it.
@@ -550,7 +585,7 @@ impl Analysis<'_, '_, '_> {
                 || shell::is_bash_builtin(name)
                 || name == "[["
                 || name == "]]"
-                || cmd.flow == shell::Flow::Conditional
+                || (cmd.flow == shell::Flow::Conditional && or_exit.is_none())
                 || script.is_probed(name)
                 || script.functions.contains(name)
                 || (changes_dir && name.contains('/') && !name.starts_with('/'))
@@ -566,7 +601,8 @@ impl Analysis<'_, '_, '_> {
                     name: name.to_string(),
                     span,
                     program: self.program(name),
-                    fatal: cmd.fatal || script.errexit || cmd.exec,
+                    fatal: cmd.fatal || script.errexit || cmd.exec || or_exit.is_some(),
+                    status: or_exit.unwrap_or(127),
                     shell: shell.clone(),
                     fact,
                 }),

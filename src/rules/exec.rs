@@ -346,6 +346,7 @@ pub fn shell_command(
         name,
         span,
         fatal,
+        status,
         shell,
         fact,
         ..
@@ -358,7 +359,12 @@ pub fn shell_command(
     } else {
         format!("`{name}` is not on the PATH of {}", p.image_desc())
     };
-    let consequence = if *fatal {
+    let consequence = if *fatal && *status != 127 {
+        format!(
+            "the shell reports 127 and takes the `|| exit {status}` branch every time: {}",
+            p.run_failure(*status)
+        )
+    } else if *fatal {
         format!("the shell exits 127 and {}", p.run_failure(127))
     } else {
         "the shell prints `not found` and carries on without it".to_string()
@@ -376,7 +382,7 @@ pub fn shell_command(
     .symptom(not_found_symptom(shell, name))
     .help(help(base(name)));
     f = if *fatal {
-        f.exit_code(p.kind.run_exit(127))
+        f.exit_code(p.kind.run_exit(*status))
     } else {
         f.severity(Severity::Warning).exit_code(None)
     };
