@@ -276,8 +276,11 @@ impl Analysis<'_, '_, '_> {
         let Some(a0) = p.argv.argv0() else {
             return;
         };
-        // Whitespace is KX101's; a `$(NAME)` left literal is KX112's.
+        // Whitespace is KX101's; a `$(NAME)` left literal is KX112's. A WebAssembly module
+        // (`ENTRYPOINT ["app.wasm"]` on `FROM scratch`) is run by a Wasm runtime shim
+        // (`platform: wasi/wasm`, `runtime: io.containerd.wasmedge.v1`), not by execve.
         if !a0.exact
+            || a0.value.ends_with(".wasm")
             || a0.value.is_empty()
             || a0.value.contains(char::is_whitespace)
             || a0.value.contains("$(")

@@ -67,6 +67,15 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             p.argv.argv0()
         };
         let Some(a) = first else { continue };
+        // Options written with their values in one item (`--smp 1`, Redpanda's documented
+        // style) say the unknown ENTRYPOINT splits its arguments itself.
+        if unknown_entrypoint
+            && p.argv.args.iter().skip(1).any(|x| {
+                x.value.starts_with('-') && x.value.trim().contains(char::is_whitespace)
+            })
+        {
+            continue;
+        }
         // A `command` was checked above.
         if k8s && a.part != Part::Args {
             continue;
