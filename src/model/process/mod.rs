@@ -387,6 +387,12 @@ fn docker_groups<'p>(model: &Model<'p>, users: &[ProcessGroup<'p>]) -> Vec<Proce
     let mut runs_default: std::collections::HashSet<*const Image> =
         std::collections::HashSet::new();
     for g in users {
+        // A Compose service that builds the Dockerfile with other base images (`build.args`)
+        // uses it without running its defaults.
+        if let Some(img) = compose::rebased_site_stage(model, g.site) {
+            used.insert(img as *const Image);
+            continue;
+        }
         let Some(img) = group_image(model, g) else {
             continue;
         };
