@@ -157,6 +157,18 @@ impl<'a> Files<'a> {
         Some((id, text))
     }
 
+    /// An `env_file` by path, as [`Self::read`]; a file added from disk is reported: a finding
+    /// whose cause is one of its lines (a heap flag, PATH) points there.
+    fn read_env_file(&self, path: &Path) -> Option<(FileId, String)> {
+        let (id, text) = self.read(path)?;
+        if let Some(i) = id.checked_sub(self.existing.len()) {
+            if let Some(f) = self.added.borrow_mut().get_mut(i) {
+                f.report = true;
+            }
+        }
+        Some((id, text))
+    }
+
     /// The YAML of a compose file by path.
     fn yaml(&self, path: &Path) -> Option<(FileId, YamlRef<'a>)> {
         let (id, text) = self.read(path)?;
@@ -215,7 +227,7 @@ fn file_services(files: &Files<'_>, id: FileId, vars: &Vars, depth: usize, out: 
     };
     let Some(root) = y.root() else { return };
     let Some(text) = files.text(id) else { return };
-    let read = |p: &Path| files.read(p);
+    let read = |p: &Path| files.read_env_file(p);
     let ctx = service::Ctx {
         file: id,
         text: &text,

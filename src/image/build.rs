@@ -109,11 +109,7 @@ fn follow(img: &Image, mut p: String) -> String {
         while idx <= p.len() {
             let end = p[idx..].find('/').map_or(p.len(), |i| idx + i);
             let prefix = &p[..end];
-            if let Some(Entry {
-                symlink: Some(target),
-                ..
-            }) = img.fs.get(prefix)
-            {
+            if let Some(target) = img.fs.get(prefix).and_then(|e| e.symlink.as_ref()) {
                 let base = parent(prefix).unwrap_or("/");
                 let rest = &p[end..];
                 let t = normalize(base, target);
@@ -131,16 +127,7 @@ fn follow(img: &Image, mut p: String) -> String {
 }
 
 fn info(e: &Entry) -> PathInfo {
-    PathInfo {
-        exists: e.exists,
-        is_dir: e.is_dir,
-        executable: e.executable,
-        symlink: e.symlink.clone(),
-        source: e.source.clone(),
-        inline: e.inline.clone(),
-        origin: e.origin.clone(),
-        perm: e.perm,
-    }
+    e.info.clone()
 }
 
 pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {

@@ -286,8 +286,15 @@ pub fn image(reference: &str) -> Option<Image> {
     img.base = Some(reference.to_string());
     img.complete = e.complete;
     img.official = super::official::lookup(reference);
-    if img.shell_kind != ShellKind::None || e.complete {
+    let shell = ShellKind::parse(&e.shell);
+    if shell != ShellKind::None || e.complete {
         img.users.push(("root".to_string(), Some(0)));
+    }
+    if shell == ShellKind::Dash {
+        // Debian/Ubuntu's base-passwd: fixed uids of the static system users.
+        for (n, id) in [("daemon", 1), ("www-data", 33), ("nobody", 65534)] {
+            img.users.push((n.to_string(), Some(id)));
+        }
     }
     if super::repository(reference) == "node" {
         // nodejs/docker-node: `groupadd --gid 1000 node && useradd --uid 1000 --gid node`.
@@ -305,18 +312,10 @@ pub fn image(reference: &str) -> Option<Image> {
     for b in &e.bins {
         fs.insert(
             b.clone(),
-            Entry {
-                exists: Tri::Yes,
-                is_dir: Tri::No,
-                executable: Tri::Yes,
-                symlink: None,
-                source: None,
-                inline: None,
-                origin: origin.clone(),
-                complete_dir: false,
-                seq: 0,
-                perm: Default::default(),
-            },
+            Entry::new(
+                super::PathInfo::present(origin.clone(), Tri::No, Tri::Yes),
+                0,
+            ),
         );
         // Its directories exist.
         let mut p = b.as_str();
@@ -325,35 +324,24 @@ pub fn image(reference: &str) -> Option<Image> {
             if p.is_empty() {
                 break;
             }
-            fs.entry(p.to_string()).or_insert_with(|| Entry {
-                exists: Tri::Yes,
-                is_dir: Tri::Yes,
-                executable: Tri::Yes,
-                symlink: None,
-                source: None,
-                inline: None,
-                origin: origin.clone(),
-                complete_dir: false,
-                seq: 0,
-                perm: Default::default(),
+            fs.entry(p.to_string()).or_insert_with(|| {
+                Entry::new(
+                    super::PathInfo::present(origin.clone(), Tri::Yes, Tri::Yes),
+                    0,
+                )
             });
         }
     }
     for (from, to) in &e.links {
         fs.insert(
             from.clone(),
-            Entry {
-                exists: Tri::Yes,
-                is_dir: Tri::Unknown,
-                executable: Tri::Unknown,
-                symlink: Some(to.clone()),
-                source: None,
-                inline: None,
-                origin: origin.clone(),
-                complete_dir: false,
-                seq: 0,
-                perm: Default::default(),
-            },
+            Entry::new(
+                super::PathInfo {
+                    symlink: Some(to.clone()),
+                    ..super::PathInfo::present(origin.clone(), Tri::Unknown, Tri::Unknown)
+                },
+                0,
+            ),
         );
     }
     img.fs = fs;

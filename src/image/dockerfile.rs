@@ -129,18 +129,7 @@ pub fn explain_links(project: &Project) -> Vec<String> {
 }
 
 pub(super) fn entry(origin: Origin, seq: u32) -> Entry {
-    Entry {
-        exists: Tri::Yes,
-        is_dir: Tri::No,
-        executable: Tri::No,
-        symlink: None,
-        source: None,
-        inline: None,
-        origin,
-        complete_dir: false,
-        seq,
-        perm: Default::default(),
-    }
+    Entry::new(super::PathInfo::present(origin, Tri::No, Tri::No), seq)
 }
 
 /// Insert an entry and mark its parent directories as existing.

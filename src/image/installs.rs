@@ -364,9 +364,12 @@ fn pip_bin_dir(img: &Image, program: &str) -> Option<String> {
 /// The requirements of a requirements file kexit can read (`name[extras] specifier ; marker`,
 /// `--hash` options), or None when a line names something else (a URL, a path, `-e`, another
 /// `-r` file, an index option).
-fn requirements(text: &str) -> Option<Vec<String>> {
+/// The second value: every requirement carries a `--hash` (pip's hash-checking mode, where
+/// pip refuses any dependency not listed: the file is the whole closure).
+fn requirements(text: &str) -> Option<(Vec<String>, bool)> {
     let joined = text.replace("\\\n", " ").replace("\\\r\n", " ");
     let mut out = Vec::new();
+    let mut hashed = true;
     for line in joined.lines() {
         let line = line.split(" #").next().unwrap_or(line).trim();
         if line.is_empty() || line.starts_with('#') {
@@ -385,9 +388,11 @@ fn requirements(text: &str) -> Option<Vec<String>> {
         {
             return None;
         }
+        hashed &= line.contains("--hash=");
         out.push(first.to_string());
     }
-    Some(out)
+    let hashed = hashed && !out.is_empty();
+    Some((out, hashed))
 }
 
 fn apply_pip(
@@ -423,12 +428,20 @@ fn apply_pip(
     let mut unknown = other_index;
     let mut scripts: Vec<&'static String> = Vec::new();
     let mut names: Vec<String> = inst.packages.clone();
+    // Which packages pip installs besides those named (their dependencies) is not in the
+    // data: their console scripts stay unknown unless `--no-deps`, or every requirement is a
+    // hashed file line (hash-checking mode: the files list the whole closure).
+    let mut hashed = !inst.requirement_files.is_empty() && inst.packages.is_empty();
     for f in &inst.requirement_files {
         match read(img, f).as_deref().and_then(requirements) {
-            Some(r) => names.extend(r),
+            Some((r, h)) => {
+                names.extend(r);
+                hashed &= h;
+            }
             None => unknown = true,
         }
     }
+    let closed = hashed || inst.options.iter().any(|o| o == "--no-deps");
     for p in &names {
         match (!other_index).then(|| pkgdb::pip_scripts(p)).flatten() {
             Some(s) => scripts.extend(s.iter()),
@@ -454,7 +467,7 @@ fn apply_pip(
             mark(img, &format!("{d}/{s}"), origin, seq);
         }
     }
-    if unknown {
+    if unknown || !closed {
         add_pkg_fuzz(
             img,
             PkgFuzz {
@@ -539,7 +552,19 @@ mod requirement_files {
             "# comment\nflask==3.0  # web\ngunicorn>=22 \\\n  --hash=sha256:00\nredis[hiredis]; python_version >= \"3.8\"\n",
         )
         .unwrap();
-        assert_eq!(r, vec!["flask==3.0", "gunicorn>=22", "redis[hiredis];"]);
+        assert_eq!(
+            r,
+            (
+                vec![
+                    "flask==3.0".to_string(),
+                    "gunicorn>=22".to_string(),
+                    "redis[hiredis];".to_string()
+                ],
+                false
+            )
+        );
+        let h = super::requirements("a==1 --hash=sha256:00\nb==2 \\\n  --hash=sha256:11\n");
+        assert_eq!(h.map(|(_, h)| h), Some(true));
         assert!(super::requirements("-r base.txt\nflask\n").is_none());
         assert!(super::requirements("-e .\n").is_none());
         assert!(super::requirements("git+https://x/y.git\n").is_none());

@@ -175,28 +175,29 @@ pub struct PathInfo {
 }
 
 impl PathInfo {
-    pub fn unknown() -> PathInfo {
+    /// Known to exist: `is_dir` and `executable` as given; no link, source or owner yet.
+    pub fn present(origin: Origin, is_dir: Tri, executable: Tri) -> PathInfo {
         PathInfo {
-            exists: Tri::Unknown,
-            is_dir: Tri::Unknown,
-            executable: Tri::Unknown,
-            symlink: None,
-            source: None,
-            inline: None,
-            origin: Origin::Unknown,
-            perm: perms::Perm::default(),
-        }
-    }
-    pub fn absent(origin: Origin) -> PathInfo {
-        PathInfo {
-            exists: Tri::No,
-            is_dir: Tri::No,
-            executable: Tri::No,
+            exists: Tri::Yes,
+            is_dir,
+            executable,
             symlink: None,
             source: None,
             inline: None,
             origin,
             perm: perms::Perm::default(),
+        }
+    }
+    pub fn unknown() -> PathInfo {
+        PathInfo {
+            exists: Tri::Unknown,
+            ..PathInfo::present(Origin::Unknown, Tri::Unknown, Tri::Unknown)
+        }
+    }
+    pub fn absent(origin: Origin) -> PathInfo {
+        PathInfo {
+            exists: Tri::No,
+            ..PathInfo::present(origin, Tri::No, Tri::No)
         }
     }
 }
@@ -269,22 +270,39 @@ pub struct Platform {
     pub span: Option<Span>,
 }
 
-/// One entry of the file-system model.
+/// One entry of the file-system model: what is known about the path (read through `Deref`),
+/// plus what only the model needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entry {
-    pub exists: Tri,
-    pub is_dir: Tri,
-    pub executable: Tri,
-    pub symlink: Option<String>,
-    pub source: Option<ContextFile>,
-    pub inline: Option<(String, Span)>,
-    pub origin: Origin,
+    pub info: PathInfo,
     /// For a directory copied from the build context: every path under it not listed is absent
     /// (the listing was complete); otherwise unknown.
     pub complete_dir: bool,
     /// Order of creation (compared with `Image::fuzzy` entries).
     pub seq: u32,
-    pub perm: perms::Perm,
+}
+
+impl Entry {
+    pub(crate) fn new(info: PathInfo, seq: u32) -> Entry {
+        Entry {
+            info,
+            complete_dir: false,
+            seq,
+        }
+    }
+}
+
+impl std::ops::Deref for Entry {
+    type Target = PathInfo;
+    fn deref(&self) -> &PathInfo {
+        &self.info
+    }
+}
+
+impl std::ops::DerefMut for Entry {
+    fn deref_mut(&mut self) -> &mut PathInfo {
+        &mut self.info
+    }
 }
 
 /// The modelled final image of one Dockerfile stage, or of a catalogue image.

@@ -9,17 +9,21 @@
 //! ([`OFFICIAL`]) is absent. Debian packages never install in `/usr/local` (Debian policy
 //! 9.1.2), so there only the Dockerfile's programs can be.
 //!
-//! Sources of [`OFFICIAL`] (read with the repository tools, not copied): the `Dockerfile`s of
-//! docker-library/python (`3.*/slim-bookworm`, `3.*/bookworm`: `make install` + ensurepip into
+//! Sources of [`OFFICIAL`] (hand-written; no code copied). Read on 2026-12-06 with the repository
+//! tools: docker-library/python `3.12/slim-bookworm/Dockerfile` (`make install` + ensurepip into
 //! `/usr/local/bin`, then the `idle pip pydoc python python-config` symlinks; `wheel` and
-//! `easy_install` in images up to 3.11), docker-library/php (`docker-php-*` scripts, `make
-//! install` of php, pecl/pear), nodejs/docker-node (`node`, `npm`, `npx`, `corepack`, `yarn`,
-//! `yarnpkg`, `nodejs` link, `docker-entrypoint.sh`), docker-library/golang (`/usr/local/go/bin`:
-//! `go`, `gofmt`; `/go/bin` empty), docker-library/httpd (`/usr/local/apache2/bin`),
-//! nginxinc/docker-nginx (nginx.org's `nginx`, `nginx-debug`, `njs` packages),
-//! docker-library/redis (`redis-*`, `gosu`, `docker-entrypoint.sh`), adoptium/containers
-//! (`/opt/java/openjdk/bin`: the JDK's tools). Every pattern is a superset over the versions
-//! (a name a pattern covers stays unknown, never absent).
+//! `easy_install` in images up to 3.11 are added to be safe), nodejs/docker-node
+//! `22/bookworm-slim/Dockerfile` (the node tarball's `bin` into `/usr/local`: `node`, `npm`,
+//! `npx`, `corepack`; `nodejs`, `yarn`, `yarnpkg` links; `docker-entrypoint.sh`; user `node` uid
+//! 1000), docker-library/php `8.3/bookworm/apache/Dockerfile` (`make install` of php, pear/pecl,
+//! `docker-php-*`, `apache2-foreground`). From the maintainers' documented layout, not re-read
+//! here: docker-library/golang (`/usr/local/go/bin`: `go`, `gofmt`; `/go/bin` empty),
+//! docker-library/httpd (`/usr/local/apache2/bin` of `make install`, `httpd-foreground`),
+//! nginxinc/docker-nginx (nginx.org's `nginx`, `nginx-debug`, `njs`), docker-library/redis
+//! (`redis-*`, `gosu`, `docker-entrypoint.sh`), adoptium/containers (`/opt/java/openjdk/bin`:
+//! the JDK's tools). Every pattern is a superset over the versions (a name a pattern covers
+//! stays unknown, never absent); a generator reading these Dockerfiles like
+//! `tools/gen-data/gen_images.py` does for postgres/redis/mysql/mongo would replace this table.
 
 use super::build::STD_BIN_DIRS;
 use super::catalogue::glob;
@@ -102,7 +106,15 @@ pub(crate) const OFFICIAL: &[Official] = &[
     },
     Official {
         repo: "php",
-        names: &["php*", "pecl", "pear*", "peardev", "phar*", "docker-php-*"],
+        names: &[
+            "php*",
+            "pecl",
+            "pear*",
+            "peardev",
+            "phar*",
+            "docker-php-*",
+            "apache2-foreground",
+        ],
         dirs: &[],
     },
     Official {

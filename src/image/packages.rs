@@ -275,6 +275,19 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                     fx.perms.users.push(u);
                 }
             }
+            // `usermod [-u UID] [-l NEW] NAME`: the uid it sets, else the user's uid is no
+            // longer certain.
+            "usermod" => {
+                if let Some(name) = args.last().map(|a| unquote(a)) {
+                    let uid = args
+                        .iter()
+                        .position(|a| *a == "-u" || *a == "--uid")
+                        .and_then(|i| args.get(i + 1))
+                        .and_then(|v| v.parse().ok())
+                        .filter(|_| !args.contains(&"-l") && !args.contains(&"--login"));
+                    fx.perms.users.push((name, uid));
+                }
+            }
             "chown" => {
                 let rec = args.iter().any(|a| *a == "-R" || *a == "--recursive");
                 let rest: Vec<String> = args
@@ -331,7 +344,8 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                         .map(|a| unquote(a)),
                 );
             }
-            "rm" | "mv" | "cp" => {
+            // `touch` creates files kexit does not track (without an exec bit).
+            "rm" | "mv" | "cp" | "touch" => {
                 let rest: Vec<String> = args
                     .iter()
                     .filter(|a| !a.starts_with('-'))

@@ -93,12 +93,14 @@ pub enum ExecFact {
         program: Program,
         fact: PathFact,
     },
-    /// A command of a `sh -c` string does not resolve. `fatal`: its 127 ends the shell.
+    /// A command of a `sh -c` string does not resolve. `fatal`: its failure ends the shell, with
+    /// `status` (127, or N of a `missing || exit N` that ends the shell).
     ShellCommandMissing {
         name: String,
         span: Span,
         program: Program,
         fatal: bool,
+        status: u16,
         shell: ShellInfo,
         fact: PathFact,
     },
@@ -149,6 +151,16 @@ pub enum ExecFact {
         range: Range<usize>,
         fatal: bool,
         fact: PathFact,
+    },
+    /// A shell-form CMD after an exec-form ENTRYPOINT that is an interpreter (`python3`, `node`,
+    /// `java -jar`, often inherited from a distroless base): Docker still wraps the CMD in
+    /// `/bin/sh -c`, so the interpreter is handed `shell` (absent from the image) as its script.
+    /// `exit`: the interpreter's exit status for a script file it cannot open.
+    ShellFormAsArgs {
+        interpreter: String,
+        shell: String,
+        span: Span,
+        exit: u16,
     },
     /// A script ending in `exec "$@"` is given (at argv `arg`) a command that does not resolve.
     ExecArgsMissing {
@@ -232,8 +244,11 @@ impl Analysis<'_, '_, '_> {
         let Some(a0) = p.argv.argv0() else {
             return;
         };
-        // Whitespace is KX101's; a `$(NAME)` left literal is KX112's.
+        // Whitespace is KX101's; a `$(NAME)` left literal is KX112's. A WebAssembly module
+        // (`ENTRYPOINT ["app.wasm"]` on `FROM scratch`) is run by a Wasm runtime shim
+        // (`platform: wasi/wasm`, `runtime: io.containerd.wasmedge.v1`), not by execve.
         if !a0.exact
+            || a0.value.ends_with(".wasm")
             || a0.value.is_empty()
             || a0.value.contains(char::is_whitespace)
             || a0.value.contains("$(")
@@ -271,6 +286,7 @@ impl Analysis<'_, '_, '_> {
                 if base(&name) == "env" {
                     self.env_target();
                 }
+                self.shell_form_as_args(&name);
                 if p.argv.shell.is_none() && !is_shell_name(&name) {
                     self.script(&fact.path, span, true);
                 }
@@ -284,6 +300,44 @@ impl Analysis<'_, '_, '_> {
         } else if is_shell_name(&name) {
             self.shell_reads_script(&name);
         }
+    }
+
+    /// A shell-form CMD appended to an interpreter ENTRYPOINT, in an image without that shell.
+    fn shell_form_as_args(&mut self, name: &str) {
+        let p = self.p;
+        let b = base(name);
+        // The exit status of each interpreter for a script path it cannot open.
+        let exit = if b == "node" || b == "nodejs" || b == "java" || b == "ruby" || b == "php" {
+            1
+        } else if b.starts_with("python") || b == "perl" {
+            2
+        } else {
+            return;
+        };
+        let Some((i, sh)) = p
+            .argv
+            .args
+            .iter()
+            .enumerate()
+            .skip(1)
+            .find(|(_, a)| a.part == Part::ShellPrefix)
+        else {
+            return;
+        };
+        // Only the first word of the shell prefix (`/bin/sh` of `/bin/sh -c`) is the script.
+        if i > 0 && p.argv.args[i - 1].part == Part::ShellPrefix {
+            return;
+        }
+        if !sh.value.starts_with('/') || p.at(&sh.value).exists != Tri::No {
+            return;
+        }
+        let Some(span) = sh.span else { return };
+        self.out.push(ExecFact::ShellFormAsArgs {
+            interpreter: name.to_string(),
+            shell: sh.value.clone(),
+            span,
+            exit,
+        });
     }
 
     /// A bare argv[0] in an image kexit does not know, unless the image almost certainly has it.
@@ -493,6 +547,7 @@ impl Analysis<'_, '_, '_> {
         let installed_from = script.first_install();
         for (i, cmd) in script.commands.iter().enumerate() {
             let name = cmd.name.text.as_str();
+            let or_exit = shell::or_exit_status(&script.commands, i);
             if !cmd.name.literal
                 || name.is_empty()
                 // `apk add curl && curl …`: it may have installed what runs after it.
@@ -501,7 +556,7 @@ impl Analysis<'_, '_, '_> {
                 || shell::is_bash_builtin(name)
                 || name == "[["
                 || name == "]]"
-                || cmd.flow == shell::Flow::Conditional
+                || (cmd.flow == shell::Flow::Conditional && or_exit.is_none())
                 || script.is_probed(name)
                 || script.functions.contains(name)
                 || (changes_dir && name.contains('/') && !name.starts_with('/'))
@@ -517,7 +572,8 @@ impl Analysis<'_, '_, '_> {
                     name: name.to_string(),
                     span,
                     program: self.program(name),
-                    fatal: cmd.fatal || script.errexit || cmd.exec,
+                    fatal: cmd.fatal || script.errexit || cmd.exec || or_exit.is_some(),
+                    status: or_exit.unwrap_or(127),
                     shell: shell.clone(),
                     fact,
                 }),

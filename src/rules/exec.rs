@@ -246,7 +246,7 @@ pub fn interpreter_failure(p: &Process<'_, '_>, direct: bool) -> (String, Option
         (p.kind.exec_failure(), runc_exit(p, 255))
     } else {
         (
-            format!("the shell reports 127 and {}", p.kind.run_failure(127)),
+            format!("the shell reports 127 and {}", p.run_failure(127)),
             p.kind.run_exit(127),
         )
     }
@@ -324,7 +324,7 @@ pub fn env_target(p: &Process<'_, '_>, rule: &'static Rule, fact: &ExecFact) -> 
             "{} runs `env {name}`, but `{name}` is not on the PATH of {}: env exits 127 and {}",
             p.who(),
             p.image_desc(),
-            p.kind.run_failure(127)
+            p.run_failure(127)
         ),
     )
     .exit_code(p.kind.run_exit(127))
@@ -346,6 +346,7 @@ pub fn shell_command(
         name,
         span,
         fatal,
+        status,
         shell,
         fact,
         ..
@@ -358,8 +359,13 @@ pub fn shell_command(
     } else {
         format!("`{name}` is not on the PATH of {}", p.image_desc())
     };
-    let consequence = if *fatal {
-        format!("the shell exits 127 and {}", p.kind.run_failure(127))
+    let consequence = if *fatal && *status != 127 {
+        format!(
+            "the shell reports 127 and takes the `|| exit {status}` branch every time: {}",
+            p.run_failure(*status)
+        )
+    } else if *fatal {
+        format!("the shell exits 127 and {}", p.run_failure(127))
     } else {
         "the shell prints `not found` and carries on without it".to_string()
     };
@@ -376,7 +382,7 @@ pub fn shell_command(
     .symptom(not_found_symptom(shell, name))
     .help(help(base(name)));
     f = if *fatal {
-        f.exit_code(p.kind.run_exit(127))
+        f.exit_code(p.kind.run_exit(*status))
     } else {
         f.severity(Severity::Warning).exit_code(None)
     };
@@ -449,7 +455,7 @@ pub fn env_interpreter_missing(
             run.text.describe,
             run.path,
             p.image_desc(),
-            p.kind.run_failure(127)
+            p.run_failure(127)
         ),
     )
     .exit_code(p.kind.run_exit(127))

@@ -56,7 +56,26 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if !(p.is_docker() || k8s) || p.argv.shell.is_some() {
             continue;
         }
-        let Some(a) = p.argv.argv0() else { continue };
+        // A Compose `command` over an image kexit does not know: it replaces only CMD, and an
+        // ENTRYPOINT the image may have receives it as arguments.
+        let unknown_entrypoint = p.argv.image_part_unknown
+            && matches!(p.runtime, Runtime::Compose { .. })
+            && p.kind == ProcKind::Main;
+        let first = if unknown_entrypoint {
+            p.argv.args.first().filter(|a| a.part.in_manifest())
+        } else {
+            p.argv.argv0()
+        };
+        let Some(a) = first else { continue };
+        // Options written with their values in one item (`--smp 1`, Redpanda's documented
+        // style) say the unknown ENTRYPOINT splits its arguments itself.
+        if unknown_entrypoint
+            && p.argv.args.iter().skip(1).any(|x| {
+                x.value.starts_with('-') && x.value.trim().contains(char::is_whitespace)
+            })
+        {
+            continue;
+        }
         // A `command` was checked above.
         if k8s && a.part != Part::Args {
             continue;
@@ -99,21 +118,23 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         } else {
             format!("exec: \"{}\": executable file not found in $PATH", a.value)
         };
-        out.push(crate::rules::exec::for_runtime(
-            &p,
-            Finding::new(
-                &RULE,
-                span,
-                format!(
-                    "{} execs a file literally named \"{}\" ({what}), which does not exist: {}",
-                    p.who(),
-                    a.value,
-                    p.start_failure()
-                ),
-            )
-            .exit_code(p.start_exit(false))
-            .symptom(symptom)
-            .help(help),
-        ));
+        let mut f = Finding::new(
+            &RULE,
+            span,
+            format!(
+                "{} execs a file literally named \"{}\" ({what}), which does not exist: {}",
+                p.who(),
+                a.value,
+                p.start_failure()
+            ),
+        )
+        .exit_code(p.start_exit(false))
+        .symptom(symptom)
+        .help(help);
+        if unknown_entrypoint {
+            f = f.severity(crate::finding::Severity::Warning);
+            f.message.push_str(" — unless the image's ENTRYPOINT, which kexit does not know, runs its arguments through a shell (`command` replaces only CMD)");
+        }
+        out.push(crate::rules::exec::for_runtime(&p, f));
     }
 }

@@ -86,7 +86,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         } => {
             let path = &run.path;
             let consequence = if *fatal {
-                format!("the script exits 127 and {}", p.kind.run_failure(127))
+                format!("the script exits 127 and {}", p.run_failure(127))
             } else {
                 "the script prints `not found` and carries on without it".to_string()
             };
@@ -149,7 +149,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     p.who(),
                     run.text.describe,
                     p.image_desc(),
-                    p.kind.run_failure(127)
+                    p.run_failure(127)
                 ),
             )
             .exit_code(p.kind.run_exit(127))

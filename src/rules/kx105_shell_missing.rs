@@ -14,6 +14,15 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     exec::report(model, out, |p, fact| {
+        if let ExecFact::ShellFormAsArgs {
+            interpreter,
+            shell,
+            span,
+            exit,
+        } = fact
+        {
+            return Some(shell_form_as_args(p, interpreter, shell, *span, *exit));
+        }
         if exec::missing_program(fact) != Some(Program::Shell) {
             return None;
         }
@@ -61,6 +70,43 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             _ => None,
         }
     });
+}
+
+/// A shell-form CMD handed to an interpreter ENTRYPOINT as `/bin/sh -c "…"`, in an image
+/// without `/bin/sh`: the interpreter cannot open its "script" `/bin/sh` and exits.
+fn shell_form_as_args(
+    p: &crate::model::process::Process<'_, '_>,
+    interpreter: &str,
+    shell: &str,
+    span: crate::source::Span,
+    exit: u16,
+) -> Finding {
+    let b = exec::base(interpreter);
+    let symptom = if b.starts_with("python") {
+        format!("{b}: can't open file '{shell}': [Errno 2] No such file or directory")
+    } else if b == "node" || b == "nodejs" {
+        format!("Error: Cannot find module '{shell}'")
+    } else if b == "java" {
+        format!("Error: Unable to access jarfile {shell}")
+    } else {
+        format!("{b}: {shell}: No such file or directory")
+    };
+    exec::finding(
+        p,
+        &RULE,
+        span,
+        format!(
+            "{} runs the ENTRYPOINT `{interpreter}` with the shell-form CMD as its arguments (`{shell} -c \"…\"`: Docker wraps a shell-form CMD in `{shell} -c` even after an exec-form ENTRYPOINT, here the base image's), so `{b}` is asked to run the file `{shell}`, which does not exist in {} (no shell): {}",
+            p.who(),
+            p.image_desc(),
+            p.run_failure(exit)
+        ),
+    )
+    .exit_code(p.kind.run_exit(exit))
+    .symptom(symptom)
+    .help(format!(
+        "Write the CMD in exec form, as arguments of the ENTRYPOINT: `CMD [\"app.py\"]` (the image runs `{interpreter} app.py`)"
+    ))
 }
 
 /// The image instruction at `span` is an ENTRYPOINT/CMD/HEALTHCHECK whose exec form is not

@@ -60,7 +60,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     "{} runs `{name}` ({}) from a shell, but {src}: {}",
                     p.who(),
                     fact.path,
-                    p.kind.run_failure(126)
+                    p.run_failure(126)
                 ),
                 Severity::Error,
                 p.kind.run_exit(126),

@@ -27,7 +27,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             let (code, msg) = b.kind.outcome(*flavor);
             let sh = flavor_name(*flavor);
             let outcome = if b.kind.fatal() {
-                p.kind.run_failure(2)
+                p.run_failure(2)
             } else {
                 format!("it prints `{msg}` (status {code}) and goes on without it")
             };

@@ -106,7 +106,7 @@ fn report(
     };
     let (consequence, exit, symptom) = if under_shell {
         (
-            p.kind.run_failure(127),
+            p.run_failure(127),
             p.kind.run_exit(127),
             format!("sh: 1: {target}: not found"),
         )
@@ -173,7 +173,7 @@ fn report_bind(
     };
     let (consequence, exit, symptom) = if under_shell {
         (
-            p.kind.run_failure(127),
+            p.run_failure(127),
             p.kind.run_exit(127),
             format!("sh: 1: {target}: not found"),
         )

@@ -397,3 +397,35 @@ pub fn parse(src: &str) -> Script {
     script.bashisms.sort_by_key(|b| b.range.start);
     script
 }
+
+/// `cmd || exit N` (N not 0) or `cmd || false` as the shell's last command, with `cmd` not itself
+/// after `||`/`&&`/`|` and every command before it unconditional (not in an `if`, a loop, a
+/// function, a `case`): when `cmd` cannot be found the shell always ends with N (the classic
+/// `HEALTHCHECK CMD curl -f http://localhost/ || exit 1`).
+pub fn or_exit_status(cmds: &[Command], i: usize) -> Option<u16> {
+    let cmd = cmds.get(i)?;
+    if cmd.next_op != Some("||") || cmd.via_env {
+        return None;
+    }
+    if i > 0 && matches!(cmds[i - 1].next_op, Some("||") | Some("&&") | Some("|")) {
+        return None;
+    }
+    if cmds[..i].iter().any(|c| c.flow != Flow::Plain) {
+        return None;
+    }
+    let next = cmds.get(i + 1)?;
+    if i + 2 != cmds.len() || next.next_op.is_some() || !next.name.literal {
+        return None;
+    }
+    match next.name.text.as_str() {
+        "false" if next.args.is_empty() => Some(1),
+        "exit" => {
+            let [a] = next.args.as_slice() else {
+                return None;
+            };
+            let n: u16 = a.text.parse().ok().filter(|_| a.literal)?;
+            (n != 0).then_some(n % 256)
+        }
+        _ => None,
+    }
+}

@@ -7,8 +7,6 @@ use std::fmt;
 use std::ops::Deref;
 
 /// The text of a string scalar.
-/// Equality, order and hash are those of the text (a static and an owned copy of one word are
-/// the same key).
 #[derive(Clone, Eq)]
 pub enum Text {
     Static(&'static str),
@@ -53,9 +51,10 @@ impl PartialEq for Text {
     }
 }
 
+// Hash and order by the text (a static and an owned copy of one word are equal).
 impl std::hash::Hash for Text {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        self.as_str().hash(h);
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 

@@ -36,10 +36,60 @@ pub fn built_stage(model: &Model<'_>, s: &Service) -> Option<(usize, usize)> {
     Some((di, stage))
 }
 
+/// `build.args` give a global ARG that a `FROM` reads a value other than its default (or one
+/// kexit does not know): the stages kexit modelled with the defaults are not what this service
+/// runs (`ARG BASE=distroless` + `args: {BASE: alpine}`), so its image is unknown.
+fn build_args_change_base(
+    d: &crate::docker::Dockerfile,
+    args: &[crate::compose::service::EnvVar],
+) -> bool {
+    args.iter().any(|a| {
+        let Some(def) = d.global_args.iter().find(|g| g.name == a.name) else {
+            return false;
+        };
+        if a.value.is_some() && a.value == def.default {
+            return false;
+        }
+        let plain = format!("${}", a.name);
+        let braced = format!("${{{}", a.name);
+        d.stages.iter().any(|st| {
+            let v = &st.from.image.value;
+            v.contains(&braced)
+                || v.match_indices(&plain).any(|(i, m)| {
+                    !v[i + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+        })
+    })
+}
+
+/// The stage a service builds when its `build.args` change the base of the Dockerfile (see
+/// [`service_image`], which treats it as unknown): the service uses the Dockerfile, but never
+/// runs what a plain `docker build` + `docker run` gives.
+pub fn rebased_stage<'m>(model: &'m Model<'_>, s: &Service) -> Option<&'m Image> {
+    let b = s.build.as_ref()?;
+    let (di, si) = built_stage(model, s)?;
+    if !build_args_change_base(model.dockerfiles().get(di)?, &b.args) {
+        return None;
+    }
+    model.images.stage(di, si)
+}
+
+/// [`rebased_stage`] of the service of a Compose site.
+pub fn rebased_site_stage<'m>(model: &'m Model<'_>, site: super::Site) -> Option<&'m Image> {
+    let super::Site::Compose { project, service } = site else {
+        return None;
+    };
+    let sv = model.project.compose.get(project)?.services.get(service)?;
+    rebased_stage(model, sv)
+}
+
 /// The image a service runs: the stage it builds, else the image it names.
 pub fn service_image<'m>(model: &'m Model<'_>, s: &Service) -> Option<&'m Image> {
-    if s.build.is_some() {
+    if let Some(b) = &s.build {
         let (di, si) = built_stage(model, s)?;
+        if build_args_change_base(model.dockerfiles().get(di)?, &b.args) {
+            return None;
+        }
         return model.images.stage(di, si);
     }
     let r = s.image.as_ref()?.value.as_deref()?;

@@ -152,7 +152,11 @@ impl<'m, 'p> Process<'m, 'p> {
             format!("`{user}` (uid {uid})")
         };
         if img.user.as_deref() != Some(user) {
-            who.push_str(" (its securityContext.runAsUser)");
+            who.push_str(match self.runtime {
+                Runtime::Kubernetes { .. } => " (its securityContext.runAsUser)",
+                Runtime::Compose { .. } => " (the service's `user`)",
+                Runtime::Docker { .. } => "",
+            });
         }
         Some(format!(
             "it is owned by uid {owner} with mode {mode:04o} and the process runs as {who}, which has no exec permission on it"

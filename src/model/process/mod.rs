@@ -387,6 +387,12 @@ fn docker_groups<'p>(model: &Model<'p>, users: &[ProcessGroup<'p>]) -> Vec<Proce
     let mut runs_default: std::collections::HashSet<*const Image> =
         std::collections::HashSet::new();
     for g in users {
+        // A Compose service that builds the Dockerfile with other base images (`build.args`)
+        // uses it without running its defaults.
+        if let Some(img) = compose::rebased_site_stage(model, g.site) {
+            used.insert(img as *const Image);
+            continue;
+        }
         let Some(img) = group_image(model, g) else {
             continue;
         };
@@ -629,6 +635,21 @@ impl<'m, 'p> Process<'m, 'p> {
                 "`docker compose up` creates the container but cannot start it (exit 127; 126 when the file is not executable)".to_string()
             }
             (_, k) => k.start_failure().to_string(),
+        }
+    }
+
+    /// What happens when the process starts but exits non-zero (see [`ProcKind::run_failure`]):
+    /// a Docker or Compose container exits (restarted only under a `restart` policy), a Pod's
+    /// container restarts in CrashLoopBackOff.
+    pub fn run_failure(&self, code: u16) -> String {
+        match (self.runtime, self.kind) {
+            (Runtime::Docker { .. }, ProcKind::Main) => {
+                format!("the container exits with {code} (`docker run` returns {code})")
+            }
+            (Runtime::Compose { .. }, ProcKind::Main) => {
+                format!("the container exits with {code} (`docker compose up` reports `exited with code {code}`)")
+            }
+            (_, k) => k.run_failure(code),
         }
     }
 
