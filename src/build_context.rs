@@ -4,7 +4,7 @@
 //! Below the model: it knows image references and workloads, not images.
 
 use crate::source::FileId;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 mod index;
@@ -231,8 +231,6 @@ pub fn load(
     if dockerfiles.is_empty() {
         return BuildInfo::default();
     }
-    use rayon::prelude::*;
-    use std::collections::{HashMap, HashSet};
     let mut dfi = DockerfileIndex::new(files, dockerfiles);
     // File names the images may run (command words of containers and compose services).
     let mut words: HashSet<String> = HashSet::new();
@@ -241,6 +239,27 @@ pub fn load(
         contexts: vec![None; dockerfiles.len()],
         linked: HashSet::new(),
     };
+    link_declared(&mut lk, &mut dfi, (files, manifests), config, &mut words);
+    link_by_convention(&mut lk, (files, manifests), dockerfiles, &mut words);
+    // Build contexts: the linked context, else the Dockerfile's directory; one index per
+    // canonical context root, shared by the Dockerfiles built from it.
+    let Linker {
+        mut info, contexts, ..
+    } = lk;
+    let dirs = context_dirs(&contexts, dockerfiles, files);
+    read_contexts(&mut info, files, dockerfiles, &dirs, (config, &words));
+    info
+}
+
+/// Links declared by the user: `image_links` in the config (1), then skaffold builds (2) and
+/// Compose services with a `build` (3). Compose files also add the command words they name.
+fn link_declared(
+    lk: &mut Linker,
+    dfi: &mut DockerfileIndex,
+    (files, manifests): (&[SourceFile], &[ManifestRef<'_>]),
+    config: &Config,
+    words: &mut HashSet<String>,
+) {
     // 1. Config.
     for l in &config.image_links {
         if let Some(df) = dfi.find(Path::new(&l.dockerfile)) {
@@ -265,7 +284,7 @@ pub fn load(
                 .and_then(|n| n.to_str())
                 .unwrap_or(""),
         ) {
-            index::add_words(&f.text, &mut words);
+            index::add_words(&f.text, words);
         }
         for d in &m.yaml.docs {
             for b in declared_builds(&f.path, &base, &d.root) {
@@ -280,6 +299,17 @@ pub fn load(
             }
         }
     }
+}
+
+/// Links by convention (4): the last component of an image's repository names the directory
+/// of exactly one Dockerfile. Adds the command words of every container to `words`.
+fn link_by_convention(
+    lk: &mut Linker,
+    (files, manifests): (&[SourceFile], &[ManifestRef<'_>]),
+    dockerfiles: &[Dockerfile],
+    words: &mut HashSet<String>,
+) {
+    use rayon::prelude::*;
     // 4. Convention: the last repository component names the Dockerfile's directory.
     // Repositories of every container image, in order of first appearance.
     let per_manifest: Vec<(Vec<&str>, HashSet<String>)> = manifests
@@ -346,13 +376,16 @@ pub fn load(
             many => lk.info.ambiguous.push((r.clone(), many.to_vec())),
         }
     }
-    // Build contexts: the linked context, else the Dockerfile's directory; one index per
-    // canonical context root, shared by the Dockerfiles built from it.
-    let Linker {
-        mut info, contexts, ..
-    } = lk;
-    let roots = crate::source::default_roots(&config.roots);
-    let dirs: Vec<Option<PathBuf>> = contexts
+}
+
+/// The build context directory of each Dockerfile: its linked context, else its own directory
+/// (None for stdin).
+fn context_dirs(
+    contexts: &[Option<PathBuf>],
+    dockerfiles: &[Dockerfile],
+    files: &[SourceFile],
+) -> Vec<Option<PathBuf>> {
+    contexts
         .iter()
         .enumerate()
         .map(|(di, linked_ctx)| {
@@ -367,7 +400,20 @@ pub fn load(
                 dir
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Read the build contexts inside the linted tree, one index per canonical root; the scripts
+/// read are appended to `files` as context files.
+fn read_contexts(
+    info: &mut BuildInfo,
+    files: &mut Vec<SourceFile>,
+    dockerfiles: &[Dockerfile],
+    dirs: &[Option<PathBuf>],
+    (config, words): (&Config, &HashSet<String>),
+) {
+    use rayon::prelude::*;
+    let roots = crate::source::default_roots(&config.roots);
     // Each distinct directory canonicalised once. A build context is read only inside the
     // linted tree (a compose file's `context: /` must not make kexit read the machine's files).
     let distinct: Vec<&PathBuf> = {
@@ -425,7 +471,6 @@ pub fn load(
             info.contexts.insert(di, Arc::clone(&ctx));
         }
     }
-    info
 }
 
 fn scriptish(name: &str) -> bool {
