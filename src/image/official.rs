@@ -379,7 +379,7 @@ pub(crate) fn outside_distribution(img: &Image, o: &Official, path: &str) -> boo
     if top.is_empty() || DISTRO_TOP.contains(&top) || top.contains(['$', '`']) || !img.base_known {
         return false;
     }
-    if o.tops.iter().any(|t| *t == top) {
+    if o.tops.contains(&top) {
         return false;
     }
     // What the catalogue row lists at the top level (`/docker-entrypoint.sh`).
