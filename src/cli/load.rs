@@ -376,35 +376,6 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
     inputs.extend(files_found.into_iter().map(Input::Path));
     let mut project = Project::load(inputs, config);
     render::note_unrendered(&mut project, &unrendered);
-    for f in &mut project.files {
-        if context_paths.contains(&f.path) {
-            f.report = false;
-        }
-    }
-    // The env_files of a compose file read as context are context too.
-    let context_env: Vec<usize> = project
-        .compose
-        .iter()
-        .filter(|pr| {
-            pr.files
-                .first()
-                .and_then(|&id| project.files.get(id))
-                .is_some_and(|f| !f.report)
-        })
-        .flat_map(|pr| pr.services.iter())
-        .flat_map(|sv| sv.environment.iter().map(|e| e.span.file))
-        .filter(|&id| {
-            project
-                .files
-                .get(id)
-                .is_some_and(|f| f.kind == crate::source::FileKind::Other)
-        })
-        .collect();
-    for id in context_env {
-        if let Some(f) = project.files.get_mut(id) {
-            f.report = false;
-        }
-    }
     if args.explain_links {
         let lines = crate::image::explain_links(&project);
         if lines.is_empty() {
