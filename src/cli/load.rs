@@ -136,59 +136,12 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
             "."
         }));
     }
-    let mut inputs = Vec::new();
-    let mut rendered: HashMap<String, Renderer> = HashMap::new();
-    // Rendered files whose findings are mapped back to their source files.
-    let mut origins: HashMap<String, render::Origin> = HashMap::new();
+    let mut g = Gathered::default();
     let mut usage_error = false;
     let (stdin_paths, fs_paths): (Vec<_>, Vec<_>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
     if !stdin_paths.is_empty() {
-        let mut buf = Vec::new();
-        // One byte past the cap proves stdin is over it (parse_cap keeps cap + 1 in range).
-        let cap = config.max_file_size;
-        if let Err(e) = std::io::stdin()
-            .take(cap.saturating_add(1))
-            .read_to_end(&mut buf)
-        {
-            eprintln!("kexit: cannot read stdin: {e}");
-            return Err(2);
-        }
-        let name = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| "<stdin>".to_string());
-        let text = String::from_utf8_lossy(&buf).into_owned();
-        // A name that says what the file is wins; otherwise the content decides (a Dockerfile
-        // piped in without --stdin-filename is not YAML).
-        let kind = discover::classify(Path::new(&name)).unwrap_or_else(|| discover::sniff(&text));
-        let helm = if kind == Kind::Dockerfile {
-            None
-        } else {
-            render::split_helm(&text, &name)
-        };
-        if buf.len() as u64 > cap {
-            // Over the cap: a KX004 finding like a file, never a silent truncation.
-            inputs.push(Input::Unreadable {
-                name,
-                kind,
-                why: format!("stdin is over the size cap of {cap} bytes (--max-file-size)"),
-            });
-        } else {
-            match helm {
-                Some(parts) => {
-                    for r in parts {
-                        rendered.insert(r.name.clone(), Renderer::Helm);
-                        inputs.push(Input::Text {
-                            name: r.name,
-                            kind: Kind::Manifest,
-                            text: r.text,
-                        });
-                    }
-                }
-                None => inputs.push(Input::Text { name, kind, text }),
-            }
-        }
+        read_stdin(args, config.max_file_size, &mut g)?;
     }
     let found = discover::discover(&fs_paths, &excludes);
     for (p, e) in &found.missing {
@@ -197,7 +150,7 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
     }
     // Inside a walked tree: a located KX004 finding each (never a silent skip).
     for (p, why) in &found.errors {
-        inputs.push(Input::Unreadable {
+        g.inputs.push(Input::Unreadable {
             name: p.to_string_lossy().into_owned(),
             kind: Kind::Manifest,
             why: why.clone(),
@@ -224,95 +177,11 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
         timeout: std::time::Duration::from_secs(args.render_timeout.max(1)),
         max_output: config.max_file_size,
     };
-    let mut unrendered: Vec<(PathBuf, usize, String)> = Vec::new();
-    for (chart, n) in &charts {
-        if !args.render {
-            unrendered.push((chart.clone(), *n, "run without --render".to_string()));
-            continue;
-        }
-        match render::helm_template(chart, &args.helm_values, args.render_allow_remote, limits) {
-            Ok(out) => {
-                for r in render::split_chart(chart, &out) {
-                    rendered.insert(r.name.clone(), Renderer::Helm);
-                    origins.insert(
-                        r.name.clone(),
-                        render::Origin::HelmTemplate(r.name.clone().into()),
-                    );
-                    inputs.push(Input::Text {
-                        name: r.name,
-                        kind: Kind::Manifest,
-                        text: r.text,
-                    });
-                }
-            }
-            Err(render::RunError::NotFound) => {
-                unrendered.push((chart.clone(), *n, "`helm` is not on PATH".to_string()))
-            }
-            Err(render::RunError::Failed(why)) => unrendered.push((chart.clone(), *n, why)),
-        }
-    }
+    let unrendered = render_charts(args, &charts, limits, &mut g);
     // --render: kustomization directories are replaced by their rendered output.
     if args.render {
-        for dir in fs_paths
-            .iter()
-            .filter(|p| p.is_dir() && render::is_kustomization(p))
-        {
-            if !args.render_allow_remote {
-                let remote = render::remote_entries(dir);
-                if !remote.is_empty() {
-                    eprintln!(
-                        "kexit: --render: {} uses remote inputs ({}); kexit fetches nothing unless --render-allow-remote is given",
-                        dir.display(),
-                        remote.join(", ")
-                    );
-                    return Err(2);
-                }
-            }
-            let (out, origin) = match render::kustomize_with_origins(dir, limits) {
-                Ok((out, wrapper, target)) => (
-                    out,
-                    Some(render::Origin::Kustomize {
-                        dir: dir.clone(),
-                        wrapper,
-                        target,
-                    }),
-                ),
-                // A kustomization that cannot be wrapped (a Component): rendered as it is.
-                Err(render::RunError::Failed(_)) => match render::kustomize_bounded(dir, limits) {
-                    Ok(out) => (out, None),
-                    Err(e) => {
-                        eprintln!("kexit: {}", render_error(dir, e));
-                        return Err(2);
-                    }
-                },
-                Err(e) => {
-                    eprintln!("kexit: {}", render_error(dir, e));
-                    return Err(2);
-                }
-            };
-            let (under, rest): (Vec<Found>, Vec<Found>) = files_found
-                .into_iter()
-                .partition(|f| f.kind != Kind::Dockerfile && f.path.starts_with(dir));
-            files_found = rest;
-            let sources: Vec<(PathBuf, String)> = under
-                .iter()
-                .filter_map(|f| {
-                    let text = crate::source::read_text_bounded(&f.path, config.max_file_size)?;
-                    Some((f.path.clone(), text))
-                })
-                .collect();
-            for r in render::map_kustomize(dir, &out, &sources) {
-                rendered.insert(r.name.clone(), Renderer::Kustomize);
-                if let Some(o) = &origin {
-                    origins.insert(r.name.clone(), o.clone());
-                }
-                inputs.push(Input::Text {
-                    name: r.name,
-                    kind: Kind::Manifest,
-                    text: r.text,
-                });
-            }
-        }
+        let bounds = (limits, config.max_file_size);
+        render_kustomizations(args, &fs_paths, &mut files_found, bounds, &mut g)?;
     }
     // Context: when only files are given (pre-commit passes the changed ones), load the rest of
     // the repository too, reporting only on the files given.
@@ -320,33 +189,12 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
         .ok()
         .and_then(|c| std::fs::canonicalize(c).ok());
     let only_files = !fs_paths.is_empty() && fs_paths.iter().all(|p| p.is_file());
-    let context_root = if args.no_context {
-        None
-    } else if let Some(c) = &args.context {
-        if !c.is_dir() {
-            eprintln!("kexit: --context {}: not a directory", c.display());
-            return Err(2);
-        }
-        Some(c.clone())
-    } else if only_files {
-        fs_paths
-            .first()
-            .and_then(|p| p.parent())
-            .map(|p| {
-                if p.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    p
-                }
-            })
-            .and_then(find_root)
-    } else {
-        None
-    };
+    let context_root = context_root(args, &fs_paths, only_files)?;
     let mut context_paths: HashSet<String> = HashSet::new();
     if let Some(root) = context_root {
         // Lazy context (src/repo_context.rs): only the files that can matter are read.
-        let texts: Vec<crate::repo_context::GivenText<'_>> = inputs
+        let texts: Vec<crate::repo_context::GivenText<'_>> = g
+            .inputs
             .iter()
             .filter_map(|i| match i {
                 Input::Text { name, kind, text } => Some(crate::repo_context::GivenText {
@@ -372,9 +220,9 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
             files_found.push(f);
         }
     }
-    let files = (files_found.len() + inputs.len()).saturating_sub(context_paths.len());
-    inputs.extend(files_found.into_iter().map(Input::Path));
-    let mut project = Project::load(inputs, config);
+    let files = (files_found.len() + g.inputs.len()).saturating_sub(context_paths.len());
+    g.inputs.extend(files_found.into_iter().map(Input::Path));
+    let mut project = Project::load(g.inputs, config);
     render::note_unrendered(&mut project, &unrendered);
     if args.explain_links {
         let lines = crate::image::explain_links(&project);
@@ -389,8 +237,208 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
         project,
         files,
         usage_error,
-        rendered,
-        origins,
+        rendered: g.rendered,
+        origins: g.origins,
+    })
+}
+
+/// What loading gathers before the project is read: the inputs, and which of them `--render`
+/// produced (with where their text came from, for findings mapped back to source files).
+#[derive(Default)]
+struct Gathered {
+    inputs: Vec<Input>,
+    rendered: HashMap<String, Renderer>,
+    origins: HashMap<String, render::Origin>,
+}
+
+/// Stdin (`-`, or `--stdin-filename`): one input, or one per template when it is `helm template`
+/// output; over the size cap, an unreadable input (a KX004 finding).
+fn read_stdin(args: &LintArgs, cap: u64, g: &mut Gathered) -> Result<(), i32> {
+    let mut buf = Vec::new();
+    // One byte past the cap proves stdin is over it (parse_cap keeps cap + 1 in range).
+    if let Err(e) = std::io::stdin()
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut buf)
+    {
+        eprintln!("kexit: cannot read stdin: {e}");
+        return Err(2);
+    }
+    let name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "<stdin>".to_string());
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    // A name that says what the file is wins; otherwise the content decides (a Dockerfile
+    // piped in without --stdin-filename is not YAML).
+    let kind = discover::classify(Path::new(&name)).unwrap_or_else(|| discover::sniff(&text));
+    let helm = if kind == Kind::Dockerfile {
+        None
+    } else {
+        render::split_helm(&text, &name)
+    };
+    if buf.len() as u64 > cap {
+        // Over the cap: a KX004 finding like a file, never a silent truncation.
+        g.inputs.push(Input::Unreadable {
+            name,
+            kind,
+            why: format!("stdin is over the size cap of {cap} bytes (--max-file-size)"),
+        });
+    } else {
+        match helm {
+            Some(parts) => {
+                for r in parts {
+                    g.rendered.insert(r.name.clone(), Renderer::Helm);
+                    g.inputs.push(Input::Text {
+                        name: r.name,
+                        kind: Kind::Manifest,
+                        text: r.text,
+                    });
+                }
+            }
+            None => g.inputs.push(Input::Text { name, kind, text }),
+        }
+    }
+    Ok(())
+}
+
+/// `--render`: each chart rendered with `helm template`; the charts not rendered, with why.
+fn render_charts(
+    args: &LintArgs,
+    charts: &render::Charts,
+    limits: render::Limits,
+    g: &mut Gathered,
+) -> Vec<(PathBuf, usize, String)> {
+    let mut unrendered: Vec<(PathBuf, usize, String)> = Vec::new();
+    for (chart, n) in charts {
+        if !args.render {
+            unrendered.push((chart.clone(), *n, "run without --render".to_string()));
+            continue;
+        }
+        match render::helm_template(chart, &args.helm_values, args.render_allow_remote, limits) {
+            Ok(out) => {
+                for r in render::split_chart(chart, &out) {
+                    g.rendered.insert(r.name.clone(), Renderer::Helm);
+                    g.origins.insert(
+                        r.name.clone(),
+                        render::Origin::HelmTemplate(r.name.clone().into()),
+                    );
+                    g.inputs.push(Input::Text {
+                        name: r.name,
+                        kind: Kind::Manifest,
+                        text: r.text,
+                    });
+                }
+            }
+            Err(render::RunError::NotFound) => {
+                unrendered.push((chart.clone(), *n, "`helm` is not on PATH".to_string()))
+            }
+            Err(render::RunError::Failed(why)) => unrendered.push((chart.clone(), *n, why)),
+        }
+    }
+    unrendered
+}
+
+/// `--render`: kustomization directories named on the command line replaced by their rendered
+/// output (their files taken out of `files_found`). Err: the exit code, the error printed.
+fn render_kustomizations(
+    args: &LintArgs,
+    fs_paths: &[PathBuf],
+    files_found: &mut Vec<Found>,
+    (limits, max_file_size): (render::Limits, u64),
+    g: &mut Gathered,
+) -> Result<(), i32> {
+    for dir in fs_paths
+        .iter()
+        .filter(|p| p.is_dir() && render::is_kustomization(p))
+    {
+        if !args.render_allow_remote {
+            let remote = render::remote_entries(dir);
+            if !remote.is_empty() {
+                eprintln!(
+                    "kexit: --render: {} uses remote inputs ({}); kexit fetches nothing unless --render-allow-remote is given",
+                    dir.display(),
+                    remote.join(", ")
+                );
+                return Err(2);
+            }
+        }
+        let (out, origin) = match render::kustomize_with_origins(dir, limits) {
+            Ok((out, wrapper, target)) => (
+                out,
+                Some(render::Origin::Kustomize {
+                    dir: dir.clone(),
+                    wrapper,
+                    target,
+                }),
+            ),
+            // A kustomization that cannot be wrapped (a Component): rendered as it is.
+            Err(render::RunError::Failed(_)) => match render::kustomize_bounded(dir, limits) {
+                Ok(out) => (out, None),
+                Err(e) => {
+                    eprintln!("kexit: {}", render_error(dir, e));
+                    return Err(2);
+                }
+            },
+            Err(e) => {
+                eprintln!("kexit: {}", render_error(dir, e));
+                return Err(2);
+            }
+        };
+        let (under, rest): (Vec<Found>, Vec<Found>) = std::mem::take(files_found)
+            .into_iter()
+            .partition(|f| f.kind != Kind::Dockerfile && f.path.starts_with(dir));
+        *files_found = rest;
+        let sources: Vec<(PathBuf, String)> = under
+            .iter()
+            .filter_map(|f| {
+                let text = crate::source::read_text_bounded(&f.path, max_file_size)?;
+                Some((f.path.clone(), text))
+            })
+            .collect();
+        for r in render::map_kustomize(dir, &out, &sources) {
+            g.rendered.insert(r.name.clone(), Renderer::Kustomize);
+            if let Some(o) = &origin {
+                g.origins.insert(r.name.clone(), o.clone());
+            }
+            g.inputs.push(Input::Text {
+                name: r.name,
+                kind: Kind::Manifest,
+                text: r.text,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The repository whose files give context: `--context`, else (only files given) the root above
+/// the first file, else none (`--no-context`, or directories given).
+fn context_root(
+    args: &LintArgs,
+    fs_paths: &[PathBuf],
+    only_files: bool,
+) -> Result<Option<PathBuf>, i32> {
+    Ok(if args.no_context {
+        None
+    } else if let Some(c) = &args.context {
+        if !c.is_dir() {
+            eprintln!("kexit: --context {}: not a directory", c.display());
+            return Err(2);
+        }
+        Some(c.clone())
+    } else if only_files {
+        fs_paths
+            .first()
+            .and_then(|p| p.parent())
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .and_then(find_root)
+    } else {
+        None
     })
 }
 

@@ -9,8 +9,8 @@ use super::{
     catalogue, CommandForm, ContextFile, Entry, Image, ImageCommand, Origin, Platform, Tri,
 };
 use crate::budget::Budget;
-use crate::docker::expand::expand;
-use crate::docker::{Command, CommandArgs, CopySource, Dockerfile, InstKind, Stage};
+use crate::docker::expand::{expand, Get};
+use crate::docker::{Command, CommandArgs, CopySource, Dockerfile, Flag, InstKind, Stage, Str};
 use crate::k8s::Workload;
 use crate::project::Project;
 use crate::shell::Script;
@@ -206,47 +206,8 @@ fn build_stage(
             .map(Cow::Borrowed)
             .or_else(|| auto_arg(n).map(Cow::Owned))
     };
-    let (base_ref, base_known_ref) = expand(&s.from.image.value, d.escape, &global, &mut budget);
     let from_span = Span::new(file, s.from.span.clone());
-    let mut img = if let Some(prev) = d
-        .stage_by_ref(&base_ref, s.index)
-        .and_then(|p| earlier.get(p.index))
-    {
-        prev.clone()
-    } else if !base_known_ref {
-        Image::unknown(&base_ref)
-    } else if base_ref.eq_ignore_ascii_case("scratch") {
-        catalogue::image("scratch").unwrap_or_else(|| Image::unknown("scratch"))
-    } else {
-        catalogue::image(&base_ref).unwrap_or_else(|| Image::unknown(&base_ref))
-    };
-    img.reference = base_ref.clone();
-    img.budget_overrun = budget.exceeded().then_some(from_span);
-    img.dockerfile = Some(di);
-    img.stage = Some(s.index);
-    img.from_span = Some(from_span);
-    img.description = match s.name() {
-        Some(n) => format!("Dockerfile stage `{n}` ({path}, FROM {base_ref})"),
-        None => format!("Dockerfile stage #{} ({path}, FROM {base_ref})", s.index),
-    };
-    if let Some(p) = &s.from.platform {
-        let (v, known) = expand(&p.value, d.escape, &global, &mut budget);
-        if known && !v.contains('$') {
-            let mut parts = v.split('/');
-            let os = parts.next().unwrap_or("linux").to_string();
-            let arch = normalize_arch(parts.next().unwrap_or(""));
-            if os.eq_ignore_ascii_case("windows") {
-                img.windows = true;
-            }
-            if !arch.is_empty() {
-                img.platform = Some(Platform {
-                    os,
-                    arch,
-                    span: Some(Span::new(file, p.span.clone())),
-                });
-            }
-        }
-    }
+    let mut img = base_image(d, di, s, earlier, path, &global, &mut budget);
     // Variables in scope: ENV (by name, an index into `img.env`, redefinitions replaced in
     // place) before ARG. Nothing is copied per instruction: every value of an instruction is
     // expanded against the state before it (as BuildKit does), then applied.
@@ -308,20 +269,7 @@ fn build_stage(
             }
             InstKind::Workdir(w) => {
                 let (x, known) = expand(&w.value, d.escape, &lookup, &mut budget);
-                if known {
-                    let p = normalize(&img.workdir, &x);
-                    let mut e = entry(origin.clone(), seq);
-                    e.is_dir = Tri::Yes;
-                    e.executable = Tri::Yes;
-                    if img.fs.get(&p).is_none_or(|x| x.exists != Tri::Yes) {
-                        put(&mut img, &p, e);
-                    }
-                    img.workdir = p;
-                } else {
-                    img.workdir = "/".to_string();
-                    fuzz(&mut img, "/");
-                }
-                img.workdir_origin = origin.clone();
+                workdir_step(&mut img, known.then_some(x.as_str()), &origin, seq);
             }
             InstKind::User(u) => {
                 let (x, _) = expand(&u.value, d.escape, &lookup, &mut budget);
@@ -351,36 +299,7 @@ fn build_stage(
             InstKind::Run {
                 command, heredocs, ..
             } => {
-                let exec_form = matches!(command.args, CommandArgs::Exec(_));
-                let text = if heredocs.is_empty() {
-                    match &command.args {
-                        CommandArgs::Shell(s) => s.value.clone(),
-                        CommandArgs::Exec(v) => v
-                            .iter()
-                            .map(|s| s.value.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                    }
-                } else {
-                    heredocs
-                        .iter()
-                        .map(|h| h.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                };
-                // Shell form runs under SHELL: PowerShell or cmd text is not read as sh.
-                let script = if exec_form && heredocs.is_empty() {
-                    Some(crate::shell::parse(&text))
-                } else {
-                    crate::shell::parse_for(&img.shell, &text)
-                };
-                apply_run(
-                    &mut img,
-                    (&text, script.as_ref()),
-                    origin.clone(),
-                    seq,
-                    project,
-                );
+                run_step(&mut img, command, heredocs, origin.clone(), seq, project);
             }
             InstKind::Copy {
                 add,
@@ -393,27 +312,6 @@ fn build_stage(
                     fuzz(&mut img, "/");
                     continue;
                 }
-                // `COPY f .` into the working directory (or `/`, which always exists) copies
-                // into that directory, never over it.
-                let dest_is_dir = dest_x.ends_with('/')
-                    || sources.len() > 1
-                    || dest_x == "."
-                    || dest_x.ends_with("/.")
-                    || normalize(&img.workdir, &dest_x) == "/";
-                let dest_p = normalize(&img.workdir, &dest_x);
-                let chmod = flags
-                    .iter()
-                    .find(|f| f.name == "chmod")
-                    .and_then(|f| f.value.as_deref())
-                    .map(|m| {
-                        u32::from_str_radix(m, 8)
-                            .map(|m| Tri::from_bool(m & 0o111 != 0))
-                            .unwrap_or(Tri::Unknown)
-                    });
-                let from = flags
-                    .iter()
-                    .find(|f| f.name == "from")
-                    .and_then(|f| f.value.clone());
                 let expanded: Vec<Option<(String, bool)>> = sources
                     .iter()
                     .map(|src| match src {
@@ -423,71 +321,9 @@ fn build_stage(
                         CopySource::Heredoc { .. } => None,
                     })
                     .collect();
-                for (src, x) in sources.iter().zip(expanded) {
-                    match src {
-                        CopySource::Heredoc { body, span: hs } => {
-                            let mut e = entry(origin.clone(), seq);
-                            e.executable = chmod.unwrap_or(Tri::No);
-                            e.inline = Some((body.clone(), Span::new(file, hs.clone())));
-                            if dest_is_dir {
-                                fuzz(&mut img, &dest_p);
-                            } else {
-                                put(&mut img, &dest_p, e);
-                            }
-                        }
-                        CopySource::Path(_) => {
-                            let Some((sx, true)) = x else {
-                                fuzz(&mut img, &dest_p);
-                                continue;
-                            };
-                            if let Some(fr) = &from {
-                                // An earlier stage is read where it is, never copied.
-                                let src_img: Option<Cow<'_, Image>> = d
-                                    .stage_by_ref(fr, s.index)
-                                    .and_then(|p| earlier.get(p.index))
-                                    .map(Cow::Borrowed)
-                                    .or_else(|| catalogue::image(fr).map(Cow::Owned));
-                                match src_img {
-                                    Some(si) => copy_from_image(
-                                        &mut img,
-                                        &si,
-                                        &sx,
-                                        &dest_p,
-                                        dest_is_dir,
-                                        chmod,
-                                        &origin,
-                                        seq,
-                                    ),
-                                    None => fuzz(&mut img, &dest_p),
-                                }
-                            } else if *add && (sx.contains("://") || sx.starts_with("git@")) {
-                                fuzz(&mut img, &dest_p);
-                            } else if *add && is_archive(&sx) {
-                                // ADD extracts local archives.
-                                fuzz(&mut img, &dest_p);
-                            } else {
-                                copy_from_context(
-                                    &mut img,
-                                    ctx,
-                                    &sx,
-                                    &dest_p,
-                                    dest_is_dir,
-                                    chmod,
-                                    &origin,
-                                    seq,
-                                );
-                            }
-                        }
-                    }
-                }
-                let flag = |n: &str| {
-                    flags
-                        .iter()
-                        .find(|f| f.name == n)
-                        .and_then(|f| f.value.as_deref())
-                };
-                let (chown, chmod) = (flag("chown"), flag("chmod"));
-                super::perms::after_copy(&mut img, chown, chmod, from.is_some(), seq);
+                let stages = (d, s, earlier, ctx);
+                let copy = (*add, flags.as_slice(), sources.as_slice());
+                copy_step(&mut img, copy, (&dest_x, expanded), stages, &origin, seq);
             }
             InstKind::Other => {}
         }
@@ -496,6 +332,200 @@ fn build_stage(
         img.budget_overrun = Some(last_span);
     }
     img
+}
+
+/// A stage's starting point (FROM): an earlier stage, a catalogue image or an unknown one, with
+/// its reference, description and platform.
+fn base_image(
+    d: &Dockerfile,
+    di: usize,
+    s: &Stage,
+    earlier: &[Image],
+    path: &str,
+    global: Get<'_, '_>,
+    budget: &mut Budget,
+) -> Image {
+    let file = d.file;
+    let from_span = Span::new(file, s.from.span.clone());
+    let (base_ref, base_known_ref) = expand(&s.from.image.value, d.escape, global, budget);
+    let mut img = if let Some(prev) = d
+        .stage_by_ref(&base_ref, s.index)
+        .and_then(|p| earlier.get(p.index))
+    {
+        prev.clone()
+    } else if !base_known_ref {
+        Image::unknown(&base_ref)
+    } else if base_ref.eq_ignore_ascii_case("scratch") {
+        catalogue::image("scratch").unwrap_or_else(|| Image::unknown("scratch"))
+    } else {
+        catalogue::image(&base_ref).unwrap_or_else(|| Image::unknown(&base_ref))
+    };
+    img.reference = base_ref.clone();
+    img.budget_overrun = budget.exceeded().then_some(from_span);
+    img.dockerfile = Some(di);
+    img.stage = Some(s.index);
+    img.from_span = Some(from_span);
+    img.description = match s.name() {
+        Some(n) => format!("Dockerfile stage `{n}` ({path}, FROM {base_ref})"),
+        None => format!("Dockerfile stage #{} ({path}, FROM {base_ref})", s.index),
+    };
+    if let Some(p) = &s.from.platform {
+        let (v, known) = expand(&p.value, d.escape, global, budget);
+        if known && !v.contains('$') {
+            let mut parts = v.split('/');
+            let os = parts.next().unwrap_or("linux").to_string();
+            let arch = normalize_arch(parts.next().unwrap_or(""));
+            if os.eq_ignore_ascii_case("windows") {
+                img.windows = true;
+            }
+            if !arch.is_empty() {
+                img.platform = Some(Platform {
+                    os,
+                    arch,
+                    span: Some(Span::new(file, p.span.clone())),
+                });
+            }
+        }
+    }
+    img
+}
+
+/// WORKDIR (its expanded path, None when unknown): the directory exists from here on.
+fn workdir_step(img: &mut Image, path: Option<&str>, origin: &Origin, seq: u32) {
+    if let Some(x) = path {
+        let p = normalize(&img.workdir, x);
+        let mut e = entry(origin.clone(), seq);
+        e.is_dir = Tri::Yes;
+        e.executable = Tri::Yes;
+        if img.fs.get(&p).is_none_or(|x| x.exists != Tri::Yes) {
+            put(img, &p, e);
+        }
+        img.workdir = p;
+    } else {
+        img.workdir = "/".to_string();
+        fuzz(img, "/");
+    }
+    img.workdir_origin = origin.clone();
+}
+
+/// A RUN instruction: its shell text (heredoc bodies when it has them), parsed under SHELL, and
+/// its effect on the image.
+fn run_step(
+    img: &mut Image,
+    command: &Command,
+    heredocs: &[Str],
+    origin: Origin,
+    seq: u32,
+    project: &Project,
+) {
+    let exec_form = matches!(command.args, CommandArgs::Exec(_));
+    let text = if heredocs.is_empty() {
+        match &command.args {
+            CommandArgs::Shell(s) => s.value.clone(),
+            CommandArgs::Exec(v) => v
+                .iter()
+                .map(|s| s.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    } else {
+        heredocs
+            .iter()
+            .map(|h| h.value.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // Shell form runs under SHELL: PowerShell or cmd text is not read as sh.
+    let script = if exec_form && heredocs.is_empty() {
+        Some(crate::shell::parse(&text))
+    } else {
+        crate::shell::parse_for(&img.shell, &text)
+    };
+    apply_run(img, (&text, script.as_ref()), origin, seq, project);
+}
+
+/// A COPY/ADD whose destination is known: each source (already expanded: None for a heredoc,
+/// else the value and whether it is known) copied from the build context or an earlier stage
+/// (`--from`), or made unknown; then `--chown`/`--chmod`.
+fn copy_step(
+    img: &mut Image,
+    (add, flags, sources): (bool, &[Flag], &[CopySource]),
+    (dest_x, expanded): (&str, Vec<Option<(String, bool)>>),
+    (d, s, earlier, ctx): (&Dockerfile, &Stage, &[Image], Option<&Context>),
+    origin: &Origin,
+    seq: u32,
+) {
+    let file = d.file;
+    // `COPY f .` into the working directory (or `/`, which always exists) copies
+    // into that directory, never over it.
+    let dest_is_dir = dest_x.ends_with('/')
+        || sources.len() > 1
+        || dest_x == "."
+        || dest_x.ends_with("/.")
+        || normalize(&img.workdir, dest_x) == "/";
+    let dest_p = normalize(&img.workdir, dest_x);
+    let chmod = flags
+        .iter()
+        .find(|f| f.name == "chmod")
+        .and_then(|f| f.value.as_deref())
+        .map(|m| {
+            u32::from_str_radix(m, 8)
+                .map(|m| Tri::from_bool(m & 0o111 != 0))
+                .unwrap_or(Tri::Unknown)
+        });
+    let from = flags
+        .iter()
+        .find(|f| f.name == "from")
+        .and_then(|f| f.value.clone());
+    for (src, x) in sources.iter().zip(expanded) {
+        match src {
+            CopySource::Heredoc { body, span: hs } => {
+                let mut e = entry(origin.clone(), seq);
+                e.executable = chmod.unwrap_or(Tri::No);
+                e.inline = Some((body.clone(), Span::new(file, hs.clone())));
+                if dest_is_dir {
+                    fuzz(img, &dest_p);
+                } else {
+                    put(img, &dest_p, e);
+                }
+            }
+            CopySource::Path(_) => {
+                let Some((sx, true)) = x else {
+                    fuzz(img, &dest_p);
+                    continue;
+                };
+                if let Some(fr) = &from {
+                    // An earlier stage is read where it is, never copied.
+                    let src_img: Option<Cow<'_, Image>> = d
+                        .stage_by_ref(fr, s.index)
+                        .and_then(|p| earlier.get(p.index))
+                        .map(Cow::Borrowed)
+                        .or_else(|| catalogue::image(fr).map(Cow::Owned));
+                    match src_img {
+                        Some(si) => {
+                            copy_from_image(img, &si, &sx, &dest_p, dest_is_dir, chmod, origin, seq)
+                        }
+                        None => fuzz(img, &dest_p),
+                    }
+                } else if add && (sx.contains("://") || sx.starts_with("git@")) {
+                    fuzz(img, &dest_p);
+                } else if add && is_archive(&sx) {
+                    // ADD extracts local archives.
+                    fuzz(img, &dest_p);
+                } else {
+                    copy_from_context(img, ctx, &sx, &dest_p, dest_is_dir, chmod, origin, seq);
+                }
+            }
+        }
+    }
+    let flag = |n: &str| {
+        flags
+            .iter()
+            .find(|f| f.name == n)
+            .and_then(|f| f.value.as_deref())
+    };
+    let (chown, chmod) = (flag("chown"), flag("chmod"));
+    super::perms::after_copy(img, chown, chmod, from.is_some(), seq);
 }
 
 fn is_archive(p: &str) -> bool {

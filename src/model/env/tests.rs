@@ -1,0 +1,122 @@
+//! Tests of the environment model (expansion, references, service links, base64, spans).
+
+use super::*;
+use crate::yaml::Style;
+
+fn go(input: &str, vars: &[(&str, &str)]) -> String {
+    expand_with(input, |n| {
+        vars.iter()
+            .find(|(k, _)| *k == n)
+            .map(|(_, v)| v.to_string())
+    })
+    .unwrap_or_default()
+}
+
+/// Cases from kubernetes `third_party/forked/golang/expansion/expand_test.go`.
+#[test]
+fn expand_matches_kubelet() {
+    let vars = [
+        ("VAR_A", "A"),
+        ("VAR_B", "B"),
+        ("VAR_C", "C"),
+        ("VAR_REF", "$(VAR_A)"),
+        ("VAR_EMPTY", ""),
+    ];
+    let cases = [
+        ("$(VAR_A)", "A"),
+        ("___$(VAR_B)___", "___B___"),
+        ("$(VAR_A)-$(VAR_A)", "A-A"),
+        ("f000-$$VAR_A", "f000-$VAR_A"),
+        ("foo\\$(VAR_C)bar", "foo\\Cbar"),
+        ("foo\\\\$(VAR_C)bar", "foo\\\\Cbar"),
+        ("foo\\\\\\\\$(VAR_A)bar", "foo\\\\\\\\Abar"),
+        ("$(VAR_A)$(VAR_B)", "AB"),
+        ("$(VAR_A)$(VAR_B)$(VAR_C)", "ABC"),
+        ("$(VAR_A)_$(VAR_B)_$(VAR_C)", "A_B_C"),
+        ("$$$(VAR_A)", "$A"),
+        ("$$$(VAR_A)$$$(VAR_B)", "$A$B"),
+        ("f00__(VAR_A)__", "f00__(VAR_A)__"),
+        ("$$(VAR_B)_______$(A", "$(VAR_B)_______$(A"),
+        ("$(VAR_REF)", "$(VAR_A)"),
+        ("foo$(VAR_EMPTY)bar", "foobar"),
+        ("$(VAR_A", "$(VAR_A"),
+        ("$(VAR_A$(VAR_B)", "$(VAR_A$(VAR_B)"),
+        ("$(VAR_A$(VAR_B", "$(VAR_A$(VAR_B"),
+        ("$(", "$("),
+        ("$", "$"),
+        ("$$", "$"),
+        ("$$$", "$$"),
+        ("$$$$", "$$"),
+        ("$()", "$()"),
+        ("$(UNKNOWN)", "$(UNKNOWN)"),
+        ("$VAR_A", "$VAR_A"),
+        ("${VAR_A}", "${VAR_A}"),
+        ("foo$", "foo$"),
+        ("héllo $(VAR_A) ü$", "héllo A ü$"),
+        ("$é", "$é"),
+        ("$$(VAR_A)", "$(VAR_A)"),
+        ("$$$$(VAR_A)", "$$(VAR_A)"),
+        ("$(VAR_A)$", "A$"),
+        ("", ""),
+    ];
+    for (input, want) in cases {
+        assert_eq!(go(input, &vars), want, "input {input:?}");
+    }
+}
+
+#[test]
+fn refs_have_byte_ranges() {
+    let env = Env::new();
+    let e = expand("x $(FOO) $$(BAR) $(KUBERNETES_SERVICE_HOST)", &env);
+    assert_eq!(e.refs.len(), 2);
+    assert_eq!(e.refs[0].name, "FOO");
+    assert_eq!(e.refs[0].range, 2..8);
+    assert_eq!(e.refs[0].status, RefStatus::Undefined);
+    assert_eq!(e.refs[1].status, RefStatus::DefinedUnknown);
+    assert!(!e.exact);
+    assert_eq!(e.undefined_refs().count(), 1);
+}
+
+#[test]
+fn service_link_names() {
+    for n in [
+        "REDIS_SERVICE_HOST",
+        "REDIS_SERVICE_PORT",
+        "REDIS_SERVICE_PORT_HTTP",
+        "REDIS_PORT",
+        "REDIS_PORT_6379_TCP",
+        "REDIS_PORT_6379_TCP_ADDR",
+        "REDIS_PORT_6379_TCP_PORT",
+    ] {
+        assert!(is_service_link_name(n), "{n}");
+    }
+    for n in ["PORT", "HOME", "APP_PORTAL", "redis_service_host", "_PORT"] {
+        assert!(!is_service_link_name(n), "{n}");
+    }
+}
+
+#[test]
+fn base64() {
+    assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some("hello"));
+    assert_eq!(base64_decode("aGVsbG8").as_deref(), Some("hello"));
+    assert_eq!(base64_decode("!!").as_deref(), None);
+}
+
+#[test]
+fn value_span_maps_offsets() {
+    let text = "a: \"x $(FOO)\"\nb: x $(FOO)\n";
+    let quoted = Node::new(
+        3..13,
+        Style::DoubleQuoted,
+        crate::yaml::Value::Str("x $(FOO)".into()),
+    );
+    let s = value_span(0, text, &quoted, 2..8);
+    assert_eq!(&text[s.range()], "$(FOO)");
+    let plain = Node::new(
+        17..25,
+        Style::Plain,
+        crate::yaml::Value::Str("x $(FOO)".into()),
+    );
+    let s = value_span(0, text, &plain, 2..8);
+    assert_eq!(&text[s.range()], "$(FOO)");
+}
