@@ -54,6 +54,15 @@ def tree_size(paths):
     return n, size
 
 
+# Other repository layouts (issue 13): (directory under DATA, gen.py arguments).
+SHAPES = [
+    ("shared-context", ["shared-context", "--count", "2000"]),
+    ("duplicated", ["duplicated"]),
+    ("namespace-1k", ["namespace", "--objects", "1000"]),
+    ("namespace-10k", ["namespace", "--objects", "10000"]),
+]
+
+
 def generate():
     os.makedirs(DATA, exist_ok=True)
     for scale in (1, 2, 4):
@@ -61,6 +70,12 @@ def generate():
         if not os.path.exists(os.path.join(out, ".done")):
             shutil.rmtree(out, ignore_errors=True)
             subprocess.run([sys.executable, GEN, "monorepo", out, "--scale", str(scale)], check=True)
+            open(os.path.join(out, ".done"), "w").close()
+    for name, args in SHAPES:
+        out = os.path.join(DATA, name)
+        if not os.path.exists(os.path.join(out, ".done")):
+            shutil.rmtree(out, ignore_errors=True)
+            subprocess.run([sys.executable, GEN] + args[:1] + [out] + args[1:], check=True)
             open(os.path.join(out, ".done"), "w").close()
     out = os.path.join(DATA, "dockerfiles")
     if not os.path.exists(os.path.join(out, ".done")):
@@ -148,12 +163,25 @@ def main():
         meds[scale] = case(f"synthetic monorepo {scale}x", lint + ["."], d, n, size,
                            runs=RUNS if scale == 1 else max(3, RUNS // 2),
                            target=1.0 if scale == 1 else None)
-        if scale == 1:
-            rss = peak_rss_mb(lint + ["."], d)
-            if rss is not None:
-                print(f"{'  peak RSS, monorepo 1x':<34} {rss:9.1f} MB")
+        rss = peak_rss_mb(lint + ["."], d)
+        if rss is not None:
+            print(f"{f'  peak RSS, monorepo {scale}x':<34} {rss:9.1f} MB")
     print(f"{'  scaling 1x : 2x : 4x':<34} 1 : {meds[2] / meds[1]:.2f} : {meds[4] / meds[1]:.2f}"
           "  (linear: 1 : 2 : 4)")
+
+    # Other layouts: many Dockerfiles sharing one build context, every ConfigMap defined in 10
+    # files, one namespace with 1k / 10k objects (10x objects must cost <= 12x).
+    ns = {}
+    for name, _ in SHAPES:
+        d = os.path.join(DATA, name)
+        n, size = tree_size([d])
+        ns[name] = case(name, lint + ["."], d, n, size,
+                        target=1.0 if name in ("shared-context", "duplicated") else None)
+        rss = peak_rss_mb(lint + ["."], d)
+        if rss is not None:
+            print(f"{'  peak RSS, ' + name:<34} {rss:9.1f} MB")
+    print(f"{'  namespace 10k / 1k':<34} {ns['namespace-10k'] / ns['namespace-1k']:9.1f} x"
+          "  (10x objects; target <= 12x)")
 
     # Pre-commit: 5 changed files in a large repository.
     d = os.path.join(DATA, "mono1x")

@@ -8,6 +8,16 @@
   gen.py dockerfiles OUT [--count N] realistic Dockerfiles in the style of the official images
                                     (multi-stage, long `set -eux; ...` RUN lines), one per
                                     directory, for the side-by-side run with hadolint
+  gen.py shared-context OUT [--count N]
+                                    N Dockerfiles (`docker/svc-NNNN.Dockerfile`) in one
+                                    directory, built from it (their shared context) or, one in
+                                    ten, from the repository root through docker-compose.yml
+  gen.py duplicated OUT [--services N]
+                                    N services, 40 per namespace; each ConfigMap defined in 10
+                                    files (one per environment directory): 11 files a service
+  gen.py namespace OUT [--objects N]
+                                    one namespace with N objects (Deployments, Services,
+                                    ConfigMaps, Secrets, ServiceAccounts; 1 % dangling references)
 
 A few percent of the objects carry defects kexit reports (command with spaces, millibyte
 memory, a missing ConfigMap key), so the run does real reporting work too.
@@ -775,6 +785,163 @@ def dockerfiles(out, count, seed):
     return count, total
 
 
+# ---------------------------------------------------------------------------------------------
+# Many Dockerfiles sharing one build context
+
+
+def shared_context(out, count, seed):
+    rnd = random.Random(seed)
+    os.makedirs(os.path.join(out, ".git"), exist_ok=True)
+    d = os.path.join(out, "docker")
+    write(os.path.join(d, "common.sh"), "#!/bin/sh\nlog() { echo \"$*\" >&2; }\n")
+    os.chmod(os.path.join(d, "common.sh"), 0o755)
+    # Sources at the root: part of the root context (compose-built images copy src/).
+    for i in range(200):
+        write(os.path.join(out, "src", f"pkg{i % 20:02d}", f"mod{i:03d}.py"), f"X = {i}\n")
+    compose = ["services:"]
+    for i in range(count):
+        svc = f"svc-{i:04d}"
+        base = rnd.choice(["debian:bookworm-slim", "alpine:3.20", "python:3.12-slim"])
+        from_root = i % 10 == 0
+        pre = "docker/" if from_root else ""
+        extra = "COPY src/ /app/src/\n" if from_root else ""
+        text = f"""FROM {base}
+COPY {pre}common.sh /usr/local/lib/common.sh
+COPY {pre}{svc}-entrypoint.sh /usr/local/bin/entrypoint.sh
+{extra}RUN chmod +x /usr/local/bin/entrypoint.sh
+USER 10001
+ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
+CMD ["--port", "{rnd.choice([80, 8080, 9000])}"]
+"""
+        write(os.path.join(d, f"{svc}.Dockerfile"), text)
+        write(os.path.join(d, f"{svc}-entrypoint.sh"),
+              f"#!/bin/sh\nset -eu\n. /usr/local/lib/common.sh\nlog starting {svc}\nexec \"$@\"\n")
+        os.chmod(os.path.join(d, f"{svc}-entrypoint.sh"), 0o755)
+        if from_root:
+            compose.append(f"""  {svc}:
+    image: registry.example.com/{svc}:1.0
+    build:
+      context: .
+      dockerfile: docker/{svc}.Dockerfile""")
+    write(os.path.join(out, "docker-compose.yml"), "\n".join(compose) + "\n")
+    return count
+
+
+# ---------------------------------------------------------------------------------------------
+# Duplicated objects: every ConfigMap defined in 10 environment directories
+
+
+def duplicated(out, services, seed):
+    rnd = random.Random(seed)
+    os.makedirs(os.path.join(out, ".git"), exist_ok=True)
+    files = 0
+    for i in range(services):
+        ns = f"ns-{i // 40:03d}"
+        svc = f"svc-{i:05d}"
+        shared_cm = f"svc-{(i // 40) * 40 + (i + 1) % 40:05d}-env"
+        defect = "missing-key" if rnd.random() < 0.01 else None
+        write(os.path.join(out, "base", ns, svc, "deployment.yaml"),
+              deployment(svc, ns, "python", shared_cm, rnd, defect))
+        files += 1
+        for env in range(10):
+            write(os.path.join(out, "envs", f"env-{env}", ns, svc, "configmap.yaml"),
+                  configmaps(svc, ns, rnd).replace("data:\n  REGION", "data:\n  log-level: info\n  REGION", 1))
+            files += 1
+    return files
+
+
+# ---------------------------------------------------------------------------------------------
+# One namespace with many objects
+
+
+def namespace(out, objects, seed):
+    rnd = random.Random(seed)
+    ns = "big"
+    units = max(1, objects // 5)
+    write(os.path.join(out, "limitrange.yaml"), f"""apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+  namespace: {ns}
+spec:
+  limits:
+    - type: Container
+      default:
+        memory: 256Mi
+""")
+    per_file = 20
+    for f0 in range(0, units, per_file):
+        docs = []
+        for i in range(f0, min(units, f0 + per_file)):
+            svc = f"app-{i:05d}"
+            cm = f"app-{(i * 7) % units:05d}-config"
+            if rnd.random() < 0.01:
+                cm = f"missing-{i:05d}"
+            docs.append(f"""apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {svc}
+  namespace: {ns}
+spec:
+  selector:
+    matchLabels: {{app: {svc}}}
+  template:
+    metadata:
+      labels: {{app: {svc}}}
+    spec:
+      serviceAccountName: {svc}
+      containers:
+        - name: app
+          image: registry.example.com/{svc}:1.{rnd.randint(0, 9)}
+          envFrom:
+            - configMapRef:
+                name: {cm}
+            - secretRef:
+                name: {svc}-secret
+          volumeMounts:
+            - name: cfg
+              mountPath: /etc/app/settings.yaml
+              subPath: settings.yaml
+      volumes:
+        - name: cfg
+          configMap:
+            name: {svc}-config
+""")
+            docs.append(f"""apiVersion: v1
+kind: Service
+metadata:
+  name: {svc}
+  namespace: {ns}
+spec:
+  selector: {{app: {svc}}}
+  ports: [{{port: 80, targetPort: 8080}}]
+""")
+            docs.append(f"""apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {svc}-config
+  namespace: {ns}
+data:
+  settings.yaml: "port: 8080"
+""")
+            docs.append(f"""apiVersion: v1
+kind: Secret
+metadata:
+  name: {svc}-secret
+  namespace: {ns}
+stringData:
+  TOKEN: t{i}
+""")
+            docs.append(f"""apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {svc}
+  namespace: {ns}
+""")
+        write(os.path.join(out, f"objects-{f0 // per_file:05d}.yaml"), "---\n".join(docs))
+    return units * 5
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -787,8 +954,26 @@ def main():
     d.add_argument("out")
     d.add_argument("--count", type=int, default=300)
     d.add_argument("--seed", type=int, default=2)
+    c = sub.add_parser("shared-context")
+    c.add_argument("out")
+    c.add_argument("--count", type=int, default=2000)
+    c.add_argument("--seed", type=int, default=3)
+    u = sub.add_parser("duplicated")
+    u.add_argument("out")
+    u.add_argument("--services", type=int, default=2000)
+    u.add_argument("--seed", type=int, default=4)
+    n = sub.add_parser("namespace")
+    n.add_argument("out")
+    n.add_argument("--objects", type=int, default=1000)
+    n.add_argument("--seed", type=int, default=5)
     a = ap.parse_args()
-    if a.cmd == "monorepo":
+    if a.cmd == "shared-context":
+        print(f"{a.out}: {shared_context(a.out, a.count, a.seed)} Dockerfiles in one directory")
+    elif a.cmd == "duplicated":
+        print(f"{a.out}: {duplicated(a.out, a.services, a.seed)} manifest files")
+    elif a.cmd == "namespace":
+        print(f"{a.out}: {namespace(a.out, a.objects, a.seed)} objects in one namespace")
+    elif a.cmd == "monorepo":
         files, docs, svcs = monorepo(a.out, a.scale, a.seed, a.services)
         print(f"{a.out}: {files} manifest files, {docs} documents, {svcs} Dockerfiles")
     else:

@@ -39,6 +39,8 @@ pub struct Found {
     pub kind: Kind,
     /// Named explicitly on the command line.
     pub explicit: bool,
+    /// Read only as repository context (what the linted files reference): never reported.
+    pub context: bool,
 }
 
 #[derive(Debug, Default)]
@@ -92,6 +94,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
                 path: p.clone(),
                 kind,
                 explicit: true,
+                context: false,
             });
             continue;
         }
@@ -220,6 +223,7 @@ where
                         path: entry.into_path(),
                         kind,
                         explicit: false,
+                        context: false,
                     };
                     if let Ok(mut v) = out.lock() {
                         v.push(found);

@@ -268,6 +268,27 @@ fn unknown_reason(p: &Process<'_, '_>, name: &str) -> String {
     if p.path_var().is_none() && !name.contains('/') {
         return "the container's `env` sets PATH to a value kexit does not know".to_string();
     }
+    if !name.contains('/') {
+        use crate::image::installs::Plausible;
+        let path = p.path_var().unwrap_or_default();
+        let hit = img.pkg_fuzz.iter().rev().find(|f| {
+            path.split(':')
+                .any(|d| f.covers(d.trim_end_matches('/'), name))
+        });
+        match hit.map(|f| (&f.kind, f.dirs.join(", "))) {
+            Some((Plausible::Pip, dirs)) => {
+                return format!(
+                    "a `pip install` may have put a console script named `{name}` in {dirs}: kexit knows the console scripts of common PyPI packages, not those of other packages nor of the dependencies pip installs along (`--no-deps` or a requirements file hashed on every line closes the set)"
+                )
+            }
+            Some((Plausible::Unowned(_), dirs)) => {
+                return format!(
+                    "no package of the release ships `{name}`, but a package install may create it in {dirs} from a maintainer script (alternatives)"
+                )
+            }
+            None => {}
+        }
+    }
     let fuzzy: Vec<&str> = img.fuzzy.iter().map(|(d, _)| d.as_str()).collect();
     if !fuzzy.is_empty() {
         let dirs = if fuzzy.contains(&"/") {

@@ -115,7 +115,22 @@ fn decode(buf: Vec<u8>) -> Result<String, String> {
     }
 }
 
+/// Read and parse one input; a file found only as repository context is not reported.
 fn load(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
+    let context = matches!(&input, Input::Path(f) if f.context);
+    let mut loaded = load_input(input, cap, roots);
+    if context {
+        match &mut loaded {
+            Loaded::Manifest(src, _) | Loaded::Dockerfile(src, _) | Loaded::Unreadable(src, _) => {
+                src.report = false
+            }
+            Loaded::Skip => {}
+        }
+    }
+    loaded
+}
+
+fn load_input(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
     let (name, kind, text) = match input {
         Input::Text { name, kind, text } => (name, kind, text),
         Input::Unreadable { name, kind, why } => {

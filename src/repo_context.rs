@@ -282,6 +282,7 @@ pub fn select(
                     path: shown_root.join(&rel),
                     kind: f.kind,
                     explicit: false,
+                    context: true,
                 };
                 Some((shown, abs, hit))
             })

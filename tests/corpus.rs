@@ -52,6 +52,7 @@ fn corpus_lints_without_panic() {
                 path,
                 kind,
                 explicit: false,
+                context: false,
             }))
         })
         .collect();

@@ -224,11 +224,6 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
     g.inputs.extend(files_found.into_iter().map(Input::Path));
     let mut project = Project::load(g.inputs, config);
     render::note_unrendered(&mut project, &unrendered);
-    for f in &mut project.files {
-        if context_paths.contains(&f.path) {
-            f.report = false;
-        }
-    }
     if args.explain_links {
         let lines = crate::image::explain_links(&project);
         if lines.is_empty() {

@@ -157,10 +157,25 @@ impl<'a> Files<'a> {
         Some((id, text))
     }
 
-    /// An `env_file` by path, as [`Self::read`]; a file added from disk is reported: a finding
-    /// whose cause is one of its lines (a heap flag, PATH) points there.
-    fn read_env_file(&self, path: &Path) -> Option<(FileId, String)> {
+    /// Whether findings in file `id` are reported (a file the user named, not context).
+    fn reported(&self, id: FileId) -> bool {
+        match self.existing.get(id) {
+            Some(f) => f.report,
+            None => id
+                .checked_sub(self.existing.len())
+                .and_then(|i| self.added.borrow().get(i).map(|f| f.report))
+                .unwrap_or(false),
+        }
+    }
+
+    /// An `env_file` of compose file `of`, by path, as [`Self::read`]; a file added from disk
+    /// is reported when the compose file is: a finding whose cause is one of its lines (a heap
+    /// flag, PATH) points there. A compose file read only as repository context reports nothing.
+    fn read_env_file(&self, of: FileId, path: &Path) -> Option<(FileId, String)> {
         let (id, text) = self.read(path)?;
+        if !self.reported(of) {
+            return Some((id, text));
+        }
         if let Some(i) = id.checked_sub(self.existing.len()) {
             if let Some(f) = self.added.borrow_mut().get_mut(i) {
                 f.report = true;
@@ -227,7 +242,7 @@ fn file_services(files: &Files<'_>, id: FileId, vars: &Vars, depth: usize, out: 
     };
     let Some(root) = y.root() else { return };
     let Some(text) = files.text(id) else { return };
-    let read = |p: &Path| files.read_env_file(p);
+    let read = |p: &Path| files.read_env_file(id, p);
     let ctx = service::Ctx {
         file: id,
         text: &text,

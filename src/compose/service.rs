@@ -496,7 +496,35 @@ impl Ctx<'_> {
                 "environment" => self.environment(v, &mut s.environment),
                 "user" => s.user = Some(self.sp(v)),
                 "working_dir" => s.working_dir = Some(self.sp(v)),
-                "volumes" => s.volumes = self.volumes(v),
+                "volumes" => {
+                    let tmpfs: Vec<Mount> = s
+                        .volumes
+                        .drain(..)
+                        .filter(|m| m.kind == MountKind::Tmpfs)
+                        .collect();
+                    s.volumes = self.volumes(v);
+                    s.volumes.extend(tmpfs);
+                }
+                // `tmpfs: /app` or a list of `path[:options]`: an empty directory over the path.
+                "tmpfs" => {
+                    let items: Vec<&Node> = match &v.value {
+                        Value::Seq(items) => items.iter().collect(),
+                        _ => vec![v],
+                    };
+                    for i in items {
+                        let Some(t) = self.text(i) else { continue };
+                        let target = t.split(':').next().unwrap_or("").trim().to_string();
+                        if target.starts_with('/') {
+                            s.volumes.push(Mount {
+                                kind: MountKind::Tmpfs,
+                                source: None,
+                                target,
+                                read_only: false,
+                                span: self.span(i),
+                            });
+                        }
+                    }
+                }
                 "mem_limit" => {
                     s.mem_limit = Some(self.bytes(v));
                 }

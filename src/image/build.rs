@@ -194,6 +194,12 @@ pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {
             }
         }
     }
+    if img
+        .official
+        .is_some_and(|o| super::official::outside_distribution(img, o, &p))
+    {
+        return PathInfo::absent(base_origin(img));
+    }
     PathInfo::unknown()
 }
 

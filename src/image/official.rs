@@ -36,6 +36,9 @@ pub(crate) struct Official {
     pub repo: &'static str,
     pub names: &'static [&'static str],
     pub dirs: &'static [(&'static str, &'static [&'static str])],
+    /// Top-level entries the Dockerfile creates outside the distribution's tree (`/go`,
+    /// `/docker-entrypoint.d`, `/data`).
+    pub tops: &'static [&'static str],
 }
 
 const JDK: &[&str] = &[
@@ -67,11 +70,13 @@ pub(crate) const OFFICIAL: &[Official] = &[
         repo: "debian",
         names: &[],
         dirs: &[],
+        tops: &[],
     },
     Official {
         repo: "ubuntu",
         names: &["unminimize"],
         dirs: &[],
+        tops: &[],
     },
     Official {
         repo: "python",
@@ -85,6 +90,7 @@ pub(crate) const OFFICIAL: &[Official] = &[
             "easy_install*",
         ],
         dirs: &[],
+        tops: &[],
     },
     Official {
         repo: "node",
@@ -98,11 +104,13 @@ pub(crate) const OFFICIAL: &[Official] = &[
             "docker-entrypoint.sh",
         ],
         dirs: &[],
+        tops: &[],
     },
     Official {
         repo: "golang",
         names: &[],
         dirs: &[("/usr/local/go/bin", &["go", "gofmt"]), ("/go/bin", &[])],
+        tops: &["go"],
     },
     Official {
         repo: "php",
@@ -116,6 +124,7 @@ pub(crate) const OFFICIAL: &[Official] = &[
             "apache2-foreground",
         ],
         dirs: &[],
+        tops: &[],
     },
     Official {
         repo: "httpd",
@@ -140,21 +149,25 @@ pub(crate) const OFFICIAL: &[Official] = &[
                 "rotatelogs",
             ],
         )],
+        tops: &[],
     },
     Official {
         repo: "nginx",
         names: &["nginx*", "njs", "docker-entrypoint.sh"],
         dirs: &[],
+        tops: &["docker-entrypoint.d", "docker-entrypoint.sh"],
     },
     Official {
         repo: "redis",
         names: &["redis*", "gosu", "docker-entrypoint.sh"],
         dirs: &[],
+        tops: &["data"],
     },
     Official {
         repo: "eclipse-temurin",
         names: &[],
         dirs: &[("/opt/java/openjdk/bin", JDK)],
+        tops: &["__cacert_entrypoint.sh"],
     },
 ];
 
@@ -349,6 +362,33 @@ pub(crate) fn lookup(reference: &str) -> Option<&'static Official> {
     OFFICIAL.iter().find(|o| o.repo == repo)
 }
 
+/// Top-level directories of a Debian/Ubuntu image (the FHS tree base-files and the packages
+/// use). Debian packages install nowhere else (policy 9.1), and `/srv`'s contents are the
+/// site's, never a package's.
+const DISTRO_TOP: [&str; 21] = [
+    "bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt", "opt",
+    "proc", "root", "run", "sbin", "sys", "tmp", "usr", "var", "snap",
+];
+
+/// Whether a path is under a top-level directory neither the distribution nor the official
+/// image's Dockerfile creates (`/app/bin/server`, `/srv/run.sh`): only the build could have put
+/// it there, and the model follows the build (a step it cannot follow makes it unknown before
+/// this is asked).
+pub(crate) fn outside_distribution(img: &Image, o: &Official, path: &str) -> bool {
+    let top = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    if top.is_empty() || DISTRO_TOP.contains(&top) || top.contains(['$', '`']) || !img.base_known {
+        return false;
+    }
+    if o.tops.contains(&top) {
+        return false;
+    }
+    // What the catalogue row lists at the top level (`/docker-entrypoint.sh`).
+    img.fs.iter().all(|(k, e)| {
+        !(matches!(e.origin, super::Origin::Catalogue(_))
+            && k.trim_start_matches('/').split('/').next() == Some(top))
+    }) && installs::debian_releases(img).is_some()
+}
+
 /// Whether `dir/name` is certainly absent from an image built on an official image: `dir` is
 /// a directory whose every name kexit can account for, and `name` is none of them.
 pub(crate) fn absent(img: &Image, o: &Official, dir: &str, name: &str) -> bool {
@@ -407,6 +447,12 @@ mod tests {
         assert_eq!(full.resolve("convert", None), Resolved::Unknown);
         let deb = image("debian:bookworm-slim").unwrap();
         assert_eq!(deb.resolve("my-server", None), Resolved::NotFound);
+        // Outside the distribution's tree: nothing unless the build puts it there.
+        assert_eq!(deb.exists("/app/bin/server"), crate::image::Tri::No);
+        assert_eq!(deb.exists("/opt/tool/bin/x"), crate::image::Tri::Unknown);
+        let go = image("golang:1.22-bookworm").unwrap();
+        assert_eq!(go.exists("/go/bin/x"), crate::image::Tri::No);
+        assert_eq!(go.exists("/go/src/x"), crate::image::Tri::Unknown);
         // Alpine variants and images kexit has no row for are not concerned.
         let alp = image("python:3.12-alpine").unwrap();
         assert_eq!(alp.resolve("run-checks.sh", None), Resolved::Unknown);

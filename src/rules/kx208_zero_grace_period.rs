@@ -13,6 +13,32 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
+    // Compose: `stop_grace_period: 0s` SIGKILLs right after SIGTERM at every stop/down.
+    for p in all(model) {
+        let Some(sv) = p.service() else { continue };
+        let Some(g) = sv.stop_grace_ms.as_ref() else {
+            continue;
+        };
+        if p.kind != ProcKind::Main
+            || g.value != Some(0)
+            || crate::rules::kx210_pid1_ignores_sigterm::only_idles(&p)
+        {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                &RULE,
+                g.span,
+                format!(
+                    "`stop_grace_period` of Compose service `{}` is 0: every `docker compose stop`/`down` SIGKILLs the container right after SIGTERM (137), so it never shuts down cleanly and in-flight work is lost",
+                    sv.name
+                ),
+            )
+            .help("Remove it (default 10 s) or set the time the app needs to drain")
+            .symptom("Exited (137)")
+            .service(Some(sv.name.as_str())),
+        );
+    }
     for w in &model.workloads {
         let Some(n) = w.pod_spec.get("terminationGracePeriodSeconds") else {
             continue;
