@@ -8,6 +8,7 @@ use crate::output::{self, human, Summary};
 use crate::render;
 use crate::rules::RULES;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -369,29 +370,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
     };
     let mut outcome = lint::lint(project);
     if !rendered.is_empty() {
-        let files = &outcome.project.files;
-        let all = outcome
-            .findings
-            .iter_mut()
-            .chain(outcome.suppressed.iter_mut().map(|s| &mut s.finding));
-        for f in all {
-            if let Some(s) = files.get(f.span.file) {
-                if let Some(r) = rendered.get(&s.path) {
-                    f.message
-                        .push_str(render::note(*r, origins.contains_key(&s.path)));
-                }
-            }
-        }
-        render::relocate(&mut outcome.project, &mut outcome.findings, &origins);
-        let mut moved: Vec<crate::finding::Finding> = outcome
-            .suppressed
-            .iter()
-            .map(|s| s.finding.clone())
-            .collect();
-        render::relocate(&mut outcome.project, &mut moved, &origins);
-        for (s, f) in outcome.suppressed.iter_mut().zip(moved) {
-            s.finding = f;
-        }
+        map_rendered(&mut outcome, &rendered, &origins);
     }
     // Documents of the reported files (context files are not counted).
     let documents = outcome
@@ -417,64 +396,8 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
     for (i, format) in formats.iter().enumerate() {
         let dest = args.output.get(i);
         let colored = dest.is_none() && stdout_color(color);
-        let text = match format {
-            Format::Json => output::json::render_with(
-                &outcome.project,
-                &outcome.findings,
-                summary,
-                show_suppressed,
-            ),
-            Format::Sarif => output::sarif::render(
-                &outcome.project,
-                &outcome.findings,
-                show_suppressed,
-                &outcome.project.config.doc_url,
-            ),
-            Format::Github => output::github::render(&outcome.project, &outcome.findings),
-            Format::Concise => {
-                let mut s = output::concise::render(&outcome.project, &outcome.findings);
-                if let Some(sup) = show_suppressed {
-                    for x in sup {
-                        let one = output::concise::render(
-                            &outcome.project,
-                            std::slice::from_ref(&x.finding),
-                        );
-                        s.push_str(&format!(
-                            "{} [suppressed by {}: {}]\n",
-                            one.trim_end(),
-                            x.by,
-                            x.reason
-                        ));
-                    }
-                }
-                s
-            }
-            Format::Human => {
-                let opts = human::Options {
-                    color: colored,
-                    width: if dest.is_none() {
-                        crate::text::wrap_width()
-                    } else {
-                        None
-                    },
-                    quiet: args.quiet,
-                    // --statistics prints its own table.
-                    rule_table: !args.statistics,
-                };
-                human::render(
-                    &outcome.project,
-                    &outcome.findings,
-                    show_suppressed,
-                    summary,
-                    &opts,
-                )
-            }
-        };
-        // Output hygiene at the write edge (src/text.rs): JSON and SARIF escape as JSON does.
-        let text = match format {
-            Format::Json | Format::Sarif => text,
-            _ => crate::text::escape_owned(text, matches!(format, Format::Human) && colored),
-        };
+        let shown = (summary, show_suppressed);
+        let text = report(*format, &outcome, shown, (colored, dest.is_none()), &args);
         match dest {
             Some(path) => {
                 if let Err(e) = std::fs::write(path, text) {
@@ -514,4 +437,102 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
     // time (about 6 % of a large run, on one thread).
     std::mem::forget(outcome);
     code
+}
+
+/// Findings in rendered files: the renderer's note appended to their messages, then moved back
+/// to the files their text came from ([`render::relocate`]), suppressed ones too.
+fn map_rendered(
+    outcome: &mut lint::Outcome,
+    rendered: &HashMap<String, render::Renderer>,
+    origins: &HashMap<String, render::Origin>,
+) {
+    let files = &outcome.project.files;
+    let all = outcome
+        .findings
+        .iter_mut()
+        .chain(outcome.suppressed.iter_mut().map(|s| &mut s.finding));
+    for f in all {
+        if let Some(s) = files.get(f.span.file) {
+            if let Some(r) = rendered.get(&s.path) {
+                f.message
+                    .push_str(render::note(*r, origins.contains_key(&s.path)));
+            }
+        }
+    }
+    render::relocate(&mut outcome.project, &mut outcome.findings, origins);
+    let mut moved: Vec<crate::finding::Finding> = outcome
+        .suppressed
+        .iter()
+        .map(|s| s.finding.clone())
+        .collect();
+    render::relocate(&mut outcome.project, &mut moved, origins);
+    for (s, f) in outcome.suppressed.iter_mut().zip(moved) {
+        s.finding = f;
+    }
+}
+
+/// One report in `format` (`to_stdout`: it goes to stdout, where the human format wraps), with
+/// output hygiene applied at the write edge (src/text.rs): JSON and SARIF escape as JSON does.
+fn report(
+    format: Format,
+    outcome: &lint::Outcome,
+    (summary, show_suppressed): (Summary, Option<&[crate::suppress::Suppressed]>),
+    (colored, to_stdout): (bool, bool),
+    args: &LintArgs,
+) -> String {
+    let text = match format {
+        Format::Json => output::json::render_with(
+            &outcome.project,
+            &outcome.findings,
+            summary,
+            show_suppressed,
+        ),
+        Format::Sarif => output::sarif::render(
+            &outcome.project,
+            &outcome.findings,
+            show_suppressed,
+            &outcome.project.config.doc_url,
+        ),
+        Format::Github => output::github::render(&outcome.project, &outcome.findings),
+        Format::Concise => {
+            let mut s = output::concise::render(&outcome.project, &outcome.findings);
+            if let Some(sup) = show_suppressed {
+                for x in sup {
+                    let one =
+                        output::concise::render(&outcome.project, std::slice::from_ref(&x.finding));
+                    s.push_str(&format!(
+                        "{} [suppressed by {}: {}]\n",
+                        one.trim_end(),
+                        x.by,
+                        x.reason
+                    ));
+                }
+            }
+            s
+        }
+        Format::Human => {
+            let opts = human::Options {
+                color: colored,
+                width: if to_stdout {
+                    crate::text::wrap_width()
+                } else {
+                    None
+                },
+                quiet: args.quiet,
+                // --statistics prints its own table.
+                rule_table: !args.statistics,
+            };
+            human::render(
+                &outcome.project,
+                &outcome.findings,
+                show_suppressed,
+                summary,
+                &opts,
+            )
+        }
+    };
+    match format {
+        Format::Json | Format::Sarif => text,
+        _ => crate::text::escape_owned(text, matches!(format, Format::Human) && colored),
+    }
 }
