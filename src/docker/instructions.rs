@@ -176,29 +176,7 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
     for ins in &p.instructions {
         let (keyword, start, end, kind): (&str, usize, usize, InstKind) = match ins {
             I::From(f) => {
-                let platform = f
-                    .options
-                    .iter()
-                    .find(|o| o.name.value.eq_ignore_ascii_case("platform"))
-                    .and_then(|o| o.value.as_ref().map(|v| word(v, d.escape)));
-                let name = f.as_.as_ref().map(|(_, n)| Str {
-                    value: n.value.to_ascii_lowercase(),
-                    span: n.span.clone(),
-                });
-                let end = name
-                    .as_ref()
-                    .map_or(f.image.span.end, |n| n.span.end.max(f.image.span.end));
-                let index = d.stages.len();
-                d.stages.push(Stage {
-                    index,
-                    from: From {
-                        image: word(&f.image, d.escape),
-                        platform,
-                        name,
-                        span: f.from.span.start..to_line_end(text, end),
-                    },
-                    instructions: Vec::new(),
-                });
+                push_stage(d, text, f);
                 continue;
             }
             I::Arg(a) => (
@@ -207,31 +185,7 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
                 a.arguments.span.end,
                 InstKind::Arg(parse_args(&a.arguments)),
             ),
-            I::Run(r) => {
-                let c = command(&r.arguments);
-                let heredocs: Vec<Str> = r
-                    .here_docs
-                    .iter()
-                    .map(|h| Str {
-                        value: h.value.to_string(),
-                        span: h.span.clone(),
-                    })
-                    .collect();
-                let end = heredocs
-                    .iter()
-                    .map(|h| h.span.end)
-                    .fold(c.span.end, usize::max);
-                (
-                    "RUN",
-                    r.run.span.start,
-                    end,
-                    InstKind::Run {
-                        flags: flags(&r.options, d.escape),
-                        command: c,
-                        heredocs,
-                    },
-                )
-            }
+            I::Run(r) => run(r, d.escape),
             I::Cmd(c) => {
                 let cmd = command(&c.arguments);
                 ("CMD", c.cmd.span.start, cmd.span.end, InstKind::Cmd(cmd))
@@ -245,29 +199,7 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
                     InstKind::Entrypoint(cmd),
                 )
             }
-            I::Healthcheck(h) => match &h.arguments {
-                parse_dockerfile::HealthcheckArguments::Cmd { arguments, .. } => {
-                    let cmd = command(arguments);
-                    (
-                        "HEALTHCHECK",
-                        h.healthcheck.span.start,
-                        cmd.span.end,
-                        InstKind::Healthcheck(Some(cmd)),
-                    )
-                }
-                parse_dockerfile::HealthcheckArguments::None { none, .. } => (
-                    "HEALTHCHECK",
-                    h.healthcheck.span.start,
-                    none.span.end,
-                    InstKind::Healthcheck(None),
-                ),
-                _ => (
-                    "HEALTHCHECK",
-                    h.healthcheck.span.start,
-                    h.healthcheck.span.end,
-                    InstKind::Other,
-                ),
-            },
+            I::Healthcheck(h) => healthcheck(h),
             I::Copy(c) => copy(
                 false,
                 c.copy.span.start,
@@ -343,26 +275,7 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
             ),
             I::Onbuild(o) => (
                 {
-                    // BuildKit (instructions/parse.go, parseOnBuild) rejects these triggers in
-                    // the image that declares them; any other trigger is parsed only when a
-                    // child image builds.
-                    let bad = match &*o.instruction {
-                        I::From(_) => Some("FROM"),
-                        I::Maintainer(_) => Some("MAINTAINER"),
-                        I::Onbuild(_) => Some("ONBUILD"),
-                        _ => None,
-                    };
-                    if let Some(k) = bad {
-                        let start = o.onbuild.span.start;
-                        d.errors.push(DockerError {
-                            span: start..to_line_end(text, start),
-                            message: if k == "ONBUILD" {
-                                "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".to_string()
-                            } else {
-                                format!("{k} isn't allowed as an ONBUILD trigger")
-                            },
-                        });
-                    }
+                    check_onbuild(d, text, o);
                     "ONBUILD"
                 },
                 o.onbuild.span.start,
@@ -384,6 +297,117 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
                 }
             }
         }
+    }
+}
+
+/// A FROM: a new stage (its name lowercased).
+fn push_stage(d: &mut Dockerfile, text: &str, f: &parse_dockerfile::FromInstruction<'_>) {
+    let platform = f
+        .options
+        .iter()
+        .find(|o| o.name.value.eq_ignore_ascii_case("platform"))
+        .and_then(|o| o.value.as_ref().map(|v| word(v, d.escape)));
+    let name = f.as_.as_ref().map(|(_, n)| Str {
+        value: n.value.to_ascii_lowercase(),
+        span: n.span.clone(),
+    });
+    let end = name
+        .as_ref()
+        .map_or(f.image.span.end, |n| n.span.end.max(f.image.span.end));
+    let index = d.stages.len();
+    d.stages.push(Stage {
+        index,
+        from: From {
+            image: word(&f.image, d.escape),
+            platform,
+            name,
+            span: f.from.span.start..to_line_end(text, end),
+        },
+        instructions: Vec::new(),
+    });
+}
+
+/// A RUN: its command, heredoc bodies and flags; it ends where its last heredoc does.
+fn run(
+    r: &parse_dockerfile::RunInstruction<'_>,
+    escape: char,
+) -> (&'static str, usize, usize, InstKind) {
+    let c = command(&r.arguments);
+    let heredocs: Vec<Str> = r
+        .here_docs
+        .iter()
+        .map(|h| Str {
+            value: h.value.to_string(),
+            span: h.span.clone(),
+        })
+        .collect();
+    let end = heredocs
+        .iter()
+        .map(|h| h.span.end)
+        .fold(c.span.end, usize::max);
+    (
+        "RUN",
+        r.run.span.start,
+        end,
+        InstKind::Run {
+            flags: flags(&r.options, escape),
+            command: c,
+            heredocs,
+        },
+    )
+}
+
+/// A HEALTHCHECK: its command, or `NONE`.
+fn healthcheck(
+    h: &parse_dockerfile::HealthcheckInstruction<'_>,
+) -> (&'static str, usize, usize, InstKind) {
+    match &h.arguments {
+        parse_dockerfile::HealthcheckArguments::Cmd { arguments, .. } => {
+            let cmd = command(arguments);
+            (
+                "HEALTHCHECK",
+                h.healthcheck.span.start,
+                cmd.span.end,
+                InstKind::Healthcheck(Some(cmd)),
+            )
+        }
+        parse_dockerfile::HealthcheckArguments::None { none, .. } => (
+            "HEALTHCHECK",
+            h.healthcheck.span.start,
+            none.span.end,
+            InstKind::Healthcheck(None),
+        ),
+        _ => (
+            "HEALTHCHECK",
+            h.healthcheck.span.start,
+            h.healthcheck.span.end,
+            InstKind::Other,
+        ),
+    }
+}
+
+/// The ONBUILD triggers BuildKit rejects in the image that declares them are errors.
+fn check_onbuild(d: &mut Dockerfile, text: &str, o: &parse_dockerfile::OnbuildInstruction<'_>) {
+    use parse_dockerfile::Instruction as I;
+    // BuildKit (instructions/parse.go, parseOnBuild) rejects these triggers in
+    // the image that declares them; any other trigger is parsed only when a
+    // child image builds.
+    let bad = match &*o.instruction {
+        I::From(_) => Some("FROM"),
+        I::Maintainer(_) => Some("MAINTAINER"),
+        I::Onbuild(_) => Some("ONBUILD"),
+        _ => None,
+    };
+    if let Some(k) = bad {
+        let start = o.onbuild.span.start;
+        d.errors.push(DockerError {
+            span: start..to_line_end(text, start),
+            message: if k == "ONBUILD" {
+                "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".to_string()
+            } else {
+                format!("{k} isn't allowed as an ONBUILD trigger")
+            },
+        });
     }
 }
 
