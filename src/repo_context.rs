@@ -213,36 +213,7 @@ pub fn select(
     let cap = config.max_file_size;
 
     // The given files: their absolute paths, directories and references.
-    let mut needles = Needles::default();
-    let mut given_abs: HashSet<PathBuf> = HashSet::new();
-    let mut given_dirs: HashSet<PathBuf> = HashSet::new();
-    for g in given {
-        let abs = std::fs::canonicalize(&g.path).ok();
-        if let Some(a) = &abs {
-            given_abs.insert(a.clone());
-        }
-        let text = read_capped(&g.path, cap).and_then(|b| String::from_utf8(b).ok());
-        let workloads = text
-            .as_deref()
-            .is_some_and(|t| needles.add_input(g.kind, t, abs.as_deref()));
-        // KX305 looks for ConfigMaps/Secrets next to a workload.
-        if let Some(d) = abs.as_deref().and_then(Path::parent).filter(|_| workloads) {
-            given_dirs.insert(d.to_path_buf());
-        }
-    }
-    for t in texts {
-        let dir = Path::new(t.name).parent().and_then(|d| {
-            std::fs::canonicalize(if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            })
-            .ok()
-        });
-        if needles.add_input(t.kind, t.text, None) {
-            given_dirs.extend(dir);
-        }
-    }
+    let (mut needles, given_abs, given_dirs) = read_given(given, texts, cap);
 
     let t0 = std::time::Instant::now();
     // Walk; the walker threads byte-scan every manifest for the names of the given files as
@@ -292,25 +263,7 @@ pub fn select(
     let t_walk = t0.elapsed();
     let mut keep: Vec<bool> = walked.iter().map(|(_, _, hit)| *hit).collect();
     // Always: siblings of the given workloads, skaffold/compose files, kustomizations.
-    let mut declared: Vec<(String, PathBuf)> = Vec::new();
-    for (i, (f, abs, _)) in walked.iter().enumerate() {
-        let name = file_name(abs);
-        let sibling = abs.parent().is_some_and(|d| given_dirs.contains(d));
-        let linker = f.kind != Kind::Dockerfile && (is_skaffold(name) || is_compose(name));
-        if sibling || linker || is_kustomization(name) {
-            keep[i] = true;
-        }
-        if linker {
-            if let Some(text) = read_capped(abs, cap).and_then(|b| String::from_utf8(b).ok()) {
-                declared.extend(declared_links(abs, &text));
-            }
-        }
-    }
-    for l in &config.image_links {
-        if let Ok(df) = std::fs::canonicalize(&l.dockerfile) {
-            declared.push((l.image.clone(), df));
-        }
-    }
+    let declared = always_kept(&walked, &mut keep, &given_dirs, config);
     // Declared links to a given Dockerfile: workloads name that image.
     let mut later: HashSet<String> = HashSet::new();
     let mut declared_dfs: HashSet<PathBuf> = HashSet::new();
@@ -371,4 +324,76 @@ pub fn select(
         .zip(keep)
         .filter_map(|((f, _, _), k)| k.then_some(f))
         .collect()
+}
+
+/// The given files (on disk and on stdin): their references (what to look for in the
+/// repository), their absolute paths, and the directories of the given workloads.
+fn read_given(
+    given: &[Found],
+    texts: &[GivenText<'_>],
+    cap: u64,
+) -> (Needles, HashSet<PathBuf>, HashSet<PathBuf>) {
+    let mut needles = Needles::default();
+    let mut given_abs: HashSet<PathBuf> = HashSet::new();
+    let mut given_dirs: HashSet<PathBuf> = HashSet::new();
+    for g in given {
+        let abs = std::fs::canonicalize(&g.path).ok();
+        if let Some(a) = &abs {
+            given_abs.insert(a.clone());
+        }
+        let text = read_capped(&g.path, cap).and_then(|b| String::from_utf8(b).ok());
+        let workloads = text
+            .as_deref()
+            .is_some_and(|t| needles.add_input(g.kind, t, abs.as_deref()));
+        // KX305 looks for ConfigMaps/Secrets next to a workload.
+        if let Some(d) = abs.as_deref().and_then(Path::parent).filter(|_| workloads) {
+            given_dirs.insert(d.to_path_buf());
+        }
+    }
+    for t in texts {
+        let dir = Path::new(t.name).parent().and_then(|d| {
+            std::fs::canonicalize(if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            })
+            .ok()
+        });
+        if needles.add_input(t.kind, t.text, None) {
+            given_dirs.extend(dir);
+        }
+    }
+    (needles, given_abs, given_dirs)
+}
+
+/// Marks what is always kept (siblings of the given workloads, skaffold/compose files,
+/// kustomizations) and returns the image links declared by skaffold/compose files and the
+/// config: (image, Dockerfile).
+fn always_kept(
+    walked: &[(Found, PathBuf, bool)],
+    keep: &mut [bool],
+    given_dirs: &HashSet<PathBuf>,
+    config: &Config,
+) -> Vec<(String, PathBuf)> {
+    let cap = config.max_file_size;
+    let mut declared: Vec<(String, PathBuf)> = Vec::new();
+    for (i, (f, abs, _)) in walked.iter().enumerate() {
+        let name = file_name(abs);
+        let sibling = abs.parent().is_some_and(|d| given_dirs.contains(d));
+        let linker = f.kind != Kind::Dockerfile && (is_skaffold(name) || is_compose(name));
+        if sibling || linker || is_kustomization(name) {
+            keep[i] = true;
+        }
+        if linker {
+            if let Some(text) = read_capped(abs, cap).and_then(|b| String::from_utf8(b).ok()) {
+                declared.extend(declared_links(abs, &text));
+            }
+        }
+    }
+    for l in &config.image_links {
+        if let Ok(df) = std::fs::canonicalize(&l.dockerfile) {
+            declared.push((l.image.clone(), df));
+        }
+    }
+    declared
 }
