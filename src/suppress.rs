@@ -236,14 +236,22 @@ impl Index {
         }
         // Build-context loading may read a Dockerfile or manifest again as a plain file: scan
         // each path once, as its linted kind.
-        let linted: std::collections::HashSet<&str> = project
+        // A build-context copy is named from the context root (`./x`), a linted file as found.
+        let plain = |p: &str| -> String { p.strip_prefix("./").unwrap_or(p).to_string() };
+        let linted: std::collections::HashSet<String> = project
             .files
             .iter()
             .filter(|f| f.kind != FileKind::Other)
-            .map(|f| f.path.as_str())
+            .map(|f| plain(&f.path))
             .collect();
         for (id, src) in project.files.iter().enumerate() {
-            if src.kind == FileKind::Other && linted.contains(src.path.as_str()) {
+            // A Dockerfile read from a build context is not a script the image runs: its
+            // directives belong to its own lint, where it is linted at all.
+            if src.kind == FileKind::Other
+                && (linted.contains(&plain(&src.path))
+                    || crate::discover::classify(std::path::Path::new(&src.path))
+                        == Some(crate::discover::Kind::Dockerfile))
+            {
                 continue;
             }
             let roots = trees.get(&id).map(Vec::as_slice).unwrap_or(&[]);
