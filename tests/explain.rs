@@ -98,3 +98,40 @@ fn chinese_with_lang_or_locale() {
     assert!(width(&out) <= 80, "{out}");
     insta::assert_snapshot!("explain_kx201_zh_terminal_80", out);
 }
+
+/// Every exit-code page in rules/ (exit-126, exit-127, exit-128, exit-137, exit-143, exit-255) is
+/// what `kexit explain N` prints, in English and (rules/zh/) in Chinese, and names its code.
+#[test]
+fn every_exit_code_page_is_served() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut pages: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("exit-") && n.ends_with(".md"))
+        .collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        [
+            "exit-126.md",
+            "exit-127.md",
+            "exit-128.md",
+            "exit-137.md",
+            "exit-143.md",
+            "exit-255.md"
+        ]
+    );
+    for page in &pages {
+        let code = &page["exit-".len()..page.len() - ".md".len()];
+        let md = explain(&["--format", "markdown", code], &[]);
+        assert!(md.contains(code), "{page}: {md}");
+        let en = std::fs::read_to_string(root.join(page)).unwrap();
+        assert!(md.starts_with(en.lines().next().unwrap()), "{page}: {md}");
+        let zh = explain(&["--format", "markdown", "--lang", "zh", code], &[]);
+        let zh_page = std::fs::read_to_string(root.join("zh").join(page)).unwrap();
+        assert!(
+            zh.starts_with(zh_page.lines().next().unwrap()),
+            "{page}: {zh}"
+        );
+    }
+}
