@@ -3,6 +3,7 @@
 //! the build contexts, the files a Dockerfile's COPY/ADD can read (listed, small scripts read).
 //! Below the model: it knows image references and workloads, not images.
 
+use crate::source::norm_path;
 use crate::source::FileId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -101,22 +102,6 @@ const MAX_ENTRIES: usize = 5000;
 const MAX_READS: usize = 400;
 const MAX_READ_SIZE: u64 = 256 * 1024;
 const MAX_DEPTH: usize = 12;
-
-fn norm_path(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Dockerfiles by path: the normalised path as written, else the canonical path (computed
 /// once for all Dockerfiles, on the first lookup that needs it). Was a scan of all Dockerfiles,

@@ -24,12 +24,13 @@ use crate::config::Config;
 use crate::discover::{self, Found, Kind};
 use crate::k8s::{Object, Workload};
 use crate::model::env;
+use crate::source::norm_path;
 use crate::yaml::{self, Node};
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Kinds whose objects apply without a by-name reference: always kept when mentioned.
 const KIND_NEEDLES: [&str; 2] = ["LimitRange", "Kustomization"];
@@ -40,22 +41,6 @@ pub struct GivenText<'a> {
     pub name: &'a str,
     pub kind: Kind,
     pub text: &'a str,
-}
-
-fn norm_path(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn file_name(p: &Path) -> &str {

@@ -264,6 +264,25 @@ impl Span {
     }
 }
 
+/// A path with `.` and `..` resolved lexically, without touching the file system (`./a/../b` is
+/// `b`; a leading `..` stays).
+pub fn norm_path(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

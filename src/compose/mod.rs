@@ -84,22 +84,7 @@ pub fn looks_like_compose(root: &Node) -> bool {
         && (root.get("services").is_some_and(Node::is_map) || root.get("include").is_some())
 }
 
-/// Lexical normalisation (`a/./b/../c` → `a/c`), as the rest of kexit compares paths.
-pub fn norm_path(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::source::norm_path;
 
 fn dir_of(path: &str) -> PathBuf {
     Path::new(path)

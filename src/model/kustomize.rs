@@ -7,24 +7,7 @@ use crate::k8s::Object;
 use crate::source::{FileId, SourceFile};
 use crate::yaml::Node;
 use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
-
-/// A path with `.` and `..` resolved lexically (`./a/../b` → `b`).
-fn normalise(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
+use std::path::{Path, PathBuf};
 
 /// The file paths a Kustomization names as patches (relative to its directory).
 fn patch_paths<'p>(k: &Object<'p>) -> Vec<&'p str> {
@@ -57,7 +40,7 @@ pub fn patch_files(
     let by_path: HashMap<PathBuf, FileId> = files
         .iter()
         .enumerate()
-        .map(|(i, f)| (normalise(Path::new(&f.path)), i))
+        .map(|(i, f)| (crate::source::norm_path(Path::new(&f.path)), i))
         .collect();
     for k in kustomizations.iter().filter_map(|i| objects.get(*i)) {
         let Some(kfile) = files.get(k.file) else {
@@ -65,7 +48,7 @@ pub fn patch_files(
         };
         let dir = Path::new(&kfile.path).parent().unwrap_or(Path::new(""));
         for p in patch_paths(k) {
-            if let Some(id) = by_path.get(&normalise(&dir.join(p))) {
+            if let Some(id) = by_path.get(&crate::source::norm_path(&dir.join(p))) {
                 out.insert(*id);
             }
         }
