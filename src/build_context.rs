@@ -459,6 +459,10 @@ fn read_contexts(
 }
 
 fn scriptish(name: &str) -> bool {
+    // A Dockerfile is built, never run (and is linted as itself where it is linted at all).
+    if crate::discover::classify(Path::new(name)) == Some(crate::discover::Kind::Dockerfile) {
+        return false;
+    }
     // pip requirement files: what `pip install -r` installs (image::installs).
     if name.ends_with(".txt") && name.contains("requirements") {
         return true;

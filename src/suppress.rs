@@ -245,13 +245,7 @@ impl Index {
             .map(|f| plain(&f.path))
             .collect();
         for (id, src) in project.files.iter().enumerate() {
-            // A Dockerfile read from a build context is not a script the image runs: its
-            // directives belong to its own lint, where it is linted at all.
-            if src.kind == FileKind::Other
-                && (linted.contains(&plain(&src.path))
-                    || crate::discover::classify(std::path::Path::new(&src.path))
-                        == Some(crate::discover::Kind::Dockerfile))
-            {
+            if src.kind == FileKind::Other && linted.contains(&plain(&src.path)) {
                 continue;
             }
             let roots = trees.get(&id).map(Vec::as_slice).unwrap_or(&[]);
