@@ -207,6 +207,19 @@ impl<'p> Model<'p> {
         &self.project.config
     }
 
+    /// How messages name `docker run` of an image. A Dockerfile's image has no name of its
+    /// own: say which Dockerfile builds it (its FROM reference names the base, not the image).
+    pub fn docker_run_name(&self, image: &crate::image::Image) -> String {
+        let file = image
+            .dockerfile
+            .and_then(|d| self.project.dockerfiles.get(d))
+            .and_then(|d| self.project.files.get(d.file));
+        match file {
+            Some(f) => format!("`docker run` of the image built from {}", f.path),
+            None => format!("`docker run {}`", image.reference),
+        }
+    }
+
     pub fn file(&self, id: usize) -> &'p SourceFile {
         &self.project.files[id]
     }

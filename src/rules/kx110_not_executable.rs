@@ -31,7 +31,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             Some(m) => format!("{m} is mounted without the exec bit (defaultMode/mode defaults to 0644)"),
             None => "the file has no exec bit in the image (COPY keeps the build-context mode; no `--chmod` or `RUN chmod +x`)".to_string(),
         };
-        let (msg, sev, exit, symptom, help) = if *direct {
+        // The owner to give the file to is the user the process runs as (its name or uid as
+        // written, without a group).
+        let owner = p.group.user.as_deref().and_then(|u| u.split(':').next()).unwrap_or("<user>");
+        let chown_help = format!(
+            "Give the file to the user that runs it (`COPY --chown={owner} --chmod=0700`), or let others execute it (`--chmod=0755`)"
+        );
+        let (msg, sev, exit, symptom, help): (_, _, _, _, &str) = if *direct {
             (
                 format!(
                     "{} executes `{name}` ({}) directly, but {src}: {}",
@@ -47,7 +53,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 if dir {
                     "Name the executable inside the directory (e.g. `/app/server`), not the directory"
                 } else if fact.denied.is_some() {
-                    "Give the file to the user that runs it (`COPY --chown=10001 --chmod=0700`), or let others execute it (`--chmod=0755`)"
+                    &chown_help
                 } else if fact.mounted.is_some() {
                     "Set `defaultMode: 0755` (or `items[].mode: 0755`) on the volume, or run it as `sh /path/script.sh`"
                 } else {
@@ -68,7 +74,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 if dir {
                     "Name the executable inside the directory (e.g. `/app/server`), not the directory"
                 } else if fact.denied.is_some() {
-                    "Give the file to the user that runs it (`COPY --chown=10001 --chmod=0700`), or let others execute it (`--chmod=0755`)"
+                    &chown_help
                 } else if fact.mounted.is_some() {
                     "Set `defaultMode: 0755` on the volume, or run it as `sh /path/script.sh`"
                 } else {

@@ -605,7 +605,7 @@ impl<'m, 'p> Process<'m, 'p> {
     pub fn who(&self) -> String {
         let name = match self.runtime {
             Runtime::Kubernetes { container, .. } => format!("container `{}`", container.name),
-            Runtime::Docker { image } => format!("`docker run {}`", image.reference),
+            Runtime::Docker { image } => self.model.docker_run_name(image),
             Runtime::Compose { service, .. } => format!("Compose service `{}`", service.name),
         };
         match self.kind {
