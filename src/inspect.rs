@@ -231,8 +231,27 @@ fn origin_of(model: &Model<'_>, p: &Process<'_, '_>, fact: &PathFact) -> String 
     let Some(img) = p.image else {
         return "no image model".to_string();
     };
-    match img.path(&fact.path).origin {
-        Origin::Instruction(s) => format!("created by {}", instruction(model, s)),
+    let info = img.path(&fact.path);
+    match info.origin {
+        Origin::Instruction(s) => {
+            let text = model.file(s.file).slice(s).trim_start();
+            let copied = ["COPY", "ADD"].iter().any(|k| {
+                text.get(..k.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(k))
+                    && text[k.len()..].starts_with(char::is_whitespace)
+            });
+            // A source kexit did not read: the COPY itself is the evidence.
+            if copied && info.source.is_none() && info.inline.is_none() {
+                format!(
+                    "copied by {}; the build fails if the source is missing",
+                    instruction(model, s)
+                )
+            } else if copied {
+                format!("copied by {}", instruction(model, s))
+            } else {
+                format!("created by {}", instruction(model, s))
+            }
+        }
         Origin::Catalogue(r) => format!("listed in {}", catalogue_entry(&r)),
         Origin::Unknown => match &fact.origin {
             Some((s, m)) => format!("{m} ({})", at(model, *s)),
@@ -313,6 +332,37 @@ fn unknown_reason(p: &Process<'_, '_>, name: &str) -> String {
         "the data on {} does not say whether it has `{name}`",
         img.description
     )
+}
+
+/// Why the program is not known although the image part is needed: an ENTRYPOINT kexit cannot
+/// see may come first (the base image sets it), or nothing of the image is known.
+fn image_part_reason(p: &Process<'_, '_>) -> String {
+    let Some(img) = p
+        .image
+        .filter(|i| i.dockerfile.is_some() && i.entrypoint_may_be_inherited())
+    else {
+        return "no `command` in the manifest, and the image's ENTRYPOINT/CMD are not known"
+            .to_string();
+    };
+    let base = if img.base_known {
+        format!(
+            "the base image `{}` may set an ENTRYPOINT kexit does not know",
+            img.base.as_deref().unwrap_or(&img.reference)
+        )
+    } else {
+        format!(
+            "the base image `{}` is not in the catalogue and may set an ENTRYPOINT",
+            img.reference
+        )
+    };
+    match p.argv.args.first() {
+        Some(_) => {
+            let args: Vec<&str> = p.argv.values();
+            let shown = serde_json::to_string(&args).unwrap_or_default();
+            format!("{base}, which would run first with {shown} as its arguments")
+        }
+        None => format!("{base} or CMD (none is set here), which would run"),
+    }
 }
 
 fn verdict_for(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> Verdict {
@@ -425,10 +475,7 @@ fn report(model: &Model<'_>, p: &Process<'_, '_>) -> ProcReport {
     let (image_source, dockerfile, image_reason) = image_source(model, reference, p.image);
     let argv: Vec<String> = p.argv.args.iter().map(|a| a.value.clone()).collect();
     let argv0 = match p.argv.argv0() {
-        None if p.argv.image_part_unknown => Verdict::unknown(
-            None,
-            "no `command` in the manifest, and the image's ENTRYPOINT/CMD are not known",
-        ),
+        None if p.argv.image_part_unknown => Verdict::unknown(None, image_part_reason(p)),
         None => Verdict::unknown(None, "no command at all (no `command`, no ENTRYPOINT/CMD)"),
         Some(a) if !a.exact || a.value.contains("$(") => Verdict::unknown(
             Some(&a.value),

@@ -125,3 +125,81 @@ fn inspect_human_report() {
     let run = kexit(tmp.path(), &["inspect", "nope"]);
     assert_eq!(run.code, 2);
 }
+
+/// Programs a Dockerfile builds or copies without kexit seeing their source: a COPY of a literal
+/// path cannot succeed without it, and `go build -o`/`go install`/`cc -o` create their output.
+#[test]
+fn inspect_built_and_copied_programs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let img = |n: &str| format!("registry.example.com/shop/{n}:1");
+    let mut deploy =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: shop\nspec:\n  containers:\n");
+    for (name, command) in [
+        ("gosvc", ""),
+        ("prebuilt", ""),
+        ("external", "[tool]"),
+        ("wildcard", "[svc]"),
+        ("dirdest", "[/opt/thing]"),
+        ("goinstall", "[grpc_health_probe]"),
+        ("cc", "[hello]"),
+        ("inherited", ""),
+    ] {
+        deploy.push_str(&format!("    - name: {name}\n      image: {}\n", img(name)));
+        if !command.is_empty() {
+            deploy.push_str(&format!("      command: {command}\n"));
+        }
+    }
+    write(tmp.path(), "k8s/pod.yaml", &deploy);
+    let files = [
+        ("gosvc", "FROM golang:1.22 AS builder\nWORKDIR /src\nCOPY . .\nRUN go mod download && CGO_ENABLED=0 go build -ldflags \"-s -w\" -o /out/gosvc ./cmd/gosvc\nFROM gcr.io/distroless/static-debian12\nCOPY --from=builder /out/gosvc /app/gosvc\nENTRYPOINT [\"/app/gosvc\"]\n"),
+        // Built outside `docker build`: not in the context, but the COPY needs it.
+        ("prebuilt", "FROM scratch\nCOPY server /server\nENTRYPOINT [\"/server\"]\n"),
+        ("external", "FROM alpine:3.20\nCOPY --from=registry.example.com/tools/x:1 /bin/tool /usr/local/bin/tool\n"),
+        // A wildcard may match nothing; a source that may be a directory lands as its contents.
+        ("wildcard", "FROM golang:1.22 AS builder\nRUN make\nFROM alpine:3.20\nCOPY --from=builder /out/* /usr/local/bin/\n"),
+        ("dirdest", "FROM alpine:3.20\nCOPY --from=registry.example.com/tools/x:1 /opt/thing /opt/\n"),
+        ("goinstall", "FROM golang:1.22 AS b\nRUN go install github.com/grpc-ecosystem/grpc-health-probe@v0.4.25\nFROM alpine:3.20\nCOPY --from=b /go/bin/grpc-health-probe /bin/grpc_health_probe\n"),
+        ("cc", "FROM debian:bookworm\nCOPY hello.c /src/hello.c\nRUN apt-get update && apt-get install -y gcc && gcc -O2 -o /usr/local/bin/hello /src/hello.c\n"),
+        ("inherited", "FROM registry.example.com/base:1\nCMD [\"/usr/bin/dumb-init\", \"/run.sh\"]\n"),
+    ];
+    for (dir, text) in files {
+        write(tmp.path(), &format!("{dir}/Dockerfile"), text);
+    }
+    write(tmp.path(), "cc/hello.c", "int main(void) { return 0; }\n");
+    let run = kexit(tmp.path(), &["inspect", "--format", "json", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let by = |name: &str| {
+        v["containers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["container"] == name && c["process"] == "container")
+            .unwrap_or_else(|| panic!("{name} not inspected"))
+            .clone()
+    };
+    let verdict = |name: &str| by(name)["argv0"]["verdict"].as_str().unwrap().to_string();
+    let reason = |name: &str| by(name)["argv0"]["reason"].as_str().unwrap().to_string();
+    for present in ["gosvc", "prebuilt", "external", "goinstall", "cc"] {
+        assert_eq!(
+            verdict(present),
+            "present",
+            "{present}: {}",
+            reason(present)
+        );
+    }
+    assert!(reason("gosvc").contains("the build fails if the source is missing"));
+    assert!(reason("gosvc").contains("Dockerfile:6"));
+    assert_eq!(by("goinstall")["argv0"]["path"], "/bin/grpc_health_probe");
+    assert!(reason("cc").contains("created by"), "{}", reason("cc"));
+    for unknown in ["wildcard", "dirdest", "inherited"] {
+        assert_eq!(
+            verdict(unknown),
+            "unknown",
+            "{unknown}: {}",
+            reason(unknown)
+        );
+    }
+    assert!(reason("inherited").contains("may set an ENTRYPOINT"));
+    assert!(reason("inherited").contains("/usr/bin/dumb-init"));
+}

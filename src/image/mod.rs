@@ -10,7 +10,9 @@
 
 pub mod build;
 pub mod catalogue;
+pub(crate) mod compile;
 pub use crate::build_context as context;
+mod copy;
 pub mod dockerfile;
 pub(crate) mod installs;
 pub mod link;

@@ -124,6 +124,8 @@ pub struct RunEffects {
     pub venvs: Vec<(String, bool)>,
     /// chmod/chown/useradd, for owners and modes ([`super::perms`]).
     pub perms: super::perms::PermEffects,
+    /// Files build commands certainly create (`go build -o`, `gcc -o`, `go install`).
+    pub built: Vec<super::compile::Output>,
 }
 
 /// Commands that do not create files kexit tracks.
@@ -211,6 +213,7 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
         fx.unfollowable = true;
         return fx;
     };
+    fx.built = super::compile::outputs(script);
     for cmd in &script.commands {
         // `echo … > /usr/local/bin/run`: the redirection creates (or truncates) its target.
         for r in &cmd.redirects {
