@@ -9,24 +9,26 @@
 
 use crate::budget::{Budget, MAX_TOTAL};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 
-/// Variables a compose file is interpolated with (from `.env`).
+/// What every interpolation of one Compose project has spent of its expansion budget
+/// ([`crate::budget`]): the compose files, `include` paths, `.env` and every `env_file` share it.
 #[derive(Debug, Default)]
-pub struct Vars {
-    pub map: HashMap<String, String>,
-    /// Bytes substituted so far by every interpolation with these variables (bounded by
-    /// [`MAX_TOTAL`]; a value past it is unknown).
+pub struct Spent {
+    /// Bytes substituted so far (bounded by [`MAX_TOTAL`]; a value past it is unknown).
     used: AtomicUsize,
+    /// Set when an interpolation ran out (a value, the total, the template length or the
+    /// nesting of defaults), until [`Vars::take_overrun`] reads it.
+    exceeded: AtomicBool,
 }
 
-impl Clone for Vars {
-    fn clone(&self) -> Vars {
-        Vars {
-            map: self.map.clone(),
-            used: AtomicUsize::new(self.used.load(Ordering::Relaxed)),
-        }
-    }
+/// Variables a compose file is interpolated with (from `.env`), and the project's budget.
+/// Clones share the budget.
+#[derive(Debug, Default, Clone)]
+pub struct Vars {
+    pub map: HashMap<String, String>,
+    spent: Arc<Spent>,
 }
 
 /// Longest template kexit expands (bounds work on hostile input).
@@ -35,27 +37,56 @@ const MAX_LEN: usize = 64 * 1024;
 const MAX_DEPTH: usize = 8;
 
 impl Vars {
+    /// No variables, spending from the same budget as `self`.
+    pub fn sharing_budget(&self) -> Vars {
+        Vars {
+            map: HashMap::new(),
+            spent: self.spent.clone(),
+        }
+    }
+
+    /// True when an interpolation ran out of budget since the last call (KX011 then reports
+    /// the value being interpolated).
+    pub fn take_overrun(&self) -> bool {
+        self.spent.exceeded.swap(false, Ordering::Relaxed)
+    }
+
+    /// Charges `bytes` of derived text (an `env_file`'s variables copied into one more service)
+    /// to the budget: false when it does not fit (the caller reports it).
+    pub fn charge(&self, bytes: usize) -> bool {
+        let used = self.spent.used.fetch_add(bytes, Ordering::Relaxed);
+        used.saturating_add(bytes) <= MAX_TOTAL
+    }
+
+    fn overrun(&self) -> Option<String> {
+        self.spent.exceeded.store(true, Ordering::Relaxed);
+        None
+    }
+
     /// The string with every `$VAR`/`${…}` substituted; None when any part is unknown or the
-    /// template is invalid (Compose rejects the file: kexit then knows nothing of the value).
+    /// template is invalid (Compose rejects the file: kexit then knows nothing of the value),
+    /// or when the expansion runs out of budget (then [`Self::take_overrun`] says so).
     pub fn interpolate(&self, s: &str) -> Option<String> {
         if !s.contains('$') {
             return Some(s.to_string());
         }
-        if s.len() > MAX_LEN || self.used.load(Ordering::Relaxed) >= MAX_TOTAL {
-            return None;
+        if s.len() > MAX_LEN || self.spent.used.load(Ordering::Relaxed) >= MAX_TOTAL {
+            return self.overrun();
         }
         // One value at most `budget::MAX_VALUE` long; all of them together `MAX_TOTAL`.
         let mut budget = Budget::new();
         let out = self.expand(s, 0, &mut budget);
-        let used = self.used.fetch_add(budget.used(), Ordering::Relaxed);
-        if used.saturating_add(budget.used()) > MAX_TOTAL {
-            return None;
+        let used = self.spent.used.fetch_add(budget.used(), Ordering::Relaxed);
+        if budget.exceeded() || used.saturating_add(budget.used()) > MAX_TOTAL {
+            return self.overrun();
         }
         out
     }
 
     fn expand(&self, s: &str, depth: usize, budget: &mut Budget) -> Option<String> {
         if depth > MAX_DEPTH {
+            // Not Compose's limit: kexit's, so the value is unchecked, not invalid.
+            budget.take(usize::MAX, 0);
             return None;
         }
         let b = s.as_bytes();
@@ -158,15 +189,17 @@ pub struct EnvLine {
     pub name: String,
     pub value: Option<String>,
     pub range: std::ops::Range<usize>,
+    /// The value's interpolation ran out of the project's budget (KX011): unknown, unchecked.
+    pub over_budget: bool,
 }
 
 /// Parse a dotenv file (compose-go `dotenv`): `#` comments, optional `export `, single-quoted
 /// values literal, double-quoted values with `\n`-style escapes, unquoted values trimmed and cut
 /// at ` #`. `${VAR}` inside unquoted and double-quoted values is expanded from earlier lines
-/// (unknown when not set there).
-pub fn parse_dotenv(text: &str) -> Vec<EnvLine> {
+/// (unknown when not set there), spending from `budget`'s budget.
+pub fn parse_dotenv(text: &str, budget: &Vars) -> Vec<EnvLine> {
     let mut out: Vec<EnvLine> = Vec::new();
-    let mut known = Vars::default();
+    let mut known = budget.sharing_budget();
     let mut pos = 0;
     for raw in text.split_inclusive('\n') {
         let range = pos..pos + raw.trim_end().len();
@@ -186,6 +219,7 @@ pub fn parse_dotenv(text: &str) -> Vec<EnvLine> {
                     name: name.to_string(),
                     value: None,
                     range,
+                    over_budget: false,
                 });
             }
             continue;
@@ -217,6 +251,7 @@ pub fn parse_dotenv(text: &str) -> Vec<EnvLine> {
             name: name.to_string(),
             value,
             range,
+            over_budget: known.take_overrun(),
         });
     }
     out
@@ -242,14 +277,20 @@ fn unescape(s: &str) -> String {
 }
 
 impl Vars {
-    pub fn from_dotenv(text: &str) -> Vars {
+    /// The variables of a `.env` file, with a fresh budget, and the range of the first line
+    /// whose interpolation ran out of it.
+    pub fn from_dotenv(text: &str) -> (Vars, Option<std::ops::Range<usize>>) {
         let mut v = Vars::default();
-        for l in parse_dotenv(text) {
+        let mut overrun = None;
+        for l in parse_dotenv(text, &v.sharing_budget()) {
+            if l.over_budget && overrun.is_none() {
+                overrun = Some(l.range.clone());
+            }
             if let Some(val) = l.value {
                 v.map.insert(l.name, val);
             }
         }
-        v
+        (v, overrun)
     }
 }
 
@@ -258,7 +299,7 @@ mod tests {
     use super::*;
 
     fn vars() -> Vars {
-        Vars::from_dotenv("TAG=1.2\nEMPTY=\n# c\nexport CMD='python app.py'\nQ=\"a\\nb\"\n")
+        Vars::from_dotenv("TAG=1.2\nEMPTY=\n# c\nexport CMD='python app.py'\nQ=\"a\\nb\"\n").0
     }
 
     #[test]
@@ -290,7 +331,7 @@ mod tests {
 
     #[test]
     fn dotenv_lines() {
-        let l = parse_dotenv("A=1 # note\nB\n  C = ' x '\n");
+        let l = parse_dotenv("A=1 # note\nB\n  C = ' x '\n", &Vars::default());
         assert_eq!(l[0].value.as_deref(), Some("1"));
         assert_eq!(l[1].value, None);
         assert_eq!(l[2].name, "C");

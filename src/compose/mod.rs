@@ -15,12 +15,14 @@ pub mod words;
 
 pub use service::{Build, Command, EnvVar, Form, HealthTest, Mount, MountKind, Service, Sp, Word};
 
-use crate::source::{FileId, FileKind, SourceFile};
+use crate::source::{FileId, FileKind, SourceFile, Span};
 use crate::yaml::{Node, YamlFile};
-use interp::Vars;
-use std::cell::RefCell;
+use interp::{EnvLine, Vars};
+use service::note_overrun;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// One Compose project: the files merged into it and its services.
 #[derive(Debug, Clone)]
@@ -30,6 +32,9 @@ pub struct ComposeProject {
     /// The project directory (the main file's directory).
     pub dir: PathBuf,
     pub services: Vec<Service>,
+    /// The first value whose interpolation ran out of the project's expansion budget
+    /// ([`crate::budget`]; KX011): values from there on are unknown.
+    pub budget_overrun: Option<Span>,
 }
 
 /// Compose's default file names, in its order of preference.
@@ -101,6 +106,12 @@ struct Files<'a> {
     added: RefCell<Vec<SourceFile>>,
     added_yaml: RefCell<Vec<(FileId, std::rc::Rc<YamlFile>)>>,
     added_by_path: RefCell<HashMap<PathBuf, FileId>>,
+    /// Texts handed out (each file copied once, however many services read it).
+    texts: RefCell<HashMap<FileId, Rc<str>>>,
+    /// Parsed `env_file`s (each parsed once, however many services name it).
+    env_lines: RefCell<HashMap<FileId, Rc<Vec<EnvLine>>>>,
+    /// Each compose file's services by name (first of a name), for `extends`.
+    service_index: RefCell<HashMap<FileId, Rc<HashMap<String, usize>>>>,
     cap: u64,
     /// The linted tree (canonical): a file outside it (`env_file: /etc/…`, a `.env` linking out)
     /// is never read, so it can never be printed.
@@ -108,20 +119,27 @@ struct Files<'a> {
 }
 
 impl<'a> Files<'a> {
-    fn text(&self, id: FileId) -> Option<String> {
-        match self.existing.get(id) {
-            Some(f) => Some(f.text.clone()),
-            None => self
-                .added
-                .borrow()
-                .get(id - self.existing.len())
-                .map(|f| f.text.clone()),
+    fn text(&self, id: FileId) -> Option<Rc<str>> {
+        if let Some(t) = self.texts.borrow().get(&id) {
+            return Some(t.clone());
         }
+        let t: Rc<str> = match self.existing.get(id) {
+            Some(f) => Rc::from(f.text.as_str()),
+            None => Rc::from(
+                self.added
+                    .borrow()
+                    .get(id.checked_sub(self.existing.len())?)?
+                    .text
+                    .as_str(),
+            ),
+        };
+        self.texts.borrow_mut().insert(id, t.clone());
+        Some(t)
     }
 
     /// A file by path: the project's copy when it has one, else read from disk (capped) and
     /// added as a context file.
-    fn read(&self, path: &Path) -> Option<(FileId, String)> {
+    fn read(&self, path: &Path) -> Option<(FileId, Rc<str>)> {
         let key = norm_path(path);
         if let Some(&id) = self.by_path.get(&key) {
             return Some((id, self.text(id)?));
@@ -134,12 +152,12 @@ impl<'a> Files<'a> {
         }
         // Bounded by the bytes read (not by what stat says), never a FIFO or procfs file.
         let text = crate::source::read_text_bounded(&key, self.cap)?;
-        let mut f = SourceFile::new(key.to_string_lossy(), FileKind::Other, text.clone());
+        let mut f = SourceFile::new(key.to_string_lossy(), FileKind::Other, text);
         f.report = false;
         let id = self.existing.len() + self.added.borrow().len();
         self.added.borrow_mut().push(f);
         self.added_by_path.borrow_mut().insert(key, id);
-        Some((id, text))
+        Some((id, self.text(id)?))
     }
 
     /// Whether findings in file `id` are reported (a file the user named, not context).
@@ -153,20 +171,53 @@ impl<'a> Files<'a> {
         }
     }
 
-    /// An `env_file` of compose file `of`, by path, as [`Self::read`]; a file added from disk
-    /// is reported when the compose file is: a finding whose cause is one of its lines (a heap
-    /// flag, PATH) points there. A compose file read only as repository context reports nothing.
-    fn read_env_file(&self, of: FileId, path: &Path) -> Option<(FileId, String)> {
-        let (id, text) = self.read(path)?;
+    /// File `id`, added from disk, is reported when compose file `of` is: a finding whose cause
+    /// is one of its lines (a heap flag, PATH, a budget overrun) points there. A compose file
+    /// read only as repository context reports nothing.
+    fn report_with(&self, of: FileId, id: FileId) {
         if !self.reported(of) {
-            return Some((id, text));
+            return;
         }
         if let Some(i) = id.checked_sub(self.existing.len()) {
             if let Some(f) = self.added.borrow_mut().get_mut(i) {
                 f.report = true;
             }
         }
-        Some((id, text))
+    }
+
+    /// An `env_file` of compose file `of`, by path, as [`Self::read`] and [`Self::report_with`],
+    /// parsed once (with `vars`' budget) however many services name it.
+    fn read_env_file(&self, of: FileId, path: &Path, vars: &Vars) -> Option<service::EnvFile> {
+        let (id, text) = self.read(path)?;
+        self.report_with(of, id);
+        if let Some(l) = self.env_lines.borrow().get(&id) {
+            return Some((id, l.clone()));
+        }
+        let lines = Rc::new(interp::parse_dotenv(&text, vars));
+        self.env_lines.borrow_mut().insert(id, lines.clone());
+        Some((id, lines))
+    }
+
+    /// The services of compose file `id` by name (the first of a name), built once.
+    fn service_index(&self, id: FileId, root: &Node) -> Rc<HashMap<String, usize>> {
+        if let Some(ix) = self.service_index.borrow().get(&id) {
+            return ix.clone();
+        }
+        let mut ix = HashMap::new();
+        for (i, (k, _)) in root
+            .get("services")
+            .map(Node::entries)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(k) = k.as_str() {
+                ix.entry(k.to_string()).or_insert(i);
+            }
+        }
+        let ix = Rc::new(ix);
+        self.service_index.borrow_mut().insert(id, ix.clone());
+        ix
     }
 
     /// The YAML of a compose file by path.
@@ -210,43 +261,77 @@ impl YamlRef<'_> {
     }
 }
 
-/// The `.env` of a project directory.
-fn dotenv(files: &Files<'_>, dir: &Path) -> Vars {
-    files
-        .read(&dir.join(".env"))
-        .map(|(_, t)| Vars::from_dotenv(&t))
-        .unwrap_or_default()
+/// The `.env` of a project directory (reported with the project's first file `of` when one of
+/// its lines runs out of budget: KX011 points there).
+fn dotenv(files: &Files<'_>, of: FileId, dir: &Path, overrun: &Cell<Option<Span>>) -> Vars {
+    let Some((id, text)) = files.read(&dir.join(".env")) else {
+        return Vars::default();
+    };
+    let (vars, over) = Vars::from_dotenv(&text);
+    if let Some(range) = over {
+        files.report_with(of, id);
+        overrun.set(overrun.get().or(Some(Span::new(id, range))));
+    }
+    vars
 }
 
-/// The services of one compose file (extends resolved), in file order.
-fn file_services(files: &Files<'_>, id: FileId, vars: &Vars, depth: usize, out: &mut Vec<Service>) {
+/// The entry of service `i` of a compose file's root.
+fn service_entry(root: &Node, i: usize) -> Option<(&Node, &Node)> {
+    match &root.get("services")?.value {
+        crate::yaml::Value::Map(e) => e.get(i).map(|(k, v)| (k, v)),
+        _ => None,
+    }
+}
+
+/// One compose file as the loader reads it: its context and its root, for `f`.
+fn with_file<R>(
+    files: &Files<'_>,
+    id: FileId,
+    vars: &Vars,
+    overrun: &Cell<Option<Span>>,
+    f: impl FnOnce(&service::Ctx<'_>, &Node) -> R,
+) -> Option<R> {
     let path = files.path_of(id);
     let dir = dir_of(&path);
-    let Some((_, y)) = files.yaml(Path::new(&path)) else {
-        return;
-    };
-    let Some(root) = y.root() else { return };
-    let Some(text) = files.text(id) else { return };
-    let read = |p: &Path| files.read_env_file(id, p);
+    let (_, y) = files.yaml(Path::new(&path))?;
+    let root = y.root()?;
+    let text = files.text(id)?;
+    let read = |p: &Path| files.read_env_file(id, p, vars);
     let ctx = service::Ctx {
         file: id,
         text: &text,
         dir: &dir,
         vars,
         read: &read,
+        overrun,
     };
-    for (k, v) in root
-        .get("services")
-        .map(|s| s.entries().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        let s = ctx.service(k, v);
-        let s = resolve_extends(files, &ctx, root, s, depth);
-        out.push(s);
-    }
+    Some(f(&ctx, root))
 }
 
-/// `extends`: the base service (same file, or `file:`) merged under the service.
+/// The services of one compose file (extends resolved), in file order.
+fn file_services(
+    files: &Files<'_>,
+    id: FileId,
+    vars: &Vars,
+    overrun: &Cell<Option<Span>>,
+    out: &mut Vec<Service>,
+) {
+    with_file(files, id, vars, overrun, |ctx, root| {
+        for (k, v) in root
+            .get("services")
+            .map(Node::entries)
+            .into_iter()
+            .flatten()
+        {
+            let s = ctx.service(k, v);
+            out.push(resolve_extends(files, ctx, root, s, 0));
+        }
+    });
+}
+
+/// `extends`: the base service (same file, or `file:`) merged under the service. Each hop is
+/// one lookup by name and the chain is at most [`MAX_DEPTH`] long (a cycle stops there), so a
+/// file's services resolve in linear time.
 fn resolve_extends(
     files: &Files<'_>,
     ctx: &service::Ctx<'_>,
@@ -260,22 +345,25 @@ fn resolve_extends(
     if depth >= MAX_DEPTH {
         return s;
     }
+    let named = |ctx: &service::Ctx<'_>, root: &Node| {
+        let i = *files.service_index(ctx.file, root).get(&base_name)?;
+        let (k, v) = service_entry(root, i)?;
+        Some(resolve_extends(
+            files,
+            ctx,
+            root,
+            ctx.service(k, v),
+            depth + 1,
+        ))
+    };
     let base = match file {
-        None => root
-            .get("services")
-            .and_then(|svcs| {
-                svcs.entries()
-                    .find(|(k, _)| k.as_str() == Some(base_name.as_str()))
-            })
-            .map(|(k, v)| resolve_extends(files, ctx, root, ctx.service(k, v), depth + 1)),
+        None => named(ctx, root),
         Some(f) => {
             let path = norm_path(&ctx.dir.join(&f));
-            files.yaml(&path).and_then(|(fid, y)| {
-                let mut svcs = Vec::new();
-                let _ = y.root()?;
-                file_services(files, fid, ctx.vars, depth + 1, &mut svcs);
-                svcs.into_iter().find(|b| b.name == base_name)
-            })
+            files
+                .yaml(&path)
+                .and_then(|(fid, _)| with_file(files, fid, ctx.vars, ctx.overrun, named))
+                .flatten()
         }
     };
     match base {
@@ -289,23 +377,39 @@ fn resolve_extends(
 }
 
 /// Load one project from its files (main first), following `include`.
-fn project(files: &Files<'_>, ids: &[FileId], depth: usize) -> ComposeProject {
+/// `included` holds the files already included into the top-level project: each is included
+/// once (an `include` cycle, or a file included by many, is read once: linear).
+fn project(
+    files: &Files<'_>,
+    ids: &[FileId],
+    depth: usize,
+    included: &mut std::collections::HashSet<FileId>,
+) -> ComposeProject {
     let dir = ids
         .first()
         .map(|&i| dir_of(&files.path_of(i)))
         .unwrap_or_default();
-    let vars = dotenv(files, &dir);
+    let overrun = Cell::new(None);
+    let vars = match ids.first() {
+        Some(&first) => dotenv(files, first, &dir, &overrun),
+        None => Vars::default(),
+    };
     let mut services: Vec<Service> = Vec::new();
+    // Services by name: merging an override file's services is linear.
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for &id in ids {
         let mut these = Vec::new();
-        file_services(files, id, &vars, 0, &mut these);
+        file_services(files, id, &vars, &overrun, &mut these);
         for s in these {
-            match services.iter().position(|b| b.name == s.name) {
-                Some(i) => {
-                    let b = services.remove(i);
-                    services.insert(i, service::merge(b, s));
+            match by_name.get(&s.name) {
+                Some(&i) => {
+                    let b = std::mem::take(&mut services[i]);
+                    services[i] = service::merge(b, s);
                 }
-                None => services.push(s),
+                None => {
+                    by_name.insert(s.name.clone(), services.len());
+                    services.push(s);
+                }
             }
         }
         // include: each included file is a project of its own whose services join this one.
@@ -318,17 +422,18 @@ fn project(files: &Files<'_>, ids: &[FileId], depth: usize) -> ComposeProject {
         }
         let Some(root) = y.root() else { continue };
         for inc in root.get("include").map(Node::items).unwrap_or(&[]) {
-            let paths: Vec<String> = match inc.get("path") {
+            let nodes: Vec<&Node> = match inc.get("path") {
                 Some(p) if p.is_map() => Vec::new(),
-                Some(p) => match p.scalar_text() {
-                    Some(s) => vec![s],
-                    None => p.items().iter().filter_map(Node::scalar_text).collect(),
-                },
-                None => inc.scalar_text().into_iter().collect(),
+                Some(p) if p.scalar_text().is_some() => vec![p],
+                Some(p) => p.items().iter().collect(),
+                None => vec![inc],
             };
             let mut inc_ids = Vec::new();
-            for p in paths {
-                let Some(p) = vars.interpolate(&p) else {
+            for n in nodes {
+                let Some(p) = n.scalar_text() else { continue };
+                let p = vars.interpolate(&p);
+                note_overrun(&vars, &overrun, Span::new(id, n.span.clone()));
+                let Some(p) = p else {
                     continue;
                 };
                 let full = norm_path(&dir_of(&path).join(p));
@@ -343,13 +448,19 @@ fn project(files: &Files<'_>, ids: &[FileId], depth: usize) -> ComposeProject {
                     continue;
                 }
                 if let Some((fid, _)) = files.yaml(&full) {
-                    inc_ids.push(fid);
+                    if included.insert(fid) {
+                        inc_ids.push(fid);
+                    }
                 }
             }
             if !inc_ids.is_empty() {
-                let sub = project(files, &inc_ids, depth + 1);
+                let sub = project(files, &inc_ids, depth + 1, included);
+                if overrun.get().is_none() {
+                    overrun.set(sub.budget_overrun);
+                }
                 for s in sub.services {
-                    if !services.iter().any(|b| b.name == s.name) {
+                    if !by_name.contains_key(&s.name) {
+                        by_name.insert(s.name.clone(), services.len());
                         services.push(s);
                     }
                 }
@@ -360,6 +471,7 @@ fn project(files: &Files<'_>, ids: &[FileId], depth: usize) -> ComposeProject {
         files: ids.to_vec(),
         dir,
         services,
+        budget_overrun: overrun.get(),
     }
 }
 
@@ -407,6 +519,9 @@ pub fn load(
             added: RefCell::new(Vec::new()),
             added_yaml: RefCell::new(Vec::new()),
             added_by_path: RefCell::new(HashMap::new()),
+            texts: RefCell::new(HashMap::new()),
+            env_lines: RefCell::new(HashMap::new()),
+            service_index: RefCell::new(HashMap::new()),
             cap,
             roots,
         };
@@ -440,7 +555,10 @@ pub fn load(
         }
         groups.extend(alone.into_iter().map(|i| vec![i]));
         groups.sort();
-        let projects: Vec<ComposeProject> = groups.iter().map(|g| project(&files, g, 0)).collect();
+        let projects: Vec<ComposeProject> = groups
+            .iter()
+            .map(|g| project(&files, g, 0, &mut g.iter().copied().collect()))
+            .collect();
         let added = files.added.into_inner();
         (projects, added)
     }

@@ -1,11 +1,14 @@
 //! One service of a compose file as kexit models it: every value interpolated, with the span of
 //! the YAML node it came from; and the merge Compose applies for override files and `extends`.
 
-use super::interp::Vars;
+use super::interp::{EnvLine, Vars};
 use super::words;
 use crate::source::{FileId, Span};
 use crate::yaml::{Node, Style, Value};
+use std::cell::Cell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// A value with the span of the node it was read from. `value` is None when interpolation left
 /// it unknown (a variable the file does not set).
@@ -104,7 +107,7 @@ pub struct Build {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
     pub name: String,
     /// The service's key in the file that defines it last.
@@ -129,6 +132,9 @@ pub struct Service {
     pub extends: Option<(String, Option<String>, Span)>,
 }
 
+/// An `env_file` as read and parsed once: its file and lines.
+pub type EnvFile = (FileId, Rc<Vec<EnvLine>>);
+
 /// Reading context of one compose file.
 pub struct Ctx<'a> {
     pub file: FileId,
@@ -137,11 +143,35 @@ pub struct Ctx<'a> {
     /// Directory relative paths resolve against.
     pub dir: &'a Path,
     pub vars: &'a Vars,
-    /// Reads an `env_file` (path → text); None when it cannot be read.
-    pub read: &'a dyn Fn(&Path) -> Option<(FileId, String)>,
+    /// Reads and parses an `env_file` (path → lines); None when it cannot be read.
+    pub read: &'a dyn Fn(&Path) -> Option<EnvFile>,
+    /// The project's first value whose interpolation ran out of budget (KX011).
+    pub overrun: &'a Cell<Option<Span>>,
+}
+
+/// Notes `at` as the project's budget overrun when `vars` ran out since the last look (the
+/// first one is kept).
+pub fn note_overrun(vars: &Vars, overrun: &Cell<Option<Span>>, at: Span) {
+    if vars.take_overrun() && overrun.get().is_none() {
+        overrun.set(Some(at));
+    }
 }
 
 impl Ctx<'_> {
+    /// Notes `at` as the project's budget overrun (the first one is kept).
+    fn note(&self, at: Span) {
+        if self.overrun.get().is_none() {
+            self.overrun.set(Some(at));
+        }
+    }
+
+    /// `raw` interpolated; an overrun of the budget is noted at `at`.
+    fn interp(&self, raw: &str, at: Span) -> Option<String> {
+        let v = self.vars.interpolate(raw);
+        note_overrun(self.vars, self.overrun, at);
+        v
+    }
+
     fn span(&self, n: &Node) -> Span {
         Span::new(self.file, n.span.clone())
     }
@@ -149,7 +179,7 @@ impl Ctx<'_> {
     /// A scalar's text, interpolated.
     fn text(&self, n: &Node) -> Option<String> {
         let raw = n.scalar_text()?;
-        self.vars.interpolate(&raw)
+        self.interp(&raw, self.span(n))
     }
 
     fn sp(&self, n: &Node) -> Sp<String> {
@@ -199,7 +229,7 @@ impl Ctx<'_> {
             Value::Null => None,
             _ => {
                 let raw = n.scalar_text()?;
-                let Some(text) = self.vars.interpolate(&raw) else {
+                let Some(text) = self.interp(&raw, span) else {
                     // Unknown: one unknown word (the argv cannot be known).
                     return Some(Command {
                         form: Form::Split,
@@ -267,6 +297,7 @@ impl Ctx<'_> {
     }
 
     fn environment(&self, n: &Node, out: &mut Vec<EnvVar>) {
+        let mut found = Vec::new();
         match &n.value {
             Value::Map(entries) => {
                 for (k, v) in entries {
@@ -277,14 +308,11 @@ impl Ctx<'_> {
                         Value::Null => None,
                         _ => self.text(v),
                     };
-                    set_env(
-                        out,
-                        EnvVar {
-                            name,
-                            value,
-                            span: Span::new(self.file, k.span.start..v.span.end.max(k.span.end)),
-                        },
-                    );
+                    found.push(EnvVar {
+                        name,
+                        value,
+                        span: Span::new(self.file, k.span.start..v.span.end.max(k.span.end)),
+                    });
                 }
             }
             Value::Seq(items) => {
@@ -298,18 +326,16 @@ impl Ctx<'_> {
                         ),
                         None => (raw.clone(), None),
                     };
-                    set_env(
-                        out,
-                        EnvVar {
-                            name,
-                            value,
-                            span: self.span(i),
-                        },
-                    );
+                    found.push(EnvVar {
+                        name,
+                        value,
+                        span: self.span(i),
+                    });
                 }
             }
             _ => {}
         }
+        upsert(out, found, |e| &e.name);
     }
 
     fn env_files(&self, n: &Node, out: &mut Vec<EnvVar>) {
@@ -326,19 +352,28 @@ impl Ctx<'_> {
                 continue;
             };
             let _ = required;
-            let Some((fid, text)) = (self.read)(&self.resolve(&path)) else {
+            let Some((fid, lines)) = (self.read)(&self.resolve(&path)) else {
                 continue;
             };
-            for l in super::interp::parse_dotenv(&text) {
-                set_env(
-                    out,
-                    EnvVar {
-                        name: l.name,
-                        value: l.value,
-                        span: Span::new(fid, l.range),
-                    },
-                );
+            if let Some(l) = lines.iter().find(|l| l.over_budget) {
+                self.note(Span::new(fid, l.range.clone()));
             }
+            // Every service that names the file gets a copy of its variables: the copies are
+            // charged to the budget (10,000 services x a 1 MB env_file must not take 10 GB).
+            let bytes = lines
+                .iter()
+                .map(|l| l.name.len() + l.value.as_ref().map_or(0, String::len))
+                .sum();
+            if !self.vars.charge(bytes) {
+                self.note(self.span(path_node));
+                continue;
+            }
+            let vars = lines.iter().map(|l| EnvVar {
+                name: l.name.clone(),
+                value: l.value.clone(),
+                span: Span::new(fid, l.range.clone()),
+            });
+            upsert(out, vars, |e| &e.name);
         }
     }
 
@@ -347,7 +382,7 @@ impl Ctx<'_> {
         for i in n.items() {
             let span = self.span(i);
             let m = if let Some(s) = i.scalar_text() {
-                let Some(s) = self.vars.interpolate(&s) else {
+                let Some(s) = self.interp(&s, span) else {
                     continue;
                 };
                 self.short_volume(&s, span)
@@ -583,11 +618,22 @@ fn bool_of(n: &Node) -> Option<bool> {
     }
 }
 
-fn set_env(out: &mut Vec<EnvVar>, e: EnvVar) {
-    if let Some(old) = out.iter_mut().find(|o| o.name == e.name) {
-        *old = e;
-    } else {
-        out.push(e);
+/// Compose's merge of keyed lists (environment, build args, volumes by target, profiles): an
+/// item of `over` replaces `base`'s item with the same key in its place, the others are appended.
+/// Linear: one map from key to index (a service with 50,000 variables merges in milliseconds).
+fn upsert<T>(base: &mut Vec<T>, over: impl IntoIterator<Item = T>, key: impl Fn(&T) -> &str) {
+    let mut at: HashMap<String, usize> = HashMap::with_capacity(base.len());
+    for (i, b) in base.iter().enumerate() {
+        at.entry(key(b).to_string()).or_insert(i);
+    }
+    for o in over {
+        match at.get(key(&o)) {
+            Some(&i) => base[i] = o,
+            None => {
+                at.insert(key(&o).to_string(), base.len());
+                base.push(o);
+            }
+        }
     }
 }
 
@@ -679,16 +725,8 @@ pub fn merge(mut base: Service, over: Service) -> Service {
         stop_signal,
         stop_grace_ms
     );
-    for e in over.environment {
-        set_env(&mut base.environment, e);
-    }
-    for m in over.volumes {
-        if let Some(old) = base.volumes.iter_mut().find(|o| o.target == m.target) {
-            *old = m;
-        } else {
-            base.volumes.push(m);
-        }
-    }
+    upsert(&mut base.environment, over.environment, |e| &e.name);
+    upsert(&mut base.volumes, over.volumes, |m| &m.target);
     base.build = match (base.build, over.build) {
         (Some(mut b), Some(o)) => {
             // A build written as a mapping overrides key by key; context/dockerfile resolve
@@ -700,19 +738,13 @@ pub fn merge(mut base: Service, over: Service) -> Service {
             if o.target.is_some() {
                 b.target = o.target;
             }
-            for a in o.args {
-                set_env(&mut b.args, a);
-            }
+            upsert(&mut b.args, o.args, |a| &a.name);
             b.span = o.span;
             Some(b)
         }
         (b, o) => o.or(b),
     };
-    for p in over.profiles {
-        if !base.profiles.contains(&p) {
-            base.profiles.push(p);
-        }
-    }
+    upsert(&mut base.profiles, over.profiles, |p| p);
     base.extends = over.extends;
     base
 }

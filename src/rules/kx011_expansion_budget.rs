@@ -1,6 +1,7 @@
-//! KX011 expansion-budget: a `$(VAR)` env chain, or Dockerfile `ARG`/`ENV` values, that expand
-//! past kexit's budget ([`crate::budget`]): kexit stopped expanding there, and the values from
-//! there on are unknown (not checked).
+//! KX011 expansion-budget: a `$(VAR)` env chain, Dockerfile `ARG`/`ENV` values, or Compose
+//! interpolation (`${VAR:-…}`, `.env`, `env_file`) that expand past kexit's budget
+//! ([`crate::budget`]): kexit stopped expanding there, and the values from there on are unknown
+//! (not checked).
 
 use crate::budget::{human, MAX_TOTAL, MAX_VALUE};
 use crate::finding::Finding;
@@ -25,6 +26,28 @@ fn limits() -> String {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     kubernetes(model, out);
     dockerfiles(model, out);
+    compose(model, out);
+}
+
+/// One finding per Compose project, at the first value (in a compose file, its `.env` or an
+/// `env_file`) whose interpolation ran out.
+fn compose(model: &Model, out: &mut Vec<Finding>) {
+    for pr in &model.project.compose {
+        let Some(span) = pr.budget_overrun else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                span,
+                format!(
+                    "interpolating Compose variables (`${{VAR}}`, `${{VAR:-default}}`, `.env`, `env_file`) grows past kexit's expansion budget ({}, or defaults nested deeper than 8): kexit stopped here, and the values from here on are not checked",
+                    limits()
+                ),
+            )
+            .help("Each `${VAR}` copies the variable's whole value: variables that reference each other several times grow exponentially, and every service that names an `env_file` gets its own copy. Reference each variable once, or write the value out"),
+        );
+    }
 }
 
 /// One finding per container: at the first `env` value, else the first command/args element,

@@ -1,16 +1,20 @@
 //! KX302 mount-without-volume: volumeMount names no volume; the API rejects the pod.
 
 use crate::finding::Finding;
-use crate::model::volumes::{claim_templates, container_mounts};
+use crate::model::volumes::{claim_templates, pod_mounts};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
+use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     meta: &meta::KX302,
     check,
 };
+
+/// Volumes named in a help message at most (a help is read, and is built per finding).
+const MAX_LISTED: usize = 10;
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
@@ -28,13 +32,28 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             .filter_map(|v| v.get("name").and_then(Node::as_str))
             .chain(claim_templates(w).map(|(n, _)| n))
             .collect();
+        let mut by_lower: HashMap<String, usize> = HashMap::new();
+        let mut by_dash: HashMap<String, usize> = HashMap::new();
+        for (i, v) in volumes.iter().enumerate() {
+            by_lower.entry(v.to_ascii_lowercase()).or_insert(i);
+            by_dash.entry(v.replace('_', "-")).or_insert(i);
+        }
+        // The declared volumes for the help, the first few of them.
+        let mut declared = volumes
+            .iter()
+            .take(MAX_LISTED)
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if volumes.len() > MAX_LISTED {
+            declared.push_str(&format!(" and {} more", volumes.len() - MAX_LISTED));
+        }
         let template = if w.object.kind == "Pod" {
             "spec"
         } else {
             "spec.template.spec"
         };
-        for c in &w.containers {
-            let mounts = container_mounts(model, w, c);
+        for (c, mounts) in w.containers.iter().zip(pod_mounts(model, w)) {
             for (i, m) in mounts.mounts.iter().enumerate() {
                 if m.volume.is_some() || m.name.is_empty() {
                     continue;
@@ -47,17 +66,23 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     c.kind.field(),
                     c.index
                 );
-                let near = volumes.iter().find(|v| {
-                    v.eq_ignore_ascii_case(m.name)
-                        || v.replace('_', "-") == m.name.replace('_', "-")
-                });
+                // The first volume equal but for case, or but for `_`/`-` (looked up, not
+                // scanned: a pod may have 10,000 such mounts and 10,000 volumes).
+                let near = [
+                    by_lower.get(&m.name.to_ascii_lowercase()),
+                    by_dash.get(&m.name.replace('_', "-")),
+                ]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|&i| volumes[i]);
                 let help = match near {
                     Some(v) => format!("Use the volume's exact name `{v}`, or add a `volumes` entry named `{}`", m.name),
                     None if volumes.is_empty() => format!("Add a `volumes:` list to the pod spec with an entry named `{}` (emptyDir, configMap, persistentVolumeClaim …)", m.name),
                     None => format!(
                         "Add a `volumes` entry named `{}` or mount one of the declared volumes ({})",
                         m.name,
-                        volumes.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+                        declared
                     ),
                 };
                 out.push(

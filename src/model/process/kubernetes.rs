@@ -16,17 +16,18 @@ use crate::model::volumes;
 use crate::model::Model;
 use crate::yaml::Node;
 
-/// The process group of container `ci` of workload `wi`.
+/// The process group of container `ci` of workload `wi`, with its `mounts`
+/// ([`volumes::pod_mounts`]).
 pub fn group<'p>(
     model: &Model<'p>,
     wi: usize,
     w: &Workload<'p>,
     ci: usize,
     c: &Container<'p>,
+    mounts: volumes::Mounts<'p>,
 ) -> ProcessGroup<'p> {
     let image = model.image_for(w, c);
     let env = env::container_env(model, w, c);
-    let mounts = volumes::container_mounts(model, w, c);
     let workdir = workdir(w, c, image);
     let main = container_argv(w, c, image, &env);
     let mut procs = vec![Spec {

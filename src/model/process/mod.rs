@@ -329,10 +329,13 @@ pub fn compute_groups<'p>(model: &Model<'p>, parallel: bool) -> Vec<ProcessGroup
         wi: usize,
         w: &'a Workload<'p>,
     ) -> impl Iterator<Item = ProcessGroup<'p>> + 'a {
+        // The pod's volumes are resolved once for all its containers.
+        let mounts = crate::model::volumes::pod_mounts(model, w);
         w.containers
             .iter()
+            .zip(mounts)
             .enumerate()
-            .map(move |(ci, c)| kubernetes::group(model, wi, w, ci, c))
+            .map(move |(ci, (c, m))| kubernetes::group(model, wi, w, ci, c, m))
     }
     let mut groups: Vec<ProcessGroup<'p>> = if parallel {
         model

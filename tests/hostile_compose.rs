@@ -1,0 +1,192 @@
+//! Hostile inputs of issue 16, part 3: the Compose front end. Every interpolation (the compose
+//! files, `.env`, `env_file`, `include` paths) spends one budget per project and an overrun is a
+//! located KX011; `extends`, `include` and override merges are linear (cycles and fan-out
+//! included). Same harness as tests/hostile.rs: a deadline (a hang detector; the sizes are chosen
+//! so that the old quadratic or exponential code would not finish within it) and an
+//! address-space limit.
+
+#![cfg(unix)]
+
+use std::fs;
+
+mod common;
+
+#[path = "common/hostile.rs"]
+mod harness;
+
+use harness::*;
+
+/// The 1-based line of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i as u64 + 1)
+        .unwrap_or_else(|| panic!("{needle:?} not in the text"))
+}
+
+/// A service that kexit reports (KX103: `nosuchprog` is not in the image): proof that the
+/// project was still read.
+const REPORTED: &str =
+    "    image: python:3.12-slim\n    command: [\"nosuchprog\"]\n    mem_limit: 1g\n";
+
+#[test]
+fn dotenv_doubling_chain_is_a_located_finding() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir(&d).unwrap();
+    let mut env = String::from("A0=x\n");
+    for i in 1..=40 {
+        env.push_str(&format!("A{i}=${{A{p}}}${{A{p}}}\n", p = i - 1));
+    }
+    fs::write(d.join(".env"), &env).unwrap();
+    let compose = format!("services:\n  web:\n{REPORTED}    environment:\n      L: ${{A40}}\n");
+    fs::write(d.join("compose.yaml"), &compose).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // A17 = 128 KiB fits; A18 would be 256 KiB.
+    assert_located(&f, "app/.env", "KX011", line_of(&env, "A18="));
+    assert_located(&f, "app/compose.yaml", "KX103", 4);
+}
+
+#[test]
+fn compose_file_interpolation_over_budget_is_a_located_finding() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir(&d).unwrap();
+    // Defaults nested 10,000 deep, and a value that the `.env` makes 100 KiB long used 100
+    // times in one service (10 MiB in all).
+    let mut nest = String::from("x");
+    for _ in 0..10_000 {
+        nest = format!("${{V:-{nest}}}");
+    }
+    fs::write(d.join(".env"), format!("BIG={}\n", "y".repeat(100 * 1024))).unwrap();
+    let mut compose = format!("services:\n  web:\n{REPORTED}    environment:\n");
+    for i in 0..100 {
+        compose.push_str(&format!("      B{i}: ${{BIG}}${{BIG}}${{BIG}}\n"));
+    }
+    compose.push_str(&format!(
+        "  nested:\n{REPORTED}    environment:\n      N: \"{nest}\"\n"
+    ));
+    fs::write(d.join("compose.yaml"), &compose).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // 3 x 100 KiB is past one value's 128 KiB: the first one stops there.
+    assert_located(&f, "app/compose.yaml", "KX011", line_of(&compose, "B0:"));
+    assert_eq!(
+        f.iter().filter(|f| f.rule == "KX011").count(),
+        1,
+        "one finding per project: {f:#?}"
+    );
+    // The nesting alone, in a project of its own.
+    let e = tmp.path().join("nested");
+    fs::create_dir(&e).unwrap();
+    let c2 = format!("services:\n  n:\n{REPORTED}    environment:\n      N: \"{nest}\"\n");
+    fs::write(e.join("compose.yaml"), &c2).unwrap();
+    let (_, f) = lint_dir(tmp.path(), &[]);
+    assert_located(&f, "nested/compose.yaml", "KX011", line_of(&c2, "N:"));
+}
+
+/// 2,000 services naming one 1 MB `env_file`: each would copy (and, before, re-read and
+/// re-parse) the whole file: gigabytes. The copies are charged to the budget.
+#[test]
+fn env_file_fan_out_is_bounded() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir(&d).unwrap();
+    let mut env = String::new();
+    for i in 0..60_000 {
+        env.push_str(&format!("VARIABLE_{i}=value{i}\n"));
+    }
+    fs::write(d.join("big.env"), &env).unwrap();
+    let mut compose = String::from("services:\n");
+    for i in 0..2_000 {
+        compose.push_str(&format!("  s{i}:\n{REPORTED}    env_file: big.env\n"));
+    }
+    fs::write(d.join("compose.yaml"), &compose).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let over = in_file(&f, "app/compose.yaml")
+        .into_iter()
+        .filter(|f| f.rule == "KX011")
+        .collect::<Vec<_>>();
+    assert_eq!(over.len(), 1, "{f:#?}");
+    assert!(over[0].line > 1 && over[0].message.contains("budget"));
+}
+
+/// `extends` chains through another file whose services all extend each other (cycles and
+/// fan-out): each service resolved the whole other file at every hop before (200^8 services).
+#[test]
+fn extends_cycles_and_fan_out_are_linear() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir(&d).unwrap();
+    let mut base = String::from("services:\n");
+    for i in 0..200 {
+        base.push_str(&format!(
+            "  b{i}:\n    image: python:3.12-slim\n    extends:\n      file: base.yml\n      service: b{}\n",
+            (i + 1) % 200
+        ));
+    }
+    // A same-file cycle too.
+    base.push_str("  x:\n    extends: y\n  y:\n    extends: x\n");
+    fs::write(d.join("base.yml"), &base).unwrap();
+    let mut compose = String::from("services:\n");
+    for i in 0..2_000 {
+        compose.push_str(&format!(
+            "  s{i}:\n    command: [\"nosuchprog\"]\n    mem_limit: 1g\n    extends:\n      file: base.yml\n      service: b{}\n",
+            i % 200
+        ));
+    }
+    fs::write(d.join("compose.yaml"), &compose).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // The image comes from the base: the command is checked against it.
+    assert_located(&f, "app/compose.yaml", "KX103", 3);
+}
+
+/// `include` cycles and fan-out: a file that includes itself 50 times, included 50 times
+/// (50^8 projects before); each file is included once per project.
+#[test]
+fn include_cycles_and_fan_out_are_linear() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir(&d).unwrap();
+    let mut inc = String::from("include:\n");
+    for _ in 0..50 {
+        inc.push_str("  - inc.yml\n  - compose.yaml\n");
+    }
+    let own = format!("services:\n  inc:\n{REPORTED}");
+    fs::write(d.join("inc.yml"), format!("{inc}{own}")).unwrap();
+    let compose = format!("{inc}services:\n  web:\n{REPORTED}");
+    fs::write(d.join("compose.yaml"), &compose).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert_located(
+        &f,
+        "app/compose.yaml",
+        "KX103",
+        line_of(&compose, "nosuchprog"),
+    );
+}
+
+/// An override file merged onto a main file of 30,000 services, each with 10 variables
+/// overridden: merged by name (it was a scan of all services per service).
+#[test]
+fn override_merge_of_many_services_is_linear() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir(&d).unwrap();
+    let mut main = String::from("services:\n");
+    let mut over = String::from("services:\n");
+    for i in 0..30_000 {
+        main.push_str(&format!("  s{i}:\n    image: python:3.12-slim\n    mem_limit: 1g\n    environment: {{A: 1, B: 2}}\n"));
+        over.push_str(&format!(
+            "  s{i}:\n    command: [\"nosuchprog\"]\n    environment: {{B: 3, C: 4}}\n"
+        ));
+    }
+    fs::write(d.join("compose.yaml"), &main).unwrap();
+    fs::write(d.join("compose.override.yaml"), &over).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert_located(&f, "app/compose.override.yaml", "KX103", 3);
+}
