@@ -115,8 +115,14 @@ pub enum ExecFact {
     ScriptBom { run: ScriptRun },
     /// The script (executed directly) has no `#!` line.
     ScriptNoShebang { run: ScriptRun },
-    /// The shebang line ends in CRLF: the kernel looks for `interpreter\r`.
-    ShebangCrlf { run: ScriptRun, interpreter: String },
+    /// The shebang line ends in CRLF: the kernel looks for `interpreter\r` or, when the line
+    /// has an argument (`#!/usr/bin/env python3\r`), starts the interpreter with `arg\r`.
+    ShebangCrlf {
+        run: ScriptRun,
+        interpreter: String,
+        /// The argument without its `\r`.
+        arg: Option<String>,
+    },
     /// `sh script.sh` on a script with CRLF line ends.
     ShellReadsCrlf { run: ScriptRun, shell: String },
     /// The shebang's interpreter does not exist in the container.
@@ -675,7 +681,16 @@ impl Analysis<'_, '_, '_> {
         };
         if sb.crlf {
             let interpreter = sb.interpreter.trim_end_matches('\r').to_string();
-            self.out.push(ExecFact::ShebangCrlf { run, interpreter });
+            let arg = sb
+                .arg
+                .as_deref()
+                .map(|a| a.trim_end_matches(['\r', ' ', '\t']).to_string())
+                .filter(|a| !a.is_empty());
+            self.out.push(ExecFact::ShebangCrlf {
+                run,
+                interpreter,
+                arg,
+            });
             return;
         }
         let interp = sb.interpreter.as_str();
