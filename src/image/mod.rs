@@ -524,6 +524,15 @@ impl Image {
             .next()
     }
 
+    /// Whether any path the image may have ends in `/name` (a file, directory or link of that
+    /// name anywhere, present or unknown).
+    pub fn has_name(&self, name: &str) -> bool {
+        let tail = format!("/{name}");
+        self.fs
+            .iter()
+            .any(|(k, e)| e.exists != Tri::No && k.ends_with(&tail))
+    }
+
     /// Is there a `/bin/sh`?
     pub fn has_sh(&self) -> Tri {
         self.exists("/bin/sh")

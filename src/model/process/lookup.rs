@@ -290,7 +290,7 @@ impl<'m, 'p> Process<'m, 'p> {
             };
         }
         let Some(path) = self.path_var() else {
-            return Found::Unknown;
+            return self.nowhere(name).map_or(Found::Unknown, Found::No);
         };
         let mut unknown = false;
         for dir in path.split(':') {
@@ -325,6 +325,29 @@ impl<'m, 'p> Process<'m, 'p> {
             is_dir: Tri::No,
             executable: Tri::No,
             path,
+            origin: None,
+            mounted: None,
+            denied: None,
+        })
+    }
+
+    /// A bare name searched in a PATH kexit does not know (an `envFrom` Secret may set it): absent
+    /// all the same when the image's whole file system is known (scratch, distroless, with every
+    /// step followed), nothing is mounted, and no file of the image has that name.
+    fn nowhere(&self, name: &str) -> Option<PathFact> {
+        let img = self.image?;
+        if !img.fully_known()
+            || !self.mounts.mounts.is_empty()
+            || !self.group.binds.is_empty()
+            || img.has_name(name)
+        {
+            return None;
+        }
+        Some(PathFact {
+            exists: Tri::No,
+            is_dir: Tri::No,
+            executable: Tri::No,
+            path: name.to_string(),
             origin: None,
             mounted: None,
             denied: None,
