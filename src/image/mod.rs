@@ -371,6 +371,9 @@ pub struct Image {
     pub(crate) official: Option<&'static official::Official>,
     /// Users the image defines, with their uid when known (`root`, `useradd -u 10001 app`).
     pub users: Vec<(String, Option<u32>)>,
+    /// Users the Dockerfile created (`useradd`, `adduser`) in groups of their own: not members
+    /// of group 0 (root), unless a later step changed their groups.
+    pub(crate) outside_root_group: Vec<String>,
 }
 
 impl Image {
@@ -408,6 +411,7 @@ impl Image {
             budget_overrun: None,
             official: None,
             users: Vec::new(),
+            outside_root_group: Vec::new(),
         }
     }
 

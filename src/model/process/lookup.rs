@@ -142,7 +142,8 @@ impl<'m, 'p> Process<'m, 'p> {
         }
         let user = self.group.user.as_deref()?;
         let uid = crate::image::perms::uid_of(Some(img), user)?;
-        if !crate::image::perms::denies(i.perm, uid) {
+        let outside_root = crate::image::perms::outside_root_group(img, user);
+        if !crate::image::perms::denies(i.perm, uid, outside_root) {
             return None;
         }
         let (owner, mode) = (i.perm.uid?, i.perm.mode?);
@@ -158,8 +159,13 @@ impl<'m, 'p> Process<'m, 'p> {
                 Runtime::Docker { .. } => "",
             });
         }
+        let group = if outside_root && mode & 0o010 != 0 {
+            " (group 0, of which that user is not a member)"
+        } else {
+            ""
+        };
         Some(format!(
-            "it is owned by uid {owner} with mode {mode:04o} and the process runs as {who}, which has no exec permission on it"
+            "it is owned by uid {owner} with mode {mode:04o}{group} and the process runs as {who}, which has no exec permission on it"
         ))
     }
 
