@@ -545,7 +545,11 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[
                     }
                 }
             }
-            if !explicit {
+            if !explicit && args.contains(&"--user") {
+                // The user scheme: `~/.local` (or PYTHONUSERBASE), never the prefix.
+                fx.pip_dirs
+                    .extend(["<userbase>", "/root/.local", "/home"].map(String::from));
+            } else if !explicit {
                 // "<prefix>" is resolved by the image model: `/usr/local` when the image's
                 // python lives there, else `/usr` as well.
                 fx.pip_dirs
