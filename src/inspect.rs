@@ -300,7 +300,7 @@ fn unknown_reason(p: &Process<'_, '_>, name: &str) -> String {
                     "a `pip install` may have put a console script named `{name}` in {dirs}: kexit knows the console scripts of common PyPI packages, not those of other packages nor of the dependencies pip installs along (`--no-deps` or a requirements file hashed on every line closes the set)"
                 )
             }
-            Some((Plausible::Unowned(_), dirs)) => {
+            Some((Plausible::Unowned(..), dirs)) => {
                 return format!(
                     "no package of the release ships `{name}`, but a package install may create it in {dirs} from a maintainer script (alternatives)"
                 )

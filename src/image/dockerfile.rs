@@ -476,6 +476,18 @@ fn apply_run(
         }
     }
     for d in &fx.pip_dirs {
+        if d == "<userbase>" {
+            // `pip install --user` writes to ~/.local, or to PYTHONUSERBASE when set.
+            if let Some((_, v)) = img.env.iter().rev().find(|(k, _)| k == "PYTHONUSERBASE") {
+                let v = if v.starts_with('/') && !v.contains('$') {
+                    normalize("/", v)
+                } else {
+                    "/".to_string()
+                };
+                fuzz(img, &v);
+            }
+            continue;
+        }
         if d == "<prefix>" {
             fuzz(img, "/usr/local");
             // A distro python's pip (alpine, `--break-system-packages`) writes to /usr/bin.

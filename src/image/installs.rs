@@ -41,9 +41,10 @@ pub(crate) struct PkgFuzz {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Plausible {
-    /// Names no package of these releases ships (alternatives, maintainer scripts, unknown
-    /// package names).
-    Unowned(Vec<&'static str>),
+    /// Names no package of these releases ships that an install may still create: the
+    /// alternatives maintainer scripts set up ([`super::official::ALTERNATIVES`]), or any such
+    /// name when the step named a package the data does not know (`true`).
+    Unowned(Vec<&'static str>, bool),
     /// Names a pip package could install (not a program only non-Python packages ship).
     Pip,
 }
@@ -60,10 +61,13 @@ impl PkgFuzz {
             return false;
         }
         match &self.kind {
-            Plausible::Unowned(ids) => ids
-                .iter()
-                .filter_map(|id| pkgdb::release(id))
-                .any(|db| !db.owns(name)),
+            Plausible::Unowned(ids, any_name) => {
+                (*any_name || super::official::ALTERNATIVES.contains(&name))
+                    && ids
+                        .iter()
+                        .filter_map(|id| pkgdb::release(id))
+                        .any(|db| !db.owns(name))
+            }
             Plausible::Pip => pip_plausible(name),
         }
     }
@@ -294,6 +298,9 @@ fn apply_apt(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool
     for c in &closures[1..] {
         yes.retain(|p| c.yes.contains(p));
     }
+    // A name the data does not know (a package of another archive area, a typo apt rejects):
+    // whatever it installs is unknown.
+    let unknown_names = closures.iter().any(|c| !c.unknown.is_empty());
     let mut maybe = std::collections::BTreeSet::new();
     for c in &closures {
         maybe.extend(
@@ -323,7 +330,7 @@ fn apply_apt(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool
         PkgFuzz {
             seq: img.seq,
             dirs: DEB_BIN_DIRS.iter().map(|d| d.to_string()).collect(),
-            kind: Plausible::Unowned(ids),
+            kind: Plausible::Unowned(ids, unknown_names),
             complete: false,
         },
     );

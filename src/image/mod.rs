@@ -373,6 +373,9 @@ pub struct Image {
     pub(crate) official: Option<&'static official::Official>,
     /// Users the image defines, with their uid when known (`root`, `useradd -u 10001 app`).
     pub users: Vec<(String, Option<u32>)>,
+    /// Users the Dockerfile created (`useradd`, `adduser`) in groups of their own: not members
+    /// of group 0 (root), unless a later step changed their groups.
+    pub(crate) outside_root_group: Vec<String>,
 }
 
 impl Image {
@@ -410,6 +413,7 @@ impl Image {
             budget_overrun: None,
             official: None,
             users: Vec::new(),
+            outside_root_group: Vec::new(),
         }
     }
 
@@ -524,6 +528,15 @@ impl Image {
             })
             .map(|(k, _)| k.clone())
             .next()
+    }
+
+    /// Whether any path the image may have ends in `/name` (a file, directory or link of that
+    /// name anywhere, present or unknown).
+    pub fn has_name(&self, name: &str) -> bool {
+        let tail = format!("/{name}");
+        self.fs
+            .iter()
+            .any(|(k, e)| e.exists != Tri::No && k.ends_with(&tail))
     }
 
     /// Is there a `/bin/sh`?

@@ -274,8 +274,33 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                 fx.venvs.extend(dirs.into_iter().map(|d| (d, with_pip)));
             }
             "useradd" | "adduser" => {
-                if let Some(u) = super::perms::read_useradd(args) {
+                let positional = args.iter().filter(|a| !a.starts_with('-')).count();
+                if prog_name == "adduser"
+                    && positional == 2
+                    && !args.iter().any(|a| a.starts_with('-'))
+                {
+                    // Debian's `adduser USER GROUP`: adds an existing user to a group.
+                    if let Some(u) = args.first() {
+                        fx.perms.regrouped.push(unquote(u));
+                    }
+                } else if let Some(u) = super::perms::read_useradd(args) {
+                    if !super::perms::useradd_joins_root(args) {
+                        fx.perms.outside_root_group.push(u.0.clone());
+                    }
                     fx.perms.users.push(u);
+                }
+            }
+            // busybox `addgroup USER GROUP`: adds an existing user to a group.
+            "addgroup" if args.len() == 2 && !args.iter().any(|a| a.starts_with('-')) => {
+                fx.perms.regrouped.push(unquote(args[0]));
+            }
+            "gpasswd" => {
+                if let Some(u) = args
+                    .iter()
+                    .skip_while(|a| !matches!(**a, "-a" | "--add"))
+                    .nth(1)
+                {
+                    fx.perms.regrouped.push(unquote(u));
                 }
             }
             // `usermod [-u UID] [-l NEW] NAME`: the uid it sets, else the user's uid is no
@@ -288,6 +313,15 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                         .and_then(|i| args.get(i + 1))
                         .and_then(|v| v.parse().ok())
                         .filter(|_| !args.contains(&"-l") && !args.contains(&"--login"));
+                    if args.iter().any(|a| {
+                        a.starts_with("-g")
+                            || a.starts_with("-G")
+                            || a.starts_with("--g")
+                            || a.starts_with("-a")
+                            || a.starts_with("--append")
+                    }) {
+                        fx.perms.regrouped.push(name.clone());
+                    }
                     fx.perms.users.push((name, uid));
                 }
             }
@@ -514,7 +548,11 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[
                     }
                 }
             }
-            if !explicit {
+            if !explicit && args.contains(&"--user") {
+                // The user scheme: `~/.local` (or PYTHONUSERBASE), never the prefix.
+                fx.pip_dirs
+                    .extend(["<userbase>", "/root/.local", "/home"].map(String::from));
+            } else if !explicit {
                 // "<prefix>" is resolved by the image model: `/usr/local` when the image's
                 // python lives there, else `/usr` as well.
                 fx.pip_dirs

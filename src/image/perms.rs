@@ -13,6 +13,8 @@ use super::{Image, Origin, Tri};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Perm {
     pub uid: Option<u32>,
+    /// The owning group (gid): 0 for a `COPY` without `--chown`.
+    pub gid: Option<u32>,
     pub mode: Option<u32>,
 }
 
@@ -25,10 +27,25 @@ pub struct PermEffects {
     pub chowns: Vec<(String, Vec<String>, bool)>,
     /// Users created, with the uid when given (`useradd -u 10001 app`).
     pub users: Vec<(String, Option<u32>)>,
+    /// Users created without any group option naming group 0 (their own group).
+    pub outside_root_group: Vec<String>,
+    /// Users whose groups a step changes (`usermod`, `gpasswd`, `adduser USER GROUP`).
+    pub regrouped: Vec<String>,
 }
 
 /// Options of `useradd`/`adduser` (Debian and busybox) that take a value.
-const USER_OPTS_WITH_VALUE: [&str; 24] = [
+const USER_OPTS_WITH_VALUE: [&str; 35] = [
+    "--home-dir",
+    "--base-dir",
+    "--skel",
+    "--expiredate",
+    "--inactive",
+    "--key",
+    "--password",
+    "--root",
+    "--prefix",
+    "--selinux-user",
+    "--firstuid",
     "-b",
     "-c",
     "-d",
@@ -74,8 +91,63 @@ pub(crate) fn read_useradd(args: &[&str]) -> Option<(String, Option<u32>)> {
         }
         k += 1;
     }
-    let name = name.filter(|n| !n.is_empty() && !n.contains(['$', '`']))?;
+    let name = name.filter(|n| !n.is_empty() && !n.contains(['$', '`', '/']))?;
     Some((name, uid))
+}
+
+/// Whether `useradd`/`adduser` arguments put the user in group 0: a primary or supplementary
+/// group option naming `root` or `0`, or one kexit cannot read.
+pub(crate) fn useradd_joins_root(args: &[&str]) -> bool {
+    const GROUP_OPTS: [&str; 6] = ["-g", "-G", "--gid", "--groups", "--ingroup", "--group"];
+    let root = |v: &str| {
+        v.split(',').any(|g| {
+            let g = g.trim_matches(|c| c == '"' || c == '\'');
+            g == "root" || g == "0" || g.contains(['$', '`'])
+        })
+    };
+    args.iter().enumerate().any(|(k, a)| {
+        if let Some((opt, v)) = a.split_once('=') {
+            return GROUP_OPTS.contains(&opt) && root(v);
+        }
+        GROUP_OPTS.contains(a) && args.get(k + 1).is_none_or(|v| root(v))
+    })
+}
+
+/// Whether the user a process runs as (`name`, `uid`, `name:group`, `uid:gid`) is certainly not
+/// a member of group 0: its group is given and not 0 and, for a user of the image, the image
+/// created it in a group of its own; or it is a user the image created so. A uid without an
+/// entry in `/etc/passwd` and no group runs with gid 0.
+pub fn outside_root_group(img: &Image, user: &str) -> bool {
+    let (name, group) = match user.split_once(':') {
+        Some((n, g)) => (n.trim(), Some(g.trim())),
+        None => (user.trim(), None),
+    };
+    let created = img.outside_root_group.iter().any(|u| u == name);
+    match group {
+        None => created,
+        Some(g) if g.is_empty() || g == "0" || g == "root" || g.contains(['$', '`', '?']) => false,
+        Some(_) => {
+            // The primary group is not root; supplementary groups come from /etc/group, and a
+            // uid of a catalogued base with no passwd entry kexit knows has none.
+            created
+                || (img.base_known
+                    && name.parse::<u32>().is_ok()
+                    && !img
+                        .users
+                        .iter()
+                        .any(|(_, id)| id.map(|i| i.to_string()).as_deref() == Some(name)))
+        }
+    }
+}
+
+/// The gid of a `--chown`/`chown` owner: its group part (numeric or `root`), else, without one,
+/// the numeric uid (BuildKit uses the uid as the gid then).
+fn gid_of(owner: &str, uid: Option<u32>) -> Option<u32> {
+    match owner.split_once(':') {
+        Some((_, "root")) => Some(0),
+        Some((_, g)) => g.parse().ok(),
+        None => uid,
+    }
 }
 
 /// The uid of a `USER`/`runAsUser`/`--chown` owner (`10001`, `10001:10001`, `app:app`,
@@ -127,6 +199,10 @@ pub(crate) fn after_copy(
                 .map(|m| if m & 0o100 != 0 { 0o755 } else { 0o644 });
         e.perm = Perm {
             uid,
+            gid: match chown {
+                Some(c) => gid_of(c, uid),
+                None => uid,
+            },
             mode: if chmod.is_some() {
                 mode
             } else if from_stage {
@@ -141,6 +217,9 @@ pub(crate) fn after_copy(
 /// After a `RUN`: its chmods, chowns and new users.
 pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
     img.users.extend(fx.users.iter().cloned());
+    img.outside_root_group
+        .extend(fx.outside_root_group.iter().cloned());
+    img.outside_root_group.retain(|u| !fx.regrouped.contains(u));
     let wd = img.workdir.clone();
     let covered = |k: &str, p: &str, rec: bool| {
         k == p || (rec && (p == "/" || k.starts_with(&format!("{p}/"))))
@@ -155,10 +234,15 @@ pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
     }
     for (owner, files, rec) in &fx.chowns {
         let uid = uid_of(Some(img), owner);
+        // `chown user` keeps the group; `chown user:group` sets it.
+        let gid = owner.contains(':').then(|| gid_of(owner, uid));
         for f in files {
             let p = super::build::normalize(&wd, f);
             for (_, e) in img.fs.iter_mut().filter(|(k, _)| covered(k, &p, *rec)) {
                 e.perm.uid = uid;
+                if let Some(g) = gid {
+                    e.perm.gid = g;
+                }
             }
         }
     }
@@ -180,9 +264,9 @@ fn apply_mode(cur: Option<u32>, mode: &str) -> Option<u32> {
 
 /// Whether `uid` may not execute a file with this owner and mode (an executable regular
 /// file): certain only when all three are known. Root needs one exec bit; another user needs
-/// its class's (the group class is taken to allow whenever it has the bit: the process's groups
-/// are not modelled).
-pub fn denies(perm: Perm, uid: u32) -> bool {
+/// its class's. The group class is taken to allow whenever it has the bit, except for a file
+/// of group 0 run by a user certainly outside group 0 (`outside_root`).
+pub fn denies(perm: Perm, uid: u32, outside_root: bool) -> bool {
     let (Some(owner), Some(mode)) = (perm.uid, perm.mode) else {
         return false;
     };
@@ -191,6 +275,9 @@ pub fn denies(perm: Perm, uid: u32) -> bool {
     }
     if uid == owner {
         return mode & 0o100 == 0;
+    }
+    if outside_root && perm.gid == Some(0) {
+        return mode & 0o001 == 0;
     }
     mode & 0o011 == 0
 }
@@ -214,20 +301,36 @@ mod tests {
             Some(("svc".into(), Some(999)))
         );
         assert_eq!(read_useradd(&["-m", "bob"]), Some(("bob".into(), None)));
+        assert_eq!(
+            read_useradd(&["--system", "--uid", "999", "--home-dir", "/var/lib/b", "b"]),
+            Some(("b".into(), Some(999)))
+        );
+        assert!(!useradd_joins_root(&[
+            "--system", "--uid", "999", "--gid", "backup", "backup"
+        ]));
+        assert!(!useradd_joins_root(&["-u", "1000", "-m", "app"]));
+        assert!(useradd_joins_root(&["-u", "1000", "-g", "0", "app"]));
+        assert!(useradd_joins_root(&["-G", "wheel,root", "app"]));
+        assert!(useradd_joins_root(&["--groups=root", "app"]));
+        assert!(useradd_joins_root(&["-G", "$GROUPS", "app"]));
     }
 
     #[test]
     fn modes() {
         let p = |uid, mode| Perm {
             uid: Some(uid),
+            gid: Some(0),
             mode: Some(mode),
         };
-        assert!(denies(p(0, 0o700), 10001));
-        assert!(!denies(p(0, 0o755), 10001));
-        assert!(!denies(p(0, 0o700), 0));
-        assert!(!denies(p(10001, 0o700), 10001));
-        assert!(!denies(p(0, 0o710), 10001));
-        assert!(!denies(Perm::default(), 10001));
+        assert!(denies(p(0, 0o700), 10001, false));
+        assert!(!denies(p(0, 0o755), 10001, false));
+        assert!(!denies(p(0, 0o700), 0, false));
+        assert!(!denies(p(10001, 0o700), 10001, false));
+        assert!(!denies(p(0, 0o710), 10001, false));
+        // 0750 root:root run by a user outside group 0: only the others' bits count.
+        assert!(denies(p(0, 0o750), 10001, true));
+        assert!(!denies(p(0, 0o751), 10001, true));
+        assert!(!denies(Perm::default(), 10001, true));
         assert_eq!(apply_mode(Some(0o600), "+x"), Some(0o711));
         assert_eq!(apply_mode(None, "+x"), None);
         assert_eq!(apply_mode(None, "0700"), Some(0o700));

@@ -86,8 +86,10 @@ pub enum ExecFact {
         fact: PathFact,
         direct: bool,
     },
-    /// `env [opts] X …` where X does not resolve.
+    /// `env [opts] X …` (or an init launcher: `tini -- X`, `dumb-init X`) where X does not
+    /// resolve. `launcher`: the base name of argv[0].
     EnvTargetMissing {
+        launcher: String,
         name: String,
         span: Span,
         program: Program,
@@ -115,8 +117,14 @@ pub enum ExecFact {
     ScriptBom { run: ScriptRun },
     /// The script (executed directly) has no `#!` line.
     ScriptNoShebang { run: ScriptRun },
-    /// The shebang line ends in CRLF: the kernel looks for `interpreter\r`.
-    ShebangCrlf { run: ScriptRun, interpreter: String },
+    /// The shebang line ends in CRLF: the kernel looks for `interpreter\r` or, when the line
+    /// has an argument (`#!/usr/bin/env python3\r`), starts the interpreter with `arg\r`.
+    ShebangCrlf {
+        run: ScriptRun,
+        interpreter: String,
+        /// The argument without its `\r`.
+        arg: Option<String>,
+    },
     /// `sh script.sh` on a script with CRLF line ends.
     ShellReadsCrlf { run: ScriptRun, shell: String },
     /// The shebang's interpreter does not exist in the container.
@@ -193,6 +201,10 @@ pub fn analyse(p: &Process<'_, '_>) -> Vec<ExecFact> {
     Analysis { p, out: &mut out }.process();
     out
 }
+
+/// Programs that run their arguments as a command: `env`, and the init launchers images put
+/// before the app (`tini -- app`, `dumb-init app`).
+const LAUNCHERS: [&str; 4] = ["env", "tini", "tini-static", "dumb-init"];
 
 fn base(name: &str) -> &str {
     name.rsplit('/').next().unwrap_or(name)
@@ -283,8 +295,8 @@ impl Analysis<'_, '_, '_> {
                     });
                     return;
                 }
-                if base(&name) == "env" {
-                    self.env_target();
+                if LAUNCHERS.contains(&base(&name)) {
+                    self.env_target(base(&name));
                 }
                 self.shell_form_as_args(&name);
                 if p.argv.shell.is_none() && !is_shell_name(&name) {
@@ -498,15 +510,25 @@ impl Analysis<'_, '_, '_> {
         });
     }
 
-    /// `env [opts] [NAME=V…] X …`: X must resolve (env exits 127 otherwise).
-    fn env_target(&mut self) {
+    /// `env [opts] [NAME=V…] X …`, `tini [opts] [--] X …`, `dumb-init [opts] [--] X …`: X must
+    /// resolve (env and tini exit 127 otherwise, dumb-init 2).
+    fn env_target(&mut self, launcher: &str) {
         let p = self.p;
         let args = &p.argv.args;
+        // Options that take a value: env `-u NAME`, `-C DIR`; tini `-e CODE`, `-p SIGNAL`,
+        // `-R A|F`; dumb-init `-r s:r`.
+        let with_value: &[&str] = match launcher {
+            "env" => &["-u", "-C"],
+            "dumb-init" => &["-r", "--rewrite"],
+            _ => &["-e", "-p", "-R"],
+        };
         let mut k = 1;
         while k < args.len() {
             let v = args[k].value.as_str();
-            if v == "-u" || v == "-C" {
+            if with_value.contains(&v) {
                 k += 2;
+            } else if launcher != "env" && v.contains('=') && !v.starts_with('-') {
+                break;
             } else if v == "-S" || v.starts_with("-S") || v.starts_with("--split") {
                 return;
             } else if v == "--" {
@@ -524,6 +546,7 @@ impl Analysis<'_, '_, '_> {
         }
         if let Found::No(fact) = p.find(&a.value) {
             self.out.push(ExecFact::EnvTargetMissing {
+                launcher: launcher.to_string(),
                 name: a.value.clone(),
                 span: p.primary_span(k),
                 program: self.program(&a.value),
@@ -675,7 +698,16 @@ impl Analysis<'_, '_, '_> {
         };
         if sb.crlf {
             let interpreter = sb.interpreter.trim_end_matches('\r').to_string();
-            self.out.push(ExecFact::ShebangCrlf { run, interpreter });
+            let arg = sb
+                .arg
+                .as_deref()
+                .map(|a| a.trim_end_matches(['\r', ' ', '\t']).to_string())
+                .filter(|a| !a.is_empty());
+            self.out.push(ExecFact::ShebangCrlf {
+                run,
+                interpreter,
+                arg,
+            });
             return;
         }
         let interp = sb.interpreter.as_str();

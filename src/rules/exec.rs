@@ -311,24 +311,37 @@ pub fn start_failure(
 /// `env X` where X does not resolve (KX103, KX105, KX106).
 pub fn env_target(p: &Process<'_, '_>, rule: &'static Rule, fact: &ExecFact) -> Option<Finding> {
     let ExecFact::EnvTargetMissing {
-        name, span, fact, ..
+        launcher,
+        name,
+        span,
+        fact,
+        ..
     } = fact
     else {
         return None;
+    };
+    // tini exits 127 (ENOENT) after `exec … failed`; dumb-init exits 2 (its source).
+    let (code, symptom) = match launcher.as_str() {
+        "dumb-init" => (2, format!("[dumb-init] {name}: No such file or directory")),
+        "env" => (127, format!("env: '{name}': No such file or directory")),
+        _ => (
+            127,
+            format!("[FATAL tini (7)] exec {name} failed: No such file or directory"),
+        ),
     };
     let f = finding(
         p,
         rule,
         *span,
         format!(
-            "{} runs `env {name}`, but `{name}` is not on the PATH of {}: env exits 127 and {}",
+            "{} runs `{launcher} {name}`, but `{name}` is not on the PATH of {}: {launcher} exits {code} and {}",
             p.who(),
             p.image_desc(),
-            p.run_failure(127)
+            p.run_failure(code)
         ),
     )
-    .exit_code(p.kind.run_exit(127))
-    .symptom(format!("env: '{name}': No such file or directory"))
+    .exit_code(p.kind.run_exit(code))
+    .symptom(symptom)
     .help(format!(
         "Install `{name}` in the image or use its absolute path"
     ));

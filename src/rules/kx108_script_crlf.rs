@@ -17,7 +17,12 @@ const HELP: &str =
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     exec::report(model, out, |p, fact| match fact {
-        ExecFact::ShebangCrlf { run, interpreter } => {
+        ExecFact::ShebangCrlf {
+            run,
+            interpreter,
+            arg: Some(arg),
+        } => Some(carriage_return_in_argument(p, run, interpreter, arg)),
+        ExecFact::ShebangCrlf { run, interpreter, .. } => {
             let path = &run.path;
             let (fail_text, fail_exit) = exec::interpreter_failure(p, run.direct);
             let f = finding(p, &RULE, run.span, format!(
@@ -57,4 +62,41 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         ),
         _ => None,
     });
+}
+
+/// `#!/usr/bin/env python3\r`: the kernel splits the line at the first blank, so the
+/// interpreter is found and the carriage return ends its argument. `env` then looks for a
+/// program named `python3\r` (exit 127); another interpreter gets an option or a script name
+/// ending in `\r` and fails in its own way (bash, dash, python: exit 2).
+fn carriage_return_in_argument(
+    p: &crate::model::process::Process<'_, '_>,
+    run: &crate::model::exec::ScriptRun,
+    interpreter: &str,
+    arg: &str,
+) -> Finding {
+    let path = &run.path;
+    let env_program = interpreter.ends_with("/env").then(|| {
+        let a = arg.strip_prefix("-S").unwrap_or(arg).trim_start();
+        a.split_whitespace().next().unwrap_or(a).to_string()
+    });
+    let f = match &env_program {
+        Some(prog) => finding(p, &RULE, run.span, format!(
+            "{} executes {} ({path}), whose lines end in CRLF: the shebang runs `{interpreter}` with the argument `{arg}\\r`, so env looks for a program named `{prog}\\r`, which does not exist: env exits 127 and {}",
+            p.who(), run.text.describe, p.run_failure(127)
+        ))
+        .exit_code(p.kind.run_exit(127))
+        .symptom(format!("{interpreter}: '{prog}\\r': No such file or directory")),
+        None => finding(p, &RULE, run.span, format!(
+            "{} executes {} ({path}), whose lines end in CRLF: the shebang runs `{interpreter}` with the argument `{arg}\\r` (the carriage return included), which it rejects as an invalid option or a missing file",
+            p.who(), run.text.describe
+        ))
+        .exit_code(None)
+        .symptom(format!("{interpreter}: invalid option (`{arg}\\r`)")),
+    };
+    at_script(
+        script_label(f.help(HELP), run, "the script"),
+        run,
+        first_line(&run.text.text),
+        "the script is executed from here",
+    )
 }

@@ -72,15 +72,31 @@ pub fn group<'p>(
     }
 }
 
-/// `runAsUser` of the container, else of the pod, else the image USER.
+/// `runAsUser` of the container, else of the pod, else the image USER; with `:GID` when
+/// `runAsGroup` sets the group, or `:0` when `fsGroup`/`supplementalGroups` add group 0.
 fn user(w: &Workload<'_>, c: &Container<'_>, image: Option<&Image>) -> Option<String> {
-    let run_as = |n: Option<&Node>| {
-        n.and_then(|n| n.get("runAsUser"))
-            .and_then(Node::scalar_text)
+    let field = |key: &str| {
+        let get = |n: Option<&Node>| n.and_then(|n| n.get(key)).and_then(Node::scalar_text);
+        get(c.get("securityContext")).or_else(|| get(w.pod_spec.get("securityContext")))
     };
-    run_as(c.get("securityContext"))
-        .or_else(|| run_as(w.pod_spec.get("securityContext")))
-        .or_else(|| image.and_then(|i| i.user.clone()))
+    let user = field("runAsUser").or_else(|| image.and_then(|i| i.user.clone()))?;
+    let pod = w.pod_spec.get("securityContext");
+    let root_added = field("fsGroup").is_some_and(|g| g.trim() == "0")
+        || pod
+            .and_then(|n| n.get("supplementalGroups"))
+            .is_some_and(|s| {
+                s.items()
+                    .iter()
+                    .any(|g| g.scalar_text().is_some_and(|g| g.trim() == "0"))
+            });
+    let name = user.split(':').next().unwrap_or(&user).to_string();
+    Some(if root_added {
+        format!("{name}:0")
+    } else if let Some(g) = field("runAsGroup") {
+        format!("{name}:{g}")
+    } else {
+        user
+    })
 }
 
 /// Manifest list items as argv elements (with `$(VAR)` expansion).

@@ -142,7 +142,8 @@ impl<'m, 'p> Process<'m, 'p> {
         }
         let user = self.group.user.as_deref()?;
         let uid = crate::image::perms::uid_of(Some(img), user)?;
-        if !crate::image::perms::denies(i.perm, uid) {
+        let outside_root = crate::image::perms::outside_root_group(img, user);
+        if !crate::image::perms::denies(i.perm, uid, outside_root) {
             return None;
         }
         let (owner, mode) = (i.perm.uid?, i.perm.mode?);
@@ -158,8 +159,13 @@ impl<'m, 'p> Process<'m, 'p> {
                 Runtime::Docker { .. } => "",
             });
         }
+        let group = if outside_root && mode & 0o010 != 0 {
+            " (group 0, of which that user is not a member)"
+        } else {
+            ""
+        };
         Some(format!(
-            "it is owned by uid {owner} with mode {mode:04o} and the process runs as {who}, which has no exec permission on it"
+            "it is owned by uid {owner} with mode {mode:04o}{group} and the process runs as {who}, which has no exec permission on it"
         ))
     }
 
@@ -290,7 +296,7 @@ impl<'m, 'p> Process<'m, 'p> {
             };
         }
         let Some(path) = self.path_var() else {
-            return Found::Unknown;
+            return self.nowhere(name).map_or(Found::Unknown, Found::No);
         };
         let mut unknown = false;
         for dir in path.split(':') {
@@ -325,6 +331,29 @@ impl<'m, 'p> Process<'m, 'p> {
             is_dir: Tri::No,
             executable: Tri::No,
             path,
+            origin: None,
+            mounted: None,
+            denied: None,
+        })
+    }
+
+    /// A bare name searched in a PATH kexit does not know (an `envFrom` Secret may set it): absent
+    /// all the same when the image's whole file system is known (scratch, distroless, with every
+    /// step followed), nothing is mounted, and no file of the image has that name.
+    fn nowhere(&self, name: &str) -> Option<PathFact> {
+        let img = self.image?;
+        if !img.fully_known()
+            || !self.mounts.mounts.is_empty()
+            || !self.group.binds.is_empty()
+            || img.has_name(name)
+        {
+            return None;
+        }
+        Some(PathFact {
+            exists: Tri::No,
+            is_dir: Tri::No,
+            executable: Tri::No,
+            path: name.to_string(),
             origin: None,
             mounted: None,
             denied: None,
