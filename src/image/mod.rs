@@ -662,6 +662,42 @@ impl TestModel {
     }
 }
 
+/// A bare name an unknown image almost certainly has: `sh`, or the image's own program
+/// (`perl` in `perl:5`, `redis-server` in `redis`).
+pub fn likely_has(name: &str, image: &str) -> bool {
+    // `sh` and coreutils: every image with a userland has them (the ones without one, scratch
+    // and distroless, are in the catalogue).
+    if matches!(
+        name,
+        "sh" | "sleep"
+            | "cp"
+            | "cat"
+            | "ls"
+            | "echo"
+            | "true"
+            | "mkdir"
+            | "env"
+            | "tail"
+            | "touch"
+            | "rm"
+            | "mv"
+            | "chmod"
+            | "ln"
+    ) {
+        return true;
+    }
+    let repo = repository(image);
+    let last = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
+    let n = name.to_ascii_lowercase();
+    let stem = |s: &str| {
+        s.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .to_string()
+    };
+    let (n, last) = (stem(&n), stem(&last));
+    let prefix = |a: &str, b: &str| b.len() >= 4 && a.starts_with(b);
+    !n.is_empty() && !last.is_empty() && (n == last || prefix(&n, &last) || prefix(&last, &n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

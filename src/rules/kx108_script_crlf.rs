@@ -75,9 +75,16 @@ fn carriage_return_in_argument(
     arg: &str,
 ) -> Finding {
     let path = &run.path;
+    // The program env looks for: the shell module's reading of `#!/usr/bin/env [-S] X`.
     let env_program = interpreter.ends_with("/env").then(|| {
-        let a = arg.strip_prefix("-S").unwrap_or(arg).trim_start();
-        a.split_whitespace().next().unwrap_or(a).to_string()
+        crate::shell::Shebang {
+            interpreter: interpreter.to_string(),
+            arg: Some(arg.to_string()),
+            range: 0..0,
+            crlf: false,
+        }
+        .program()
+        .to_string()
     });
     let f = match &env_program {
         Some(prog) => finding(p, &RULE, run.span, format!(

@@ -99,7 +99,8 @@ pub fn object_uses<'p>(w: &Workload<'p>) -> Vec<ObjectUse<'p>> {
             }
         }
     }
-    let mounted: Vec<&str> = w
+    // A set: a pod may have thousands of mounts and volumes (linear, not mounts × volumes).
+    let mounted: std::collections::HashSet<&str> = w
         .containers
         .iter()
         .flat_map(|c| c.volume_mounts().iter())
@@ -109,7 +110,7 @@ pub fn object_uses<'p>(w: &Workload<'p>) -> Vec<ObjectUse<'p>> {
         let Some(vname) = v.get("name").and_then(Node::as_str) else {
             continue;
         };
-        if !mounted.contains(&vname) {
+        if !mounted.contains(vname) {
             continue;
         }
         let mut sources: Vec<(DataKind, &'p Node, &'static str)> = Vec::new();
