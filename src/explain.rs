@@ -378,7 +378,7 @@ fn explain_pod(path: &std::path::Path, cfg: Config, emit: &dyn Fn(&str)) -> i32 
     let text = match read {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("kexit: {}: {e}", path.display());
+            eprintln!("kexit: {}: {e}", crate::text::path_name(path));
             return 2;
         }
     };

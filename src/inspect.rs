@@ -526,7 +526,9 @@ pub fn render_json(reports: &[ProcReport]) -> String {
         containers: reports,
         summary: summary(reports),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string());
+    let mut s = crate::text::json_inert(
+        serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string()),
+    );
     s.push('\n');
     s
 }

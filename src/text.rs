@@ -115,6 +115,55 @@ fn escape_with(s: &str, keep_sgr: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A file name or path as shown inside one line of output (stderr messages, the concise
+/// format): like [`escape`], and line breaks and tabs escaped too, so a name holding
+/// `\nkexit: …` cannot forge a line of its own.
+pub fn name(s: &str) -> Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| is_unsafe(c) || matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_unsafe(c) || matches!(c, '\n' | '\r' | '\t') {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`name`] of a path (lossy for names that are not UTF-8).
+pub fn path_name(p: &std::path::Path) -> String {
+    name(&p.to_string_lossy()).into_owned()
+}
+
+/// Serialised JSON (JSON and SARIF reports, `inspect --format json`) with every unsafe
+/// character that serde_json leaves raw (DEL, C1 controls, bidi overrides, invisibles) written
+/// as a JSON `\uXXXX` escape (a surrogate pair above U+FFFF). Such characters can only stand
+/// inside JSON strings, so the document parses to the same value; a reader that prints it
+/// raw (`cat`, a CI log) sees the escape instead of an override.
+pub fn json_inert(s: String) -> String {
+    if !s.chars().any(is_unsafe) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{:04x}", u));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Write one line to stderr, escaped (every `eprintln!` of the crate comes here: see lib.rs).
 pub fn eprint(s: &str) {
     use std::io::Write;
@@ -134,6 +183,19 @@ pub fn is_web_url(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_escape_line_breaks() {
+        assert_eq!(
+            name("a\nkexit: x\t\u{202e}"),
+            "a\\u{a}kexit: x\\u{9}\\u{202e}"
+        );
+        assert_eq!(name("k8s/pod.yaml"), "k8s/pod.yaml");
+        assert_eq!(
+            json_inert("\"a\u{202e}\u{85}\u{e0041}\"".to_string()),
+            "\"a\\u202e\\u0085\\udb40\\udc41\""
+        );
+    }
 
     #[test]
     fn escapes_controls_bidi_and_invisibles() {

@@ -764,8 +764,45 @@ fn control_characters_are_escaped_in_every_format() {
             assert_inert(format, &r.stderr);
         }
     }
-    // JSON stays valid JSON (control characters are JSON escapes there).
+    // JSON stays valid JSON (control characters are JSON escapes there), and what serde_json
+    // would leave raw (C1 controls, bidi overrides, invisibles) is a `\uXXXX` escape too: a
+    // report `cat` in a CI log shows no override.
     lint_dir(d, &[]);
+    for args in [
+        &["lint", "--no-config", "--format", "json", "."][..],
+        &["lint", "--no-config", "--format", "sarif", "."][..],
+        &["inspect", "--no-config", "--format", "json", "."][..],
+    ] {
+        let r = run(d, args);
+        assert_inert(args[3], &r.stdout);
+        assert!(
+            r.stdout.contains("\\u202e"),
+            "{args:?}: {}",
+            trunc(&r.stdout)
+        );
+        let v: Result<serde_json::Value, _> = serde_json::from_str(&r.stdout);
+        assert!(v.is_ok(), "{args:?}: {}", trunc(&r.stdout));
+    }
+    // A line break in a file name cannot forge a line of concise output or of stderr.
+    fs::write(
+        d.join("pod\nkexit: forged.yaml"),
+        GOOD.replace("python app.py", "python x app.py"),
+    )
+    .unwrap();
+    let r = run(d, &["lint", "--no-config", "--format", "concise", "."]);
+    assert!(
+        r.stdout.lines().all(|l| !l.starts_with("kexit: forged")),
+        "{}",
+        trunc(&r.stdout)
+    );
+    let r = run(d, &["lint", "--no-config", "missing\nkexit: forged"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.lines().all(|l| !l.starts_with("kexit: forged")),
+        "{}",
+        r.stderr
+    );
+    fs::remove_file(d.join("pod\nkexit: forged.yaml")).unwrap();
     // stderr: a named path that does not exist, with an escape in its name.
     let r = run(d, &["lint", "--no-config", &format!("missing{evil}.yaml")]);
     assert_eq!(r.code, 2);

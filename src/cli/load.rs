@@ -145,7 +145,7 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
     }
     let found = discover::discover(&fs_paths, &excludes);
     for (p, e) in &found.missing {
-        eprintln!("kexit: {}: {e}", p.display());
+        eprintln!("kexit: {}: {e}", crate::text::path_name(p));
         usage_error = true;
     }
     // Inside a walked tree: a located KX004 finding each (never a silent skip).
@@ -162,7 +162,7 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
         if !found.files.iter().any(|f| f.path.starts_with(dir)) {
             eprintln!(
                 "kexit: warning: no manifests or Dockerfiles found under {}",
-                dir.display()
+                crate::text::path_name(dir)
             );
             if config.strict {
                 usage_error = true;
@@ -356,7 +356,7 @@ fn render_kustomizations(
             if !remote.is_empty() {
                 eprintln!(
                     "kexit: --render: {} uses remote inputs ({}); kexit fetches nothing unless --render-allow-remote is given",
-                    dir.display(),
+                    crate::text::path_name(dir),
                     remote.join(", ")
                 );
                 return Err(2);
@@ -421,7 +421,10 @@ fn context_root(
         None
     } else if let Some(c) = &args.context {
         if !c.is_dir() {
-            eprintln!("kexit: --context {}: not a directory", c.display());
+            eprintln!(
+                "kexit: --context {}: not a directory",
+                crate::text::path_name(c)
+            );
             return Err(2);
         }
         Some(c.clone())

@@ -156,7 +156,7 @@ pub fn run(args: ManArgs, emit: &dyn Fn(&str)) -> i32 {
         return match write_all(dir) {
             Ok(paths) => {
                 for p in paths {
-                    eprintln!("kexit: wrote {}", p.display());
+                    eprintln!("kexit: wrote {}", crate::text::path_name(&p));
                 }
                 0
             }

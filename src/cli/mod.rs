@@ -401,7 +401,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         match dest {
             Some(path) => {
                 if let Err(e) = std::fs::write(path, text) {
-                    eprintln!("kexit: cannot write {}: {e}", path.display());
+                    eprintln!("kexit: cannot write {}: {e}", crate::text::path_name(path));
                     return 2;
                 }
             }
@@ -472,7 +472,8 @@ fn map_rendered(
 }
 
 /// One report in `format` (`to_stdout`: it goes to stdout, where the human format wraps), with
-/// output hygiene applied at the write edge (src/text.rs): JSON and SARIF escape as JSON does.
+/// output hygiene applied at the write edge (src/text.rs): JSON and SARIF escape as JSON does, plus
+/// `text::json_inert` for what serde_json leaves raw (bidi overrides, C1 controls, invisibles).
 fn report(
     format: Format,
     outcome: &lint::Outcome,

@@ -17,7 +17,7 @@ pub fn render(project: &Project, findings: &[Finding]) -> String {
         let _ = writeln!(
             s,
             "{}{at}: {} {}: {}",
-            project.files[f.span.file].path,
+            crate::text::name(&project.files[f.span.file].path),
             f.rule.code,
             f.severity.as_str(),
             f.message

@@ -69,7 +69,7 @@ impl SourceCode for Src<'_> {
         let starts = f.line_starts();
         if before == 0 && after == 0 {
             return Ok(Box::new(MietteSpanContents::new_named(
-                f.path.clone(),
+                crate::text::name(&f.path).into_owned(),
                 &text.as_bytes()[start..end],
                 (start, end - start).into(),
                 line0,
@@ -83,7 +83,7 @@ impl SourceCode for Src<'_> {
         let data_end = starts.get(last + 1).copied().unwrap_or(text.len());
         let data_end = f.clamp(data_end).max(data_start);
         Ok(Box::new(MietteSpanContents::new_named(
-            f.path.clone(),
+            crate::text::name(&f.path).into_owned(),
             &text.as_bytes()[data_start..data_end],
             (data_start, data_end - data_start).into(),
             first,
@@ -452,10 +452,12 @@ pub fn render_finding(
         }
     }
     let loc = locate(project, f);
-    let path = project
-        .files
-        .get(f.span.file)
-        .map_or("", |s| s.path.as_str());
+    let path = crate::text::name(
+        project
+            .files
+            .get(f.span.file)
+            .map_or("", |s| s.path.as_str()),
+    );
     let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
     let at = if loc.known() {
         format!(":{}:{}", loc.line, loc.column)
@@ -551,10 +553,12 @@ pub fn render(
             );
             for s in sup {
                 let loc = locate(project, &s.finding);
-                let path = project
-                    .files
-                    .get(s.finding.span.file)
-                    .map_or("", |f| f.path.as_str());
+                let path = crate::text::name(
+                    project
+                        .files
+                        .get(s.finding.span.file)
+                        .map_or("", |f| f.path.as_str()),
+                );
                 let _ = writeln!(
                     out,
                     "  {path}:{}:{}: {} {}: {}",

@@ -109,7 +109,9 @@ pub fn render_with(
                 .collect()
         }),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string());
+    let mut s = crate::text::json_inert(
+        serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string()),
+    );
     s.push('\n');
     s
 }

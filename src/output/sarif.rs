@@ -220,7 +220,9 @@ pub fn render(
         "version": "2.1.0",
         "runs": [run],
     });
-    let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string());
+    let mut s = crate::text::json_inert(
+        serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string()),
+    );
     s.push('\n');
     s
 }
