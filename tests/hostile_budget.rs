@@ -77,6 +77,26 @@ fn doubling_dockerfile_arg_and_env_stop_at_the_budget() {
 }
 
 #[test]
+fn doubling_global_args_into_from_stop_at_the_budget() {
+    let tmp = scene();
+    // Global ARGs (before the first FROM) expand in order, as BuildKit expands meta-args:
+    // doubled forty times and used by FROM, they stop at the budget with a located finding.
+    let mut d = String::from("ARG A0=x\n");
+    for i in 1..=40 {
+        let p = i - 1;
+        d.push_str(&format!("ARG A{i}=${{A{p}}}${{A{p}}}\n"));
+    }
+    d.push_str("FROM alpine:${A40}\nCMD [\"sh\", \"-c\", \"echo\"]\n");
+    fs::write(tmp.path().join("Dockerfile"), &d).unwrap();
+    let (_, f) = lint_dir(tmp.path(), &[]);
+    assert_located(&f, "Dockerfile", "KX011", line_of(&d, "ARG A18="));
+    assert!(
+        f.iter().any(|x| x.message.contains("global `ARG`")),
+        "{f:#?}"
+    );
+}
+
+#[test]
 fn sixty_thousand_linear_references() {
     let tmp = scene();
     // A chain: each value is the previous one plus 40 bytes (the whole chain would be 72 GB).

@@ -23,7 +23,7 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
     use rayon::prelude::*;
     let mut images = Images::default();
     // Each Dockerfile's stages are built independently (in parallel), then inserted in order.
-    let all: Vec<Vec<Image>> = project
+    let all: Vec<(Vec<Image>, Option<Span>)> = project
         .dockerfiles
         .par_iter()
         .enumerate()
@@ -31,14 +31,18 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
             let ctx = project.build.contexts.get(&di).map(|c| &**c);
             let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
             let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
+            let globals = Globals::of(d);
             for s in &d.stages {
-                let img = build_stage(d, di, s, &built, ctx, (path, project));
+                let img = build_stage(d, di, s, &built, ctx, (path, project, &globals));
                 built.push(img);
             }
-            built
+            (built, globals.overrun)
         })
         .collect();
-    for (di, built) in all.into_iter().enumerate() {
+    for (di, (built, overrun)) in all.into_iter().enumerate() {
+        if let Some(span) = overrun {
+            images.global_arg_overruns.insert(di, span);
+        }
         for (si, img) in built.into_iter().enumerate() {
             images.insert_stage(di, si, img);
         }
@@ -188,19 +192,63 @@ fn image_command(c: &Command, file: usize, span: Span, shell: &[String]) -> Imag
     }
 }
 
+/// The global ARGs (before the first FROM) with their defaults expanded in order, as BuildKit
+/// expands meta-args (`ARG V=3.20`, `ARG IMG=alpine:${V}`, `FROM ${IMG}`): once per Dockerfile,
+/// on a budget of their own. A default that references an unknown value, or whose expansion
+/// runs out of the budget, is unknown (`None`).
+struct Globals {
+    values: HashMap<String, Option<String>>,
+    /// The global ARG whose expansion ran out of the budget (KX011, reported on stage 0).
+    overrun: Option<Span>,
+}
+
+impl Globals {
+    fn of(d: &Dockerfile) -> Globals {
+        let mut budget = Budget::new();
+        let mut values: HashMap<String, Option<String>> = HashMap::new();
+        let mut overrun = None;
+        for a in &d.global_args {
+            let v = match &a.default {
+                Some(dv) => {
+                    let get = |n: &str| {
+                        values
+                            .get(n)
+                            .and_then(|v| v.as_deref().map(Cow::Borrowed))
+                            .or_else(|| auto_arg(n).map(Cow::Owned))
+                    };
+                    let (x, known) = expand(dv, d.escape, &get, &mut budget);
+                    if budget.exceeded() && overrun.is_none() {
+                        overrun = Some(Span::new(d.file, a.span.clone()));
+                    }
+                    known.then_some(x)
+                }
+                // `ARG NAME` with no default: unset, unless an earlier one set it.
+                None => values.get(&a.name).cloned().flatten(),
+            };
+            values.insert(a.name.clone(), v);
+        }
+        Globals { values, overrun }
+    }
+
+    fn get(&self, n: &str) -> Option<&str> {
+        self.values.get(n).and_then(|v| v.as_deref())
+    }
+}
+
 fn build_stage(
     d: &Dockerfile,
     di: usize,
     s: &Stage,
     earlier: &[Image],
     ctx: Option<&Context>,
-    (path, project): (&str, &crate::project::Project),
+    (path, project, globals): (&str, &crate::project::Project, &Globals),
 ) -> Image {
     let file = d.file;
     // Everything this stage expands shares one budget (crate::budget).
     let mut budget = Budget::new();
     let global = |n: &str| {
-        d.global_arg(n)
+        globals
+            .get(n)
             .map(Cow::Borrowed)
             .or_else(|| auto_arg(n).map(Cow::Owned))
     };
@@ -243,7 +291,7 @@ fn build_stage(
                             let (x, k) = expand(dv, d.escape, &lookup, &mut budget);
                             k.then_some(x)
                         }
-                        None => d.global_arg(&a.name).map(str::to_string),
+                        None => globals.get(&a.name).map(str::to_string),
                     })
                     .collect();
                 for (a, v) in defs.iter().zip(values) {

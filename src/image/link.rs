@@ -14,6 +14,9 @@ pub struct Images {
     by_reference: HashMap<String, usize>,
     /// (dockerfile index, stage index) → index into `images`.
     by_stage: HashMap<(usize, usize), usize>,
+    /// Dockerfile index → the global ARG (before the first FROM) whose expansion ran out of
+    /// the budget (KX011).
+    pub global_arg_overruns: HashMap<usize, crate::source::Span>,
 }
 
 impl Images {

@@ -92,6 +92,19 @@ fn kubernetes(model: &Model, out: &mut Vec<Finding>) {
 /// One finding per Dockerfile stage, at the instruction whose expansion ran out.
 fn dockerfiles(model: &Model, out: &mut Vec<Finding>) {
     for (di, d) in model.dockerfiles().iter().enumerate() {
+        if let Some(span) = model.images.global_arg_overruns.get(&di) {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    *span,
+                    format!(
+                        "expanding the global `ARG` defaults (before the first `FROM`) grows past kexit's expansion budget ({}): kexit stopped here, and the global ARGs from here on are unknown (a `FROM` that uses them is not checked)",
+                        limits()
+                    ),
+                )
+                .help("Each `$VAR`/`${VAR}` copies the variable's whole value: variables that reference each other several times grow exponentially. Reference each variable once, or write the value out"),
+            );
+        }
         for s in &d.stages {
             let Some(span) = model
                 .images
