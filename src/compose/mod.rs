@@ -35,6 +35,10 @@ pub struct ComposeProject {
     /// The first value whose interpolation ran out of the project's expansion budget
     /// ([`crate::budget`]; KX011): values from there on are unknown.
     pub budget_overrun: Option<Span>,
+    /// `extends` and `include` references that lead back to themselves: Compose refuses to
+    /// load the project ("Circular reference", "include cycle detected"). Each is the
+    /// `extends`/`include` entry and the chain it closes (`a` extends `b` extends `a`).
+    pub cycles: Vec<(Span, String)>,
 }
 
 /// Compose's default file names, in its order of preference.
@@ -314,7 +318,7 @@ fn file_services(
     id: FileId,
     vars: &Vars,
     overrun: &Cell<Option<Span>>,
-    out: &mut Vec<Service>,
+    (out, cycles): (&mut Vec<Service>, &mut Vec<(Span, String)>),
 ) {
     with_file(files, id, vars, overrun, |ctx, root| {
         for (k, v) in root
@@ -324,28 +328,46 @@ fn file_services(
             .flatten()
         {
             let s = ctx.service(k, v);
-            out.push(resolve_extends(files, ctx, root, s, 0));
+            let mut chain = Vec::new();
+            out.push(resolve_extends(files, ctx, root, s, (&mut chain, cycles)));
         }
     });
 }
 
+/// A service in an `extends` chain: its file and name.
+type Link = (FileId, String);
+
 /// `extends`: the base service (same file, or `file:`) merged under the service. Each hop is
-/// one lookup by name and the chain is at most [`MAX_DEPTH`] long (a cycle stops there), so a
-/// file's services resolve in linear time.
+/// one lookup by name and the chain is at most [`MAX_DEPTH`] long, so a file's services
+/// resolve in linear time. A base already in the chain is a cycle (recorded in `cycles`, as
+/// Compose's loader refuses it), not followed.
 fn resolve_extends(
     files: &Files<'_>,
     ctx: &service::Ctx<'_>,
     root: &Node,
     s: Service,
-    depth: usize,
+    (chain, cycles): (&mut Vec<Link>, &mut Vec<(Span, String)>),
 ) -> Service {
-    let Some((base_name, file, _)) = s.extends.clone() else {
+    let Some((base_name, file, at)) = s.extends.clone() else {
         return s;
     };
-    if depth >= MAX_DEPTH {
+    if chain.len() >= MAX_DEPTH {
         return s;
     }
-    let named = |ctx: &service::Ctx<'_>, root: &Node| {
+    chain.push((ctx.file, s.name.clone()));
+    let mut named = |ctx: &service::Ctx<'_>, root: &Node| {
+        if chain.iter().any(|(f, n)| *f == ctx.file && *n == base_name) {
+            // Names alone in one file; with their files when the chain crosses files.
+            let one_file = chain.iter().all(|(f, _)| *f == ctx.file);
+            let show = |f: FileId, n: &str| match one_file {
+                true => format!("`{n}`"),
+                false => format!("`{n}` in {}", files.path_of(f)),
+            };
+            let mut path: Vec<String> = chain.iter().map(|(f, n)| show(*f, n)).collect();
+            path.push(show(ctx.file, &base_name));
+            cycles.push((at, path.join(" extends ")));
+            return None;
+        }
         let i = *files.service_index(ctx.file, root).get(&base_name)?;
         let (k, v) = service_entry(root, i)?;
         Some(resolve_extends(
@@ -353,7 +375,7 @@ fn resolve_extends(
             ctx,
             root,
             ctx.service(k, v),
-            depth + 1,
+            (&mut *chain, &mut *cycles),
         ))
     };
     let base = match file {
@@ -366,6 +388,7 @@ fn resolve_extends(
                 .flatten()
         }
     };
+    chain.pop();
     match base {
         Some(mut b) => {
             b.name = s.name.clone();
@@ -376,15 +399,31 @@ fn resolve_extends(
     }
 }
 
+/// Each cycle once (a service reached from several others reports its `extends` once).
+fn dedup_spans(mut v: Vec<(Span, String)>) -> Vec<(Span, String)> {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|(s, _)| seen.insert((s.file, s.start, s.end)));
+    v
+}
+
 /// Load one project from its files (main first), following `include`.
 /// `included` holds the files already included into the top-level project: each is included
-/// once (an `include` cycle, or a file included by many, is read once: linear).
+/// once (a file included by many is read once: linear). `ancestors` are the main files of the
+/// projects that include this one: including one of them again (or this project's own main
+/// file) is a cycle Compose refuses, recorded in `cycles`, not followed.
 fn project(
     files: &Files<'_>,
     ids: &[FileId],
-    depth: usize,
+    ancestors: &[FileId],
     included: &mut std::collections::HashSet<FileId>,
 ) -> ComposeProject {
+    let depth = ancestors.len();
+    let chain: Vec<FileId> = ancestors
+        .iter()
+        .copied()
+        .chain(ids.first().copied())
+        .collect();
+    let mut cycles: Vec<(Span, String)> = Vec::new();
     let dir = ids
         .first()
         .map(|&i| dir_of(&files.path_of(i)))
@@ -399,7 +438,7 @@ fn project(
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for &id in ids {
         let mut these = Vec::new();
-        file_services(files, id, &vars, &overrun, &mut these);
+        file_services(files, id, &vars, &overrun, (&mut these, &mut cycles));
         for s in these {
             match by_name.get(&s.name) {
                 Some(&i) => {
@@ -429,7 +468,7 @@ fn project(
                 None => vec![inc],
             };
             let mut inc_ids = Vec::new();
-            for n in nodes {
+            for (i, n) in nodes.into_iter().enumerate() {
                 let Some(p) = n.scalar_text() else { continue };
                 let p = vars.interpolate(&p);
                 note_overrun(&vars, &overrun, Span::new(id, n.span.clone()));
@@ -437,6 +476,22 @@ fn project(
                     continue;
                 };
                 let full = norm_path(&dir_of(&path).join(p));
+                // The included project's main file (its first path) may not be one that
+                // includes it: Compose stops with "include cycle detected".
+                if i == 0 {
+                    let back = chain
+                        .iter()
+                        .position(|&a| norm_path(Path::new(&files.path_of(a))) == full);
+                    if let Some(at) = back {
+                        let mut names: Vec<String> = chain[at..]
+                            .iter()
+                            .map(|&a| format!("`{}`", files.path_of(a)))
+                            .collect();
+                        names.push(format!("`{}`", files.path_of(chain[at])));
+                        cycles.push((Span::new(id, n.span.clone()), names.join(" includes ")));
+                        continue;
+                    }
+                }
                 // A file linted as a project of its own is not added again.
                 if files
                     .by_path
@@ -454,10 +509,11 @@ fn project(
                 }
             }
             if !inc_ids.is_empty() {
-                let sub = project(files, &inc_ids, depth + 1, included);
+                let sub = project(files, &inc_ids, &chain, included);
                 if overrun.get().is_none() {
                     overrun.set(sub.budget_overrun);
                 }
+                cycles.extend(sub.cycles);
                 for s in sub.services {
                     if !by_name.contains_key(&s.name) {
                         by_name.insert(s.name.clone(), services.len());
@@ -472,6 +528,7 @@ fn project(
         dir,
         services,
         budget_overrun: overrun.get(),
+        cycles: dedup_spans(cycles),
     }
 }
 
@@ -557,7 +614,7 @@ pub fn load(
         groups.sort();
         let projects: Vec<ComposeProject> = groups
             .iter()
-            .map(|g| project(&files, g, 0, &mut g.iter().copied().collect()))
+            .map(|g| project(&files, g, &[], &mut g.iter().copied().collect()))
             .collect();
         let added = files.added.into_inner();
         (projects, added)

@@ -50,6 +50,7 @@ rules! {
     kx009_invalid_quantity,
     kx010_not_rendered,
     kx011_expansion_budget,
+    kx012_compose_cycle,
     kx101_command_with_spaces,
     kx102_exec_form_invalid_json,
     kx103_command_not_found,
