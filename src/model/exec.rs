@@ -457,7 +457,7 @@ impl Analysis<'_, '_, '_> {
             .model
             .dockerfiles()
             .get(di)
-            .is_some_and(|d| d.leaf_stages().contains(&si));
+            .is_some_and(|d| d.is_leaf(si));
         let first = img
             .entrypoint
             .as_ref()
