@@ -47,8 +47,7 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
                 entries = entries.saturating_add(img.fs.len());
                 built.push(img);
             }
-            let stopped =
-                stopped.or_else(|| d.stages_over.clone().map(|r| Span::new(d.file, r)));
+            let stopped = stopped.or_else(|| d.stages_over.clone().map(|r| Span::new(d.file, r)));
             (built, globals.overrun, stopped)
         })
         .collect();
