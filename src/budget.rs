@@ -12,6 +12,13 @@ pub const MAX_VALUE: usize = 128 * 1024;
 /// Most bytes substituted in one container environment (with its command and args), one
 /// Dockerfile stage, or one Compose file.
 pub const MAX_TOTAL: usize = 4 * 1024 * 1024;
+/// Most stages modelled in one Dockerfile: the stages after are not (KX011 says where it
+/// stopped). Every stage costs a modelled image; BuildKit itself has no limit.
+pub const MAX_STAGES: usize = 1 << 16;
+/// Most file-system paths modelled over all the stages of one Dockerfile. Each stage starts
+/// from a copy of its base stage, so a chain of stages that each add a file costs the square of
+/// its length; from the stage where this runs out, stages are unknown images (KX011).
+pub const MAX_STAGE_ENTRIES: usize = 1 << 19;
 
 /// Bytes substituted so far in one scope (an environment, a stage), and whether a value or the
 /// scope ran out.

@@ -712,7 +712,8 @@ fn assert_inert(what: &str, s: &str) {
         .chars()
         .filter(|c| {
             (c.is_control() && *c != '\n' && *c != '\t')
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                    | '\u{200b}'..='\u{200f}' | '\u{feff}')
         })
         .collect();
     assert!(bad.is_empty(), "{what}: raw {bad:?} in\n{}", trunc(s));
@@ -722,10 +723,10 @@ fn assert_inert(what: &str, s: &str) {
 fn control_characters_are_escaped_in_every_format() {
     let tmp = scene();
     let d = tmp.path();
-    let evil = "\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{9b}1m\u{202e}\u{2066}\u{200b}\r";
+    let evil = "\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{9b}1m\u{202e}\u{2066}\u{200b}\u{200f}\u{feff}\u{85}\r";
     // In file content (a command with spaces: KX101 quotes it), a file name and a Dockerfile.
     fs::write(
-        d.join(format!("evil{}.yaml", "\u{1b}[2J")),
+        d.join(format!("ev\u{202e}il{}.yaml", "\u{1b}[2J")),
         GOOD.replace("python app.py", &format!("python {evil} app.py")),
     )
     .unwrap();

@@ -76,6 +76,31 @@ fn doubling_dockerfile_arg_and_env_stop_at_the_budget() {
     }
 }
 
+/// A chain of 16,000 stages, each building on the one before and copying from another: stage
+/// lookups are hash lookups, leaf stages computed once, and the stages past the modelling
+/// budget are unknown images, with a located KX011 at the `FROM` where kexit stopped.
+#[test]
+fn sixteen_thousand_stages_stop_at_the_stage_budget() {
+    let tmp = scene();
+    let mut d = String::from("FROM alpine:3.20 AS s0\nRUN echo hi\n");
+    for i in 1..16_000 {
+        d.push_str(&format!(
+            "FROM s{} AS s{i}\nCOPY --from=s{} /x /x{i}\n",
+            i - 1,
+            i / 2
+        ));
+    }
+    d.push_str("CMD [\"/bin/sh\"]\n");
+    fs::write(tmp.path().join("Dockerfile"), &d).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let over: Vec<_> = f.iter().filter(|x| x.rule == "KX011").collect();
+    assert_eq!(over.len(), 1, "{f:#?}");
+    assert!(over[0].message.contains("stages"), "{f:#?}");
+    let line = d.lines().nth(over[0].line as usize - 1).unwrap_or("");
+    assert!(over[0].line > 2 && line.starts_with("FROM s"), "{line}");
+}
+
 #[test]
 fn doubling_global_args_into_from_stop_at_the_budget() {
     let tmp = scene();

@@ -3,7 +3,7 @@
 
 use super::{
     expand, ArgDef, Command, CommandArgs, CopySource, DockerError, Dockerfile, Flag, From,
-    InstKind, Instruction, Stage, Str,
+    InstKind, Instruction, Str,
 };
 
 fn us(u: &parse_dockerfile::UnescapedString<'_>) -> Str {
@@ -176,7 +176,14 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
     for ins in &p.instructions {
         let (keyword, start, end, kind): (&str, usize, usize, InstKind) = match ins {
             I::From(f) => {
-                push_stage(d, text, f);
+                if d.stages.len() >= crate::budget::MAX_STAGES {
+                    if d.stages_over.is_none() {
+                        let start = f.from.span.start;
+                        d.stages_over = Some(start..to_line_end(text, start));
+                    }
+                } else {
+                    push_stage(d, text, f);
+                }
                 continue;
             }
             I::Arg(a) => (
@@ -289,6 +296,10 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
             span: start..to_line_end(text, end.max(start)),
             kind,
         };
+        if d.stages_over.is_some() {
+            // Past the stage cap: the stage this belongs to is not modelled.
+            continue;
+        }
         match d.stages.last_mut() {
             Some(s) => s.instructions.push(inst),
             None => {
@@ -314,16 +325,12 @@ fn push_stage(d: &mut Dockerfile, text: &str, f: &parse_dockerfile::FromInstruct
     let end = name
         .as_ref()
         .map_or(f.image.span.end, |n| n.span.end.max(f.image.span.end));
-    let index = d.stages.len();
-    d.stages.push(Stage {
-        index,
-        from: From {
-            image: word(&f.image, d.escape),
-            platform,
-            name,
-            span: f.from.span.start..to_line_end(text, end),
-        },
-        instructions: Vec::new(),
+    let image = word(&f.image, d.escape);
+    d.push_stage(From {
+        image,
+        platform,
+        name,
+        span: f.from.span.start..to_line_end(text, end),
     });
 }
 

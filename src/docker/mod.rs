@@ -11,7 +11,9 @@ pub use instructions::{parse_env, words};
 pub use parse::parse;
 
 use crate::source::FileId;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone)]
 pub struct DockerError {
@@ -168,17 +170,30 @@ pub struct Dockerfile {
     pub escape: char,
     /// ARGs before the first FROM.
     pub global_args: Vec<ArgDef>,
+    /// At most [`crate::budget::MAX_STAGES`]: see [`Dockerfile::stages_over`].
     pub stages: Vec<Stage>,
+    /// The first stage of each `AS` name (lower-cased): stage lookups are one hash lookup, not
+    /// a scan of the stages before (a Dockerfile of many stages was quadratic).
+    names: HashMap<String, usize>,
+    /// [`Dockerfile::leaf_stages`], computed once.
+    leaves: OnceLock<Vec<usize>>,
+    /// The span of the first `FROM` past [`crate::budget::MAX_STAGES`] stages: it and all after
+    /// it are not modelled (KX011 reports it).
+    pub stages_over: Option<Range<usize>>,
 }
 
 impl Dockerfile {
-    /// Stage by `AS` name (case-insensitive) or by index (`--from=0`).
+    /// Stage by `AS` name (case-insensitive) or by index (`--from=0`), among the stages
+    /// before `before`: the first stage of that name.
     pub fn stage_by_ref(&self, r: &str, before: usize) -> Option<&Stage> {
-        if let Some(s) = self.stages[..before.min(self.stages.len())]
-            .iter()
-            .find(|s| s.name().is_some_and(|n| n.eq_ignore_ascii_case(r)))
-        {
-            return Some(s);
+        let before = before.min(self.stages.len());
+        let named = if r.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.names.get(&r.to_ascii_lowercase())
+        } else {
+            self.names.get(r)
+        };
+        if let Some(&i) = named.filter(|&&i| i < before) {
+            return self.stages.get(i);
         }
         let i: usize = r.parse().ok()?;
         if i < before {
@@ -190,23 +205,45 @@ impl Dockerfile {
     pub fn stage_by_name(&self, name: &str) -> Option<&Stage> {
         self.stage_by_ref(name, self.stages.len())
     }
-    /// Indexes of stages no later stage builds on (`FROM <stage>`) or copies from
-    /// (`COPY --from=<stage>`): the candidates for a final image.
-    pub fn leaf_stages(&self) -> Vec<usize> {
-        let mut used = vec![false; self.stages.len()];
-        for s in &self.stages {
-            if let Some(b) = self.stage_by_ref(&s.from.image.value, s.index) {
-                used[b.index] = true;
-            }
-            for i in &s.instructions {
-                if let Some(f) = i.flag("from").and_then(|f| f.value.as_deref()) {
-                    if let Some(b) = self.stage_by_ref(f, s.index) {
-                        used[b.index] = true;
+
+    /// Adds a stage (its index is the next one), recording the first stage of its name.
+    pub(crate) fn push_stage(&mut self, from: From) {
+        let index = self.stages.len();
+        if let Some(n) = &from.name {
+            self.names.entry(n.value.clone()).or_insert(index);
+        }
+        self.stages.push(Stage {
+            index,
+            from,
+            instructions: Vec::new(),
+        });
+        self.leaves = OnceLock::new();
+    }
+
+    /// Indexes (ascending) of stages no later stage builds on (`FROM <stage>`) or copies from
+    /// (`COPY --from=<stage>`): the candidates for a final image. Computed once.
+    pub fn leaf_stages(&self) -> &[usize] {
+        self.leaves.get_or_init(|| {
+            let mut used = vec![false; self.stages.len()];
+            for s in &self.stages {
+                if let Some(b) = self.stage_by_ref(&s.from.image.value, s.index) {
+                    used[b.index] = true;
+                }
+                for i in &s.instructions {
+                    if let Some(f) = i.flag("from").and_then(|f| f.value.as_deref()) {
+                        if let Some(b) = self.stage_by_ref(f, s.index) {
+                            used[b.index] = true;
+                        }
                     }
                 }
             }
-        }
-        (0..self.stages.len()).filter(|i| !used[*i]).collect()
+            (0..self.stages.len()).filter(|i| !used[*i]).collect()
+        })
+    }
+
+    /// Whether stage `si` is one of the [`Dockerfile::leaf_stages`].
+    pub fn is_leaf(&self, si: usize) -> bool {
+        self.leaf_stages().binary_search(&si).is_ok()
     }
 
     /// Value of a global ARG default (for FROM expansion).

@@ -124,3 +124,27 @@ fn crlf_and_no_from() {
     let d = parse(0, "RUN x\nRUN y\n");
     assert_eq!(d.errors.len(), 1);
 }
+
+#[test]
+fn stage_lookup_is_by_first_name_before_and_capped() {
+    let t = "FROM alpine AS Base\nFROM base AS b\nFROM b AS base\nCOPY --from=BASE /a /a\n";
+    let d = parse(0, t);
+    assert_eq!(d.stages.len(), 3);
+    assert_eq!(d.stage_by_ref("BASE", 3).map(|s| s.index), Some(0));
+    assert_eq!(d.stage_by_ref("b", 1).map(|s| s.index), None);
+    assert_eq!(d.stage_by_ref("b", 2).map(|s| s.index), Some(1));
+    assert_eq!(d.stage_by_ref("1", 2).map(|s| s.index), Some(1));
+    assert_eq!(d.stage_by_ref("2", 2).map(|s| s.index), None);
+    assert_eq!(d.leaf_stages(), &[2]);
+    assert!(d.is_leaf(2) && !d.is_leaf(0));
+    // Past MAX_STAGES, stages (and their instructions) are not modelled; the first FROM past
+    // the cap is recorded.
+    let n = crate::budget::MAX_STAGES;
+    let mut t = "FROM scratch\n".repeat(n);
+    let at = t.len();
+    t.push_str("FROM scratch\nCMD [\"x\"]\n");
+    let d = parse(0, &t);
+    assert_eq!(d.stages.len(), n);
+    assert_eq!(d.stages_over, Some(at..at + "FROM scratch".len()));
+    assert!(d.stages.iter().all(|s| s.instructions.is_empty()));
+}

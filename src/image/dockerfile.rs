@@ -6,7 +6,7 @@ use super::context::Context;
 use super::link::{Images, LinkReason};
 use super::packages::read_run;
 use super::{catalogue, CommandForm, Entry, Image, ImageCommand, Origin, Platform, Tri};
-use crate::budget::Budget;
+use crate::budget::{Budget, MAX_STAGE_ENTRIES};
 use crate::docker::expand::{expand, Get};
 use crate::docker::{Command, CommandArgs, CopySource, Dockerfile, InstKind, Stage, Str};
 use crate::k8s::Workload;
@@ -23,7 +23,7 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
     use rayon::prelude::*;
     let mut images = Images::default();
     // Each Dockerfile's stages are built independently (in parallel), then inserted in order.
-    let all: Vec<(Vec<Image>, Option<Span>)> = project
+    let all: Vec<(Vec<Image>, Option<Span>, Option<Span>)> = project
         .dockerfiles
         .par_iter()
         .enumerate()
@@ -32,16 +32,31 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
             let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
             let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
             let globals = Globals::of(d);
+            // Paths modelled so far (crate::budget::MAX_STAGE_ENTRIES); past it, stages are
+            // unknown images and the first of them is reported.
+            let mut entries = 0usize;
+            let mut stopped: Option<Span> = None;
             for s in &d.stages {
-                let img = build_stage(d, di, s, &built, ctx, (path, project, &globals));
+                let img = if entries > MAX_STAGE_ENTRIES {
+                    let from = Span::new(d.file, s.from.span.clone());
+                    stopped.get_or_insert(from);
+                    unmodelled_stage(di, s, path, from)
+                } else {
+                    build_stage(d, di, s, &built, ctx, (path, project, &globals))
+                };
+                entries = entries.saturating_add(img.fs.len());
                 built.push(img);
             }
-            (built, globals.overrun)
+            let stopped = stopped.or_else(|| d.stages_over.clone().map(|r| Span::new(d.file, r)));
+            (built, globals.overrun, stopped)
         })
         .collect();
-    for (di, (built, overrun)) in all.into_iter().enumerate() {
+    for (di, (built, overrun, stopped)) in all.into_iter().enumerate() {
         if let Some(span) = overrun {
             images.global_arg_overruns.insert(di, span);
+        }
+        if let Some(span) = stopped {
+            images.stage_overruns.insert(di, span);
         }
         for (si, img) in built.into_iter().enumerate() {
             images.insert_stage(di, si, img);
@@ -233,6 +248,19 @@ impl Globals {
     fn get(&self, n: &str) -> Option<&str> {
         self.values.get(n).and_then(|v| v.as_deref())
     }
+}
+
+/// A stage past the modelling budget: an unknown image (nothing about it is asserted).
+fn unmodelled_stage(di: usize, s: &Stage, path: &str, from: Span) -> Image {
+    let mut img = Image::unknown("");
+    img.dockerfile = Some(di);
+    img.stage = Some(s.index);
+    img.from_span = Some(from);
+    img.description = match s.name() {
+        Some(n) => format!("Dockerfile stage `{n}` ({path}, not modelled)"),
+        None => format!("Dockerfile stage #{} ({path}, not modelled)", s.index),
+    };
+    img
 }
 
 fn build_stage(

@@ -17,6 +17,10 @@ pub struct Images {
     /// Dockerfile index → the global ARG (before the first FROM) whose expansion ran out of
     /// the budget (KX011).
     pub global_arg_overruns: HashMap<usize, crate::source::Span>,
+    /// Dockerfile index → the `FROM` where kexit stopped modelling stages: past
+    /// [`crate::budget::MAX_STAGES`] stages, or [`crate::budget::MAX_STAGE_ENTRIES`] modelled
+    /// paths in all (KX011). The stages from there on are unknown images.
+    pub stage_overruns: HashMap<usize, crate::source::Span>,
 }
 
 impl Images {

@@ -453,11 +453,7 @@ impl Analysis<'_, '_, '_> {
             return false;
         };
         let from_image = matches!(a0.part, Part::Entrypoint | Part::Cmd);
-        let leaf = p
-            .model
-            .dockerfiles()
-            .get(di)
-            .is_some_and(|d| d.leaf_stages().contains(&si));
+        let leaf = p.model.dockerfiles().get(di).is_some_and(|d| d.is_leaf(si));
         let first = img
             .entrypoint
             .as_ref()

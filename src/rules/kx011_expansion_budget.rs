@@ -3,7 +3,7 @@
 //! ([`crate::budget`]): kexit stopped expanding there, and the values from there on are unknown
 //! (not checked).
 
-use crate::budget::{human, MAX_TOTAL, MAX_VALUE};
+use crate::budget::{human, MAX_STAGES, MAX_STAGE_ENTRIES, MAX_TOTAL, MAX_VALUE};
 use crate::finding::Finding;
 use crate::meta;
 use crate::model::env::{container_env, expand_in};
@@ -103,6 +103,19 @@ fn dockerfiles(model: &Model, out: &mut Vec<Finding>) {
                     ),
                 )
                 .help("Each `$VAR`/`${VAR}` copies the variable's whole value: variables that reference each other several times grow exponentially. Reference each variable once, or write the value out"),
+            );
+        }
+        if let Some(span) = model.images.stage_overruns.get(&di) {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    *span,
+                    format!(
+                        "this Dockerfile has more stages than kexit models ({} stages, or {} file-system paths over all stages): kexit stopped at this `FROM`, and this stage and the ones after it are not checked",
+                        MAX_STAGES, MAX_STAGE_ENTRIES
+                    ),
+                )
+                .help("Each stage starts from a copy of the stage it builds on. Split the build into several Dockerfiles, or build fewer, larger stages"),
             );
         }
         for s in &d.stages {

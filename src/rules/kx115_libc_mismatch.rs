@@ -101,7 +101,7 @@ fn glibc_builder(model: &Model, di: usize, s: &Stage) -> Option<String> {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (di, d) in model.dockerfiles().iter().enumerate() {
-        for si in d.leaf_stages() {
+        for &si in d.leaf_stages() {
             let Some(img) = model.images.stage(di, si) else {
                 continue;
             };

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (di, d) in model.dockerfiles().iter().enumerate() {
-        for si in d.leaf_stages() {
+        for &si in d.leaf_stages() {
             let Some(img) = model.images.stage(di, si) else {
                 continue;
             };

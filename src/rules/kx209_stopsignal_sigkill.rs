@@ -5,7 +5,7 @@ use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
     meta: &meta::KX209,
@@ -97,16 +97,19 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     }
     // Dockerfiles no linted workload runs: their final stage.
     let imgs = &model.images.images;
+    // The last stage of each Dockerfile, in one pass (a scan per image was quadratic).
+    let mut last: HashMap<usize, usize> = HashMap::new();
+    for i in imgs {
+        if let (Some(d), Some(st)) = (i.dockerfile, i.stage) {
+            let e = last.entry(d).or_insert(st);
+            *e = (*e).max(st);
+        }
+    }
     for img in imgs {
         let (Some(d), Some(st)) = (img.dockerfile, img.stage) else {
             continue;
         };
-        let last = imgs
-            .iter()
-            .filter(|i| i.dockerfile == Some(d))
-            .filter_map(|i| i.stage)
-            .max();
-        if last != Some(st) {
+        if last.get(&d) != Some(&st) {
             continue;
         }
         if img.windows {
