@@ -580,6 +580,16 @@ fn apply_run(
             fuzz(img, &n);
         }
     }
+    // Directories first: `mkdir -p /out && go build -o /out ./cmd/x` writes /out/x.
+    for p in &fx.mkdirs {
+        let n = normalize(&img.workdir.clone(), p);
+        let mut e = entry(origin.clone(), seq);
+        e.is_dir = Tri::Yes;
+        e.executable = Tri::Yes;
+        if img.fs.get(&n).is_none_or(|x| x.exists != Tri::Yes) {
+            put(img, &n, e);
+        }
+    }
     super::compile::apply(img, &fx.built, &fx.fuzzy_paths, &origin, seq);
     // Files rewritten in place: their build-context text no longer describes them.
     let forget = |e: &mut Entry| {
@@ -607,15 +617,6 @@ fn apply_run(
             if *k == n || k.starts_with(&under) {
                 forget(e);
             }
-        }
-    }
-    for p in &fx.mkdirs {
-        let n = normalize(&img.workdir.clone(), p);
-        let mut e = entry(origin.clone(), seq);
-        e.is_dir = Tri::Yes;
-        e.executable = Tri::Yes;
-        if img.fs.get(&n).is_none_or(|x| x.exists != Tri::Yes) {
-            put(img, &n, e);
         }
     }
     for p in &fx.chmod_x {
