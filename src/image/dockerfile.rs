@@ -268,6 +268,7 @@ fn build_stage(
         img.seq += 1;
         let seq = img.seq;
         let span = Span::new(file, ins.span.clone());
+        img.steps.push((seq, span));
         let origin = Origin::Instruction(span);
         if budget.exceeded() && img.budget_overrun.is_none() {
             img.budget_overrun = Some(last_span);
