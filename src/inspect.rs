@@ -261,7 +261,7 @@ fn origin_of(model: &Model<'_>, p: &Process<'_, '_>, fact: &PathFact) -> String 
 }
 
 /// Why a path or name could not be decided.
-fn unknown_reason(p: &Process<'_, '_>, name: &str) -> String {
+fn unknown_reason(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> String {
     let Some(img) = p.image else {
         return match p.image_reference() {
             Some(i) => format!("image `{i}` is not modelled"),
@@ -308,6 +308,12 @@ fn unknown_reason(p: &Process<'_, '_>, name: &str) -> String {
             None => {}
         }
     }
+    if let Some(span) = fuzzy_step(p, img, name) {
+        return format!(
+            "unknown because of {}: kexit cannot follow what that step creates (a package or script it has no data for, `curl | sh`, `make install`, an unknown COPY source), and it may have created `{name}`",
+            instruction(model, span)
+        );
+    }
     let fuzzy: Vec<&str> = img.fuzzy.iter().map(|(d, _)| d.as_str()).collect();
     if !fuzzy.is_empty() {
         let dirs = if fuzzy.contains(&"/") {
@@ -332,6 +338,36 @@ fn unknown_reason(p: &Process<'_, '_>, name: &str) -> String {
         "the data on {} does not say whether it has `{name}`",
         img.description
     )
+}
+
+/// The last Dockerfile step that made `name` unknown: the latest `fuzzy` prefix covering the
+/// path (or, for a bare name, one of its PATH candidates), with the instruction that made it.
+fn fuzzy_step(p: &Process<'_, '_>, img: &Image, name: &str) -> Option<Span> {
+    let candidates: Vec<String> = if name.starts_with('/') {
+        vec![name.to_string()]
+    } else if name.contains('/') {
+        let wd = p.workdir.path.as_deref()?;
+        vec![format!("{}/{name}", wd.trim_end_matches('/'))]
+    } else {
+        p.path_var()?
+            .split(':')
+            .filter(|d| d.starts_with('/'))
+            .map(|d| format!("{}/{name}", d.trim_end_matches('/')))
+            .collect()
+    };
+    let covers = |prefix: &str, c: &str| {
+        prefix == "/" || c == prefix || c.starts_with(&format!("{prefix}/"))
+    };
+    let seq = img
+        .fuzzy
+        .iter()
+        .rev()
+        .find(|(prefix, _)| candidates.iter().any(|c| covers(prefix, c)))?
+        .1;
+    img.steps
+        .iter()
+        .find(|(s, _)| *s == seq)
+        .map(|(_, span)| *span)
 }
 
 /// Why the program is not known although the image part is needed: an ENTRYPOINT kexit cannot
@@ -417,7 +453,7 @@ fn verdict_for(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> Verdict {
                 reason,
             }
         }
-        Found::Unknown => Verdict::unknown(Some(name), unknown_reason(p, name)),
+        Found::Unknown => Verdict::unknown(Some(name), unknown_reason(model, p, name)),
     }
 }
 

@@ -203,3 +203,24 @@ fn inspect_built_and_copied_programs() {
     assert!(reason("inherited").contains("may set an ENTRYPOINT"));
     assert!(reason("inherited").contains("/usr/bin/dumb-init"));
 }
+
+/// An unknown argv[0] names the Dockerfile step that made it unknown (issue 11).
+#[test]
+fn inspect_names_the_step_behind_unknown() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "Dockerfile",
+        "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN curl -fsSL https://example.com/install.sh | sh\nCMD [\"acme-agent\"]\n",
+    );
+    let run = kexit(tmp.path(), &["inspect", "--format", "json", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let a0 = &v["containers"][0]["argv0"];
+    assert_eq!(a0["verdict"], "unknown", "{a0}");
+    let reason = a0["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("unknown because of ./Dockerfile:3 (`RUN curl -fsSL"),
+        "{reason}"
+    );
+}

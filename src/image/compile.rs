@@ -14,6 +14,9 @@ use crate::shell::{Command, Flow, Script};
 pub enum OutPath {
     /// A path as written (absolute, or relative to WORKDIR).
     Path(String),
+    /// `go build -o OUT`: the file OUT, or, when OUT ends in `/` or is an existing directory,
+    /// program `name` in it (None: the name comes from go.mod, so nothing is certain there).
+    GoBuild { out: String, name: Option<String> },
     /// `go install`: program `name` in `$GOBIN`, else the first `$GOPATH` entry's `bin`
     /// (the command's own assignments first, then the image ENV).
     GoBin {
@@ -174,18 +177,20 @@ fn go(cmd: &Command) -> Vec<(OutPath, bool)> {
         i += 1;
     }
     if sub == "build" {
-        // One package (or the current directory) into a named file, never a directory.
         let Some(o) = output else {
             return Vec::new();
         };
+        // One package: several write only their main packages, which kexit cannot tell.
         if packages.len() > 1
             || packages.iter().any(|p| p.contains("..."))
-            || o.ends_with('/')
             || (chdir && !o.starts_with('/'))
         {
             return Vec::new();
         }
-        return vec![(OutPath::Path(o), true)];
+        // `-o DIR/` (or an existing directory) writes the program into DIR, named as `go
+        // install` names it (`.` takes its name from go.mod, which kexit does not read).
+        let name = packages.first().and_then(|p| go_program_name(p));
+        return vec![(OutPath::GoBuild { out: o, name }, true)];
     }
     // go install: a cross-compiling or -o install is not placed as below.
     if output.is_some()
@@ -282,6 +287,18 @@ pub(crate) fn place(img: &Image, out: &Output) -> Option<String> {
             }
             Some(normalize(&img.workdir, p))
         }
+        OutPath::GoBuild { out: o, name } => {
+            if !o.starts_with('/') && (out.cd_before || !workdir_known(img)) {
+                return None;
+            }
+            let file = normalize(&img.workdir, o);
+            let dir = o.ends_with('/') || img.path(&file).is_dir == super::Tri::Yes;
+            match (dir, name) {
+                (false, _) => Some(file),
+                (true, Some(n)) => Some(normalize("/", &format!("{file}/{n}"))),
+                (true, None) => None,
+            }
+        }
         OutPath::GoBin {
             name,
             gobin,
@@ -369,20 +386,37 @@ mod tests {
         (OutPath::Path(p.to_string()), true)
     }
 
+    fn gob(o: &str, n: Option<&str>) -> Vec<(OutPath, bool)> {
+        let path = OutPath::GoBuild {
+            out: o.to_string(),
+            name: n.map(str::to_string),
+        };
+        vec![(path, true)]
+    }
+
     #[test]
     fn go_build_outputs() {
         assert_eq!(
             outs("CGO_ENABLED=0 GOOS=linux go build -ldflags \"-s -w\" -o /checkoutservice ."),
-            vec![path("/checkoutservice")]
+            gob("/checkoutservice", None)
         );
         assert_eq!(
             outs("go mod download && go build -o=app ./cmd/app"),
-            vec![path("app")]
+            gob("app", Some("app"))
         );
-        assert_eq!(outs("go build -v -trimpath -o bin/x"), vec![path("bin/x")]);
-        // Not certain: a directory output, several packages, dry run, an unknown flag, a
+        assert_eq!(outs("go build -v -trimpath -o bin/x"), gob("bin/x", None));
+        // Not certain: a pattern, several packages, dry run, an unknown flag, a
         // computed path, a failure that does not fail the RUN.
         assert!(outs("go build -o /out/ ./...").is_empty());
+        assert_eq!(
+            outs("go build -o /out/ ./cmd/server"),
+            gob("/out/", Some("server"))
+        );
+        assert_eq!(
+            outs("go build -o /out/ example.com/x/cmd/migrate/v2@latest"),
+            gob("/out/", Some("migrate"))
+        );
+        assert_eq!(outs("go build -o /out/ ."), gob("/out/", None));
         assert!(outs("go build -o /out ./a ./b").is_empty());
         assert!(outs("go build -n -o /x .").is_empty());
         assert!(outs("go build -frobnicate -o /x .").is_empty());
@@ -393,7 +427,7 @@ mod tests {
         assert!(outs("go build -buildmode=c-shared -o /lib.so .").is_empty());
         assert_eq!(
             outs("set -e; go build -o /x . ; echo done"),
-            vec![path("/x")]
+            gob("/x", None)
         );
     }
 

@@ -296,6 +296,7 @@ fn build_stage(
         img.seq += 1;
         let seq = img.seq;
         let span = Span::new(file, ins.span.clone());
+        img.steps.push((seq, span));
         let origin = Origin::Instruction(span);
         if budget.exceeded() && img.budget_overrun.is_none() {
             img.budget_overrun = Some(last_span);
@@ -608,6 +609,16 @@ fn apply_run(
             fuzz(img, &n);
         }
     }
+    // Directories first: `mkdir -p /out && go build -o /out ./cmd/x` writes /out/x.
+    for p in &fx.mkdirs {
+        let n = normalize(&img.workdir.clone(), p);
+        let mut e = entry(origin.clone(), seq);
+        e.is_dir = Tri::Yes;
+        e.executable = Tri::Yes;
+        if img.fs.get(&n).is_none_or(|x| x.exists != Tri::Yes) {
+            put(img, &n, e);
+        }
+    }
     super::compile::apply(img, &fx.built, &fx.fuzzy_paths, &origin, seq);
     // Files rewritten in place: their build-context text no longer describes them.
     let forget = |e: &mut Entry| {
@@ -635,15 +646,6 @@ fn apply_run(
             if *k == n || k.starts_with(&under) {
                 forget(e);
             }
-        }
-    }
-    for p in &fx.mkdirs {
-        let n = normalize(&img.workdir.clone(), p);
-        let mut e = entry(origin.clone(), seq);
-        e.is_dir = Tri::Yes;
-        e.executable = Tri::Yes;
-        if img.fs.get(&n).is_none_or(|x| x.exists != Tri::Yes) {
-            put(img, &n, e);
         }
     }
     for p in &fx.chmod_x {

@@ -359,6 +359,8 @@ pub struct Image {
     pub(crate) fuzzy: Vec<(String, u32)>,
     /// Sequence counter for `Entry::seq` / `fuzzy`.
     pub(crate) seq: u32,
+    /// The Dockerfile instruction of each sequence number (so a `fuzzy` entry names its step).
+    pub(crate) steps: Vec<(u32, Span)>,
     /// Names in PATH directories that package installs may have created although the package
     /// data does not say so ([`installs`]).
     pub(crate) pkg_fuzz: Vec<installs::PkgFuzz>,
@@ -408,6 +410,7 @@ impl Image {
             absent_cmds: Vec::new(),
             fuzzy: vec![("/".to_string(), 0)],
             seq: 1,
+            steps: Vec::new(),
             pkg_fuzz: Vec::new(),
             pkg_foreign: false,
             budget_overrun: None,
