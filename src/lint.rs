@@ -16,7 +16,18 @@ pub struct Outcome {
     pub documents: usize,
 }
 
-pub fn lint(mut project: Project) -> Outcome {
+pub fn lint(project: Project) -> Outcome {
+    run(project, false)
+}
+
+/// [`lint`] for a process that exits right after writing its reports (the binary's lint path,
+/// never library callers or tests): the model (millions of small allocations) is not freed one by
+/// one, it is left to the process exit.
+pub fn lint_before_exit(project: Project) -> Outcome {
+    run(project, true)
+}
+
+fn run(mut project: Project, leak_model: bool) -> Outcome {
     // `ignore-paths` of the configuration: loaded as context, never reported.
     if !project.config.ignore_paths.is_empty() {
         let cfg = project.config.clone();
@@ -48,6 +59,9 @@ pub fn lint(mut project: Project) -> Outcome {
             },
         );
         let documents = project.manifests.iter().map(|m| m.yaml.docs.len()).sum();
+        if leak_model {
+            std::mem::forget(model);
+        }
         (findings, documents, index)
     };
     for f in &mut findings {

@@ -368,7 +368,8 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let mut outcome = lint::lint(project);
+    // The process exits after the reports: the model is left to the exit (lint_before_exit).
+    let mut outcome = lint::lint_before_exit(project);
     if !rendered.is_empty() {
         map_rendered(&mut outcome, &rendered, &origins);
     }

@@ -44,6 +44,8 @@ pub struct Model<'p> {
     placement: std::sync::OnceLock<facts::Placement<'p>>,
     /// Images some pod runs (addresses), computed on first use.
     pod_images: std::sync::OnceLock<std::collections::HashSet<usize>>,
+    /// Positions in `objects` of the `ResourceQuota` objects, by namespace (computed on first use).
+    quotas: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 impl<'p> Model<'p> {
@@ -96,6 +98,7 @@ impl<'p> Model<'p> {
             type_errors: std::sync::OnceLock::new(),
             placement: std::sync::OnceLock::new(),
             pod_images: std::sync::OnceLock::new(),
+            quotas: std::sync::OnceLock::new(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).
@@ -201,6 +204,26 @@ impl<'p> Model<'p> {
         self.pod_images
             .get_or_init(|| facts::pod_images(self))
             .contains(&(std::ptr::from_ref(img) as usize))
+    }
+
+    /// The `ResourceQuota` objects of namespace `ns`, in `objects` order (grouped by namespace
+    /// once for all workloads: a per-workload scan of every object was O(workloads × objects)).
+    pub fn quotas_in<'m>(&'m self, ns: &str) -> impl Iterator<Item = &'m Object<'p>> + 'm {
+        self.quotas
+            .get_or_init(|| {
+                let mut by_ns: std::collections::HashMap<String, Vec<usize>> =
+                    std::collections::HashMap::new();
+                for (i, o) in self.objects.iter().enumerate() {
+                    if o.kind == "ResourceQuota" {
+                        by_ns.entry(o.namespace.clone()).or_default().push(i);
+                    }
+                }
+                by_ns
+            })
+            .get(ns)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&i| self.objects.get(i))
     }
 
     pub fn config(&self) -> &'p Config {

@@ -15,16 +15,21 @@ pub static RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (di, d) in model.dockerfiles().iter().enumerate() {
         for s in &d.stages {
-            // The working directory before each instruction: start from the base.
-            let base_wd = model.images.stage(di, s.index).map(|_| ()).and_then(|_| {
-                d.stage_by_ref(&s.from.image.value, s.index)
-                    .and_then(|b| model.images.stage(di, b.index))
-                    .map(|i| i.workdir.clone())
-                    .or_else(|| {
-                        crate::image::catalogue::image(&s.from.image.value).map(|i| i.workdir)
-                    })
-            });
-            let mut wd = base_wd.clone();
+            // The working directory before each instruction: start from the base. The base
+            // image's WORKDIR is looked up only when a relative WORKDIR needs it (most stages
+            // have none, or set an absolute one first).
+            let base_wd = || {
+                model.images.stage(di, s.index).map(|_| ()).and_then(|_| {
+                    d.stage_by_ref(&s.from.image.value, s.index)
+                        .and_then(|b| model.images.stage(di, b.index))
+                        .map(|i| i.workdir.clone())
+                        .or_else(|| {
+                            crate::image::catalogue::image(&s.from.image.value).map(|i| i.workdir)
+                        })
+                })
+            };
+            // None: still the base's (not computed yet); Some(x): set by a WORKDIR.
+            let mut wd: Option<Option<String>> = None;
             for i in &s.instructions {
                 let InstKind::Workdir(w) = &i.kind else {
                     continue;
@@ -32,18 +37,19 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 // The front end has removed quotes (`WORKDIR "/app"` is `/app`).
                 let v = w.value.trim();
                 if v.is_empty() || v.starts_with('/') || v.starts_with('$') || windows_path(v) {
-                    wd = if v.starts_with('/') {
+                    wd = Some(if v.starts_with('/') {
                         Some(v.to_string())
                     } else {
                         None
-                    };
+                    });
                     continue;
                 }
                 // `WORKDIR .` (or `./`) changes nothing, whatever the directory is.
                 if v.split('/').all(|c| c.is_empty() || c == ".") {
                     continue;
                 }
-                let resolved = wd.as_deref().map(|b| crate::image::build::normalize(b, v));
+                let cur = wd.take().unwrap_or_else(base_wd);
+                let resolved = cur.as_deref().map(|b| crate::image::build::normalize(b, v));
                 let msg = match &resolved {
                     Some(r) => format!(
                         "WORKDIR `{v}` is relative: it resolves against the previous working directory, here `{r}`, and changes silently when the base image or an earlier WORKDIR changes"
@@ -60,7 +66,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         },
                     ),
                 );
-                wd = resolved;
+                wd = Some(resolved);
             }
         }
     }

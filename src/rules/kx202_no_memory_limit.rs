@@ -112,10 +112,9 @@ fn memory_limit_quota<'m, 'p>(
     model: &'m Model<'p>,
     w: &crate::k8s::Workload<'p>,
 ) -> Option<&'m crate::k8s::Object<'p>> {
-    let quotas = model
-        .objects
-        .iter()
-        .filter(|o| o.kind == "ResourceQuota" && o.namespace == w.object.namespace);
+    let mut quotas = model.quotas_in(&w.object.namespace).peekable();
+    // Most namespaces have no quota: skip the unit lookups.
+    quotas.peek()?;
     crate::model::units::applicable(model, quotas, &w.object)
         .into_iter()
         .find(|o| {
