@@ -159,6 +159,13 @@ fn link_reason(model: &Model<'_>, reference: &str, dockerfile: usize) -> Option<
 /// The catalogue entry of a reference, in words (`python` tags `*slim*`).
 fn catalogue_entry(reference: &str) -> String {
     match crate::image::catalogue::entry(reference) {
+        // Generated rows list every tag they cover: name the one matched and how many.
+        Some(e) if e.tags.len() > 4 => format!(
+            "catalogue entry `{}` (tag {}, one of {})",
+            e.repos.join(", "),
+            crate::image::tag(reference),
+            e.tags.len()
+        ),
         Some(e) => format!(
             "catalogue entry `{}` (tags {})",
             e.repos.join(", "),

@@ -439,7 +439,11 @@ mod tests {
         // A program some Debian package ships: unknown unless the catalogue tracks it.
         assert_eq!(py.resolve("htop", None), Resolved::Unknown);
         let go = image("golang:1.22-bookworm").unwrap();
-        assert_eq!(go.resolve("gofmt", None), Resolved::Unknown);
+        // The go release tarball's programs (generated row: the image's own Dockerfile).
+        assert_eq!(
+            go.resolve("gofmt", None),
+            Resolved::Found("/usr/local/go/bin/gofmt".into())
+        );
         // A full (buildpack-deps) variant: only plain script names are absent.
         assert_eq!(go.resolve("my-server", None), Resolved::Unknown);
         assert_eq!(go.resolve("my-server.sh", None), Resolved::NotFound);

@@ -127,7 +127,8 @@ fn dir_of(code: char) -> Option<&'static str> {
     })
 }
 
-fn inflate(blob: &[u8]) -> String {
+/// A zlib-compressed data file (`data/**/*.zz`) as text; empty when it does not inflate.
+pub(super) fn inflate(blob: &[u8]) -> String {
     match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(blob, MAX_TEXT) {
         Ok(v) => String::from_utf8(v)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),

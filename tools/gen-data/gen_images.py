@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate data/images/official-images.jsonl: what official Docker images contain, read from
+"""Generate data/images/official-images.jsonl.zz (zlib): what official Docker images contain, read from
 their own Dockerfiles (rows of kexit's base-image catalogue, rules/base-images.yaml, as JSON lines).
 
 Sources (git repositories; pass each as NAME=GITDIR, a clone or bare mirror):
@@ -24,6 +24,7 @@ Alpine packages: only `bash` (/bin/bash) is mapped (no Alpine package data here)
 else (source builds, `make install`, downloads) stays unknown: every tracked command that is not
 surely present is listed as unknown. Standard library only.
 """
+import fnmatch
 import json
 import os
 import re
@@ -33,10 +34,48 @@ import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PKG = os.path.join(ROOT, "data", "packages")
-OUT = os.path.join(ROOT, "data", "images", "official-images.jsonl")
+OUT = os.path.join(ROOT, "data", "images", "official-images.jsonl.zz")  # zlib-compressed JSON lines
 
 # Images read (repository name in library/ → the GitRepo it must name).
-IMAGES = ["postgres", "redis", "mysql", "mongo"]
+IMAGES = ["postgres", "redis", "mysql", "mongo", "golang", "python", "node", "ruby", "php", "httpd"]
+# Images whose Dockerfiles were read closely enough to claim a tracked command absent (when
+# every install of the Dockerfile is accounted for): for these, PRODUCTS lists what their
+# source builds / release tarballs put on PATH (read by hand from the Dockerfiles: `make
+# install` prefix, ensurepip, the tarball's bin/), and nothing else those builds do creates a
+# tracked command. postgres/redis/mysql/mongo keep every tracked command not present unknown.
+CLAIM = {"golang", "python", "node", "ruby", "php", "httpd"}
+PRODUCTS = {
+    # COPY --from=build /target/ /: the go release tarball (/usr/local/go).
+    "golang": (["/usr/local/go/bin/go", "/usr/local/go/bin/gofmt"], "/usr/local/go"),
+    "golang-single": (["/usr/local/go/bin/go", "/usr/local/go/bin/gofmt"], "tar -C /usr/local -xzf go.tgz"),
+    # ./configure --prefix=/usr/local --with-ensurepip; make install; then the python/pip/pydoc/
+    # idle/python-config links of the versioned names.
+    "python": (["/usr/local/bin/python3", "/usr/local/bin/python", "/usr/local/bin/pip3", "/usr/local/bin/pip",
+                "/usr/local/bin/pydoc3", "/usr/local/bin/pydoc", "/usr/local/bin/idle3", "/usr/local/bin/idle",
+                "/usr/local/bin/python3-config", "/usr/local/bin/python-config"], "--with-ensurepip"),
+    # the node release tarball's bin/ extracted into /usr/local.
+    "node": (["/usr/local/bin/node", "/usr/local/bin/npm", "/usr/local/bin/npx"], "node-v$NODE_VERSION"),
+    # ruby's make install (prefix /usr/local) with its default gems' programs.
+    "ruby": (["/usr/local/bin/ruby", "/usr/local/bin/gem", "/usr/local/bin/irb", "/usr/local/bin/erb",
+              "/usr/local/bin/rake", "/usr/local/bin/bundle", "/usr/local/bin/bundler"], "make install"),
+    # php's make install (prefix /usr/local): the CLI.
+    "php": (["/usr/local/bin/php", "/usr/local/bin/pecl", "/usr/local/bin/pear", "/usr/local/bin/phpize",
+             "/usr/local/bin/php-config"], "make install"),
+    # httpd's make install into $HTTPD_PREFIX.
+    "httpd": (["/usr/local/apache2/bin/httpd", "/usr/local/apache2/bin/apachectl", "/usr/local/apache2/bin/ab",
+               "/usr/local/apache2/bin/htpasswd", "/usr/local/apache2/bin/rotatelogs"], "make install"),
+}
+# Alpine packages the official Dockerfiles keep installed, with the tracked commands each (and
+# its dependencies) brings: hand knowledge of Alpine's packages (no Alpine package data here),
+# limited to these names; any other kept package makes the image unsure (nothing claimed absent).
+APK_TRACKED = {
+    "bash": ["/bin/bash"], "curl": ["/usr/bin/curl"], "git": ["/usr/bin/git"], "tini": ["/sbin/tini"],
+    "ca-certificates": [], "tzdata": [], "libstdc++": [], "libgcc": [], "openssl": [], "tar": [], "xz": [],
+    "gnupg": [], "libc6-compat": [], "su-exec": [], "gmp-dev": [], "yaml": [], "zlib": [], "bzip2": [],
+    "libffi": [], "readline": [], "sqlite-libs": [], "ncurses-libs": [], "expat": [], "musl-utils": [],
+    "apr": [], "apr-util": [], "apr-util-ldap": [], "procps": [], "libffi-dev": [], "yaml-dev": [], "zlib-dev": [],
+    "libucontext-dev": [], "pcre": [], "pcre2": [], "libxml2": [], "perl": [], "ssl_client": [],
+}
 # kexit's tracked commands (rules/base-images.yaml `tracked`).
 TRACKED = ["sh", "ash", "dash", "bash", "busybox", "env", "python", "python3", "pip", "pip3", "node",
            "npm", "npx", "yarn", "java", "curl", "wget", "tini", "dumb-init", "jq", "git", "go", "nginx"]
@@ -75,29 +114,32 @@ class Release:
             elif f[0] == "V" and len(f) == 3:
                 self.virt[f[1]] = f[2].split(",")
 
-    def programs(self, names):
+    def programs(self, names, every=False):
         """Programs surely installed by installing `names` (first-alternative closure), or None
-        when a name is unknown."""
+        when a name is unknown. `every`: the programs that may be installed (every alternative's
+        closure, a superset)."""
         todo, seen = [], set()
         for n in names:
             if n in self.pkgs:
                 todo.append(n)
-            elif len(self.virt.get(n, [])) == 1:
-                todo.append(self.virt[n][0])
+            elif len(self.virt.get(n, [])) == 1 or (every and n in self.virt):
+                todo.extend(self.virt[n])
             else:
                 return None
         out = set()
         while todo:
             n = todo.pop()
-            if n in seen or n not in self.pkgs:
+            if n in seen:
                 continue
             seen.add(n)
+            if n not in self.pkgs:
+                todo.extend(self.virt.get(n, []) if every else [])
+                continue
             p = self.pkgs[n]
             out.update(DIR_CODE[e[0]] + "/" + e[1:] for e in p[5].split(" ") if len(e) > 1 and e[0] in DIR_CODE)
             for g in p[3].split(","):
-                first = g.split("|")[0]
-                if first:
-                    todo.append(first)
+                alts = g.split("|") if every else g.split("|")[:1]
+                todo.extend(a for a in alts if a)
         return out
 
     def base(self):
@@ -135,7 +177,9 @@ def library_entries(text):
             elif key and line[:1].isspace():
                 fields[key] += " " + line.strip()
         if "Tags" in fields:
-            out.append(([t.strip() for t in fields["Tags"].split(",") if t.strip()], {**glob, **fields}))
+            # SharedTags (`3.12`, `latest`): the multi-platform tag; its Linux entry comes first.
+            tags = fields["Tags"] + "," + fields.get("SharedTags", "")
+            out.append(([t.strip() for t in tags.split(",") if t.strip()], {**glob, **fields}))
         elif "GitRepo" in fields:
             glob.update(fields)
     return out
@@ -209,20 +253,31 @@ def words(s):
 
 
 def apt_installs(run, env):
-    """Packages `apt-get install`ed by a RUN that stay installed, None when unsure."""
+    """(packages `apt-get install`ed by a RUN that stay installed, packages that may), None when
+    unsure. docker-library's build-dependency pattern (`apt-mark auto '.*'` … `apt-get purge
+    --auto-remove` in the same RUN) keeps nothing it installed but the shared-library packages
+    its `ldd` scan marks manual: taken to bring no tracked command."""
     if not re.search(r"apt-get\s+install", run):
-        return []
+        return [], []
+    if re.search(r"apt-mark\s+auto\s+'?\.\*", run) and re.search(r"apt-get\s+purge[^;&|]*--auto-remove", run):
+        return [], []
     if "apt-mark auto" in run or re.search(r"apt-get\s+(purge|remove|autoremove)", run):
         return None
-    out = []
+    if "--no-install-recommends" not in run:
+        return None  # Recommends are installed too: not in the closure read
+    out, maybe = [], []
     for m in re.finditer(r"apt-get\s+install((?:\s+[^;&|]+)*)", run):
-        for w in words(expand(m.group(1), env)):
+        part = expand(m.group(1), env)
+        # `$(if apt-cache show 'x' …; then echo 'x'; else echo 'y'; fi)`: any candidate may be installed.
+        for sub in re.findall(r"\$\((.*?)\)", part, re.S):
+            maybe.extend(re.findall(r"echo\s+'([a-z0-9][a-z0-9.+-]*)'", sub))
+        for w in words(drop_substitutions(part)):
             if w.startswith("-"):
                 continue
             if not re.match(r"^[a-z0-9][a-z0-9.+-]*(=\S+)?$", w):
                 return None
             out.append(w.split("=")[0])
-    return out
+    return out, maybe
 
 
 def drop_substitutions(s):
@@ -277,42 +332,64 @@ def apk_installs(run, env, later):
     return out
 
 
-def read_image(repo_git, commit, directory, file, base_models):
-    text = git(repo_git, "show", f"{commit}:{directory}/{file}".lstrip("/"))
-    if text is None:
-        return None
-    ins = instructions(text)
+BUILDPACK = {}  # "buildpack-deps" → git dir (read at its head), set by main()
+
+
+def new_model():
+    return {"bins": set(), "maybe": set(), "links": {}, "env": {}, "entrypoint": None, "cmd": None,
+            "workdir": None, "user": None, "stopsignal": None, "unsure": False, "added": set(), "base": None,
+            "rel": None, "envs": {"PATH": DEFAULT_PATH}}
+
+
+def start(m, base):
+    """Apply a FROM: the base image's content. False when the base is not modelled."""
+    name, _, tag = base.partition(":")
+    if name == "alpine":
+        m.update(shell="busybox", libc="musl", from_=base, cmd=["/bin/sh"])
+        m["bins"].update(ALPINE_BASE)
+    elif name == "debian" and release(tag.split("-")[0]):
+        rel = release(tag.split("-")[0])
+        m.update(shell="dash", libc="glibc", from_=base, base=rel.id, rel=rel, cmd=["bash"])
+        m["bins"].update(rel.base())
+    elif name == "ubuntu" and release(tag):
+        rel = release(tag)
+        m.update(shell="dash", libc="glibc", from_=base, base=rel.id, rel=rel, cmd=["/bin/bash"])
+        m["bins"].update(UBUNTU_BASE)
+        m["bins"].update(rel.base())
+    elif name == "oraclelinux" and tag.endswith("-slim"):
+        m.update(shell="bash", libc="glibc", from_=base)
+        m["bins"].update(ORACLE_BASE)
+    elif name == "buildpack-deps" and BUILDPACK.get("git"):
+        # docker-library/buildpack-deps: <rel>-curl, <rel>-scm, <rel> (each FROM the previous).
+        rel, _, kind = tag.partition("-")
+        d = ("debian/" if release(rel) and not release(rel).id.startswith("ubuntu") else "ubuntu/") + rel
+        d += "/" + kind if kind else ""
+        text = git(BUILDPACK["git"], "show", f"HEAD:{d}/Dockerfile")
+        if text is None or kind not in ("", "curl", "scm"):
+            return False
+        if not walk(BUILDPACK["git"], "HEAD", d, instructions(text), m, None):
+            return False
+        m["from_"] = base
+    else:
+        return False
+    return True
+
+
+def walk(repo_git, commit, directory, ins, m, image):
+    """Read the last stage of a Dockerfile's instructions into m. False when not modelled."""
     stages = [i for i, (k, _) in enumerate(ins) if k == "FROM"]
-    if len(stages) != 1:
-        return None  # multi-stage: not read
-    env = {"PATH": DEFAULT_PATH}
+    if not stages:
+        return False
+    ins = ins[stages[-1]:]
+    env = m["envs"]
     args = {}
-    m = {"bins": set(), "links": {}, "env": {}, "entrypoint": None, "cmd": None, "workdir": None,
-         "user": None, "stopsignal": None, "unsure": False, "added": set(), "base": None}
-    rel = None
     runs = [a for k, a in ins if k == "RUN"]
     run_index = 0
     for k, a in ins:
         if k == "FROM":
-            base = a.split()[0]
-            name, _, tag = base.partition(":")
-            if name == "alpine":
-                m.update(shell="busybox", libc="musl", from_=base)
-                m["bins"].update(ALPINE_BASE)
-            elif name == "debian" and release(tag.split("-")[0]):
-                rel = release(tag.split("-")[0])
-                m.update(shell="dash", libc="glibc", from_=base, base=rel.id)
-                m["bins"].update(rel.base())
-            elif name == "ubuntu" and release(tag):
-                rel = release(tag)
-                m.update(shell="dash", libc="glibc", from_=base, base=rel.id)
-                m["bins"].update(UBUNTU_BASE)
-                m["bins"].update(rel.base())
-            elif name == "oraclelinux" and tag.endswith("-slim"):
-                m.update(shell="bash", libc="glibc", from_=base)
-                m["bins"].update(ORACLE_BASE)
-            else:
-                return None
+            if not start(m, a.split()[0]):
+                return False
+            env = m["envs"]
         elif k == "ENV":
             parse_env(a, env, args)
         elif k == "ARG":
@@ -321,45 +398,74 @@ def read_image(repo_git, commit, directory, file, base_models):
                 args[am.group(1)] = expand(am.group(2).strip('"'), {**args, **env})
         elif k in ("COPY", "ADD"):
             ws = [w for w in a.split() if not w.startswith("--")]
-            if any(w.startswith("--from") for w in a.split()) or len(ws) < 2 or k == "ADD":
-                m["unsure"] = True
+            if any(w.startswith("--from") for w in a.split()):
+                if image in PRODUCTS and PRODUCTS[image][1].startswith("/") and ws[-1].rstrip("/") in ("", PRODUCTS[image][1]):
+                    m["bins"].update(PRODUCTS[image][0])
+                    m["added"].update(PRODUCTS[image][0])
+                else:
+                    m["unsure"] = m["unsure"] or True
+                continue
+            if len(ws) < 2 or k == "ADD":
+                m["unsure"] = m["unsure"] or True
                 continue
             dest = expand(ws[-1], env)
             for src in ws[:-1]:
-                mode = git(repo_git, "ls-tree", commit, f"{directory}/{src}".lstrip("/"))
+                if "*" in src:
+                    listing = git(repo_git, "ls-tree", commit, f"{directory}/".lstrip("/")) or ""
+                    mode = "\n".join(l for l in listing.splitlines()
+                                     if fnmatch.fnmatchcase(os.path.basename(l.split("\t", 1)[-1]), src))
+                else:
+                    mode = git(repo_git, "ls-tree", commit, f"{directory}/{src}".lstrip("/"))
                 if not mode:
-                    m["unsure"] = True
+                    m["unsure"] = m["unsure"] or True
                     continue
-                path = dest + os.path.basename(src) if dest.endswith("/") else dest
-                if mode.startswith("100755") and path.startswith("/"):
-                    m["bins"].add(path)
-                    m["added"].add(path)
+                for line in mode.splitlines():  # a glob or directory lists several
+                    fmode, _, rest = line.partition(" ")
+                    fname = rest.split("\t", 1)[-1]
+                    path = dest.rstrip("/") + "/" + os.path.basename(fname) if (dest.endswith("/") or "*" in src or len(ws) > 2) else dest
+                    if fmode == "100755" and path.startswith("/"):
+                        m["bins"].add(path)
+                        m["added"].add(path)
         elif k == "RUN":
             later = "\n".join(runs[run_index + 1:])
             run_index += 1
             run = expand(a, env)
+            rel = m["rel"]
             pk = apt_installs(a, env)
-            if pk is None or (pk and rel is None):
-                m["unsure"] = True
-            elif pk:
-                progs = rel.programs(pk)
-                if progs is None:
-                    m["unsure"] = True
+            if pk is None or ((pk[0] or pk[1]) and rel is None):
+                m["unsure"] = m["unsure"] or True
+            elif pk[0] or pk[1]:
+                progs = rel.programs(pk[0])
+                maybe = rel.programs(pk[0] + pk[1], every=True)
+                if progs is None or maybe is None:
+                    m["unsure"] = m["unsure"] or True
                 else:
                     m["bins"].update(progs)
                     m["added"].update(progs)
+                    m["maybe"].update(maybe)
             ak = apk_installs(a, env, later)
             if ak is None:
-                m["unsure"] = True
+                m["unsure"] = m["unsure"] or True
             else:
                 for p in ak:
-                    m["bins"].update(APK_PROGRAMS.get(p, []))
+                    if p not in APK_TRACKED:
+                        m["unsure"] = m["unsure"] or True
+                    m["bins"].update(APK_TRACKED.get(p, []))
             for lm in re.finditer(r"\bln\s+-s[a-zA-Z]*\s+(\S+)\s+(/\S+)", run):
                 target, link = lm.group(1).strip("'\""), lm.group(2).strip("'\";")
-                if "$" not in target + link and "{" not in link:
-                    if not target.startswith("/"):
-                        target = os.path.normpath(os.path.join(os.path.dirname(link), target))
-                    m["links"][link] = target
+                if "$" in link or "{" in link:
+                    continue
+                if "$" in target:
+                    # A program link in a PATH directory to a versioned path
+                    # (/usr/local/bin/yarn -> /opt/yarn-v$YARN_VERSION/bin/yarn): present.
+                    if os.path.dirname(link) not in DEFAULT_PATH.split(":"):
+                        continue
+                    m["bins"].add(link)
+                    m["added"].add(link)
+                    continue
+                if not target.startswith("/"):
+                    target = os.path.normpath(os.path.join(os.path.dirname(link), target))
+                m["links"][link] = target
         elif k == "ENTRYPOINT":
             m["entrypoint"] = command(a)
             m["cmd"] = None  # Docker resets CMD when ENTRYPOINT is set
@@ -371,6 +477,28 @@ def read_image(repo_git, commit, directory, file, base_models):
             m["user"] = expand(a, env)
         elif k == "STOPSIGNAL":
             m["stopsignal"] = a
+    return True
+
+
+def read_image(repo_git, commit, directory, file, image):
+    text = git(repo_git, "show", f"{commit}:{directory}/{file}".lstrip("/"))
+    if text is None:
+        return None
+    ins = instructions(text)
+    m = new_model()
+    if not walk(repo_git, commit, directory, ins, m, image):
+        return None
+    if image == "golang" and PRODUCTS["golang-single"][1] in text and len([k for k, _ in ins if k == "FROM"]) == 1:
+        m["bins"].update(PRODUCTS["golang-single"][0])
+        m["added"].update(PRODUCTS["golang-single"][0])
+    if image in PRODUCTS and not PRODUCTS[image][1].startswith("/"):
+        if PRODUCTS[image][1] in text:
+            m["bins"].update(PRODUCTS[image][0])
+            m["added"].update(PRODUCTS[image][0])
+        else:
+            m["unsure"] = m["unsure"] or True
+    env = m.pop("envs")
+    rel = m.pop("rel")
     m["path"] = env["PATH"]
     # A value still holding an unexpanded `$` reference is not known: left out.
     m["env"] = {k: v for k, v in env.items() if k != "PATH" and not BUILD_ENV.search(k) and "$" not in v}
@@ -382,6 +510,8 @@ def read_image(repo_git, commit, directory, file, base_models):
     if rel:
         m["bins"] = merged(m["bins"])
     m["bins"] = {b for b in m["bins"] if b.rsplit("/", 1)[1] in TRACKED or b in m["added"] or b not in base_bins}
+    m["maybe"] = {b.rsplit("/", 1)[1] for b in m["maybe"]}
+    m["claim"] = image in CLAIM and not m["unsure"]
     return m
 
 
@@ -405,7 +535,8 @@ def fallbacks(image, models):
         bins = set.intersection(*[set(m["bins"]) for m in group])
         links = {k: v for k, v in first["links"].items() if all(m["links"].get(k) == v for m in group)}
         env = {k: v for k, v in first["env"].items() if all(m["env"].get(k) == v for m in group)}
-        agreed = dict(first, bins=bins, links=links, env=env,
+        agreed = dict(first, bins=bins, links=links, env=env, claim=all(m.get("claim") for m in group),
+                      maybe=set().union(*[m["maybe"] | {b.rsplit("/", 1)[1] for b in m["bins"]} for m in group]),
                       base=first["base"] if all(m["base"] == first["base"] for m in group) else None)
         out.append(row(image, [pattern], agreed, f"any other tag: what all {len(group)} Dockerfiles read agree on"))
 
@@ -421,8 +552,9 @@ def row(image, tags, m, source):
     r["bins"] = sorted(m["bins"])
     if m["links"]:
         r["links"] = dict(sorted(m["links"].items()))
-    # Every tracked command not surely present is unknown (nothing is claimed absent).
-    r["unknown"] = [t for t in TRACKED if t not in present]
+    # Every tracked command not surely present is unknown, unless the image's every install is
+    # accounted for (`claim`) and none of them may bring it: then it is absent.
+    r["unknown"] = [t for t in TRACKED if t not in present and (not m.get("claim") or t in m["maybe"])]
     for k in ("entrypoint", "cmd", "workdir", "user", "stopsignal"):
         if m[k]:
             r[k] = m[k]
@@ -458,6 +590,10 @@ def main():
         f"# source: docker-library/official-images library/ at {oi_head[0]} ({oi_head[1]}), every revision",
     ]
     body = []
+    if repos.get("buildpack-deps"):
+        BUILDPACK["git"] = repos["buildpack-deps"]
+        head = (git(repos["buildpack-deps"], "log", "-1", "--format=%H %cs") or "? ?").split()
+        lines.append(f"# source: buildpack-deps (the full variants' base): its Dockerfiles at its head {head[0][:12]} ({head[1]})")
     for image in IMAGES:
         g = repos.get(image)
         if not g:
@@ -482,7 +618,7 @@ def main():
         for (commit, directory, file), ts in sorted(groups.items(), key=lambda kv: sorted(kv[1])[0]):
             if not commit:
                 continue
-            m = read_image(g, commit, directory.strip("/") if directory != "." else "", file, None)
+            m = read_image(g, commit, directory.strip("/") if directory != "." else "", file, image)
             if m is None:
                 continue
             n += 1
@@ -504,8 +640,8 @@ def main():
     lines.append("# rules/base-images.yaml, `base` = include that release's base programs, `source` = where from).")
     lines.append(json.dumps({"bases": {r.id: sorted(merged(r.base())) for r in sorted(RELEASES.values(), key=lambda r: r.id)}}))
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines + body) + "\n")
+    with open(OUT, "wb") as f:
+        f.write(zlib.compress(("\n".join(lines + body) + "\n").encode("utf-8"), 9))
     print(f"{OUT}: {os.path.getsize(OUT)} bytes", file=sys.stderr)
 
 
