@@ -315,7 +315,7 @@ fn unknown_reason(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> String 
             None => {}
         }
     }
-    if let Some(span) = fuzzy_step(p, img, name) {
+    if let Some(span) = img.fuzzy_step(&candidates(p, name)) {
         return format!(
             "unknown because of {}: kexit cannot follow what that step creates (a package or script it has no data for, `curl | sh`, `make install`, an unknown COPY source), and it may have created `{name}`",
             instruction(model, span)
@@ -347,34 +347,25 @@ fn unknown_reason(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> String 
     )
 }
 
-/// The last Dockerfile step that made `name` unknown: the latest `fuzzy` prefix covering the
-/// path (or, for a bare name, one of its PATH candidates), with the instruction that made it.
-fn fuzzy_step(p: &Process<'_, '_>, img: &Image, name: &str) -> Option<Span> {
-    let candidates: Vec<String> = if name.starts_with('/') {
+/// The paths `name` may be run from: itself when absolute, under the working directory when
+/// relative, else in each absolute PATH directory.
+fn candidates(p: &Process<'_, '_>, name: &str) -> Vec<String> {
+    if name.starts_with('/') {
         vec![name.to_string()]
     } else if name.contains('/') {
-        let wd = p.workdir.path.as_deref()?;
-        vec![format!("{}/{name}", wd.trim_end_matches('/'))]
+        p.workdir
+            .path
+            .as_deref()
+            .map(|wd| vec![format!("{}/{name}", wd.trim_end_matches('/'))])
+            .unwrap_or_default()
     } else {
-        p.path_var()?
+        p.path_var()
+            .unwrap_or_default()
             .split(':')
             .filter(|d| d.starts_with('/'))
             .map(|d| format!("{}/{name}", d.trim_end_matches('/')))
             .collect()
-    };
-    let covers = |prefix: &str, c: &str| {
-        prefix == "/" || c == prefix || c.starts_with(&format!("{prefix}/"))
-    };
-    let seq = img
-        .fuzzy
-        .iter()
-        .rev()
-        .find(|(prefix, _)| candidates.iter().any(|c| covers(prefix, c)))?
-        .1;
-    img.steps
-        .iter()
-        .find(|(s, _)| *s == seq)
-        .map(|(_, span)| *span)
+    }
 }
 
 /// Why the program is not known although the image part is needed: an ENTRYPOINT kexit cannot

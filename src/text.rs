@@ -57,19 +57,19 @@ pub fn is_unsafe(c: char) -> bool {
 
 /// `s` with every unsafe character escaped (`\u{1b}`); borrowed when nothing needs it.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    escape_with(s, false)
+    escape_with(s, false, is_unsafe)
 }
 
 /// Like [`escape`], but keeping well-formed SGR colour sequences (`ESC [ digits;… m`), for a
 /// coloured report written to a terminal. SGR only sets colours and attributes: it cannot move
 /// the cursor, clear the screen, set a title or write the clipboard.
 pub fn escape_keep_colors(s: &str) -> Cow<'_, str> {
-    escape_with(s, true)
+    escape_with(s, true, is_unsafe)
 }
 
 /// [`escape`] (or [`escape_keep_colors`]) of an owned string, reusing it when nothing changes.
 pub fn escape_owned(s: String, keep_colors: bool) -> String {
-    match escape_with(&s, keep_colors) {
+    match escape_with(&s, keep_colors, is_unsafe) {
         Cow::Borrowed(_) => s,
         Cow::Owned(o) => o,
     }
@@ -91,8 +91,8 @@ fn sgr_len(rest: &str) -> Option<usize> {
     None
 }
 
-fn escape_with(s: &str, keep_sgr: bool) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+fn escape_with(s: &str, keep_sgr: bool, unsafe_: fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(unsafe_) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -105,7 +105,7 @@ fn escape_with(s: &str, keep_sgr: bool) -> Cow<'_, str> {
                 continue;
             }
         }
-        if is_unsafe(c) {
+        if unsafe_(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
@@ -119,21 +119,9 @@ fn escape_with(s: &str, keep_sgr: bool) -> Cow<'_, str> {
 /// format): like [`escape`], and line breaks and tabs escaped too, so a name holding
 /// `\nkexit: …` cannot forge a line of its own.
 pub fn name(s: &str) -> Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| is_unsafe(c) || matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        if is_unsafe(c) || matches!(c, '\n' | '\r' | '\t') {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escape_with(s, false, |c| {
+        is_unsafe(c) || matches!(c, '\n' | '\r' | '\t')
+    })
 }
 
 /// [`name`] of a path (lossy for names that are not UTF-8).

@@ -36,9 +36,24 @@ pub struct ComposeProject {
     /// ([`crate::budget`]; KX011): values from there on are unknown.
     pub budget_overrun: Option<Span>,
     /// `extends` and `include` references that lead back to themselves: Compose refuses to
-    /// load the project ("Circular reference", "include cycle detected"). Each is the
-    /// `extends`/`include` entry and the chain it closes (`a` extends `b` extends `a`).
-    pub cycles: Vec<(Span, String)>,
+    /// load the project ("Circular reference", "include cycle detected").
+    pub cycles: Vec<Cycle>,
+}
+
+/// An `extends` or `include` entry that closes a cycle.
+#[derive(Debug, Clone)]
+pub struct Cycle {
+    pub kind: CycleKind,
+    /// The entry that leads back.
+    pub span: Span,
+    /// The chain it closes, in words (`` `a` extends `b` extends `a` ``).
+    pub chain: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CycleKind {
+    Extends,
+    Include,
 }
 
 /// Compose's default file names, in its order of preference.
@@ -318,7 +333,7 @@ fn file_services(
     id: FileId,
     vars: &Vars,
     overrun: &Cell<Option<Span>>,
-    (out, cycles): (&mut Vec<Service>, &mut Vec<(Span, String)>),
+    (out, cycles): (&mut Vec<Service>, &mut Vec<Cycle>),
 ) {
     with_file(files, id, vars, overrun, |ctx, root| {
         for (k, v) in root
@@ -346,7 +361,7 @@ fn resolve_extends(
     ctx: &service::Ctx<'_>,
     root: &Node,
     s: Service,
-    (chain, cycles): (&mut Vec<Link>, &mut Vec<(Span, String)>),
+    (chain, cycles): (&mut Vec<Link>, &mut Vec<Cycle>),
 ) -> Service {
     let Some((base_name, file, at)) = s.extends.clone() else {
         return s;
@@ -365,7 +380,11 @@ fn resolve_extends(
             };
             let mut path: Vec<String> = chain.iter().map(|(f, n)| show(*f, n)).collect();
             path.push(show(ctx.file, &base_name));
-            cycles.push((at, path.join(" extends ")));
+            cycles.push(Cycle {
+                kind: CycleKind::Extends,
+                span: at,
+                chain: path.join(" extends "),
+            });
             return None;
         }
         let i = *files.service_index(ctx.file, root).get(&base_name)?;
@@ -400,9 +419,9 @@ fn resolve_extends(
 }
 
 /// Each cycle once (a service reached from several others reports its `extends` once).
-fn dedup_spans(mut v: Vec<(Span, String)>) -> Vec<(Span, String)> {
+fn dedup_cycles(mut v: Vec<Cycle>) -> Vec<Cycle> {
     let mut seen = std::collections::HashSet::new();
-    v.retain(|(s, _)| seen.insert((s.file, s.start, s.end)));
+    v.retain(|c| seen.insert((c.span.file, c.span.start, c.span.end)));
     v
 }
 
@@ -423,7 +442,7 @@ fn project(
         .copied()
         .chain(ids.first().copied())
         .collect();
-    let mut cycles: Vec<(Span, String)> = Vec::new();
+    let mut cycles: Vec<Cycle> = Vec::new();
     let dir = ids
         .first()
         .map(|&i| dir_of(&files.path_of(i)))
@@ -488,7 +507,11 @@ fn project(
                             .map(|&a| format!("`{}`", files.path_of(a)))
                             .collect();
                         names.push(format!("`{}`", files.path_of(chain[at])));
-                        cycles.push((Span::new(id, n.span.clone()), names.join(" includes ")));
+                        cycles.push(Cycle {
+                            kind: CycleKind::Include,
+                            span: Span::new(id, n.span.clone()),
+                            chain: names.join(" includes "),
+                        });
                         continue;
                     }
                 }
@@ -528,7 +551,7 @@ fn project(
         dir,
         services,
         budget_overrun: overrun.get(),
-        cycles: dedup_spans(cycles),
+        cycles: dedup_cycles(cycles),
     }
 }
 

@@ -94,7 +94,8 @@ fn parent(p: &str) -> Option<&str> {
     }
 }
 
-fn under(prefix: &str, p: &str) -> bool {
+/// Whether `p` is `prefix` or below it (`"/"` covers every path).
+pub(crate) fn under(prefix: &str, p: &str) -> bool {
     prefix == "/"
         || p == prefix
         || (p.starts_with(prefix) && p.as_bytes().get(prefix.len()) == Some(&b'/'))

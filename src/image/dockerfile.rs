@@ -253,14 +253,19 @@ impl Globals {
 /// A stage past the modelling budget: an unknown image (nothing about it is asserted).
 fn unmodelled_stage(di: usize, s: &Stage, path: &str, from: Span) -> Image {
     let mut img = Image::unknown("");
+    name_stage(&mut img, (di, s, path), from, "not modelled");
+    img
+}
+
+/// Marks `img` as stage `s` of Dockerfile `di` (at `path`), described with `what` (its FROM).
+fn name_stage(img: &mut Image, (di, s, path): (usize, &Stage, &str), from: Span, what: &str) {
     img.dockerfile = Some(di);
     img.stage = Some(s.index);
     img.from_span = Some(from);
     img.description = match s.name() {
-        Some(n) => format!("Dockerfile stage `{n}` ({path}, not modelled)"),
-        None => format!("Dockerfile stage #{} ({path}, not modelled)", s.index),
+        Some(n) => format!("Dockerfile stage `{n}` ({path}, {what})"),
+        None => format!("Dockerfile stage #{} ({path}, {what})", s.index),
     };
-    img
 }
 
 fn build_stage(
@@ -437,13 +442,12 @@ fn base_image(
     };
     img.reference = base_ref.clone();
     img.budget_overrun = budget.exceeded().then_some(from_span);
-    img.dockerfile = Some(di);
-    img.stage = Some(s.index);
-    img.from_span = Some(from_span);
-    img.description = match s.name() {
-        Some(n) => format!("Dockerfile stage `{n}` ({path}, FROM {base_ref})"),
-        None => format!("Dockerfile stage #{} ({path}, FROM {base_ref})", s.index),
-    };
+    name_stage(
+        &mut img,
+        (di, s, path),
+        from_span,
+        &format!("FROM {base_ref}"),
+    );
     if let Some(p) = &s.from.platform {
         let (v, known) = expand(&p.value, d.escape, global, budget);
         if known && !v.contains('$') {

@@ -492,6 +492,21 @@ impl Image {
 
     /// A non-standard directory (`/opt/tools/bin`) of a catalogued base that nothing in the
     /// build touches: no instruction creates anything at or under it, no unfollowable step
+    /// The Dockerfile step that last made one of `paths` unknown: the latest `fuzzy` prefix
+    /// covering any of them, with the instruction that made it.
+    pub fn fuzzy_step(&self, paths: &[String]) -> Option<Span> {
+        let (_, seq) = self
+            .fuzzy
+            .iter()
+            .rev()
+            .find(|(prefix, _)| paths.iter().any(|p| build::under(prefix, p)))?;
+        self.steps
+            .iter()
+            .find(|(s, _)| s == seq)
+            .map(|(_, span)| *span)
+    }
+
+    /// Whether a directory holds nothing from the base image or the build, nor anything it
     /// could have (no fuzzy prefix covers it), and the catalogue lists nothing there. Official
     /// base images do not ship such directories with programs in them, so a command looked up
     /// there is absent. False whenever kexit cannot be sure.
@@ -506,9 +521,7 @@ impl Image {
                 .path_env()
                 .split(':')
                 .any(|p| p.trim_end_matches('/') == d)
-            || self.fuzzy.iter().any(|(prefix, _)| {
-                prefix == "/" || d == prefix || d.starts_with(&format!("{prefix}/"))
-            })
+            || self.fuzzy.iter().any(|(prefix, _)| build::under(prefix, d))
         {
             return false;
         }

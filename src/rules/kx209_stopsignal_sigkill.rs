@@ -5,7 +5,7 @@ use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
 use crate::yaml::Node;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
     meta: &meta::KX209,
@@ -97,19 +97,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     }
     // Dockerfiles no linted workload runs: their final stage.
     let imgs = &model.images.images;
-    // The last stage of each Dockerfile, in one pass (a scan per image was quadratic).
-    let mut last: HashMap<usize, usize> = HashMap::new();
-    for i in imgs {
-        if let (Some(d), Some(st)) = (i.dockerfile, i.stage) {
-            let e = last.entry(d).or_insert(st);
-            *e = (*e).max(st);
-        }
-    }
     for img in imgs {
         let (Some(d), Some(st)) = (img.dockerfile, img.stage) else {
             continue;
         };
-        if last.get(&d) != Some(&st) {
+        // Only the last stage (every stage has its image).
+        if model.dockerfiles().get(d).map(|df| df.stages.len()) != Some(st + 1) {
             continue;
         }
         if img.windows {
