@@ -32,12 +32,27 @@ pub struct CatEntry {
     pub user: Option<String>,
     pub stopsignal: Option<String>,
     pub env: Vec<(String, String)>,
+    /// The image's Debian package set is known exactly (a generated row, `pinned`): every
+    /// program in the Debian PATH directories is in `bins` or, when the Dockerfile's installs
+    /// may have brought it, named in `maybe`.
+    pub pinned: bool,
+    pub maybe: Vec<String>,
 }
 
 #[derive(Debug, Default)]
 pub struct Catalogue {
     pub tracked: Vec<String>,
     pub entries: Vec<CatEntry>,
+    /// The names of the programs of every release's base packages (Essential/required).
+    pub base_names: std::collections::HashSet<String>,
+}
+
+/// A program everyone knows from a distribution: a tracked command (`curl`, `bash`, `git`) or
+/// a program of a release's base packages (`ls`, `tar`). Unknown packages of a language
+/// installer (a private pip package) can plausibly create any other name.
+pub(crate) fn well_known(name: &str) -> bool {
+    let c = catalogue();
+    c.tracked.iter().any(|t| t == name) || c.base_names.contains(name)
 }
 
 fn strs(n: Option<&Node>) -> Vec<String> {
@@ -103,9 +118,15 @@ fn parse_catalogue(data: &str) -> Catalogue {
                         .collect()
                 })
                 .unwrap_or_default(),
+            pinned: false,
+            maybe: Vec::new(),
         });
     }
-    Catalogue { tracked, entries }
+    Catalogue {
+        tracked,
+        entries,
+        base_names: Default::default(),
+    }
 }
 
 /// One generated row (a JSON line of `data/images/official-images.jsonl.zz`).
@@ -137,6 +158,10 @@ struct GenRow {
     stopsignal: Option<String>,
     #[serde(default)]
     env: BTreeMap<String, String>,
+    #[serde(default)]
+    pinned: bool,
+    #[serde(default)]
+    maybe: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -146,7 +171,7 @@ struct GenBases {
 
 /// The generated rows: a `{"bases": …}` line (the programs of each release's base packages,
 /// included by a row's `base`), then one row a line. Lines that do not parse are skipped.
-fn parse_generated(data: &str) -> Vec<CatEntry> {
+fn parse_generated(data: &str) -> (Vec<CatEntry>, std::collections::HashSet<String>) {
     let mut bases = BTreeMap::new();
     let mut out = Vec::new();
     for line in data.lines().filter(|l| l.starts_with('{')) {
@@ -180,9 +205,17 @@ fn parse_generated(data: &str) -> Vec<CatEntry> {
             user: r.user,
             stopsignal: r.stopsignal,
             env: r.env.into_iter().collect(),
+            // Pinned only with the base's programs included.
+            pinned: r.pinned && r.base.as_ref().is_some_and(|b| bases.contains_key(b)),
+            maybe: r.maybe,
         });
     }
-    out
+    let names = bases
+        .values()
+        .flatten()
+        .filter_map(|p| p.rsplit_once('/').map(|(_, n)| n.to_string()))
+        .collect();
+    (out, names)
 }
 
 /// The parsed catalogue.
@@ -190,9 +223,10 @@ pub fn catalogue() -> &'static Catalogue {
     static CAT: OnceLock<Catalogue> = OnceLock::new();
     CAT.get_or_init(|| {
         let mut cat = parse_catalogue(DATA);
-        let mut entries = parse_generated(&super::pkgdb::inflate(GENERATED));
+        let (mut entries, base_names) = parse_generated(&super::pkgdb::inflate(GENERATED));
         entries.append(&mut cat.entries);
         cat.entries = entries;
+        cat.base_names = base_names;
         cat
     })
 }
@@ -286,6 +320,7 @@ pub fn image(reference: &str) -> Option<Image> {
     img.base = Some(reference.to_string());
     img.complete = e.complete;
     img.official = super::official::lookup(reference);
+    img.pinned = e.pinned.then_some(e.maybe.as_slice());
     let shell = ShellKind::parse(&e.shell);
     if shell != ShellKind::None || e.complete {
         img.users.push(("root".to_string(), Some(0)));

@@ -73,8 +73,11 @@ impl PkgFuzz {
     }
 }
 
+/// A pip package kexit has no data for may install a console script of any name, except the
+/// well-known programs of the distributions (`curl`, `bash`, `ls`) that only non-Python
+/// packages ship.
 fn pip_plausible(name: &str) -> bool {
-    pkgdb::pip_plausible(name)
+    pkgdb::pip_plausible(name) || !super::catalogue::well_known(name)
 }
 
 /// The Debian or Ubuntu releases an image may be built on, from its base image reference, or

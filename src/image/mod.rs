@@ -373,6 +373,10 @@ pub struct Image {
     /// The official Debian/Ubuntu-based image the base is, when kexit knows everything its
     /// Dockerfile puts on PATH ([`official`]): names none of it can be are absent.
     pub(crate) official: Option<&'static official::Official>,
+    /// The base's Debian package set is known exactly (a pinned catalogue row): the names its
+    /// installs may have brought although the data cannot say they did. Any other name of the
+    /// Debian PATH directories that the model does not hold is absent ([`official::absent`]).
+    pub(crate) pinned: Option<&'static [String]>,
     /// Users the image defines, with their uid when known (`root`, `useradd -u 10001 app`).
     pub users: Vec<(String, Option<u32>)>,
     /// Users the Dockerfile created (`useradd`, `adduser`) in groups of their own: not members
@@ -415,6 +419,7 @@ impl Image {
             pkg_foreign: false,
             budget_overrun: None,
             official: None,
+            pinned: None,
             users: Vec::new(),
             outside_root_group: Vec::new(),
         }

@@ -409,6 +409,12 @@ pub(crate) fn absent(img: &Image, o: &Official, dir: &str, name: &str) -> bool {
     if ALTERNATIVES.contains(&name) {
         return false;
     }
+    if let Some(maybe) = img.pinned {
+        // The image's package set is known exactly and the model holds its every program (a
+        // name present would have been found before this is asked): absent unless an install
+        // may have brought it.
+        return !maybe.iter().any(|m| m == name);
+    }
     let full_variant = BUILDPACK_BASED.contains(&o.repo)
         && img
             .base
@@ -436,8 +442,23 @@ mod tests {
         // The python build's own programs and Debian's alternatives stay unknown.
         assert_eq!(py.resolve("python3.12-config", None), Resolved::Unknown);
         assert_eq!(py.resolve("awk", None), Resolved::Unknown);
-        // A program some Debian package ships: unknown unless the catalogue tracks it.
-        assert_eq!(py.resolve("htop", None), Resolved::Unknown);
+        // A program some Debian package ships but the image's pinned package set (the
+        // release's base plus what its Dockerfile installs) does not hold: absent.
+        assert_eq!(py.resolve("htop", None), Resolved::NotFound);
+        assert_eq!(py.resolve("gunicorn", None), Resolved::NotFound);
+        assert_eq!(
+            image("debian:bookworm-slim")
+                .unwrap()
+                .resolve("supervisord", None),
+            Resolved::NotFound
+        );
+        // Base programs are there.
+        assert!(matches!(py.resolve("ls", None), Resolved::Found(_)));
+        // Ubuntu's images are not minbase builds: a name some package ships stays unknown.
+        assert_eq!(
+            image("ubuntu:24.04").unwrap().resolve("htop", None),
+            Resolved::Unknown
+        );
         let go = image("golang:1.22-bookworm").unwrap();
         // The go release tarball's programs (generated row: the image's own Dockerfile).
         assert_eq!(

@@ -512,6 +512,12 @@ def read_image(repo_git, commit, directory, file, image):
     m["bins"] = {b for b in m["bins"] if b.rsplit("/", 1)[1] in TRACKED or b in m["added"] or b not in base_bins}
     m["maybe"] = {b.rsplit("/", 1)[1] for b in m["maybe"]}
     m["claim"] = image in CLAIM and not m["unsure"]
+    # Pinned: the final stage is FROM a Debian image (its package set is the release's
+    # Essential/required closure, as debuerreotype's minbase builds it) and every install is
+    # accounted for: then `bins` + the base + `maybe` is every program in the Debian PATH
+    # directories (maintainer-script names aside, which kexit keeps unknown).
+    m["pinned"] = m["claim"] and bool(m["base"]) and m["base"].startswith("debian-") \
+        and m.get("from_", "").startswith("debian:")
     return m
 
 
@@ -536,6 +542,7 @@ def fallbacks(image, models):
         links = {k: v for k, v in first["links"].items() if all(m["links"].get(k) == v for m in group)}
         env = {k: v for k, v in first["env"].items() if all(m["env"].get(k) == v for m in group)}
         agreed = dict(first, bins=bins, links=links, env=env, claim=all(m.get("claim") for m in group),
+                      pinned=all(m.get("pinned") for m in group),
                       maybe=set().union(*[m["maybe"] | {b.rsplit("/", 1)[1] for b in m["bins"]} for m in group]),
                       base=first["base"] if all(m["base"] == first["base"] for m in group) else None)
         out.append(row(image, [pattern], agreed, f"any other tag: what all {len(group)} Dockerfiles read agree on"))
@@ -555,6 +562,10 @@ def row(image, tags, m, source):
     # Every tracked command not surely present is unknown, unless the image's every install is
     # accounted for (`claim`) and none of them may bring it: then it is absent.
     r["unknown"] = [t for t in TRACKED if t not in present and (not m.get("claim") or t in m["maybe"])]
+    if m.get("pinned") and m["base"]:
+        # Every program of the Debian PATH directories is in bins, the base or `maybe`.
+        r["pinned"] = True
+        r["maybe"] = sorted(m["maybe"] - present)
     for k in ("entrypoint", "cmd", "workdir", "user", "stopsignal"):
         if m[k]:
             r[k] = m[k]
@@ -631,6 +642,18 @@ def main():
             body.append(row(image, sorted(ts), m, f"{directory}/{file} at {commit[:12]}, FROM {m['from_']}"))
         body.extend(fallbacks(image, [m for _, m, _, _, _ in rows.values()]))
         print(f"{image}: {len(tags)} tags, {n} Dockerfiles read", file=sys.stderr)
+    # The Debian images themselves (debuerreotype's minbase: the Essential/required closure;
+    # `-slim` only removes documentation): pinned rows for the releases with package data.
+    for codename, version in (("bookworm", "12"), ("trixie", "13")):
+        rel = release(codename)
+        if rel is None:
+            continue
+        tags = [codename, f"{codename}-*", version, f"{version}.*", f"{version}-*"]
+        body.append(json.dumps({"repo": "debian", "tags": tags, "shell": "dash", "libc": "glibc",
+                                "path": DEFAULT_PATH, "base": rel.id, "bins": [],
+                                "unknown": [],
+                                "cmd": ["bash"], "pinned": True, "maybe": [],
+                                "source": f"debian:{codename}: the release's Essential/required closure (package data)"}))
     for r in RELEASES.values():
         lines.append(f"# package data: {r.header[0]} ({[h for h in r.header if h.startswith('release:')][0]})")
     lines.append("# bases: the programs of the Essential/required packages (and their first-alternative")
