@@ -539,6 +539,23 @@ pub fn normalize_arch(a: &str) -> String {
     .to_string()
 }
 
+/// The base directory of pip's user scheme for the user a RUN runs as: `$PYTHONUSERBASE`, or
+/// `/root/.local` for root. None when kexit cannot tell (another user: its home is not
+/// modelled).
+fn user_base(img: &Image) -> Option<String> {
+    if let Some((_, v)) = img.env.iter().rev().find(|(k, _)| k == "PYTHONUSERBASE") {
+        return (v.starts_with('/') && !v.contains('$')).then(|| normalize("/", v));
+    }
+    let root = match img.user.as_deref() {
+        None => true,
+        Some(u) => {
+            let name = u.split(':').next().unwrap_or(u);
+            name == "root" || name == "0"
+        }
+    };
+    root.then(|| "/root/.local".to_string())
+}
+
 fn apply_run(
     img: &mut Image,
     (text, script): (&str, Option<&Script>),
@@ -559,13 +576,12 @@ fn apply_run(
     for d in &fx.pip_dirs {
         if d == "<userbase>" {
             // `pip install --user` writes to ~/.local, or to PYTHONUSERBASE when set.
-            if let Some((_, v)) = img.env.iter().rev().find(|(k, _)| k == "PYTHONUSERBASE") {
-                let v = if v.starts_with('/') && !v.contains('$') {
-                    normalize("/", v)
-                } else {
-                    "/".to_string()
-                };
-                fuzz(img, &v);
+            match user_base(img) {
+                Some(v) => fuzz(img, &v),
+                None => {
+                    fuzz(img, "/root/.local");
+                    fuzz(img, "/home");
+                }
             }
             continue;
         }
@@ -582,9 +598,35 @@ fn apply_run(
         fuzz(img, &n);
     }
     for inst in &fx.installs {
+        // pip's console scripts go to its user base with `--user`, nowhere kexit knows with
+        // another destination, else to the prefix (the table's `/usr/local/bin`).
+        let user_bin = if inst.manager != "pip" {
+            None
+        } else if inst.options.iter().any(|o| o == "--user") {
+            match user_base(img) {
+                Some(b) => Some(format!("{}/bin", b.trim_end_matches('/'))),
+                None => continue,
+            }
+        } else if inst.options.iter().any(|o| {
+            ["--target", "--prefix", "--root", "-t", "--home"]
+                .iter()
+                .any(|f| o == f || o.starts_with(&format!("{f}=")))
+        }) {
+            continue;
+        } else {
+            None
+        };
         for p in &inst.packages {
             if let Some(bins) = super::packages::binaries(inst.manager, p) {
-                for b in bins {
+                let bins: Vec<String> = bins
+                    .iter()
+                    .map(|b| match (&user_bin, b.rsplit_once('/')) {
+                        (Some(d), Some((_, name))) => format!("{d}/{name}"),
+                        _ => b.to_string(),
+                    })
+                    .collect();
+                for b in &bins {
+                    let b = b.as_str();
                     let mut e = entry(origin.clone(), seq);
                     e.executable = Tri::Yes;
                     put(img, b, e);

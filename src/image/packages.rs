@@ -527,7 +527,14 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[
         .map(|(_, a)| unquote(a))
         .collect();
     let unread_files = !requirement_files.is_empty();
-    if unread_files || packages.iter().any(|p| binaries(manager, p).is_none()) {
+    // pip with its own destination writes nowhere near the prefix, known packages or not.
+    let pip_elsewhere = manager == "pip"
+        && args.iter().any(|a| {
+            ["--target", "--prefix", "--root", "-t", "--user", "--home"]
+                .iter()
+                .any(|f| a == f || a.starts_with(&format!("{f}=")))
+        });
+    if unread_files || pip_elsewhere || packages.iter().any(|p| binaries(manager, p).is_none()) {
         if manager == "pip" {
             // pip writes console scripts under its prefix (`/usr/local` in the python images,
             // `/usr` for a distro python, `~/.local` with --user) or the --target/--prefix
@@ -549,9 +556,9 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[
                 }
             }
             if !explicit && args.contains(&"--user") {
-                // The user scheme: `~/.local` (or PYTHONUSERBASE), never the prefix.
-                fx.pip_dirs
-                    .extend(["<userbase>", "/root/.local", "/home"].map(String::from));
+                // The user scheme: `~/.local` (or PYTHONUSERBASE), never the prefix; the
+                // image model knows whose home it is.
+                fx.pip_dirs.push("<userbase>".to_string());
             } else if !explicit {
                 // "<prefix>" is resolved by the image model: `/usr/local` when the image's
                 // python lives there, else `/usr` as well.
