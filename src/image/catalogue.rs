@@ -37,6 +37,9 @@ pub struct CatEntry {
     /// may have brought it, named in `maybe`.
     pub pinned: bool,
     pub maybe: Vec<String>,
+    /// The ENTRYPOINT script runs its arguments as a command (`exec "$@"`) unless the first is
+    /// an option: its path.
+    pub execs_args: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -120,6 +123,7 @@ fn parse_catalogue(data: &str) -> Catalogue {
                 .unwrap_or_default(),
             pinned: false,
             maybe: Vec::new(),
+            execs_args: text(n, "execs_args"),
         });
     }
     Catalogue {
@@ -162,6 +166,8 @@ struct GenRow {
     pinned: bool,
     #[serde(default)]
     maybe: Vec<String>,
+    #[serde(default)]
+    execs_args: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -208,6 +214,7 @@ fn parse_generated(data: &str) -> (Vec<CatEntry>, std::collections::HashSet<Stri
             // Pinned only with the base's programs included.
             pinned: r.pinned && r.base.as_ref().is_some_and(|b| bases.contains_key(b)),
             maybe: r.maybe,
+            execs_args: r.execs_args,
         });
     }
     let names = bases
@@ -321,6 +328,7 @@ pub fn image(reference: &str) -> Option<Image> {
     img.complete = e.complete;
     img.official = super::official::lookup(reference);
     img.pinned = e.pinned.then_some(e.maybe.as_slice());
+    img.execs_args = e.execs_args.as_deref();
     let shell = ShellKind::parse(&e.shell);
     if shell != ShellKind::None || e.complete {
         img.users.push(("root".to_string(), Some(0)));

@@ -377,6 +377,9 @@ pub struct Image {
     /// installs may have brought although the data cannot say they did. Any other name of the
     /// Debian PATH directories that the model does not hold is absent ([`official::absent`]).
     pub(crate) pinned: Option<&'static [String]>,
+    /// The base's ENTRYPOINT script that runs its arguments as a command (catalogue
+    /// `execs_args`: `exec "$@"` unless the first argument is an option).
+    pub(crate) execs_args: Option<&'static str>,
     /// Users the image defines, with their uid when known (`root`, `useradd -u 10001 app`).
     pub users: Vec<(String, Option<u32>)>,
     /// Users the Dockerfile created (`useradd`, `adduser`) in groups of their own: not members
@@ -420,6 +423,7 @@ impl Image {
             budget_overrun: None,
             official: None,
             pinned: None,
+            execs_args: None,
             users: Vec::new(),
             outside_root_group: Vec::new(),
         }
@@ -558,6 +562,16 @@ impl Image {
         self.fs
             .iter()
             .any(|(k, e)| e.exists != Tri::No && k.ends_with(&tail))
+    }
+
+    /// Whether the program at `path` is the base image's entrypoint script that runs its
+    /// arguments as a command, as the base ships it (no build step replaced it).
+    pub fn execs_args(&self, path: &str) -> bool {
+        self.execs_args == Some(path)
+            && self
+                .fs
+                .get(path)
+                .is_some_and(|e| matches!(e.origin, Origin::Catalogue(_)))
     }
 
     /// Is there a `/bin/sh`?

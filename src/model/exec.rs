@@ -297,6 +297,10 @@ impl Analysis<'_, '_, '_> {
                 }
                 if LAUNCHERS.contains(&base(&name)) {
                     self.env_target(base(&name));
+                } else if fact.mounted.is_none()
+                    && p.image.is_some_and(|img| img.execs_args(&fact.path))
+                {
+                    self.entrypoint_target(&fact.path);
                 }
                 self.shell_form_as_args(&name);
                 if p.argv.shell.is_none() && !is_shell_name(&name) {
@@ -545,6 +549,28 @@ impl Analysis<'_, '_, '_> {
                 launcher: launcher.to_string(),
                 name: a.value.clone(),
                 span: p.primary_span(k),
+                program: self.program(&a.value),
+                fact,
+            });
+        }
+    }
+
+    /// The official images' entrypoint scripts that end in `exec "$@"` (nginx, postgres, redis,
+    /// …): an argument that is not an option is run as a command, and the script's shell
+    /// exits 127 when it is not found.
+    fn entrypoint_target(&mut self, script: &str) {
+        let p = self.p;
+        let Some(a) = p.argv.args.get(1) else { return };
+        // An option (or redis's `*.conf`) goes to the image's own program.
+        if !a.exact || a.value.is_empty() || a.value.starts_with('-') || a.value.ends_with(".conf")
+        {
+            return;
+        }
+        if let Found::No(fact) = p.find(&a.value) {
+            self.out.push(ExecFact::EnvTargetMissing {
+                launcher: script.to_string(),
+                name: a.value.clone(),
+                span: p.primary_span(1),
                 program: self.program(&a.value),
                 fact,
             });

@@ -324,6 +324,8 @@ pub fn env_target(p: &Process<'_, '_>, rule: &'static Rule, fact: &ExecFact) -> 
     let (code, symptom) = match launcher.as_str() {
         "dumb-init" => (2, format!("[dumb-init] {name}: No such file or directory")),
         "env" => (127, format!("env: '{name}': No such file or directory")),
+        // An official image's entrypoint script: its shell's `exec "$@"` fails.
+        l if l.starts_with('/') => (127, format!("{l}: exec: {name}: not found")),
         _ => (
             127,
             format!("[FATAL tini (7)] exec {name} failed: No such file or directory"),
@@ -334,8 +336,13 @@ pub fn env_target(p: &Process<'_, '_>, rule: &'static Rule, fact: &ExecFact) -> 
         rule,
         *span,
         format!(
-            "{} runs `{launcher} {name}`, but `{name}` is not on the PATH of {}: {launcher} exits {code} and {}",
+            "{} runs `{launcher} {name}`{}, but `{name}` is not on the PATH of {}: {launcher} exits {code} and {}",
             p.who(),
+            if launcher.starts_with('/') {
+                " (the base image's ENTRYPOINT script, which runs its arguments with `exec \"$@\"`)"
+            } else {
+                ""
+            },
             p.image_desc(),
             p.run_failure(code)
         ),

@@ -336,7 +336,7 @@ BUILDPACK = {}  # "buildpack-deps" → git dir (read at its head), set by main()
 
 
 def new_model():
-    return {"bins": set(), "maybe": set(), "links": {}, "env": {}, "entrypoint": None, "cmd": None,
+    return {"texts": {}, "bins": set(), "maybe": set(), "links": {}, "env": {}, "entrypoint": None, "cmd": None,
             "workdir": None, "user": None, "stopsignal": None, "unsure": False, "added": set(), "base": None,
             "rel": None, "envs": {"PATH": DEFAULT_PATH}}
 
@@ -426,6 +426,7 @@ def walk(repo_git, commit, directory, ins, m, image):
                     if fmode == "100755" and path.startswith("/"):
                         m["bins"].add(path)
                         m["added"].add(path)
+                        m["texts"][path] = git(repo_git, "show", f"{commit}:{fname}") or ""
         elif k == "RUN":
             later = "\n".join(runs[run_index + 1:])
             run_index += 1
@@ -512,6 +513,8 @@ def read_image(repo_git, commit, directory, file, image):
     m["bins"] = {b for b in m["bins"] if b.rsplit("/", 1)[1] in TRACKED or b in m["added"] or b not in base_bins}
     m["maybe"] = {b.rsplit("/", 1)[1] for b in m["maybe"]}
     m["claim"] = image in CLAIM and not m["unsure"]
+    m["execs_args"] = execs_args(m)
+    m.pop("texts")
     # Pinned: the final stage is FROM a Debian image (its package set is the release's
     # Essential/required closure, as debuerreotype's minbase builds it) and every install is
     # accounted for: then `bins` + the base + `maybe` is every program in the Debian PATH
@@ -519,6 +522,29 @@ def read_image(repo_git, commit, directory, file, image):
     m["pinned"] = m["claim"] and bool(m["base"]) and m["base"].startswith("debian-") \
         and m.get("from_", "").startswith("debian:")
     return m
+
+
+# `exec "$@"` (or through gosu/su-exec/setpriv): the script runs its arguments as a command.
+EXEC_ARGS = re.compile(r'^\s*exec\s+(?:(?:gosu|su-exec)\s+\S+\s+|setpriv\s+[^"]*)?"\$@"\s*$', re.M)
+# The script first tests whether its first argument is a command (docker-node's entrypoint runs
+# `node "$@"` otherwise): a name that is not found is not run.
+TESTS_COMMAND = re.compile(r'command\s+-v\s+"?\$\{?1|which\s+"?\$\{?1|type\s+"?\$\{?1')
+
+
+def execs_args(m):
+    """The ENTRYPOINT script, when it ends up running its arguments as a command (after putting
+    the image's program first when the first argument is an option): `exec "$@"` without first
+    testing that the first argument is a command. None otherwise."""
+    ep = m.get("entrypoint") or []
+    if len(ep) != 1:
+        return None
+    path = ep[0]
+    if not path.startswith("/"):
+        path = next((p for p in m["texts"] if p.rsplit("/", 1)[1] == path), None)
+    text = m["texts"].get(path or "", "")
+    if not text or not EXEC_ARGS.search(text) or TESTS_COMMAND.search(text):
+        return None
+    return path
 
 
 def fallbacks(image, models):
@@ -543,6 +569,8 @@ def fallbacks(image, models):
         env = {k: v for k, v in first["env"].items() if all(m["env"].get(k) == v for m in group)}
         agreed = dict(first, bins=bins, links=links, env=env, claim=all(m.get("claim") for m in group),
                       pinned=all(m.get("pinned") for m in group),
+                      execs_args=first.get("execs_args")
+                      if all(m.get("execs_args") == first.get("execs_args") for m in group) else None,
                       maybe=set().union(*[m["maybe"] | {b.rsplit("/", 1)[1] for b in m["bins"]} for m in group]),
                       base=first["base"] if all(m["base"] == first["base"] for m in group) else None)
         out.append(row(image, [pattern], agreed, f"any other tag: what all {len(group)} Dockerfiles read agree on"))
@@ -562,6 +590,8 @@ def row(image, tags, m, source):
     # Every tracked command not surely present is unknown, unless the image's every install is
     # accounted for (`claim`) and none of them may bring it: then it is absent.
     r["unknown"] = [t for t in TRACKED if t not in present and (not m.get("claim") or t in m["maybe"])]
+    if m.get("execs_args"):
+        r["execs_args"] = m["execs_args"]
     if m.get("pinned") and m["base"]:
         # Every program of the Debian PATH directories is in bins, the base or `maybe`.
         r["pinned"] = True
