@@ -304,7 +304,12 @@ fn unknown_reason(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> String 
         match hit.map(|f| (&f.kind, f.dirs.join(", "))) {
             Some((Plausible::Pip, dirs)) => {
                 return format!(
-                    "a `pip install` may have put a console script named `{name}` in {dirs}: kexit knows the console scripts of common PyPI packages, not those of other packages nor of the dependencies pip installs along (`--no-deps` or a requirements file hashed on every line closes the set)"
+                    "a `pip install` may have put a console script named `{name}` in {dirs}: kexit knows the console scripts and dependencies of common PyPI packages, and a package outside that data (or a URL, a path, `-e`, another index, a constraints file, a requirement pinned to an older major version) may bring any name"
+                )
+            }
+            Some((Plausible::Names(_), dirs)) => {
+                return format!(
+                    "a `pip install` may have put a console script named `{name}` in {dirs}: a package that ships it is installed only on some Python versions or platforms (an environment marker on the requirement or on a dependency)"
                 )
             }
             Some((Plausible::Unowned(..), dirs)) => {
@@ -433,8 +438,16 @@ fn verdict_for(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> Verdict {
                     } else if img.fully_known() {
                         "; the image's contents are fully known".to_string()
                     } else if let Some(o) = img.official {
+                        let pip = if img.pip_closed.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                ", nor a console script the Dockerfile's `pip install` writes to {} (its packages and their dependencies are all in kexit's PyPI data)",
+                                img.pip_closed.join(", ")
+                            )
+                        };
                         format!(
-                            "; `{}` is in no package of the image's release and not a program the official `{}` Dockerfile creates",
+                            "; `{}` is in no package of the image's release and not a program the official `{}` Dockerfile creates{pip}",
                             name, o.repo
                         )
                     } else {

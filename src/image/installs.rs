@@ -47,6 +47,8 @@ pub(crate) enum Plausible {
     Unowned(Vec<&'static str>, bool),
     /// Names a pip package could install (not a program only non-Python packages ship).
     Pip,
+    /// Exactly these names (the scripts of packages a closed pip install may install).
+    Names(Vec<&'static str>),
 }
 
 impl PkgFuzz {
@@ -69,6 +71,7 @@ impl PkgFuzz {
                         .any(|db| !db.owns(name))
             }
             Plausible::Pip => pip_plausible(name),
+            Plausible::Names(names) => names.contains(&name),
         }
     }
 }
@@ -396,7 +399,9 @@ fn requirements(text: &str) -> Option<(Vec<String>, bool)> {
             return None;
         }
         hashed &= line.contains("--hash=");
-        out.push(first.to_string());
+        // The requirement with its marker, without per-requirement options (`--hash=…`).
+        let req = line.split(" --").next().unwrap_or(line).trim();
+        out.push(req.to_string());
     }
     let hashed = hashed && !out.is_empty();
     Some((out, hashed))
@@ -432,12 +437,18 @@ fn apply_pip(
         .iter()
         .any(|f| o == f || o.starts_with(&format!("{f}=")))
     });
-    let mut unknown = other_index;
-    let mut scripts: Vec<&'static String> = Vec::new();
+    // A constraints file or pre-releases change which versions pip picks (not the newest
+    // wheel's dependencies kexit has).
+    let versions_elsewhere = inst.options.iter().any(|o| {
+        ["-c", "--constraint", "--pre"]
+            .iter()
+            .any(|f| o == f || o.starts_with(&format!("{f}=")))
+    });
+    let mut unknown = other_index || versions_elsewhere;
     let mut names: Vec<String> = inst.packages.clone();
-    // Which packages pip installs besides those named (their dependencies) is not in the
-    // data: their console scripts stay unknown unless `--no-deps`, or every requirement is a
-    // hashed file line (hash-checking mode: the files list the whole closure).
+    // Hash-checking mode (every requirement a hashed file line): pip refuses any package not
+    // listed, so the files are the whole set; so is `--no-deps`. Otherwise pip installs the
+    // dependency closure, which the data has when every package in it is known.
     let mut hashed = !inst.requirement_files.is_empty() && inst.packages.is_empty();
     for f in &inst.requirement_files {
         match read(img, f).as_deref().and_then(requirements) {
@@ -448,13 +459,22 @@ fn apply_pip(
             None => unknown = true,
         }
     }
-    let closed = hashed || inst.options.iter().any(|o| o == "--no-deps");
-    for p in &names {
-        match (!other_index).then(|| pkgdb::pip_scripts(p)).flatten() {
-            Some(s) => scripts.extend(s.iter()),
-            None => unknown = true,
-        }
-    }
+    let no_deps = hashed || inst.options.iter().any(|o| o == "--no-deps");
+    let reqs: Vec<pkgdb::PipReq> = names
+        .iter()
+        .filter_map(|n| {
+            let r = pkgdb::PipReq::parse(n);
+            unknown |= r.is_none();
+            r
+        })
+        .collect();
+    let closure = pkgdb::pip_closure(&reqs, !no_deps);
+    unknown |= !closure.closed;
+    let (scripts, maybe) = if other_index {
+        (Default::default(), Default::default())
+    } else {
+        (closure.sure, closure.maybe)
+    };
     let prefix = bin.strip_suffix("/bin").unwrap_or(&bin).to_string();
     let prefix = if prefix.is_empty() {
         "/".to_string()
@@ -474,13 +494,28 @@ fn apply_pip(
             mark(img, &format!("{d}/{s}"), origin, seq);
         }
     }
-    if unknown || !closed {
+    if !unknown && !img.pip_closed.contains(&bin) {
+        img.pip_closed.push(bin.clone());
+    }
+    if unknown {
         add_pkg_fuzz(
             img,
             PkgFuzz {
                 seq: img.seq,
                 dirs,
                 kind: Plausible::Pip,
+                complete: false,
+            },
+        );
+    } else if !maybe.is_empty() {
+        // A closed set with conditional packages (an environment marker): their scripts may
+        // be there, no other name.
+        add_pkg_fuzz(
+            img,
+            PkgFuzz {
+                seq: img.seq,
+                dirs,
+                kind: Plausible::Names(maybe.into_iter().collect()),
                 complete: false,
             },
         );
@@ -565,7 +600,7 @@ mod requirement_files {
                 vec![
                     "flask==3.0".to_string(),
                     "gunicorn>=22".to_string(),
-                    "redis[hiredis];".to_string()
+                    "redis[hiredis]; python_version >= \"3.8\"".to_string()
                 ],
                 false
             )
