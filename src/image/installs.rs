@@ -459,21 +459,44 @@ fn apply_pip(
             None => unknown = true,
         }
     }
+    // `--editable=DIR`, `-eDIR`: a project kexit does not read here.
+    unknown |= inst.options.iter().any(|o| {
+        o.starts_with("--editable=") || (o.starts_with("-e") && o.len() > 2 && !o.starts_with("--"))
+    });
     let no_deps = hashed || inst.options.iter().any(|o| o == "--no-deps");
-    let reqs: Vec<pkgdb::PipReq> = names
-        .iter()
-        .filter_map(|n| {
-            let r = pkgdb::PipReq::parse(n);
-            unknown |= r.is_none();
-            r
-        })
-        .collect();
+    let mut reqs: Vec<pkgdb::PipReq> = Vec::new();
+    let mut scripts: Vec<String> = Vec::new();
+    for n in &names {
+        if let Some((dir, extras)) = local_project(&img.workdir, n) {
+            // `pip install .` (or `-e .`, `.[extra]`, `/app`): the project's own scripts and
+            // requirements, when its pyproject.toml says them all.
+            match project(img, &dir, &extras, read) {
+                Some(p) => {
+                    scripts.extend(p.scripts);
+                    let r: Vec<_> = p
+                        .requirements
+                        .iter()
+                        .map(|r| pkgdb::PipReq::parse(r))
+                        .collect();
+                    unknown |= r.iter().any(Option::is_none);
+                    reqs.extend(r.into_iter().flatten());
+                }
+                None => unknown = true,
+            }
+            continue;
+        }
+        match pkgdb::PipReq::parse(n) {
+            Some(r) => reqs.push(r),
+            None => unknown = true,
+        }
+    }
     let closure = pkgdb::pip_closure(&reqs, !no_deps);
     unknown |= !closure.closed;
-    let (scripts, maybe) = if other_index {
-        (Default::default(), Default::default())
+    let maybe = if other_index {
+        Default::default()
     } else {
-        (closure.sure, closure.maybe)
+        scripts.extend(closure.sure.iter().map(|s| s.to_string()));
+        closure.maybe
     };
     let prefix = bin.strip_suffix("/bin").unwrap_or(&bin).to_string();
     let prefix = if prefix.is_empty() {
@@ -521,6 +544,51 @@ fn apply_pip(
         );
     }
     true
+}
+
+/// A pip argument naming a local project directory (`.`, `./svc[extra]`, `/app`): the directory
+/// (absolute) and the requested extras. Archives and wheels are not projects kexit reads.
+fn local_project(workdir: &str, arg: &str) -> Option<(String, Vec<String>)> {
+    if !(arg.starts_with('.') || arg.starts_with('/')) {
+        return None;
+    }
+    let (path, extras) = match arg.strip_suffix(']').and_then(|a| a.split_once('[')) {
+        Some((p, e)) => (p, e.split(',').map(|x| pkgdb::pep503(x.trim())).collect()),
+        None => (arg, Vec::new()),
+    };
+    if [".whl", ".tar.gz", ".zip", ".tgz"]
+        .iter()
+        .any(|x| path.ends_with(x))
+    {
+        return None;
+    }
+    Some((super::build::normalize(workdir, path), extras))
+}
+
+/// What `pip install DIR` installs from the project in DIR: its pyproject.toml's `[project]`
+/// scripts and requirements, or None when kexit cannot read them (no such file in the image, a
+/// setuptools build with a `setup.py`/`setup.cfg` that may exist, dynamic metadata, no
+/// `[project]`, backend options that install other scripts).
+fn project(
+    img: &Image,
+    dir: &str,
+    extras: &[String],
+    read: &dyn Fn(&Image, &str) -> Option<String>,
+) -> Option<pkgdb::Pyproject> {
+    let base = dir.trim_end_matches('/');
+    let p = pkgdb::pyproject(&read(img, &format!("{base}/pyproject.toml"))?, extras)?;
+    // With setuptools (or no backend: pip's legacy build), a setup.py or setup.cfg may add
+    // plain scripts; other backends read only pyproject.toml, which may not add to `[project]`
+    // what it does not declare `dynamic` (PEP 621).
+    let setuptools = p
+        .backend
+        .as_deref()
+        .is_none_or(|b| b.starts_with("setuptools"));
+    let legacy = setuptools
+        && ["setup.py", "setup.cfg"]
+            .iter()
+            .any(|f| super::build::lookup(img, &format!("{base}/{f}")).exists != Tri::No);
+    (!legacy).then_some(p)
 }
 
 /// `python -m venv DIR`: `DIR/bin` gets `python`, `python3` (and `pip`, `pip3` unless
