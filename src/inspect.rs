@@ -326,8 +326,28 @@ fn unknown_reason(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> String 
             instruction(model, span)
         );
     }
+    let cands = candidates(p, name);
     let fuzzy: Vec<&str> = img.fuzzy.iter().map(|(d, _)| d.as_str()).collect();
-    if !fuzzy.is_empty() {
+    let fuzzy_covers = fuzzy
+        .iter()
+        .any(|d| cands.iter().any(|c| crate::image::build::under(d, c)));
+    if let Some(o) = img
+        .official
+        .filter(|_| !fuzzy_covers && !name.contains('/'))
+    {
+        let shipped = crate::image::installs::debian_releases(img).is_some_and(|ids| {
+            ids.iter()
+                .filter_map(|id| crate::image::pkgdb::release(id))
+                .any(|db| db.owns(name))
+        });
+        if shipped {
+            return format!(
+                "a Debian package of the image's release ships `{name}`, and kexit knows which packages the official `{}` image holds only for the commands its catalogue tracks",
+                o.repo
+            );
+        }
+    }
+    if !fuzzy.is_empty() && fuzzy_covers {
         let dirs = if fuzzy.contains(&"/") {
             "anywhere".to_string()
         } else {

@@ -7,6 +7,7 @@
 use super::dockerfile::{entry, fuzz, put};
 use super::packages::{Install, RunEffects};
 use super::pkgdb::{self, Db};
+use super::{pypi, pyproject};
 use super::{Image, Origin, Tri};
 
 /// Directories a Debian package may install programs in (never `/usr/local`, Debian policy).
@@ -464,7 +465,7 @@ fn apply_pip(
         o.starts_with("--editable=") || (o.starts_with("-e") && o.len() > 2 && !o.starts_with("--"))
     });
     let no_deps = hashed || inst.options.iter().any(|o| o == "--no-deps");
-    let mut reqs: Vec<pkgdb::PipReq> = Vec::new();
+    let mut reqs: Vec<pypi::PipReq> = Vec::new();
     let mut scripts: Vec<String> = Vec::new();
     for n in &names {
         if let Some((dir, extras)) = local_project(&img.workdir, n) {
@@ -476,7 +477,7 @@ fn apply_pip(
                     let r: Vec<_> = p
                         .requirements
                         .iter()
-                        .map(|r| pkgdb::PipReq::parse(r))
+                        .map(|r| pypi::PipReq::parse(r))
                         .collect();
                     unknown |= r.iter().any(Option::is_none);
                     reqs.extend(r.into_iter().flatten());
@@ -485,12 +486,12 @@ fn apply_pip(
             }
             continue;
         }
-        match pkgdb::PipReq::parse(n) {
+        match pypi::PipReq::parse(n) {
             Some(r) => reqs.push(r),
             None => unknown = true,
         }
     }
-    let closure = pkgdb::pip_closure(&reqs, !no_deps);
+    let closure = pypi::pip_closure(&reqs, !no_deps);
     unknown |= !closure.closed;
     let maybe = if other_index {
         Default::default()
@@ -553,7 +554,7 @@ fn local_project(workdir: &str, arg: &str) -> Option<(String, Vec<String>)> {
         return None;
     }
     let (path, extras) = match arg.strip_suffix(']').and_then(|a| a.split_once('[')) {
-        Some((p, e)) => (p, e.split(',').map(|x| pkgdb::pep503(x.trim())).collect()),
+        Some((p, e)) => (p, e.split(',').map(|x| pypi::pep503(x.trim())).collect()),
         None => (arg, Vec::new()),
     };
     if [".whl", ".tar.gz", ".zip", ".tgz"]
@@ -574,9 +575,9 @@ fn project(
     dir: &str,
     extras: &[String],
     read: &dyn Fn(&Image, &str) -> Option<String>,
-) -> Option<pkgdb::Pyproject> {
+) -> Option<pyproject::Pyproject> {
     let base = dir.trim_end_matches('/');
-    let p = pkgdb::pyproject(&read(img, &format!("{base}/pyproject.toml"))?, extras)?;
+    let p = pyproject::pyproject(&read(img, &format!("{base}/pyproject.toml"))?, extras)?;
     // With setuptools (or no backend: pip's legacy build), a setup.py or setup.cfg may add
     // plain scripts; other backends read only pyproject.toml, which may not add to `[project]`
     // what it does not declare `dynamic` (PEP 621).

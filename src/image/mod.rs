@@ -20,6 +20,8 @@ pub(crate) mod official;
 pub mod packages;
 pub mod perms;
 pub mod pkgdb;
+pub mod pypi;
+pub mod pyproject;
 
 use crate::source::{FileId, Span};
 use std::collections::BTreeMap;
