@@ -466,9 +466,19 @@ fn verdict_for(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> Verdict {
                                 img.pip_closed.join(", ")
                             )
                         };
+                        let owned = crate::image::installs::debian_releases(img).is_some_and(|ids| {
+                            ids.iter()
+                                .filter_map(|id| crate::image::pkgdb::release(id))
+                                .any(|db| db.owns(name))
+                        });
+                        let packages = if owned {
+                            "the Debian packages that ship it need Debian's python3, which the image does not have,"
+                        } else {
+                            "it is in no package of the image's release,"
+                        };
                         format!(
-                            "; `{}` is in no package of the image's release and not a program the official `{}` Dockerfile creates{pip}",
-                            name, o.repo
+                            "; for `{name}`, {packages} and it is not a program the official `{}` Dockerfile creates{pip}",
+                            o.repo
                         )
                     } else {
                         String::new()

@@ -422,7 +422,9 @@ mod tests {
             Resolved::Found("/usr/local/bin/python".into())
         );
         assert_eq!(slim.resolve("curl", None), Resolved::NotFound);
-        assert_eq!(slim.resolve("gunicorn", None), Resolved::Unknown);
+        // Debian's gunicorn needs Debian's python3, which the image does not have.
+        assert_eq!(slim.resolve("gunicorn", None), Resolved::NotFound);
+        assert_eq!(slim.resolve("htop", None), Resolved::Unknown);
         // Merged /usr (bookworm and later): /usr/bin/bash comes first on the image's PATH.
         assert_eq!(
             slim.resolve("bash", None),

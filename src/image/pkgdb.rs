@@ -12,7 +12,7 @@
 //! virtual package's providers, alternatives set up by maintainer scripts), or cannot (the
 //! program is shipped by some package of the release, and none of those is in the closure).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// Decompressed size limit of one data file (bounded work on a corrupt blob).
@@ -91,6 +91,8 @@ pub struct Db {
     pkgs: std::ops::Range<usize>,
     /// Record indices of the `V` lines (virtual package → providers, sorted by name).
     virt: std::ops::Range<usize>,
+    /// Answers of [`Db::owners_need`] (a scan of the release each): (program, needed) → answer.
+    owners_need: std::sync::Mutex<HashMap<(String, String), bool>>,
 }
 
 /// One package's fields, borrowed from the data text.
@@ -148,6 +150,7 @@ impl Db {
             lines,
             pkgs,
             virt,
+            owners_need: Default::default(),
         }
     }
 
@@ -205,6 +208,73 @@ impl Db {
         programs()
             .masks(program)
             .is_some_and(|(owned, _)| owned >> self.bit & 1 == 1)
+    }
+
+    /// Whether no package of the release that ships `program` in a PATH directory can be
+    /// installed without the program at `needed` (`/usr/bin/python3`): each such package
+    /// reaches a package shipping `needed` through dependency groups of one real package (no
+    /// `|` alternative, no virtual name, no provider of that name), which apt must install.
+    /// False when no package ships `program`. Scans the release once (a few ms).
+    pub fn owners_need(&self, program: &str, needed: &str) -> bool {
+        let key = (program.to_string(), needed.to_string());
+        if let Some(&a) = self
+            .owners_need
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).copied())
+            .as_ref()
+        {
+            return a;
+        }
+        let a = self.scan_owners_need(program, needed);
+        if let Ok(mut c) = self.owners_need.lock() {
+            c.insert(key, a);
+        }
+        a
+    }
+
+    fn scan_owners_need(&self, program: &str, needed: &str) -> bool {
+        let mut any = false;
+        for k in self.pkgs.clone() {
+            let Some(p) = self.pkg(k) else {
+                continue;
+            };
+            if !p.exes.contains(program)
+                || !exe_paths(p.exes).any(|e| e.rsplit('/').next() == Some(program))
+            {
+                continue;
+            }
+            any = true;
+            if !self.strictly_needs(k, needed) {
+                return false;
+            }
+        }
+        any
+    }
+
+    fn strictly_needs(&self, start: usize, needed: &str) -> bool {
+        let mut todo = vec![start];
+        let mut seen: HashSet<usize> = HashSet::from([start]);
+        while let Some(i) = todo.pop() {
+            let Some(p) = self.pkg(i) else {
+                continue;
+            };
+            if exe_paths(p.exes).any(|e| e == needed) {
+                return true;
+            }
+            for group in p.deps.split(',') {
+                if group.is_empty() || group.contains('|') || self.providers(group).next().is_some()
+                {
+                    continue;
+                }
+                if let Some(j) = self.index(group) {
+                    if seen.insert(j) {
+                        todo.push(j);
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// Essential or Priority: required (present in every image of the distribution).
@@ -451,6 +521,11 @@ mod tests {
         let c = db.install(&["no-such-package-kexit".into()], true);
         assert_eq!(c.unknown, ["no-such-package-kexit"]);
         assert!(!db.pip_plausible("curl") && !db.pip_plausible("bash"));
+        // Debian's gunicorn cannot be installed without Debian's python3; curl can.
+        assert!(db.owners_need("gunicorn", "/usr/bin/python3"));
+        assert!(db.owners_need("pydoc3", "/usr/bin/python3"));
+        assert!(!db.owners_need("curl", "/usr/bin/python3"));
+        assert!(!db.owners_need("no-such-program-kexit", "/usr/bin/python3"));
         assert!(db.pip_plausible("gunicorn") && db.pip_plausible("some-new-tool"));
         let u = release("ubuntu-noble").unwrap();
         assert!(u
