@@ -548,6 +548,24 @@ mod timing {
         let t = std::time::Instant::now();
         let _ = super::programs().masks("bash");
         eprintln!("programs: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let n = super::super::pypi::pypi().packages.len();
+        eprintln!("pypi: {:?} ({n} packages)", t.elapsed());
+        let t = std::time::Instant::now();
+        let reqs: Vec<_> = ["apache-airflow", "flask", "requests", "celery[redis]"]
+            .iter()
+            .filter_map(|r| super::super::pypi::PipReq::parse(r))
+            .collect();
+        let c = super::super::pypi::pip_closure(&reqs, true);
+        eprintln!(
+            "pip closure of apache-airflow flask requests celery[redis]: {:?}, closed {}",
+            t.elapsed(),
+            c.closed
+        );
+        let db = super::release("debian-bookworm").unwrap();
+        let t = std::time::Instant::now();
+        let a = db.owners_need("gunicorn", "/usr/bin/python3");
+        eprintln!("owners_need(gunicorn): {:?} = {a}", t.elapsed());
         for id in super::RELEASES {
             let t = std::time::Instant::now();
             let db = super::release(id).unwrap();

@@ -469,6 +469,11 @@ def wheel_score(filename):
         return None
     if "cp312" in pys and abis & {"cp312", "abi3", "none"}:
         return 3
+    # Another CPython 3.9-3.14 build (a dependency only some Python versions install, such as
+    # pyyaml-ft on 3.13+): scripts and dependencies rarely differ between builds of one version.
+    other = {f"cp3{m}" for m in range(9, 15)} - {"cp312"}
+    if pys & other and abis & (other | {f"{p}t" for p in other} | {"abi3", "none"}):
+        return 0.5
     if "abi3" in abis and any(re.fullmatch(r"cp3(\d+)", p) and int(p[3:]) <= 12 for p in pys):
         return 2
     if "none" in abis and pys & {"py3", "py312", "py2.py3", "py2", "py30"} | {p for p in pys if re.fullmatch(r"py3\d*", p)}:
@@ -631,8 +636,9 @@ def gen_pypi(list_file):
             listed.append(pep503(line))
     listed = list(dict.fromkeys(listed))
     rows = {}
-    # (package, extras whose dependencies are followed); listed packages: every extra.
-    wanted = {n: None for n in listed}  # None = all extras
+    # package -> the extras some package requests; a listed package's other extras are
+    # followed too, except test/doc/dev-like ones (DEV_EXTRA).
+    wanted = {n: set() for n in listed}
     followed = {}
     def propagate():
         """Follow the requested extras through the rows fetched so far; the new names."""
@@ -643,21 +649,20 @@ def gen_pypi(list_file):
             for n, ex in list(wanted.items()):
                 if n not in rows or rows[n][2] is None:
                     continue
-                key = "*" if ex is None else ",".join(sorted(ex))
+                key = ",".join(sorted(ex))
                 if followed.get(n) == key:
                     continue
                 followed[n] = key
                 changed = True
                 for t in rows[n][2]:
                     extra, _, req = t.rstrip("?").rpartition(":")
-                    if extra and (ex is not None and extra not in ex or ex is None and DEV_EXTRA.search(extra)):
+                    if extra and extra not in ex and (n not in listed or DEV_EXTRA.search(extra)):
                         continue
                     dn, *dex = req.split("+")
                     if dn not in wanted:
                         wanted[dn] = set()
                         new.append(dn)
-                    if wanted[dn] is not None:
-                        wanted[dn] |= set(dex)
+                    wanted[dn] |= set(dex)
         return new
 
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -680,7 +685,7 @@ def gen_pypi(list_file):
         f.write("#   (cp312, abi3 or pure Python; manylinux up to glibc 2.36); its dependencies are those of that version\n")
         f.write("# markers: evaluated for CPython 3.9-3.14 on Linux x86_64/aarch64: true in all = unconditional,\n")
         f.write("#   in some = conditional ('?'), in none = dropped; version specifiers are not kept\n")
-        f.write(f"# packages: {len(listed)} listed in tools/gen-data/pypi-packages.txt (with every extra), and {len(added)}\n")
+        f.write(f"# packages: {len(listed)} listed in tools/gen-data/pypi-packages.txt (with their extras but test/doc/dev-like ones), and {len(added)}\n")
         f.write("#   added as dependencies (A lines: with the extras some package requests), closed under dependencies\n")
         f.write(f"# generated: {today()} by tools/gen-data/gen_pkgdata.py ({time.time() - started:.0f} s)\n")
         f.write("# format: W|A<TAB>name (PEP 503)<TAB>version<TAB>scripts (' '-separated)<TAB>dependencies (' '-separated),\n")
