@@ -467,6 +467,10 @@ fn scriptish(name: &str) -> bool {
     if name.ends_with(".txt") && name.contains("requirements") {
         return true;
     }
+    // A Python project's metadata: what `pip install .` installs (image::installs).
+    if name == "pyproject.toml" {
+        return true;
+    }
     match name.rsplit_once('.') {
         None => true,
         Some((_, ext)) => matches!(

@@ -304,7 +304,12 @@ fn unknown_reason(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> String 
         match hit.map(|f| (&f.kind, f.dirs.join(", "))) {
             Some((Plausible::Pip, dirs)) => {
                 return format!(
-                    "a `pip install` may have put a console script named `{name}` in {dirs}: kexit knows the console scripts of common PyPI packages, not those of other packages nor of the dependencies pip installs along (`--no-deps` or a requirements file hashed on every line closes the set)"
+                    "a `pip install` may have put a console script named `{name}` in {dirs}: kexit knows the console scripts and dependencies of common PyPI packages, and a package outside that data (or a URL, a path, `-e`, another index, a constraints file, a requirement pinned to an older major version) may bring any name"
+                )
+            }
+            Some((Plausible::Names(_), dirs)) => {
+                return format!(
+                    "a `pip install` may have put a console script named `{name}` in {dirs}: a package that ships it is installed only on some Python versions or platforms (an environment marker on the requirement or on a dependency)"
                 )
             }
             Some((Plausible::Unowned(..), dirs)) => {
@@ -321,8 +326,28 @@ fn unknown_reason(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> String 
             instruction(model, span)
         );
     }
+    let cands = candidates(p, name);
     let fuzzy: Vec<&str> = img.fuzzy.iter().map(|(d, _)| d.as_str()).collect();
-    if !fuzzy.is_empty() {
+    let fuzzy_covers = fuzzy
+        .iter()
+        .any(|d| cands.iter().any(|c| crate::image::build::under(d, c)));
+    if let Some(o) = img
+        .official
+        .filter(|_| !fuzzy_covers && !name.contains('/'))
+    {
+        let shipped = crate::image::installs::debian_releases(img).is_some_and(|ids| {
+            ids.iter()
+                .filter_map(|id| crate::image::pkgdb::release(id))
+                .any(|db| db.owns(name))
+        });
+        if shipped {
+            return format!(
+                "a Debian package of the image's release ships `{name}`, and kexit knows which packages the official `{}` image holds only for the commands its catalogue tracks",
+                o.repo
+            );
+        }
+    }
+    if !fuzzy.is_empty() && fuzzy_covers {
         let dirs = if fuzzy.contains(&"/") {
             "anywhere".to_string()
         } else {
@@ -433,9 +458,27 @@ fn verdict_for(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> Verdict {
                     } else if img.fully_known() {
                         "; the image's contents are fully known".to_string()
                     } else if let Some(o) = img.official {
+                        let pip = if img.pip_closed.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                ", nor a console script the Dockerfile's `pip install` writes to {} (its packages and their dependencies are all in kexit's PyPI data)",
+                                img.pip_closed.join(", ")
+                            )
+                        };
+                        let owned = crate::image::installs::debian_releases(img).is_some_and(|ids| {
+                            ids.iter()
+                                .filter_map(|id| crate::image::pkgdb::release(id))
+                                .any(|db| db.owns(name))
+                        });
+                        let packages = if owned {
+                            "the Debian packages that ship it need Debian's python3, which the image does not have,"
+                        } else {
+                            "it is in no package of the image's release,"
+                        };
                         format!(
-                            "; `{}` is in no package of the image's release and not a program the official `{}` Dockerfile creates",
-                            name, o.repo
+                            "; for `{name}`, {packages} and it is not a program the official `{}` Dockerfile creates{pip}",
+                            o.repo
                         )
                     } else {
                         String::new()

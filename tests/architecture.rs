@@ -48,6 +48,10 @@ const SPLIT_ALLOWED: &[(&str, &str)] = &[
         "the space-separated executable list of the committed package data (data/, not a command)",
     ),
     (
+        "src/image/pypi.rs",
+        "the space-separated script and dependency lists of the committed PyPI data (data/, not a command)",
+    ),
+    (
         "src/model/heap.rs",
         "JVM/Node option values (`JAVA_TOOL_OPTIONS`, `NODE_OPTIONS`): the runtimes split them on whitespace themselves",
     ),

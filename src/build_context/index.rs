@@ -215,7 +215,11 @@ pub(super) fn index(
                     .get(k.as_str())
                     .is_some_and(|d| d.iter().any(|n| runs(n)))
             };
-            !e.is_dir && e.mode.is_some() && scriptish(name) && (runs(name) || as_named())
+            // pyproject.toml: read for `pip install .`, which does not name it.
+            !e.is_dir
+                && e.mode.is_some()
+                && scriptish(name)
+                && (runs(name) || as_named() || name == "pyproject.toml")
         })
         .map(|(k, _)| k)
         .take(MAX_READS)

@@ -7,6 +7,7 @@
 use super::dockerfile::{entry, fuzz, put};
 use super::packages::{Install, RunEffects};
 use super::pkgdb::{self, Db};
+use super::{pypi, pyproject};
 use super::{Image, Origin, Tri};
 
 /// Directories a Debian package may install programs in (never `/usr/local`, Debian policy).
@@ -47,6 +48,8 @@ pub(crate) enum Plausible {
     Unowned(Vec<&'static str>, bool),
     /// Names a pip package could install (not a program only non-Python packages ship).
     Pip,
+    /// Exactly these names (the scripts of packages a closed pip install may install).
+    Names(Vec<&'static str>),
 }
 
 impl PkgFuzz {
@@ -69,6 +72,7 @@ impl PkgFuzz {
                         .any(|db| !db.owns(name))
             }
             Plausible::Pip => pip_plausible(name),
+            Plausible::Names(names) => names.contains(&name),
         }
     }
 }
@@ -399,7 +403,9 @@ fn requirements(text: &str) -> Option<(Vec<String>, bool)> {
             return None;
         }
         hashed &= line.contains("--hash=");
-        out.push(first.to_string());
+        // The requirement with its marker, without per-requirement options (`--hash=…`).
+        let req = line.split(" --").next().unwrap_or(line).trim();
+        out.push(req.to_string());
     }
     let hashed = hashed && !out.is_empty();
     Some((out, hashed))
@@ -435,12 +441,18 @@ fn apply_pip(
         .iter()
         .any(|f| o == f || o.starts_with(&format!("{f}=")))
     });
-    let mut unknown = other_index;
-    let mut scripts: Vec<&'static String> = Vec::new();
+    // A constraints file or pre-releases change which versions pip picks (not the newest
+    // wheel's dependencies kexit has).
+    let versions_elsewhere = inst.options.iter().any(|o| {
+        ["-c", "--constraint", "--pre"]
+            .iter()
+            .any(|f| o == f || o.starts_with(&format!("{f}=")))
+    });
+    let mut unknown = other_index || versions_elsewhere;
     let mut names: Vec<String> = inst.packages.clone();
-    // Which packages pip installs besides those named (their dependencies) is not in the
-    // data: their console scripts stay unknown unless `--no-deps`, or every requirement is a
-    // hashed file line (hash-checking mode: the files list the whole closure).
+    // Hash-checking mode (every requirement a hashed file line): pip refuses any package not
+    // listed, so the files are the whole set; so is `--no-deps`. Otherwise pip installs the
+    // dependency closure, which the data has when every package in it is known.
     let mut hashed = !inst.requirement_files.is_empty() && inst.packages.is_empty();
     for f in &inst.requirement_files {
         match read(img, f).as_deref().and_then(requirements) {
@@ -451,13 +463,45 @@ fn apply_pip(
             None => unknown = true,
         }
     }
-    let closed = hashed || inst.options.iter().any(|o| o == "--no-deps");
-    for p in &names {
-        match (!other_index).then(|| pkgdb::pip_scripts(p)).flatten() {
-            Some(s) => scripts.extend(s.iter()),
+    // `--editable=DIR`, `-eDIR`: a project kexit does not read here.
+    unknown |= inst.options.iter().any(|o| {
+        o.starts_with("--editable=") || (o.starts_with("-e") && o.len() > 2 && !o.starts_with("--"))
+    });
+    let no_deps = hashed || inst.options.iter().any(|o| o == "--no-deps");
+    let mut reqs: Vec<pypi::PipReq> = Vec::new();
+    let mut scripts: Vec<String> = Vec::new();
+    for n in &names {
+        if let Some((dir, extras)) = local_project(&img.workdir, n) {
+            // `pip install .` (or `-e .`, `.[extra]`, `/app`): the project's own scripts and
+            // requirements, when its pyproject.toml says them all.
+            match project(img, &dir, &extras, read) {
+                Some(p) => {
+                    scripts.extend(p.scripts);
+                    let r: Vec<_> = p
+                        .requirements
+                        .iter()
+                        .map(|r| pypi::PipReq::parse(r))
+                        .collect();
+                    unknown |= r.iter().any(Option::is_none);
+                    reqs.extend(r.into_iter().flatten());
+                }
+                None => unknown = true,
+            }
+            continue;
+        }
+        match pypi::PipReq::parse(n) {
+            Some(r) => reqs.push(r),
             None => unknown = true,
         }
     }
+    let closure = pypi::pip_closure(&reqs, !no_deps);
+    unknown |= !closure.closed;
+    let maybe = if other_index {
+        Default::default()
+    } else {
+        scripts.extend(closure.sure.iter().map(|s| s.to_string()));
+        closure.maybe
+    };
     let prefix = bin.strip_suffix("/bin").unwrap_or(&bin).to_string();
     let prefix = if prefix.is_empty() {
         "/".to_string()
@@ -477,7 +521,10 @@ fn apply_pip(
             mark(img, &format!("{d}/{s}"), origin, seq);
         }
     }
-    if unknown || !closed {
+    if !unknown && !img.pip_closed.contains(&bin) {
+        img.pip_closed.push(bin.clone());
+    }
+    if unknown {
         add_pkg_fuzz(
             img,
             PkgFuzz {
@@ -487,8 +534,65 @@ fn apply_pip(
                 complete: false,
             },
         );
+    } else if !maybe.is_empty() {
+        // A closed set with conditional packages (an environment marker): their scripts may
+        // be there, no other name.
+        add_pkg_fuzz(
+            img,
+            PkgFuzz {
+                seq: img.seq,
+                dirs,
+                kind: Plausible::Names(maybe.into_iter().collect()),
+                complete: false,
+            },
+        );
     }
     true
+}
+
+/// A pip argument naming a local project directory (`.`, `./svc[extra]`, `/app`): the directory
+/// (absolute) and the requested extras. Archives and wheels are not projects kexit reads.
+fn local_project(workdir: &str, arg: &str) -> Option<(String, Vec<String>)> {
+    if !(arg.starts_with('.') || arg.starts_with('/')) {
+        return None;
+    }
+    let (path, extras) = match arg.strip_suffix(']').and_then(|a| a.split_once('[')) {
+        Some((p, e)) => (p, e.split(',').map(|x| pypi::pep503(x.trim())).collect()),
+        None => (arg, Vec::new()),
+    };
+    if [".whl", ".tar.gz", ".zip", ".tgz"]
+        .iter()
+        .any(|x| path.ends_with(x))
+    {
+        return None;
+    }
+    Some((super::build::normalize(workdir, path), extras))
+}
+
+/// What `pip install DIR` installs from the project in DIR: its pyproject.toml's `[project]`
+/// scripts and requirements, or None when kexit cannot read them (no such file in the image, a
+/// setuptools build with a `setup.py`/`setup.cfg` that may exist, dynamic metadata, no
+/// `[project]`, backend options that install other scripts).
+fn project(
+    img: &Image,
+    dir: &str,
+    extras: &[String],
+    read: &dyn Fn(&Image, &str) -> Option<String>,
+) -> Option<pyproject::Pyproject> {
+    let base = dir.trim_end_matches('/');
+    let p = pyproject::pyproject(&read(img, &format!("{base}/pyproject.toml"))?, extras)?;
+    // With setuptools (or no backend: pip's legacy build), a setup.py or setup.cfg may add
+    // plain scripts; other backends read only pyproject.toml, which may not add to `[project]`
+    // what it does not declare `dynamic` (PEP 621).
+    let setuptools = p
+        .backend
+        .as_deref()
+        .is_none_or(|b| b.starts_with("setuptools"));
+    let legacy = setuptools
+        && ["setup.py", "setup.cfg"]
+            .iter()
+            .any(|f| super::build::lookup(img, &format!("{base}/{f}")).exists != Tri::No);
+    (!legacy).then_some(p)
 }
 
 /// `python -m venv DIR`: `DIR/bin` gets `python`, `python3` (and `pip`, `pip3` unless
@@ -568,7 +672,7 @@ mod requirement_files {
                 vec![
                     "flask==3.0".to_string(),
                     "gunicorn>=22".to_string(),
-                    "redis[hiredis];".to_string()
+                    "redis[hiredis]; python_version >= \"3.8\"".to_string()
                 ],
                 false
             )

@@ -20,6 +20,8 @@ pub(crate) mod official;
 pub mod packages;
 pub mod perms;
 pub mod pkgdb;
+pub mod pypi;
+pub mod pyproject;
 
 use crate::source::{FileId, Span};
 use std::collections::BTreeMap;
@@ -364,6 +366,9 @@ pub struct Image {
     /// Names in PATH directories that package installs may have created although the package
     /// data does not say so ([`installs`]).
     pub(crate) pkg_fuzz: Vec<installs::PkgFuzz>,
+    /// The `bin` directories of `pip install` steps whose packages and dependency closure are
+    /// all in the PyPI data: every console script they wrote is known.
+    pub(crate) pip_closed: Vec<String>,
     /// A build step pointed the package manager at another repository: the package data no
     /// longer describes what it installs.
     pub(crate) pkg_foreign: bool,
@@ -419,6 +424,7 @@ impl Image {
             seq: 1,
             steps: Vec::new(),
             pkg_fuzz: Vec::new(),
+            pip_closed: Vec::new(),
             pkg_foreign: false,
             budget_overrun: None,
             official: None,

@@ -427,7 +427,22 @@ pub(crate) fn absent(img: &Image, o: &Official, dir: &str, name: &str) -> bool {
         return false;
     };
     let dbs: Vec<_> = ids.iter().filter_map(|id| pkgdb::release(id)).collect();
-    dbs.len() == ids.len() && !dbs.iter().any(|db| db.owns(name))
+    if dbs.len() != ids.len() {
+        return false;
+    }
+    // Programs of Debian's Python packages (gunicorn, celery, flask): an image without Debian's
+    // python3 (the python images build their own in /usr/local) cannot hold a package that
+    // strictly depends on it. Asked only when the catalogue records python3 as not installed in
+    // the Debian directories, so the lookup below ends there (no recursion into this function).
+    let python3_absent = || {
+        img.absent_cmds.iter().any(|c| c == "python3")
+            && super::build::lookup(img, "/usr/bin/python3").exists == super::Tri::No
+    };
+    dbs.iter().all(|db| !db.owns(name))
+        || (python3_absent()
+            && dbs
+                .iter()
+                .all(|db| !db.owns(name) || db.owners_need(name, "/usr/bin/python3")))
 }
 
 #[cfg(test)]
@@ -459,6 +474,9 @@ mod tests {
             image("ubuntu:24.04").unwrap().resolve("htop", None),
             Resolved::Unknown
         );
+        // The full variant's development packages: unknown.
+        let full = image("python:3.12-bookworm").unwrap();
+        assert_eq!(full.resolve("gunicorn", None), Resolved::Unknown);
         let go = image("golang:1.22-bookworm").unwrap();
         // The go release tarball's programs (generated row: the image's own Dockerfile).
         assert_eq!(

@@ -9,19 +9,22 @@ and the generation date in its header; tools/gen-data/README.md says how to run 
   python3 tools/gen-data/gen_pkgdata.py pypi     # console scripts of tools/gen-data/pypi-packages.txt
   python3 tools/gen-data/gen_pkgdata.py alpine --aports DIR   # a checkout of alpinelinux/aports
 
-Standard library only (pip is used as a program for `pypi`).
+Standard library only, except `pypi`: pip's vendored `packaging` parses Requires-Dist and evaluates markers.
 """
 import argparse
 import datetime
 import glob
 import gzip
 import io
+import json
 import lzma
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.parse
 import urllib.request
 import zipfile
 
@@ -307,7 +310,7 @@ def gen_programs():
     scripts = set()
     for line in read_zz(os.path.join(OUT, "pypi.zz")).splitlines():
         f = line.split("\t")
-        if f[0] == "W" and len(f) == 4 and f[3] != "?":
+        if f[0] in ("W", "A") and len(f) >= 4 and f[3] != "?":
             scripts.update(x for x in f[3].split(" ") if x)
     owned, nonpy = {}, {}
     dates = []
@@ -370,57 +373,329 @@ def gen_deb(distro, mirror, suites, components, arch, contents_per_component):
 
 # ---------------------------------------------------------------- PyPI
 
+PYPI = "https://pypi.org/pypi"
+# The environments a requirement's marker is evaluated in: CPython 3.9–3.14 on Linux, x86_64 and
+# aarch64 (the official python images kexit models). A dependency whose marker holds in all of
+# them is unconditional; in some of them, conditional ('?': it may be installed); in none, dropped.
+PY_ENVS = [
+    {
+        "implementation_name": "cpython", "implementation_version": f"3.{m}.0", "os_name": "posix",
+        "platform_machine": mach, "platform_release": "6.1.0", "platform_system": "Linux",
+        "platform_version": "#1 SMP", "python_full_version": f"3.{m}.0",
+        "platform_python_implementation": "CPython", "python_version": f"3.{m}", "sys_platform": "linux",
+    }
+    for m in range(9, 15)
+    for mach in ("x86_64", "aarch64")
+]
+
+
+def pep503(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class HttpFile(io.RawIOBase):
+    """A seekable read-only view of a remote file through HTTP range requests (64 kB blocks), so
+    zipfile reads a wheel's central directory, METADATA and entry_points.txt without
+    downloading the whole wheel (torch, tensorflow and the nvidia-* wheels are hundreds of MB)."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self, url, size):
+        self.url, self.size, self.pos, self.blocks = url, size, 0, {}
+
+    def seekable(self):
+        return True
+
+    def readable(self):
+        return True
+
+    def tell(self):
+        return self.pos
+
+    def seek(self, off, whence=0):
+        self.pos = off if whence == 0 else self.pos + off if whence == 1 else self.size + off
+        return self.pos
+
+    def block(self, i):
+        if i not in self.blocks:
+            lo, hi = i * self.BLOCK, min(self.size, (i + 1) * self.BLOCK) - 1
+            req = urllib.request.Request(self.url, headers={"Range": f"bytes={lo}-{hi}"})
+            for attempt in range(4):
+                try:
+                    with urllib.request.urlopen(req, timeout=120) as r:
+                        data = r.read()
+                    break
+                except OSError:
+                    if attempt == 3:
+                        raise
+            if len(data) != hi - lo + 1:
+                raise OSError(f"range request to {self.url} returned {len(data)} bytes")
+            self.blocks[i] = data
+        return self.blocks[i]
+
+    def read(self, n=-1):
+        if n is None or n < 0:
+            n = self.size - self.pos
+        n = max(0, min(n, self.size - self.pos))
+        out = bytearray()
+        while len(out) < n:
+            b = self.block((self.pos + len(out)) // self.BLOCK)
+            off = (self.pos + len(out)) % self.BLOCK
+            out += b[off: off + n - len(out)]
+        self.pos += n
+        return bytes(out)
+
+    def readinto(self, b):
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def wheel_score(filename):
+    """How well a wheel fits CPython 3.12 on manylinux x86_64 (higher is better), or None when it
+    does not install there."""
+    parts = filename[:-4].split("-")
+    if len(parts) < 5:
+        return None
+    pys, abis, plats = (set(parts[-3].split(".")), set(parts[-2].split(".")), set(parts[-1].split(".")))
+
+    def plat_ok(p):
+        if p == "any":
+            return True
+        m = re.fullmatch(r"manylinux(1|2010|2014|_2_(\d+))_x86_64", p)
+        return bool(m) and (m.group(2) is None or int(m.group(2)) <= 36)
+
+    if not any(plat_ok(p) for p in plats):
+        return None
+    if "cp312" in pys and abis & {"cp312", "abi3", "none"}:
+        return 3
+    # Another CPython 3.9-3.14 build (a dependency only some Python versions install, such as
+    # pyyaml-ft on 3.13+): scripts and dependencies rarely differ between builds of one version.
+    other = {f"cp3{m}" for m in range(9, 15)} - {"cp312"}
+    if pys & other and abis & (other | {f"{p}t" for p in other} | {"abi3", "none"}):
+        return 0.5
+    if "abi3" in abis and any(re.fullmatch(r"cp3(\d+)", p) and int(p[3:]) <= 12 for p in pys):
+        return 2
+    if "none" in abis and pys & {"py3", "py312", "py2.py3", "py2", "py30"} | {p for p in pys if re.fullmatch(r"py3\d*", p)}:
+        return 1 if "any" in plats else 2
+    return None
+
+
+def version_key(v):
+    """A sort key for PEP 440 versions of the forms pypi_wheel accepts (1.2, 1.2.post1, 1.2b3)."""
+    key = []
+    for x in re.split(r"[.+]", v):
+        m = re.fullmatch(r"(\d+)(a|b|rc|dev|post)?(\d*)", x)
+        if not m:
+            key.append((-1, 0, 0))
+        else:
+            key.append((int(m.group(1)), {"dev": -4, "a": -3, "b": -2, "rc": -1, None: 0, "post": 1}[m.group(2)], int(m.group(3) or 0)))
+    return key
+
+
+def pypi_wheel(name):
+    """(version, url, size) of the newest non-pre-release version with a wheel for CPython 3.12
+    on Linux x86_64, or None."""
+    api = f"{PYPI}/{name}/json"
+    with urllib.request.urlopen(api, timeout=120) as r:
+        d = json.load(r)
+    cands = []
+    releases = d.get("releases") or {d["info"]["version"]: d.get("urls", [])}
+    for v, files in releases.items():
+        # Pre-releases and dev releases: pip takes them only when no final release fits (as
+        # for opentelemetry-semantic-conventions, whose versions are all betas).
+        final = bool(re.fullmatch(r"[0-9]+(\.[0-9]+)*(\.post[0-9]+)?", v))
+        if not final and not re.fullmatch(r"[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?", v):
+            continue  # local or non-PEP 440 versions
+        best = None
+        for f in files:
+            if f.get("yanked") or not f["filename"].endswith(".whl"):
+                continue
+            sc = wheel_score(f["filename"])
+            if sc is not None and (best is None or sc > best[0]):
+                best = (sc, urllib.parse.urljoin(api, f["url"]), f["size"])
+        if best:
+            cands.append((final, version_key(v), v, best[1], best[2]))
+    if not cands:
+        return None
+    cands.sort()
+    _, _, v, url, size = cands[-1]
+    return v, url, size
+
+
+def read_wheel(url, size):
+    """(scripts, METADATA text) of a wheel, read through range requests."""
+    scripts, meta = [], ""
+    with zipfile.ZipFile(HttpFile(url, size)) as z:
+        for zn in z.namelist():
+            parts = zn.split("/")
+            if len(parts) == 2 and parts[0].endswith(".dist-info") and parts[1] == "entry_points.txt":
+                sect = None
+                for l in z.read(zn).decode("utf-8", "replace").splitlines():
+                    l = l.strip()
+                    if l.startswith("["):
+                        sect = l.strip("[]").strip()
+                    elif "=" in l and sect in ("console_scripts", "gui_scripts"):
+                        scripts.append(l.split("=", 1)[0].strip())
+            if len(parts) == 2 and parts[0].endswith(".dist-info") and parts[1] == "METADATA":
+                meta = z.read(zn).decode("utf-8", "replace")
+            # Plain scripts shipped in the wheel's .data/scripts directory.
+            if len(parts) == 3 and parts[0].endswith(".data") and parts[1] == "scripts" and parts[2]:
+                scripts.append(parts[2])
+    return sorted(set(scripts)), meta
+
+
+def dep_tokens(meta):
+    """The Requires-Dist of a METADATA text as data tokens `[extra:]name[+extra…][?]`: `extra:`
+    when only that extra of this package installs it, `+e` for the extras it requests, `?` when
+    its environment marker holds in some but not all of PY_ENVS. Markers false everywhere
+    (Windows, Python < 3.9, PyPy only) drop the dependency."""
+    # pip's vendored `packaging` parses requirements and evaluates markers (pip is already this
+    # generator's tool; the standard library has no marker evaluator).
+    from pip._vendor.packaging.requirements import Requirement
+    reqs, extras = [], []
+    for line in meta.split("\n\n", 1)[0].splitlines():
+        k, _, v = line.partition(":")
+        if k.lower() == "requires-dist":
+            try:
+                reqs.append(Requirement(v.strip()))
+            except Exception as e:  # an unreadable requirement: the package's closure is unknown
+                print(f"  unreadable Requires-Dist {v.strip()!r}: {e}", file=sys.stderr)
+                return None
+        elif k.lower() == "provides-extra":
+            extras.append(v.strip())
+    for r in reqs:
+        if r.marker:
+            extras += re.findall(r"""extra\s*==\s*['"]([^'"]+)['"]""", str(r.marker))
+    extras = sorted(set(extras))
+    out = []
+    for r in reqs:
+        name = pep503(r.name) + "".join("+" + pep503(e) for e in sorted(r.extras))
+        if r.url:
+            return None  # a direct URL dependency: not in the data
+        if r.marker is None:
+            out.append(name)
+            continue
+        base = [r.marker.evaluate(dict(e, extra="")) for e in PY_ENVS]
+        if all(base):
+            out.append(name)
+            continue
+        if any(base):
+            out.append(name + "?")
+        for x in extras:
+            hold = [r.marker.evaluate(dict(e, extra=x)) for e in PY_ENVS]
+            if any(h and not b for h, b in zip(hold, base)):
+                out.append(f"{pep503(x)}:{name}" + ("" if all(hold) else "?"))
+    return sorted(set(out))
+
+
+# Extras of a listed package that are not followed: its own test, documentation and development
+# tools, which no image installs (a requirement naming one stays unknown: not in the data).
+DEV_EXTRA = re.compile(r"test|dev|doc|lint|typ|mypy|cov|bench|check|style|format|all|full|complete|ci$|release")
+
+
+def pypi_package(name):
+    """(name, version, scripts, dependency tokens) of one package; version '?' when it has no
+    usable wheel or unreadable metadata."""
+    t0 = time.time()
+    try:
+        return pypi_package_timed(name)
+    finally:
+        if time.time() - t0 > 20:
+            print(f"slow: {name} {time.time() - t0:.0f} s", file=sys.stderr)
+
+
+def pypi_package_timed(name):
+    try:
+        w = pypi_wheel(name)
+        if w is None:
+            print(f"no wheel for {name}", file=sys.stderr)
+            return name, "?", None, None
+        version, url, size = w
+        scripts, meta = read_wheel(url, size)
+        deps = dep_tokens(meta)
+        if deps is None:
+            return name, "?", None, None
+        return name, version, scripts, deps
+    except Exception as e:  # a network or archive error: unknown, never a guess
+        print(f"{name}: {e}", file=sys.stderr)
+        return name, "?", None, None
+
+
 def gen_pypi(list_file):
-    names = []
+    """pypi.zz: the console scripts and dependencies of the listed packages, closed under their
+    dependencies: every package a listed package (with any of its extras) depends on, and what
+    those depend on with the extras requested, is added (marked as added) until nothing new
+    comes in."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+    started = time.time()
+    listed = []
     for line in open(list_file, encoding="utf-8"):
         line = line.split("#", 1)[0].strip()
         if line:
-            names.append(line)
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in names:
-            d = os.path.join(tmp, re.sub(r"[^A-Za-z0-9]", "_", n))
-            os.makedirs(d)
-            r = subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                 "--python-version", "3.12", "--platform", "manylinux2014_x86_64",
-                 "--platform", "any", "--implementation", "cp", "-q", "-d", d, n],
-                capture_output=True, text=True)
-            wheels = glob.glob(os.path.join(d, "*.whl"))
-            if r.returncode != 0 or not wheels:
-                print(f"no wheel for {n}: {r.stderr.strip()[-200:]}", file=sys.stderr)
-                rows.append((n, "?", None))
-                continue
-            whl = wheels[0]
-            version = os.path.basename(whl).split("-")[1]
-            scripts = []
-            with zipfile.ZipFile(whl) as z:
-                for zn in z.namelist():
-                    parts = zn.split("/")
-                    if len(parts) == 2 and parts[0].endswith(".dist-info") and parts[1] == "entry_points.txt":
-                        sect = None
-                        for l in z.read(zn).decode("utf-8", "replace").splitlines():
-                            l = l.strip()
-                            if l.startswith("["):
-                                sect = l.strip("[]").strip()
-                            elif "=" in l and sect in ("console_scripts", "gui_scripts"):
-                                scripts.append(l.split("=", 1)[0].strip())
-                    # Plain scripts shipped in the wheel's .data/scripts directory.
-                    if len(parts) == 3 and parts[0].endswith(".data") and parts[1] == "scripts" and parts[2]:
-                        scripts.append(parts[2])
-            rows.append((n, version, sorted(set(scripts))))
-            print(f"{n} {version}: {' '.join(sorted(set(scripts)))}")
+            listed.append(pep503(line))
+    listed = list(dict.fromkeys(listed))
+    rows = {}
+    # package -> the extras some package requests; a listed package's other extras are
+    # followed too, except test/doc/dev-like ones (DEV_EXTRA).
+    wanted = {n: set() for n in listed}
+    followed = {}
+    def propagate():
+        """Follow the requested extras through the rows fetched so far; the new names."""
+        new = []
+        changed = True
+        while changed:
+            changed = False
+            for n, ex in list(wanted.items()):
+                if n not in rows or rows[n][2] is None:
+                    continue
+                key = ",".join(sorted(ex))
+                if followed.get(n) == key:
+                    continue
+                followed[n] = key
+                changed = True
+                for t in rows[n][2]:
+                    extra, _, req = t.rstrip("?").rpartition(":")
+                    if extra and extra not in ex and (n not in listed or DEV_EXTRA.search(extra)):
+                        continue
+                    dn, *dex = req.split("+")
+                    if dn not in wanted:
+                        wanted[dn] = set()
+                        new.append(dn)
+                    wanted[dn] |= set(dex)
+        return new
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        pending = {pool.submit(pypi_package, n) for n in listed}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                n, v, s, d = fut.result()
+                rows[n] = (v, s, d)
+                print(f"{n} {v}: {' '.join(s or [])} | {' '.join(d or [])}", flush=True)
+            pending |= {pool.submit(pypi_package, n) for n in propagate()}
+    added = sorted(n for n in rows if n not in listed)
     path = os.path.join(OUT, "pypi.txt")
+    key = lambda s: s.encode("utf-8")
     with open(path, "w", encoding="utf-8") as f:
-        f.write("# kexit package data v1: pypi console scripts\n")
-        f.write("# source: PyPI wheels (pip download --no-deps --only-binary=:all:, CPython 3.12, manylinux x86_64/any),\n")
-        f.write("#   entry_points.txt [console_scripts]/[gui_scripts] and <name>.data/scripts/ of each wheel\n")
-        f.write("# packages: tools/gen-data/pypi-packages.txt (hand-chosen list of common server/CLI packages)\n")
-        f.write(f"# generated: {today()} by tools/gen-data/gen_pkgdata.py\n")
-        f.write("# format: W<TAB>name<TAB>version<TAB>scripts (' '-separated); version '?' = no wheel found (unknown)\n")
-        for n, v, s in rows:
-            f.write(f"W\t{n.lower()}\t{v}\t{' '.join(s) if s is not None else '?'}\n")
-    print(f"{path}: {len(rows)} packages, {os.path.getsize(path)} bytes")
+        f.write("# kexit package data v2: pypi console scripts and dependencies\n")
+        f.write("# source: PyPI JSON API (pypi.org/pypi/NAME/json) and, through HTTP range requests, each chosen wheel's\n")
+        f.write("#   *.dist-info/entry_points.txt [console_scripts]/[gui_scripts], *.data/scripts/ and *.dist-info/METADATA Requires-Dist\n")
+        f.write("# wheel: newest non-pre-release version with a wheel for CPython 3.12 on Linux x86_64\n")
+        f.write("#   (cp312, abi3 or pure Python; manylinux up to glibc 2.36); its dependencies are those of that version\n")
+        f.write("# markers: evaluated for CPython 3.9-3.14 on Linux x86_64/aarch64: true in all = unconditional,\n")
+        f.write("#   in some = conditional ('?'), in none = dropped; version specifiers are not kept\n")
+        f.write(f"# packages: {len(listed)} listed in tools/gen-data/pypi-packages.txt (with their extras but test/doc/dev-like ones), and {len(added)}\n")
+        f.write("#   added as dependencies (A lines: with the extras some package requests), closed under dependencies\n")
+        f.write(f"# generated: {today()} by tools/gen-data/gen_pkgdata.py ({time.time() - started:.0f} s)\n")
+        f.write("# format: W|A<TAB>name (PEP 503)<TAB>version<TAB>scripts (' '-separated)<TAB>dependencies (' '-separated),\n")
+        f.write("#   sorted by name; a dependency is [extra:]name[+extra...][?]: 'extra:' only with that extra of this package,\n")
+        f.write("#   '+extra' extras it requests, '?' conditional marker; version '?' = no usable wheel (unknown)\n")
+        for n in sorted(rows, key=key):
+            v, s, d = rows[n]
+            kind = "W" if n in listed else "A"
+            f.write(f"{kind}\t{n}\t{v}\t{' '.join(s) if s is not None else '?'}\t{' '.join(d or [])}\n")
+    print(f"{path}: {len(listed)} listed + {len(added)} dependencies, {os.path.getsize(path)} bytes, {time.time() - started:.0f} s")
     finish(path)
 
 
