@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Index of a file in [`crate::project::Project::files`].
 pub type FileId = usize;
@@ -36,7 +37,8 @@ pub enum FileKind {
     Other,
 }
 
-/// A file's text with a precomputed line index (byte offsets of line starts).
+/// A file's text with its line index (byte offsets of line starts), computed on first use: only
+/// files with findings or suppression comments need it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as reached from the arguments (relative stays relative), or the stdin name.
@@ -45,11 +47,21 @@ pub struct SourceFile {
     pub text: String,
     /// Whether findings in this file are reported (false for context-only files).
     pub report: bool,
-    line_starts: Vec<usize>,
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, kind: FileKind, text: String) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            kind,
+            text,
+            report: true,
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    fn index(text: &str) -> Vec<usize> {
         let mut line_starts = vec![0];
         let bytes = text.as_bytes();
         let mut i = 0;
@@ -62,28 +74,22 @@ impl SourceFile {
             i += 1;
         }
         line_starts.shrink_to_fit();
-        SourceFile {
-            path: path.into(),
-            kind,
-            text,
-            report: true,
-            line_starts,
-        }
+        line_starts
     }
 
     /// Byte offsets at which lines start (line 1 at index 0).
     pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| Self::index(&self.text))
     }
 
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
     pub fn line_col(&self, byte: usize) -> (usize, usize) {
         let byte = self.clamp(byte);
-        let line = match self.line_starts.binary_search(&byte) {
+        let line = match self.line_starts().binary_search(&byte) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts[line];
+        let start = self.line_starts()[line];
         let col = self
             .text
             .get(start..byte)
@@ -93,8 +99,8 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and 0-based character column (clamped to the line).
     pub fn offset_of(&self, line: usize, char_col: usize) -> usize {
-        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
-        let start = self.line_starts[idx];
+        let idx = line.saturating_sub(1).min(self.line_starts().len() - 1);
+        let start = self.line_starts()[idx];
         let end = self.line_end(idx);
         let line_text = self.text.get(start..end).unwrap_or("");
         match line_text.char_indices().nth(char_col) {
@@ -106,13 +112,13 @@ impl SourceFile {
     /// Byte offset where 0-based line `idx` ends (before its line break).
     fn line_end(&self, idx: usize) -> usize {
         let next = self
-            .line_starts
+            .line_starts()
             .get(idx + 1)
             .copied()
             .unwrap_or(self.text.len());
         let bytes = self.text.as_bytes();
         let mut end = next;
-        while end > self.line_starts[idx] && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
+        while end > self.line_starts()[idx] && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
             end -= 1;
         }
         end
@@ -120,14 +126,14 @@ impl SourceFile {
 
     /// The text of a 1-based line without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
+        let idx = line.saturating_sub(1).min(self.line_starts().len() - 1);
         self.text
-            .get(self.line_starts[idx]..self.line_end(idx))
+            .get(self.line_starts()[idx]..self.line_end(idx))
             .unwrap_or("")
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// Clamp a byte offset into the text, onto a char boundary.

@@ -6,8 +6,8 @@ use super::{
     CommandForm, Entry, Image, ImageCommand, Libc, Origin, Platform, ShellKind, Tri, DEFAULT_PATH,
 };
 use crate::yaml::{self, Node};
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 const DATA: &str = include_str!("../../rules/base-images.yaml");
 const GENERATED: &[u8] = include_bytes!("../../data/images/official-images.jsonl.zz");
@@ -316,8 +316,23 @@ fn exec_cmd(v: &[String], reference: &str) -> ImageCommand {
 }
 
 /// Model a catalogue image for a reference (`python:3.12-slim`), or None when the repository is
-/// not in the catalogue.
+/// not in the catalogue. Each reference is modelled once per run; the images handed out share
+/// its file system ([`super::fs::Fs`]), which the stages built on it only add to.
 pub fn image(reference: &str) -> Option<Image> {
+    type Memo = Mutex<HashMap<String, Option<Image>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let memo = MEMO.get_or_init(Memo::default);
+    if let Some(img) = memo.lock().ok().and_then(|m| m.get(reference).cloned()) {
+        return img;
+    }
+    let img = model_image(reference);
+    if let Ok(mut m) = memo.lock() {
+        m.insert(reference.to_string(), img.clone());
+    }
+    img
+}
+
+fn model_image(reference: &str) -> Option<Image> {
     let e = entry(reference)?;
     let (_, arch) = canonical(super::repository(reference));
     let origin = Origin::Catalogue(reference.to_string());
@@ -387,7 +402,7 @@ pub fn image(reference: &str) -> Option<Image> {
             ),
         );
     }
-    img.fs = fs;
+    img.fs = super::fs::Fs::shared(Arc::new(fs));
     img.absent_cmds = catalogue()
         .tracked
         .iter()

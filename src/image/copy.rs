@@ -134,7 +134,7 @@ fn copy_from_image(
             let prefix = if sp == "/" { String::new() } else { sp.clone() };
             let items: Vec<(String, Entry)> = src
                 .fs
-                .range(format!("{prefix}/")..)
+                .range_from(&format!("{prefix}/"))
                 .take_while(|(k, _)| k.starts_with(&format!("{prefix}/")))
                 .map(|(k, e)| (k[prefix.len()..].to_string(), e.clone()))
                 .collect();

@@ -172,20 +172,32 @@ pub(super) fn fuzz(img: &mut Image, path: &str) {
     let s = img.seq;
     img.fuzzy.push((path.to_string(), s));
     // Entries at or under it are no longer certain.
-    for (k, e) in img.fs.iter_mut() {
-        if k == path || path == "/" || k.starts_with(&format!("{path}/")) {
+    let under = format!("{path}/");
+    let executable = |e: &Entry| {
+        if e.exists == Tri::Yes && e.executable == Tri::Yes {
+            Tri::Yes
+        } else {
+            Tri::Unknown
+        }
+    };
+    // Entries the change leaves as they are (most of a catalogue base) are not touched.
+    let unchanged = |e: &Entry| {
+        e.exists != Tri::No
+            && e.executable == executable(e)
+            && !e.complete_dir
+            && e.perm == Default::default()
+    };
+    img.fs.update(
+        |k, e| (k == path || path == "/" || k.starts_with(&under)) && !unchanged(e),
+        |_, e| {
             if e.exists == Tri::No {
                 e.exists = Tri::Unknown;
             }
-            e.executable = if e.exists == Tri::Yes && e.executable == Tri::Yes {
-                Tri::Yes
-            } else {
-                Tri::Unknown
-            };
+            e.executable = executable(e);
             e.complete_dir = false;
             e.perm = Default::default();
-        }
-    }
+        },
+    );
 }
 
 fn image_command(c: &Command, file: usize, span: Span, shell: &[String]) -> ImageCommand {
@@ -667,12 +679,13 @@ fn apply_run(
     }
     super::compile::apply(img, &fx.built, &fx.fuzzy_paths, &origin, seq);
     // Files rewritten in place: their build-context text no longer describes them.
-    let forget = |e: &mut Entry| {
+    let forget = |_: &str, e: &mut Entry| {
         e.source = None;
         e.inline = None;
     };
+    let remembers = |e: &Entry| e.source.is_some() || e.inline.is_some();
     if fx.rewrite_unknown {
-        img.fs.values_mut().for_each(forget);
+        img.fs.update(|_, e| remembers(e), forget);
     }
     for p in &fx.rewritten {
         let glob = p.contains(['*', '?', '[']);
@@ -688,11 +701,10 @@ fn apply_run(
             if base.is_empty() { "." } else { &base },
         );
         let under = format!("{}/", n.trim_end_matches('/'));
-        for (k, e) in img.fs.iter_mut() {
-            if *k == n || k.starts_with(&under) {
-                forget(e);
-            }
-        }
+        img.fs.update(
+            |k, e| (k == n || k.starts_with(&under)) && remembers(e),
+            forget,
+        );
     }
     for p in &fx.chmod_x {
         if p.contains(['*', '?', '$', '`']) {

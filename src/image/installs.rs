@@ -346,17 +346,18 @@ fn apply_apt(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool
 
 fn add_pkg_fuzz(img: &mut Image, f: PkgFuzz) {
     // Known entries whose absence is no longer certain.
-    for (k, e) in img.fs.iter_mut() {
-        if e.exists != Tri::No {
-            continue;
-        }
-        if let Some((dir, name)) = k.rsplit_once('/') {
-            if f.covers(if dir.is_empty() { "/" } else { dir }, name) {
-                e.exists = Tri::Unknown;
-                e.executable = Tri::Unknown;
-            }
-        }
-    }
+    img.fs.update(
+        |k, e| {
+            e.exists == Tri::No
+                && k.rsplit_once('/').is_some_and(|(dir, name)| {
+                    f.covers(if dir.is_empty() { "/" } else { dir }, name)
+                })
+        },
+        |_, e| {
+            e.exists = Tri::Unknown;
+            e.executable = Tri::Unknown;
+        },
+    );
     img.pkg_fuzz.push(f);
 }
 

@@ -62,6 +62,11 @@ impl Images {
 
     /// Image of a container of a workload.
     pub fn for_container(&self, _w: &Workload<'_>, c: &Container<'_>) -> Option<&Image> {
-        self.by_reference(c.image()?)
+        self.images.get(self.index_for_container(c)?)
+    }
+
+    /// Index into `images` of a container's image ([`Images::for_container`]).
+    pub fn index_for_container(&self, c: &Container<'_>) -> Option<usize> {
+        self.by_reference.get(c.image()?).copied()
     }
 }

@@ -14,6 +14,7 @@ pub(crate) mod compile;
 pub use crate::build_context as context;
 mod copy;
 pub mod dockerfile;
+mod fs;
 pub(crate) mod installs;
 pub mod link;
 pub(crate) mod official;
@@ -24,7 +25,6 @@ pub mod pypi;
 pub mod pyproject;
 
 use crate::source::{FileId, Span};
-use std::collections::BTreeMap;
 
 /// Three-valued answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -349,7 +349,7 @@ pub struct Image {
     /// signals, so STOPSIGNAL and PID 1 signal handling do not apply.
     pub windows: bool,
     /// The file system: known paths (absolute, normalised).
-    pub(crate) fs: BTreeMap<String, Entry>,
+    pub(crate) fs: fs::Fs,
     /// Whether paths not in `fs` are certainly absent (scratch, distroless, …). Set to false by
     /// anything kexit cannot follow.
     pub(crate) complete: bool,
@@ -417,7 +417,7 @@ impl Image {
             libc: Libc::Unknown,
             platform: None,
             windows: is_windows_reference(reference),
-            fs: BTreeMap::new(),
+            fs: fs::Fs::default(),
             complete: false,
             absent_cmds: Vec::new(),
             fuzzy: vec![("/".to_string(), 0)],

@@ -7,7 +7,7 @@
 //! `useradd`/`adduser` with an explicit uid name users. Anything else leaves the owner or mode
 //! unknown, and an unknown never denies.
 
-use super::{Image, Origin, Tri};
+use super::{Entry, Image, Origin, Tri};
 
 /// Owner and mode of a file, where known.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -186,10 +186,10 @@ pub(crate) fn after_copy(
         None => None,
     };
     let mode = chmod.and_then(|m| u32::from_str_radix(m, 8).ok());
-    for e in img.fs.values_mut() {
-        if e.seq != seq || !matches!(e.origin, Origin::Instruction(_)) || e.is_dir == Tri::Yes {
-            continue;
-        }
+    let copied = |_: &str, e: &Entry| {
+        e.seq == seq && matches!(e.origin, Origin::Instruction(_)) && e.is_dir != Tri::Yes
+    };
+    img.fs.update(copied, |_, e| {
         // Git records only 0755 or 0644; a stricter local mode (a checkout under umask 077)
         // is not what CI builds from, so it is read as git would write it.
         let src_mode =
@@ -211,7 +211,7 @@ pub(crate) fn after_copy(
                 src_mode
             },
         };
-    }
+    });
 }
 
 /// After a `RUN`: its chmods, chowns and new users.
@@ -227,9 +227,10 @@ pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
     for (mode, files, rec) in &fx.chmods {
         for f in files {
             let p = super::build::normalize(&wd, f);
-            for (_, e) in img.fs.iter_mut().filter(|(k, _)| covered(k, &p, *rec)) {
-                e.perm.mode = apply_mode(e.perm.mode, mode);
-            }
+            img.fs.update(
+                |k, _| covered(k, &p, *rec),
+                |_, e| e.perm.mode = apply_mode(e.perm.mode, mode),
+            );
         }
     }
     for (owner, files, rec) in &fx.chowns {
@@ -238,12 +239,15 @@ pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
         let gid = owner.contains(':').then(|| gid_of(owner, uid));
         for f in files {
             let p = super::build::normalize(&wd, f);
-            for (_, e) in img.fs.iter_mut().filter(|(k, _)| covered(k, &p, *rec)) {
-                e.perm.uid = uid;
-                if let Some(g) = gid {
-                    e.perm.gid = g;
-                }
-            }
+            img.fs.update(
+                |k, _| covered(k, &p, *rec),
+                |_, e| {
+                    e.perm.uid = uid;
+                    if let Some(g) = gid {
+                        e.perm.gid = g;
+                    }
+                },
+            );
         }
     }
 }

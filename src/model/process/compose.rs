@@ -150,6 +150,7 @@ pub fn group<'p>(
         procs,
         binds: binds(pr, s),
         default_overridden: false,
+        image: None,
     }
 }
 

@@ -29,6 +29,7 @@ pub fn group<'p>(index: usize, image: &Image) -> ProcessGroup<'p> {
         procs,
         binds: Vec::new(),
         default_overridden: false,
+        image: None,
     }
 }
 

@@ -26,7 +26,8 @@ pub fn group<'p>(
     c: &Container<'p>,
     mounts: volumes::Mounts<'p>,
 ) -> ProcessGroup<'p> {
-    let image = model.image_for(w, c);
+    let image_index = model.images.index_for_container(c);
+    let image = image_index.and_then(|i| model.images.images.get(i));
     let env = env::container_env(model, w, c);
     let workdir = workdir(w, c, image);
     let main = container_argv(w, c, image, &env);
@@ -69,6 +70,7 @@ pub fn group<'p>(
         procs,
         binds: Vec::new(),
         default_overridden: false,
+        image: image_index,
     }
 }
 

@@ -271,6 +271,9 @@ pub struct ProcessGroup<'p> {
     /// `docker run` of an image whose every user in the tree (Kubernetes container, Compose
     /// service) replaces its command: a defect of the default only hits a plain `docker run`.
     pub default_overridden: bool,
+    /// A Kubernetes container's image (index into `model.images.images`), looked up once here
+    /// rather than each time a rule asks for the processes (None for other sites).
+    pub(crate) image: Option<usize>,
 }
 
 /// What started a process, as a view into the model.
@@ -365,13 +368,7 @@ pub fn compute_groups<'p>(model: &Model<'p>, parallel: bool) -> Vec<ProcessGroup
 /// The image a Kubernetes container or Compose service of a group runs.
 fn group_image<'m>(model: &'m Model<'_>, g: &ProcessGroup<'_>) -> Option<&'m Image> {
     match g.site {
-        Site::Kubernetes {
-            workload,
-            container,
-        } => {
-            let w = model.workloads.get(workload)?;
-            model.image_for(w, w.containers.get(container)?)
-        }
+        Site::Kubernetes { .. } => model.images.images.get(g.image?),
         Site::Compose { project, service } => compose::service_image(
             model,
             model.project.compose.get(project)?.services.get(service)?,
@@ -454,7 +451,7 @@ impl<'p> ProcessGroup<'p> {
                         workload: w,
                         container: c,
                     },
-                    model.image_for(w, c),
+                    self.image.and_then(|i| model.images.images.get(i)),
                 )
             }
             Site::Docker { image } => {
