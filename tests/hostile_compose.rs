@@ -190,3 +190,35 @@ fn override_merge_of_many_services_is_linear() {
     assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
     assert_located(&f, "app/compose.override.yaml", "KX103", 3);
 }
+
+/// `build.args` changing the first of 50,000 global ARGs that each refer to the one before:
+/// whether the change reaches the `FROM` is one pass over the ARGs (a rescan of the changed
+/// names per ARG would be quadratic).
+#[test]
+fn build_args_through_a_long_global_arg_chain_are_linear() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir_all(d.join("api")).unwrap();
+    let mut df = String::from("ARG A0=gcr.io/distroless\n");
+    for i in 1..50_000 {
+        df.push_str(&format!("ARG A{i}=${{A{}}}\n", i - 1));
+    }
+    df.push_str("FROM ${A49999}/static-debian12\nCMD [\"sh\", \"-c\", \"exec app\"]\n");
+    fs::write(d.join("api/Dockerfile"), &df).unwrap();
+    let compose = "services:\n  api:\n    build:\n      context: ./api\n      args:\n        A0: registry.example.com/mirror\n";
+    fs::write(d.join("compose.yaml"), compose).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // The service does not run the defaults (distroless: no shell): a warning, not an error.
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let kx105: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "KX105")
+        .collect();
+    assert!(
+        !kx105.is_empty() && kx105.iter().all(|f| f["severity"] == "warning"),
+        "{kx105:#?} {f:#?}"
+    );
+}

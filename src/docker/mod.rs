@@ -245,15 +245,6 @@ impl Dockerfile {
     pub fn is_leaf(&self, si: usize) -> bool {
         self.leaf_stages().binary_search(&si).is_ok()
     }
-
-    /// Value of a global ARG default (for FROM expansion).
-    pub fn global_arg(&self, name: &str) -> Option<&str> {
-        self.global_args
-            .iter()
-            .rev()
-            .find(|a| a.name == name)
-            .and_then(|a| a.default.as_deref())
-    }
 }
 
 #[cfg(test)]

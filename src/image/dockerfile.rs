@@ -299,6 +299,8 @@ fn build_stage(
     };
     let from_span = Span::new(file, s.from.span.clone());
     let mut img = base_image(d, di, s, earlier, path, &global, &mut budget);
+    // A stage built on an earlier one inherits its ENV, not its ARGs.
+    img.build_args.clear();
     // Variables in scope: ENV (by name, an index into `img.env`, redefinitions replaced in
     // place) before ARG. Nothing is copied per instruction: every value of an instruction is
     // expanded against the state before it (as BuildKit does), then applied.
@@ -341,6 +343,9 @@ fn build_stage(
                     })
                     .collect();
                 for (a, v) in defs.iter().zip(values) {
+                    if let Some(x) = &v {
+                        img.build_args.push((a.name.clone(), x.clone()));
+                    }
                     args.insert(a.name.clone(), v);
                 }
             }

@@ -338,6 +338,11 @@ pub struct Image {
     pub user: Option<String>,
     /// Image config ENV, in order of definition (later wins).
     pub env: Vec<(String, String)>,
+    /// The stage's `ARG`s with a known value, in order of definition, expanded as BuildKit
+    /// expands them (a default against the ARG/ENV before it; `ARG NAME` alone takes the global
+    /// ARG, itself expanded in order): what the stage's `RUN` steps have in their environment.
+    /// Not inherited by a stage built on this one (an ARG's scope is its stage).
+    pub build_args: Vec<(String, String)>,
     pub stopsignal: Option<(String, Origin)>,
     /// SHELL of the final stage (`["/bin/sh", "-c"]` unless changed).
     pub shell: Vec<String>,
@@ -411,6 +416,7 @@ impl Image {
             workdir_origin: Origin::Unknown,
             user: None,
             env: Vec::new(),
+            build_args: Vec::new(),
             stopsignal: None,
             shell: vec!["/bin/sh".to_string(), "-c".to_string()],
             shell_kind: ShellKind::Unknown,

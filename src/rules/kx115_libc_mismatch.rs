@@ -1,10 +1,10 @@
 //! KX115 libc-mismatch: a binary built against glibc in a builder stage, copied into an image
 //! without glibc (alpine/musl, scratch, distroless static), and run as the entrypoint.
 
-use crate::docker::{CommandArgs, CopySource, Dockerfile, InstKind, Stage};
+use crate::docker::{CommandArgs, CopySource, InstKind, Stage};
 use crate::finding::Finding;
 use crate::image::build::normalize;
-use crate::image::{repository, CommandForm, Libc, Resolved};
+use crate::image::{repository, CommandForm, Image, Libc, Resolved};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -15,42 +15,33 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// The stage's RUN text, with its ENV and ARG settings as `NAME=value` lines (an ARG is in the
-/// environment of every RUN after it; `ARG NAME` alone takes the global default).
-fn run_text(d: &Dockerfile, s: &Stage) -> String {
+/// The stage's RUN text, after its ARG and ENV settings as `NAME=value` lines: an ARG is in
+/// the environment of every RUN after it (`ARG NAME` alone takes the global default), ENV in the
+/// image's. The values are the image model's (`Image::build_args`, `Image::env`), expanded once
+/// there as BuildKit expands them (`ARG ZERO=0`, `ARG CGO_ENABLED=${ZERO}`).
+fn run_text(img: &Image, s: &Stage) -> String {
     let mut t = String::new();
+    for (k, v) in img.build_args.iter().chain(&img.env) {
+        t.push_str(&format!("{k}={v}\n"));
+    }
     for i in &s.instructions {
-        match &i.kind {
-            InstKind::Arg(defs) => {
-                for a in defs {
-                    if let Some(v) = a.default.as_deref().or_else(|| d.global_arg(&a.name)) {
-                        t.push_str(&format!("{}={v}\n", a.name));
+        if let InstKind::Run {
+            command, heredocs, ..
+        } = &i.kind
+        {
+            match &command.args {
+                CommandArgs::Shell(x) => t.push_str(&x.value),
+                CommandArgs::Exec(v) => {
+                    for x in v {
+                        t.push_str(&x.value);
+                        t.push(' ');
                     }
                 }
             }
-            InstKind::Run {
-                command, heredocs, ..
-            } => {
-                match &command.args {
-                    CommandArgs::Shell(x) => t.push_str(&x.value),
-                    CommandArgs::Exec(v) => {
-                        for x in v {
-                            t.push_str(&x.value);
-                            t.push(' ');
-                        }
-                    }
-                }
-                for h in heredocs {
-                    t.push_str(&h.value);
-                }
-                t.push('\n');
+            for h in heredocs {
+                t.push_str(&h.value);
             }
-            InstKind::Env(pairs) => {
-                for (k, v) in pairs {
-                    t.push_str(&format!("{k}={v}\n"));
-                }
-            }
-            _ => {}
+            t.push('\n');
         }
     }
     t
@@ -63,7 +54,7 @@ fn glibc_builder(model: &Model, di: usize, s: &Stage) -> Option<String> {
         return None;
     }
     let base = img.base.as_deref().map(repository).unwrap_or("");
-    let text = run_text(model.dockerfiles().get(di)?, s);
+    let text = run_text(img, s);
     let env_cgo = img.env("CGO_ENABLED");
     if base == "golang" && text.contains("go build") {
         if env_cgo == Some("0")

@@ -38,27 +38,50 @@ pub fn built_stage(model: &Model<'_>, s: &Service) -> Option<(usize, usize)> {
 
 /// `build.args` give a global ARG that a `FROM` reads a value other than its default (or one
 /// kexit does not know): the stages kexit modelled with the defaults are not what this service
-/// runs (`ARG BASE=distroless` + `args: {BASE: alpine}`), so its image is unknown.
+/// runs (`ARG BASE=distroless` + `args: {BASE: alpine}`), so its image is unknown. A global ARG
+/// whose default refers to a changed one changes too (`ARG REGISTRY=gcr.io/distroless`,
+/// `ARG BASE=${REGISTRY}/static-debian12`, `args: {REGISTRY: …}`), as BuildKit expands the
+/// global ARGs in order; one pass over them, each name looked up once.
 fn build_args_change_base(
     d: &crate::docker::Dockerfile,
     args: &[crate::compose::service::EnvVar],
 ) -> bool {
-    args.iter().any(|a| {
-        let Some(def) = d.global_args.iter().find(|g| g.name == a.name) else {
-            return false;
-        };
-        if a.value.is_some() && a.value == def.default {
-            return false;
-        }
-        let plain = format!("${}", a.name);
-        let braced = format!("${{{}", a.name);
-        d.stages.iter().any(|st| {
-            let v = &st.from.image.value;
-            v.contains(&braced)
-                || v.match_indices(&plain).any(|(i, m)| {
-                    !v[i + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-                })
+    use std::collections::HashSet;
+    let mut changed: HashSet<&str> = args
+        .iter()
+        .filter(|a| {
+            d.global_args
+                .iter()
+                .find(|g| g.name == a.name)
+                .is_some_and(|def| !(a.value.is_some() && a.value == def.default))
         })
+        .map(|a| a.name.as_str())
+        .collect();
+    if changed.is_empty() {
+        return false;
+    }
+    for g in &d.global_args {
+        if g.default
+            .as_deref()
+            .is_some_and(|v| references(v).any(|n| changed.contains(n)))
+        {
+            changed.insert(g.name.as_str());
+        }
+    }
+    d.stages
+        .iter()
+        .any(|st| references(&st.from.image.value).any(|n| changed.contains(n)))
+}
+
+/// The variable names a Dockerfile value refers to (`$NAME`, `${NAME}`, `${NAME:-…}`).
+fn references(v: &str) -> impl Iterator<Item = &str> {
+    v.match_indices('$').filter_map(move |(i, _)| {
+        let rest = v.get(i + 1..)?;
+        let rest = rest.strip_prefix('{').unwrap_or(rest);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        rest.get(..end).filter(|n| !n.is_empty())
     })
 }
 
