@@ -152,7 +152,12 @@ const GO_VALUE_FLAGS: [&str; 33] = [
     "fuzzminimizetime",
     "fuzz",
 ];
-const GO_BOOL_FLAGS: [&str; 19] = [
+const GO_BOOL_FLAGS: [&str; 23] = [
+    // `go clean`'s cache flags: they remove caches, which are unknown anyway.
+    "cache",
+    "modcache",
+    "testcache",
+    "fuzzcache",
     "a",
     "v",
     "x",
@@ -343,7 +348,11 @@ pub fn go(cmd: &Command, cd_before: bool, compile_placed: bool) -> Option<Writes
                     }
                     // Programs compile.rs names are placed by it; the others (`.`, `./...`,
                     // cross-compiled) go to GOBIN.
-                    if !compile_placed {
+                    let all_named = !g.packages.is_empty()
+                        && g.packages
+                            .iter()
+                            .all(|p| super::compile::go_program_name(p).is_some());
+                    if !(compile_placed && all_named) {
                         w.tool.push(GoDir::Bin);
                     }
                 }
@@ -376,6 +385,8 @@ pub fn cc(cmd: &Command, cd_before: bool, compile_placed: bool) -> Option<Writes
     let mut w = Writes::default();
     let mut output: Option<String> = None;
     let mut inputs: Vec<&str> = Vec::new();
+    // A source kexit cannot name (`src/*.c`): only its object's name is unknown.
+    let mut inputs_unclear = false;
     let (mut compile_only, mut no_output, mut deps) = (None, false, false);
     let mut i = 0;
     let args = &cmd.args;
@@ -437,11 +448,14 @@ pub fn cc(cmd: &Command, cd_before: bool, compile_placed: bool) -> Option<Writes
                 return None;
             }
             _ if t.starts_with('-') => {}
-            _ => inputs.push(plain(a)?),
+            _ => match plain(a) {
+                Some(p) => inputs.push(p),
+                None => inputs_unclear = true,
+            },
         }
         i += 1;
     }
-    if no_output || inputs.is_empty() {
+    if no_output || (inputs.is_empty() && !inputs_unclear) {
         return Some(w);
     }
     // The compiler's temporary files (removed when it exits).
@@ -476,6 +490,7 @@ pub fn cc(cmd: &Command, cd_before: bool, compile_placed: bool) -> Option<Writes
             };
             match ext {
                 None => w.paths.push(cwd_path("a.out", cd_before)?),
+                Some(_) if inputs_unclear => return None,
                 Some(ext) => {
                     for f in &inputs {
                         let base = f.rsplit('/').next().unwrap_or(f);
@@ -614,6 +629,12 @@ mod tests {
             ["/out/"]
         );
         assert!(gow("go install example.com/x@v1").expect("f").tool.len() == 2);
+        // A pattern next to a named program: its programs go to GOBIN too.
+        assert!(gow("go install ./cmd/a ./...")
+            .expect("f")
+            .tool
+            .contains(&GoDir::Bin));
+        assert!(gow("go clean -cache -modcache").is_some());
         let w = gow("go install ./...").expect("f");
         assert!(w.tool.contains(&GoDir::Bin));
         assert!(gow("go env -w GOPROXY=direct")
@@ -656,6 +677,14 @@ mod tests {
             ["/tmp", "a.o", "b.o"]
         );
         assert!(c("gcc --version", false).expect("f").paths.is_empty());
+        // Globbed sources: the -o output is still the only program.
+        assert_eq!(
+            c("g++ -std=c++17 -o /app/server src/*.cpp", true)
+                .expect("f")
+                .paths,
+            ["/tmp"]
+        );
+        assert!(c("cc -c src/*.c", false).is_none());
         assert!(cc(&cmd("gcc hello.c"), true, false).is_none());
         for t in [
             "gcc @args",

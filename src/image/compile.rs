@@ -242,7 +242,7 @@ fn go(cmd: &Command) -> Vec<(OutPath, bool)> {
 /// The program `go install PKG` names: the package path's last element, skipping a major
 /// version suffix (`example.com/tool/v2` installs `tool`). None for `.`, patterns and paths
 /// whose name comes from `go.mod`.
-fn go_program_name(pkg: &str) -> Option<String> {
+pub(crate) fn go_program_name(pkg: &str) -> Option<String> {
     let path = pkg.split('@').next().unwrap_or(pkg).trim_end_matches('/');
     if path.contains("...") || path.is_empty() {
         return None;
