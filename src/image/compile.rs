@@ -34,6 +34,9 @@ pub struct Output {
     pub executable: bool,
     /// A `cd`/`pushd` ran earlier in the same RUN: relative paths are not relative to WORKDIR.
     pub cd_before: bool,
+    /// Its failure fails the build: the output exists after the step. Otherwise it may or may
+    /// not (`|| true`, an `if` condition), and its place only becomes unknown.
+    pub certain: bool,
 }
 
 /// The outputs of every build command of a RUN script, in order.
@@ -56,25 +59,35 @@ pub fn outputs(script: &Script) -> Vec<Output> {
         {
             errexit = true;
         }
-        // Its failure must fail the RUN (and so the build).
+        // Its failure must fail the RUN (and so the build) for the output to be certain.
         let fails_build = cmd.fatal || (errexit && cmd.flow == Flow::Plain);
-        if !cmd.name.literal || !fails_build {
+        if !cmd.name.literal {
             continue;
         }
-        let found = match name {
-            "go" => go(cmd),
-            "gcc" | "cc" | "g++" | "c++" | "clang" | "clang++" | "musl-gcc" => {
-                c_compiler(cmd).into_iter().collect()
-            }
-            _ => Vec::new(),
-        };
-        out.extend(found.into_iter().map(|(path, executable)| Output {
-            path,
-            executable,
-            cd_before,
-        }));
+        out.extend(
+            command_outputs(cmd)
+                .into_iter()
+                .map(|(path, executable)| Output {
+                    path,
+                    executable,
+                    cd_before,
+                    certain: fails_build,
+                }),
+        );
     }
     out
+}
+
+/// The outputs one build command names (whether it runs or fails aside), with whether each is
+/// a program.
+pub(crate) fn command_outputs(cmd: &Command) -> Vec<(OutPath, bool)> {
+    match cmd.name.text.rsplit('/').next().unwrap_or("") {
+        "go" => go(cmd),
+        "gcc" | "cc" | "g++" | "c++" | "clang" | "clang++" | "musl-gcc" => {
+            c_compiler(cmd).into_iter().collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// A word kexit can take literally as a path.
@@ -229,7 +242,7 @@ fn go(cmd: &Command) -> Vec<(OutPath, bool)> {
 /// The program `go install PKG` names: the package path's last element, skipping a major
 /// version suffix (`example.com/tool/v2` installs `tool`). None for `.`, patterns and paths
 /// whose name comes from `go.mod`.
-fn go_program_name(pkg: &str) -> Option<String> {
+pub(crate) fn go_program_name(pkg: &str) -> Option<String> {
     let path = pkg.split('@').next().unwrap_or(pkg).trim_end_matches('/');
     if path.contains("...") || path.is_empty() {
         return None;
@@ -328,11 +341,12 @@ pub(crate) fn place(img: &Image, out: &Output) -> Option<String> {
     }
 }
 
-/// Record the outputs of a RUN step (after its fuzz): each placed output exists, an executable
-/// regular file for a linked program. An output the same step may remove or replace (`rm`,
-/// `mv`, a redirection: a path of `fuzzy_paths` at or above it, or one kexit cannot place) is
-/// left as the step's fuzz made it, and so is a path that is a directory (the compiler writes
-/// into it).
+/// Record the outputs of a RUN step (after its fuzz): each certain, placed output exists, an
+/// executable regular file for a linked program. An output the same step may remove or replace
+/// (`rm`, `mv`, a redirection: a path of `fuzzy_paths` at or above it, or one kexit cannot
+/// place) is left as the step's fuzz made it. An output that may be missing (its failure does
+/// not fail the build), a directory the compiler writes into under a name kexit cannot tell, or
+/// an output kexit cannot place at all becomes unknown (the directory, or `/`).
 pub(crate) fn apply(
     img: &mut Image,
     built: &[Output],
@@ -340,8 +354,17 @@ pub(crate) fn apply(
     origin: &super::Origin,
     seq: u32,
 ) {
+    let mut puts = Vec::new();
     for out in built {
-        let Some(p) = place(img, out) else { continue };
+        let Some(p) = place(img, out) else {
+            let unknown = fallback(img, out);
+            super::dockerfile::fuzz(img, &unknown);
+            continue;
+        };
+        if !out.certain || img.path(&p).is_dir == super::Tri::Yes {
+            super::dockerfile::fuzz(img, &p);
+            continue;
+        }
         let touched = fuzzy_paths.iter().any(|f| {
             if f.contains(['*', '?', '$', '`', '[']) || (!f.starts_with('/') && out.cd_before) {
                 return true;
@@ -349,16 +372,31 @@ pub(crate) fn apply(
             let f = normalize(&img.workdir, f);
             f == "/" || p == f || p.starts_with(&format!("{f}/"))
         });
-        if touched || img.path(&p).is_dir == super::Tri::Yes {
-            continue;
+        if !touched {
+            puts.push((p, out.executable));
         }
+    }
+    for (p, executable) in puts {
         let mut e = super::dockerfile::entry(origin.clone(), seq);
-        e.executable = if out.executable {
+        e.executable = if executable {
             super::Tri::Yes
         } else {
             super::Tri::No
         };
         super::dockerfile::put(img, &p, e);
+    }
+}
+
+/// What becomes unknown for an output kexit cannot place: the directory of a `go build -o DIR/`
+/// whose program name comes from go.mod, else everything.
+fn fallback(img: &Image, out: &Output) -> String {
+    match &out.path {
+        OutPath::GoBuild { out: o, name: None }
+            if o.starts_with('/') || (!out.cd_before && workdir_known(img)) =>
+        {
+            normalize(&img.workdir, o)
+        }
+        _ => "/".to_string(),
     }
 }
 
@@ -378,6 +416,7 @@ mod tests {
     fn outs(text: &str) -> Vec<(OutPath, bool)> {
         outputs(&crate::shell::parse(text))
             .into_iter()
+            .filter(|o| o.certain)
             .map(|o| (o.path, o.executable))
             .collect()
     }
@@ -478,6 +517,7 @@ mod tests {
             path,
             executable: true,
             cd_before: false,
+            certain: true,
         };
         let gb = OutPath::GoBin {
             name: "x".to_string(),

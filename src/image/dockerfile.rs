@@ -585,6 +585,7 @@ fn apply_run(
     if fx.unfollowable {
         fuzz(img, "/");
     }
+    img.ran_code |= fx.runs_code;
     if fx.unknown_packages {
         for d in SYSTEM_DIRS {
             fuzz(img, d);
@@ -681,6 +682,22 @@ fn apply_run(
         if img.fs.get(&n).is_none_or(|x| x.exists != Tri::Yes) {
             put(img, &n, e);
         }
+    }
+    // What build commands write besides their outputs: the go tool's directories, files in
+    // the current directory.
+    let moved = script.is_some_and(|s| super::buildcmd::standalone_assignment(text, s));
+    if !fx.tool_dirs.is_empty() && moved {
+        fuzz(img, "/");
+    }
+    for t in &fx.tool_dirs {
+        match super::buildcmd::resolve(img, t) {
+            Some(dirs) => dirs.iter().for_each(|d| fuzz(img, d)),
+            None => fuzz(img, "/"),
+        }
+    }
+    for p in &fx.build_writes {
+        let n = normalize(&img.workdir.clone(), p);
+        fuzz(img, &n);
     }
     super::compile::apply(img, &fx.built, &fx.fuzzy_paths, &origin, seq);
     // Files rewritten in place: their build-context text no longer describes them.

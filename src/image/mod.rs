@@ -9,6 +9,7 @@
 //! Dockerfile or looked up in the catalogue) and [`crate::model::Model::images`].
 
 pub mod build;
+pub(crate) mod buildcmd;
 pub mod catalogue;
 pub(crate) mod compile;
 pub use crate::build_context as context;
@@ -395,6 +396,11 @@ pub struct Image {
     /// Users the Dockerfile created (`useradd`, `adduser`) in groups of their own: not members
     /// of group 0 (root), unless a later step changed their groups.
     pub(crate) outside_root_group: Vec<String>,
+    /// A build step ran code whose writes kexit does not model although it follows the step
+    /// (a python script, `npm run`, `go test`): it is taken to write only where such programs
+    /// conventionally do, so paths elsewhere are absent for the 127 family, but not for a claim
+    /// that a build fails ([`Image::writes_followed`]).
+    pub(crate) ran_code: bool,
 }
 
 impl Image {
@@ -438,6 +444,7 @@ impl Image {
             execs_args: None,
             users: Vec::new(),
             outside_root_group: Vec::new(),
+            ran_code: false,
         }
     }
 
@@ -459,6 +466,12 @@ impl Image {
     /// the `fuzzy` prefixes, where [`Image::exists`] answers Unknown.
     pub fn complete_fs(&self) -> bool {
         self.base_known && self.complete
+    }
+
+    /// Whether every write of the build is modelled: no step ran a script or test code that
+    /// could write anywhere (a python script, `npm run`, `go test`).
+    pub fn writes_followed(&self) -> bool {
+        !self.ran_code
     }
 
     /// What is known about an absolute path (relative paths resolve against WORKDIR). Follows

@@ -124,8 +124,16 @@ pub struct RunEffects {
     pub venvs: Vec<(String, bool)>,
     /// chmod/chown/useradd, for owners and modes ([`super::perms`]).
     pub perms: super::perms::PermEffects,
-    /// Files build commands certainly create (`go build -o`, `gcc -o`, `go install`).
+    /// Files build commands create (`go build -o`, `gcc -o`, `go install`).
     pub built: Vec<super::compile::Output>,
+    /// Paths (absolute or relative to WORKDIR) build commands may create or change besides
+    /// those outputs (`go build` without `-o`, `gcc -c`, `go mod tidy`): unknown after the
+    /// step, without removing the outputs.
+    pub build_writes: Vec<String>,
+    /// Code ran whose writes are only assumed (a python script, `npm run`, `go test`).
+    pub runs_code: bool,
+    /// The go tool's directories written (caches, GOBIN, its config).
+    pub tool_dirs: Vec<super::buildcmd::ToolDir>,
 }
 
 /// Commands that do not create files kexit tracks.
@@ -214,7 +222,19 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
         return fx;
     };
     fx.built = super::compile::outputs(script);
+    // A `cd` earlier in the RUN: relative writes are not relative to WORKDIR. An `export` of a
+    // go variable: the go tool writes elsewhere than the image ENV says.
+    let mut cd_before = false;
+    let mut go_env_moved = false;
     for cmd in &script.commands {
+        if cmd.name.text.is_empty()
+            && cmd
+                .assignments
+                .iter()
+                .any(|a| super::buildcmd::moves_go_dirs(&a.text))
+        {
+            go_env_moved = true;
+        }
         // `echo … > /usr/local/bin/run`: the redirection creates (or truncates) its target.
         for r in &cmd.redirects {
             if r.op.contains('>') && !r.op.contains('&') {
@@ -233,7 +253,38 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
         let Some(&prog) = w.first() else { continue };
         let args = &w[1..];
         let prog_name = prog.rsplit('/').next().unwrap_or(prog);
+        if matches!(prog_name, "cd" | "pushd" | "popd") {
+            cd_before = true;
+        }
+        if matches!(
+            prog_name,
+            "export" | "declare" | "typeset" | "readonly" | "local"
+        ) && args.iter().any(|a| super::buildcmd::moves_go_dirs(a))
+        {
+            go_env_moved = true;
+        }
+        // The command itself (not behind `sudo`) as the shell parsed it, for the build tools.
+        let direct = w.len() == words.len() && cmd.name.literal;
         match prog_name {
+            "go" if direct && !go_env_moved => {
+                if args.first() == Some(&"test") {
+                    fx.runs_code = true;
+                }
+                let placed = !super::compile::command_outputs(cmd).is_empty();
+                match super::buildcmd::go(cmd, cd_before, placed) {
+                    Some(writes) => record_writes(&mut fx, cmd, writes),
+                    None => fx.unfollowable = true,
+                }
+            }
+            "gcc" | "cc" | "g++" | "c++" | "clang" | "clang++" | "musl-gcc" if direct => {
+                let placed = !super::compile::command_outputs(cmd).is_empty();
+                match super::buildcmd::cc(cmd, cd_before, placed) {
+                    Some(writes) => record_writes(&mut fx, cmd, writes),
+                    None => fx.unfollowable = true,
+                }
+            }
+            // `gofmt` rewrites Go sources only (or prints them).
+            "gofmt" => {}
             // `apk [global options] add …` (`apk --no-cache add bash`, `apk -U add`).
             "apk" if args.contains(&"add") => {
                 let i = args.iter().position(|a| *a == "add").unwrap_or(0);
@@ -396,6 +447,10 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
             // Project-local package managers write under the working directory
             // (`node_modules`, `.yarn`); only global installs reach system directories.
             "npm" | "yarn" | "pnpm" | "npx" => {
+                // Anything but an install runs the project's own scripts.
+                if !matches!(args.first(), Some(&("install" | "i" | "ci" | "add"))) {
+                    fx.runs_code = true;
+                }
                 if args
                     .iter()
                     .any(|a| matches!(*a, "-g" | "--global" | "global" | "--location=global"))
@@ -449,11 +504,28 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
             | "mvn" | "gradle" | "ADD" => {
                 fx.unfollowable = true;
             }
+            // A python program (not pip, venv or a version query) may write anywhere.
+            "python" | "python3" => {
+                if !matches!(args.first(), Some(&("--version" | "-V")) | None) {
+                    fx.runs_code = true;
+                }
+            }
             p if HARMLESS.contains(&p) => {}
             _ => fx.unfollowable = true,
         }
     }
     fx
+}
+
+fn record_writes(fx: &mut RunEffects, cmd: &crate::shell::Command, w: super::buildcmd::Writes) {
+    fx.build_writes.extend(w.paths);
+    fx.fuzzy_paths.extend(w.removes);
+    let assigned = super::buildcmd::assignments(cmd);
+    fx.tool_dirs
+        .extend(w.tool.into_iter().map(|dir| super::buildcmd::ToolDir {
+            dir,
+            assigned: assigned.clone(),
+        }));
 }
 
 /// `sed -i`, `sed -i.bak`, `sed --in-place`, `perl -pi -e`, `perl -i`.

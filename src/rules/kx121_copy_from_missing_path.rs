@@ -34,10 +34,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     if p.value.contains(['*', '?', '[', '$']) {
                         continue;
                     }
-                    // Absence is asserted only where the stage's file system is completely
-                    // known (scratch, distroless, a fully modelled stage): a python base image
-                    // has `/usr/local/lib/python3.x/`, `pip install --prefix` creates its prefix.
-                    if !src_img.complete_fs() || src_img.exists(&p.value) != Tri::No {
+                    // Absence is asserted only where the model is certain: the stage's file
+                    // system is completely known (scratch, distroless, a fully modelled stage),
+                    // or the official image's own data accounts for the directory (a top-level
+                    // directory neither Debian nor the image creates, `/usr/local/bin` of a
+                    // Debian image) and every write of the stage's steps is modelled (no python
+                    // script or `npm run` that may write anywhere).
+                    let certain = src_img.complete_fs() || src_img.writes_followed();
+                    if !certain || src_img.exists(&p.value) != Tri::No {
                         continue;
                     }
                     out.push(
