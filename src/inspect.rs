@@ -312,6 +312,11 @@ fn unknown_reason(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> String 
                     "a `pip install` may have put a console script named `{name}` in {dirs}: a package that ships it is installed only on some Python versions or platforms (an environment marker on the requirement or on a dependency)"
                 )
             }
+            Some((Plausible::Installer, dirs)) => {
+                return format!(
+                    "a `gem`/`bundle install` or a global `npm install` may have put a program named `{name}` in {dirs}: kexit has no data on those packages' programs (only the distributions' well-known programs, such as `curl` or `bash`, are ruled out)"
+                )
+            }
             Some((Plausible::Unowned(..), dirs)) => {
                 return format!(
                     "no package of the release ships `{name}`, but a package install may create it in {dirs} from a maintainer script (alternatives)"

@@ -591,6 +591,7 @@ fn apply_run(
             fuzz(img, d);
         }
     }
+    super::installs::apply_lang(img, &fx.lang_installs);
     for d in &fx.pip_dirs {
         if d == "<userbase>" {
             // `pip install --user` writes to ~/.local, or to PYTHONUSERBASE when set.

@@ -48,6 +48,9 @@ pub(crate) enum Plausible {
     Unowned(Vec<&'static str>, bool),
     /// Names a pip package could install (not a program only non-Python packages ship).
     Pip,
+    /// Names a gem or a global npm package could install: any but the distributions'
+    /// well-known programs (`curl`, `bash`, `ls`).
+    Installer,
     /// Exactly these names (the scripts of packages a closed pip install may install).
     Names(Vec<&'static str>),
 }
@@ -72,6 +75,7 @@ impl PkgFuzz {
                         .any(|db| !db.owns(name))
             }
             Plausible::Pip => pip_plausible(name),
+            Plausible::Installer => !super::catalogue::well_known(name),
             Plausible::Names(names) => names.contains(&name),
         }
     }
@@ -359,6 +363,104 @@ fn add_pkg_fuzz(img: &mut Image, f: PkgFuzz) {
         },
     );
     img.pkg_fuzz.push(f);
+}
+
+/// An absolute, literal value of the image ENV.
+fn env_dir(img: &Image, key: &str) -> Option<String> {
+    let (_, v) = img.env.iter().rev().find(|(k, _)| k == key)?;
+    (v.starts_with('/') && !v.contains(['$', '`', ':']))
+        .then(|| v.trim_end_matches('/').to_string())
+}
+
+/// Gem and global npm installs ([`LangInstall`]): kexit knows neither the packages' programs
+/// nor their dependencies, so their package directories become unknown, and their bin
+/// directories may hold any name but the distributions' well-known programs.
+pub(crate) fn apply_lang(img: &mut Image, kinds: &[super::packages::LangInstall]) {
+    use super::packages::LangInstall;
+    for kind in kinds {
+        let mut dirs: Vec<String> = Vec::new();
+        let mut bins: Vec<String> = Vec::new();
+        match kind {
+            LangInstall::Gem => {
+                // The ruby images' GEM_HOME (`/usr/local/bundle`), a Debian ruby's
+                // `/var/lib/gems`, the user's `~/.gem`; executables in GEM_HOME/bin, the
+                // Debian ruby's bindir `/usr/local/bin`, or BUNDLE_BIN.
+                let mut homes = vec!["/usr/local/bundle".to_string()];
+                homes.extend(
+                    ["GEM_HOME", "BUNDLE_PATH"]
+                        .iter()
+                        .filter_map(|k| env_dir(img, k)),
+                );
+                for h in &homes {
+                    for sub in [
+                        "gems",
+                        "specifications",
+                        "extensions",
+                        "cache",
+                        "build_info",
+                        "doc",
+                        "plugins",
+                        "ruby",
+                        "bundler",
+                    ] {
+                        dirs.push(format!("{h}/{sub}"));
+                    }
+                    bins.push(format!("{h}/bin"));
+                }
+                dirs.extend(
+                    [
+                        "/usr/local/lib/ruby",
+                        "/var/lib/gems",
+                        "/root/.gem",
+                        "/root/.bundle",
+                        "/root/.local/share/gem",
+                        "/home",
+                    ]
+                    .map(String::from),
+                );
+                bins.push("/usr/local/bin".to_string());
+                bins.extend(env_dir(img, "BUNDLE_BIN"));
+            }
+            LangInstall::NpmGlobal => {
+                // npm's prefix: `/usr/local` (the node images), `/usr` (a Debian nodejs), or
+                // NPM_CONFIG_PREFIX.
+                let mut prefixes = vec!["/usr/local".to_string(), "/usr".to_string()];
+                prefixes.extend(env_dir(img, "NPM_CONFIG_PREFIX"));
+                for p in &prefixes {
+                    dirs.push(format!("{p}/lib/node_modules"));
+                    bins.push(format!("{p}/bin"));
+                }
+                dirs.extend(
+                    [
+                        "/root/.npm",
+                        "/root/.cache",
+                        "/root/.config",
+                        "/home",
+                        "/tmp",
+                    ]
+                    .map(String::from),
+                );
+            }
+        }
+        for d in &dirs {
+            fuzz(img, d);
+        }
+        // `/usr/bin` and `/bin` are one directory on merged-/usr images.
+        if bins.iter().any(|b| b == "/usr/bin") {
+            bins.push("/bin".to_string());
+        }
+        bins.sort();
+        bins.dedup();
+        add_pkg_fuzz(
+            img,
+            PkgFuzz {
+                seq: img.seq,
+                dirs: bins,
+                kind: Plausible::Installer,
+                complete: false,
+            },
+        );
+    }
 }
 
 /// The `bin` directory pip installs console scripts into, from where the `pip` (or `python`)

@@ -18,6 +18,8 @@
 //! 1000), docker-library/php `8.3/bookworm/apache/Dockerfile` (`make install` of php, pear/pecl,
 //! `docker-php-*`, `apache2-foreground`). From the maintainers' documented layout, not re-read
 //! here: docker-library/golang (`/usr/local/go/bin`: `go`, `gofmt`; `/go/bin` empty),
+//! docker-library/ruby (`make install` of ruby and its gems' executables; `/usr/local/bundle/bin`
+//! empty),
 //! docker-library/httpd (`/usr/local/apache2/bin` of `make install`, `httpd-foreground`),
 //! nginxinc/docker-nginx (nginx.org's `nginx`, `nginx-debug`, `njs`), docker-library/redis
 //! (`redis-*`, `gosu`, `docker-entrypoint.sh`), adoptium/containers (`/opt/java/openjdk/bin`:
@@ -124,6 +126,31 @@ pub(crate) const OFFICIAL: &[Official] = &[
             "apache2-foreground",
         ],
         dirs: &[],
+        tops: &[],
+    },
+    Official {
+        // docker-library/ruby: `make install` into /usr/local (ruby and its default and
+        // bundled gems' executables); GEM_HOME=/usr/local/bundle, whose `bin` (first on PATH)
+        // the Dockerfile creates empty.
+        repo: "ruby",
+        names: &[
+            "ruby*",
+            "gem*",
+            "irb*",
+            "erb*",
+            "rake*",
+            "bundle*",
+            "rdoc*",
+            "ri*",
+            "racc*",
+            "rbs*",
+            "typeprof*",
+            "syntax_suggest*",
+            "rdbg*",
+            "test-unit*",
+            "minitest*",
+        ],
+        dirs: &[("/usr/local/bundle/bin", &[])],
         tops: &[],
     },
     Official {

@@ -112,6 +112,10 @@ pub struct RunEffects {
     /// Only package-like effects that could not be followed (unknown packages): limited to
     /// system directories.
     pub unknown_packages: bool,
+    /// Language package managers' installs whose programs kexit has no data for (gems, global
+    /// npm packages): their package directories become unknown, their bin directories may hold
+    /// any name but the distributions' well-known programs ([`super::installs::apply_lang`]).
+    pub lang_installs: Vec<LangInstall>,
     /// Files whose content is rewritten in place (`sed -i`, `dos2unix`, `perl -pi`): their text
     /// in the image is no longer the build-context text (CRLF, BOM, shebang may be fixed).
     pub rewritten: Vec<String>,
@@ -134,6 +138,17 @@ pub struct RunEffects {
     pub runs_code: bool,
     /// The go tool's directories written (caches, GOBIN, its config).
     pub tool_dirs: Vec<super::buildcmd::ToolDir>,
+}
+
+/// A language package manager's install ([`RunEffects::lang_installs`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LangInstall {
+    /// `gem install`, `bundle install`: gems under GEM_HOME/BUNDLE_PATH, their executables in
+    /// its `bin` (or the gem bindir).
+    Gem,
+    /// `npm install -g` (yarn/pnpm global): packages under the prefix's `lib/node_modules`,
+    /// their `bin` links in the prefix's `bin`.
+    NpmGlobal,
 }
 
 /// Commands that do not create files kexit tracks.
@@ -455,7 +470,16 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                     .iter()
                     .any(|a| matches!(*a, "-g" | "--global" | "global" | "--location=global"))
                 {
-                    fx.unknown_packages = true;
+                    if args
+                        .iter()
+                        .any(|a| a.starts_with("--prefix") || a.contains('$'))
+                    {
+                        fx.unknown_packages = true;
+                    } else {
+                        // Install scripts run as the package is installed.
+                        fx.runs_code = true;
+                        fx.lang_installs.push(LangInstall::NpmGlobal);
+                    }
                 } else {
                     fx.fuzzy_paths.push(".".to_string());
                 }
@@ -498,6 +522,36 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                     .any(|a| matches!(*a, "dos2unix" | "fromdos" | "sed" | "perl")) =>
             {
                 fx.rewrite_unknown = true;
+            }
+            // Gem installs: native extensions build (and may run code) inside the gem
+            // directories; options that move where they go are not followed.
+            "gem" | "bundle" | "bundler"
+                if matches!(args.first(), Some(&("install" | "i")))
+                    && !args.iter().any(|a| {
+                        a.starts_with("--install-dir")
+                            || a.starts_with("--bindir")
+                            || a.starts_with("--build-root")
+                            || matches!(*a, "-i" | "-n" | "--local" | "--system")
+                            || a.starts_with("--path")
+                            || a.contains(['$', '`'])
+                    }) =>
+            {
+                fx.runs_code = true;
+                fx.lang_installs.push(LangInstall::Gem);
+                if prog_name != "gem" {
+                    // `bundle install` may write the project's binstubs and `.bundle/config`.
+                    fx.fuzzy_paths
+                        .extend(["bin", ".bundle", "vendor"].map(String::from));
+                }
+            }
+            "bundle" | "bundler"
+                if matches!(
+                    args.first(),
+                    Some(&("config" | "check" | "lock" | "version"))
+                ) =>
+            {
+                fx.fuzzy_paths
+                    .extend([".bundle", "Gemfile.lock"].map(String::from));
             }
             "curl" | "wget" | "tar" | "unzip" | "make" | "go" | "cargo" | "gcc" | "install"
             | "dpkg" | "rpm" | "git" | "sh" | "bash" | "gem" | "bundle" | "composer" | "dotnet"
@@ -699,7 +753,18 @@ mod tests {
         assert!(!fx.unfollowable && !fx.unknown_packages);
         assert_eq!(fx.fuzzy_paths, [".", "."]);
         let fx = run("npm install -g pm2");
-        assert!(fx.unknown_packages && !fx.unfollowable);
+        assert!(!fx.unknown_packages && !fx.unfollowable);
+        assert_eq!(fx.lang_installs, [LangInstall::NpmGlobal]);
+        let fx = run("npm install -g --prefix /opt/tools pm2");
+        assert!(fx.unknown_packages && fx.lang_installs.is_empty());
+        // Gems: followed unless an option moves them.
+        let fx = run("bundle config set --local without development && bundle install");
+        assert!(!fx.unfollowable);
+        assert_eq!(fx.lang_installs, [LangInstall::Gem]);
+        let fx = run("gem install --install-dir /opt/gems rails");
+        assert!(fx.unfollowable);
+        let fx = run("bundle exec rake assets:precompile");
+        assert!(fx.unfollowable);
         // pip: its prefix, or the --target directory; never /opt.
         let fx = run("pip install --no-cache-dir -r requirements.txt");
         assert!(!fx.unknown_packages);
