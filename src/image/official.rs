@@ -510,9 +510,12 @@ mod tests {
             go.resolve("gofmt", None),
             Resolved::Found("/usr/local/go/bin/gofmt".into())
         );
-        // A full (buildpack-deps) variant: only plain script names are absent.
-        assert_eq!(go.resolve("my-server", None), Resolved::Unknown);
+        // golang is built on buildpack-deps' `-scm` variant (a short package list): pinned.
+        assert_eq!(go.resolve("my-server", None), Resolved::NotFound);
         assert_eq!(go.resolve("my-server.sh", None), Resolved::NotFound);
+        assert!(matches!(go.resolve("git", None), Resolved::Found(_)));
+        // A name a maintainer script creates (gcc's alternatives) stays unknown.
+        assert_eq!(go.resolve("cc", None), Resolved::Unknown);
         let full = image("python:3.12-bookworm").unwrap();
         assert_eq!(full.resolve("convert", None), Resolved::Unknown);
         let deb = image("debian:bookworm-slim").unwrap();

@@ -519,8 +519,13 @@ def read_image(repo_git, commit, directory, file, image):
     # Essential/required closure, as debuerreotype's minbase builds it) and every install is
     # accounted for: then `bins` + the base + `maybe` is every program in the Debian PATH
     # directories (maintainer-script names aside, which kexit keeps unknown).
+    # buildpack-deps' `-curl` and `-scm` variants (a short package list on top of the same
+    # base, read like the image's own Dockerfile) keep the set pinned; the full variant's
+    # hundreds of development packages do not.
+    from_ = m.get("from_", "")
     m["pinned"] = m["claim"] and bool(m["base"]) and m["base"].startswith("debian-") \
-        and m.get("from_", "").startswith("debian:")
+        and (from_.startswith("debian:") or (from_.startswith("buildpack-deps:")
+                                            and from_.endswith(("-curl", "-scm"))))
     return m
 
 
