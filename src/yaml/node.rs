@@ -25,19 +25,51 @@ pub enum Value {
     Map(Box<[(Node, Node)]>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A node of the tree. The byte range is kept as two `u32`s (a node is 40 bytes, not 48: the
+/// trees are most of the run's memory); read it with [`Node::span`]. Files past 4 GiB (only
+/// with a raised `max-file-size`) get saturated offsets, never a panic.
+#[derive(Clone, PartialEq)]
 pub struct Node {
-    /// Byte range in the file.
-    pub span: Range<usize>,
+    pub(super) start: u32,
+    pub(super) end: u32,
     pub style: Style,
     pub value: Value,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("span", &self.span())
+            .field("style", &self.style)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 static EMPTY: Vec<Node> = Vec::new();
 
 impl Node {
     pub fn new(span: Range<usize>, style: Style, value: Value) -> Node {
-        Node { span, style, value }
+        Node {
+            start: offset(span.start),
+            end: offset(span.end),
+            style,
+            value,
+        }
+    }
+
+    /// Byte range in the file.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn set_span(&mut self, span: Range<usize>) {
+        self.start = offset(span.start);
+        self.end = offset(span.end);
     }
 
     /// Value of `key` in a mapping (the last one when a key is duplicated, as kubectl does).
