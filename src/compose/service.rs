@@ -202,7 +202,7 @@ impl Ctx<'_> {
     /// on one line (plain, or quoted without escapes): word spans then point at the word.
     fn value_offset(&self, n: &Node, value: &str) -> Option<usize> {
         let src = self.text.get(n.span())?;
-        let inner = match n.style {
+        let inner = match n.style() {
             Style::Plain => src,
             Style::SingleQuoted | Style::DoubleQuoted => src.get(1..src.len().checked_sub(1)?)?,
             _ => return None,

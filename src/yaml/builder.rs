@@ -62,7 +62,7 @@ fn key_text(n: &Node) -> Option<Cow<'_, str>> {
 }
 
 fn is_merge_key(n: &Node) -> bool {
-    n.style == Style::Plain && matches!(&n.value, Value::Str(s) if s == "<<")
+    n.style() == Style::Plain && matches!(&n.value, Value::Str(s) if s == "<<")
 }
 
 struct Builder<'a> {
@@ -111,7 +111,7 @@ impl Builder<'_> {
                 None => *key = Some(node),
                 Some(k) => {
                     // `key:` with nothing after it: point just after the key, not at the next token.
-                    if node.is_null() && node.style == Style::Plain && node.span().is_empty() {
+                    if node.is_null() && node.style() == Style::Plain && node.span().is_empty() {
                         node.set_span(k.span().end..k.span().end);
                     }
                     *has_merge |= is_merge_key(&k);

@@ -18,7 +18,7 @@ pub fn value_span(file: FileId, text: &str, node: &Node, range: Range<usize>) ->
     let Some(needle) = value.get(range.clone()) else {
         return whole;
     };
-    let inner_off = match node.style {
+    let inner_off = match node.style() {
         Style::Plain => Some(0),
         Style::SingleQuoted | Style::DoubleQuoted if raw.len() >= 2 => Some(1),
         _ => None,
