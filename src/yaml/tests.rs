@@ -355,3 +355,16 @@ fn node_is_compact() {
     // The trees are most of a large run's memory: u32 offsets with the style packed in keep a node at 32 bytes.
     assert!(std::mem::size_of::<Node>() <= 32);
 }
+
+#[test]
+fn node_offsets_saturate_and_keep_the_style() {
+    let max = node::MAX_OFFSET;
+    let mut n = Node::new(10..(max + 5), Style::Folded, Value::Null);
+    assert_eq!(n.span(), 10..max);
+    assert_eq!(n.style(), Style::Folded);
+    n.set_span(usize::MAX..usize::MAX);
+    assert_eq!(n.span(), max..max);
+    assert_eq!(n.style(), Style::Folded);
+    let q = Node::new(3..7, Style::DoubleQuoted, Value::Null);
+    assert_eq!((q.span(), q.style()), (3..7, Style::DoubleQuoted));
+}
