@@ -222,7 +222,7 @@ impl Config {
         };
         if y.docs.len() > 1 {
             return Err(err(
-                &y.docs[1].root.span,
+                &y.docs[1].root.span(),
                 "the configuration must be a single YAML document".to_string(),
             ));
         }
@@ -232,7 +232,7 @@ impl Config {
         }
         if !root.is_map() {
             return Err(err(
-                &root.span,
+                &root.span(),
                 "the configuration must be a mapping of settings".to_string(),
             ));
         }
@@ -246,7 +246,7 @@ impl Config {
                         s => {
                             cfg.fail_level = Severity::parse(s).ok_or_else(|| {
                             (r.err)(
-                                &v.span,
+                                &v.span(),
                                 format!("`fail-level` must be info, warning, error or none, not `{s}`"),
                             )
                         })?;
@@ -301,7 +301,7 @@ impl Config {
                     cfg.node_memory_bytes = r.quantity(v)?;
                     if cfg.node_memory_bytes == 0 {
                         return Err((r.err)(
-                            &v.span,
+                            &v.span(),
                             "`node-memory` must be above 0".to_string(),
                         ));
                     }
@@ -314,7 +314,7 @@ impl Config {
                 "doc-url" => cfg.doc_url = r.string(v)?,
                 _ => {
                     return Err((r.err)(
-                        &k.span,
+                        &k.span(),
                         format!(
                             "unknown setting `{key}` (expected one of: {})",
                             TOP_KEYS.join(", ")
@@ -360,19 +360,19 @@ impl Reader<'_> {
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
                 Ok(v.scalar_text().unwrap_or_default())
             }
-            _ => Err((self.err)(&v.span, "expected a string".to_string())),
+            _ => Err((self.err)(&v.span(), "expected a string".to_string())),
         }
     }
     fn bool(&self, v: &Node) -> Result<bool, ConfigError> {
         v.as_bool()
-            .ok_or_else(|| (self.err)(&v.span, "expected true or false".to_string()))
+            .ok_or_else(|| (self.err)(&v.span(), "expected true or false".to_string()))
     }
     fn seq<'n>(&self, v: &'n Node) -> Result<&'n [Node], ConfigError> {
         if v.is_null() {
             return Ok(&[]);
         }
         if !v.is_seq() {
-            return Err((self.err)(&v.span, "expected a list".to_string()));
+            return Err((self.err)(&v.span(), "expected a list".to_string()));
         }
         Ok(v.items())
     }
@@ -389,13 +389,13 @@ impl Reader<'_> {
     }
     fn check_keys(&self, v: &Node, allowed: &[&str]) -> Result<(), ConfigError> {
         if !v.is_map() {
-            return Err((self.err)(&v.span, "expected a mapping".to_string()));
+            return Err((self.err)(&v.span(), "expected a mapping".to_string()));
         }
         for (k, _) in v.entries() {
             let key = k.scalar_text().unwrap_or_default();
             if !allowed.contains(&key.as_str()) {
                 return Err((self.err)(
-                    &k.span,
+                    &k.span(),
                     format!(
                         "unknown key `{key}` (expected one of: {})",
                         allowed.join(", ")
@@ -408,7 +408,10 @@ impl Reader<'_> {
     fn required(&self, v: &Node, key: &str) -> Result<String, ConfigError> {
         match v.get(key) {
             Some(n) => self.string(n),
-            None => Err((self.err)(&v.span, format!("missing required key `{key}`"))),
+            None => Err((self.err)(
+                &v.span(),
+                format!("missing required key `{key}`"),
+            )),
         }
     }
     fn optional(&self, v: &Node, key: &str) -> Result<Option<String>, ConfigError> {
@@ -419,7 +422,7 @@ impl Reader<'_> {
         match meta::by_code(&s) {
             Some(r) => Ok(r.code.to_string()),
             None => Err((self.err)(
-                &v.span,
+                &v.span(),
                 format!("unknown rule `{s}` (see `kexit rules`)"),
             )),
         }
@@ -427,12 +430,12 @@ impl Reader<'_> {
     fn glob(&self, v: &Node, g: &str) -> Result<(), ConfigError> {
         globset::Glob::new(g)
             .map(|_| ())
-            .map_err(|e| (self.err)(&v.span, format!("invalid glob `{g}`: {e}")))
+            .map_err(|e| (self.err)(&v.span(), format!("invalid glob `{g}`: {e}")))
     }
     fn rules(&self, v: &Node, cfg: &mut Config) -> Result<(), ConfigError> {
         if !v.is_map() {
             return Err((self.err)(
-                &v.span,
+                &v.span(),
                 "`rules` must map rule codes to off, on, info, warning or error".to_string(),
             ));
         }
@@ -459,7 +462,7 @@ impl Reader<'_> {
                     }
                     None => {
                         return Err((self.err)(
-                            &val.span,
+                            &val.span(),
                             format!(
                                 "rule setting must be off, on, info, warning or error, not `{s}`"
                             ),
@@ -479,7 +482,9 @@ impl Reader<'_> {
                     ig.rules.push(
                         meta::by_code(&code)
                             .map(|r| r.code.to_string())
-                            .ok_or_else(|| (self.err)(&r.span, format!("unknown rule `{code}`")))?,
+                            .ok_or_else(|| {
+                                (self.err)(&r.span(), format!("unknown rule `{code}`"))
+                            })?,
                     );
                 }
             } else {
@@ -501,7 +506,7 @@ impl Reader<'_> {
                 let parts = s.split('/').count();
                 if !(2..=3).contains(&parts) {
                     return Err((self.err)(
-                        &item.span,
+                        &item.span(),
                         format!("object `{s}` must be `Kind/name` or `Kind/namespace/name`"),
                     ));
                 }
@@ -514,13 +519,13 @@ impl Reader<'_> {
         ig.reason = self.required(v, "reason")?;
         if ig.reason.trim().is_empty() {
             return Err((self.err)(
-                &v.span,
+                &v.span(),
                 "`reason` must not be empty".to_string(),
             ));
         }
         if ig.rules.is_empty() && ig.paths.is_empty() && ig.objects.is_empty() {
             return Err((self.err)(
-                &v.span,
+                &v.span(),
                 "an `ignore` entry needs at least one of `rules`, `paths` or `objects`".to_string(),
             ));
         }
@@ -531,7 +536,7 @@ impl Reader<'_> {
         let image = self.required(v, "image")?;
         if image.contains('@') || image.rsplit('/').next().is_some_and(|l| l.contains(':')) {
             return Err((self.err)(
-                &v.get("image").map_or(v.span.clone(), |n| n.span.clone()),
+                &v.get("image").map_or(v.span(), |n| n.span()),
                 format!("`image` is a repository without tag or digest, not `{image}`"),
             ));
         }
@@ -550,7 +555,7 @@ impl Reader<'_> {
             "burstable" => "Burstable".to_string(),
             _ => {
                 return Err((self.err)(
-                    &v.get("class").map_or(v.span.clone(), |n| n.span.clone()),
+                    &v.get("class").map_or(v.span(), |n| n.span()),
                     format!("`class` must be Guaranteed or Burstable, not `{class}`"),
                 ))
             }
@@ -576,7 +581,7 @@ impl Reader<'_> {
     fn seconds(&self, v: &Node) -> Result<u32, ConfigError> {
         let bad = || {
             (self.err)(
-                &v.span,
+                &v.span(),
                 "expected a duration in seconds (`30`, `30s`, `2m`)".to_string(),
             )
         };
@@ -604,17 +609,17 @@ impl Reader<'_> {
         // A plain integer past i64 is read as a float: its digits are already rounded.
         if matches!(v.value, Value::Float(f) if f.abs() >= 9.0e15) {
             return Err((self.err)(
-                &v.span,
+                &v.span(),
                 "too large for a size cap (write a quantity such as `10Mi` or `1Ti`)".to_string(),
             ));
         }
-        parse_cap(&text).map_err(|e| (self.err)(&v.span, e))
+        parse_cap(&text).map_err(|e| (self.err)(&v.span(), e))
     }
     fn quantity(&self, v: &Node) -> Result<u64, ConfigError> {
         let text = v.scalar_text().unwrap_or_default();
         parse_bytes(&text).ok_or_else(|| {
             (self.err)(
-                &v.span,
+                &v.span(),
                 format!("expected a byte quantity (`16Gi`, `512Mi`, `1000000`), not `{text}`"),
             )
         })

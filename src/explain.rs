@@ -337,7 +337,7 @@ fn list_qos(paths: &[PathBuf], cfg: Config, emit: &dyn Fn(&str)) -> i32 {
     for w in &model.workloads {
         let r = effective(&model, w);
         let f = model.file(w.object.file);
-        let (line, _) = f.line_col(w.object.node.span.start);
+        let (line, _) = f.line_col(w.object.node.span().start);
         let cs: Vec<String> = r
             .containers
             .iter()

@@ -164,20 +164,20 @@ fn rule_for(origin: Origin, code: &str) -> Option<&'static str> {
 /// into the comments and blank lines after it.
 fn content_end(n: &Node, depth: usize) -> usize {
     if depth > 200 {
-        return n.span.end;
+        return n.span().end;
     }
     match &n.value {
         Value::Seq(items) if !items.is_empty() => items
             .iter()
             .map(|i| content_end(i, depth + 1))
             .max()
-            .unwrap_or(n.span.end),
+            .unwrap_or(n.span().end),
         Value::Map(entries) if !entries.is_empty() => entries
             .iter()
             .map(|(k, v)| content_end(k, depth + 1).max(content_end(v, depth + 1)))
             .max()
-            .unwrap_or(n.span.end),
-        _ => n.span.end,
+            .unwrap_or(n.span().end),
+        _ => n.span().end,
     }
 }
 
@@ -196,7 +196,7 @@ fn block_ends(src: &SourceFile, n: &Node, depth: usize, out: &mut HashMap<usize,
     match &n.value {
         Value::Seq(items) => {
             for i in items {
-                note(src, out, i.span.start, content_end(i, depth + 1));
+                note(src, out, i.span().start, content_end(i, depth + 1));
                 block_ends(src, i, depth + 1, out);
             }
         }
@@ -205,8 +205,8 @@ fn block_ends(src: &SourceFile, n: &Node, depth: usize, out: &mut HashMap<usize,
                 note(
                     src,
                     out,
-                    k.span.start,
-                    content_end(v, depth + 1).max(k.span.end),
+                    k.span().start,
+                    content_end(v, depth + 1).max(k.span().end),
                 );
                 block_ends(src, v, depth + 1, out);
             }
@@ -291,7 +291,7 @@ impl Index {
                     );
                     for d in &mut idx.directives[before..] {
                         d.scope = Scope::Range(w.object.file, 0..0);
-                        d.at = Span::new(w.object.file, k.span.clone());
+                        d.at = Span::new(w.object.file, k.span());
                         d.dead = Some(format!(
                             "`{key}` names no container of this pod (containers: {})",
                             w.containers
@@ -311,7 +311,7 @@ impl Index {
                 {
                     let scope = (
                         c.name.to_string(),
-                        c.node.span.start..content_end(c.node, 0),
+                        c.node.span().start..content_end(c.node, 0),
                     );
                     idx.scan_annotation_key(project, &w.object, meta, &key, Some(scope));
                 }
@@ -455,7 +455,7 @@ impl Index {
         };
         parsed.origin = Origin::Annotation;
         // Locate each code in the raw text of the value (quotes shift positions).
-        let raw = src.slice(Span::new(o.file, v.span.clone()));
+        let raw = src.slice(Span::new(o.file, v.span()));
         let prefix = "kexit:ignore ".len();
         for (text, off) in &mut parsed.codes {
             *off = match raw.find(text.as_str()) {
@@ -466,11 +466,11 @@ impl Index {
         let scope = Scope::Object {
             object: o.reference(),
             file: o.file,
-            range: o.node.span.start..content_end(o.node, 0),
+            range: o.node.span().start..content_end(o.node, 0),
             container,
         };
-        let at = Span::new(o.file, v.span.clone());
-        self.push(o.file, parsed, at, scope, v.span.start);
+        let at = Span::new(o.file, v.span());
+        self.push(o.file, parsed, at, scope, v.span().start);
     }
 
     fn matches(scope: &Scope, f: &Finding) -> bool {

@@ -27,15 +27,15 @@ fn config(cases: u32) -> ProptestConfig {
 fn check_node(text: &str, n: &Node, depth: usize) -> usize {
     assert!(depth <= MAX_DEPTH + 1, "tree deeper than the cap");
     assert!(
-        n.span.start <= n.span.end && n.span.end <= text.len(),
+        n.span().start <= n.span().end && n.span().end <= text.len(),
         "span {:?} outside a text of {} bytes",
-        n.span,
+        n.span(),
         text.len()
     );
     assert!(
-        text.is_char_boundary(n.span.start) && text.is_char_boundary(n.span.end),
+        text.is_char_boundary(n.span().start) && text.is_char_boundary(n.span().end),
         "span {:?} not on char boundaries",
-        n.span
+        n.span()
     );
     match &n.value {
         Value::Seq(items) => items

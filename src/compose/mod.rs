@@ -490,7 +490,7 @@ fn project(
             for (i, n) in nodes.into_iter().enumerate() {
                 let Some(p) = n.scalar_text() else { continue };
                 let p = vars.interpolate(&p);
-                note_overrun(&vars, &overrun, Span::new(id, n.span.clone()));
+                note_overrun(&vars, &overrun, Span::new(id, n.span()));
                 let Some(p) = p else {
                     continue;
                 };
@@ -509,7 +509,7 @@ fn project(
                         names.push(format!("`{}`", files.path_of(chain[at])));
                         cycles.push(Cycle {
                             kind: CycleKind::Include,
-                            span: Span::new(id, n.span.clone()),
+                            span: Span::new(id, n.span()),
                             chain: names.join(" includes "),
                         });
                         continue;

@@ -173,7 +173,7 @@ impl Ctx<'_> {
     }
 
     fn span(&self, n: &Node) -> Span {
-        Span::new(self.file, n.span.clone())
+        Span::new(self.file, n.span())
     }
 
     /// A scalar's text, interpolated.
@@ -201,13 +201,13 @@ impl Ctx<'_> {
     /// Offset in the file of byte `i` of a scalar's value, when the value is written literally
     /// on one line (plain, or quoted without escapes): word spans then point at the word.
     fn value_offset(&self, n: &Node, value: &str) -> Option<usize> {
-        let src = self.text.get(n.span.clone())?;
-        let inner = match n.style {
+        let src = self.text.get(n.span())?;
+        let inner = match n.style() {
             Style::Plain => src,
             Style::SingleQuoted | Style::DoubleQuoted => src.get(1..src.len().checked_sub(1)?)?,
             _ => return None,
         };
-        (inner == value).then_some(n.span.start + (src.len() - inner.len()).min(1))
+        (inner == value).then_some(n.span().start + (src.len() - inner.len()).min(1))
     }
 
     fn command(&self, n: &Node) -> Option<Command> {
@@ -311,7 +311,7 @@ impl Ctx<'_> {
                     found.push(EnvVar {
                         name,
                         value,
-                        span: Span::new(self.file, k.span.start..v.span.end.max(k.span.end)),
+                        span: Span::new(self.file, k.span().start..v.span().end.max(k.span().end)),
                     });
                 }
             }

@@ -53,7 +53,7 @@ impl<'p> Object<'p> {
     }
 
     pub fn span(&self, node: &Node) -> Span {
-        Span::new(self.file, node.span.clone())
+        Span::new(self.file, node.span())
     }
 
     /// Where to point for object-wide findings: the `metadata.name` value, else `kind`.

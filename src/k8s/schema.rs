@@ -540,13 +540,7 @@ mod tests {
         let api = root.get("apiVersion").and_then(Node::as_str).unwrap_or("");
         type_errors(kind, api, root)
             .into_iter()
-            .map(|e| {
-                (
-                    e.path_string(),
-                    e.class,
-                    text[e.node.span.clone()].to_string(),
-                )
-            })
+            .map(|e| (e.path_string(), e.class, text[e.node.span()].to_string()))
             .collect()
     }
 

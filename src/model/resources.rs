@@ -39,7 +39,7 @@ pub struct Amount<'p> {
 
 impl Amount<'_> {
     pub fn span(&self) -> Span {
-        Span::new(self.file, self.node.span.clone())
+        Span::new(self.file, self.node.span())
     }
 }
 

@@ -84,7 +84,11 @@ pub fn note_unrendered(project: &mut Project, charts: &[(PathBuf, usize, String)
         let span = yaml::parse(&src.text)
             .docs
             .first()
-            .and_then(|d| d.root.entry("name").map(|(k, v)| k.span.start..v.span.end))
+            .and_then(|d| {
+                d.root
+                    .entry("name")
+                    .map(|(k, v)| k.span().start..v.span().end)
+            })
             .unwrap_or(0..0);
         let shown = chart.to_string_lossy();
         let shown = match shown.strip_prefix("./") {

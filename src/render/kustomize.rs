@@ -103,11 +103,11 @@ fn path_to(node: &Node, offset: usize, out: &mut Vec<Step>, depth: usize) -> boo
         yaml::Value::Map(entries) => {
             for (k, v) in entries {
                 let key = k.scalar_text().unwrap_or_default();
-                if k.span.contains(&offset) {
+                if k.span().contains(&offset) {
                     out.push(Step::Key(key));
                     return true;
                 }
-                if v.span.contains(&offset) || (v.span.start == offset && v.span.is_empty()) {
+                if v.span().contains(&offset) || (v.span().start == offset && v.span().is_empty()) {
                     out.push(Step::Key(key));
                     path_to(v, offset, out, depth + 1);
                     return true;
@@ -117,7 +117,7 @@ fn path_to(node: &Node, offset: usize, out: &mut Vec<Step>, depth: usize) -> boo
         }
         yaml::Value::Seq(items) => {
             for (i, it) in items.iter().enumerate() {
-                if it.span.contains(&offset) {
+                if it.span().contains(&offset) {
                     let name = it.get("name").and_then(Node::scalar_text);
                     out.push(Step::Item(i, name));
                     path_to(it, offset, out, depth + 1);
@@ -184,29 +184,31 @@ pub(super) fn map_kustomize_span(
             })?,
     };
     let s_node = follow(s_doc, &steps)?;
-    let r_text = rendered.get(r_node.span.clone())?;
-    let s_text = origin.get(s_node.span.clone())?;
-    let on_key = matches!(steps.last(), Some(Step::Key(_))) && !r_node.span.contains(&range.start);
+    let r_text = rendered.get(r_node.span())?;
+    let s_text = origin.get(s_node.span())?;
+    let on_key =
+        matches!(steps.last(), Some(Step::Key(_))) && !r_node.span().contains(&range.start);
     if on_key {
         // The finding is on the key: point at the same key in the source.
         let (parent_steps, last) = steps.split_at(steps.len() - 1);
         let parent = follow(s_doc, parent_steps)?;
         let Step::Key(k) = &last[0] else { return None };
         let (key, _) = parent.entry(k)?;
-        return Some(key.span.clone());
+        return Some(key.span());
     }
     if r_node.scalar_text() != s_node.scalar_text() || (r_node.is_map() != s_node.is_map()) {
         return None;
     }
     if r_text == s_text {
-        let off = range.start.saturating_sub(r_node.span.start);
+        let off = range.start.saturating_sub(r_node.span().start);
         let len = range.end.saturating_sub(range.start);
         return Some(
-            s_node.span.start + off
-                ..(s_node.span.start + off + len).min(s_node.span.end.max(s_node.span.start + off)),
+            s_node.span().start + off
+                ..(s_node.span().start + off + len)
+                    .min(s_node.span().end.max(s_node.span().start + off)),
         );
     }
-    Some(s_node.span.clone())
+    Some(s_node.span())
 }
 
 /// Whether a directory holds a kustomization.

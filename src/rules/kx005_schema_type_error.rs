@@ -65,7 +65,7 @@ fn given(e: &TypeError, text: &str) -> String {
 }
 
 fn help(e: &TypeError, text: &str) -> String {
-    let quoted = matches!(e.node.style, Style::SingleQuoted | Style::DoubleQuoted);
+    let quoted = matches!(e.node.style(), Style::SingleQuoted | Style::DoubleQuoted);
     if e.go_type == "[]byte" {
         return "Base64-encode the value (`echo -n 'value' | base64`), or put the plain text under `stringData` instead of `data`".to_string();
     }

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
 /// Where `name` is defined further down the `env` list than the value node at `value_start`.
 fn defined_later<'p>(env: &Env<'p>, name: &str, value_start: usize) -> Option<&'p Node> {
     match env.var(name).map(|v| &v.origin) {
-        Some(Origin::Env(item)) if item.span.start > value_start => Some(item),
+        Some(Origin::Env(item)) if item.span().start > value_start => Some(item),
         _ => None,
     }
 }
@@ -142,7 +142,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         continue;
                     }
                     let lit = format!("$({})", r.name);
-                    let later = defined_later(&env, &r.name, node.span.start);
+                    let later = defined_later(&env, &r.name, node.span().start);
                     let reason = match later {
                         Some(_) => format!(
                             "`{}` is defined further down the `env` list, and a reference only sees the entries above it",

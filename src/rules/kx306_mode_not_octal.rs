@@ -55,7 +55,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     for w in &model.workloads {
         let text = &model.file(w.object.file).text;
         for (node, field) in mode_nodes(w) {
-            let raw = text.get(node.span.clone()).unwrap_or("").trim();
+            let raw = text.get(node.span()).unwrap_or("").trim();
             let base =
                 Finding::new(&RULE, w.span(node), String::new()).object(Some(w.object.reference()));
             match &node.value {

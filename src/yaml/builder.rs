@@ -62,7 +62,7 @@ fn key_text(n: &Node) -> Option<Cow<'_, str>> {
 }
 
 fn is_merge_key(n: &Node) -> bool {
-    n.style == Style::Plain && matches!(&n.value, Value::Str(s) if s == "<<")
+    n.style() == Style::Plain && matches!(&n.value, Value::Str(s) if s == "<<")
 }
 
 struct Builder<'a> {
@@ -111,8 +111,8 @@ impl Builder<'_> {
                 None => *key = Some(node),
                 Some(k) => {
                     // `key:` with nothing after it: point just after the key, not at the next token.
-                    if node.is_null() && node.style == Style::Plain && node.span.is_empty() {
-                        node.span = k.span.end..k.span.end;
+                    if node.is_null() && node.style() == Style::Plain && node.span().is_empty() {
+                        node.set_span(k.span().end..k.span().end);
                     }
                     *has_merge |= is_merge_key(&k);
                     if let Some(name) = key_text(&k) {
@@ -145,10 +145,10 @@ impl Builder<'_> {
                             self.duplicates += 1;
                         }
                         if let Some(i) = first.filter(|_| self.duplicates <= MAX_DUPLICATE_ERRORS) {
-                            let first_span = entries[i].0.span.clone();
+                            let first_span = entries[i].0.span();
                             self.errors.push(YamlError::new(
                                 YamlErrorKind::DuplicateKey { first: first_span },
-                                k.span.clone(),
+                                k.span(),
                                 format!("duplicate key `{name}`"),
                             ));
                         }
@@ -191,7 +191,7 @@ impl Builder<'_> {
         let frame = self.stack.pop()?;
         let (value, last_end) = match frame.body {
             Body::Seq(items) => {
-                let last = items.last().map(|n| n.span.end);
+                let last = items.last().map(|n| n.span().end);
                 (Value::Seq(items.into_boxed_slice()), last)
             }
             Body::Map {
@@ -202,8 +202,8 @@ impl Builder<'_> {
             } => {
                 let last = entries
                     .last()
-                    .map(|(_, v)| v.span.end.max(v.span.start))
-                    .or(key.as_ref().map(|k| k.span.end));
+                    .map(|(_, v)| v.span().end.max(v.span().start))
+                    .or(key.as_ref().map(|k| k.span().end));
                 let entries = if has_merge { merge(entries) } else { entries };
                 (Value::Map(entries.into_boxed_slice()), last)
             }
@@ -251,7 +251,7 @@ impl Builder<'_> {
         }
         self.budget -= a.size;
         let mut n = a.node.clone();
-        n.span = span;
+        n.set_span(span);
         Ok(n)
     }
 }

@@ -236,7 +236,9 @@ fn remap(f: &mut YamlFile, shift: &Shift) {
 
 /// Recursion is bounded by the depth cap of the tree.
 fn remap_node(n: &mut Node, back: &impl Fn(&mut std::ops::Range<usize>)) {
-    back(&mut n.span);
+    let mut span = n.span();
+    back(&mut span);
+    n.set_span(span);
     match &mut n.value {
         Value::Seq(items) => items.iter_mut().for_each(|c| remap_node(c, back)),
         Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {

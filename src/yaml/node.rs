@@ -25,19 +25,85 @@ pub enum Value {
     Map(Box<[(Node, Node)]>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A node of the tree: 32 bytes (the trees are most of a large run's memory). The byte range is
+/// kept as two `u32`s, the end sharing its word with the style; read them with [`Node::span`]
+/// and [`Node::style`]. Offsets past [`MAX_OFFSET`] (512 MiB, only reachable with a raised
+/// `max-file-size`) are saturated, never a panic.
+#[derive(Clone, PartialEq)]
 pub struct Node {
-    /// Byte range in the file.
-    pub span: Range<usize>,
-    pub style: Style,
+    pub(super) start: u32,
+    /// End offset in the low [`OFFSET_BITS`] bits, the style in the top three.
+    pub(super) end_style: u32,
     pub value: Value,
+}
+
+const OFFSET_BITS: u32 = 29;
+/// Largest byte offset a node records.
+pub const MAX_OFFSET: usize = (1 << OFFSET_BITS) - 1;
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("span", &self.span())
+            .field("style", &self.style())
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+fn offset(n: usize) -> u32 {
+    // Lossless: at most MAX_OFFSET, which is below 2^29.
+    n.min(MAX_OFFSET) as u32
+}
+
+impl Style {
+    fn bits(self) -> u32 {
+        match self {
+            Style::Plain => 0,
+            Style::SingleQuoted => 1,
+            Style::DoubleQuoted => 2,
+            Style::Literal => 3,
+            Style::Folded => 4,
+            Style::Collection => 5,
+        }
+    }
+
+    fn from_bits(b: u32) -> Style {
+        match b {
+            0 => Style::Plain,
+            1 => Style::SingleQuoted,
+            2 => Style::DoubleQuoted,
+            3 => Style::Literal,
+            4 => Style::Folded,
+            _ => Style::Collection,
+        }
+    }
 }
 
 static EMPTY: Vec<Node> = Vec::new();
 
 impl Node {
     pub fn new(span: Range<usize>, style: Style, value: Value) -> Node {
-        Node { span, style, value }
+        Node {
+            start: offset(span.start),
+            end_style: offset(span.end) | (style.bits() << OFFSET_BITS),
+            value,
+        }
+    }
+
+    /// Byte range in the file.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..(self.end_style as usize & MAX_OFFSET)
+    }
+
+    pub fn set_span(&mut self, span: Range<usize>) {
+        let style = self.end_style & !(MAX_OFFSET as u32);
+        self.start = offset(span.start);
+        self.end_style = offset(span.end) | style;
+    }
+
+    pub fn style(&self) -> Style {
+        Style::from_bits(self.end_style >> OFFSET_BITS)
     }
 
     /// Value of `key` in a mapping (the last one when a key is duplicated, as kubectl does).
@@ -154,7 +220,7 @@ impl Node {
         matches!(self.value, Value::Null)
     }
     pub fn is_plain(&self) -> bool {
-        self.style == Style::Plain
+        self.style() == Style::Plain
     }
 
     /// Convert to JSON as kubectl sends it (for typed decoding).

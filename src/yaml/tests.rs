@@ -6,7 +6,7 @@ use crate::source::{FileKind, SourceFile};
 use std::time::{Duration, Instant};
 
 fn tok<'a>(text: &'a str, n: &Node) -> &'a str {
-    &text[n.span.clone()]
+    &text[n.span()]
 }
 
 fn line_col(text: &str, byte: usize) -> (usize, usize) {
@@ -25,7 +25,7 @@ fn spans_and_multi_docs() {
     assert_eq!(f.docs.len(), 2);
     let b = f.docs[0].root.get("b").unwrap();
     let y = &b.items()[1];
-    assert_eq!(&text[y.span.clone()], "'y'");
+    assert_eq!(&text[y.span()], "'y'");
     assert_eq!(y.as_str(), Some("y"));
     assert_eq!(tok(text, b), "[x, 'y']");
     assert_eq!(
@@ -57,7 +57,7 @@ fn scalar_spans_by_style() {
     assert_eq!(at("i"), "v");
     // Keys point at the key token.
     let (k, _) = r.entry("e").unwrap();
-    assert_eq!(line_col(text, k.span.start), (8, 1));
+    assert_eq!(line_col(text, k.span().start), (8, 1));
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn collection_spans() {
     assert_eq!(tok(text, r.get("other").unwrap()), "{k: v}");
     assert_eq!(tok(text, r.get("empty").unwrap()), "[]");
     assert_eq!(tok(text, r.get("t").unwrap()), "k: v");
-    assert_eq!(r.span.start, 0);
+    assert_eq!(r.span().start, 0);
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn empty_value_points_after_its_key() {
     let f = parse(text);
     let (k, v) = f.docs[0].root.entry("a").unwrap();
     assert!(v.is_null());
-    assert_eq!(v.span, k.span.end..k.span.end);
+    assert_eq!(v.span(), k.span().end..k.span().end);
 }
 
 #[test]
@@ -107,14 +107,14 @@ fn crlf_and_non_ascii_spans_are_bytes() {
     assert_eq!(tok(text, r.get("é").unwrap()), "ü");
     let name = r.get("name").unwrap();
     assert_eq!(tok(text, name), "\"héllo wörld\"");
-    assert_eq!(line_col(text, name.span.start), (2, 7));
+    assert_eq!(line_col(text, name.span().start), (2, 7));
     let items = r.get("list").unwrap().items();
     assert_eq!(tok(text, &items[0]), "ñ");
     assert_eq!(tok(text, &items[1]), "l1\r\n    l2");
     assert_eq!(items[1].as_str(), Some("l1\nl2\n"));
     let last = r.get("last").unwrap();
     assert_eq!(tok(text, last), "x");
-    assert_eq!(line_col(text, last.span.start), (9, 7));
+    assert_eq!(line_col(text, last.span().start), (9, 7));
 }
 
 #[test]
@@ -331,7 +331,7 @@ fn flow_and_quoted_indentation_is_lenient_like_libyaml() {
     );
     let image = c.get("image").unwrap();
     assert_eq!(tok(text, image), "alpine");
-    assert_eq!(line_col(text, image.span.start), (8, 14));
+    assert_eq!(line_col(text, image.span().start), (8, 14));
     // Flow sequence closed at the key's column, twice in one file, and a quoted scalar.
     let text = "a:\n  args: [\n    \"-x\",\n  ]\n  more: [x,\n  y]\n  q: \"one\n two\"\nb: 1\n";
     let f = parse(text);
@@ -348,4 +348,23 @@ fn flow_and_quoted_indentation_is_lenient_like_libyaml() {
     assert!(f.errors[0].span.end <= text.len());
     let text = "a: 1\n  b: 2\n";
     assert!(!parse(text).errors.is_empty());
+}
+
+#[test]
+fn node_is_compact() {
+    // The trees are most of a large run's memory: u32 offsets with the style packed in keep a node at 32 bytes.
+    assert!(std::mem::size_of::<Node>() <= 32);
+}
+
+#[test]
+fn node_offsets_saturate_and_keep_the_style() {
+    let max = node::MAX_OFFSET;
+    let mut n = Node::new(10..(max + 5), Style::Folded, Value::Null);
+    assert_eq!(n.span(), 10..max);
+    assert_eq!(n.style(), Style::Folded);
+    n.set_span(usize::MAX..usize::MAX);
+    assert_eq!(n.span(), max..max);
+    assert_eq!(n.style(), Style::Folded);
+    let q = Node::new(3..7, Style::DoubleQuoted, Value::Null);
+    assert_eq!((q.span(), q.style()), (3..7, Style::DoubleQuoted));
 }

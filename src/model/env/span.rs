@@ -8,24 +8,24 @@ use std::ops::Range;
 /// scalars without escapes; otherwise the first occurrence of the substring in the raw text;
 /// otherwise the whole node.
 pub fn value_span(file: FileId, text: &str, node: &Node, range: Range<usize>) -> Span {
-    let whole = Span::new(file, node.span.clone());
+    let whole = Span::new(file, node.span());
     let Some(value) = node.as_str() else {
         return whole;
     };
-    let Some(raw) = text.get(node.span.clone()) else {
+    let Some(raw) = text.get(node.span()) else {
         return whole;
     };
     let Some(needle) = value.get(range.clone()) else {
         return whole;
     };
-    let inner_off = match node.style {
+    let inner_off = match node.style() {
         Style::Plain => Some(0),
         Style::SingleQuoted | Style::DoubleQuoted if raw.len() >= 2 => Some(1),
         _ => None,
     };
     if let Some(off) = inner_off {
         if raw.get(off..raw.len() - off) == Some(value) {
-            let s = node.span.start + off + range.start;
+            let s = node.span().start + off + range.start;
             return Span::new(file, s..s + needle.len());
         }
     }
@@ -38,7 +38,7 @@ pub fn value_span(file: FileId, text: &str, node: &Node, range: Range<usize>) ->
         .map_or(0, |before| before.matches(needle).count());
     match raw.match_indices(needle).nth(nth) {
         Some((i, _)) => {
-            let s = node.span.start + i;
+            let s = node.span().start + i;
             Span::new(file, s..s + needle.len())
         }
         None => whole,

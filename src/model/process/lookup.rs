@@ -429,7 +429,7 @@ impl<'m, 'p> Process<'m, 'p> {
         let a = self.argv.args.get(i)?;
         if let Some(n) = a.node {
             let raw = n.scalar_text().unwrap_or_default();
-            if raw != a.value || n.style == Style::Folded {
+            if raw != a.value || n.style() == Style::Folded {
                 return a.span;
             }
             let (workload, _) = self.pod()?;
