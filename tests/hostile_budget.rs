@@ -582,3 +582,25 @@ fn compose_side_files_outside_the_tree_are_not_read() {
     let (_, f) = lint_dir(d, &[]);
     assert_located(&f, "app/compose.yaml", "KX103", 4);
 }
+
+// ---------------------------------------------------------------------------------------------
+// YAML node budget: memory bounded on a 5 MB file of `a: b` lines
+
+#[test]
+fn a_file_of_a_million_keys_stops_at_the_node_budget() {
+    let tmp = scene();
+    let mut text = String::with_capacity(6 << 20);
+    let mut i = 0;
+    while text.len() < 5 << 20 {
+        text.push_str(&format!("a{i}: b\n"));
+        i += 1;
+    }
+    fs::write(tmp.path().join("keys.yaml"), &text).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // 250,000 key/value pairs are 500,000 nodes: kexit stops at the next key.
+    assert_located(&f, "keys.yaml", "KX011", 250_001);
+    let mine = in_file(&f, "keys.yaml");
+    assert_eq!(mine.len(), 1, "{mine:#?}");
+    assert!(mine[0].message.contains("500000 YAML nodes"));
+}

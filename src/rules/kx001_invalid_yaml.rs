@@ -1,7 +1,7 @@
 //! KX001 invalid-yaml: File is not valid YAML; kubectl rejects the whole file.
 //!
 //! The YAML front end (`yaml::parse`) records each error with its span on the parsed file; this
-//! rule reports every one but duplicate keys (KX003).
+//! rule reports every one but duplicate keys (KX003) and the node budget (KX011).
 
 use crate::finding::Finding;
 use crate::meta;
@@ -22,7 +22,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             continue;
         };
         for e in &m.yaml.errors {
-            if matches!(e.kind, YamlErrorKind::DuplicateKey { .. }) {
+            if matches!(
+                e.kind,
+                YamlErrorKind::DuplicateKey { .. } | YamlErrorKind::NodeBudget
+            ) {
                 continue;
             }
             let (line, _) = src.line_col(e.span.start);

@@ -1,7 +1,7 @@
 //! KX011 expansion-budget: a `$(VAR)` env chain, Dockerfile `ARG`/`ENV` values, or Compose
 //! interpolation (`${VAR:-…}`, `.env`, `env_file`) that expand past kexit's budget
-//! ([`crate::budget`]): kexit stopped expanding there, and the values from there on are unknown
-//! (not checked).
+//! ([`crate::budget`]), or a YAML file larger than kexit reads ([`crate::yaml::MAX_NODES`]):
+//! kexit stopped there, and what comes after is unknown (not checked).
 
 use crate::budget::{human, MAX_STAGES, MAX_STAGE_ENTRIES, MAX_TOTAL, MAX_VALUE};
 use crate::finding::Finding;
@@ -24,9 +24,34 @@ fn limits() -> String {
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
+    yaml_nodes(model, out);
     kubernetes(model, out);
     dockerfiles(model, out);
     compose(model, out);
+}
+
+/// A YAML file with more nodes than kexit reads ([`crate::yaml::MAX_NODES`]): at the node
+/// where it stopped.
+fn yaml_nodes(model: &Model, out: &mut Vec<Finding>) {
+    let project = model.project;
+    for m in &project.manifests {
+        for e in &m.yaml.errors {
+            if e.kind != crate::yaml::YamlErrorKind::NodeBudget {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    &RULE,
+                    crate::source::Span::new(m.file, e.span.clone()),
+                    format!(
+                        "{}: kexit stopped reading the file here, so the objects from here on are not checked (kubectl may still apply them)",
+                        e.message
+                    ),
+                )
+                .help("Split the file, or check that it is a manifest at all (a data file under a manifests directory?)"),
+            );
+        }
+    }
 }
 
 /// One finding per Compose project, at the first value (in a compose file, its `.env` or an

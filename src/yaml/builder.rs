@@ -3,7 +3,7 @@
 
 use super::offsets::{quoted_end, skip_properties, ByteIndex};
 use super::{resolve, Document, Node, Style, Text, Value, YamlError, YamlErrorKind, YamlFile};
-use super::{ALIAS_BUDGET, LINEAR_KEYS, MAX_DEPTH, MAX_DUPLICATE_ERRORS};
+use super::{ALIAS_BUDGET, LINEAR_KEYS, MAX_DEPTH, MAX_DUPLICATE_ERRORS, MAX_NODES};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -81,6 +81,8 @@ struct Builder<'a> {
     skipped_anchors: bool,
     /// Duplicate keys seen in the file.
     duplicates: usize,
+    /// Nodes the tree holds so far (the file's documents together; [`MAX_NODES`]).
+    nodes: usize,
 }
 
 impl Builder<'_> {
@@ -101,7 +103,10 @@ impl Builder<'_> {
             return Some(node);
         };
         match &mut frame.body {
-            Body::Seq(items) => items.push(node),
+            Body::Seq(items) => {
+                self.nodes += 1;
+                items.push(node)
+            }
             Body::Map {
                 entries,
                 key,
@@ -159,6 +164,7 @@ impl Builder<'_> {
                             return None;
                         }
                     }
+                    self.nodes += 2;
                     entries.push((k, node));
                 }
             },
@@ -343,6 +349,7 @@ pub(super) fn parse_strict(text: &str) -> YamlFile {
         skip_start: 0,
         skipped_anchors: false,
         duplicates: 0,
+        nodes: 0,
     };
     let mut doc_start = 0;
     let mut root: Option<Node> = None;
@@ -401,6 +408,16 @@ pub(super) fn parse_strict(text: &str) -> YamlFile {
                         });
                     }
                 }
+            }
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)
+                if b.nodes >= MAX_NODES =>
+            {
+                b.errors.push(YamlError::new(
+                    YamlErrorKind::NodeBudget,
+                    start..end,
+                    format!("the file holds more than {MAX_NODES} YAML nodes"),
+                ));
+                break;
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let plain = style == ScalarStyle::Plain;
