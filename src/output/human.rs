@@ -388,14 +388,17 @@ fn without_asides(s: &str) -> String {
         }
     }
     // The blank before each removed aside: no double blanks, none before punctuation.
+    // A `.` that starts a word (`./Dockerfile`, `.env`) is not punctuation.
     let mut squeezed = String::with_capacity(out.len());
     let mut blank = false;
-    for c in out.chars() {
+    let mut chars = out.chars().peekable();
+    while let Some(c) = chars.next() {
         if c == ' ' {
             blank = !squeezed.is_empty();
             continue;
         }
-        if blank && !matches!(c, ',' | ':' | ';' | '.') {
+        let starts_word = c == '.' && chars.peek().is_some_and(|n| !n.is_whitespace());
+        if blank && (!matches!(c, ',' | ':' | ';' | '.') || starts_word) {
             squeezed.push(' ');
         }
         blank = false;
@@ -646,4 +649,18 @@ pub fn summary_line(s: &Summary, color: bool) -> String {
         Style::new().fg_color(Some(AnsiColor::Green.into())).bold()
     };
     format!("{}\n", paint(color, style, &line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_asides;
+
+    #[test]
+    fn asides_go_and_paths_keep_their_blank() {
+        assert_eq!(
+            without_asides("the image built from ./Dockerfile (stage #0) runs `x` (exit 127)."),
+            "the image built from ./Dockerfile runs `x`."
+        );
+        assert_eq!(without_asides("a (b), c"), "a, c");
+    }
 }
