@@ -38,8 +38,8 @@ pub const ALIAS_BUDGET: usize = 100_000;
 /// Nodes one file may hold (its documents together). Kubernetes manifests hold a few thousand
 /// (the largest file of the real-world corpus, a CRD of 12,500 lines, about 25,000); past this
 /// kexit stops reading the file (KX011), so that memory stays bounded: a 10 MB file of `a: b`
-/// lines (2.9 million nodes) costs about 120 MB instead of 460 MB.
-pub const MAX_NODES: usize = 500_000;
+/// lines (2.9 million nodes) costs about 220 MB instead of 460 MB.
+pub const MAX_NODES: usize = 1_000_000;
 /// Mappings with more entries than this check duplicate keys through a hash map.
 const LINEAR_KEYS: usize = 16;
 
