@@ -109,34 +109,11 @@ pub fn assignments(cmd: &Command) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-/// A word taken literally as a path (no expansion, no glob).
-fn plain(w: &crate::shell::Word) -> Option<&str> {
-    let t = w.text.as_str();
-    (w.literal && !t.is_empty() && !t.contains(['$', '`', '*', '?', '[', '~'])).then_some(t)
-}
+use super::compile::plain;
 
-/// `go` flags of the build commands that take a value (compile.rs's list plus `-exec`,
-/// `-run`, … of `go test`, which kexit reads past).
-const GO_VALUE_FLAGS: [&str; 33] = [
-    "covermode",
-    "o",
-    "C",
-    "p",
-    "asmflags",
-    "buildmode",
-    "compiler",
-    "gccgoflags",
-    "gcflags",
-    "installsuffix",
-    "ldflags",
-    "mod",
-    "modfile",
-    "overlay",
-    "pgo",
-    "pkgdir",
-    "tags",
-    "toolexec",
-    "coverpkg",
+/// `go` flags that take a value besides those of `build`/`install` ([`super::compile`]'s
+/// list): `go test`'s, which kexit reads past.
+const GO_TEST_VALUE_FLAGS: [&str; 14] = [
     "exec",
     "run",
     "skip",
@@ -152,25 +129,13 @@ const GO_VALUE_FLAGS: [&str; 33] = [
     "fuzzminimizetime",
     "fuzz",
 ];
-const GO_BOOL_FLAGS: [&str; 23] = [
-    // `go clean`'s cache flags: they remove caches, which are unknown anyway.
+/// `go` flags without a value besides those of `build`/`install`: `go clean`'s cache flags
+/// (they remove caches, which are unknown anyway) and `go test`'s.
+const GO_MORE_BOOL_FLAGS: [&str; 10] = [
     "cache",
     "modcache",
     "testcache",
     "fuzzcache",
-    "a",
-    "v",
-    "x",
-    "race",
-    "msan",
-    "asan",
-    "cover",
-    "trimpath",
-    "work",
-    "linkshared",
-    "buildvcs",
-    "json",
-    "modcacherw",
     "c",
     "i",
     "short",
@@ -178,6 +143,14 @@ const GO_BOOL_FLAGS: [&str; 23] = [
     "benchmem",
     "fullpath",
 ];
+
+fn value_flag(flag: &str) -> bool {
+    super::compile::GO_VALUE_FLAGS.contains(&flag) || GO_TEST_VALUE_FLAGS.contains(&flag)
+}
+
+fn bool_flag(flag: &str) -> bool {
+    super::compile::GO_BOOL_FLAGS.contains(&flag) || GO_MORE_BOOL_FLAGS.contains(&flag)
+}
 
 /// Flags and packages of `go build|install|test|vet` (after the subcommand).
 struct GoArgs<'a> {
@@ -214,7 +187,7 @@ fn go_args(args: &[crate::shell::Word]) -> Option<GoArgs<'_>> {
             Some((f, v)) => (f, Some(v)),
             None => (body, None),
         };
-        if GO_VALUE_FLAGS.contains(&flag) {
+        if value_flag(flag) {
             let value = match inline {
                 Some(v) => Some(v.to_string()),
                 None => {
@@ -237,7 +210,7 @@ fn go_args(args: &[crate::shell::Word]) -> Option<GoArgs<'_>> {
             }
             g.flags
                 .push(format!("{flag}={}", value.unwrap_or_default()));
-        } else if GO_BOOL_FLAGS.contains(&flag) {
+        } else if bool_flag(flag) {
             g.flags.push(flag.to_string());
         } else {
             // `-n` (print only), `-coverprofile`, `-cpuprofile`, … or a flag kexit does not

@@ -91,13 +91,13 @@ pub(crate) fn command_outputs(cmd: &Command) -> Vec<(OutPath, bool)> {
 }
 
 /// A word kexit can take literally as a path.
-fn plain(w: &crate::shell::Word) -> Option<&str> {
+pub(super) fn plain(w: &crate::shell::Word) -> Option<&str> {
     let t = w.text.as_str();
     (w.literal && !t.is_empty() && !t.contains(['$', '`', '*', '?', '[', '~'])).then_some(t)
 }
 
 /// `go` flags of `build`/`install` that take a value (`-o x` as well as `-o=x`).
-const GO_VALUE_FLAGS: [&str; 19] = [
+pub(super) const GO_VALUE_FLAGS: [&str; 19] = [
     "covermode",
     "o",
     "C",
@@ -119,7 +119,7 @@ const GO_VALUE_FLAGS: [&str; 19] = [
     "coverpkg",
 ];
 /// `go` flags of `build`/`install` without a value.
-const GO_BOOL_FLAGS: [&str; 13] = [
+pub(super) const GO_BOOL_FLAGS: [&str; 13] = [
     "a",
     "v",
     "x",

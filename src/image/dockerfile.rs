@@ -560,7 +560,7 @@ pub fn normalize_arch(a: &str) -> String {
 /// `/root/.local` for root. None when kexit cannot tell (another user: its home is not
 /// modelled).
 fn user_base(img: &Image) -> Option<String> {
-    if let Some((_, v)) = img.env.iter().rev().find(|(k, _)| k == "PYTHONUSERBASE") {
+    if let Some(v) = img.env("PYTHONUSERBASE") {
         return (v.starts_with('/') && !v.contains('$')).then(|| normalize("/", v));
     }
     let root = match img.user.as_deref() {
@@ -626,11 +626,11 @@ fn apply_run(
                 Some(b) => Some(format!("{}/bin", b.trim_end_matches('/'))),
                 None => continue,
             }
-        } else if inst.options.iter().any(|o| {
-            ["--target", "--prefix", "--root", "-t", "--home"]
-                .iter()
-                .any(|f| o == f || o.starts_with(&format!("{f}=")))
-        }) {
+        } else if inst
+            .options
+            .iter()
+            .any(|o| super::packages::pip_destination(o, false))
+        {
             continue;
         } else {
             None

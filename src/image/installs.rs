@@ -367,7 +367,7 @@ fn add_pkg_fuzz(img: &mut Image, f: PkgFuzz) {
 
 /// An absolute, literal value of the image ENV.
 fn env_dir(img: &Image, key: &str) -> Option<String> {
-    let (_, v) = img.env.iter().rev().find(|(k, _)| k == key)?;
+    let v = img.env(key)?;
     (v.starts_with('/') && !v.contains(['$', '`', ':']))
         .then(|| v.trim_end_matches('/').to_string())
 }
@@ -522,11 +522,11 @@ fn apply_pip(
     read: &dyn Fn(&Image, &str) -> Option<String>,
 ) -> bool {
     // Explicit destinations and --user stay with the generic handling.
-    if inst.options.iter().any(|o| {
-        ["--target", "--prefix", "--root", "-t", "--user", "--home"]
-            .iter()
-            .any(|f| o == f || o.starts_with(&format!("{f}=")))
-    }) {
+    if inst
+        .options
+        .iter()
+        .any(|o| super::packages::pip_destination(o, true))
+    {
         return false;
     }
     let Some(bin) = pip_bin_dir(img, &inst.program) else {

@@ -628,6 +628,19 @@ fn mode_sets_x(mode: &str) -> bool {
         .any(|c| c.contains("+x") || c.contains("=rwx") || c.contains("+rwx"))
 }
 
+/// A pip option that sends the install away from its prefix: an explicit destination
+/// (`--target`, `--prefix`, `--root`, `-t`, `--home`) or, with `user`, the user scheme.
+pub(crate) fn pip_destination(option: &str, user: bool) -> bool {
+    let flags: &[&str] = if user {
+        &["--target", "--prefix", "--root", "-t", "--user", "--home"]
+    } else {
+        &["--target", "--prefix", "--root", "-t", "--home"]
+    };
+    flags
+        .iter()
+        .any(|f| option == *f || option.starts_with(&format!("{f}=")))
+}
+
 fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[&str]) {
     let mut requirement_files = Vec::new();
     let mut skip = std::collections::HashSet::new();
@@ -654,12 +667,7 @@ fn push_install(fx: &mut RunEffects, manager: &'static str, prog: &str, args: &[
         .collect();
     let unread_files = !requirement_files.is_empty();
     // pip with its own destination writes nowhere near the prefix, known packages or not.
-    let pip_elsewhere = manager == "pip"
-        && args.iter().any(|a| {
-            ["--target", "--prefix", "--root", "-t", "--user", "--home"]
-                .iter()
-                .any(|f| a == f || a.starts_with(&format!("{f}=")))
-        });
+    let pip_elsewhere = manager == "pip" && args.iter().any(|a| pip_destination(a, true));
     if unread_files || pip_elsewhere || packages.iter().any(|p| binaries(manager, p).is_none()) {
         if manager == "pip" {
             // pip writes console scripts under its prefix (`/usr/local` in the python images,
