@@ -563,14 +563,18 @@ fn user_base(img: &Image) -> Option<String> {
     if let Some(v) = img.env("PYTHONUSERBASE") {
         return (v.starts_with('/') && !v.contains('$')).then(|| normalize("/", v));
     }
-    let root = match img.user.as_deref() {
-        None => true,
-        Some(u) => {
-            let name = u.split(':').next().unwrap_or(u);
-            name == "root" || name == "0"
-        }
+    let name = match img.user.as_deref() {
+        None => "root",
+        Some(u) => u.split(':').next().unwrap_or(u),
     };
-    root.then(|| "/root/.local".to_string())
+    if name == "root" || name == "0" {
+        return Some("/root/.local".to_string());
+    }
+    // A user whose home a RUN created (`useradd -m app`).
+    img.homes
+        .iter()
+        .find(|(u, _)| u == name)
+        .map(|(_, h)| format!("{}/.local", h.trim_end_matches('/')))
 }
 
 fn apply_run(
@@ -763,6 +767,7 @@ fn apply_run(
         e.executable = Tri::Unknown;
         put(img, &l, e);
     }
+    super::perms::create_homes(img, &fx.perms, &origin, seq);
     super::perms::after_run(img, &fx.perms);
 }
 

@@ -401,6 +401,9 @@ pub struct Image {
     /// conventionally do, so paths elsewhere are absent for the 127 family, but not for a claim
     /// that a build fails ([`Image::writes_followed`]).
     pub(crate) ran_code: bool,
+    /// Home directories a `RUN` created from Debian's `/etc/skel` for new users (user, home):
+    /// what pip's user scheme (`~/.local`) means for them.
+    pub(crate) homes: Vec<(String, String)>,
 }
 
 impl Image {
@@ -445,6 +448,7 @@ impl Image {
             users: Vec::new(),
             outside_root_group: Vec::new(),
             ran_code: false,
+            homes: Vec::new(),
         }
     }
 

@@ -350,6 +350,9 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                         fx.perms.regrouped.push(unquote(u));
                     }
                 } else if let Some(u) = super::perms::read_useradd(args) {
+                    fx.perms
+                        .homes
+                        .extend(super::perms::created_home(prog_name, args));
                     if !super::perms::useradd_joins_root(args) {
                         fx.perms.outside_root_group.push(u.0.clone());
                     }

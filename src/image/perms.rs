@@ -31,6 +31,8 @@ pub struct PermEffects {
     pub outside_root_group: Vec<String>,
     /// Users whose groups a step changes (`usermod`, `gpasswd`, `adduser USER GROUP`).
     pub regrouped: Vec<String>,
+    /// Home directories created for new users (`useradd -m app`: `/home/app`), with the user.
+    pub homes: Vec<(String, String)>,
 }
 
 /// Options of `useradd`/`adduser` (Debian and busybox) that take a value.
@@ -93,6 +95,96 @@ pub(crate) fn read_useradd(args: &[&str]) -> Option<(String, Option<u32>)> {
     }
     let name = name.filter(|n| !n.is_empty() && !n.contains(['$', '`', '/']))?;
     Some((name, uid))
+}
+
+/// Short options of `useradd` that take a value (the last letter of a cluster such as `-ms`).
+const USERADD_SHORT_WITH_VALUE: &str = "bcdefgGkKpRPsuZ";
+
+/// The home directory a `useradd`/`adduser` creates for a new user, with the user's name:
+/// `useradd -m` (`--create-home`), or an `adduser` that is not a system user and not told not
+/// to (`--no-create-home`, busybox `-H`). The directory is `-d`/`--home-dir`/`--home` (busybox
+/// `-h`), else `/home/NAME` (`-b`/`--base-dir` BASE: `BASE/NAME`). None when it creates none or
+/// kexit cannot read the arguments (a `$VAR`, an option it does not know).
+pub(crate) fn created_home(prog: &str, args: &[&str]) -> Option<(String, String)> {
+    let useradd = prog == "useradd";
+    let (mut create, mut home, mut base, mut name) = (!useradd, None::<String>, None, None);
+    let unquote = |v: &str| v.trim_matches(|c| c == '"' || c == '\'').to_string();
+    let mut k = 0;
+    while k < args.len() {
+        let a = args[k];
+        let (opt, inline) = match a.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v)),
+            _ => (a, None),
+        };
+        let value = |k: &mut usize| -> Option<String> {
+            match inline {
+                Some(v) => Some(unquote(v)),
+                None => {
+                    *k += 1;
+                    args.get(*k).map(|v| unquote(v))
+                }
+            }
+        };
+        match opt {
+            "-m" | "--create-home" if useradd => create = true,
+            "-M" | "--no-create-home" => create = false,
+            "-H" if !useradd => create = false,
+            "-r" | "--system" | "-S" => create &= useradd,
+            "-d" | "--home-dir" | "--home" => home = Some(value(&mut k)?),
+            "-h" if !useradd => home = Some(value(&mut k)?),
+            "-b" | "--base-dir" if useradd => base = Some(value(&mut k)?),
+            _ if opt.starts_with("--") => {
+                if inline.is_none() && USER_OPTS_WITH_VALUE.contains(&opt) {
+                    k += 1;
+                }
+            }
+            _ if opt.starts_with('-') && opt.len() > 1 => {
+                if !useradd {
+                    // busybox adduser's short options: -D -S -H take none; the rest one.
+                    if !matches!(opt, "-D" | "-S" | "-H") && USER_OPTS_WITH_VALUE.contains(&opt) {
+                        k += 1;
+                    } else if !matches!(opt, "-D" | "-S" | "-H") {
+                        return None;
+                    }
+                } else {
+                    // A cluster (`-ms /bin/bash`, `-rm`): flags, the last may take a value.
+                    let letters = &opt[1..];
+                    if !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+                        return None;
+                    }
+                    for (i, c) in letters.chars().enumerate() {
+                        let last = i + 1 == letters.len();
+                        match c {
+                            'm' => create = true,
+                            'M' => create = false,
+                            'r' | 'N' | 'U' | 'l' | 'o' => {}
+                            'd' if last => home = Some(value(&mut k)?),
+                            'b' if last => base = Some(value(&mut k)?),
+                            c if USERADD_SHORT_WITH_VALUE.contains(c) && last => {
+                                value(&mut k)?;
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            _ if name.is_none() => name = Some(unquote(a)),
+            // `adduser USER GROUP` adds a user to a group: no home.
+            _ => return None,
+        }
+        k += 1;
+    }
+    let name = name.filter(|n| !n.is_empty() && !n.contains(['$', '`', '/']))?;
+    if !create {
+        return None;
+    }
+    let home = match (home, base) {
+        (Some(h), _) => h,
+        (None, Some(b)) => format!("{}/{name}", b.trim_end_matches('/')),
+        (None, None) => format!("/home/{name}"),
+    };
+    (home.starts_with('/') && !home.contains(['$', '`', '*', '?']) && home != "/")
+        .then_some((name, super::build::normalize("/", &home)))
 }
 
 /// Whether `useradd`/`adduser` arguments put the user in group 0: a primary or supplementary
@@ -214,6 +306,38 @@ pub(crate) fn after_copy(
     });
 }
 
+/// Debian's `/etc/skel` (bash, base-files): what `useradd -m` copies into a new home.
+const DEBIAN_SKEL: [&str; 3] = [".bashrc", ".profile", ".bash_logout"];
+
+/// Home directories a `RUN` created (`useradd -m app`): on a Debian-family official base whose
+/// `/etc/skel` and `/home` no earlier step could have changed, the new home holds only the
+/// skeleton files, so `~app/.local/bin` is absent until something writes there. Anywhere else
+/// (another base, an unfollowed step over the home or the skeleton) nothing is claimed.
+pub(crate) fn create_homes(img: &mut Image, fx: &PermEffects, origin: &Origin, seq: u32) {
+    use super::build::under;
+    for (user, home) in &fx.homes {
+        let touched = |p: &str| {
+            img.fuzzy.iter().any(|(f, _)| under(f, p) || under(p, f)) || img.fs.get(p).is_some()
+        };
+        let known = img.base_known
+            && super::installs::debian_releases(img).is_some()
+            && !touched(home)
+            && !touched("/etc/skel");
+        if !known {
+            continue;
+        }
+        let mut e = super::dockerfile::entry(origin.clone(), seq);
+        e.is_dir = Tri::Yes;
+        e.executable = Tri::Yes;
+        e.complete_dir = true;
+        super::dockerfile::put(img, home, e);
+        for f in DEBIAN_SKEL {
+            super::dockerfile::fuzz(img, &format!("{home}/{f}"));
+        }
+        img.homes.push((user.clone(), home.clone()));
+    }
+}
+
 /// After a `RUN`: its chmods, chowns and new users.
 pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
     img.users.extend(fx.users.iter().cloned());
@@ -309,6 +433,47 @@ mod tests {
             read_useradd(&["--system", "--uid", "999", "--home-dir", "/var/lib/b", "b"]),
             Some(("b".into(), Some(999)))
         );
+        let home = |p: &str, a: &[&str]| created_home(p, a).map(|(_, h)| h);
+        assert_eq!(
+            home("useradd", &["--create-home", "app"]).as_deref(),
+            Some("/home/app")
+        );
+        assert_eq!(
+            home("useradd", &["-ms", "/bin/bash", "app"]).as_deref(),
+            Some("/home/app")
+        );
+        assert_eq!(
+            home("useradd", &["-rm", "-d", "/srv/app/", "-u", "1001", "app"]).as_deref(),
+            Some("/srv/app")
+        );
+        assert_eq!(
+            home("useradd", &["--home-dir=/opt/x", "-m", "x"]).as_deref(),
+            Some("/opt/x")
+        );
+        assert_eq!(
+            home("useradd", &["-b", "/users", "-m", "x"]).as_deref(),
+            Some("/users/x")
+        );
+        assert_eq!(home("useradd", &["-u", "1000", "app"]), None);
+        assert_eq!(home("useradd", &["-m", "-M", "app"]), None);
+        assert_eq!(home("useradd", &["-m", "$USER"]), None);
+        assert_eq!(home("useradd", &["-mQ", "app"]), None);
+        assert_eq!(
+            home("adduser", &["--disabled-password", "--gecos", "", "app"]).as_deref(),
+            Some("/home/app")
+        );
+        assert_eq!(
+            home("adduser", &["-D", "-u", "1000", "app"]).as_deref(),
+            Some("/home/app")
+        );
+        assert_eq!(
+            home("adduser", &["-D", "-h", "/app", "app"]).as_deref(),
+            Some("/app")
+        );
+        assert_eq!(home("adduser", &["--system", "app"]), None);
+        assert_eq!(home("adduser", &["-S", "app"]), None);
+        assert_eq!(home("adduser", &["-D", "-H", "app"]), None);
+        assert_eq!(home("adduser", &["app", "staff"]), None);
         assert!(!useradd_joins_root(&[
             "--system", "--uid", "999", "--gid", "backup", "backup"
         ]));

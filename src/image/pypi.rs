@@ -14,6 +14,40 @@ pub struct Pypi {
     pub packages: HashMap<String, Option<Wheel>>,
     /// Every script name of every package.
     pub scripts: HashSet<String>,
+    /// Normalised name → the newest wheel of each older major version the data holds (`M`
+    /// lines), newest major first.
+    pub older: HashMap<String, Vec<Wheel>>,
+}
+
+impl Pypi {
+    /// The wheel a requirement installs as far as the data tells: the newest one, or, for a
+    /// requirement pinned to an older major version, that major's newest wheel. `Err(())` when
+    /// the requirement pins an older major the data does not hold (or more than one major);
+    /// `Ok(None)` for a package without data.
+    fn wheel_for(&self, r: &PipReq) -> Result<Option<&Wheel>, ()> {
+        let Some(Some(newest)) = self.packages.get(&r.name) else {
+            return Ok(None);
+        };
+        if !r.older_major(&newest.version) {
+            return Ok(Some(newest));
+        }
+        let major = r.pinned_major().ok_or(())?;
+        self.older
+            .get(&r.name)
+            .and_then(|ws| ws.iter().find(|w| version_major(&w.version) == Some(major)))
+            .map(Some)
+            .ok_or(())
+    }
+}
+
+/// The major version (`5` of `5.0.8`).
+fn version_major(v: &str) -> Option<u64> {
+    v.trim()
+        .trim_start_matches(['=', '<', '>', '~', '!', ' '])
+        .split(['.', '*', ' '])
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// What kexit knows of one PyPI package: the newest wheel's console scripts and dependencies.
@@ -87,6 +121,7 @@ fn parse_pypi(text: &str) -> Pypi {
         header: Vec::new(),
         packages: HashMap::new(),
         scripts: HashSet::new(),
+        older: HashMap::new(),
     };
     for line in text.lines() {
         if let Some(h) = line.strip_prefix('#') {
@@ -96,9 +131,12 @@ fn parse_pypi(text: &str) -> Pypi {
         let f: Vec<&str> = line.split('\t').collect();
         // W: a listed package; A: one added as a dependency. v1 lines have no dependency
         // column (their dependencies are unknown: such a package never closes a set).
-        let (name, version, scripts, deps) = match f.as_slice() {
-            ["W" | "A", name, version, scripts, deps] => (*name, *version, *scripts, Some(*deps)),
-            ["W", name, version, scripts] => (*name, *version, *scripts, None),
+        // M: an older major version of the package on the line before.
+        let (kind, name, version, scripts, deps) = match f.as_slice() {
+            [kind @ ("W" | "A" | "M"), name, version, scripts, deps] => {
+                (*kind, *name, *version, *scripts, Some(*deps))
+            }
+            ["W", name, version, scripts] => ("W", *name, *version, *scripts, None),
             _ => continue,
         };
         let w = (version != "?" && scripts != "?").then(|| {
@@ -128,7 +166,13 @@ fn parse_pypi(text: &str) -> Pypi {
                 }),
             }
         });
-        p.packages.insert(pep503(name), w);
+        if kind == "M" {
+            if let Some(w) = w {
+                p.older.entry(pep503(name)).or_default().push(w);
+            }
+        } else {
+            p.packages.insert(pep503(name), w);
+        }
     }
     p
 }
@@ -189,14 +233,7 @@ impl PipReq {
     /// `<2`, `~=1.4` against 2.0.1): the dependencies of those versions may differ from the
     /// newest wheel's more than within one major version.
     fn older_major(&self, newest: &str) -> bool {
-        let major = |v: &str| -> Option<u64> {
-            v.trim()
-                .trim_start_matches(['=', '<', '>', '~', '!', ' '])
-                .split(['.', '*', ' '])
-                .next()?
-                .parse()
-                .ok()
-        };
+        let major = version_major;
         let Some(newest) = major(newest) else {
             return true;
         };
@@ -207,6 +244,24 @@ impl PipReq {
             let strict_lt = c.starts_with('<') && !c.starts_with("<=");
             caps && major(c).is_some_and(|m| m < newest || (strict_lt && m <= newest))
         })
+    }
+
+    /// The one major version the specifier allows, when a clause pins it (`==5.0.8`, `==5.*`,
+    /// `===5.0`, `~=5.0`); None when no clause does or two disagree.
+    fn pinned_major(&self) -> Option<u64> {
+        let mut found = None;
+        for c in self.spec.split(',').map(str::trim) {
+            let pinned = c.starts_with("==") || (c.starts_with("~=") && c[2..].contains('.'));
+            if !pinned {
+                continue;
+            }
+            let m = version_major(c)?;
+            if found.is_some_and(|f| f != m) {
+                return None;
+            }
+            found = Some(m);
+        }
+        found
     }
 }
 
@@ -225,8 +280,9 @@ pub struct PipClosure<'a> {
 /// The dependency closure of pip requirements: the packages pip installs with them (each
 /// requirement's extras, then the dependencies' requested extras), and their scripts. With
 /// `follow_deps` false (`--no-deps`, hash-checking mode) only the requirements themselves.
-/// A requirement pinned to an older major version than the data's newest wheel keeps the set
-/// open (its dependencies may differ), as does any package the data does not know.
+/// A requirement pinned to an older major version than the data's newest wheel is read as that
+/// major's wheel when the data holds it (`M` lines), else it keeps the set open (its
+/// dependencies may differ), as does any package the data does not know.
 pub fn pip_closure(reqs: &[PipReq], follow_deps: bool) -> PipClosure<'static> {
     closure_in(pypi(), reqs, follow_deps)
 }
@@ -239,11 +295,19 @@ fn closure_in<'a>(db: &'a Pypi, reqs: &[PipReq], follow_deps: bool) -> PipClosur
     // name → (requested extras, surely installed)
     let mut seen: HashMap<String, (BTreeSet<String>, bool)> = HashMap::new();
     let mut todo: Vec<(String, Vec<String>, bool)> = Vec::new();
+    // The wheels the requirements pin (an older major version), used wherever the closure
+    // reaches the package: pip installs one version of each.
+    let mut pinned: HashMap<&str, &Wheel> = HashMap::new();
     for r in reqs {
-        match db.packages.get(&r.name).and_then(|w| w.as_ref()) {
-            Some(w) if follow_deps && r.older_major(&w.version) => out.closed = false,
-            Some(_) => {}
-            None => out.closed = false,
+        match db.wheel_for(r) {
+            Ok(Some(w)) => {
+                pinned.insert(r.name.as_str(), w);
+            }
+            // No data on an older major: its scripts may be the newest's, its dependencies
+            // may differ.
+            Err(()) if follow_deps => out.closed = false,
+            Err(()) => {}
+            Ok(None) => out.closed = false,
         }
         todo.push((r.name.clone(), r.extras.clone(), !r.conditional));
     }
@@ -266,7 +330,11 @@ fn closure_in<'a>(db: &'a Pypi, reqs: &[PipReq], follow_deps: bool) -> PipClosur
         // Whether this package is surely installed (it may have been reached both ways).
         let sure = entry.1;
         let requested = entry.0.clone();
-        let Some(Some(w)) = db.packages.get(&name) else {
+        let Some(w) = pinned
+            .get(name.as_str())
+            .copied()
+            .or_else(|| db.packages.get(&name).and_then(|w| w.as_ref()))
+        else {
             out.closed = false;
             continue;
         };
@@ -301,11 +369,13 @@ fn closure_in<'a>(db: &'a Pypi, reqs: &[PipReq], follow_deps: bool) -> PipClosur
 /// package.
 pub fn pip_scripts(requirement: &str) -> Option<&'static [String]> {
     let r = PipReq::parse(requirement)?;
-    pypi()
-        .packages
-        .get(&r.name)
-        .and_then(|w| w.as_ref())
-        .map(|w| w.scripts.as_slice())
+    let db = pypi();
+    let w = db
+        .wheel_for(&r)
+        .ok()
+        .flatten()
+        .or_else(|| db.packages.get(&r.name).and_then(|w| w.as_ref()))?;
+    Some(w.scripts.as_slice())
 }
 
 #[cfg(test)]
@@ -365,6 +435,7 @@ mod tests {
              A\thelper\t1.0\thelp\t\n\
              A\tserver\t1.0\tserve\tfast:uvloop\n\
              A\tuvloop\t1.0\t\t\n\
+             M\tweb\t1.4\tweb1\tclick\n\
              W\told\t1.0\told\n\
              W\tnowheel\t?\t?\t\n",
         );
@@ -381,8 +452,23 @@ mod tests {
             "{c:?}"
         );
         // Unknown: a v1 line (no dependency data), no wheel, an unknown name, an old pin.
-        for r in ["old", "nowheel", "unheard-of", "web==1.0"] {
+        for r in [
+            "old",
+            "nowheel",
+            "unheard-of",
+            "web==0.9",
+            "web<2",
+            "web==1.0,==0.9",
+        ] {
             assert!(!closure_in(&db, &reqs(&[r]), true).closed, "{r}");
+        }
+        // An older major the data holds: that version's scripts and dependencies, wherever
+        // the closure reaches the package.
+        for r in ["web==1.0", "web~=1.2", "web==1.*", "web>=1.1,==1.3"] {
+            let c = closure_in(&db, &reqs(&[r]), true);
+            assert!(c.closed, "{r}");
+            assert_eq!(c.sure.iter().copied().collect::<Vec<_>>(), ["web1"], "{r}");
+            assert!(c.maybe.is_empty(), "{r}");
         }
         // --no-deps: only the requirements, and an old pin does not matter.
         let c = closure_in(&db, &reqs(&["web==1.0", "old"]), false);

@@ -53,7 +53,19 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 ),
                 _ => return None,
             };
+            // Root's home is mode 0700 on Debian and Alpine: another user cannot run what
+            // is in it, even by its path.
+            let other_user = p
+                .group
+                .user
+                .as_deref()
+                .map(|u| u.split(':').next().unwrap_or(u))
+                .is_some_and(|u| u != "root" && u != "0");
             let help = match &elsewhere {
+                Some((f, _)) if other_user && f.starts_with("/root/") => format!(
+                    "`{f}` is in root's home, which user `{}` cannot enter: install it as that user (after `USER`), or without `--user` so that it lands on the PATH",
+                    p.group.user.as_deref().unwrap_or_default()
+                ),
                 Some((f, d)) => format!("Run it by its path (`{f}`), or add {d} to PATH (`ENV PATH={d}:$PATH`)"),
                 None => format!(
                     "Install `{}` in the image, or use the path where it really is",

@@ -496,6 +496,45 @@ def version_key(v):
 def pypi_wheel(name):
     """(version, url, size) of the newest non-pre-release version with a wheel for CPython 3.12
     on Linux x86_64, or None."""
+    cands = pypi_candidates(name)
+    if not cands:
+        return None
+    _, _, v, url, size, _ = cands[-1]
+    return v, url, size
+
+
+def version_major(v):
+    m = re.match(r"(\d+)", v)
+    return int(m.group(1)) if m else None
+
+
+# Older major versions read per package: the newest final release of each of at most
+# OLDER_MAJORS majors below the newest one, among those with a wheel uploaded in the last
+# OLDER_YEARS years (a requirements file pinning `redis==5.0.8` or `gunicorn==22.0.0`).
+OLDER_MAJORS = 6
+OLDER_YEARS = 4
+
+
+def pypi_older(name, newest):
+    """[(version, url, size)] of the newest final release of each older major version (see
+    OLDER_MAJORS), newest major first."""
+    top = version_major(newest)
+    if top is None:
+        return []
+    year = int(today()[:4]) - OLDER_YEARS
+    best = {}
+    for final, key, v, url, size, uploaded in pypi_candidates(name):
+        m = version_major(v)
+        if not final or m is None or m >= top or uploaded[:4] < str(year):
+            continue
+        if m not in best or key > best[m][0]:
+            best[m] = (key, v, url, size)
+    return [best[m][1:] for m in sorted(best, reverse=True)[:OLDER_MAJORS]]
+
+
+def pypi_candidates(name):
+    """Sorted [(final, version key, version, url, size, upload time)]: per release, the best
+    wheel for CPython 3.12 on Linux x86_64."""
     api = f"{PYPI}/{name}/json"
     with urllib.request.urlopen(api, timeout=120) as r:
         d = json.load(r)
@@ -513,14 +552,11 @@ def pypi_wheel(name):
                 continue
             sc = wheel_score(f["filename"])
             if sc is not None and (best is None or sc > best[0]):
-                best = (sc, urllib.parse.urljoin(api, f["url"]), f["size"])
+                best = (sc, urllib.parse.urljoin(api, f["url"]), f["size"], f.get("upload_time") or "")
         if best:
-            cands.append((final, version_key(v), v, best[1], best[2]))
-    if not cands:
-        return None
+            cands.append((final, version_key(v), v, best[1], best[2], best[3]))
     cands.sort()
-    _, _, v, url, size = cands[-1]
-    return v, url, size
+    return cands
 
 
 def read_wheel(url, size):
@@ -594,20 +630,20 @@ def dep_tokens(meta):
 DEV_EXTRA = re.compile(r"test|dev|doc|lint|typ|mypy|cov|bench|check|style|format|all|full|complete|ci$|release")
 
 
-def pypi_package(name):
-    """(name, version, scripts, dependency tokens) of one package; version '?' when it has no
-    usable wheel or unreadable metadata."""
+def pypi_package(name, w=None):
+    """(name, version, scripts, dependency tokens) of one package (of the wheel `w`, else the
+    newest); version '?' when it has no usable wheel or unreadable metadata."""
     t0 = time.time()
     try:
-        return pypi_package_timed(name)
+        return pypi_package_timed(name, w)
     finally:
         if time.time() - t0 > 20:
             print(f"slow: {name} {time.time() - t0:.0f} s", file=sys.stderr)
 
 
-def pypi_package_timed(name):
+def pypi_package_timed(name, w=None):
     try:
-        w = pypi_wheel(name)
+        w = w or pypi_wheel(name)
         if w is None:
             print(f"no wheel for {name}", file=sys.stderr)
             return name, "?", None, None
@@ -665,6 +701,20 @@ def gen_pypi(list_file):
                     wanted[dn] |= set(dex)
         return new
 
+    def older(n, newest):
+        """The older majors' rows of one package: [(version, scripts, deps)]."""
+        try:
+            out = []
+            for w in pypi_older(n, newest):
+                _, v, s, d = pypi_package(n, w)
+                if v != "?":
+                    out.append((v, s, d))
+            return n, out
+        except Exception as e:  # a network error: no older-major rows (kept open)
+            print(f"{n} older majors: {e}", file=sys.stderr)
+            return n, []
+
+    majors = {}
     with ThreadPoolExecutor(max_workers=16) as pool:
         pending = {pool.submit(pypi_package, n) for n in listed}
         while pending:
@@ -674,6 +724,36 @@ def gen_pypi(list_file):
                 rows[n] = (v, s, d)
                 print(f"{n} {v}: {' '.join(s or [])} | {' '.join(d or [])}", flush=True)
             pending |= {pool.submit(pypi_package, n) for n in propagate()}
+        # Older majors of every package read so far; their dependencies join the closure (at
+        # their newest version), so the set stays closed.
+        pending = {pool.submit(older, n, v) for n, (v, _, _) in rows.items() if v != "?"}
+        submitted = set()  # packages asked for in this phase
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                if len(fut.result()) == 2:
+                    n, out = fut.result()
+                    if out:
+                        majors[n] = out
+                        print(f"{n} older: {' '.join(v for v, _, _ in out)}", flush=True)
+                        for _, _, d in out:
+                            for t in d or []:
+                                extra, _, req = t.rstrip("?").rpartition(":")
+                                if extra and extra not in wanted.get(n, set()) and (n not in listed or DEV_EXTRA.search(extra)):
+                                    continue
+                                dn, *dex = req.split("+")
+                                if dn not in wanted:
+                                    wanted[dn] = set()
+                                wanted[dn] |= set(dex)
+                                followed.pop(dn, None)
+                else:
+                    n, v, s, d = fut.result()
+                    rows[n] = (v, s, d)
+                    print(f"{n} {v}: {' '.join(s or [])} | {' '.join(d or [])}", flush=True)
+            for n in [n for n in wanted if n not in rows] + propagate():
+                if n not in rows and n not in submitted:
+                    submitted.add(n)
+                    pending.add(pool.submit(pypi_package, n))
     added = sorted(n for n in rows if n not in listed)
     path = os.path.join(OUT, "pypi.txt")
     key = lambda s: s.encode("utf-8")
@@ -691,10 +771,14 @@ def gen_pypi(list_file):
         f.write("# format: W|A<TAB>name (PEP 503)<TAB>version<TAB>scripts (' '-separated)<TAB>dependencies (' '-separated),\n")
         f.write("#   sorted by name; a dependency is [extra:]name[+extra...][?]: 'extra:' only with that extra of this package,\n")
         f.write("#   '+extra' extras it requests, '?' conditional marker; version '?' = no usable wheel (unknown)\n")
+        f.write(f"# older majors: M lines (same columns) after a package's line: the newest final release with such a wheel of each\n")
+        f.write(f"#   of at most {OLDER_MAJORS} major versions below the newest, released in the last {OLDER_YEARS} years; their dependencies are in the set\n")
         for n in sorted(rows, key=key):
             v, s, d = rows[n]
             kind = "W" if n in listed else "A"
             f.write(f"{kind}\t{n}\t{v}\t{' '.join(s) if s is not None else '?'}\t{' '.join(d or [])}\n")
+            for mv, ms, md in majors.get(n, []):
+                f.write(f"M\t{n}\t{mv}\t{' '.join(ms) if ms is not None else '?'}\t{' '.join(md or [])}\n")
     print(f"{path}: {len(listed)} listed + {len(added)} dependencies, {os.path.getsize(path)} bytes, {time.time() - started:.0f} s")
     finish(path)
 
