@@ -7,6 +7,7 @@ use super::{ALIAS_BUDGET, LINEAR_KEYS, MAX_DEPTH, MAX_DUPLICATE_ERRORS, MAX_NODE
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::ops::Range;
 
 /// A collection being built.
@@ -23,10 +24,66 @@ enum Body {
     Map {
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
-        /// Key text → index of its first entry, once the mapping is large.
-        seen: Option<HashMap<String, usize>>,
+        /// Indices of the entries by key text, once the mapping is large (no copy of the keys:
+        /// a file of half a million keys would hold them twice).
+        seen: Option<KeyIndex>,
         has_merge: bool,
     },
+}
+
+/// The entries of a large mapping by key text: a hash table of entry indices, hashed and
+/// compared through the entries' own keys.
+struct KeyIndex {
+    table: hashbrown::HashTable<u32>,
+    hasher: RandomState,
+}
+
+impl KeyIndex {
+    fn new(entries: &[(Node, Node)]) -> KeyIndex {
+        let mut index = KeyIndex {
+            table: hashbrown::HashTable::with_capacity(entries.len() * 2),
+            hasher: RandomState::new(),
+        };
+        for i in 0..entries.len() {
+            if let Some(t) = entries.get(i).and_then(|(k, _)| key_text(k)) {
+                if index.find(entries, &t).is_none() {
+                    index.insert(entries, &t, i);
+                }
+            }
+        }
+        index
+    }
+
+    /// Index of the entry whose key is `name`.
+    fn find(&self, entries: &[(Node, Node)], name: &str) -> Option<usize> {
+        let is = |&i: &u32| {
+            entries
+                .get(i as usize)
+                .and_then(|(k, _)| key_text(k))
+                .is_some_and(|t| t == name)
+        };
+        self.table
+            .find(self.hasher.hash_one(name), is)
+            .map(|&i| i as usize)
+    }
+
+    /// Record `name` at entry `i` (`i` may be the entry about to be pushed: when the table grows,
+    /// the other keys' hashes are recomputed from `entries`).
+    fn insert(&mut self, entries: &[(Node, Node)], name: &str, i: usize) {
+        let Ok(i) = u32::try_from(i) else {
+            return;
+        };
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(name);
+        let rehash = |&j: &u32| {
+            if j == i {
+                return hash;
+            }
+            let t = entries.get(j as usize).and_then(|(k, _)| key_text(k));
+            hasher.hash_one(t.as_deref().unwrap_or(""))
+        };
+        self.table.insert_unique(hash, i, rehash);
+    }
 }
 
 /// An anchored node with its size and height, for the alias budget and depth cap.
@@ -122,26 +179,21 @@ impl Builder<'_> {
                     *has_merge |= is_merge_key(&k);
                     if let Some(name) = key_text(&k) {
                         let first = match seen {
-                            Some(map) => match map.get(name.as_ref()) {
-                                Some(&i) => Some(i),
-                                None => {
-                                    map.insert(name.to_string(), entries.len());
-                                    None
+                            Some(index) => {
+                                let found = index.find(entries, &name);
+                                if found.is_none() {
+                                    index.insert(entries, &name, entries.len());
                                 }
-                            },
+                                found
+                            }
                             None => {
                                 let found = entries
                                     .iter()
                                     .position(|(e, _)| key_text(e).as_deref() == Some(&*name));
                                 if found.is_none() && entries.len() >= LINEAR_KEYS {
-                                    let mut map = HashMap::with_capacity(entries.len() * 2);
-                                    for (i, (e, _)) in entries.iter().enumerate() {
-                                        if let Some(t) = key_text(e) {
-                                            map.entry(t.into_owned()).or_insert(i);
-                                        }
-                                    }
-                                    map.insert(name.to_string(), entries.len());
-                                    *seen = Some(map);
+                                    let mut index = KeyIndex::new(entries);
+                                    index.insert(entries, &name, entries.len());
+                                    *seen = Some(index);
                                 }
                                 found
                             }
