@@ -19,10 +19,16 @@ struct Frame {
     body: Body,
 }
 
+/// A collection's children so far: the tail of the builder's scratch stack from `base` on (its
+/// `items` or `pairs`), moved into an exact-size slice when the collection ends. A `Vec` per
+/// collection grew by doubling and was shrunk at the end: the tails it freed were holes too
+/// small for the next collection's growth, and the heap grew past what the trees hold.
 enum Body {
-    Seq(Vec<Node>),
+    Seq {
+        base: usize,
+    },
     Map {
-        entries: Vec<(Node, Node)>,
+        base: usize,
         key: Option<Node>,
         /// Indices of the entries by key text, once the mapping is large (no copy of the keys:
         /// a file of half a million keys would hold them twice).
@@ -140,7 +146,30 @@ struct Builder<'a> {
     duplicates: usize,
     /// Nodes the tree holds so far (the file's documents together; [`MAX_NODES`]).
     nodes: usize,
+    /// Children of the open sequences, innermost last ([`Body::Seq`]).
+    items: Vec<Node>,
+    /// Entries of the open mappings, innermost last ([`Body::Map`]).
+    pairs: Vec<(Node, Node)>,
 }
+
+/// The children of a collection that ends, from `base` on: exact-size. When they are the whole
+/// scratch stack and many (a huge root mapping), the stack itself is taken, not copied; a stack
+/// that a huge nested collection grew is given back afterwards.
+fn take_tail<T>(scratch: &mut Vec<T>, base: usize) -> Vec<T> {
+    if base == 0 && scratch.len() > SCRATCH_KEEP {
+        let mut all = std::mem::take(scratch);
+        all.shrink_to_fit();
+        return all;
+    }
+    let tail: Vec<T> = scratch.drain(base.min(scratch.len())..).collect();
+    if scratch.capacity() > SCRATCH_KEEP && scratch.len() < SCRATCH_KEEP / 4 {
+        scratch.shrink_to(SCRATCH_KEEP);
+    }
+    tail
+}
+
+/// Scratch capacity kept after a large collection (in children).
+const SCRATCH_KEEP: usize = 4096;
 
 impl Builder<'_> {
     /// Attach a finished node to its parent; returns the node if it is a document root.
@@ -160,12 +189,12 @@ impl Builder<'_> {
             return Some(node);
         };
         match &mut frame.body {
-            Body::Seq(items) => {
+            Body::Seq { .. } => {
                 self.nodes += 1;
-                items.push(node)
+                self.items.push(node)
             }
             Body::Map {
-                entries,
+                base,
                 key,
                 seen,
                 has_merge,
@@ -177,6 +206,7 @@ impl Builder<'_> {
                         node.set_span(k.span().end..k.span().end);
                     }
                     *has_merge |= is_merge_key(&k);
+                    let entries = self.pairs.get_mut(*base..).unwrap_or_default();
                     if let Some(name) = key_text(&k) {
                         let first = match seen {
                             Some(index) => {
@@ -201,8 +231,9 @@ impl Builder<'_> {
                         if first.is_some() {
                             self.duplicates += 1;
                         }
-                        if let Some(i) = first.filter(|_| self.duplicates <= MAX_DUPLICATE_ERRORS) {
-                            let first_span = entries[i].0.span();
+                        let shown = first.filter(|_| self.duplicates <= MAX_DUPLICATE_ERRORS);
+                        if let Some((first_key, _)) = shown.and_then(|i| entries.get(i)) {
+                            let first_span = first_key.span();
                             self.errors.push(YamlError::new(
                                 YamlErrorKind::DuplicateKey { first: first_span },
                                 k.span(),
@@ -217,7 +248,7 @@ impl Builder<'_> {
                         }
                     }
                     self.nodes += 2;
-                    entries.push((k, node));
+                    self.pairs.push((k, node));
                 }
             },
         }
@@ -233,10 +264,12 @@ impl Builder<'_> {
             flow,
             anchor,
             body: if seq {
-                Body::Seq(Vec::new())
+                Body::Seq {
+                    base: self.items.len(),
+                }
             } else {
                 Body::Map {
-                    entries: Vec::new(),
+                    base: self.pairs.len(),
                     key: None,
                     seen: None,
                     has_merge: false,
@@ -248,16 +281,18 @@ impl Builder<'_> {
     fn end_collection(&mut self, event_end: usize) -> Option<Node> {
         let frame = self.stack.pop()?;
         let (value, last_end) = match frame.body {
-            Body::Seq(items) => {
+            Body::Seq { base } => {
+                let items = take_tail(&mut self.items, base);
                 let last = items.last().map(|n| n.span().end);
                 (Value::Seq(items.into_boxed_slice()), last)
             }
             Body::Map {
-                entries,
+                base,
                 key,
                 has_merge,
                 ..
             } => {
+                let entries = take_tail(&mut self.pairs, base);
                 let last = entries
                     .last()
                     .map(|(_, v)| v.span().end.max(v.span().start))
@@ -402,6 +437,8 @@ pub(super) fn parse_strict(text: &str) -> YamlFile {
         skipped_anchors: false,
         duplicates: 0,
         nodes: 0,
+        items: Vec::new(),
+        pairs: Vec::new(),
     };
     let mut doc_start = 0;
     let mut root: Option<Node> = None;
@@ -414,7 +451,7 @@ pub(super) fn parse_strict(text: &str) -> YamlFile {
                 let mut err = YamlError::new(YamlErrorKind::Syntax, at..at, e.info());
                 if let Some(f) = b.stack.iter().rev().find(|f| f.flow) {
                     let what = match f.body {
-                        Body::Seq(_) => "flow sequence `[`",
+                        Body::Seq { .. } => "flow sequence `[`",
                         Body::Map { .. } => "flow mapping `{`",
                     };
                     err.note = Some((

@@ -132,7 +132,6 @@ fn common(s: &str) -> Option<&'static str> {
     }
 }
 
-
 /// Frequent scalars of real-world manifests (../shared/corpus/k8s, 15 uses or more) longer than
 /// [`INLINE`] (the shorter ones are kept inline), sorted.
 static COMMON: &[&str] = &[
@@ -175,7 +174,10 @@ mod tests {
         assert!(Text::new("apiVersion".into()).is_compact());
         assert!(Text::new("app.kubernetes.io/instance".into()).is_compact());
         assert!(!Text::new("a-name-of-more-than-24-bytes".into()).is_compact());
-        assert_eq!(Text::new("app.kubernetes.io/instance".into()), *"app.kubernetes.io/instance");
+        assert_eq!(
+            Text::new("app.kubernetes.io/instance".into()),
+            *"app.kubernetes.io/instance"
+        );
         assert_eq!(Text::from("x"), *"x");
         for w in COMMON {
             assert_eq!(common(w), Some(*w));
