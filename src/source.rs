@@ -185,8 +185,10 @@ pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
             meta.len()
         ));
     }
-    // Never trust the size for the allocation either: grow as bytes arrive.
-    let mut buf = Vec::with_capacity(usize::try_from(meta.len().min(1 << 20)).unwrap_or(0));
+    // The size is within the cap (checked above), so it bounds the allocation: reading into
+    // an exact buffer keeps a 10 MB file from costing 16 MB (growth by doubling). A file that
+    // grows meanwhile is still read up to the cap.
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     f.take(cap.saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(|e| e.to_string())?;

@@ -132,8 +132,13 @@ fn dir_of(code: char) -> Option<&'static str> {
 /// A zlib-compressed data file (`data/**/*.zz`) as text; empty when it does not inflate.
 pub(super) fn inflate(blob: &[u8]) -> String {
     match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(blob, MAX_TEXT) {
-        Ok(v) => String::from_utf8(v)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        // The buffer grew by doubling, zero-filled: give back what the text does not use (up
+        // to a third of a release's 7.5-10 MB).
+        Ok(mut v) => {
+            v.shrink_to_fit();
+            String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
         Err(_) => String::new(),
     }
 }

@@ -7,6 +7,7 @@ use super::{ALIAS_BUDGET, LINEAR_KEYS, MAX_DEPTH, MAX_DUPLICATE_ERRORS, MAX_NODE
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::ops::Range;
 
 /// A collection being built.
@@ -18,15 +19,77 @@ struct Frame {
     body: Body,
 }
 
+/// A collection's children so far: the tail of the builder's scratch stack from `base` on (its
+/// `items` or `pairs`), moved into an exact-size slice when the collection ends. A `Vec` per
+/// collection grew by doubling and was shrunk at the end: the tails it freed were holes too
+/// small for the next collection's growth, and the heap grew past what the trees hold.
 enum Body {
-    Seq(Vec<Node>),
+    Seq {
+        base: usize,
+    },
     Map {
-        entries: Vec<(Node, Node)>,
+        base: usize,
         key: Option<Node>,
-        /// Key text → index of its first entry, once the mapping is large.
-        seen: Option<HashMap<String, usize>>,
+        /// Indices of the entries by key text, once the mapping is large (no copy of the keys:
+        /// a file of half a million keys would hold them twice).
+        seen: Option<KeyIndex>,
         has_merge: bool,
     },
+}
+
+/// The entries of a large mapping by key text: a hash table of entry indices, hashed and
+/// compared through the entries' own keys.
+struct KeyIndex {
+    table: hashbrown::HashTable<u32>,
+    hasher: RandomState,
+}
+
+impl KeyIndex {
+    fn new(entries: &[(Node, Node)]) -> KeyIndex {
+        let mut index = KeyIndex {
+            table: hashbrown::HashTable::with_capacity(entries.len() * 2),
+            hasher: RandomState::new(),
+        };
+        for i in 0..entries.len() {
+            if let Some(t) = entries.get(i).and_then(|(k, _)| key_text(k)) {
+                if index.find(entries, &t).is_none() {
+                    index.insert(entries, &t, i);
+                }
+            }
+        }
+        index
+    }
+
+    /// Index of the entry whose key is `name`.
+    fn find(&self, entries: &[(Node, Node)], name: &str) -> Option<usize> {
+        let is = |&i: &u32| {
+            entries
+                .get(i as usize)
+                .and_then(|(k, _)| key_text(k))
+                .is_some_and(|t| t == name)
+        };
+        self.table
+            .find(self.hasher.hash_one(name), is)
+            .map(|&i| i as usize)
+    }
+
+    /// Record `name` at entry `i` (`i` may be the entry about to be pushed: when the table grows,
+    /// the other keys' hashes are recomputed from `entries`).
+    fn insert(&mut self, entries: &[(Node, Node)], name: &str, i: usize) {
+        let Ok(i) = u32::try_from(i) else {
+            return;
+        };
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(name);
+        let rehash = |&j: &u32| {
+            if j == i {
+                return hash;
+            }
+            let t = entries.get(j as usize).and_then(|(k, _)| key_text(k));
+            hasher.hash_one(t.as_deref().unwrap_or(""))
+        };
+        self.table.insert_unique(hash, i, rehash);
+    }
 }
 
 /// An anchored node with its size and height, for the alias budget and depth cap.
@@ -83,7 +146,30 @@ struct Builder<'a> {
     duplicates: usize,
     /// Nodes the tree holds so far (the file's documents together; [`MAX_NODES`]).
     nodes: usize,
+    /// Children of the open sequences, innermost last ([`Body::Seq`]).
+    items: Vec<Node>,
+    /// Entries of the open mappings, innermost last ([`Body::Map`]).
+    pairs: Vec<(Node, Node)>,
 }
+
+/// The children of a collection that ends, from `base` on: exact-size. When they are the whole
+/// scratch stack and many (a huge root mapping), the stack itself is taken, not copied; a stack
+/// that a huge nested collection grew is given back afterwards.
+fn take_tail<T>(scratch: &mut Vec<T>, base: usize) -> Vec<T> {
+    if base == 0 && scratch.len() > SCRATCH_KEEP {
+        let mut all = std::mem::take(scratch);
+        all.shrink_to_fit();
+        return all;
+    }
+    let tail: Vec<T> = scratch.drain(base.min(scratch.len())..).collect();
+    if scratch.capacity() > SCRATCH_KEEP && scratch.len() < SCRATCH_KEEP / 4 {
+        scratch.shrink_to(SCRATCH_KEEP);
+    }
+    tail
+}
+
+/// Scratch capacity kept after a large collection (in children).
+const SCRATCH_KEEP: usize = 4096;
 
 impl Builder<'_> {
     /// Attach a finished node to its parent; returns the node if it is a document root.
@@ -103,12 +189,12 @@ impl Builder<'_> {
             return Some(node);
         };
         match &mut frame.body {
-            Body::Seq(items) => {
+            Body::Seq { .. } => {
                 self.nodes += 1;
-                items.push(node)
+                self.items.push(node)
             }
             Body::Map {
-                entries,
+                base,
                 key,
                 seen,
                 has_merge,
@@ -120,28 +206,24 @@ impl Builder<'_> {
                         node.set_span(k.span().end..k.span().end);
                     }
                     *has_merge |= is_merge_key(&k);
+                    let entries = self.pairs.get_mut(*base..).unwrap_or_default();
                     if let Some(name) = key_text(&k) {
                         let first = match seen {
-                            Some(map) => match map.get(name.as_ref()) {
-                                Some(&i) => Some(i),
-                                None => {
-                                    map.insert(name.to_string(), entries.len());
-                                    None
+                            Some(index) => {
+                                let found = index.find(entries, &name);
+                                if found.is_none() {
+                                    index.insert(entries, &name, entries.len());
                                 }
-                            },
+                                found
+                            }
                             None => {
                                 let found = entries
                                     .iter()
                                     .position(|(e, _)| key_text(e).as_deref() == Some(&*name));
                                 if found.is_none() && entries.len() >= LINEAR_KEYS {
-                                    let mut map = HashMap::with_capacity(entries.len() * 2);
-                                    for (i, (e, _)) in entries.iter().enumerate() {
-                                        if let Some(t) = key_text(e) {
-                                            map.entry(t.into_owned()).or_insert(i);
-                                        }
-                                    }
-                                    map.insert(name.to_string(), entries.len());
-                                    *seen = Some(map);
+                                    let mut index = KeyIndex::new(entries);
+                                    index.insert(entries, &name, entries.len());
+                                    *seen = Some(index);
                                 }
                                 found
                             }
@@ -149,8 +231,9 @@ impl Builder<'_> {
                         if first.is_some() {
                             self.duplicates += 1;
                         }
-                        if let Some(i) = first.filter(|_| self.duplicates <= MAX_DUPLICATE_ERRORS) {
-                            let first_span = entries[i].0.span();
+                        let shown = first.filter(|_| self.duplicates <= MAX_DUPLICATE_ERRORS);
+                        if let Some((first_key, _)) = shown.and_then(|i| entries.get(i)) {
+                            let first_span = first_key.span();
                             self.errors.push(YamlError::new(
                                 YamlErrorKind::DuplicateKey { first: first_span },
                                 k.span(),
@@ -165,7 +248,7 @@ impl Builder<'_> {
                         }
                     }
                     self.nodes += 2;
-                    entries.push((k, node));
+                    self.pairs.push((k, node));
                 }
             },
         }
@@ -181,10 +264,12 @@ impl Builder<'_> {
             flow,
             anchor,
             body: if seq {
-                Body::Seq(Vec::new())
+                Body::Seq {
+                    base: self.items.len(),
+                }
             } else {
                 Body::Map {
-                    entries: Vec::new(),
+                    base: self.pairs.len(),
                     key: None,
                     seen: None,
                     has_merge: false,
@@ -196,16 +281,18 @@ impl Builder<'_> {
     fn end_collection(&mut self, event_end: usize) -> Option<Node> {
         let frame = self.stack.pop()?;
         let (value, last_end) = match frame.body {
-            Body::Seq(items) => {
+            Body::Seq { base } => {
+                let items = take_tail(&mut self.items, base);
                 let last = items.last().map(|n| n.span().end);
                 (Value::Seq(items.into_boxed_slice()), last)
             }
             Body::Map {
-                entries,
+                base,
                 key,
                 has_merge,
                 ..
             } => {
+                let entries = take_tail(&mut self.pairs, base);
                 let last = entries
                     .last()
                     .map(|(_, v)| v.span().end.max(v.span().start))
@@ -350,6 +437,8 @@ pub(super) fn parse_strict(text: &str) -> YamlFile {
         skipped_anchors: false,
         duplicates: 0,
         nodes: 0,
+        items: Vec::new(),
+        pairs: Vec::new(),
     };
     let mut doc_start = 0;
     let mut root: Option<Node> = None;
@@ -362,7 +451,7 @@ pub(super) fn parse_strict(text: &str) -> YamlFile {
                 let mut err = YamlError::new(YamlErrorKind::Syntax, at..at, e.info());
                 if let Some(f) = b.stack.iter().rev().find(|f| f.flow) {
                     let what = match f.body {
-                        Body::Seq(_) => "flow sequence `[`",
+                        Body::Seq { .. } => "flow sequence `[`",
                         Body::Map { .. } => "flow mapping `{`",
                     };
                     err.note = Some((

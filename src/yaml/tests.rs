@@ -368,3 +368,40 @@ fn node_offsets_saturate_and_keep_the_style() {
     let q = Node::new(3..7, Style::DoubleQuoted, Value::Null);
     assert_eq!((q.span(), q.style()), (3..7, Style::DoubleQuoted));
 }
+
+#[test]
+fn large_nested_mappings_keep_their_order_and_find_duplicates() {
+    // 5,000 keys in a nested mapping: the builder's scratch stacks hold the outer mapping's
+    // entries below it, and the key index grows several times; then duplicates of the first,
+    // the last and an integer key, and siblings after it.
+    let mut s = String::from("outer: 1\nbig:\n");
+    for i in 0..5000 {
+        s.push_str(&format!("  k{i}: {i}\n"));
+    }
+    s.push_str("  7: seven\n  k0: again\n  k4999: again\n  \"7\": dup\n");
+    s.push_str("list:\n  - {a: 1, b: 2}\n  - [x, w]\nlast: z\n");
+    let f = parse(&s);
+    let root = &f.docs[0].root;
+    let big = root.get("big").unwrap();
+    assert_eq!(big.entries().count(), 5001);
+    assert_eq!(
+        big.entries().next().and_then(|(k, _)| k.as_str()),
+        Some("k0")
+    );
+    assert_eq!(big.get("k0").and_then(Node::as_str), Some("again"));
+    assert_eq!(big.get("k4999").and_then(Node::as_str), Some("again"));
+    assert_eq!(big.get("k2500").and_then(Node::as_i64), Some(2500));
+    let dups: Vec<&str> = f
+        .errors
+        .iter()
+        .filter(|e| matches!(e.kind, YamlErrorKind::DuplicateKey { .. }))
+        .map(|e| &s[e.span.clone()])
+        .collect();
+    assert_eq!(dups, vec!["k0", "k4999", "\"7\""]);
+    let list = root.get("list").unwrap().items();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].get("b").and_then(Node::as_i64), Some(2));
+    assert_eq!(list[1].items()[1].as_str(), Some("w"));
+    assert_eq!(root.get("last").and_then(Node::as_str), Some("z"));
+    assert_eq!(root.entries().count(), 4);
+}
