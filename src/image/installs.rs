@@ -807,6 +807,11 @@ mod tests {
             img.resolve("git", None),
             Resolved::Found("/usr/bin/git".into())
         );
+        // The same as a global option before `add`.
+        let img = last_stage("FROM alpine:3.20\nRUN apk -X https://example.org/x add git\n");
+        assert_eq!(img.resolve("gatewayd", None), Resolved::Unknown);
+        let img = last_stage("FROM alpine:3.20\nRUN apk --no-cache add git\n");
+        assert_eq!(img.resolve("gatewayd", None), Resolved::NotFound);
     }
 }
 
