@@ -317,6 +317,11 @@ fn unknown_reason(model: &Model<'_>, p: &Process<'_, '_>, name: &str) -> String 
                     "a `gem`/`bundle install` or a global `npm install` may have put a program named `{name}` in {dirs}: kexit has no data on those packages' programs (only the distributions' well-known programs, such as `curl` or `bash`, are ruled out)"
                 )
             }
+            Some((Plausible::Apk(..), dirs)) => {
+                return format!(
+                    "an `apk add` may have put a program named `{name}` in {dirs}: kexit has no Alpine package data, and an Alpine package may ship any name a Debian/Ubuntu package ships, a busybox applet, an Alpine tool, or a name like the packages requested"
+                )
+            }
             Some((Plausible::Unowned(..), dirs)) => {
                 return format!(
                     "no package of the release ships `{name}`, but a package install may create it in {dirs} from a maintainer script (alternatives)"

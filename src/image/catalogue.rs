@@ -48,6 +48,8 @@ pub struct Catalogue {
     pub entries: Vec<CatEntry>,
     /// The names of the programs of every release's base packages (Essential/required).
     pub base_names: std::collections::HashSet<String>,
+    /// Every name an Alpine base may hold (its programs and `maybe`: busybox's applets).
+    pub alpine_names: std::collections::HashSet<String>,
 }
 
 /// A program everyone knows from a distribution: a tracked command (`curl`, `bash`, `git`) or
@@ -130,6 +132,7 @@ fn parse_catalogue(data: &str) -> Catalogue {
         tracked,
         entries,
         base_names: Default::default(),
+        alpine_names: Default::default(),
     }
 }
 
@@ -173,17 +176,30 @@ struct GenRow {
 #[derive(serde::Deserialize)]
 struct GenBases {
     bases: BTreeMap<String, Vec<String>>,
+    /// Names that may also be in a base's PATH directories (the Alpine bases: architecture
+    /// differences, or the bound of a release read without its file system).
+    #[serde(default)]
+    maybe: BTreeMap<String, Vec<String>>,
 }
 
 /// The generated rows: a `{"bases": …}` line (the programs of each release's base packages,
 /// included by a row's `base`), then one row a line. Lines that do not parse are skipped.
-fn parse_generated(data: &str) -> (Vec<CatEntry>, std::collections::HashSet<String>) {
+/// The rows, the well-known base names and the Alpine base names.
+type Generated = (
+    Vec<CatEntry>,
+    std::collections::HashSet<String>,
+    std::collections::HashSet<String>,
+);
+
+fn parse_generated(data: &str) -> Generated {
     let mut bases = BTreeMap::new();
+    let mut base_maybe = BTreeMap::new();
     let mut out = Vec::new();
     for line in data.lines().filter(|l| l.starts_with('{')) {
         if line.starts_with("{\"bases\"") {
             if let Ok(b) = serde_json::from_str::<GenBases>(line) {
                 bases = b.bases;
+                base_maybe = b.maybe;
             }
             continue;
         }
@@ -193,6 +209,10 @@ fn parse_generated(data: &str) -> (Vec<CatEntry>, std::collections::HashSet<Stri
         let mut bins = r.bins;
         if let Some(list) = r.base.as_ref().and_then(|b| bases.get(b)) {
             bins.extend(list.iter().cloned());
+        }
+        let mut maybe = r.maybe;
+        if let Some(list) = r.base.as_ref().and_then(|b| base_maybe.get(b)) {
+            maybe.extend(list.iter().cloned());
         }
         out.push(CatEntry {
             repos: vec![r.repo],
@@ -213,16 +233,26 @@ fn parse_generated(data: &str) -> (Vec<CatEntry>, std::collections::HashSet<Stri
             env: r.env.into_iter().collect(),
             // Pinned only with the base's programs included.
             pinned: r.pinned && r.base.as_ref().is_some_and(|b| bases.contains_key(b)),
-            maybe: r.maybe,
+            maybe,
             execs_args: r.execs_args,
         });
     }
+    // The well-known names are the Debian/Ubuntu bases' programs (what pip and gem plausibility
+    // has always excluded); the Alpine bases' busybox applets are not added to them.
     let names = bases
-        .values()
-        .flatten()
+        .iter()
+        .filter(|(id, _)| !id.starts_with("alpine-"))
+        .flat_map(|(_, v)| v)
         .filter_map(|p| p.rsplit_once('/').map(|(_, n)| n.to_string()))
         .collect();
-    (out, names)
+    let alpine = bases
+        .iter()
+        .filter(|(id, _)| id.starts_with("alpine-"))
+        .flat_map(|(_, v)| v.iter().filter_map(|p| p.rsplit_once('/').map(|(_, n)| n)))
+        .chain(base_maybe.values().flatten().map(String::as_str))
+        .map(String::from)
+        .collect();
+    (out, names, alpine)
 }
 
 /// The parsed catalogue.
@@ -230,10 +260,12 @@ pub fn catalogue() -> &'static Catalogue {
     static CAT: OnceLock<Catalogue> = OnceLock::new();
     CAT.get_or_init(|| {
         let mut cat = parse_catalogue(DATA);
-        let (mut entries, base_names) = parse_generated(&super::pkgdb::inflate(GENERATED));
+        let (mut entries, base_names, alpine_names) =
+            parse_generated(&super::pkgdb::inflate(GENERATED));
         entries.append(&mut cat.entries);
         cat.entries = entries;
         cat.base_names = base_names;
+        cat.alpine_names = alpine_names;
         cat
     })
 }
@@ -341,7 +373,11 @@ fn model_image(reference: &str) -> Option<Image> {
     img.base_known = true;
     img.base = Some(reference.to_string());
     img.complete = e.complete;
-    img.official = super::official::lookup(reference);
+    img.official = if e.pinned {
+        super::official::lookup_pinned(reference)
+    } else {
+        super::official::lookup(reference)
+    };
     img.pinned = e.pinned.then_some(e.maybe.as_slice());
     img.execs_args = e.execs_args.as_deref();
     let shell = ShellKind::parse(&e.shell);

@@ -53,6 +53,9 @@ pub(crate) enum Plausible {
     Installer,
     /// Exactly these names (the scripts of packages a closed pip install may install).
     Names(Vec<&'static str>),
+    /// Names an `apk add` of these packages on a pinned Alpine image may have brought (with
+    /// whether kexit's package table knows every one of them): see [`super::apk::plausible`].
+    Apk(Vec<String>, bool),
 }
 
 impl PkgFuzz {
@@ -77,6 +80,23 @@ impl PkgFuzz {
             Plausible::Pip => pip_plausible(name),
             Plausible::Installer => !super::catalogue::well_known(name),
             Plausible::Names(names) => names.contains(&name),
+            Plausible::Apk(packages, all_known) => {
+                // A package the hand table does not know may ship any name (Alpine's
+                // freeradius ships `radiusd`, Debian's `freeradius`). With known packages only,
+                // a tracked command (`bash`, `curl`) comes when the table says so, as on any
+                // other image, and another name when their dependencies may plausibly ship it.
+                if !*all_known {
+                    return true;
+                }
+                if super::catalogue::catalogue()
+                    .tracked
+                    .iter()
+                    .any(|t| t == name)
+                {
+                    return false;
+                }
+                super::apk::plausible(name, packages)
+            }
         }
     }
 }
@@ -211,6 +231,7 @@ pub(crate) fn apply(
     for inst in std::mem::take(&mut fx.installs) {
         let done = match inst.manager {
             "apt" if !img.pkg_foreign => apply_apt(img, &inst, origin, seq),
+            "apk" => super::apk::apply(img, &inst, origin, seq),
             "pip" => {
                 let d = apply_pip(img, &inst, origin, seq, read);
                 handled_pip |= d;
@@ -244,7 +265,7 @@ pub(crate) fn apply(
     fx
 }
 
-fn mark(img: &mut Image, path: &str, origin: &Origin, seq: u32) {
+pub(super) fn mark(img: &mut Image, path: &str, origin: &Origin, seq: u32) {
     let mut e = entry(origin.clone(), seq);
     e.executable = Tri::Yes;
     put(img, path, e);
@@ -348,7 +369,7 @@ fn apply_apt(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool
     true
 }
 
-fn add_pkg_fuzz(img: &mut Image, f: PkgFuzz) {
+pub(super) fn add_pkg_fuzz(img: &mut Image, f: PkgFuzz) {
     // Known entries whose absence is no longer certain.
     img.fs.update(
         |k, e| {
@@ -758,6 +779,39 @@ mod tests {
         );
         assert_eq!(img.resolve("gunicorn", None), Resolved::Unknown);
         assert_eq!(img.resolve("curl", None), Resolved::NotFound);
+    }
+
+    #[test]
+    fn apk_on_pinned_alpine() {
+        let img = last_stage("FROM alpine:3.20\nRUN apk add --no-cache git\n");
+        assert_eq!(
+            img.resolve("git", None),
+            Resolved::Found("/usr/bin/git".into())
+        );
+        // git's other programs, its dependencies': unknown; a project's own name: absent.
+        assert_eq!(img.resolve("git-shell", None), Resolved::Unknown);
+        assert_eq!(img.resolve("gatewayd", None), Resolved::NotFound);
+        // The table knows git: a tracked command it does not list stays absent.
+        assert_eq!(img.resolve("bash", None), Resolved::NotFound);
+        // A package the table does not know: any name may come (but not to /usr/local).
+        let img = last_stage("FROM alpine:3.20\nRUN apk add --no-cache py3-redis\n");
+        assert_eq!(img.resolve("bash", None), Resolved::Unknown);
+        assert_eq!(img.resolve("gatewayd", None), Resolved::Unknown);
+        assert_eq!(img.exists("/usr/local/bin/gatewayd"), crate::image::Tri::No);
+        // Another repository: anything.
+        let img = last_stage(
+            "FROM alpine:3.20\nRUN apk add --no-cache --repository=https://example.org/x git\n",
+        );
+        assert_eq!(img.resolve("gatewayd", None), Resolved::Unknown);
+        assert_eq!(
+            img.resolve("git", None),
+            Resolved::Found("/usr/bin/git".into())
+        );
+        // The same as a global option before `add`.
+        let img = last_stage("FROM alpine:3.20\nRUN apk -X https://example.org/x add git\n");
+        assert_eq!(img.resolve("gatewayd", None), Resolved::Unknown);
+        let img = last_stage("FROM alpine:3.20\nRUN apk --no-cache add git\n");
+        assert_eq!(img.resolve("gatewayd", None), Resolved::NotFound);
     }
 }
 

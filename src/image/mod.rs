@@ -8,6 +8,7 @@
 //! Rules get images through [`crate::model::Model::image_for`] (a container's `image`, linked to a
 //! Dockerfile or looked up in the catalogue) and [`crate::model::Model::images`].
 
+pub(crate) mod apk;
 pub mod build;
 pub(crate) mod buildcmd;
 pub mod catalogue;

@@ -75,6 +75,13 @@ pub(crate) const OFFICIAL: &[Official] = &[
         tops: &[],
     },
     Official {
+        // alpine's own images: the minirootfs (pinned rows only, see `lookup_pinned`).
+        repo: "alpine",
+        names: &[],
+        dirs: &[],
+        tops: &[],
+    },
+    Official {
         repo: "ubuntu",
         names: &["unminimize"],
         dirs: &[],
@@ -96,8 +103,11 @@ pub(crate) const OFFICIAL: &[Official] = &[
     },
     Official {
         repo: "node",
+        // The node tarball's bin/ (node, npm, npx, corepack) and the Dockerfiles' links; not
+        // `node*`, which would cover `nodemon` or `node-gyp`, which only npm installs bring.
         names: &[
-            "node*",
+            "node",
+            "nodejs",
             "npm",
             "npx",
             "corepack",
@@ -389,6 +399,17 @@ pub(crate) fn lookup(reference: &str) -> Option<&'static Official> {
     OFFICIAL.iter().find(|o| o.repo == repo)
 }
 
+/// The official-image row of a reference whose catalogue row is pinned (its PATH directories'
+/// content known exactly, Alpine variants included: `tools/gen-data/gen_images.py`).
+pub(crate) fn lookup_pinned(reference: &str) -> Option<&'static Official> {
+    let repo = super::repository(reference);
+    let repo = repo
+        .strip_prefix("docker.io/library/")
+        .or_else(|| repo.strip_prefix("library/"))
+        .unwrap_or(repo);
+    OFFICIAL.iter().find(|o| o.repo == repo)
+}
+
 /// Top-level directories of a Debian/Ubuntu image (the FHS tree base-files and the packages
 /// use). Debian packages install nowhere else (policy 9.1), and `/srv`'s contents are the
 /// site's, never a package's.
@@ -531,5 +552,35 @@ mod tests {
         assert_eq!(alp.resolve("run-checks.sh", None), Resolved::Unknown);
         let fedora = image("fedora:40");
         assert!(fedora.is_none_or(|f| f.resolve("app", None) == Resolved::Unknown));
+    }
+
+    #[test]
+    fn alpine_bases_are_pinned() {
+        // alpine:3.20: the minirootfs of docker-alpine's v3.20 branch, exactly.
+        let a = image("alpine:3.20").unwrap();
+        assert!(matches!(a.resolve("ls", None), Resolved::Found(_)));
+        assert!(matches!(a.resolve("scanelf", None), Resolved::Found(_)));
+        assert_eq!(a.resolve("my-server", None), Resolved::NotFound);
+        assert_eq!(a.exists("/usr/local/bin/app"), crate::image::Tri::No);
+        // busybox's `ed` applet: linked in 3.18, gone since 3.19.
+        assert_eq!(a.resolve("ed", None), Resolved::NotFound);
+        assert!(matches!(
+            image("alpine:3.18.4").unwrap().resolve("ed", None),
+            Resolved::Found(_)
+        ));
+        // 3.23 (no minirootfs here) is bounded: an applet name busybox defines may be there,
+        // any other name is absent.
+        let b = image("alpine:3.23").unwrap();
+        assert!(matches!(b.resolve("wget", None), Resolved::Found(_)));
+        assert_eq!(b.resolve("ed", None), Resolved::Unknown);
+        assert_eq!(b.resolve("gatewayd", None), Resolved::NotFound);
+        // node's Alpine variant keeps only libstdc++: pinned; nodemon is not node's own program.
+        let n = image("node:20-alpine").unwrap();
+        assert!(matches!(n.resolve("npm", None), Resolved::Found(_)));
+        assert_eq!(n.resolve("nodemon", None), Resolved::NotFound);
+        // golang's keeps ca-certificates, whose update-ca-certificates may be there.
+        let g = image("golang:1.23-alpine").unwrap();
+        assert_eq!(g.resolve("update-ca-certificates", None), Resolved::Unknown);
+        assert_eq!(g.resolve("gatewayd", None), Resolved::NotFound);
     }
 }

@@ -304,6 +304,11 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
             "apk" if args.contains(&"add") => {
                 let i = args.iter().position(|a| *a == "add").unwrap_or(0);
                 push_install(&mut fx, "apk", prog, &args[i + 1..]);
+                // Global options (`apk -X URL add`, `apk --root /x add`) count as the install's.
+                if let Some(last) = fx.installs.last_mut() {
+                    let global = args[..i].iter().filter(|a| a.starts_with('-'));
+                    last.options.splice(0..0, global.map(|a| unquote(a)));
+                }
             }
             "apt-get" | "apt" if args.contains(&"install") => {
                 let i = args.iter().position(|a| *a == "install").unwrap_or(0);

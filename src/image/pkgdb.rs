@@ -439,6 +439,12 @@ fn programs() -> &'static Programs {
 /// Could a pip package plausibly install a program of this name? No for programs that, in some
 /// release kexit has data for, only distribution packages not depending on Python ship and no
 /// known wheel installs (`bash`, `curl`, `git`); yes for anything else (unknown names included).
+/// Whether some Debian/Ubuntu release of the data ships a program of this name in a PATH
+/// directory.
+pub fn distro_program(program: &str) -> bool {
+    programs().masks(program).is_some_and(|(all, _)| all != 0)
+}
+
 pub fn pip_plausible(program: &str) -> bool {
     programs()
         .masks(program)

@@ -9,6 +9,10 @@ Sources (git repositories; pass each as NAME=GITDIR, a clone or bare mirror):
                     dropped, `mysql:5.7`, keep the Dockerfile they last pointed to).
   <image repo>      docker-library/postgres, docker-library/redis, ... at that GitCommit
                     (a tag whose commit the clone does not have is left out: unknown).
+  docker-alpine     alpinelinux/docker-alpine: the minirootfs tarballs of its v3.N branches,
+                    the exact file system of alpine:3.N (alpine_bases).
+  busybox           mirror/busybox: every applet name its source defines (the bound of the
+                    Alpine releases newer than the docker-alpine snapshot).
 
   python3 tools/gen-data/gen_images.py official-images=/path/official-images.git \\
       postgres=/path/postgres.git redis=... mysql=... mongo=...
@@ -84,6 +88,21 @@ DIR_CODE = {"B": "/bin", "S": "/sbin", "b": "/usr/bin", "s": "/usr/sbin", "l": "
 ALPINE_BASE = ["/bin/sh", "/bin/ash", "/bin/busybox", "/usr/bin/env", "/usr/bin/wget", "/sbin/apk"]
 # Alpine packages whose program path is certain (main/bash: --bindir=/bin).
 APK_PROGRAMS = {"bash": ["/bin/bash"]}
+# Alpine packages an official image may keep and stay pinned: the program names each (with its
+# dependencies beyond the base) may put in the PATH directories, a superset read by hand from
+# aports (main/gcc: libstdc++ and libgcc are shared libraries only; main/ca-certificates: its
+# `make install` adds /usr/sbin/update-ca-certificates, dependencies ca-certificates-bundle and
+# libcrypto3 are in the base; main/tzdata: zic and zdump in /usr/sbin, posixtz in /usr/bin, and
+# tzcode's tzselect for safety). They go to `maybe` (unknown), never to `bins`.
+APK_KEPT = {"libstdc++": [], "libgcc": [], "ca-certificates": ["update-ca-certificates"],
+            "tzdata": ["zic", "zdump", "posixtz", "tzselect"]}
+# Alpine releases without a minirootfs in the docker-alpine snapshot read, whose base is bounded
+# instead (see alpine_bases): docker-library/repo-info repos/alpine/local/{3.21.8,3.22,3.23.6,
+# 3.24.2}.md (commit 7859ce442d87, images of 2026-09-17) list busybox 1.37.0 and the same
+# packages as 3.20 plus alpine-release (release files), libapk2/libapk (apk's library) and
+# apk-tools 3.0 (/sbin/apk) from 3.23.
+ALPINE_BOUNDED = ["3.21", "3.22", "3.23", "3.24"]
+ALPINE = {}  # "3.20" -> {"id", "bins": set(paths), "maybe": set(names), "source"}, set by main()
 ORACLE_BASE = ["/bin/sh", "/bin/bash", "/usr/bin/bash", "/usr/bin/sh", "/usr/bin/env", "/usr/bin/microdnf"]
 UBUNTU_BASE = ["/bin/sh", "/bin/dash", "/bin/bash", "/usr/bin/env", "/usr/bin/apt-get"]
 
@@ -304,6 +323,9 @@ def apk_installs(run, env, later):
     """Packages `apk add`ed by a RUN that stay installed (a `--virtual` group deleted by this or
     a later RUN does not), None when unsure."""
     out = []
+    if re.search(r"apk\s+add[^;&|]*\$\(", run) or re.search(r"\|\s*xargs\b[^;&|]*\bapk\s+add", run):
+        # `apk add … $(scanelf …)`, `scanelf … | xargs apk add`: computed names (see below)
+        out.append(COMPUTED)
     run = drop_substitutions(run)
     for m in re.finditer(r"apk\s+add((?:\s+[^;&|]+)*)", run):
         ws = words(expand(m.group(1), env))
@@ -325,20 +347,24 @@ def apk_installs(run, env, later):
             continue
         for p in pkgs:
             if p.startswith("$(") or p.startswith("$") or p.endswith(")"):
-                continue  # computed names (runtime libraries): bring no known program
+                # Computed names (runtime libraries): bring no tracked program, but may bring
+                # others (Alpine's tcl and tk packages hold their libraries and tclsh8.6/wish8.6).
+                out.append(COMPUTED)
+                continue
             if not re.match(r"^[a-z0-9][a-z0-9._+-]*$", p):
                 return None
             out.append(p)
     return out
 
 
+COMPUTED = "$computed"  # apk_installs' marker of a kept install of computed package names
 BUILDPACK = {}  # "buildpack-deps" → git dir (read at its head), set by main()
 
 
 def new_model():
     return {"texts": {}, "bins": set(), "maybe": set(), "links": {}, "env": {}, "entrypoint": None, "cmd": None,
             "workdir": None, "user": None, "stopsignal": None, "unsure": False, "added": set(), "base": None,
-            "rel": None, "envs": {"PATH": DEFAULT_PATH}}
+            "rel": None, "envs": {"PATH": DEFAULT_PATH}, "apk_kept": set()}
 
 
 def start(m, base):
@@ -347,6 +373,10 @@ def start(m, base):
     if name == "alpine":
         m.update(shell="busybox", libc="musl", from_=base, cmd=["/bin/sh"])
         m["bins"].update(ALPINE_BASE)
+        minor = re.match(r"^(3\.\d+)(\.\d+)?$", tag)
+        if minor and minor.group(1) in ALPINE:
+            m["base"] = ALPINE[minor.group(1)]["id"]
+            m["bins"].update(ALPINE[minor.group(1)]["bins"])
     elif name == "debian" and release(tag.split("-")[0]):
         rel = release(tag.split("-")[0])
         m.update(shell="dash", libc="glibc", from_=base, base=rel.id, rel=rel, cmd=["bash"])
@@ -449,9 +479,13 @@ def walk(repo_git, commit, directory, ins, m, image):
                 m["unsure"] = m["unsure"] or True
             else:
                 for p in ak:
+                    if p == COMPUTED:
+                        m["apk_kept"].add(p)
+                        continue
                     if p not in APK_TRACKED:
                         m["unsure"] = m["unsure"] or True
                     m["bins"].update(APK_TRACKED.get(p, []))
+                    m["apk_kept"].add(p)
             for lm in re.finditer(r"\bln\s+-s[a-zA-Z]*\s+(\S+)\s+(/\S+)", run):
                 target, link = lm.group(1).strip("'\""), lm.group(2).strip("'\";")
                 if "$" in link or "{" in link:
@@ -508,6 +542,9 @@ def read_image(repo_git, commit, directory, file, image):
     # Base-image programs: only the tracked names (and env) are written; any other name of a
     # non-complete image is unknown unless listed, so nothing else changes an answer.
     base_bins = merged(rel.base()) if rel else set()
+    alpine = next((a for a in ALPINE.values() if a["id"] == m["base"]), None)
+    if alpine:
+        base_bins = set(alpine["bins"])
     if rel:
         m["bins"] = merged(m["bins"])
     m["bins"] = {b for b in m["bins"] if b.rsplit("/", 1)[1] in TRACKED or b in m["added"] or b not in base_bins}
@@ -526,6 +563,12 @@ def read_image(repo_git, commit, directory, file, image):
     m["pinned"] = m["claim"] and bool(m["base"]) and m["base"].startswith("debian-") \
         and (from_.startswith("debian:") or (from_.startswith("buildpack-deps:")
                                             and from_.endswith(("-curl", "-scm"))))
+    # Alpine: FROM an alpine release whose base is read (alpine_bases), every install accounted
+    # for, and every kept package one whose programs APK_KEPT bounds (they may be there).
+    kept = m.pop("apk_kept")
+    if m["claim"] and alpine and from_.startswith("alpine:") and kept <= set(APK_KEPT):
+        m["pinned"] = True
+        m["maybe"].update(n for p in kept for n in APK_KEPT[p])
     return m
 
 
@@ -623,6 +666,84 @@ def merged(paths):
     return out
 
 
+PATH_DIRS = ("bin", "sbin", "usr/bin", "usr/sbin", "usr/local/bin", "usr/local/sbin")
+
+
+def minirootfs_programs(data):
+    """The paths of the PATH directories' files and symlinks in a minirootfs tarball (bytes)."""
+    import io
+    import tarfile
+    out = set()
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as t:
+        for mem in t.getmembers():
+            name = mem.name[2:] if mem.name.startswith("./") else mem.name
+            d, _, base = name.rpartition("/")
+            if d in PATH_DIRS and base and not mem.isdir():
+                out.add("/" + name)
+    return out
+
+
+def busybox_applets(gitdir, revs):
+    """Every applet name busybox's source defines (`//applet:` lines, include/applets.src.h) at
+    any of these revisions: whatever Alpine's configuration enables is among them."""
+    names = set()
+    pat = re.compile(r"APPLET[A-Z_]*\(\s*([^,\s]+)\s*,")
+    for rev in revs:
+        text = git(gitdir, "grep", "-h", "^//applet:", rev, "--", "*.c") or ""
+        text += git(gitdir, "show", f"{rev}:include/applets.src.h") or ""
+        names.update(pat.findall(text))
+    return names
+
+
+def alpine_bases(gitdir, busybox_git):
+    """ALPINE: the programs of the PATH directories of each Alpine release's image.
+
+    Exact for the releases the alpinelinux/docker-alpine snapshot has a branch for (`v3.N`: the
+    minirootfs tarball of every architecture, the very file system of `alpine:3.N`; busybox's
+    applet links included, as its install trigger created them): `bins` holds what every
+    architecture has, `maybe` what only some have. For ALPINE_BOUNDED releases (no tarball
+    here) a bound: `bins` holds what every exact release has, `maybe` every other name any of
+    them has and every applet name busybox defines (any configuration); a name outside both is
+    absent. Returns the header lines."""
+    lines = []
+    exact = {}
+    for ref in sorted((git(gitdir, "for-each-ref", "--format=%(refname:short)", "refs/heads/") or "").split()):
+        mm = re.match(r"^v(3\.\d+)$", ref)
+        if not mm:
+            continue
+        ver = (git(gitdir, "show", f"{ref}:VERSION") or "").strip()
+        tars = [f for f in (git(gitdir, "ls-tree", "-r", "--name-only", ref) or "").split()
+                if f.endswith(".tar.gz") and "minirootfs" in f]
+        progs = []
+        for f in tars:
+            data = subprocess.run(["git", "--git-dir", gitdir, "show", f"{ref}:{f}"], capture_output=True).stdout
+            progs.append(minirootfs_programs(data))
+        if not progs:
+            continue
+        both = set.intersection(*progs)
+        names = {p.rsplit("/", 1)[1] for p in set.union(*progs) - both}
+        exact[mm.group(1)] = both
+        commit = (git(gitdir, "log", "-1", "--format=%h %cs", ref) or "? ?").split()
+        ALPINE[mm.group(1)] = {"id": f"alpine-{mm.group(1)}", "bins": both, "maybe": names,
+                               "source": f"alpine {ver}: minirootfs of {len(tars)} architectures"}
+        lines.append(f"# alpine {ver}: docker-alpine {ref} at {commit[0]} ({commit[1]}), {len(tars)} minirootfs tarballs")
+    if exact and busybox_git:
+        revs = ["1_36_0", "1_36_1", "HEAD"]
+        applets = busybox_applets(busybox_git, revs)
+        head = (git(busybox_git, "log", "-1", "--format=%h %cs", "HEAD") or "? ?").split()
+        every = set.intersection(*exact.values())
+        seen = {p.rsplit("/", 1)[1] for v in exact.values() for p in v}
+        for minor in ALPINE_BOUNDED:
+            if minor in ALPINE:
+                continue
+            ALPINE[minor] = {"id": f"alpine-{minor}", "bins": every,
+                             "maybe": (seen | applets) - {p.rsplit("/", 1)[1] for p in every},
+                             "source": f"alpine {minor}: bounded (busybox applets, releases read)"}
+        lines.append(f"# alpine {', '.join(ALPINE_BOUNDED)}: bounded by the releases above and busybox's applets "
+                     f"(mirror/busybox {', '.join(revs[:-1])} and HEAD {head[0]} ({head[1]}): {len(applets)} names)")
+    return lines
+
+
 def main():
     repos = dict(a.split("=", 1) for a in sys.argv[1:] if "=" in a)
     oi = repos.get("official-images")
@@ -636,6 +757,8 @@ def main():
         f"# source: docker-library/official-images library/ at {oi_head[0]} ({oi_head[1]}), every revision",
     ]
     body = []
+    if repos.get("docker-alpine"):
+        lines.extend(alpine_bases(repos["docker-alpine"], repos.get("busybox")))
     if repos.get("buildpack-deps"):
         BUILDPACK["git"] = repos["buildpack-deps"]
         head = (git(repos["buildpack-deps"], "log", "-1", "--format=%H %cs") or "? ?").split()
@@ -689,6 +812,22 @@ def main():
                                 "unknown": [],
                                 "cmd": ["bash"], "pinned": True, "maybe": [],
                                 "source": f"debian:{codename}: the release's Essential/required closure (package data)"}))
+    # The alpine images themselves: pinned rows for the releases read (alpine_bases); the tags
+    # of library/alpine (`3`, `latest`) go to the release they last pointed to.
+    if ALPINE:
+        owner = {}
+        revs = git(oi, "log", "--since=2023-01-01", "--format=%H", "HEAD", "--", "library/alpine") or ""
+        for rev in revs.split():
+            for ts, _ in library_entries(git(oi, "show", f"{rev}:library/alpine") or ""):
+                ver = next((t for t in ts if re.match(r"^3\.\d+\.\d+$", t)), None)
+                for t in ts:
+                    if ver:
+                        owner.setdefault(t, ver.rsplit(".", 1)[0])
+        for minor, a in sorted(ALPINE.items(), key=lambda kv: [int(x) for x in kv[0].split(".")]):
+            tags = sorted({t for t, mn in owner.items() if mn == minor} | {minor, f"{minor}.*"})
+            body.append(json.dumps({"repo": "alpine", "tags": tags, "shell": "busybox", "libc": "musl",
+                                    "path": DEFAULT_PATH, "base": a["id"], "bins": sorted(ALPINE_BASE), "unknown": [],
+                                    "cmd": ["/bin/sh"], "pinned": True, "maybe": [], "source": a["source"]}))
     for r in RELEASES.values():
         lines.append(f"# package data: {r.header[0]} ({[h for h in r.header if h.startswith('release:')][0]})")
     lines.append("# bases: the programs of the Essential/required packages (and their first-alternative")
@@ -696,7 +835,10 @@ def main():
     lines.append("# format: one JSON object a line: {\"bases\": {release: [paths]}}, then the rows in match order")
     lines.append("# (the first row whose repo and one of whose tags (`*` globs) match wins; fields as in")
     lines.append("# rules/base-images.yaml, `base` = include that release's base programs, `source` = where from).")
-    lines.append(json.dumps({"bases": {r.id: sorted(merged(r.base())) for r in sorted(RELEASES.values(), key=lambda r: r.id)}}))
+    bases = {r.id: sorted(merged(r.base())) for r in sorted(RELEASES.values(), key=lambda r: r.id)}
+    bases.update({a["id"]: sorted(a["bins"]) for a in ALPINE.values()})
+    lines.append("# alpine bases: `maybe` names what may also be in their PATH directories (any other name is absent).")
+    lines.append(json.dumps({"bases": bases, "maybe": {a["id"]: sorted(a["maybe"]) for a in ALPINE.values()}}))
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "wb") as f:
         f.write(zlib.compress(("\n".join(lines + body) + "\n").encode("utf-8"), 9))
