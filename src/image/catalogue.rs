@@ -194,6 +194,8 @@ fn parse_generated(data: &str) -> (Vec<CatEntry>, std::collections::HashSet<Stri
         if let Some(list) = r.base.as_ref().and_then(|b| bases.get(b)) {
             bins.extend(list.iter().cloned());
         }
+        // Rows live for the whole run: no spare capacity from the extension above.
+        bins.shrink_to_fit();
         out.push(CatEntry {
             repos: vec![r.repo],
             tags: r.tags,
