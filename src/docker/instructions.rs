@@ -174,7 +174,7 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
         d.escape = esc.value.value;
     }
     for ins in &p.instructions {
-        let (keyword, start, end, kind): (&str, usize, usize, InstKind) = match ins {
+        let (keyword, start, end, kind): (&'static str, usize, usize, InstKind) = match ins {
             I::From(f) => {
                 if d.stages.len() >= crate::budget::MAX_STAGES {
                     if d.stages_over.is_none() {
@@ -292,7 +292,7 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
             _ => continue,
         };
         let inst = Instruction {
-            keyword: keyword.to_string(),
+            keyword,
             span: start..to_line_end(text, end.max(start)),
             kind,
         };
@@ -309,6 +309,11 @@ pub(super) fn convert(d: &mut Dockerfile, text: &str, p: &parse_dockerfile::Dock
             }
         }
     }
+    // The model keeps every Dockerfile for the whole run: no spare capacity from the pushes.
+    for s in &mut d.stages {
+        s.instructions.shrink_to_fit();
+    }
+    d.stages.shrink_to_fit();
 }
 
 /// A FROM: a new stage (its name lowercased).

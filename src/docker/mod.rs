@@ -113,7 +113,7 @@ pub enum InstKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Instruction {
     /// Upper-case keyword (`COPY`).
-    pub keyword: String,
+    pub keyword: &'static str,
     /// From the keyword to the end of the instruction (continuation lines included).
     pub span: Range<usize>,
     pub kind: InstKind,

@@ -214,6 +214,9 @@ fn parse_generated(data: &str) -> Generated {
         if let Some(list) = r.base.as_ref().and_then(|b| base_maybe.get(b)) {
             maybe.extend(list.iter().cloned());
         }
+        // Rows live for the whole run: no spare capacity from the extensions above.
+        bins.shrink_to_fit();
+        maybe.shrink_to_fit();
         out.push(CatEntry {
             repos: vec![r.repo],
             tags: r.tags,

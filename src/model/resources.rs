@@ -68,6 +68,11 @@ impl<'p> ResourceList<'p> {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+    /// Give back the spare capacity of a list that is complete (pushes grow it to 4 entries
+    /// where most lists hold 1 or 2, and the model keeps four lists per container).
+    fn compact(&mut self) {
+        self.items.shrink_to_fit();
+    }
     /// Read a `requests`/`limits` mapping; values that are not valid quantities are skipped
     /// (KX009 reports them). Duplicate keys: the last wins, as kubectl does.
     pub fn read(node: Option<&'p Node>, file: FileId, origin: Origin) -> ResourceList<'p> {
@@ -343,6 +348,18 @@ pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
         limit_ranges: defaults.names,
     };
     default_pod_requests(&mut pr);
+    for c in &mut pr.containers {
+        c.declared_requests.compact();
+        c.declared_limits.compact();
+        c.requests.compact();
+        c.limits.compact();
+    }
+    if let Some(pod) = &mut pr.pod {
+        pod.requests.compact();
+        pod.limits.compact();
+    }
+    pr.containers.shrink_to_fit();
+    pr.limit_ranges.shrink_to_fit();
     pr.qos = compute_qos(&pr);
     let node_mem = i128::from(model.config().node_memory_bytes);
     let adjs: Vec<i64> = (0..pr.containers.len())

@@ -75,7 +75,9 @@ pub struct FileList<'p> {
 }
 
 impl<'p> FileList<'p> {
-    pub fn new(list: Vec<ProjectedFile<'p>>) -> FileList<'p> {
+    pub fn new(mut list: Vec<ProjectedFile<'p>>) -> FileList<'p> {
+        // Kept for the model's lifetime: no spare capacity.
+        list.shrink_to_fit();
         let mut sorted: Vec<usize> = (0..list.len()).collect();
         sorted.sort_by(|&a, &b| list[a].path.cmp(&list[b].path).then(a.cmp(&b)));
         FileList { list, sorted }
@@ -404,6 +406,8 @@ impl<'p> PodVolumes<'p> {
                 shared,
             });
         }
+        // Kept for the model's lifetime: no spare capacity.
+        mounts.shrink_to_fit();
         Mounts { mounts }
     }
 }

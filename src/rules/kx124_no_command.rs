@@ -127,7 +127,7 @@ fn declares_runtime(model: &Model, img: &crate::image::Image) -> bool {
     while let Some(stage) = d.stages.get(si) {
         if stage.instructions.iter().any(|i| {
             matches!(
-                i.keyword.as_str(),
+                i.keyword,
                 "EXPOSE" | "HEALTHCHECK" | "USER" | "STOPSIGNAL"
             )
         }) {

@@ -178,5 +178,6 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
         }
     }
     env.budget = budget;
+    env.compact();
     env
 }

@@ -118,6 +118,16 @@ const MASTER_SERVICE_VARS: [&str; 3] = [
 ];
 
 impl<'p> Env<'p> {
+    /// Give back the spare capacity of a complete environment (the process model keeps one
+    /// per container for the whole run).
+    pub(crate) fn compact(&mut self) {
+        self.vars.shrink_to_fit();
+        self.order.shrink_to_fit();
+        self.open.shrink_to_fit();
+        self.maybe.shrink_to_fit();
+        self.value_expansions.shrink_to_fit();
+    }
+
     /// An empty environment with service links enabled (tests, callers without a pod).
     pub fn new() -> Env<'p> {
         Env {

@@ -58,6 +58,7 @@ pub fn group<'p>(
             }
         }
     }
+    procs.shrink_to_fit();
     ProcessGroup {
         site: Site::Kubernetes {
             workload: wi,
@@ -166,6 +167,7 @@ pub fn container_argv<'p>(
     } else {
         detect_shell(&out, implicit)
     };
+    out.shrink_to_fit();
     Argv {
         args: out,
         image_part_unknown: unknown,
