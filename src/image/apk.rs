@@ -48,7 +48,7 @@ pub(crate) fn plausible(name: &str, packages: &[String]) -> bool {
         return true;
     }
     packages.iter().any(|p| {
-        let p = p.split(['=', '<', '>', '~']).next().unwrap_or(p);
+        let p = package_name(p);
         let stem = ["py3-", "py-", "perl-", "ruby-", "lua-", "nodejs-", "go-"]
             .iter()
             .find_map(|x| p.strip_prefix(x))
@@ -58,6 +58,11 @@ pub(crate) fn plausible(name: &str, packages: &[String]) -> bool {
         };
         name == p || related(stem) || stem.split(['-', '_', '.']).any(related)
     })
+}
+
+/// The package name of an `apk add` argument without its version constraint (`k9s=0.32.5-r1`).
+fn package_name(arg: &str) -> &str {
+    arg.split(['=', '<', '>', '~']).next().unwrap_or(arg)
 }
 
 /// Where Alpine packages install programs: never `/usr/local` (abuild's FHS check: "Packages
@@ -127,12 +132,7 @@ pub(super) fn apply(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) 
         .packages
         .iter()
         .filter(|p| !p.starts_with('.'))
-        .map(|p| {
-            p.split(['=', '<', '>', '~'])
-                .next()
-                .unwrap_or(p)
-                .to_string()
-        })
+        .map(|p| package_name(p).to_string())
         .collect();
     if img.pkg_foreign
         || inst
@@ -141,7 +141,7 @@ pub(super) fn apply(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) 
             .any(|o| !SAFE.contains(&o.as_str()) && !o.starts_with("--virtual="))
         || !names.iter().all(|n| plain(n))
     {
-        for d in ["/usr", "/bin", "/sbin", "/lib", "/etc", "/opt", "/var"] {
+        for d in super::dockerfile::SYSTEM_DIRS {
             fuzz(img, d);
         }
         mark_known(img);

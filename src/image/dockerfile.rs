@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Directories a package manager may write to (unknown packages make them fuzzy).
-const SYSTEM_DIRS: [&str; 7] = ["/usr", "/bin", "/sbin", "/lib", "/etc", "/opt", "/var"];
+pub(super) const SYSTEM_DIRS: [&str; 7] = ["/usr", "/bin", "/sbin", "/lib", "/etc", "/opt", "/var"];
 
 pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
     use rayon::prelude::*;

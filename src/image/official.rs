@@ -387,16 +387,11 @@ fn script_file_name(name: &str) -> bool {
 
 /// The official-image row of a catalogue reference, for Debian/Ubuntu bases.
 pub(crate) fn lookup(reference: &str) -> Option<&'static Official> {
-    let repo = super::repository(reference);
-    let repo = repo
-        .strip_prefix("docker.io/library/")
-        .or_else(|| repo.strip_prefix("library/"))
-        .unwrap_or(repo);
     let tag = super::tag(reference);
     if tag.contains("alpine") || tag.contains("windows") || tag.contains("nanoserver") {
         return None;
     }
-    OFFICIAL.iter().find(|o| o.repo == repo)
+    lookup_pinned(reference)
 }
 
 /// The official-image row of a reference whose catalogue row is pinned (its PATH directories'

@@ -233,8 +233,7 @@ impl PipReq {
     /// `<2`, `~=1.4` against 2.0.1): the dependencies of those versions may differ from the
     /// newest wheel's more than within one major version.
     fn older_major(&self, newest: &str) -> bool {
-        let major = version_major;
-        let Some(newest) = major(newest) else {
+        let Some(newest) = version_major(newest) else {
             return true;
         };
         self.spec.split(',').any(|c| {
@@ -242,7 +241,7 @@ impl PipReq {
             let caps = c.starts_with("==") || c.starts_with('<') || c.starts_with("~=");
             // `<2.0` excludes 2.x only from 2.0 on: `<N` with N ≤ newest's major.
             let strict_lt = c.starts_with('<') && !c.starts_with("<=");
-            caps && major(c).is_some_and(|m| m < newest || (strict_lt && m <= newest))
+            caps && version_major(c).is_some_and(|m| m < newest || (strict_lt && m <= newest))
         })
     }
 
