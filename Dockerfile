@@ -7,8 +7,8 @@ FROM rust:1.95-alpine AS build
 RUN apk add --no-cache musl-dev
 WORKDIR /build
 COPY . .
-RUN cargo build --release --locked \
-    && cp target/release/kexit /kexit
+RUN cargo build --profile dist --locked \
+    && cp target/dist/kexit /kexit
 
 FROM scratch
 COPY --from=build /kexit /kexit

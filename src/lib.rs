@@ -43,4 +43,5 @@ pub mod shell;
 pub mod source;
 pub mod suppress;
 pub mod text;
+pub mod timing;
 pub mod yaml;

@@ -41,7 +41,10 @@ fn run(mut project: Project, leak_model: bool) -> Outcome {
         }
     }
     let (mut findings, documents, mut index) = {
+        let t = crate::timing::phase("model");
         let model = Model::build(&project);
+        drop(t);
+        let t = crate::timing::phase("rules");
         let cfg = &project.config;
         // The suppression index (serial) is built while the rules run.
         let (index, findings) = rayon::join(
@@ -58,6 +61,7 @@ fn run(mut project: Project, leak_model: bool) -> Outcome {
                     .collect::<Vec<Finding>>()
             },
         );
+        drop(t);
         let documents = project.manifests.iter().map(|m| m.yaml.docs.len()).sum();
         if leak_model {
             std::mem::forget(model);

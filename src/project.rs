@@ -72,16 +72,12 @@ enum Loaded {
 }
 
 fn read_capped(found: &Found, cap: u64, roots: &[std::path::PathBuf]) -> Result<String, String> {
-    // A symbolic link is followed only when it resolves inside the linted tree: a file of a
-    // pull request must not make kexit read (and print) a file of the machine it runs on.
-    if crate::source::is_symlink(&found.path) && !crate::source::resolves_within(&found.path, roots)
-    {
-        return Err(
-            "a symbolic link to a file outside the linted tree (not followed, not read)"
-                .to_string(),
-        );
-    }
-    decode(crate::source::read_bounded(&found.path, cap)?)
+    // A symbolic link is followed only when it resolves inside the linted tree.
+    decode(crate::source::read_bounded_within(
+        &found.path,
+        cap,
+        Some(roots),
+    )?)
 }
 
 /// Bytes to text: UTF-8 (BOM dropped), UTF-16 with BOM converted; anything else is an error.
@@ -183,10 +179,12 @@ impl Project {
     pub fn load(inputs: Vec<Input>, config: Config) -> Project {
         let cap = config.max_file_size;
         let roots = crate::source::default_roots(&config.roots);
+        let t = crate::timing::phase("read and parse");
         let loaded: Vec<Loaded> = inputs
             .into_par_iter()
             .map(|i| load(i, cap, &roots))
             .collect();
+        drop(t);
         let mut p = Project {
             config,
             ..Project::default()
@@ -211,6 +209,7 @@ impl Project {
             }
         }
         let manifests: Vec<_> = p.manifests.iter().map(|m| (m.file, &m.yaml)).collect();
+        let t = crate::timing::phase("compose and build contexts");
         let (compose, added) =
             crate::compose::load(&p.files, &manifests, p.config.max_file_size, &roots);
         p.files.extend(added);
@@ -224,6 +223,7 @@ impl Project {
             })
             .collect();
         p.build = crate::build_context::load(&mut p.files, &manifests, &p.dockerfiles, &p.config);
+        drop(t);
         p
     }
 }

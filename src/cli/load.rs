@@ -143,7 +143,9 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
     if !stdin_paths.is_empty() {
         read_stdin(args, config.max_file_size, &mut g)?;
     }
+    let t = crate::timing::phase("discover");
     let found = discover::discover(&fs_paths, &excludes);
+    drop(t);
     for (p, e) in &found.missing {
         eprintln!("kexit: {}: {e}", crate::text::path_name(p));
         usage_error = true;
@@ -222,7 +224,9 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
     }
     let files = (files_found.len() + g.inputs.len()).saturating_sub(context_paths.len());
     g.inputs.extend(files_found.into_iter().map(Input::Path));
+    let t = crate::timing::phase("load");
     let mut project = Project::load(g.inputs, config);
+    drop(t);
     render::note_unrendered(&mut project, &unrendered);
     if args.explain_links {
         let lines = crate::image::explain_links(&project);

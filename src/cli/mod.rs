@@ -358,6 +358,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         );
         return 2;
     }
+    let t = crate::timing::phase("gather");
     let Loaded {
         project,
         files,
@@ -368,8 +369,11 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         Ok(l) => l,
         Err(code) => return code,
     };
+    drop(t);
     // The process exits after the reports: the model is left to the exit (lint_before_exit).
+    let t = crate::timing::phase("lint");
     let mut outcome = lint::lint_before_exit(project);
+    drop(t);
     if !rendered.is_empty() {
         map_rendered(&mut outcome, &rendered, &origins);
     }
@@ -394,6 +398,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         args.format.clone()
     };
     let mut stdout_format = None;
+    let t = crate::timing::phase("output");
     for (i, format) in formats.iter().enumerate() {
         let dest = args.output.get(i);
         let colored = dest.is_none() && stdout_color(color);
@@ -412,6 +417,7 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
             }
         }
     }
+    drop(t);
     if args.statistics {
         let stats = output::statistics(&outcome.findings);
         match stdout_format {

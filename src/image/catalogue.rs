@@ -332,10 +332,38 @@ fn canonical(repo: &str) -> (String, Option<&'static str>) {
 pub fn entry(reference: &str) -> Option<&'static CatEntry> {
     let (repo, _) = canonical(super::repository(reference));
     let tag = super::tag(reference);
-    catalogue()
-        .entries
-        .iter()
+    let entries = &catalogue().entries;
+    let (literal, globbed) = repo_index();
+    // The rows that can match the repository, in catalogue order (the first match wins).
+    let mut rows: Vec<usize> = literal.get(repo.as_str()).cloned().unwrap_or_default();
+    rows.extend_from_slice(globbed);
+    rows.sort_unstable();
+    rows.dedup();
+    rows.into_iter()
+        .filter_map(|i| entries.get(i))
         .find(|e| e.repos.iter().any(|r| glob(r, &repo)) && e.tags.iter().any(|t| glob(t, tag)))
+}
+
+/// The catalogue rows by repository: rows naming a repository literally, under that name, and
+/// the rows with a `*` repository pattern (tried for every reference). A run with thousands of
+/// distinct references then tests a few rows each, not all of them.
+fn repo_index() -> &'static (HashMap<&'static str, Vec<usize>>, Vec<usize>) {
+    type Index = (HashMap<&'static str, Vec<usize>>, Vec<usize>);
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut literal: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut globbed = Vec::new();
+        for (i, e) in catalogue().entries.iter().enumerate() {
+            for r in &e.repos {
+                if r.contains('*') {
+                    globbed.push(i);
+                } else {
+                    literal.entry(r.as_str()).or_default().push(i);
+                }
+            }
+        }
+        (literal, globbed)
+    })
 }
 
 fn exec_cmd(v: &[String], reference: &str) -> ImageCommand {
@@ -354,15 +382,21 @@ fn exec_cmd(v: &[String], reference: &str) -> ImageCommand {
 /// not in the catalogue. Each reference is modelled once per run; the images handed out share
 /// its file system ([`super::fs::Fs`]), which the stages built on it only add to.
 pub fn image(reference: &str) -> Option<Image> {
-    type Memo = Mutex<HashMap<String, Option<Image>>>;
+    // Boxed: most references of a large run are not catalogued, and an inline `Image` would
+    // make every bucket of the memo (hashed or empty) as large as one.
+    type Memo = Mutex<HashMap<String, Option<Box<Image>>>>;
     static MEMO: OnceLock<Memo> = OnceLock::new();
     let memo = MEMO.get_or_init(Memo::default);
-    if let Some(img) = memo.lock().ok().and_then(|m| m.get(reference).cloned()) {
+    if let Some(img) = memo
+        .lock()
+        .ok()
+        .and_then(|m| m.get(reference).map(|i| i.as_deref().cloned()))
+    {
         return img;
     }
     let img = model_image(reference);
     if let Ok(mut m) = memo.lock() {
-        m.insert(reference.to_string(), img.clone());
+        m.insert(reference.to_string(), img.clone().map(Box::new));
     }
     img
 }

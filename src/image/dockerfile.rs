@@ -172,7 +172,6 @@ pub(super) fn fuzz(img: &mut Image, path: &str) {
     let s = img.seq;
     img.fuzzy.push((path.to_string(), s));
     // Entries at or under it are no longer certain.
-    let under = format!("{path}/");
     let executable = |e: &Entry| {
         if e.exists == Tri::Yes && e.executable == Tri::Yes {
             Tri::Yes
@@ -187,8 +186,9 @@ pub(super) fn fuzz(img: &mut Image, path: &str) {
             && !e.complete_dir
             && e.perm == Default::default()
     };
-    img.fs.update(
-        |k, e| (k == path || path == "/" || k.starts_with(&under)) && !unchanged(e),
+    img.fs.update_subtree(
+        path,
+        |_, e| !unchanged(e),
         |_, e| {
             if e.exists == Tri::No {
                 e.exists = Tri::Unknown;
@@ -727,11 +727,15 @@ fn apply_run(
             &img.workdir.clone(),
             if base.is_empty() { "." } else { &base },
         );
-        let under = format!("{}/", n.trim_end_matches('/'));
-        img.fs.update(
-            |k, e| (k == n || k.starts_with(&under)) && remembers(e),
-            forget,
-        );
+        if n == "/" || !n.ends_with('/') {
+            img.fs.update_subtree(&n, |_, e| remembers(e), forget);
+        } else {
+            let under = format!("{}/", n.trim_end_matches('/'));
+            img.fs.update(
+                |k, e| (k == n || k.starts_with(&under)) && remembers(e),
+                forget,
+            );
+        }
     }
     for p in &fx.chmod_x {
         if p.contains(['*', '?', '$', '`']) {

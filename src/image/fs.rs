@@ -91,20 +91,56 @@ impl Fs {
     pub(crate) fn update(
         &mut self,
         pred: impl Fn(&str, &Entry) -> bool,
+        f: impl FnMut(&str, &mut Entry),
+    ) {
+        self.update_in(&[(Bound::Unbounded, Bound::Unbounded)], pred, f);
+    }
+
+    /// [`Fs::update`] on `dir` and the paths under `dir/` only (every path for `/`): a range of
+    /// each map, not a scan of the whole base (a RUN that fuzzes a directory is common).
+    pub(crate) fn update_subtree(
+        &mut self,
+        dir: &str,
+        pred: impl Fn(&str, &Entry) -> bool,
+        f: impl FnMut(&str, &mut Entry),
+    ) {
+        if dir == "/" {
+            return self.update(pred, f);
+        }
+        // Keys that start with `dir/` sort in [`dir/`, `dir0`): '0' is the byte after '/'.
+        let under = format!("{dir}/");
+        let upper = format!("{dir}0");
+        let ranges = [
+            (Bound::Included(dir), Bound::Included(dir)),
+            (
+                Bound::Included(under.as_str()),
+                Bound::Excluded(upper.as_str()),
+            ),
+        ];
+        self.update_in(&ranges, pred, f);
+    }
+
+    fn update_in(
+        &mut self,
+        ranges: &[(Bound<&str>, Bound<&str>)],
+        pred: impl Fn(&str, &Entry) -> bool,
         mut f: impl FnMut(&str, &mut Entry),
     ) {
         if let Some(b) = &self.base {
-            let copied: Vec<(String, Entry)> = b
+            let copied: Vec<(String, Entry)> = ranges
                 .iter()
+                .flat_map(|r| b.range::<str, _>(*r))
                 .filter(|(k, e)| pred(k, e) && !self.over.contains_key(k.as_str()))
                 .map(|(k, e)| (k.clone(), e.clone()))
                 .collect();
             self.shadowed += copied.len();
             self.over.extend(copied);
         }
-        for (k, e) in self.over.iter_mut() {
-            if pred(k, e) {
-                f(k, e);
+        for r in ranges {
+            for (k, e) in self.over.range_mut::<str, _>(*r) {
+                if pred(k, e) {
+                    f(k, e);
+                }
             }
         }
     }
@@ -171,5 +207,50 @@ mod tests {
         assert_eq!(fs.len(), 3);
         let from: Vec<&str> = fs.range_from("/b").map(|(k, _)| k.as_str()).collect();
         assert_eq!(from, ["/b", "/c"]);
+    }
+
+    /// `update_subtree` touches exactly what the old whole-map scan with
+    /// `k == dir || k.starts_with(dir/)` touched, in the base and in the changes: not `/app-x`,
+    /// `/app.d`, `/app0` or `/application`, which sort around `/app/`.
+    #[test]
+    fn update_subtree_is_the_prefix_scan() {
+        let keys = [
+            "/ap",
+            "/app",
+            "/app-x",
+            "/app.d",
+            "/app/",
+            "/app/a",
+            "/app/a/b",
+            "/app0",
+            "/application",
+            "/b",
+        ];
+        let mut b = BTreeMap::new();
+        for k in keys.iter().step_by(2) {
+            b.insert(k.to_string(), e(Tri::Yes));
+        }
+        let mut fs = Fs::shared(Arc::new(b));
+        for k in keys.iter().skip(1).step_by(2) {
+            fs.insert(k.to_string(), e(Tri::Yes));
+        }
+        for dir in ["/app", "/", "/app/a", "/nothing"] {
+            let mut by_range = fs.clone();
+            by_range.update_subtree(dir, |_, _| true, |_, x| x.executable = Tri::Unknown);
+            let mut by_scan = fs.clone();
+            let under = format!("{dir}/");
+            by_scan.update(
+                |k, _| k == dir || dir == "/" || k.starts_with(&under),
+                |_, x| x.executable = Tri::Unknown,
+            );
+            let changed = |f: &Fs| -> Vec<String> {
+                f.iter()
+                    .filter(|(_, x)| x.executable == Tri::Unknown)
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            };
+            assert_eq!(changed(&by_range), changed(&by_scan), "{dir}");
+            assert_eq!(by_range.len(), by_scan.len(), "{dir}");
+        }
     }
 }

@@ -345,16 +345,20 @@ pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
         .extend(fx.outside_root_group.iter().cloned());
     img.outside_root_group.retain(|u| !fx.regrouped.contains(u));
     let wd = img.workdir.clone();
-    let covered = |k: &str, p: &str, rec: bool| {
-        k == p || (rec && (p == "/" || k.starts_with(&format!("{p}/"))))
+    // The path itself, and with -R the paths under it.
+    let update = |img: &mut Image, p: &str, rec: bool, f: &mut dyn FnMut(&mut Entry)| {
+        if rec {
+            img.fs.update_subtree(p, |_, _| true, |_, e| f(e));
+        } else if let Some(e) = img.fs.get_mut(p) {
+            f(e);
+        }
     };
     for (mode, files, rec) in &fx.chmods {
         for f in files {
             let p = super::build::normalize(&wd, f);
-            img.fs.update(
-                |k, _| covered(k, &p, *rec),
-                |_, e| e.perm.mode = apply_mode(e.perm.mode, mode),
-            );
+            update(img, &p, *rec, &mut |e| {
+                e.perm.mode = apply_mode(e.perm.mode, mode)
+            });
         }
     }
     for (owner, files, rec) in &fx.chowns {
@@ -363,15 +367,12 @@ pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
         let gid = owner.contains(':').then(|| gid_of(owner, uid));
         for f in files {
             let p = super::build::normalize(&wd, f);
-            img.fs.update(
-                |k, _| covered(k, &p, *rec),
-                |_, e| {
-                    e.perm.uid = uid;
-                    if let Some(g) = gid {
-                        e.perm.gid = g;
-                    }
-                },
-            );
+            update(img, &p, *rec, &mut |e| {
+                e.perm.uid = uid;
+                if let Some(g) = gid {
+                    e.perm.gid = g;
+                }
+            });
         }
     }
 }

@@ -8,7 +8,6 @@ pub mod schema;
 use crate::finding::ObjectRef;
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
-use std::collections::HashMap;
 
 /// One Kubernetes object (a document, or an item of a `kind: List`).
 #[derive(Debug, Clone)]
@@ -19,12 +18,12 @@ pub struct Object<'p> {
     pub kind: &'p str,
     pub name: &'p str,
     /// The object's namespace, or the default namespace when it sets none.
-    pub namespace: String,
+    pub namespace: &'p str,
 }
 
 impl<'p> Object<'p> {
     /// Collect objects from a document root (expanding `kind: List`). Non-objects yield nothing.
-    pub fn collect(file: FileId, root: &'p Node, default_ns: &str, out: &mut Vec<Object<'p>>) {
+    pub fn collect(file: FileId, root: &'p Node, default_ns: &'p str, out: &mut Vec<Object<'p>>) {
         let Some(kind) = root.get("kind").and_then(Node::as_str) else {
             return;
         };
@@ -47,8 +46,7 @@ impl<'p> Object<'p> {
             namespace: meta
                 .and_then(|m| m.get("namespace"))
                 .and_then(Node::as_str)
-                .unwrap_or(default_ns)
-                .to_string(),
+                .unwrap_or(default_ns),
         });
     }
 
@@ -69,7 +67,7 @@ impl<'p> Object<'p> {
     pub fn reference(&self) -> ObjectRef {
         ObjectRef {
             kind: self.kind.to_string(),
-            namespace: self.namespace.clone(),
+            namespace: self.namespace.to_string(),
             name: self.name.to_string(),
         }
     }
@@ -267,12 +265,36 @@ impl<'p> Workload<'p> {
 /// Objects that other objects refer to, by (kind, namespace, name), across every linted file.
 #[derive(Debug, Default)]
 pub struct ObjectIndex<'p> {
-    map: HashMap<(&'static str, String, String), Object<'p>>,
+    map: Map<(&'static str, &'p str, &'p str), Object<'p>>,
     /// Every definition of an indexed key: positions in the slice the index was built from
     /// (`Model::objects`), in order.
-    all: HashMap<(&'static str, String, String), Vec<usize>>,
+    all: Map<(&'static str, &'p str, &'p str), Vec<usize>>,
     /// Kind and namespace → the names of the indexed objects there (for `all_in`).
-    names: HashMap<(&'static str, String), Vec<String>>,
+    names: Map<(&'static str, &'p str), Vec<&'p str>>,
+}
+
+/// The index's maps: keyed by strings borrowed from the trees, queried with [`Key`]s of any
+/// life (a lookup copies nothing).
+type Map<K, V> = hashbrown::HashMap<K, V, std::hash::RandomState>;
+
+/// A query of [`ObjectIndex`]'s maps: hashes as the tuple of its fields does.
+#[derive(Hash)]
+struct Key<'a>(&'static str, &'a str, &'a str);
+
+impl<'p> hashbrown::Equivalent<(&'static str, &'p str, &'p str)> for Key<'_> {
+    fn equivalent(&self, k: &(&'static str, &'p str, &'p str)) -> bool {
+        self.0 == k.0 && self.1 == k.1 && self.2 == k.2
+    }
+}
+
+/// A kind-and-namespace query of [`ObjectIndex::names`].
+#[derive(Hash)]
+struct NsKey<'a>(&'static str, &'a str);
+
+impl<'p> hashbrown::Equivalent<(&'static str, &'p str)> for NsKey<'_> {
+    fn equivalent(&self, k: &(&'static str, &'p str)) -> bool {
+        self.0 == k.0 && self.1 == k.1
+    }
 }
 
 /// Kinds kept in the index.
@@ -280,19 +302,16 @@ pub const INDEXED_KINDS: [&str; 4] = ["ConfigMap", "Secret", "LimitRange", "Serv
 
 impl<'p> ObjectIndex<'p> {
     pub fn build(objects: &[Object<'p>]) -> ObjectIndex<'p> {
-        let mut map = HashMap::new();
-        let mut all: HashMap<_, Vec<usize>> = HashMap::new();
-        let mut names: HashMap<_, Vec<String>> = HashMap::new();
+        let mut map = Map::default();
+        let mut all: Map<_, Vec<usize>> = Map::default();
+        let mut names: Map<_, Vec<&'p str>> = Map::default();
         for (i, o) in objects.iter().enumerate() {
             if let Some(kind) = INDEXED_KINDS.iter().find(|k| **k == o.kind) {
-                let key = (*kind, o.namespace.clone(), o.name.to_string());
-                map.insert(key.clone(), o.clone());
+                let key = (*kind, o.namespace, o.name);
+                map.insert(key, o.clone());
                 let positions = all.entry(key).or_default();
                 if positions.is_empty() {
-                    names
-                        .entry((*kind, o.namespace.clone()))
-                        .or_default()
-                        .push(o.name.to_string());
+                    names.entry((*kind, o.namespace)).or_default().push(o.name);
                 }
                 positions.push(i);
             }
@@ -306,14 +325,13 @@ impl<'p> ObjectIndex<'p> {
             return &[];
         };
         self.all
-            .get(&(*kind, namespace.to_string(), name.to_string()))
+            .get(&Key(kind, namespace, name))
             .map_or(&[], Vec::as_slice)
     }
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'p>> {
         let kind = INDEXED_KINDS.iter().find(|k| **k == kind)?;
-        self.map
-            .get(&(*kind, namespace.to_string(), name.to_string()))
+        self.map.get(&Key(kind, namespace, name))
     }
 
     /// Positions of every definition of every indexed object of a kind in a namespace (all
@@ -323,7 +341,7 @@ impl<'p> ObjectIndex<'p> {
             return Vec::new();
         };
         self.names
-            .get(&(k, namespace.to_string()))
+            .get(&NsKey(k, namespace))
             .into_iter()
             .flatten()
             .flat_map(|n| self.positions(k, namespace, n).iter().copied())
@@ -337,12 +355,12 @@ impl<'p> ObjectIndex<'p> {
         namespace: &'a str,
     ) -> impl Iterator<Item = &'a Object<'p>> + 'a {
         let kind = INDEXED_KINDS.iter().find(|k| **k == kind).copied();
-        kind.and_then(|k| self.names.get(&(k, namespace.to_string())).map(|n| (k, n)))
+        kind.and_then(|k| self.names.get(&NsKey(k, namespace)).map(|n| (k, n)))
             .into_iter()
             .flat_map(move |(k, names)| {
                 names
                     .iter()
-                    .filter_map(move |n| self.map.get(&(k, namespace.to_string(), n.clone())))
+                    .filter_map(move |n| self.map.get(&Key(k, namespace, n)))
             })
     }
 }

@@ -6,7 +6,7 @@
 use super::env::dir_of;
 use super::Model;
 use crate::yaml::Node;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Object placement facts (see [`Model::placement`]).
@@ -16,10 +16,11 @@ pub struct Placement<'p> {
     pub kustomization_dirs: HashSet<&'p Path>,
     /// Directories holding a `Kustomization` that declares `vars` or `replacements`.
     pub kustomize_var_dirs: HashSet<&'p Path>,
-    /// (kind, namespace, directory) of every object.
-    kind_ns_dirs: HashSet<(&'p str, String, &'p Path)>,
-    /// (namespace, name) of every object.
-    names: HashSet<(String, &'p str)>,
+    /// Namespace → kind → directories of every object (nested, so that a query borrows: a
+    /// tuple key would have to be copied into owned strings to be looked up).
+    kind_ns_dirs: HashMap<&'p str, HashMap<&'p str, HashSet<&'p Path>>>,
+    /// Namespace → names of every object.
+    names: HashMap<&'p str, HashSet<&'p str>>,
     /// Names something in the tree may produce in any namespace (`spec.secretName`,
     /// `spec.target.name`, `spec.template.metadata.name`: cert-manager, ExternalSecret,
     /// SealedSecret …).
@@ -44,10 +45,13 @@ impl<'p> Placement<'p> {
         }
         for o in &model.objects {
             let dir = dir_of(model, o.file);
-            if !p.kind_ns_dirs.contains(&(o.kind, o.namespace.clone(), dir)) {
-                p.kind_ns_dirs.insert((o.kind, o.namespace.clone(), dir));
-            }
-            p.names.insert((o.namespace.clone(), o.name));
+            p.kind_ns_dirs
+                .entry(o.namespace)
+                .or_default()
+                .entry(o.kind)
+                .or_default()
+                .insert(dir);
+            p.names.entry(o.namespace).or_default().insert(o.name);
             for path in [
                 &["spec", "secretName"][..],
                 &["spec", "target", "name"],
@@ -63,12 +67,15 @@ impl<'p> Placement<'p> {
 
     /// Whether `dir` holds objects of `kind` in namespace `ns`.
     pub fn has_kind_in(&self, kind: &str, ns: &str, dir: &Path) -> bool {
-        self.kind_ns_dirs.contains(&(kind, ns.to_string(), dir))
+        self.kind_ns_dirs
+            .get(ns)
+            .and_then(|k| k.get(kind))
+            .is_some_and(|d| d.contains(dir))
     }
 
     /// Whether something in the tree defines or may produce an object named `name` in `ns`.
     pub fn produced(&self, ns: &str, name: &str) -> bool {
-        self.produced.contains(name) || self.names.contains(&(ns.to_string(), name))
+        self.produced.contains(name) || self.names.get(ns).is_some_and(|n| n.contains(name))
     }
 }
 

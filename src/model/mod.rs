@@ -45,7 +45,7 @@ pub struct Model<'p> {
     /// Images some pod runs (addresses), computed on first use.
     pod_images: std::sync::OnceLock<std::collections::HashSet<usize>>,
     /// Positions in `objects` of the `ResourceQuota` objects, by namespace (computed on first use).
-    quotas: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    quotas: std::sync::OnceLock<std::collections::HashMap<&'p str, Vec<usize>>>,
 }
 
 impl<'p> Model<'p> {
@@ -72,10 +72,12 @@ impl<'p> Model<'p> {
             .filter_map(Workload::from_object)
             .collect();
         // Independent serial builds: run them side by side.
+        let t = crate::timing::phase("model: index and images");
         let (index, images) = rayon::join(
             || ObjectIndex::build(&objects),
             || crate::image::build_images(project, workloads.as_slice()),
         );
+        drop(t);
         let kustomizations = objects
             .iter()
             .enumerate()
@@ -108,6 +110,7 @@ impl<'p> Model<'p> {
                 .any(|r| !project.config.is_disabled(r.code, r.name))
         };
         let types = enabled(&[&crate::meta::KX005, &crate::meta::KX006]);
+        let _t = crate::timing::phase("model: processes, resources and types");
         rayon::join(
             || {
                 let _ = model
@@ -211,11 +214,11 @@ impl<'p> Model<'p> {
     pub fn quotas_in<'m>(&'m self, ns: &str) -> impl Iterator<Item = &'m Object<'p>> + 'm {
         self.quotas
             .get_or_init(|| {
-                let mut by_ns: std::collections::HashMap<String, Vec<usize>> =
+                let mut by_ns: std::collections::HashMap<&'p str, Vec<usize>> =
                     std::collections::HashMap::new();
                 for (i, o) in self.objects.iter().enumerate() {
                     if o.kind == "ResourceQuota" {
-                        by_ns.entry(o.namespace.clone()).or_default().push(i);
+                        by_ns.entry(o.namespace).or_default().push(i);
                     }
                 }
                 by_ns

@@ -266,7 +266,7 @@ fn limit_defaults<'p>(model: &Model<'p>, namespace: &str, user: &Object<'_>) -> 
 /// Compute the effective resources, QoS class and oom_score_adj of a workload's pods.
 pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
     let file = w.object.file;
-    let defaults = limit_defaults(model, &w.object.namespace, &w.object);
+    let defaults = limit_defaults(model, w.object.namespace, &w.object);
     let mut containers = Vec::new();
     for (i, c) in w.containers.iter().enumerate() {
         if c.kind == ContainerKind::Ephemeral {

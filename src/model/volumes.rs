@@ -428,7 +428,7 @@ pub fn mode_field(node: &Node, key: &str) -> Option<Option<u32>> {
 
 fn resolve_volume<'p>(model: &Model<'p>, w: &Workload<'p>, v: &'p Node) -> Option<Volume<'p>> {
     let name = v.get("name").and_then(Node::as_str)?;
-    let ns = w.object.namespace.as_str();
+    let ns = w.object.namespace;
     let mut kind = VolumeKind::None;
     let mut files = Projection::NotProjected;
     for (k, src) in v.entries() {

@@ -112,7 +112,7 @@ fn memory_limit_quota<'m, 'p>(
     model: &'m Model<'p>,
     w: &crate::k8s::Workload<'p>,
 ) -> Option<&'m crate::k8s::Object<'p>> {
-    let mut quotas = model.quotas_in(&w.object.namespace).peekable();
+    let mut quotas = model.quotas_in(w.object.namespace).peekable();
     // Most namespaces have no quota: skip the unit lookups.
     quotas.peek()?;
     crate::model::units::applicable(model, quotas, &w.object)

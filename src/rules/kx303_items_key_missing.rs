@@ -18,7 +18,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if model.is_patch(w) {
             continue;
         }
-        let ns = w.object.namespace.as_str();
+        let ns = w.object.namespace;
         for u in object_uses(w) {
             if u.optional || u.keys.is_empty() {
                 continue;

@@ -19,7 +19,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if model.is_patch(w) {
             continue;
         }
-        let ns = w.object.namespace.as_str();
+        let ns = w.object.namespace;
         let dir = dir_of(model, w.object.file);
         // Generators (kustomize) create objects kexit does not see.
         let placement = model.placement();

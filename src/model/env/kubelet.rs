@@ -42,7 +42,7 @@ pub fn is_service_link_name(name: &str) -> bool {
 
 /// Build a container's environment.
 pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>) -> Env<'p> {
-    let ns = w.object.namespace.as_str();
+    let ns = w.object.namespace;
     let mut env = Env::new();
     let mut budget = Budget::new();
     env.service_links = w
