@@ -127,6 +127,11 @@ fn parse_catalogue(data: &str) -> Catalogue {
             maybe: Vec::new(),
             execs_args: text(n, "execs_args"),
         });
+        // `busybox_links: DIR`: DIR/busybox and a link DIR/<name> -> DIR/busybox for every name
+        // of distroless's busybox layer (data/images/distroless-busybox.txt).
+        if let (Some(dir), Some(e)) = (text(n, "busybox_links"), entries.last_mut()) {
+            busybox_links(e, &dir);
+        }
     }
     Catalogue {
         tracked,
@@ -271,6 +276,27 @@ pub fn catalogue() -> &'static Catalogue {
         cat.alpine_names = alpine_names;
         cat
     })
+}
+
+/// The names distroless's `:debug` images link to busybox under `/busybox`, from their build
+/// (`tools/gen-data/gen_distroless.py`).
+const DISTROLESS_BUSYBOX: &str = include_str!("../../data/images/distroless-busybox.txt");
+
+fn busybox_links(e: &mut CatEntry, dir: &str) {
+    let busybox = format!("{dir}/busybox");
+    if !e.bins.contains(&busybox) {
+        e.bins.push(busybox.clone());
+    }
+    for name in DISTROLESS_BUSYBOX
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let from = format!("{dir}/{name}");
+        if !e.bins.contains(&from) && !e.links.iter().any(|(f, _)| *f == from) {
+            e.links.push((from, busybox.clone()));
+        }
+    }
 }
 
 /// `*` glob match (no other metacharacters).
@@ -573,6 +599,22 @@ mod tests {
             dbg.resolve("sh", None),
             Resolved::Found("/busybox/sh".into())
         );
+        // Every applet of distroless's busybox layer is a link under /busybox, on PATH.
+        assert_eq!(dbg.exists("/busybox/tail"), Tri::Yes);
+        assert_eq!(
+            dbg.resolve("ls", None),
+            Resolved::Found("/busybox/ls".into())
+        );
+        assert_eq!(dbg.exists("/busybox/no-such-applet"), Tri::No);
+        // The language images' :debug variants have it too; their entrypoint stays theirs.
+        let jdbg = image("gcr.io/distroless/java17-debian12:debug").unwrap();
+        assert_eq!(jdbg.exists("/busybox/sh"), Tri::Yes);
+        assert_eq!(
+            jdbg.entrypoint.as_ref().map(|c| c.argv()),
+            Some(vec!["/usr/bin/java".to_string(), "-jar".to_string()])
+        );
+        let java = image("gcr.io/distroless/java17-debian12").unwrap();
+        assert_eq!(java.exists("/busybox/sh"), Tri::No);
 
         let alp = image("alpine:3.20").unwrap();
         assert_eq!(alp.shell_kind(), ShellKind::BusyboxAsh);
