@@ -21,10 +21,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let ExecFact::Unverified { name, span } = fact else {
             return None;
         };
-        let image = p.image_reference().unwrap_or("?");
+        // A container without `image` (a patch or a broken object): say so, not "image `?`".
+        let what = match p.image_reference() {
+            Some(image) => format!("kexit does not know what image `{image}` contains"),
+            None => "the container names no image".to_string(),
+        };
         Some(
             finding(p, &RULE, *span, format!(
-                "{} runs `{name}`, which could not be verified: kexit does not know what image `{image}` contains; if `{name}` is not on its PATH, {}",
+                "{} runs `{name}`, which could not be verified: {what}; if `{name}` is not on its PATH, {}",
                 p.who(),
                 p.start_failure()
             ))

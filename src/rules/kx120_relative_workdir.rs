@@ -52,7 +52,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 let resolved = cur.as_deref().map(|b| crate::image::build::normalize(b, v));
                 let msg = match &resolved {
                     Some(r) => format!(
-                        "WORKDIR `{v}` is relative: it resolves against the previous working directory, here `{r}`, and changes silently when the base image or an earlier WORKDIR changes"
+                        "WORKDIR `{v}` is relative: it resolves against the previous working directory (`{}`), here to `{r}`, and changes silently when the base image or an earlier WORKDIR changes",
+                        cur.as_deref().unwrap_or("/")
                     ),
                     None => format!(
                         "WORKDIR `{v}` is relative: it resolves against the previous working directory, which kexit cannot determine (the base image's WORKDIR)"
