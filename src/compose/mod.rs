@@ -741,6 +741,26 @@ mod load_tests {
     }
 
     #[test]
+    fn depends_on_short_and_long_forms() {
+        let (_d, p) = load(&[(
+            "compose.yaml",
+            "services:\n  init:\n    image: alpine\n  db:\n    image: postgres\n  app:\n    image: nginx\n    depends_on:\n      init:\n        condition: service_completed_successfully\n      db: {condition: service_healthy}\n  web:\n    image: nginx\n    depends_on: [db]\n",
+        )]);
+        let sv = |n: &str| p.compose[0].services.iter().find(|s| s.name == n).unwrap();
+        assert_eq!(
+            sv("app").depends_on,
+            [
+                (
+                    "init".to_string(),
+                    Some("service_completed_successfully".to_string())
+                ),
+                ("db".to_string(), Some("service_healthy".to_string()))
+            ]
+        );
+        assert_eq!(sv("web").depends_on, [("db".to_string(), None)]);
+    }
+
+    #[test]
     fn kubernetes_and_other_yaml_are_not_compose() {
         let (_d, p) = load(&[
             (

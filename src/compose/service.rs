@@ -128,6 +128,9 @@ pub struct Service {
     /// `stop_grace_period` in milliseconds (Compose's default is 10 s).
     pub stop_grace_ms: Option<Sp<u64>>,
     pub profiles: Vec<String>,
+    /// `depends_on:` entries: the service named and the `condition` it waits for (None for the
+    /// short list form, which means `service_started`).
+    pub depends_on: Vec<(String, Option<String>)>,
     /// `extends:` (service, file), resolved by the loader.
     pub extends: Option<(String, Option<String>, Span)>,
 }
@@ -511,6 +514,7 @@ impl Ctx<'_> {
             stop_signal: None,
             stop_grace_ms: None,
             profiles: Vec::new(),
+            depends_on: Vec::new(),
             extends: None,
         };
         let Value::Map(entries) = &n.value else {
@@ -585,6 +589,22 @@ impl Ctx<'_> {
                 }
                 "profiles" => {
                     s.profiles = v.items().iter().filter_map(|p| self.text(p)).collect();
+                }
+                "depends_on" => {
+                    s.depends_on = match &v.value {
+                        Value::Map(entries) => entries
+                            .iter()
+                            .filter_map(|(k, c)| {
+                                let cond = c.get("condition").and_then(|c| self.text(c));
+                                Some((self.text(k)?, cond))
+                            })
+                            .collect(),
+                        _ => v
+                            .items()
+                            .iter()
+                            .filter_map(|d| Some((self.text(d)?, None)))
+                            .collect(),
+                    };
                 }
                 "extends" => {
                     s.extends = match v.scalar_text() {
@@ -745,6 +765,7 @@ pub fn merge(mut base: Service, over: Service) -> Service {
         (b, o) => o.or(b),
     };
     upsert(&mut base.profiles, over.profiles, |p| p);
+    upsert(&mut base.depends_on, over.depends_on, |d| &d.0);
     base.extends = over.extends;
     base
 }

@@ -79,6 +79,169 @@ fn is_quick(name: &str) -> bool {
     QUICK.contains(&name) || name == "wait"
 }
 
+/// How deep compound commands and function calls are followed (each level parses one body).
+const MAX_NEST: usize = 4;
+
+/// Whether nothing after `items[k]` can run because of how it is joined: it is not after
+/// `&&`/`||`/`|` and not followed by one or by `&`.
+fn unconditional(script: &Script, items: &[&Item], k: usize) -> bool {
+    let joined = |op: Option<&str>| matches!(op, Some("&&" | "||" | "|" | "&"));
+    let Some(item) = items.get(k) else {
+        return false;
+    };
+    !joined(item.before)
+        && !items.get(k + 1).is_some_and(|n| joined(n.before))
+        && !item_command(script, item).is_some_and(|c| joined(c.next_op))
+}
+
+/// The item ends the shell whenever it runs, so nothing after it runs: `exec prog`, `exit`,
+/// or an `if` with an `else`, a `case` with a `*)` branch or a `{ }` group every branch of
+/// which ends that way (odoo's `case … *) exec "$@";; esac` followed by `exit 1`).
+fn ends_shell(text: &str, script: &Script, item: &Item, depth: usize) -> bool {
+    match item.kind {
+        ItemKind::Simple => {
+            item_command(script, item).is_some_and(|c| c.exec || c.name.text == "exit")
+        }
+        ItemKind::If | ItemKind::Case | ItemKind::Group => {
+            depth < MAX_NEST
+                && item.exhaustive
+                && !item.branches.is_empty()
+                && item.branches.iter().all(|r| {
+                    text.get(r.clone()).is_some_and(|body| {
+                        let s = shell::parse(body);
+                        !s.incomplete && first_terminal(body, &s, &running_items(&s), depth + 1).is_some()
+                    })
+                })
+        }
+        _ => false,
+    }
+}
+
+/// The first item of `items` that ends the shell unconditionally: the items after it never run.
+fn first_terminal(text: &str, script: &Script, items: &[&Item], depth: usize) -> Option<usize> {
+    (0..items.len()).find(|&k| {
+        unconditional(script, items, k) && ends_shell(text, script, items[k], depth)
+    })
+}
+
+/// What a body (of a branch or a function) keeps the shell doing at its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Busy {
+    /// A polling loop: a loop with `sleep` in it.
+    Polls,
+    /// Nothing: it runs only quick builtins (`echo skipped`, `exit 0`).
+    Quick,
+    Other,
+}
+
+/// The script's top-level text and parse, where the functions a body calls are defined, and
+/// how many more bodies may be parsed (function calls can fan out: the work stays bounded).
+struct Root<'a> {
+    text: &'a str,
+    script: &'a Script,
+    budget: std::cell::Cell<usize>,
+}
+
+impl<'a> Root<'a> {
+    fn new(text: &'a str, script: &'a Script) -> Self {
+        Root {
+            text,
+            script,
+            budget: std::cell::Cell::new(64),
+        }
+    }
+}
+
+/// What `item` (of `script`, whose text is `text`) ends up doing: a loop with `sleep` in it
+/// polls; an `if`/`case`, a group or a subshell polls when each branch polls or is quick (and
+/// one polls); a call of a function of the script polls when the function's body does.
+fn busy(root: &Root<'_>, text: &str, script: &Script, item: &Item, depth: usize) -> Busy {
+    if depth > MAX_NEST {
+        return Busy::Other;
+    }
+    match item.kind {
+        ItemKind::Loop => {
+            let sleeps = text.get(item.range.clone()).is_some_and(|t| {
+                shell::parse(t)
+                    .commands
+                    .iter()
+                    .any(|c| base(&c.name.text) == "sleep")
+            });
+            if sleeps {
+                Busy::Polls
+            } else {
+                Busy::Other
+            }
+        }
+        ItemKind::If | ItemKind::Case | ItemKind::Group | ItemKind::Subshell => {
+            let each: Vec<Busy> = item
+                .branches
+                .iter()
+                .map(|r| body_busy(root, text.get(r.clone()), depth + 1))
+                .collect();
+            if each.contains(&Busy::Polls) && each.iter().all(|b| *b != Busy::Other) {
+                Busy::Polls
+            } else {
+                Busy::Other
+            }
+        }
+        ItemKind::Simple => {
+            let Some(c) = item_command(script, item) else {
+                return Busy::Other;
+            };
+            if c.exec || !c.name.literal {
+                return Busy::Other;
+            }
+            // A call of a function the script defines runs its body in the shell itself.
+            let body = root
+                .script
+                .items
+                .iter()
+                .rev()
+                .find(|i| i.kind == ItemKind::Function && i.name.as_deref() == Some(c.name.text.as_str()))
+                .and_then(|f| f.branches.first());
+            match body {
+                Some(r) => match body_busy(root, root.text.get(r.clone()), depth + 1) {
+                    Busy::Polls => Busy::Polls,
+                    _ => Busy::Other,
+                },
+                None => Busy::Other,
+            }
+        }
+        _ => Busy::Other,
+    }
+}
+
+/// What a body ends up doing (see [`busy`]).
+fn body_busy(root: &Root<'_>, body: Option<&str>, depth: usize) -> Busy {
+    let Some(body) = body else {
+        return Busy::Other;
+    };
+    let Some(left) = root.budget.get().checked_sub(1) else {
+        return Busy::Other;
+    };
+    root.budget.set(left);
+    let s = shell::parse(body);
+    if s.incomplete || !s.traps.is_empty() {
+        return Busy::Other;
+    }
+    let items = running_items(&s);
+    let quick = |i: &&Item| {
+        i.kind == ItemKind::Simple
+            && item_command(&s, i).is_none_or(|c| !c.exec && is_quick(&c.name.text))
+    };
+    if items.iter().all(quick) {
+        return Busy::Quick;
+    }
+    match items.last() {
+        Some(last) if last.before != Some("|") => busy(root, body, &s, last, depth),
+        _ => Busy::Other,
+    }
+}
+
+const POLLING: &str =
+    "it ends in a polling loop (`sleep` between rounds), which runs in the shell itself";
+
 /// Analyse a `sh -c` string (or a script when `script_file`): the risk and the byte range of
 /// the command to point at.
 fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
@@ -90,8 +253,18 @@ fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
     let items = running_items(&script);
     let background = script.commands.iter().any(|c| c.next_op == Some("&"))
         || items.iter().any(|i| i.before == Some("&"));
+    // Items after one that always ends the shell (`exec`, `exit`, a `case` each branch of
+    // which execs) never run.
+    let mut items = items;
+    if let Some(k) = first_terminal(text, &script, &items, 0) {
+        items.truncate(k + 1);
+    }
     let last = *items.last()?;
     let range = item_range(last);
+    if last.kind != ItemKind::Simple && ends_shell(text, &script, last, 0) {
+        // Every branch execs its program (it becomes PID 1) or exits.
+        return None;
+    }
     if last.before == Some("|") {
         return Some((
             Risk::All("its last command runs in a pipeline, which no shell execs".to_string()),
@@ -104,13 +277,18 @@ fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
             // it loses nothing, every stop is only slow (a warning, as for `sleep` itself).
             let polls = script.commands.iter().any(|c| base(&c.name.text) == "sleep");
             let risk = if polls {
-                Risk::Idle("it ends in a polling loop (`sleep` between rounds), which runs in the shell itself".to_string())
+                Risk::Idle(POLLING.to_string())
             } else {
                 Risk::All("it ends in a loop, which runs in the shell itself".to_string())
             };
             return Some((risk, range));
         }
         ItemKind::If | ItemKind::Case | ItemKind::Group | ItemKind::Subshell => {
+            // `if [ "$WATCH" ]; then watch_conf; fi` with `watch_conf() { while true; do
+            // sleep 10; …; done; }`: the same idle polling as the loop at top level.
+            if busy(&Root::new(text, &script), text, &script, last, 0) == Busy::Polls {
+                return Some((Risk::Idle(POLLING.to_string()), range));
+            }
             if script_file || text.contains("exec ") {
                 return None;
             }
@@ -127,6 +305,9 @@ fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
     }
     let c = item_command(&script, last)?;
     let cmd = c.name.text.as_str();
+    if busy(&Root::new(text, &script), text, &script, last, 0) == Busy::Polls {
+        return Some((Risk::Idle(POLLING.to_string()), range));
+    }
     if c.exec {
         let prog = base(cmd);
         if NO_HANDLER.contains(&prog) {
@@ -252,6 +433,20 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .and_then(|n| n.as_bool())
                 == Some(true)
             {
+                continue;
+            }
+        }
+        // A Compose service another one waits for with `condition:
+        // service_completed_successfully` is a one-shot task (an init, a migration): it runs to
+        // its end and exits before the services that need it start, nothing stops it midway.
+        if let Runtime::Compose { project, service } = p.runtime {
+            let awaited = project.services.iter().any(|s| {
+                s.depends_on.iter().any(|(name, cond)| {
+                    *name == service.name
+                        && cond.as_deref() == Some("service_completed_successfully")
+                })
+            });
+            if awaited {
                 continue;
             }
         }
@@ -596,6 +791,78 @@ mod tests {
         assert!(matches!(
             risk("if [ -f x ]; then a; fi"),
             Some(Risk::ShellDependent { bash_too: true, .. })
+        ));
+        // A polling loop reached through an `if`, a `case`, a group or a function call.
+        let watch = "w() { while true; do sleep 10; echo tick; done; }\n";
+        assert!(matches!(
+            risk(&format!("{watch}if [ \"$1\" != x ]; then w; fi")),
+            Some(Risk::Idle(_))
+        ));
+        assert!(matches!(risk(&format!("{watch}w")), Some(Risk::Idle(_))));
+        assert!(matches!(
+            risk(&format!("{watch}case $M in a) w;; *) echo no; exit 0;; esac")),
+            Some(Risk::Idle(_))
+        ));
+        assert!(matches!(
+            risk("{ while :; do date; sleep 5; done; }"),
+            Some(Risk::Idle(_))
+        ));
+        // A branch or a function that runs a program stays an error.
+        assert!(matches!(
+            risk(&format!("{watch}if [ x ]; then w; else java -jar a.jar; fi")),
+            Some(Risk::ShellDependent { bash_too: true, .. })
+        ));
+        assert!(matches!(
+            risk("s() { java -jar a.jar; }\nif [ x ]; then s; fi"),
+            Some(Risk::ShellDependent { bash_too: true, .. })
+        ));
+        // A function calling itself ends the walk (bounded depth).
+        assert!(matches!(
+            risk("f() { f; }\nif [ x ]; then f; fi"),
+            Some(Risk::ShellDependent { bash_too: true, .. })
+        ));
+    }
+
+    #[test]
+    fn unreachable_after_exhaustive_exec() {
+        let file = |s: &str| analyse(s, true).map(|r| r.0);
+        // Every branch of the `case` (with `*)`) execs: `exit 1` never runs.
+        assert_eq!(
+            file("#!/bin/sh\ncase \"$1\" in\n  odoo) shift; exec odoo \"$@\";;\n  *) exec \"$@\"\nesac\nexit 1\n"),
+            None
+        );
+        assert_eq!(
+            file("#!/bin/sh\nif [ -n \"$D\" ]; then exec a --dev; else exec a; fi\necho unreachable\nexit 1\n"),
+            None
+        );
+        // Nested: an `if`/`else` inside a branch; `exit` ends a branch too.
+        assert_eq!(
+            file("#!/bin/sh\ncase $1 in\n a) if x; then exec a; else exec b; fi;;\n *) echo usage; exit 2;;\nesac\nrun\n"),
+            None
+        );
+        // A `case` without `*)`, an `if` without `else`, a branch that does not exec: the
+        // command after it runs.
+        assert!(matches!(
+            file("#!/bin/sh\ncase $1 in\n a) exec a;;\nesac\nodoo\n"),
+            Some(Risk::All(_))
+        ));
+        assert!(matches!(
+            file("#!/bin/sh\nif x; then exec a; fi\nodoo\n"),
+            Some(Risk::All(_))
+        ));
+        assert!(matches!(
+            file("#!/bin/sh\ncase $1 in\n a) exec a;;\n *) echo x;;\nesac\nodoo\n"),
+            Some(Risk::All(_))
+        ));
+        // `exec` joined by `&&`/`||` may not run.
+        assert!(matches!(
+            file("#!/bin/sh\n[ -x /a ] && exec /a\nodoo\n"),
+            Some(Risk::All(_))
+        ));
+        // `exec` with only redirections replaces nothing.
+        assert!(matches!(
+            file("#!/bin/sh\nexec >/log 2>&1\nodoo\n"),
+            Some(Risk::All(_))
         ));
     }
 

@@ -144,6 +144,16 @@ pub struct Item {
     pub command: Option<usize>,
     /// The closing keyword (`done`, `fi`, `esac`, `}`, `)`) of a compound command.
     pub end_keyword: Option<Range<usize>>,
+    /// The byte ranges of a compound command's bodies, in order (parse each with [`parse`]
+    /// for its own items): the `then`, `elif` and `else` bodies of an `if`, the branches of a
+    /// `case`, the body of a loop, a group, a subshell or a function. Empty for a simple
+    /// command, a test and an arithmetic command.
+    pub branches: Vec<Range<usize>>,
+    /// Some branch runs whatever the input: an `if` with an `else`, a `case` with a bare `*`
+    /// pattern, a group, a subshell or a function body (a loop body may run zero times).
+    pub exhaustive: bool,
+    /// A function definition's name.
+    pub name: Option<String>,
 }
 
 /// A `trap ACTION SIGNAL…` command.
@@ -388,6 +398,8 @@ pub fn parse(src: &str) -> Script {
         negate: false,
         i: 0,
         frames: Vec::new(),
+        branch_at: None,
+        catch_all: false,
         script: Script::default(),
     };
     parser.script.bashisms = lexer.bashisms.clone();

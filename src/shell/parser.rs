@@ -33,6 +33,10 @@ pub(super) struct Parser<'t> {
     pub(super) negate: bool,
     pub(super) i: usize,
     pub(super) frames: Vec<Frame>,
+    /// Where the open top-level compound command's current body starts.
+    pub(super) branch_at: Option<usize>,
+    /// The `case` pattern being read has a bare `*`.
+    pub(super) catch_all: bool,
     pub(super) script: Script,
 }
 
@@ -84,7 +88,40 @@ impl<'t> Parser<'t> {
             before: self.last_op,
             command: None,
             end_keyword: None,
+            branches: Vec::new(),
+            exhaustive: matches!(
+                kind,
+                ItemKind::Group | ItemKind::Subshell | ItemKind::Function
+            ),
+            name: None,
         });
+    }
+
+    /// A body of the open top-level compound command starts at byte `at` (when `depth` frames,
+    /// the compound's own, are open).
+    fn branch_start(&mut self, depth: usize, at: usize) {
+        if self.frames.len() == depth && self.open_item.is_some() {
+            self.branch_at = Some(at);
+        }
+    }
+
+    /// The current body of the open top-level compound command ends at byte `at`.
+    fn branch_end(&mut self, depth: usize, at: usize) {
+        if self.frames.len() != depth {
+            return;
+        }
+        let Some(start) = self.branch_at.take() else {
+            return;
+        };
+        if let Some(item) = self.open_item.and_then(|k| self.script.items.get_mut(k)) {
+            item.branches.push(start..at.max(start));
+        }
+    }
+
+    fn mark_exhaustive(&mut self) {
+        if let Some(item) = self.open_item.and_then(|k| self.script.items.get_mut(k)) {
+            item.exhaustive = true;
+        }
     }
 
     /// After a closing keyword or `)`: the open top-level compound command ends at `end`.
@@ -143,15 +180,19 @@ impl<'t> Parser<'t> {
                         "(" => {
                             self.open(ItemKind::Subshell, r.clone());
                             self.frames.push(Frame::Group);
+                            self.branch_start(1, r.end);
                         }
                         ")" => {
                             let r = r.clone();
+                            self.branch_end(1, r.start);
                             if self.frames.pop().is_some() {
                                 self.close(r);
                             }
                         }
                         // End of a case branch: back to patterns.
                         ";;" if self.frames.last() == Some(&Frame::Body) => {
+                            let at = r.start;
+                            self.branch_end(2, at);
                             self.frames.pop();
                         }
                         _ => {}
@@ -184,12 +225,22 @@ impl<'t> Parser<'t> {
                 Tok::Word(w) if !w.quoted && w.text == "esac" => {
                     self.frames.pop();
                     self.i += 1;
+                    self.catch_all = false;
                     self.close(w.range.clone());
                     return;
                 }
-                Tok::Op(")", _) => {
+                Tok::Word(w) if !w.quoted && w.text == "*" => {
+                    self.catch_all = true;
+                    self.i += 1;
+                }
+                Tok::Op(")", r) => {
+                    let at = r.end;
                     self.frames.push(Frame::Body);
                     self.i += 1;
+                    if std::mem::take(&mut self.catch_all) && self.frames.len() == 2 {
+                        self.mark_exhaustive();
+                    }
+                    self.branch_start(2, at);
                     return;
                 }
                 _ => self.i += 1,
@@ -216,15 +267,28 @@ impl<'t> Parser<'t> {
         match kw {
             "if" | "while" | "until" => self.frames.push(Frame::Cond),
             "elif" => {
+                self.branch_end(1, kr.start);
                 self.frames.pop();
                 self.frames.push(Frame::Cond);
             }
             "then" | "do" | "else" => {
+                self.branch_end(1, kr.start);
+                if kw == "else" && self.frames.len() == 1 {
+                    self.mark_exhaustive();
+                }
                 self.frames.pop();
                 self.frames.push(Frame::Body);
+                self.branch_start(1, kr.end);
             }
-            "fi" | "done" | "}" if self.frames.pop().is_some() => self.close(kr),
+            "fi" | "done" | "}" => {
+                self.branch_end(1, kr.start);
+                if self.frames.pop().is_some() {
+                    self.close(kr);
+                }
+            }
             "esac" => {
+                self.branch_end(2, kr.start);
+                self.catch_all = false;
                 let mut popped = false;
                 while let Some(f) = self.frames.pop() {
                     popped = true;
@@ -236,7 +300,10 @@ impl<'t> Parser<'t> {
                     self.close(kr);
                 }
             }
-            "{" => self.frames.push(Frame::Group),
+            "{" => {
+                self.frames.push(Frame::Group);
+                self.branch_start(1, kr.end);
+            }
             "!" => self.negate = true,
             "in" => {}
             "for" | "select" => {
@@ -271,6 +338,7 @@ impl<'t> Parser<'t> {
                 // name, optional (), then the body.
                 if let Some(w) = self.word_at(self.i) {
                     self.script.functions.insert(w.text.clone());
+                    self.name_open_function(&w.text);
                 }
                 self.i += 1;
                 if self.op_at(self.i) == Some("(") && self.op_at(self.i + 1) == Some(")") {
@@ -346,16 +414,34 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// The open top-level item is the definition of function `name`.
+    fn name_open_function(&mut self, name: &str) {
+        if !self.frames.is_empty() {
+            return;
+        }
+        if let Some(item) = self
+            .open_item
+            .and_then(|k| self.script.items.get_mut(k))
+            .filter(|i| i.kind == ItemKind::Function)
+        {
+            item.name = Some(name.to_string());
+        }
+    }
+
     /// After a function header: the body runs only when called.
     fn function_body(&mut self) {
         match self.toks.get(self.i) {
             Some(Tok::Word(w)) if w.text == "{" && !w.quoted => {
+                let at = w.range.end;
                 self.i += 1;
                 self.frames.push(Frame::Body);
+                self.branch_start(1, at);
             }
-            Some(Tok::Op("(", _)) => {
+            Some(Tok::Op("(", r)) => {
+                let at = r.end;
                 self.i += 1;
                 self.frames.push(Frame::Body);
+                self.branch_start(1, at);
             }
             _ => self.frames.push(Frame::Body),
         }
@@ -367,6 +453,7 @@ impl<'t> Parser<'t> {
             if let Some(w) = self.word_at(self.i) {
                 self.script.functions.insert(w.text.clone());
                 self.open(ItemKind::Function, w.range.clone());
+                self.name_open_function(&w.text);
             }
             self.i += 3;
             self.skip_newlines();

@@ -345,3 +345,55 @@ fn installs_before_use() {
     assert_eq!(first("cp /config/app.yaml /etc/app.yaml && app"), None);
     assert_eq!(first("cp /src/tool /usr/local/bin/ && tool"), Some(0));
 }
+
+#[test]
+fn compound_branches() {
+    let bodies = |src: &str, k: usize| -> (Vec<String>, bool, Option<String>) {
+        let s = parse(src);
+        let i = &s.items[k];
+        (
+            i.branches
+                .iter()
+                .map(|r| src[r.clone()].trim().to_string())
+                .collect(),
+            i.exhaustive,
+            i.name.clone(),
+        )
+    };
+    let src = "if [ -f x ]; then\n  if a; then b; fi\n  exec c\nelif d; then exec e\nelse\n  exec f\nfi\nexit 1\n";
+    assert_eq!(
+        bodies(src, 0),
+        (
+            vec![
+                "if a; then b; fi\n  exec c".to_string(),
+                "exec e".to_string(),
+                "exec f".to_string()
+            ],
+            true,
+            None
+        )
+    );
+    assert!(!bodies("if a; then exec b; fi", 0).1);
+    let src = "case \"$1\" in\n  -- | odoo)\n    shift\n    exec odoo \"$@\"\n    ;;\n  x) case y in z) :;; esac ;;\n  *)\n    exec \"$@\"\nesac\nexit 1\n";
+    let (b, all, _) = bodies(src, 0);
+    assert_eq!(b.len(), 3);
+    assert_eq!(b[0], "shift\n    exec odoo \"$@\"");
+    assert_eq!(b[1], "case y in z) :;; esac");
+    assert_eq!(b[2], "exec \"$@\"");
+    assert!(all);
+    assert!(!bodies("case $1 in a) exec a;; b) exec b;; esac", 0).1);
+    assert!(bodies("case $1 in a|*) exec a;; esac", 0).1);
+    assert!(!bodies("case $1 in '*') exec a;; esac", 0).1);
+    let src =
+        "watch() {\n  while true; do\n    sleep 10\n  done\n}\nfunction g { x; }\n{ a; b; }\n(c)\n";
+    let (b, all, name) = bodies(src, 0);
+    assert_eq!(b, ["while true; do\n    sleep 10\n  done"]);
+    assert!(all);
+    assert_eq!(name.as_deref(), Some("watch"));
+    assert_eq!(bodies(src, 1).0, ["x;"]);
+    assert_eq!(bodies(src, 1).2.as_deref(), Some("g"));
+    assert_eq!(bodies(src, 2).0, ["a; b;"]);
+    assert_eq!(bodies(src, 3).0, ["c"]);
+    assert_eq!(bodies("while a; do b; done", 0).0, ["b;"]);
+    assert!(!bodies("while a; do b; done", 0).1);
+}
