@@ -2,7 +2,7 @@
 //! user a container runs as may execute a file (`COPY --chmod=0700` run as `USER 10001`).
 //!
 //! Known only where the Dockerfile says it: `COPY` makes files owned by root (uid 0) unless
-//! `--chown`, with the `--chmod` mode or the build-context file's mode; `RUN chmod` (octal, or
+//! `--chown`, with the `--chmod` mode or the build-context file's mode; `RUN chmod` ([`super::chmod`]: octal, or
 //! the symbolic `+x`/`a+x`/`u+x` on a known mode) and `RUN chown` (simple forms) change them;
 //! `useradd`/`adduser` with an explicit uid name users. Anything else leaves the owner or mode
 //! unknown, and an unknown never denies.
