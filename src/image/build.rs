@@ -102,7 +102,7 @@ pub(crate) fn under(prefix: &str, p: &str) -> bool {
 }
 
 /// Rewrite the path through known symlinks on any of its components (bounded).
-fn follow(img: &Image, mut p: String) -> String {
+pub(crate) fn follow(img: &Image, mut p: String) -> String {
     for _ in 0..16 {
         let mut changed = false;
         // Check each prefix, shortest first.

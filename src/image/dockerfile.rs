@@ -737,25 +737,6 @@ fn apply_run(
             );
         }
     }
-    for p in &fx.chmod_x {
-        if p.contains(['*', '?', '$', '`']) {
-            fuzz(img, "/");
-            continue;
-        }
-        let n = normalize(&img.workdir.clone(), p);
-        match img.fs.get_mut(&n) {
-            Some(e) => {
-                e.exists = Tri::Yes;
-                e.executable = Tri::Yes;
-            }
-            None => {
-                let mut e = entry(origin.clone(), seq);
-                e.executable = Tri::Yes;
-                e.is_dir = Tri::Unknown;
-                put(img, &n, e);
-            }
-        }
-    }
     for (target, link) in &fx.symlinks {
         let mut l = normalize(&img.workdir.clone(), link);
         if img.path(&l).is_dir == Tri::Yes {
@@ -771,6 +752,8 @@ fn apply_run(
         e.executable = Tri::Unknown;
         put(img, &l, e);
     }
+    // Modes after the links: `ln -s … && chmod +x LINK` changes the link's target.
+    super::chmod::apply(img, &fx.modes, &origin, seq);
     super::perms::create_homes(img, &fx.perms, &origin, seq);
     super::perms::after_run(img, &fx.perms);
 }

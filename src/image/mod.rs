@@ -12,6 +12,7 @@ pub(crate) mod apk;
 pub mod build;
 pub(crate) mod buildcmd;
 pub mod catalogue;
+pub mod chmod;
 pub(crate) mod compile;
 pub use crate::build_context as context;
 mod copy;

@@ -97,14 +97,14 @@ pub struct Install {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunEffects {
     pub installs: Vec<Install>,
-    /// `chmod` targets made executable (`+x`, `755`, `a+x`, `u+x` …).
-    pub chmod_x: Vec<String>,
+    /// Mode changes (`chmod [-R]`, `find … -exec chmod`, `find … | xargs chmod`), in order.
+    pub modes: Vec<super::chmod::ModeChange>,
     /// `ln -s TARGET LINK` pairs.
     pub symlinks: Vec<(String, String)>,
     /// `mkdir -p` directories.
     pub mkdirs: Vec<String>,
     /// Paths (absolute or relative to WORKDIR) whose state becomes unknown (`rm`, `cp`, `mv`
-    /// destinations, `chmod` to a mode without the exec bit).
+    /// destinations).
     pub fuzzy_paths: Vec<String>,
     /// Something kexit cannot follow (an installer script, `make install`, a package manager
     /// with unknown packages, `rm` of paths …).
@@ -241,7 +241,21 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
     // go variable: the go tool writes elsewhere than the image ENV says.
     let mut cd_before = false;
     let mut go_env_moved = false;
-    for cmd in &script.commands {
+    // Commands that certainly run: top-level simple commands whose failure is not tested.
+    let top: std::collections::HashSet<usize> = script
+        .items
+        .iter()
+        .filter(|it| it.kind == crate::shell::ItemKind::Simple)
+        .filter_map(|it| it.command)
+        .collect();
+    let top_level = |i: usize| {
+        top.contains(&i)
+            && script
+                .commands
+                .get(i)
+                .is_some_and(|c| c.flow == crate::shell::Flow::Plain)
+    };
+    for (i, cmd) in script.commands.iter().enumerate() {
         if cmd.name.text.is_empty()
             && cmd
                 .assignments
@@ -410,32 +424,17 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
                     fx.perms.chowns.push((owner.clone(), files.to_vec(), rec));
                 }
             }
-            "chmod" => {
-                let rec = args.iter().any(|a| *a == "-R" || *a == "--recursive");
-                let rest: Vec<&str> = args
-                    .iter()
-                    .copied()
-                    .filter(|a| {
-                        !a.starts_with('-')
-                            || a.starts_with("-x")
-                            || a.starts_with("-r")
-                            || a.starts_with("-w")
-                    })
-                    .filter(|a| *a != "-R")
-                    .collect();
-                if let Some((mode, files)) = rest.split_first() {
-                    fx.perms.chmods.push((
-                        mode.to_string(),
-                        files.iter().map(|f| unquote(f)).collect(),
-                        rec,
-                    ));
-                    if mode_sets_x(mode) {
-                        fx.chmod_x.extend(files.iter().map(|f| unquote(f)));
-                    } else {
-                        fx.fuzzy_paths.extend(files.iter().map(|f| unquote(f)));
-                    }
-                }
-            }
+            "chmod" => match super::chmod::read_chmod(args) {
+                Some((mode, paths, recursive)) => fx.modes.push(super::chmod::ModeChange {
+                    mode,
+                    paths,
+                    recursive,
+                    select: super::chmod::Select::All,
+                    certain: top_level(i),
+                    cd_before,
+                }),
+                None => fx.unfollowable = true,
+            },
             "ln" => {
                 let rest: Vec<&str> = args
                     .iter()
@@ -531,6 +530,31 @@ pub fn read_run(script: Option<&Script>) -> RunEffects {
             {
                 fx.rewrite_unknown = true;
             }
+            "find" => {
+                if let Some(mut c) = super::chmod::read_find_exec(args) {
+                    c.certain = top_level(i);
+                    c.cd_before = cd_before;
+                    fx.modes.push(c);
+                }
+            }
+            // `find … | xargs chmod MODE`: the names the find before the pipe prints.
+            "xargs" => {
+                let find = i
+                    .checked_sub(1)
+                    .and_then(|j| script.commands.get(j))
+                    .filter(|f| {
+                        f.next_op == Some("|") && f.name.text.rsplit('/').next() == Some("find")
+                    })
+                    .map(|f| f.args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>());
+                match super::chmod::read_xargs(args, find.as_deref()) {
+                    Some(mut c) => {
+                        c.certain = top_level(i);
+                        c.cd_before = cd_before;
+                        fx.modes.push(c);
+                    }
+                    None => fx.unfollowable = true,
+                }
+            }
             // Gem installs: native extensions build (and may run code) inside the gem
             // directories; options that move where they go are not followed.
             "gem" | "bundle" | "bundler"
@@ -624,16 +648,6 @@ fn push_rewrites(fx: &mut RunEffects, files: &[&str]) {
 
 fn unquote(s: &str) -> String {
     s.trim_matches(|c| c == '"' || c == '\'').to_string()
-}
-
-fn mode_sets_x(mode: &str) -> bool {
-    if mode.chars().all(|c| c.is_ascii_digit()) {
-        // Octal: the owner execute bit of the last three digits.
-        let m = u32::from_str_radix(mode, 8).unwrap_or(0);
-        return m & 0o100 != 0;
-    }
-    mode.split(',')
-        .any(|c| c.contains("+x") || c.contains("=rwx") || c.contains("+rwx"))
 }
 
 /// A pip option that sends the install away from its prefix: an explicit destination
@@ -803,7 +817,8 @@ mod tests {
         let fx = run("apk add --no-cache bash libpq");
         assert!(fx.unknown_packages);
         let fx = run("chmod +x /entrypoint.sh && ln -s /usr/bin/python3 /usr/bin/python");
-        assert_eq!(fx.chmod_x, vec!["/entrypoint.sh"]);
+        assert_eq!(fx.modes[0].paths, ["/entrypoint.sh"]);
+        assert!(fx.modes[0].sets_x() && fx.modes[0].certain);
         assert_eq!(
             fx.symlinks,
             vec![("/usr/bin/python3".into(), "/usr/bin/python".into())]
@@ -811,6 +826,18 @@ mod tests {
         assert!(!fx.unfollowable);
         assert!(run("curl -fsSL https://x | sh").unfollowable);
         assert!(!run("chmod 755 /a").unfollowable);
-        assert_eq!(run("chmod 644 /a").chmod_x.len(), 0);
+        assert!(!run("chmod 644 /a").modes[0].sets_x());
+        let fx = run("chmod 755 -R /opt/app || true");
+        assert!(fx.modes[0].recursive && !fx.modes[0].certain);
+        let fx = run("find /opt -name '*.sh' -print0 | xargs -0 chmod +x");
+        assert!(!fx.unfollowable);
+        assert_eq!(fx.modes[0].paths, ["/opt"]);
+        let fx = run("find /opt -name '*.sh' -exec chmod +x {} \\;");
+        assert_eq!(fx.modes[0].mode.as_deref(), Some("+x"));
+        assert!(matches!(
+            fx.modes[0].select,
+            crate::image::chmod::Select::Find(_)
+        ));
+        assert!(run("ls | xargs rm").unfollowable);
     }
 }

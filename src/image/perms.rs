@@ -2,7 +2,7 @@
 //! user a container runs as may execute a file (`COPY --chmod=0700` run as `USER 10001`).
 //!
 //! Known only where the Dockerfile says it: `COPY` makes files owned by root (uid 0) unless
-//! `--chown`, with the `--chmod` mode or the build-context file's mode; `RUN chmod` (octal, or
+//! `--chown`, with the `--chmod` mode or the build-context file's mode; `RUN chmod` ([`super::chmod`]: octal, or
 //! the symbolic `+x`/`a+x`/`u+x` on a known mode) and `RUN chown` (simple forms) change them;
 //! `useradd`/`adduser` with an explicit uid name users. Anything else leaves the owner or mode
 //! unknown, and an unknown never denies.
@@ -21,8 +21,6 @@ pub struct Perm {
 /// `RUN` effects on owners, modes and users (read by [`super::packages::read_run`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PermEffects {
-    /// `chmod [-R] MODE FILE…` (the mode as written; recursive).
-    pub chmods: Vec<(String, Vec<String>, bool)>,
     /// `chown [-R] OWNER[:GROUP] FILE…` (recursive).
     pub chowns: Vec<(String, Vec<String>, bool)>,
     /// Users created, with the uid when given (`useradd -u 10001 app`).
@@ -338,7 +336,7 @@ pub(crate) fn create_homes(img: &mut Image, fx: &PermEffects, origin: &Origin, s
     }
 }
 
-/// After a `RUN`: its chmods, chowns and new users.
+/// After a `RUN`: its chowns and new users (its chmods: [`super::chmod`]).
 pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
     img.users.extend(fx.users.iter().cloned());
     img.outside_root_group
@@ -353,14 +351,6 @@ pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
             f(e);
         }
     };
-    for (mode, files, rec) in &fx.chmods {
-        for f in files {
-            let p = super::build::normalize(&wd, f);
-            update(img, &p, *rec, &mut |e| {
-                e.perm.mode = apply_mode(e.perm.mode, mode)
-            });
-        }
-    }
     for (owner, files, rec) in &fx.chowns {
         let uid = uid_of(Some(img), owner);
         // `chown user` keeps the group; `chown user:group` sets it.
@@ -374,20 +364,6 @@ pub(crate) fn after_run(img: &mut Image, fx: &PermEffects) {
                 }
             });
         }
-    }
-}
-
-/// A chmod mode applied to a (maybe unknown) mode.
-fn apply_mode(cur: Option<u32>, mode: &str) -> Option<u32> {
-    if !mode.is_empty() && mode.chars().all(|c| c.is_ascii_digit()) {
-        return u32::from_str_radix(mode, 8).ok().map(|m| m & 0o7777);
-    }
-    let cur = cur?;
-    match mode {
-        "+x" | "a+x" | "ugo+x" => Some(cur | 0o111),
-        "u+x" => Some(cur | 0o100),
-        "go-rwx" | "og-rwx" | "go=" | "og=" => Some(cur & !0o077),
-        _ => None,
     }
 }
 
@@ -501,8 +477,5 @@ mod tests {
         assert!(denies(p(0, 0o750), 10001, true));
         assert!(!denies(p(0, 0o751), 10001, true));
         assert!(!denies(Perm::default(), 10001, true));
-        assert_eq!(apply_mode(Some(0o600), "+x"), Some(0o711));
-        assert_eq!(apply_mode(None, "+x"), None);
-        assert_eq!(apply_mode(None, "0700"), Some(0o700));
     }
 }
