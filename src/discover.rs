@@ -12,10 +12,30 @@ pub enum Kind {
     Dockerfile,
 }
 
+/// Extensions of template engines: a file named with one of them last (`x.yaml.tmpl`,
+/// `Dockerfile.j2`) or as an infix (`x.tmpl.yaml`, `Dockerfile.template.debian`) is a template
+/// that something renders first, not a manifest or a Dockerfile.
+const TEMPLATE_EXTENSIONS: &[&str] = &[
+    "erb", "j2", "jinja", "jinja2", "tpl", "tmpl", "template", "gotmpl", "mustache", "hbs",
+];
+
+/// Whether the file name marks a template (see [`TEMPLATE_EXTENSIONS`]).
+pub fn is_template_name(name: &str) -> bool {
+    name.split('.').skip(1).any(|part| {
+        TEMPLATE_EXTENSIONS
+            .iter()
+            .any(|t| part.eq_ignore_ascii_case(t))
+    })
+}
+
 /// What a file name says it is.
 pub fn classify(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
+    // Templates, and BuildKit's per-Dockerfile ignore file (`Dockerfile.dockerignore`).
+    if is_template_name(name) || lower.ends_with(".dockerignore") {
+        return None;
+    }
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         return Some(Kind::Manifest);
     }
@@ -77,7 +97,8 @@ fn excluded(excludes: &GlobSet, path: &Path) -> bool {
             .is_some_and(|n| excludes.is_match(Path::new(n)))
 }
 
-/// Walk `paths` (files or directories). Explicit files are always linted, whatever their name.
+/// Walk `paths` (files or directories). Explicit files are always linted, whatever their name,
+/// but for templates (a template extension, [`is_template_name`]).
 pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
     let mut d = Discovery::default();
     for p in paths {
@@ -89,6 +110,14 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
             }
         };
         if !meta.is_dir() {
+            // A template is not linted even when named (pre-commit names every changed
+            // `.yaml`): kexit cannot know what it renders to.
+            if p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(is_template_name)
+            {
+                continue;
+            }
             let kind = classify(p).unwrap_or(Kind::Manifest);
             d.files.push(Found {
                 path: p.clone(),
@@ -240,6 +269,48 @@ where
     (files, errors)
 }
 
+/// Dockerfile instructions (BuildKit's keywords, matched case-insensitively).
+const INSTRUCTIONS: &[&str] = &[
+    "FROM",
+    "ARG",
+    "RUN",
+    "CMD",
+    "ENTRYPOINT",
+    "COPY",
+    "ADD",
+    "ENV",
+    "EXPOSE",
+    "LABEL",
+    "USER",
+    "WORKDIR",
+    "VOLUME",
+    "SHELL",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "ONBUILD",
+    "MAINTAINER",
+];
+
+/// Whether `text` starts (after blank and comment lines) with a Dockerfile instruction. A file
+/// named `Dockerfile.<suffix>` that does not (`Dockerfile.md`, a jq or shell generator) is
+/// something else named after the Dockerfile it goes with; BuildKit never reads it.
+pub fn starts_like_dockerfile(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines()
+        .map(str::trim)
+        .find(|t| !t.is_empty() && !t.starts_with('#'))
+        .is_some_and(|t| {
+            let word = t.split(|c: char| c.is_whitespace()).next().unwrap_or("");
+            INSTRUCTIONS.iter().any(|k| word.eq_ignore_ascii_case(k))
+        })
+}
+
+/// Whether a Dockerfile's name is a bare `Dockerfile` or `Containerfile` (no suffix).
+pub fn is_plain_dockerfile_name(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n == "Dockerfile" || n == "Containerfile")
+}
+
 /// What unnamed text (stdin without `--stdin-filename`) is, from its content: a Dockerfile when
 /// its first instruction (after parser directives, comments and blank lines) is `FROM` or `ARG`,
 /// as BuildKit requires; YAML otherwise (a Compose file is recognised later by its top-level
@@ -272,6 +343,29 @@ mod sniff_tests {
     use super::*;
 
     #[test]
+    fn templates_are_not_linted_by_name() {
+        for n in [
+            "a.tmpl.yaml",
+            "a.tpl.yml",
+            "a.yaml.tmpl",
+            "Dockerfile.template",
+            "Dockerfile.j2",
+            "Dockerfile.erb",
+            "deployment.template.yaml",
+            "values.yaml.gotmpl",
+            "Dockerfile.dockerignore",
+        ] {
+            assert_eq!(classify(Path::new(n)), None, "{n}");
+        }
+        assert_eq!(classify(Path::new("templates.yaml")), Some(Kind::Manifest));
+        assert_eq!(
+            classify(Path::new("Dockerfile.dev")),
+            Some(Kind::Dockerfile)
+        );
+        assert_eq!(classify(Path::new("app.tmplx.yaml")), Some(Kind::Manifest));
+    }
+
+    #[test]
     fn dockerfile_by_first_instruction() {
         assert_eq!(sniff("FROM alpine\nCMD [\"sh\"]\n"), Kind::Dockerfile);
         assert_eq!(
@@ -282,6 +376,9 @@ mod sniff_tests {
         assert_eq!(sniff("apiVersion: v1\nkind: Pod\n"), Kind::Manifest);
         assert_eq!(sniff("services:\n  web:\n    image: x\n"), Kind::Manifest);
         assert_eq!(sniff("FROM: x\n"), Kind::Manifest);
+        assert!(starts_like_dockerfile("# c\n\nrun x\n"));
+        assert!(!starts_like_dockerfile("{{ def x }}\nFROM a\n"));
+        assert!(!starts_like_dockerfile("# only a comment\n"));
         assert_eq!(sniff(""), Kind::Manifest);
     }
 }

@@ -42,6 +42,7 @@ pub mod rules;
 pub mod shell;
 pub mod source;
 pub mod suppress;
+pub mod template;
 pub mod text;
 pub mod timing;
 pub mod yaml;

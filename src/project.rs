@@ -13,6 +13,37 @@ use rayon::prelude::*;
 pub struct Manifest {
     pub file: FileId,
     pub yaml: YamlFile,
+    /// A template (its first syntax error is next to template markup): the markup's line span
+    /// and what it is. Its documents and errors are dropped: the file is not linted (KX001
+    /// says so, once).
+    pub template: Option<Template>,
+}
+
+/// Template markup found next to a file's first syntax error ([`crate::template::near`]).
+pub type Template = (std::ops::Range<usize>, &'static str);
+
+/// A YAML file whose first syntax error is next to template markup: the markup, and the file
+/// emptied (nothing of it is linted).
+fn yaml_template(text: &str, y: &mut YamlFile) -> Option<Template> {
+    use crate::yaml::YamlErrorKind as K;
+    let first = y
+        .errors
+        .iter()
+        .filter(|e| !matches!(e.kind, K::DuplicateKey { .. } | K::NodeBudget))
+        .map(|e| e.span.start)
+        .min()?;
+    let t = crate::template::near(text, first)?;
+    *y = YamlFile::default();
+    Some(t)
+}
+
+/// A Dockerfile whose first syntax error is next to template markup: the markup, and the
+/// Dockerfile emptied (no stage, no error: nothing of it is linted).
+fn dockerfile_template(text: &str, d: &mut Dockerfile) -> Option<Template> {
+    let first = d.errors.iter().map(|e| e.span.start).min()?;
+    let t = crate::template::near(text, first)?;
+    d.set_template(t.clone());
+    Some(t)
 }
 
 #[derive(Debug, Default)]
@@ -62,7 +93,7 @@ pub enum Input {
 }
 
 enum Loaded {
-    Manifest(SourceFile, YamlFile),
+    Manifest(SourceFile, YamlFile, Option<Template>),
     /// Parsed in the parallel phase; its `file` is set when the id is known.
     Dockerfile(SourceFile, Dockerfile),
     /// Not linted (a `.json` that is not a Kubernetes object).
@@ -117,7 +148,7 @@ fn load(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
     let mut loaded = load_input(input, cap, roots);
     if context {
         match &mut loaded {
-            Loaded::Manifest(src, _) | Loaded::Dockerfile(src, _) | Loaded::Unreadable(src, _) => {
+            Loaded::Manifest(src, ..) | Loaded::Dockerfile(src, _) | Loaded::Unreadable(src, _) => {
                 src.report = false
             }
             Loaded::Skip => {}
@@ -154,7 +185,16 @@ fn load_input(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
     };
     match kind {
         Kind::Dockerfile => {
-            let d = docker::parse(0, &text);
+            let mut d = docker::parse(0, &text);
+            let template = dockerfile_template(&text, &mut d);
+            // `Dockerfile.md`, `Dockerfile.sh`: named after a Dockerfile, not one (BuildKit
+            // never reads it); a bare `Dockerfile` is always one.
+            if template.is_none()
+                && !crate::discover::is_plain_dockerfile_name(std::path::Path::new(&name))
+                && !crate::discover::starts_like_dockerfile(&text)
+            {
+                return Loaded::Skip;
+            }
             Loaded::Dockerfile(SourceFile::new(name, FileKind::Dockerfile, text), d)
         }
         Kind::Json => {
@@ -165,11 +205,12 @@ fn load_input(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
                 return Loaded::Skip;
             }
             let y = yaml::parse(&text);
-            Loaded::Manifest(SourceFile::new(name, FileKind::Manifest, text), y)
+            Loaded::Manifest(SourceFile::new(name, FileKind::Manifest, text), y, None)
         }
         Kind::Manifest => {
-            let y = yaml::parse(&text);
-            Loaded::Manifest(SourceFile::new(name, FileKind::Manifest, text), y)
+            let mut y = yaml::parse(&text);
+            let template = yaml_template(&text, &mut y);
+            Loaded::Manifest(SourceFile::new(name, FileKind::Manifest, text), y, template)
         }
     }
 }
@@ -197,9 +238,13 @@ impl Project {
                     p.unreadable.push((id, why));
                     p.files.push(src);
                 }
-                Loaded::Manifest(src, y) => {
+                Loaded::Manifest(src, y, template) => {
                     p.files.push(src);
-                    p.manifests.push(Manifest { file: id, yaml: y });
+                    p.manifests.push(Manifest {
+                        file: id,
+                        yaml: y,
+                        template,
+                    });
                 }
                 Loaded::Dockerfile(src, mut d) => {
                     d.file = id;

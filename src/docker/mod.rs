@@ -180,9 +180,23 @@ pub struct Dockerfile {
     /// The span of the first `FROM` past [`crate::budget::MAX_STAGES`] stages: it and all after
     /// it are not modelled (KX011 reports it).
     pub stages_over: Option<Range<usize>>,
+    /// A template, not linted (set at loading, `project.rs`): the template markup next to its
+    /// first syntax error, and what it is.
+    pub template: Option<(Range<usize>, &'static str)>,
 }
 
 impl Dockerfile {
+    /// Mark this Dockerfile a template (markup span, what it is) and drop what was parsed of
+    /// it: no stage, no error, nothing linted.
+    pub fn set_template(&mut self, t: (Range<usize>, &'static str)) {
+        *self = Dockerfile {
+            file: self.file,
+            escape: self.escape,
+            template: Some(t),
+            ..Dockerfile::default()
+        };
+    }
+
     /// Stage by `AS` name (case-insensitive) or by index (`--from=0`), among the stages
     /// before `before`: the first stage of that name.
     pub fn stage_by_ref(&self, r: &str, before: usize) -> Option<&Stage> {

@@ -37,14 +37,39 @@ pub fn chart_of_template(path: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Whether `path` lies in a chart's `files/` directory (read by the chart's templates through
+/// `.Files`, often Go templates themselves): chart data, not a manifest.
+pub fn in_chart_files(path: &Path) -> bool {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d.file_name().is_some_and(|n| n == "files") {
+            let chart = d.parent().unwrap_or(Path::new(""));
+            let probe = if chart.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                chart
+            };
+            if is_chart(probe) {
+                return true;
+            }
+        }
+        dir = d.parent();
+    }
+    false
+}
+
 /// Charts found among discovered files, with the number of their templates, in path order.
 pub type Charts = BTreeMap<PathBuf, usize>;
 
-/// Remove chart templates from `files`, counting them per chart in `charts`.
+/// Remove chart templates from `files`, counting them per chart in `charts`, and the chart's
+/// `files/` data (not counted: `helm template` does not render them as manifests).
 pub fn take_chart_templates(files: &mut Vec<crate::discover::Found>, charts: &mut Charts) {
     files.retain(|f| {
         if f.kind == crate::discover::Kind::Dockerfile {
             return true;
+        }
+        if in_chart_files(&f.path) {
+            return false;
         }
         match chart_of_template(&f.path) {
             Some(c) => {

@@ -3,10 +3,12 @@
 //! Parse errors come from the front end (`docker::parse`, kept on the parsed Dockerfile); the
 //! check reports them, and adds build errors the parser accepts: a JSON array with a non-string element in
 //! CMD/ENTRYPOINT/RUN/HEALTHCHECK (BuildKit fails the build; parse-dockerfile takes it as shell
-//! form).
+//! form). BuildKit stops at the first error, so one error is reported per Dockerfile: the
+//! first in the file. A Dockerfile whose first error is next to template markup (loading sets
+//! `Dockerfile::template`) is a template: one info, nothing else.
 
 use crate::docker::InstKind;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -17,8 +19,25 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(model: &Model, out: &mut Vec<Finding>) {
+fn check(model: &Model, model_out: &mut Vec<Finding>) {
     for d in model.dockerfiles() {
+        if let Some((span, what)) = &d.template {
+            let line = model.file(d.file).line_col(span.start).0;
+            model_out.push(
+                Finding::new(
+                    &RULE,
+                    Span::new(d.file, span.clone()),
+                    format!(
+                        "looks like a template ({what} on line {line}, next to a Dockerfile syntax error); not linted"
+                    ),
+                )
+                .severity(Severity::Info)
+                .help("kexit lints what is built: lint the generated Dockerfile, or give the file a template extension (`Dockerfile.template`, `Dockerfile.j2`, …) so kexit skips it"),
+            );
+            continue;
+        }
+        let mut found: Vec<Finding> = Vec::new();
+        let out = &mut found;
         for e in &d.errors {
             out.push(
                 Finding::new(
@@ -54,6 +73,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     .symptom("failed to process \"…\": cannot parse JSON: unexpected non-string element"),
                 );
             }
+        }
+        if let Some(first) = found.into_iter().min_by_key(|f| f.span.start) {
+            model_out.push(first);
         }
     }
 }

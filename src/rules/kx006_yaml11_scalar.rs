@@ -23,7 +23,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     for (i, obj) in model.objects.iter().enumerate() {
         if schema::is_known(obj.kind, obj.api_version) {
             for e in model.type_errors(i) {
-                if e.class == ErrorClass::UnquotedScalar {
+                if e.class == ErrorClass::UnquotedScalar && !templated(model, obj, e.node, e.key) {
                     let symptom = e.api_error(obj.kind, obj.api_version);
                     out.push(finding(
                         model,
@@ -46,7 +46,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     .map(|m| m.entries().collect::<Vec<_>>())
                     .unwrap_or_default()
                 {
-                    if unquoted_non_string(v) {
+                    if unquoted_non_string(v) && !templated(model, obj, v, Some(k)) {
                         let path =
                             format!("metadata.{field}.{}", k.scalar_text().unwrap_or_default());
                         out.push(finding(model, obj, v, Some(k), &path, None));
@@ -55,6 +55,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Template markup in the key or the value (`{{ .Key }}: true`): the template's text.
+fn templated(model: &Model, obj: &Object, node: &Node, key: Option<&Node>) -> bool {
+    let f = model.file(obj.file);
+    crate::template::has_markup(f.slice(obj.span(node)))
+        || key.is_some_and(|k| crate::template::has_markup(f.slice(obj.span(k))))
 }
 
 fn unquoted_non_string(n: &Node) -> bool {
