@@ -19,6 +19,11 @@ pub const MAX_STAGES: usize = 1 << 16;
 /// from a copy of its base stage, so a chain of stages that each add a file costs the square of
 /// its length; from the stage where this runs out, stages are unknown images (KX011).
 pub const MAX_STAGE_ENTRIES: usize = 1 << 19;
+/// Most entries the bulk updates of one chain of stages may visit (`chmod -R`, a RUN kexit
+/// cannot follow, files rewritten in place each update a subtree). Thousands of `RUN chmod -R
+/// +x /` over a large file system cost steps × paths; from the step where this runs out, the
+/// stage is an unknown image (KX011). A real Dockerfile visits well under 1 % of it.
+pub const MAX_FS_WORK: usize = 1 << 25;
 
 /// Bytes substituted so far in one scope (an environment, a stage), and whether a value or the
 /// scope ran out.

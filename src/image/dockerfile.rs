@@ -6,7 +6,7 @@ use super::context::Context;
 use super::link::{Images, LinkReason};
 use super::packages::read_run;
 use super::{catalogue, CommandForm, Entry, Image, ImageCommand, Origin, Platform, Tri};
-use crate::budget::{Budget, MAX_STAGE_ENTRIES};
+use crate::budget::{Budget, MAX_FS_WORK, MAX_STAGE_ENTRIES};
 use crate::docker::expand::{expand, Get};
 use crate::docker::{Command, CommandArgs, CopySource, Dockerfile, InstKind, Stage, Str};
 use crate::k8s::Workload;
@@ -37,12 +37,19 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
             let mut entries = 0usize;
             let mut stopped: Option<Span> = None;
             for s in &d.stages {
+                let from = Span::new(d.file, s.from.span.clone());
                 let img = if entries > MAX_STAGE_ENTRIES {
-                    let from = Span::new(d.file, s.from.span.clone());
                     stopped.get_or_insert(from);
                     unmodelled_stage(di, s, path, from)
                 } else {
-                    build_stage(d, di, s, &built, ctx, (path, project, &globals))
+                    let img = build_stage(d, di, s, &built, ctx, (path, project, &globals));
+                    if img.fs.work() > MAX_FS_WORK {
+                        // build_stage stopped following its steps (crate::budget::MAX_FS_WORK).
+                        stopped.get_or_insert(from);
+                        unmodelled_stage(di, s, path, from)
+                    } else {
+                        img
+                    }
                 };
                 entries = entries.saturating_add(img.fs.len());
                 built.push(img);
@@ -312,6 +319,9 @@ fn build_stage(
     let mut cmd_set = false;
     let mut last_span = from_span;
     for ins in &s.instructions {
+        if img.fs.work() > MAX_FS_WORK {
+            break;
+        }
         img.seq += 1;
         let seq = img.seq;
         let span = Span::new(file, ins.span.clone());

@@ -17,6 +17,9 @@ pub(crate) struct Fs {
     over: BTreeMap<String, Entry>,
     /// Keys of `over` that are also keys of `base`.
     shadowed: usize,
+    /// Entries the bulk updates have visited so far, over this stage and the stages it was
+    /// built on ([`crate::budget::MAX_FS_WORK`]).
+    work: usize,
 }
 
 impl Fs {
@@ -26,6 +29,7 @@ impl Fs {
             base: Some(base),
             over: BTreeMap::new(),
             shadowed: 0,
+            work: 0,
         }
     }
 
@@ -126,10 +130,12 @@ impl Fs {
         pred: impl Fn(&str, &Entry) -> bool,
         mut f: impl FnMut(&str, &mut Entry),
     ) {
+        let mut visited = 0usize;
         if let Some(b) = &self.base {
             let copied: Vec<(String, Entry)> = ranges
                 .iter()
                 .flat_map(|r| b.range::<str, _>(*r))
+                .inspect(|_| visited += 1)
                 .filter(|(k, e)| pred(k, e) && !self.over.contains_key(k.as_str()))
                 .map(|(k, e)| (k.clone(), e.clone()))
                 .collect();
@@ -138,11 +144,18 @@ impl Fs {
         }
         for r in ranges {
             for (k, e) in self.over.range_mut::<str, _>(*r) {
+                visited += 1;
                 if pred(k, e) {
                     f(k, e);
                 }
             }
         }
+        self.work = self.work.saturating_add(visited);
+    }
+
+    /// Entries visited by bulk updates so far (this stage and the stages it was built on).
+    pub(crate) fn work(&self) -> usize {
+        self.work
     }
 }
 
@@ -251,6 +264,13 @@ mod tests {
             };
             assert_eq!(changed(&by_range), changed(&by_scan), "{dir}");
             assert_eq!(by_range.len(), by_scan.len(), "{dir}");
+            // The work budget counts what each update visited: the whole map for a scan,
+            // only the subtree's range for a subtree.
+            let visited = by_range.work() - fs.work();
+            assert!(visited <= by_scan.work() - fs.work(), "{dir}");
+            if dir == "/nothing" {
+                assert_eq!(visited, 0);
+            }
         }
     }
 }
