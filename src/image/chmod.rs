@@ -411,56 +411,87 @@ pub(crate) fn eval(
 }
 
 /// fnmatch(3) without flags on one name: `*`, `?`, `[…]` (`!`/`^` negation, ranges). `None`
-/// for a pattern kexit does not read (a backslash, an unclosed bracket).
+/// for a pattern kexit does not read (a backslash, an unclosed bracket). Linear in the name for
+/// each pattern position (a mismatch backtracks only to the last `*`), so that a pattern of many
+/// `*` against a long name cannot take exponential time.
 fn fnmatch(pat: &[char], s: &[char]) -> Option<bool> {
-    let Some((&p, rest)) = pat.split_first() else {
-        return Some(s.is_empty());
-    };
-    match p {
-        '\\' => None,
-        '*' => {
-            for i in 0..=s.len() {
-                if fnmatch(rest, &s[i..])? {
-                    return Some(true);
-                }
-            }
-            Some(false)
+    // Patterns kexit does not read, whatever the name.
+    let mut k = 0;
+    while k < pat.len() {
+        match pat[k] {
+            '\\' => return None,
+            '[' => k += bracket_len(&pat[k..])?,
+            _ => k += 1,
         }
-        '?' => match s.split_first() {
-            Some((_, srest)) => fnmatch(rest, srest),
-            None => Some(false),
-        },
-        '[' => {
-            let close = rest.iter().skip(1).position(|c| *c == ']')? + 1;
-            let mut set = &rest[..close];
-            let negate = matches!(set.first(), Some('!' | '^'));
-            if negate {
-                set = &set[1..];
-            }
-            let Some((&c, srest)) = s.split_first() else {
-                return Some(false);
-            };
-            let mut hit = false;
-            let mut i = 0;
-            while i < set.len() {
-                if i + 2 < set.len() && set[i + 1] == '-' {
-                    hit |= set[i] <= c && c <= set[i + 2];
-                    i += 3;
-                } else {
-                    hit |= set[i] == c;
-                    i += 1;
-                }
-            }
-            if hit == negate {
-                return Some(false);
-            }
-            fnmatch(&rest[close + 1..], srest)
-        }
-        _ => match s.split_first() {
-            Some((&c, srest)) if c == p => fnmatch(rest, srest),
-            _ => Some(false),
-        },
     }
+    let (mut p, mut i) = (0usize, 0usize);
+    // The pattern position after the last `*`, and the name position it is tried at.
+    let mut star: Option<(usize, usize)> = None;
+    while i < s.len() {
+        match pat.get(p) {
+            Some('*') => {
+                star = Some((p + 1, i));
+                p += 1;
+                continue;
+            }
+            Some(&c) => {
+                let (hit, len) = match c {
+                    '?' => (true, 1),
+                    '[' => {
+                        let len = bracket_len(&pat[p..])?;
+                        (bracket_hit(&pat[p + 1..p + len - 1], s[i]), len)
+                    }
+                    _ => (c == s[i], 1),
+                };
+                if hit {
+                    p += len;
+                    i += 1;
+                    continue;
+                }
+            }
+            None => {}
+        }
+        // A mismatch: the last `*` takes one more character, or there is none to retry.
+        match star {
+            Some((sp, si)) => {
+                p = sp;
+                i = si + 1;
+                star = Some((sp, si + 1));
+            }
+            None => return Some(false),
+        }
+    }
+    while pat.get(p) == Some(&'*') {
+        p += 1;
+    }
+    Some(p == pat.len())
+}
+
+/// Length of the bracket expression at the start of `pat` (`[` to its `]`; a `]` right after
+/// `[` or `[!` is a member), or None when it is not closed.
+fn bracket_len(pat: &[char]) -> Option<usize> {
+    let rest = pat.get(1..)?;
+    Some(rest.iter().skip(1).position(|c| *c == ']')? + 3)
+}
+
+/// Whether `c` is in a bracket expression's members (`!`/`^` negation, `a-z` ranges).
+fn bracket_hit(set: &[char], c: char) -> bool {
+    let (negate, set) = match set.split_first() {
+        Some(('!' | '^', rest)) => (true, rest),
+        _ => (false, set),
+    };
+    let mut hit = false;
+    let mut i = 0;
+    while i < set.len() {
+        if i + 2 < set.len() && set[i + 1] == '-' {
+            hit |= set[i] <= c && c <= set[i + 2];
+            i += 3;
+        } else {
+            hit |= set[i] == c;
+            i += 1;
+        }
+    }
+    hit != negate
 }
 
 /// Whether a name matches a `-name` glob (`ci`: `-iname`): Unknown when kexit cannot read it.
@@ -657,6 +688,31 @@ fn change(img: &mut Image, root: &str, c: &ModeChange, reach: &dyn Fn(&str, &Ent
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fnmatch_is_fnmatch_and_linear() {
+        let m = |p: &str, n: &str| {
+            fnmatch(
+                &p.chars().collect::<Vec<_>>(),
+                &n.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(m("*.sh", "run.sh"), Some(true));
+        assert_eq!(m("*.sh", "run.py"), Some(false));
+        assert_eq!(m("*", ""), Some(true));
+        assert_eq!(m("a*", "a"), Some(true));
+        assert_eq!(m("a?c", "abc"), Some(true));
+        assert_eq!(m("a*b*c", "aXbYc"), Some(true));
+        assert_eq!(m("a*b*c", "aXbY"), Some(false));
+        assert_eq!(m("[!a]*", "b1"), Some(true));
+        assert_eq!(m("[a-c]x", "bx"), Some(true));
+        assert_eq!(m("[]]", "]"), Some(true));
+        assert_eq!(m("[ab", "a"), None);
+        assert_eq!(m("a\\*", "a*"), None);
+        // Many `*` against a long name: a backtracking matcher takes exponential time here.
+        let name = "a".repeat(1000);
+        assert_eq!(m(&format!("{}*b", "*a".repeat(8)), &name), Some(false));
+    }
 
     #[test]
     fn modes() {
