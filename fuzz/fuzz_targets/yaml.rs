@@ -16,6 +16,6 @@ fuzz_target!(|data: &[u8]| {
     }
     for d in &y.docs {
         let _ = d.root.to_json();
-        assert!(d.root.span.end <= text.len());
+        assert!(d.root.span().end <= text.len());
     }
 });
