@@ -12,6 +12,7 @@
 //! matches the base name as fnmatch(3) without FNM_PERIOD; depth 0 is the start point).
 
 use super::build::normalize;
+use super::packages::unquote;
 use super::{Entry, Image, Tri};
 
 /// Which entries a mode change reaches under its paths.
@@ -55,6 +56,19 @@ pub struct ModeChange {
 }
 
 impl ModeChange {
+    /// The change a `find` makes (through `-exec chmod` or `| xargs chmod`): every path the
+    /// tests select under the start points.
+    fn by_find(mode: Option<String>, (paths, select): (Vec<String>, Select)) -> ModeChange {
+        ModeChange {
+            mode,
+            paths,
+            recursive: true,
+            select,
+            certain: true,
+            cd_before: false,
+        }
+    }
+
     /// Whether the mode gives a file of unknown mode an exec bit (`+x`, `755`, `a+x`).
     pub fn sets_x(&self) -> bool {
         self.mode
@@ -146,16 +160,7 @@ pub fn read_find_exec(args: &[&str]) -> Option<ModeChange> {
         tests.push(a);
         k += 1;
     }
-    let mode = chmod?;
-    let (paths, select) = read_find_tests(&tests);
-    Some(ModeChange {
-        mode,
-        paths,
-        recursive: true,
-        select,
-        certain: true,
-        cd_before: false,
-    })
+    Some(ModeChange::by_find(chmod?, read_find_tests(&tests)))
 }
 
 /// `… | xargs [OPTIONS] chmod MODE` after `find ARGS`: the change; `None` when xargs runs
@@ -193,7 +198,7 @@ pub fn read_xargs(args: &[&str], find: Option<&[&str]>) -> Option<ModeChange> {
         Some((m, files, false)) if files.len() == 1 => m,
         _ => None,
     };
-    let (paths, select) = match find {
+    let reached = match find {
         Some(f) => {
             let tests: Vec<&str> = f
                 .iter()
@@ -204,14 +209,7 @@ pub fn read_xargs(args: &[&str], find: Option<&[&str]>) -> Option<ModeChange> {
         }
         None => (vec!["/".to_string()], Select::Unknown),
     };
-    Some(ModeChange {
-        mode,
-        paths,
-        recursive: true,
-        select,
-        certain: true,
-        cd_before: false,
-    })
+    Some(ModeChange::by_find(mode, reached))
 }
 
 /// The start points and tests of a `find` command line (its actions taken out).
@@ -288,10 +286,6 @@ fn read_find_tests(args: &[&str]) -> (Vec<String>, Select) {
         Select::Find(t)
     };
     (paths, select)
-}
-
-fn unquote(s: &str) -> String {
-    s.trim_matches(|c| c == '"' || c == '\'').to_string()
 }
 
 /// The mode and whether some class may execute (any exec bit) after `chmod MODE` on a path of

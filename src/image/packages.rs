@@ -646,7 +646,8 @@ fn push_rewrites(fx: &mut RunEffects, files: &[&str]) {
     }
 }
 
-fn unquote(s: &str) -> String {
+/// A word with its surrounding quotes dropped (`'+x'` → `+x`).
+pub(super) fn unquote(s: &str) -> String {
     s.trim_matches(|c| c == '"' || c == '\'').to_string()
 }
 

@@ -17,11 +17,22 @@ pub fn is_chart(dir: &Path) -> bool {
 /// The chart directory when `path` lies under a chart's `templates/` directory (subcharts in
 /// `charts/NAME/templates/` included): such a file is a Go template, not a manifest.
 pub fn chart_of_template(path: &Path) -> Option<PathBuf> {
-    // Only ancestors literally named `templates` are checked, so this costs one `stat` per such
+    chart_above(path, "templates")
+}
+
+/// Whether `path` lies in a chart's `files/` directory (read by the chart's templates through
+/// `.Files`, often Go templates themselves): chart data, not a manifest.
+pub fn in_chart_files(path: &Path) -> bool {
+    chart_above(path, "files").is_some()
+}
+
+/// The chart whose directory `dir` (`templates`, `files`) holds `path`, at any depth.
+fn chart_above(path: &Path, dir: &str) -> Option<PathBuf> {
+    // Only ancestors literally named `dir` are checked, so this costs one `stat` per such
     // ancestor, and the walk is bounded by the path's depth.
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d.file_name().is_some_and(|n| n == "templates") {
+    let mut ancestor = path.parent();
+    while let Some(d) = ancestor {
+        if d.file_name().is_some_and(|n| n == dir) {
             let chart = d.parent().unwrap_or(Path::new(""));
             let probe = if chart.as_os_str().is_empty() {
                 Path::new(".")
@@ -32,30 +43,9 @@ pub fn chart_of_template(path: &Path) -> Option<PathBuf> {
                 return Some(chart.to_path_buf());
             }
         }
-        dir = d.parent();
+        ancestor = d.parent();
     }
     None
-}
-
-/// Whether `path` lies in a chart's `files/` directory (read by the chart's templates through
-/// `.Files`, often Go templates themselves): chart data, not a manifest.
-pub fn in_chart_files(path: &Path) -> bool {
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d.file_name().is_some_and(|n| n == "files") {
-            let chart = d.parent().unwrap_or(Path::new(""));
-            let probe = if chart.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                chart
-            };
-            if is_chart(probe) {
-                return true;
-            }
-        }
-        dir = d.parent();
-    }
-    false
 }
 
 /// Charts found among discovered files, with the number of their templates, in path order.

@@ -27,17 +27,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         };
         if let Some((span, what)) = &m.template {
             let (line, _) = src.line_col(span.start);
-            out.push(
-                Finding::new(
-                    &RULE,
-                    Span::new(m.file, span.clone()),
-                    format!(
-                        "looks like a template ({what} on line {line}, next to a YAML syntax error); not linted"
-                    ),
-                )
-                .severity(Severity::Info)
-                .help("kexit lints what is applied: lint the rendered output, or give the file a template extension (`.tmpl`, `.tpl`, `.j2`, `.gotmpl`, …) so kexit skips it"),
-            );
+            out.push(super::template_not_linted(
+                RULE.meta,
+                Span::new(m.file, span.clone()),
+                (what, line),
+                "YAML",
+                "kexit lints what is applied: lint the rendered output, or give the file a template extension (`.tmpl`, `.tpl`, `.j2`, `.gotmpl`, …) so kexit skips it",
+            ));
             continue;
         }
         let reader = reader(&src.text, m);

@@ -8,7 +8,7 @@
 //! `Dockerfile::template`) is a template: one info, nothing else.
 
 use crate::docker::InstKind;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -23,17 +23,13 @@ fn check(model: &Model, model_out: &mut Vec<Finding>) {
     for d in model.dockerfiles() {
         if let Some((span, what)) = &d.template {
             let line = model.file(d.file).line_col(span.start).0;
-            model_out.push(
-                Finding::new(
-                    &RULE,
-                    Span::new(d.file, span.clone()),
-                    format!(
-                        "looks like a template ({what} on line {line}, next to a Dockerfile syntax error); not linted"
-                    ),
-                )
-                .severity(Severity::Info)
-                .help("kexit lints what is built: lint the generated Dockerfile, or give the file a template extension (`Dockerfile.template`, `Dockerfile.j2`, …) so kexit skips it"),
-            );
+            model_out.push(super::template_not_linted(
+                RULE.meta,
+                Span::new(d.file, span.clone()),
+                (what, line),
+                "Dockerfile",
+                "kexit lints what is built: lint the generated Dockerfile, or give the file a template extension (`Dockerfile.template`, `Dockerfile.j2`, …) so kexit skips it",
+            ));
             continue;
         }
         let mut found: Vec<Finding> = Vec::new();

@@ -31,6 +31,26 @@ impl std::fmt::Debug for Rule {
 /// A check for rules whose findings come from the front ends.
 pub fn no_check(_: &Model, _: &mut Vec<Finding>) {}
 
+/// The one info a file that looks like a template gets instead of its syntax errors (KX001 for
+/// YAML, KX002 for Dockerfiles): `what` markup on `line`, next to a syntax error of `language`.
+pub(crate) fn template_not_linted(
+    rule: &'static Meta,
+    span: crate::source::Span,
+    (what, line): (&str, usize),
+    language: &str,
+    help: &str,
+) -> Finding {
+    Finding::new(
+        rule,
+        span,
+        format!(
+            "looks like a template ({what} on line {line}, next to a {language} syntax error); not linted"
+        ),
+    )
+    .severity(crate::finding::Severity::Info)
+    .help(help)
+}
+
 macro_rules! rules {
     ($($module:ident),* $(,)?) => {
         $(pub mod $module;)*
