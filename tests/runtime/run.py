@@ -181,11 +181,32 @@ def wait_health(cid: str, limit: float) -> dict:
     return st
 
 
+def oom_event(cid: str, started_at: str) -> bool:
+    """Whether the engine logged an `oom` event for the container since it started.
+
+    State.OOMKilled alone is not reliable: the daemon takes it from the runtime's OOM event, which
+    can arrive after the exit event it belongs to (moby/moby#41929, containerd/containerd#6323;
+    seen here as exit 137 with OOMKilled false). The `oom` event in the engine's event log is
+    emitted whichever arrives first."""
+    since = started_at or "10m"
+    for _ in range(3):
+        r = sh(["docker", "events", "--since", since, "--until", str(int(time.time()) + 1),
+                "--filter", f"container={cid}", "--filter", "event=oom", "--format", "{{.Action}}"],
+               timeout=30)
+        if r.returncode == 0 and "oom" in r.stdout.split():
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def outcome_of(st: dict, extra=None, cid=None) -> dict:
+    oom = bool(st.get("OOMKilled"))
+    if not oom and cid and st.get("ExitCode") == 137:
+        oom = oom_event(cid, st.get("StartedAt") or "")
     out = {
         "status": st.get("Status"),
         "exit": st.get("ExitCode"),
-        "oom": bool(st.get("OOMKilled")),
+        "oom": oom,
         "error": (st.get("Error") or "").replace("\n", " "),
     }
     health = st.get("Health")
