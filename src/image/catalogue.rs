@@ -21,7 +21,11 @@ pub struct CatEntry {
     pub libc: String,
     pub complete: bool,
     pub path: Option<String>,
-    pub bins: Vec<String>,
+    /// The image's own programs; with [`CatEntry::base_bins`], all of them ([`CatEntry::bins`]).
+    pub own_bins: Vec<String>,
+    /// The programs of the release's base packages a generated row includes (one list per
+    /// release, shared by its rows).
+    pub base_bins: std::sync::Arc<[String]>,
     pub links: Vec<(String, String)>,
     pub unknown: Vec<String>,
     pub entrypoint: Option<Vec<String>>,
@@ -40,6 +44,13 @@ pub struct CatEntry {
     /// The ENTRYPOINT script runs its arguments as a command (`exec "$@"`) unless the first is
     /// an option: its path.
     pub execs_args: Option<String>,
+}
+
+impl CatEntry {
+    /// Every program path of the image.
+    pub fn bins(&self) -> impl Iterator<Item = &String> {
+        self.own_bins.iter().chain(self.base_bins.iter())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -96,7 +107,8 @@ fn parse_catalogue(data: &str) -> Catalogue {
             libc: text(n, "libc").unwrap_or_else(|| "unknown".to_string()),
             complete: n.get("complete").and_then(Node::as_bool).unwrap_or(false),
             path: text(n, "path").filter(|p| !p.is_empty()),
-            bins: strs(n.get("bins")),
+            own_bins: strs(n.get("bins")),
+            base_bins: Default::default(),
             links: n
                 .get("links")
                 .map(|l| {
@@ -197,13 +209,13 @@ type Generated = (
 );
 
 fn parse_generated(data: &str) -> Generated {
-    let mut bases = BTreeMap::new();
+    let mut bases: BTreeMap<String, std::sync::Arc<[String]>> = BTreeMap::new();
     let mut base_maybe = BTreeMap::new();
     let mut out = Vec::new();
     for line in data.lines().filter(|l| l.starts_with('{')) {
         if line.starts_with("{\"bases\"") {
             if let Ok(b) = serde_json::from_str::<GenBases>(line) {
-                bases = b.bases;
+                bases = b.bases.into_iter().map(|(k, v)| (k, v.into())).collect();
                 base_maybe = b.maybe;
             }
             continue;
@@ -211,16 +223,17 @@ fn parse_generated(data: &str) -> Generated {
         let Ok(r) = serde_json::from_str::<GenRow>(line) else {
             continue;
         };
-        let mut bins = r.bins;
-        if let Some(list) = r.base.as_ref().and_then(|b| bases.get(b)) {
-            bins.extend(list.iter().cloned());
-        }
+        let base_bins = r
+            .base
+            .as_ref()
+            .and_then(|b| bases.get(b))
+            .cloned()
+            .unwrap_or_default();
         let mut maybe = r.maybe;
         if let Some(list) = r.base.as_ref().and_then(|b| base_maybe.get(b)) {
             maybe.extend(list.iter().cloned());
         }
         // Rows live for the whole run: no spare capacity from the extensions above.
-        bins.shrink_to_fit();
         maybe.shrink_to_fit();
         out.push(CatEntry {
             repos: vec![r.repo],
@@ -229,7 +242,8 @@ fn parse_generated(data: &str) -> Generated {
             libc: r.libc,
             complete: false,
             path: r.path.filter(|p| !p.is_empty()),
-            bins,
+            own_bins: r.bins,
+            base_bins,
             links: r.links.into_iter().collect(),
             unknown: r.unknown,
             entrypoint: r.entrypoint,
@@ -250,7 +264,7 @@ fn parse_generated(data: &str) -> Generated {
     let names = bases
         .iter()
         .filter(|(id, _)| !id.starts_with("alpine-"))
-        .flat_map(|(_, v)| v)
+        .flat_map(|(_, v)| v.iter())
         .filter_map(|p| p.rsplit_once('/').map(|(_, n)| n.to_string()))
         .collect();
     let alpine = bases
@@ -284,8 +298,8 @@ const DISTROLESS_BUSYBOX: &str = include_str!("../../data/images/distroless-busy
 
 fn busybox_links(e: &mut CatEntry, dir: &str) {
     let busybox = format!("{dir}/busybox");
-    if !e.bins.contains(&busybox) {
-        e.bins.push(busybox.clone());
+    if !e.bins().any(|b| *b == busybox) {
+        e.own_bins.push(busybox.clone());
     }
     for name in DISTROLESS_BUSYBOX
         .lines()
@@ -293,7 +307,7 @@ fn busybox_links(e: &mut CatEntry, dir: &str) {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
     {
         let from = format!("{dir}/{name}");
-        if !e.bins.contains(&from) && !e.links.iter().any(|(f, _)| *f == from) {
+        if !e.bins().any(|b| *b == from) && !e.links.iter().any(|(f, _)| *f == from) {
             e.links.push((from, busybox.clone()));
         }
     }
@@ -466,7 +480,7 @@ fn model_image(reference: &str) -> Option<Image> {
         span: None,
     });
     let mut fs = BTreeMap::new();
-    for b in &e.bins {
+    for b in e.bins() {
         fs.insert(
             b.clone(),
             Entry::new(
@@ -512,8 +526,7 @@ fn model_image(reference: &str) -> Option<Image> {
             // A tracked program the image installs under /usr/local only (the language images'
             // own python/node): the distro has no copy in the other standard directories.
             let mut at = e
-                .bins
-                .iter()
+                .bins()
                 .filter(|b| b.rsplit('/').next() == Some(t.as_str()))
                 .peekable();
             at.peek().is_none() || at.all(|b| b.starts_with("/usr/local/"))

@@ -26,6 +26,7 @@ pub mod perms;
 pub mod pkgdb;
 pub mod pypi;
 pub mod pyproject;
+mod zblocks;
 
 use crate::source::{FileId, Span};
 

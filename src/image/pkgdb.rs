@@ -15,82 +15,19 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
+use super::zblocks::Blocks;
+
 /// Decompressed size limit of one data file (bounded work on a corrupt blob).
 const MAX_TEXT: usize = 64 << 20;
-
-/// A data text with the offsets of its record lines (`#` header lines excluded), grouped by
-/// their first field when the file has record kinds (`P`, `V`).
-struct Lines {
-    text: String,
-    /// Start offsets of the record lines, in file order.
-    starts: Vec<u32>,
-}
-
-impl Lines {
-    fn new(text: String) -> (Lines, Vec<String>) {
-        let mut starts = Vec::new();
-        let mut header = Vec::new();
-        let mut pos = 0usize;
-        let len = text.len();
-        while pos < len {
-            let end = text[pos..].find('\n').map_or(len, |i| pos + i);
-            let line = &text[pos..end];
-            if let Some(h) = line.strip_prefix('#') {
-                header.push(h.trim().to_string());
-            } else if !line.is_empty() && u32::try_from(pos).is_ok() {
-                starts.push(pos as u32);
-            }
-            pos = end + 1;
-        }
-        (Lines { text, starts }, header)
-    }
-
-    fn line(&self, k: usize) -> &str {
-        let Some(&a) = self.starts.get(k) else {
-            return "";
-        };
-        let rest = self.text.get(a as usize..).unwrap_or("");
-        rest.split('\n').next().unwrap_or("")
-    }
-
-    /// The range of record indices whose first field is `kind` (records sorted by kind: `P`
-    /// before `V`).
-    fn kind_range(&self, kind: &str) -> std::ops::Range<usize> {
-        let kind_of = |k: usize| self.line(k).split('\t').next().unwrap_or("").as_bytes();
-        let idx: Vec<usize> = (0..self.starts.len()).collect();
-        let lo = idx.partition_point(|&k| kind_of(k) < kind.as_bytes());
-        let hi = idx.partition_point(|&k| kind_of(k) <= kind.as_bytes());
-        lo..hi.max(lo)
-    }
-
-    /// Binary search of `key` in field `field` of the records `range` (sorted by that field).
-    fn find(&self, range: &std::ops::Range<usize>, field: usize, key: &str) -> Option<usize> {
-        let (mut lo, mut hi) = (range.start, range.end);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let k = self.line(mid).split('\t').nth(field).unwrap_or("");
-            match k.as_bytes().cmp(key.as_bytes()) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
-    }
-}
 
 /// One package release (`debian-bookworm`).
 pub struct Db {
     pub id: &'static str,
-    /// The data file's `#` header lines (source, release, generation date).
-    pub header: Vec<String>,
     /// Bit of this release in [`programs`]' masks.
     bit: u32,
-    lines: Lines,
-    /// Record indices of the `P` lines (sorted by package name).
-    pkgs: std::ops::Range<usize>,
-    /// Record indices of the `V` lines (virtual package → providers, sorted by name).
-    virt: std::ops::Range<usize>,
+    /// `P` lines (package, sorted by name) then `V` lines (virtual package → providers),
+    /// keyed by kind and name.
+    lines: Blocks,
     /// Answers of [`Db::owners_need`] (a scan of the release each): (program, needed) → answer.
     owners_need: std::sync::Mutex<HashMap<(String, String), bool>>,
 }
@@ -102,6 +39,26 @@ struct Pkg<'a> {
     deps: &'a str,
     recs: &'a str,
     exes: &'a str,
+}
+
+/// A `P` line's fields.
+fn pkg_of(line: &str) -> Option<Pkg<'_>> {
+    let mut f = line.split('\t');
+    if f.next() != Some("P") {
+        return None;
+    }
+    let (Some(name), Some(flags), Some(deps), Some(recs), Some(exes)) =
+        (f.next(), f.next(), f.next(), f.next(), f.next())
+    else {
+        return None;
+    };
+    Some(Pkg {
+        name,
+        flags,
+        deps,
+        recs,
+        exes,
+    })
 }
 
 /// What installing a set of packages brings into the PATH directories.
@@ -131,7 +88,13 @@ fn dir_of(code: char) -> Option<&'static str> {
 
 /// A zlib-compressed data file (`data/**/*.zz`) as text; empty when it does not inflate.
 pub(super) fn inflate(blob: &[u8]) -> String {
-    match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(blob, MAX_TEXT) {
+    inflate_limit(blob, MAX_TEXT)
+}
+
+/// [`inflate`] with a limit on the text's length. Bytes after the zlib stream (a block index,
+/// [`super::zblocks`]) are ignored.
+pub(super) fn inflate_limit(blob: &[u8], max: usize) -> String {
+    match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(blob, max) {
         // The buffer grew by doubling, zero-filled: give back what the text does not use (up
         // to a third of a release's 7.5-10 MB).
         Ok(mut v) => {
@@ -144,50 +107,36 @@ pub(super) fn inflate(blob: &[u8]) -> String {
 }
 
 impl Db {
-    fn parse(id: &'static str, bit: u32, blob: &[u8]) -> Db {
-        let (lines, header) = Lines::new(inflate(blob));
-        let pkgs = lines.kind_range("P");
-        let virt = lines.kind_range("V");
+    fn parse(id: &'static str, bit: u32, blob: &'static [u8]) -> Db {
         Db {
             id,
-            header,
             bit,
-            lines,
-            pkgs,
-            virt,
+            lines: Blocks::new(blob, 2),
             owners_need: Default::default(),
         }
     }
 
+    /// The data file's `#` header lines (source, release, generation date).
+    pub fn header(&self) -> Vec<String> {
+        self.lines.header()
+    }
+
     fn pkg(&self, k: usize) -> Option<Pkg<'_>> {
-        if !self.pkgs.contains(&k) {
-            return None;
-        }
-        let mut f = self.lines.line(k).split('\t');
-        f.next();
-        let (Some(name), Some(flags), Some(deps), Some(recs), Some(exes)) =
-            (f.next(), f.next(), f.next(), f.next(), f.next())
-        else {
-            return None;
-        };
-        Some(Pkg {
-            name,
-            flags,
-            deps,
-            recs,
-            exes,
-        })
+        pkg_of(self.lines.line(k))
     }
 
     fn index(&self, name: &str) -> Option<usize> {
-        self.lines.find(&self.pkgs, 1, name)
+        self.lines.find(&format!("P\t{name}"))
+    }
+
+    fn virtual_line(&self, name: &str) -> Option<usize> {
+        self.lines.find(&format!("V\t{name}"))
     }
 
     /// The packages providing a virtual name.
     fn providers(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
         let list = self
-            .lines
-            .find(&self.virt, 1, name)
+            .virtual_line(name)
             .and_then(|k| self.lines.line(k).split('\t').nth(2))
             .unwrap_or("");
         list.split(',')
@@ -195,17 +144,21 @@ impl Db {
             .filter_map(|p| self.index(p))
     }
 
+    /// The number of packages (a scan of the release).
     pub fn len(&self) -> usize {
-        self.pkgs.len()
+        let mut n = 0;
+        self.lines
+            .scan(|_, line| n += usize::from(line.starts_with("P\t")));
+        n
     }
 
     pub fn is_empty(&self) -> bool {
-        self.pkgs.is_empty()
+        self.len() == 0
     }
 
     /// Whether a package name (real or virtual) is in the data.
     pub fn knows(&self, name: &str) -> bool {
-        self.index(name).is_some() || self.lines.find(&self.virt, 1, name).is_some()
+        self.index(name).is_some() || self.virtual_line(name).is_some()
     }
 
     /// Whether some package of the release installs a program of this name in a PATH directory.
@@ -239,22 +192,17 @@ impl Db {
     }
 
     fn scan_owners_need(&self, program: &str, needed: &str) -> bool {
-        let mut any = false;
-        for k in self.pkgs.clone() {
-            let Some(p) = self.pkg(k) else {
-                continue;
-            };
-            if !p.exes.contains(program)
-                || !exe_paths(p.exes).any(|e| e.rsplit('/').next() == Some(program))
-            {
-                continue;
+        let mut owners = Vec::new();
+        self.lines.scan(|k, line| {
+            if let Some(p) = pkg_of(line) {
+                if p.exes.contains(program)
+                    && exe_paths(p.exes).any(|e| e.rsplit('/').next() == Some(program))
+                {
+                    owners.push(k);
+                }
             }
-            any = true;
-            if !self.strictly_needs(k, needed) {
-                return false;
-            }
-        }
-        any
+        });
+        !owners.is_empty() && owners.iter().all(|&k| self.strictly_needs(k, needed))
     }
 
     fn strictly_needs(&self, start: usize, needed: &str) -> bool {
@@ -317,7 +265,7 @@ impl Db {
                 if seen_sure.insert(i) {
                     sure.push(i);
                 }
-            } else if self.lines.find(&self.virt, 1, n).is_some() {
+            } else if self.virtual_line(n).is_some() {
                 // A virtual package with one provider installs that provider.
                 let ps: Vec<usize> = self.providers(n).collect();
                 if let [only] = ps.as_slice() {
@@ -415,13 +363,13 @@ impl Db {
 /// the releases shipping it, and the releases where only packages that do not depend on Python
 /// ship it (and no known wheel has a script of that name).
 struct Programs {
-    lines: Lines,
+    /// One line a program name, keyed by the name.
+    lines: Blocks,
 }
 
 impl Programs {
     fn masks(&self, program: &str) -> Option<(u32, u32)> {
-        let all = 0..self.lines.starts.len();
-        let k = self.lines.find(&all, 0, program)?;
+        let k = self.lines.find(program)?;
         let mut f = self.lines.line(k).split('\t').skip(1);
         let owned = u32::from_str_radix(f.next()?, 16).ok()?;
         let nonpy = u32::from_str_radix(f.next()?, 16).ok()?;
@@ -432,7 +380,7 @@ impl Programs {
 fn programs() -> &'static Programs {
     static P: OnceLock<Programs> = OnceLock::new();
     P.get_or_init(|| Programs {
-        lines: Lines::new(inflate(include_bytes!("../../data/packages/programs.zz"))).0,
+        lines: Blocks::new(include_bytes!("../../data/packages/programs.zz"), 1),
     })
 }
 
@@ -517,6 +465,27 @@ pub const RELEASES: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every embedded release and programs.zz is in blocks, each of which inflates on its own
+    /// (`gen_pkgdata.py repack` after regenerating a file without them).
+    #[test]
+    fn data_files_are_in_blocks() {
+        for id in RELEASES {
+            let db = release(id).unwrap();
+            assert!(
+                db.lines.check().is_ok_and(|n| n > 100),
+                "{id}: {:?}",
+                db.lines.check()
+            );
+            assert!(db.header().iter().any(|h| h.starts_with("source:")), "{id}");
+        }
+        assert!(super::programs().lines.check().is_ok_and(|n| n > 10));
+        // A lookup inflates the block it is in, not the release.
+        let db = release("ubuntu-jammy").unwrap();
+        assert!(db.knows("bash"));
+        let (used, all) = db.lines.inflated();
+        assert!(used <= 3 && all > 100, "{used} of {all}");
+    }
 
     #[test]
     fn debian_closures() {

@@ -42,17 +42,77 @@ def today():
     return os.environ.get("KEXIT_GEN_DATE") or datetime.date.today().isoformat()
 
 
-def finish(path):
+def finish(path, keys=None):
     """Compress a generated text file to <name>.zz (zlib, level 9; embedded by kexit) and drop
     the text. `python3 -c 'import zlib,sys;sys.stdout.buffer.write(zlib.decompress(open(sys.argv[1],"rb").read()))' F`
-    prints it back."""
+    prints it back. With `keys` (the number of leading fields that key a record), the stream is
+    written in blocks kexit can inflate one at a time (`pack_blocks`)."""
     import zlib
     data = open(path, "rb").read()
     out = path[: -len(".txt")] + ".zz"
     with open(out, "wb") as f:
-        f.write(zlib.compress(data, 9))
+        f.write(pack_blocks(data, keys) if keys else zlib.compress(data, 9))
     os.remove(path)
     print(f"{out}: {len(data)} bytes of text, {os.path.getsize(out)} compressed")
+
+
+# Text per block of a packed file: a lookup inflates one block (src/image/zblocks.rs).
+BLOCK = 32 * 1024
+
+
+def pack_blocks(data, keys):
+    """One zlib stream (level 9) with a full flush every BLOCK bytes of text, always before a
+    record line (a line not starting with `#`), so each block inflates on its own; then an index
+    and a 16-byte footer, which zlib readers ignore (the file still prints with zlib.decompress).
+    Index: a line `<compressed offset>\t<text length>\t<key of the first record>` per block
+    (the key: the record's first `keys` tab-separated fields), then a line with the end offset
+    of the last block. Footer: `KXIDX1` and the index length in 10 decimal digits. The records
+    must be sorted bytewise by key (they are: each generator sorts by name bytes)."""
+    import zlib
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    comp = zlib.compressobj(9)
+    out = bytearray()
+    index = []
+    block, key = bytearray(), None
+
+    def flush_block():
+        nonlocal block, key
+        start = len(out) if out else 2  # the first block's data follows the 2-byte zlib header
+        chunk = comp.compress(bytes(block)) + comp.flush(zlib.Z_FULL_FLUSH)
+        out.extend(chunk)
+        index.append(f"{start}\t{len(block)}\t{key.decode('utf-8')}")
+        block, key = bytearray(), None
+
+    for line in lines:
+        record = not line.startswith(b"#")
+        if record and key is not None and len(block) >= BLOCK:
+            flush_block()
+        if record and key is None:
+            key = b"\t".join(line.split(b"\t")[:keys])
+        block.extend(line + b"\n")
+    if key is None:
+        sys.exit("pack_blocks: no record line")
+    flush_block()
+    end = len(out)
+    out.extend(comp.flush())
+    text = ("\n".join(index) + f"\n{end}\n").encode("utf-8")
+    out.extend(text + b"KXIDX1" + b"%010d" % len(text))
+    assert zlib.decompress(bytes(out)) == data, "pack_blocks: the stream does not read back"
+    keys_in_order = [i.split("\t", 2)[2].encode("utf-8") for i in index]
+    assert keys_in_order == sorted(keys_in_order), "pack_blocks: records not sorted by key"
+    return bytes(out)
+
+
+def gen_repack():
+    """Rewrite the release files and programs.zz in blocks, from their own text (no network:
+    the text is unchanged, only its compression)."""
+    for zz in sorted(glob.glob(os.path.join(OUT, "*-*-*.zz"))) + [os.path.join(OUT, "programs.zz")]:
+        path = zz[: -len(".zz")] + ".txt"
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(read_zz(zz))
+        finish(path, keys=1 if zz.endswith("programs.zz") else 2)
 
 
 def fetch(url):
@@ -232,7 +292,7 @@ def write_deb(distro, codename, rel, pkgs, owners, sources, arch):
     path = os.path.join(OUT, f"{distro}-{codename}-{arch}.txt")
     emit_release(path, header, rows)
     print(f"{path}: {len(names)} packages, {len(reach)} reach a program")
-    finish(path)
+    finish(path, keys=2)
 
 
 RELEASE_FORMAT = [
@@ -294,7 +354,7 @@ def gen_reformat():
         header, rows = read_release(zz)
         path = zz[: -len(".zz")] + ".txt"
         emit_release(path, header, rows)
-        finish(path)
+        finish(path, keys=2)
 
 
 # The releases of programs.zz, in bit order (kexit's pkgdb::RELEASES).
@@ -340,7 +400,7 @@ def gen_programs():
         f.write("#   and no known wheel has a script of that name (hex bit masks); sorted by name (bytes)\n")
         for x in sorted(owned, key=lambda s: s.encode("utf-8")):
             f.write(f"{x}\t{owned[x]:x}\t{nonpy.get(x, 0):x}\n")
-    finish(path)
+    finish(path, keys=1)
 
 
 def gen_deb(distro, mirror, suites, components, arch, contents_per_component):
@@ -785,7 +845,7 @@ def gen_pypi(list_file):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["debian", "ubuntu", "pypi", "alpine", "programs", "reformat"])
+    ap.add_argument("what", choices=["debian", "ubuntu", "pypi", "alpine", "programs", "reformat", "repack"])
     ap.add_argument("--mirror", help="archive URI (default: the Debian URI configured in /etc/apt)")
     ap.add_argument("--aports", help="alpine: a checkout of the aports repository")
     ap.add_argument("--arch", default="amd64")
@@ -804,6 +864,8 @@ def main():
         gen_programs()
     elif a.what == "reformat":
         gen_reformat()
+    elif a.what == "repack":
+        gen_repack()
     elif a.what == "alpine":
         import gen_alpine  # noqa: E402  (tools/gen-data/gen_alpine.py)
         gen_alpine.main(a.aports, OUT, today())
