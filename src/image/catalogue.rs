@@ -538,9 +538,12 @@ fn model_image(reference: &str) -> Option<Image> {
         e.path.clone().unwrap_or_else(|| DEFAULT_PATH.to_string()),
     ));
     img.env.extend(e.env.iter().cloned());
-    img.entrypoint = e.entrypoint.as_ref().map(|v| exec_cmd(v, reference));
+    img.entrypoint = e
+        .entrypoint
+        .as_ref()
+        .map(|v| Box::new(exec_cmd(v, reference)));
     img.entrypoint_unknown = e.entrypoint_unknown;
-    img.cmd = e.cmd.as_ref().map(|v| exec_cmd(v, reference));
+    img.cmd = e.cmd.as_ref().map(|v| Box::new(exec_cmd(v, reference)));
     if let Some(w) = &e.workdir {
         img.workdir = w.clone();
         img.workdir_origin = origin.clone();

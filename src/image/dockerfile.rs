@@ -390,18 +390,20 @@ fn build_stage(
                 img.shell = v.iter().map(|s| s.value.clone()).collect();
             }
             InstKind::Entrypoint(c) => {
-                img.entrypoint = Some(image_command(c, file, span, &img.shell));
+                img.entrypoint = Some(Box::new(image_command(c, file, span, &img.shell)));
                 img.entrypoint_unknown = false;
                 if !cmd_set {
                     img.cmd = None;
                 }
             }
             InstKind::Cmd(c) => {
-                img.cmd = Some(image_command(c, file, span, &img.shell));
+                img.cmd = Some(Box::new(image_command(c, file, span, &img.shell)));
                 cmd_set = true;
             }
             InstKind::Healthcheck(h) => {
-                img.healthcheck = h.as_ref().map(|c| image_command(c, file, span, &img.shell));
+                img.healthcheck = h
+                    .as_ref()
+                    .map(|c| Box::new(image_command(c, file, span, &img.shell)));
             }
             InstKind::Run {
                 command, heredocs, ..

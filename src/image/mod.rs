@@ -329,13 +329,13 @@ pub struct Image {
     /// Dockerfile index (into `Project::dockerfiles`) and stage index, for Dockerfile images.
     pub dockerfile: Option<usize>,
     pub stage: Option<usize>,
-    pub entrypoint: Option<ImageCommand>,
+    pub entrypoint: Option<Box<ImageCommand>>,
     /// The base may set an ENTRYPOINT kexit does not know although its contents are catalogued
     /// (a catalogue row with `entrypoint: unknown`), until a Dockerfile sets one.
     pub entrypoint_unknown: bool,
-    pub cmd: Option<ImageCommand>,
+    pub cmd: Option<Box<ImageCommand>>,
     /// Last HEALTHCHECK of the final stage (`None` also for `HEALTHCHECK NONE`).
-    pub healthcheck: Option<ImageCommand>,
+    pub healthcheck: Option<Box<ImageCommand>>,
     /// WORKDIR (absolute, `/` when never set).
     pub workdir: String,
     pub workdir_origin: Origin,

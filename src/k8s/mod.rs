@@ -265,12 +265,42 @@ impl<'p> Workload<'p> {
 /// Objects that other objects refer to, by (kind, namespace, name), across every linted file.
 #[derive(Debug, Default)]
 pub struct ObjectIndex<'p> {
-    map: Map<(&'static str, &'p str, &'p str), Object<'p>>,
-    /// Every definition of an indexed key: positions in the slice the index was built from
-    /// (`Model::objects`), in order.
-    all: Map<(&'static str, &'p str, &'p str), Vec<usize>>,
+    /// Kind, namespace and name → the last definition, and every definition.
+    map: Map<(&'static str, &'p str, &'p str), Defs<'p>>,
     /// Kind and namespace → the names of the indexed objects there (for `all_in`).
     names: Map<(&'static str, &'p str), Vec<&'p str>>,
+}
+
+/// The definitions of one indexed key.
+#[derive(Debug)]
+struct Defs<'p> {
+    /// The last definition (the one `kubectl apply` leaves).
+    last: Object<'p>,
+    /// Every definition: positions in the slice the index was built from (`Model::objects`),
+    /// in order. Most keys are defined once: no allocation for them.
+    positions: Positions,
+}
+
+#[derive(Debug)]
+enum Positions {
+    One([usize; 1]),
+    Many(Vec<usize>),
+}
+
+impl Positions {
+    fn push(&mut self, i: usize) {
+        match self {
+            Positions::One([first]) => *self = Positions::Many(vec![*first, i]),
+            Positions::Many(v) => v.push(i),
+        }
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Positions::One(one) => one,
+            Positions::Many(v) => v,
+        }
+    }
 }
 
 /// The index's maps: keyed by strings borrowed from the trees, queried with [`Key`]s of any
@@ -302,21 +332,28 @@ pub const INDEXED_KINDS: [&str; 4] = ["ConfigMap", "Secret", "LimitRange", "Serv
 
 impl<'p> ObjectIndex<'p> {
     pub fn build(objects: &[Object<'p>]) -> ObjectIndex<'p> {
-        let mut map = Map::default();
-        let mut all: Map<_, Vec<usize>> = Map::default();
+        let mut map: Map<_, Defs<'p>> = Map::default();
         let mut names: Map<_, Vec<&'p str>> = Map::default();
         for (i, o) in objects.iter().enumerate() {
             if let Some(kind) = INDEXED_KINDS.iter().find(|k| **k == o.kind) {
                 let key = (*kind, o.namespace, o.name);
-                map.insert(key, o.clone());
-                let positions = all.entry(key).or_default();
-                if positions.is_empty() {
-                    names.entry((*kind, o.namespace)).or_default().push(o.name);
+                match map.entry(key) {
+                    hashbrown::hash_map::Entry::Occupied(mut e) => {
+                        let d = e.get_mut();
+                        d.last = o.clone();
+                        d.positions.push(i);
+                    }
+                    hashbrown::hash_map::Entry::Vacant(e) => {
+                        names.entry((*kind, o.namespace)).or_default().push(o.name);
+                        e.insert(Defs {
+                            last: o.clone(),
+                            positions: Positions::One([i]),
+                        });
+                    }
                 }
-                positions.push(i);
             }
         }
-        ObjectIndex { map, all, names }
+        ObjectIndex { map, names }
     }
 
     /// Positions (in the objects the index was built from) of every definition of a key.
@@ -324,14 +361,14 @@ impl<'p> ObjectIndex<'p> {
         let Some(kind) = INDEXED_KINDS.iter().find(|k| **k == kind) else {
             return &[];
         };
-        self.all
+        self.map
             .get(&Key(kind, namespace, name))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |d| d.positions.as_slice())
     }
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'p>> {
         let kind = INDEXED_KINDS.iter().find(|k| **k == kind)?;
-        self.map.get(&Key(kind, namespace, name))
+        self.map.get(&Key(kind, namespace, name)).map(|d| &d.last)
     }
 
     /// Positions of every definition of every indexed object of a kind in a namespace (all
@@ -360,7 +397,7 @@ impl<'p> ObjectIndex<'p> {
             .flat_map(move |(k, names)| {
                 names
                     .iter()
-                    .filter_map(move |n| self.map.get(&Key(k, namespace, n)))
+                    .filter_map(move |n| self.map.get(&Key(k, namespace, n)).map(|d| &d.last))
             })
     }
 }

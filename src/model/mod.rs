@@ -39,7 +39,9 @@ pub struct Model<'p> {
     /// Effective resources of each workload (by position in `workloads`), computed on first use.
     resources: std::sync::OnceLock<Vec<crate::model::resources::PodResources<'p>>>,
     /// Schema type errors of each object (by position in `objects`), for KX005 and KX006.
-    pub type_errors: std::sync::OnceLock<Vec<Vec<crate::k8s::schema::TypeError<'p>>>>,
+    /// The schema type errors of the objects that have any: (object position, errors), sorted by
+    /// position (most objects have none: no empty list each).
+    pub type_errors: std::sync::OnceLock<Vec<(usize, Vec<crate::k8s::schema::TypeError<'p>>)>>,
     /// Object placement facts (directories, namespaces, names), computed on first use.
     placement: std::sync::OnceLock<facts::Placement<'p>>,
     /// Images some pod runs (addresses), computed on first use.
@@ -179,10 +181,13 @@ impl<'p> Model<'p> {
 
     /// The schema type errors of `objects[i]` (KX005, KX006).
     pub fn type_errors(&self, i: usize) -> &[crate::k8s::schema::TypeError<'p>] {
-        self.type_errors
-            .get_or_init(|| compute_type_errors(&self.objects, false))
-            .get(i)
-            .map_or(&[], Vec::as_slice)
+        let all = self
+            .type_errors
+            .get_or_init(|| compute_type_errors(&self.objects, false));
+        all.binary_search_by_key(&i, |(k, _)| *k)
+            .ok()
+            .and_then(|k| all.get(k))
+            .map_or(&[], |(_, e)| e.as_slice())
     }
 
     /// The modelled image of a container (its linked Dockerfile's target stage, else the
@@ -258,12 +263,16 @@ impl<'p> Model<'p> {
 fn compute_type_errors<'p>(
     objects: &[Object<'p>],
     parallel: bool,
-) -> Vec<Vec<crate::k8s::schema::TypeError<'p>>> {
+) -> Vec<(usize, Vec<crate::k8s::schema::TypeError<'p>>)> {
     use rayon::prelude::*;
-    let of = |o: &Object<'p>| crate::k8s::schema::type_errors(o.kind, o.api_version, o.node);
+    let of = |(i, o): (usize, &Object<'p>)| {
+        let e = crate::k8s::schema::type_errors(o.kind, o.api_version, o.node);
+        (!e.is_empty()).then_some((i, e))
+    };
+    // Both keep the objects' order: sorted by position.
     if parallel {
-        objects.par_iter().map(of).collect()
+        objects.par_iter().enumerate().filter_map(of).collect()
     } else {
-        objects.iter().map(of).collect()
+        objects.iter().enumerate().filter_map(of).collect()
     }
 }

@@ -582,5 +582,7 @@ pub(super) fn parse_strict(text: &str) -> YamlFile {
     // A document cut short by an error is not kept (its spans may be incomplete).
     out.errors = b.errors;
     out.more_duplicates = b.duplicates.saturating_sub(MAX_DUPLICATE_ERRORS);
+    // Kept for the whole run: no spare slots (a one-document file would keep four).
+    out.docs.shrink_to_fit();
     out
 }

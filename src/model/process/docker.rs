@@ -95,8 +95,8 @@ mod tests {
     use super::*;
     use crate::image::{ImageCommand, Origin};
 
-    fn exec(v: &[&str]) -> ImageCommand {
-        ImageCommand {
+    fn exec(v: &[&str]) -> Box<ImageCommand> {
+        Box::new(ImageCommand {
             form: CommandForm::Exec(v.iter().map(|s| s.to_string()).collect()),
             shell: vec![],
             span: None,
@@ -104,14 +104,14 @@ mod tests {
             arg_spans: vec![],
             invalid_json: false,
             origin: Origin::Unknown,
-        }
+        })
     }
 
-    fn shell_form(s: &str) -> ImageCommand {
-        ImageCommand {
+    fn shell_form(s: &str) -> Box<ImageCommand> {
+        Box::new(ImageCommand {
             form: CommandForm::Shell(s.to_string()),
-            ..exec(&[])
-        }
+            ..*exec(&[])
+        })
     }
 
     fn argv(img: &Image) -> Vec<String> {

@@ -209,8 +209,8 @@ mod tests {
     use super::*;
     use crate::image::{CommandForm, ImageCommand, Origin};
 
-    pub(crate) fn exec(v: &[&str]) -> ImageCommand {
-        ImageCommand {
+    pub(crate) fn exec(v: &[&str]) -> Box<ImageCommand> {
+        Box::new(ImageCommand {
             form: CommandForm::Exec(v.iter().map(|s| s.to_string()).collect()),
             shell: vec![],
             span: None,
@@ -218,14 +218,14 @@ mod tests {
             arg_spans: vec![],
             invalid_json: false,
             origin: Origin::Unknown,
-        }
+        })
     }
 
-    pub(crate) fn shell_form(s: &str) -> ImageCommand {
-        ImageCommand {
+    pub(crate) fn shell_form(s: &str) -> Box<ImageCommand> {
+        Box::new(ImageCommand {
             form: CommandForm::Shell(s.to_string()),
-            ..exec(&[])
-        }
+            ..*exec(&[])
+        })
     }
 
     /// argv values of the first container of a pod written as YAML `containers[0]` fields.
