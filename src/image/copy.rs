@@ -47,7 +47,7 @@ pub(super) fn copy_step(
             CopySource::Heredoc { body, span: hs } => {
                 let mut e = entry(origin.clone(), seq);
                 e.executable = chmod.unwrap_or(Tri::No);
-                e.inline = Some((body.clone(), Span::new(file, hs.clone())));
+                e.inline = Some(Box::new((body.clone(), Span::new(file, hs.clone()))));
                 if dest_is_dir {
                     fuzz(img, &dest_p);
                 } else {

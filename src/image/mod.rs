@@ -175,7 +175,7 @@ pub struct PathInfo {
     /// The context file it was copied from (script contents, CRLF, shebang, mode).
     pub source: Option<ContextFile>,
     /// Text of a heredoc COPY (`COPY <<EOF /x`), with the heredoc's span.
-    pub inline: Option<(String, Span)>,
+    pub inline: Option<Box<(String, Span)>>,
     /// Which instruction or catalogue entry created it.
     pub origin: Origin,
     /// Owner and mode, where the Dockerfile says.
@@ -518,7 +518,7 @@ impl Image {
                 mode: src.mode,
             });
         }
-        if let Some((_, span)) = &info.inline {
+        if let Some((_, span)) = info.inline.as_deref() {
             // Heredoc text lives in the Dockerfile itself.
             let f = project.files.get(span.file)?;
             return Some(Script {
