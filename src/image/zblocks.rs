@@ -217,17 +217,13 @@ impl Blocks {
         self.block(b).map_or("", |block| block.line(i))
     }
 
-    /// Every record in order, with its id. Blocks not inflated yet are inflated for the call
-    /// and dropped after (a scan of a release keeps no more than the lookups did).
+    /// Every record in order, with its id. The blocks stay inflated: a run that scans a release
+    /// once usually scans it again (for another name), and inflating it each time cost more
+    /// than the whole lookup.
     pub(super) fn scan(&self, mut f: impl FnMut(usize, &str)) {
-        for (b, cell) in self.blocks.iter().enumerate() {
-            let temp;
-            let block = match cell.get() {
-                Some(block) => block,
-                None => {
-                    temp = self.inflate(b);
-                    &temp
-                }
+        for b in 0..self.blocks.len() {
+            let Some(block) = self.block(b) else {
+                continue;
             };
             for i in 0..block.starts.len() {
                 f(b << LINE_BITS | i, block.line(i));
