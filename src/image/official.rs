@@ -485,7 +485,7 @@ pub(crate) fn absent(img: &Image, o: &Official, dir: &str, name: &str) -> bool {
         || (python3_absent()
             && dbs
                 .iter()
-                .all(|db| !db.owns(name) || db.owners_need(name, "/usr/bin/python3")))
+                .all(|db| !db.owns(name) || db.owners_need_python3(name)))
 }
 
 #[cfg(test)]

@@ -191,6 +191,17 @@ impl Db {
         a
     }
 
+    /// [`Db::owners_need`] for Debian's `/usr/bin/python3`, from `programs.zz`'s third mask
+    /// (computed by the generator over the whole release, as the scan would), without reading
+    /// the release; the scan when the data has no such mask.
+    pub fn owners_need_python3(&self, program: &str) -> bool {
+        match programs().all_masks(program) {
+            Some((_, _, Some(needpy))) => needpy >> self.bit & 1 == 1,
+            Some((_, _, None)) => self.owners_need(program, "/usr/bin/python3"),
+            None => false,
+        }
+    }
+
     fn scan_owners_need(&self, program: &str, needed: &str) -> bool {
         let mut owners = Vec::new();
         self.lines.scan(|k, line| {
@@ -369,11 +380,19 @@ struct Programs {
 
 impl Programs {
     fn masks(&self, program: &str) -> Option<(u32, u32)> {
+        let (owned, nonpy, _) = self.all_masks(program)?;
+        Some((owned, nonpy))
+    }
+
+    /// The three masks; the third (releases where every owner needs Debian's python3) is None
+    /// in data generated before it existed.
+    fn all_masks(&self, program: &str) -> Option<(u32, u32, Option<u32>)> {
         let k = self.lines.find(program)?;
         let mut f = self.lines.line(k).split('\t').skip(1);
         let owned = u32::from_str_radix(f.next()?, 16).ok()?;
         let nonpy = u32::from_str_radix(f.next()?, 16).ok()?;
-        Some((owned, nonpy))
+        let needpy = f.next().and_then(|m| u32::from_str_radix(m, 16).ok());
+        Some((owned, nonpy, needpy))
     }
 }
 
@@ -506,6 +525,36 @@ mod tests {
         assert!(db.owners_need("pydoc3", "/usr/bin/python3"));
         assert!(!db.owners_need("curl", "/usr/bin/python3"));
         assert!(!db.owners_need("no-such-program-kexit", "/usr/bin/python3"));
+        // programs.zz's third mask says the same as the scan, without reading the release.
+        for id in RELEASES {
+            let db = release(id).unwrap();
+            for name in [
+                "gunicorn",
+                "pydoc3",
+                "curl",
+                "celery",
+                "flask",
+                "ansible",
+                "pip3",
+                "bash",
+                "python3",
+                "uwsgi",
+                "django-admin",
+                "jupyter",
+                "pytest",
+                "perl",
+                "node",
+                "java",
+                "nginx",
+                "supervisord",
+                "certbot",
+                "awk",
+                "no-such-program-kexit",
+            ] {
+                let scanned = db.owners_need(name, "/usr/bin/python3");
+                assert_eq!(db.owners_need_python3(name), scanned, "{id} {name}");
+            }
+        }
         assert!(db.pip_plausible("gunicorn") && db.pip_plausible("some-new-tool"));
         let u = release("ubuntu-noble").unwrap();
         assert!(u

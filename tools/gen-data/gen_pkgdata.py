@@ -361,6 +361,45 @@ def gen_reformat():
 PROGRAM_RELEASES = ["debian-bookworm-amd64", "debian-trixie-amd64", "ubuntu-jammy-amd64", "ubuntu-noble-amd64"]
 
 
+def owners_needing(rows, needed):
+    """The program names every package of a release that ships them reaches a package shipping
+    `needed` (a coded path: `bpython3` is /usr/bin/python3) through dependency groups of one real
+    package: no `|` alternative, no virtual name some package provides; such edges apt must
+    follow. kexit's pkgdb::Db::owners_need computes the same from a release (its test checks
+    that the two agree)."""
+    by_name = {r[0]: r for r in rows}
+    virtual = set()
+    for r in rows:
+        virtual.update(r[4])
+    memo = {}
+
+    def reaches(start):
+        if start in memo:
+            return memo[start]
+        todo, seen = [start], {start}
+        found = False
+        while todo:
+            p = by_name[todo.pop()]
+            if needed in p[5].split(" "):
+                found = True
+                break
+            for group in p[2].split(","):
+                if not group or "|" in group or group in virtual or group not in by_name:
+                    continue
+                if group not in seen:
+                    seen.add(group)
+                    todo.append(group)
+        memo[start] = found
+        return found
+
+    owners = {}
+    for n, _flags, _deps, _recs, _prov, exes in rows:
+        for e in exes.split(" "):
+            if len(e) > 1:
+                owners.setdefault(e[1:], []).append(n)
+    return {x for x, ps in owners.items() if all(reaches(p) for p in ps)}
+
+
 def gen_programs():
     """data/packages/programs.zz: every program name some package of some release installs in
     a PATH directory, with two release bit masks (hex): the releases where some package ships
@@ -372,11 +411,13 @@ def gen_programs():
         f = line.split("\t")
         if f[0] in ("W", "A") and len(f) >= 4 and f[3] != "?":
             scripts.update(x for x in f[3].split(" ") if x)
-    owned, nonpy = {}, {}
+    owned, nonpy, needpy = {}, {}, {}
     dates = []
     for bit, rel in enumerate(PROGRAM_RELEASES):
         header, rows = read_release(os.path.join(OUT, rel + ".zz"))
         dates += [h for h in header if h.startswith("release:")]
+        for x in owners_needing(rows, "bpython3"):
+            needpy[x] = needpy.get(x, 0) | 1 << bit
         py, non = set(), set()
         for n, _flags, deps, _recs, _prov, exes in rows:
             python = n.startswith("python") or n.startswith("pypy") or any(
@@ -397,9 +438,10 @@ def gen_programs():
         f.write("# source: the release files above and pypi.zz (derived, no network)\n")
         f.write(f"# generated: {today()} by tools/gen-data/gen_pkgdata.py\n")
         f.write("# format: program<TAB>releases shipping it<TAB>releases where only non-Python packages ship it\n")
-        f.write("#   and no known wheel has a script of that name (hex bit masks); sorted by name (bytes)\n")
+        f.write("#   and no known wheel has a script of that name<TAB>releases where every package shipping it\n")
+        f.write("#   cannot be installed without /usr/bin/python3 (hex bit masks); sorted by name (bytes)\n")
         for x in sorted(owned, key=lambda s: s.encode("utf-8")):
-            f.write(f"{x}\t{owned[x]:x}\t{nonpy.get(x, 0):x}\n")
+            f.write(f"{x}\t{owned[x]:x}\t{nonpy.get(x, 0):x}\t{needpy.get(x, 0):x}\n")
     finish(path, keys=1)
 
 
