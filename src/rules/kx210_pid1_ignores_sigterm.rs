@@ -383,7 +383,21 @@ fn main_not_last(script: &Script, items: &[&Item]) -> Option<(Risk, Range<usize>
     })?;
     let what = match (main.kind, item_command(script, main)) {
         (ItemKind::Simple, Some(c)) if c.exec => return None,
+        // `sleep 10000; exit 1`: the container only idles, as with `sleep` last.
+        (ItemKind::Simple, Some(c)) if NO_HANDLER.contains(&base(&c.name.text)) => {
+            return Some((
+                Risk::Idle(format!(
+                    "its main command `{}` has no SIGTERM handler and runs as the shell's child, so PID 1 ignores SIGTERM",
+                    base(&c.name.text)
+                )),
+                item_range(main),
+            ));
+        }
         (ItemKind::Simple, Some(c)) => format!("`{}`", base(&c.name.text)),
+        // `while …; do …; sleep 5; done; echo stopped`: idle polling, as the loop last.
+        (ItemKind::Loop, _) if script.commands.iter().any(|c| base(&c.name.text) == "sleep") => {
+            return Some((Risk::Idle(POLLING.to_string()), item_range(main)));
+        }
         (ItemKind::Loop, _) => "a loop".to_string(),
         _ => "a compound command".to_string(),
     };
