@@ -91,3 +91,32 @@ pub(super) fn pod_images(model: &Model<'_>) -> HashSet<usize> {
     }
     out
 }
+
+/// Most entries of a directory [`file_named_near`] reads (bounded work on a huge directory).
+const NEAR_ENTRIES: usize = 256;
+
+/// A regular file named `name` in `dir` or in a directory directly under it (not through a
+/// symlink), as the user would name it: the sign that a ConfigMap/Secret is also created from
+/// files (`kubectl create configmap --from-file=DIR`, a hand-run generator). None for a name
+/// that is not a plain file name.
+pub fn file_named_near(dir: &Path, name: &str) -> Option<String> {
+    if name.is_empty() || name.contains(['/', '\\', '\0']) || name == "." || name == ".." {
+        return None;
+    }
+    let is_file = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+    let here = dir.join(name);
+    if is_file(&here) {
+        return Some(here.to_string_lossy().into_owned());
+    }
+    let entries = std::fs::read_dir(dir).ok()?;
+    for e in entries.take(NEAR_ENTRIES).flatten() {
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let p = e.path().join(name);
+        if is_file(&p) {
+            return Some(p.to_string_lossy().into_owned());
+        }
+    }
+    None
+}

@@ -83,6 +83,25 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     .object(Some(w.object.reference()));
                 if let Some(s) = data.name_span() {
                     f = f.label(s, format!("{kind} `{}` defined here", u.name));
+                    // A file named like the key next to the definition: the object may also be
+                    // created from files (`kubectl create configmap --from-file`), which would
+                    // give it the key. kexit cannot know which the cluster gets.
+                    let dir = std::path::Path::new(&model.file(s.file).path)
+                        .parent()
+                        .map(std::path::Path::to_path_buf)
+                        .unwrap_or_default();
+                    let dir = if dir.as_os_str().is_empty() { ".".into() } else { dir };
+                    if let Some(near) = crate::model::facts::file_named_near(&dir, key) {
+                        f = f.severity(crate::finding::Severity::Warning).help(format!(
+                            "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent. The file {near} is named like the key: if the {kind} is created from files (`kubectl create {} {} --from-file=…`), it has the key and this is not a problem",
+                            if u.kind == crate::model::env::DataKind::Secret {
+                                "secret generic"
+                            } else {
+                                "configmap"
+                            },
+                            u.name
+                        ));
+                    }
                 }
                 if let Some(c) = u.container.and_then(|i| w.containers.get(i)) {
                     f = f.container(c.name);
