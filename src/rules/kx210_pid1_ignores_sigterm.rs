@@ -37,6 +37,13 @@ const NO_HANDLER: [&str; 3] = ["sleep", "tail", "cat"];
 /// Shell builtins that finish at once (the real work ran before them).
 const QUICK: [&str; 7] = ["echo", "true", "false", "exit", ":", "printf", "return"];
 
+/// Programs that only change files and end (`test -f conf || cp -v default conf`): a script made
+/// of nothing else ends by itself within moments, so no stop finds it running.
+const FILE_OPS: [&str; 20] = [
+    "cp", "mv", "mkdir", "chmod", "chown", "chgrp", "ln", "rm", "rmdir", "touch", "install",
+    "test", "[", "echo", "printf", "true", "false", "exit", ":", "cd",
+];
+
 fn base(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
@@ -251,6 +258,19 @@ fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
         return None;
     }
     let items = running_items(&script);
+    // Only file operations, no loop or compound command: a one-shot setup task (a Compose init
+    // service that copies a default config), not a process anyone stops.
+    if !script.commands.is_empty()
+        && items
+            .iter()
+            .all(|i| matches!(i.kind, ItemKind::Simple | ItemKind::Test))
+        && script
+            .commands
+            .iter()
+            .all(|c| c.name.literal && FILE_OPS.contains(&base(&c.name.text)))
+    {
+        return None;
+    }
     let background = script.commands.iter().any(|c| c.next_op == Some("&"))
         || items.iter().any(|i| i.before == Some("&"));
     // Items after one that always ends the shell (`exec`, `exit`, a `case` each branch of
