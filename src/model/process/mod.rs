@@ -29,6 +29,7 @@ pub mod compose;
 pub mod docker;
 pub mod kubernetes;
 mod lookup;
+pub(crate) mod pid1;
 
 use crate::finding::ObjectRef;
 use crate::image::{CommandForm, Image, ImageCommand, Tri};
