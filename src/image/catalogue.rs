@@ -426,6 +426,9 @@ pub fn image(reference: &str) -> Option<Image> {
     // make every bucket of the memo (hashed or empty) as large as one.
     type Memo = Mutex<HashMap<String, Option<Box<Image>>>>;
     static MEMO: OnceLock<Memo> = OnceLock::new();
+    // Not catalogued: answered from the row index, nothing to remember (a run of thousands of
+    // private references kept a copy of each here).
+    entry(reference)?;
     let memo = MEMO.get_or_init(Memo::default);
     if let Some(img) = memo
         .lock()
