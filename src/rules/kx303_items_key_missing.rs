@@ -81,6 +81,19 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent"
                     ))
                     .object(Some(w.object.reference()));
+                if data.keys.is_empty() && !data.objects.is_empty() {
+                    // Declared with no key at all (`data: {}`, no `data`): most often a
+                    // placeholder that an overlay, a controller or `kubectl create` fills.
+                    f = f.severity(crate::finding::Severity::Warning).help(format!(
+                        "Add `{key}` to the {kind}, or set `optional: true` if the key may be absent. The {kind} defines no key at all: if it is a placeholder that something else fills (a kustomize overlay, `kubectl create {} {} --from-…`, a secrets controller), this is not a problem",
+                        if u.kind == crate::model::env::DataKind::Secret {
+                            "secret generic"
+                        } else {
+                            "configmap"
+                        },
+                        u.name
+                    ));
+                }
                 if let Some(s) = data.name_span() {
                     f = f.label(s, format!("{kind} `{}` defined here", u.name));
                     // A file named like the key next to the definition: the object may also be
