@@ -578,7 +578,7 @@ mod timing {
         let _ = super::programs().masks("bash");
         eprintln!("programs: {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        let n = super::super::pypi::pypi().packages.len();
+        let n = super::super::pypi::pypi().len();
         eprintln!("pypi: {:?} ({n} packages)", t.elapsed());
         let t = std::time::Instant::now();
         let reqs: Vec<_> = ["apache-airflow", "flask", "requests", "celery[redis]"]

@@ -2,21 +2,46 @@
 //! pypi`): the console scripts and dependencies of common wheels, closed under dependencies, and
 //! the dependency closure of a set of pip requirements (what `pip install` writes to `bin`).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use super::pkgdb::inflate;
 
-/// Console scripts and dependencies of common PyPI packages, closed under dependencies.
+/// Console scripts and dependencies of common PyPI packages, closed under dependencies. The
+/// text is indexed by package at first use; a package's lines are parsed when it is asked for
+/// (a run asks for a few of the 3,700 rows: parsing all of them took 12 ms of every run with a
+/// `pip install`).
 pub struct Pypi {
     pub header: Vec<String>,
-    /// Normalised name (PEP 503) → its wheel's data; None when no wheel was found (unknown).
-    pub packages: HashMap<String, Option<Wheel>>,
-    /// Every script name of every package.
-    pub scripts: HashSet<String>,
-    /// Normalised name → the newest wheel of each older major version the data holds (`M`
-    /// lines), newest major first.
-    pub older: HashMap<String, Vec<Wheel>>,
+    /// Normalised name (PEP 503) → its lines.
+    entries: HashMap<String, Entry>,
+}
+
+/// One package's lines of the data (its `W`/`A` line, the `M` lines after it), parsed once.
+struct Entry {
+    line: &'static str,
+    older: Vec<&'static str>,
+    parsed: OnceLock<Parsed>,
+}
+
+struct Parsed {
+    /// The newest wheel; None when no wheel was found (unknown).
+    newest: Option<Wheel>,
+    /// The newest wheel of each older major version (`M` lines), newest major first.
+    older: Vec<Wheel>,
+}
+
+impl Entry {
+    fn parsed(&self) -> &Parsed {
+        self.parsed.get_or_init(|| Parsed {
+            newest: parse_line(self.line).and_then(|(_, _, w)| w),
+            older: self
+                .older
+                .iter()
+                .filter_map(|l| parse_line(l).and_then(|(_, _, w)| w))
+                .collect(),
+        })
+    }
 }
 
 impl Pypi {
@@ -25,18 +50,40 @@ impl Pypi {
     /// the requirement pins an older major the data does not hold (or more than one major);
     /// `Ok(None)` for a package without data.
     fn wheel_for(&self, r: &PipReq) -> Result<Option<&Wheel>, ()> {
-        let Some(Some(newest)) = self.packages.get(&r.name) else {
+        let Some(newest) = self.package(&r.name) else {
             return Ok(None);
         };
         if !r.older_major(&newest.version) {
             return Ok(Some(newest));
         }
         let major = r.pinned_major().ok_or(())?;
-        self.older
+        self.entries
             .get(&r.name)
-            .and_then(|ws| ws.iter().find(|w| version_major(&w.version) == Some(major)))
+            .and_then(|e| {
+                e.parsed()
+                    .older
+                    .iter()
+                    .find(|w| version_major(&w.version) == Some(major))
+            })
             .map(Some)
             .ok_or(())
+    }
+
+    /// The newest wheel of a package (normalised name); None when the data does not have it
+    /// or found no wheel for it.
+    pub fn package(&self, name: &str) -> Option<&Wheel> {
+        self.entries
+            .get(name)
+            .and_then(|e| e.parsed().newest.as_ref())
+    }
+
+    /// The number of packages.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 
@@ -113,68 +160,90 @@ pub fn pep503(name: &str) -> String {
 
 pub fn pypi() -> &'static Pypi {
     static P: OnceLock<Pypi> = OnceLock::new();
-    P.get_or_init(|| parse_pypi(&inflate(include_bytes!("../../data/packages/pypi.zz"))))
+    P.get_or_init(|| parse_pypi(inflate(include_bytes!("../../data/packages/pypi.zz"))))
 }
 
-fn parse_pypi(text: &str) -> Pypi {
+fn parse_pypi(text: String) -> Pypi {
+    // Kept for the whole run (the data of a static): the index borrows its lines.
+    let text: &'static str = Box::leak(text.into_boxed_str());
     let mut p = Pypi {
         header: Vec::new(),
-        packages: HashMap::new(),
-        scripts: HashSet::new(),
-        older: HashMap::new(),
+        entries: HashMap::new(),
     };
     for line in text.lines() {
         if let Some(h) = line.strip_prefix('#') {
             p.header.push(h.trim().to_string());
             continue;
         }
-        let f: Vec<&str> = line.split('\t').collect();
-        // W: a listed package; A: one added as a dependency. v1 lines have no dependency
-        // column (their dependencies are unknown: such a package never closes a set).
-        // M: an older major version of the package on the line before.
-        let (kind, name, version, scripts, deps) = match f.as_slice() {
-            [kind @ ("W" | "A" | "M"), name, version, scripts, deps] => {
-                (*kind, *name, *version, *scripts, Some(*deps))
-            }
-            ["W", name, version, scripts] => ("W", *name, *version, *scripts, None),
-            _ => continue,
+        let mut f = line.split('\t');
+        let (Some(kind), Some(name)) = (f.next(), f.next()) else {
+            continue;
         };
-        let w = (version != "?" && scripts != "?").then(|| {
-            let scripts: Vec<String> = scripts
-                .split(' ')
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect();
-            p.scripts.extend(scripts.iter().cloned());
-            let parsed: Option<Vec<PyDep>> = deps.map(|d| {
-                d.split(' ')
-                    .filter(|t| !t.is_empty())
-                    .filter_map(PyDep::parse)
-                    .collect()
-            });
-            Wheel {
-                version: version.to_string(),
-                scripts,
-                deps: parsed.unwrap_or_else(|| {
-                    // Unknown dependencies: one dependency the data cannot know.
-                    vec![PyDep {
-                        extra: None,
-                        name: String::new(),
-                        extras: Vec::new(),
-                        conditional: false,
-                    }]
-                }),
+        match kind {
+            // M: an older major version of the package on the line before.
+            "M" => {
+                let key = pep503(name);
+                if let Some(e) = p.entries.get_mut(&key) {
+                    e.older.push(line);
+                }
             }
-        });
-        if kind == "M" {
-            if let Some(w) = w {
-                p.older.entry(pep503(name)).or_default().push(w);
+            "W" | "A" => {
+                // A later line of the same name replaces the wheel, not the older majors.
+                p.entries
+                    .entry(pep503(name))
+                    .and_modify(|e| e.line = line)
+                    .or_insert(Entry {
+                        line,
+                        older: Vec::new(),
+                        parsed: OnceLock::new(),
+                    });
             }
-        } else {
-            p.packages.insert(pep503(name), w);
+            _ => {}
         }
     }
     p
+}
+
+/// One data line: its kind, name and wheel (None when the version or the scripts are unknown).
+fn parse_line(line: &str) -> Option<(&str, &str, Option<Wheel>)> {
+    let f: Vec<&str> = line.split('\t').collect();
+    // W: a listed package; A: one added as a dependency. v1 lines have no dependency column
+    // (their dependencies are unknown: such a package never closes a set). M: an older major
+    // version of the package on the line before.
+    let (kind, name, version, scripts, deps) = match f.as_slice() {
+        [kind @ ("W" | "A" | "M"), name, version, scripts, deps] => {
+            (*kind, *name, *version, *scripts, Some(*deps))
+        }
+        ["W", name, version, scripts] => ("W", *name, *version, *scripts, None),
+        _ => return None,
+    };
+    let w = (version != "?" && scripts != "?").then(|| {
+        let scripts: Vec<String> = scripts
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        let parsed: Option<Vec<PyDep>> = deps.map(|d| {
+            d.split(' ')
+                .filter(|t| !t.is_empty())
+                .filter_map(PyDep::parse)
+                .collect()
+        });
+        Wheel {
+            version: version.to_string(),
+            scripts,
+            deps: parsed.unwrap_or_else(|| {
+                // Unknown dependencies: one dependency the data cannot know.
+                vec![PyDep {
+                    extra: None,
+                    name: String::new(),
+                    extras: Vec::new(),
+                    conditional: false,
+                }]
+            }),
+        }
+    });
+    Some((kind, name, w))
 }
 
 /// A pip requirement as kexit reads it: `name[extra,…] specifier ; marker`.
@@ -332,7 +401,7 @@ fn closure_in<'a>(db: &'a Pypi, reqs: &[PipReq], follow_deps: bool) -> PipClosur
         let Some(w) = pinned
             .get(name.as_str())
             .copied()
-            .or_else(|| db.packages.get(&name).and_then(|w| w.as_ref()))
+            .or_else(|| db.package(&name))
         else {
             out.closed = false;
             continue;
@@ -373,7 +442,7 @@ pub fn pip_scripts(requirement: &str) -> Option<&'static [String]> {
         .wheel_for(&r)
         .ok()
         .flatten()
-        .or_else(|| db.packages.get(&r.name).and_then(|w| w.as_ref()))?;
+        .or_else(|| db.package(&r.name))?;
     Some(w.scripts.as_slice())
 }
 
@@ -436,7 +505,8 @@ mod tests {
              A\tuvloop\t1.0\t\t\n\
              M\tweb\t1.4\tweb1\tclick\n\
              W\told\t1.0\told\n\
-             W\tnowheel\t?\t?\t\n",
+             W\tnowheel\t?\t?\t\n"
+                .to_string(),
         );
         let c = closure_in(&db, &reqs(&["web"]), true);
         assert!(c.closed);
