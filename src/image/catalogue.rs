@@ -56,11 +56,94 @@ impl CatEntry {
 #[derive(Debug, Default)]
 pub struct Catalogue {
     pub tracked: Vec<String>,
-    pub entries: Vec<CatEntry>,
+    /// The generated rows (first), then the hand-written ones.
+    rows: Vec<Row>,
+    /// The programs of each release's base packages, and the names that may also be there,
+    /// for the generated rows built on them.
+    bases: BTreeMap<String, std::sync::Arc<[String]>>,
+    base_maybe: BTreeMap<String, Vec<String>>,
     /// The names of the programs of every release's base packages (Essential/required).
     pub base_names: std::collections::HashSet<String>,
     /// Every name an Alpine base may hold (its programs and `maybe`: busybox's applets).
     pub alpine_names: std::collections::HashSet<String>,
+}
+
+/// A catalogue row: hand-written (parsed with the catalogue), or a generated JSON line whose
+/// repository and tags are read at load and the rest when a reference matches it (408 rows;
+/// parsing all of them took 5 ms of every run).
+#[derive(Debug)]
+enum Row {
+    Ready(CatEntry),
+    Lazy {
+        line: &'static str,
+        repos: Vec<String>,
+        tags: Vec<String>,
+        entry: OnceLock<CatEntry>,
+    },
+}
+
+/// What matching a reference needs of a generated row.
+#[derive(serde::Deserialize)]
+struct GenHead {
+    repo: String,
+    tags: Vec<String>,
+}
+
+impl Row {
+    fn repos(&self) -> &[String] {
+        match self {
+            Row::Ready(e) => &e.repos,
+            Row::Lazy { repos, .. } => repos,
+        }
+    }
+
+    fn tags(&self) -> &[String] {
+        match self {
+            Row::Ready(e) => &e.tags,
+            Row::Lazy { tags, .. } => tags,
+        }
+    }
+}
+
+impl Catalogue {
+    /// A row's entry (a generated row is parsed on first use; one that does not parse is an
+    /// entry of nothing known, as unusable as a skipped line was).
+    fn entry_of<'c>(&'c self, row: &'c Row) -> &'c CatEntry {
+        match row {
+            Row::Ready(e) => e,
+            Row::Lazy { line, entry, .. } => entry.get_or_init(|| {
+                serde_json::from_str::<GenRow>(line)
+                    .map(|r| gen_entry(r, &self.bases, &self.base_maybe))
+                    .unwrap_or_else(|_| CatEntry {
+                        repos: Vec::new(),
+                        tags: Vec::new(),
+                        shell: "unknown".to_string(),
+                        libc: "unknown".to_string(),
+                        complete: false,
+                        path: None,
+                        own_bins: Vec::new(),
+                        base_bins: Default::default(),
+                        links: Vec::new(),
+                        unknown: Vec::new(),
+                        entrypoint: None,
+                        entrypoint_unknown: true,
+                        cmd: None,
+                        workdir: None,
+                        user: None,
+                        stopsignal: None,
+                        env: Vec::new(),
+                        pinned: false,
+                        maybe: Vec::new(),
+                        execs_args: None,
+                    })
+            }),
+        }
+    }
+
+    /// Every row's entry (parses the generated rows).
+    pub fn entries(&self) -> impl Iterator<Item = &CatEntry> {
+        self.rows.iter().map(|r| self.entry_of(r))
+    }
 }
 
 /// A program everyone knows from a distribution: a tracked command (`curl`, `bash`, `git`) or
@@ -147,9 +230,8 @@ fn parse_catalogue(data: &str) -> Catalogue {
     }
     Catalogue {
         tracked,
-        entries,
-        base_names: Default::default(),
-        alpine_names: Default::default(),
+        rows: entries.into_iter().map(Row::Ready).collect(),
+        ..Catalogue::default()
     }
 }
 
@@ -199,82 +281,92 @@ struct GenBases {
     maybe: BTreeMap<String, Vec<String>>,
 }
 
-/// The generated rows: a `{"bases": …}` line (the programs of each release's base packages,
-/// included by a row's `base`), then one row a line. Lines that do not parse are skipped.
-/// The rows, the well-known base names and the Alpine base names.
-type Generated = (
-    Vec<CatEntry>,
-    std::collections::HashSet<String>,
-    std::collections::HashSet<String>,
-);
+/// A generated row's entry, with its base's programs (shared) and names that may be there.
+fn gen_entry(
+    r: GenRow,
+    bases: &BTreeMap<String, std::sync::Arc<[String]>>,
+    base_maybe: &BTreeMap<String, Vec<String>>,
+) -> CatEntry {
+    let base_bins = r
+        .base
+        .as_ref()
+        .and_then(|b| bases.get(b))
+        .cloned()
+        .unwrap_or_default();
+    let mut maybe = r.maybe;
+    if let Some(list) = r.base.as_ref().and_then(|b| base_maybe.get(b)) {
+        maybe.extend(list.iter().cloned());
+    }
+    // Rows live for the whole run: no spare capacity from the extension above.
+    maybe.shrink_to_fit();
+    CatEntry {
+        repos: vec![r.repo],
+        tags: r.tags,
+        shell: r.shell,
+        libc: r.libc,
+        complete: false,
+        path: r.path.filter(|p| !p.is_empty()),
+        own_bins: r.bins,
+        base_bins,
+        links: r.links.into_iter().collect(),
+        unknown: r.unknown,
+        entrypoint: r.entrypoint,
+        entrypoint_unknown: false,
+        cmd: r.cmd,
+        workdir: r.workdir,
+        user: r.user,
+        stopsignal: r.stopsignal,
+        env: r.env.into_iter().collect(),
+        // Pinned only with the base's programs included.
+        pinned: r.pinned && r.base.as_ref().is_some_and(|b| bases.contains_key(b)),
+        maybe,
+        execs_args: r.execs_args,
+    }
+}
 
-fn parse_generated(data: &str) -> Generated {
-    let mut bases: BTreeMap<String, std::sync::Arc<[String]>> = BTreeMap::new();
-    let mut base_maybe = BTreeMap::new();
-    let mut out = Vec::new();
+/// The generated rows: a `{"bases": …}` line (the programs of each release's base packages,
+/// included by a row's `base`), then one row a line, read as far as matching needs (repository
+/// and tags); lines that do not parse that far are skipped. Sets the catalogue's rows (before
+/// the hand-written ones), bases, well-known base names and Alpine base names.
+fn add_generated(cat: &mut Catalogue, data: &'static str) {
+    let mut rows = Vec::new();
     for line in data.lines().filter(|l| l.starts_with('{')) {
         if line.starts_with("{\"bases\"") {
             if let Ok(b) = serde_json::from_str::<GenBases>(line) {
-                bases = b.bases.into_iter().map(|(k, v)| (k, v.into())).collect();
-                base_maybe = b.maybe;
+                cat.bases = b.bases.into_iter().map(|(k, v)| (k, v.into())).collect();
+                cat.base_maybe = b.maybe;
             }
             continue;
         }
-        let Ok(r) = serde_json::from_str::<GenRow>(line) else {
+        let Ok(h) = serde_json::from_str::<GenHead>(line) else {
             continue;
         };
-        let base_bins = r
-            .base
-            .as_ref()
-            .and_then(|b| bases.get(b))
-            .cloned()
-            .unwrap_or_default();
-        let mut maybe = r.maybe;
-        if let Some(list) = r.base.as_ref().and_then(|b| base_maybe.get(b)) {
-            maybe.extend(list.iter().cloned());
-        }
-        // Rows live for the whole run: no spare capacity from the extensions above.
-        maybe.shrink_to_fit();
-        out.push(CatEntry {
-            repos: vec![r.repo],
-            tags: r.tags,
-            shell: r.shell,
-            libc: r.libc,
-            complete: false,
-            path: r.path.filter(|p| !p.is_empty()),
-            own_bins: r.bins,
-            base_bins,
-            links: r.links.into_iter().collect(),
-            unknown: r.unknown,
-            entrypoint: r.entrypoint,
-            entrypoint_unknown: false,
-            cmd: r.cmd,
-            workdir: r.workdir,
-            user: r.user,
-            stopsignal: r.stopsignal,
-            env: r.env.into_iter().collect(),
-            // Pinned only with the base's programs included.
-            pinned: r.pinned && r.base.as_ref().is_some_and(|b| bases.contains_key(b)),
-            maybe,
-            execs_args: r.execs_args,
+        rows.push(Row::Lazy {
+            line,
+            repos: vec![h.repo],
+            tags: h.tags,
+            entry: OnceLock::new(),
         });
     }
+    rows.append(&mut cat.rows);
+    cat.rows = rows;
     // The well-known names are the Debian/Ubuntu bases' programs (what pip and gem plausibility
     // has always excluded); the Alpine bases' busybox applets are not added to them.
-    let names = bases
+    cat.base_names = cat
+        .bases
         .iter()
         .filter(|(id, _)| !id.starts_with("alpine-"))
         .flat_map(|(_, v)| v.iter())
         .filter_map(|p| p.rsplit_once('/').map(|(_, n)| n.to_string()))
         .collect();
-    let alpine = bases
+    cat.alpine_names = cat
+        .bases
         .iter()
         .filter(|(id, _)| id.starts_with("alpine-"))
         .flat_map(|(_, v)| v.iter().filter_map(|p| p.rsplit_once('/').map(|(_, n)| n)))
-        .chain(base_maybe.values().flatten().map(String::as_str))
+        .chain(cat.base_maybe.values().flatten().map(String::as_str))
         .map(String::from)
         .collect();
-    (out, names, alpine)
 }
 
 /// The parsed catalogue.
@@ -282,12 +374,9 @@ pub fn catalogue() -> &'static Catalogue {
     static CAT: OnceLock<Catalogue> = OnceLock::new();
     CAT.get_or_init(|| {
         let mut cat = parse_catalogue(DATA);
-        let (mut entries, base_names, alpine_names) =
-            parse_generated(&super::pkgdb::inflate(GENERATED));
-        entries.append(&mut cat.entries);
-        cat.entries = entries;
-        cat.base_names = base_names;
-        cat.alpine_names = alpine_names;
+        // Kept for the whole run (the data of a static): the lazy rows borrow their lines.
+        let text: &'static str = Box::leak(super::pkgdb::inflate(GENERATED).into_boxed_str());
+        add_generated(&mut cat, text);
         cat
     })
 }
@@ -372,7 +461,7 @@ fn canonical(repo: &str) -> (String, Option<&'static str>) {
 pub fn entry(reference: &str) -> Option<&'static CatEntry> {
     let (repo, _) = canonical(super::repository(reference));
     let tag = super::tag(reference);
-    let entries = &catalogue().entries;
+    let cat = catalogue();
     let (literal, globbed) = repo_index();
     // The rows that can match the repository, in catalogue order (the first match wins).
     let mut rows: Vec<usize> = literal.get(repo.as_str()).cloned().unwrap_or_default();
@@ -380,8 +469,9 @@ pub fn entry(reference: &str) -> Option<&'static CatEntry> {
     rows.sort_unstable();
     rows.dedup();
     rows.into_iter()
-        .filter_map(|i| entries.get(i))
-        .find(|e| e.repos.iter().any(|r| glob(r, &repo)) && e.tags.iter().any(|t| glob(t, tag)))
+        .filter_map(|i| cat.rows.get(i))
+        .find(|e| e.repos().iter().any(|r| glob(r, &repo)) && e.tags().iter().any(|t| glob(t, tag)))
+        .map(|row| cat.entry_of(row))
 }
 
 /// The catalogue rows by repository: rows naming a repository literally, under that name, and
@@ -393,8 +483,8 @@ fn repo_index() -> &'static (HashMap<&'static str, Vec<usize>>, Vec<usize>) {
     INDEX.get_or_init(|| {
         let mut literal: HashMap<&'static str, Vec<usize>> = HashMap::new();
         let mut globbed = Vec::new();
-        for (i, e) in catalogue().entries.iter().enumerate() {
-            for r in &e.repos {
+        for (i, e) in catalogue().rows.iter().enumerate() {
+            for r in e.repos() {
                 if r.contains('*') {
                     globbed.push(i);
                 } else {
@@ -569,10 +659,11 @@ mod tests {
     #[test]
     fn catalogue_parses() {
         let c = catalogue();
-        assert!(c.entries.len() > 25, "{}", c.entries.len());
+        assert!(c.rows.len() > 25, "{}", c.rows.len());
         assert!(c.tracked.iter().any(|t| t == "curl"));
-        for e in &c.entries {
-            assert!(!e.repos.is_empty());
+        // Every generated row parses whole (as its repository and tags did at load).
+        for e in c.entries() {
+            assert!(!e.repos.is_empty() && !e.tags.is_empty(), "{e:?}");
         }
     }
 
