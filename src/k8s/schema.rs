@@ -210,13 +210,47 @@ pub fn api_json(node: &Node) -> J {
     }
 }
 
+/// [`api_json`] of an object for its type check: a ConfigMap's `data` or a Secret's
+/// `stringData` whose every value is a string (or null) is left empty, since decoding it cannot
+/// fail (a 10 MB ConfigMap of 230,000 keys was copied whole into JSON and decoded for nothing:
+/// 70 MB). Any other value keeps the map, so its errors are found as before.
+fn api_json_checked(kind: &str, node: &Node) -> J {
+    let field = match kind {
+        "ConfigMap" => "data",
+        "Secret" => "stringData",
+        _ => return api_json(node),
+    };
+    let Value::Map(entries) = &node.value else {
+        return api_json(node);
+    };
+    let mut m = serde_json::Map::new();
+    for (k, v) in entries {
+        let key = k.scalar_text().unwrap_or_default();
+        if v.is_null() {
+            m.remove(&key);
+            continue;
+        }
+        let strings_only = key == field
+            && v.is_map()
+            && v.entries()
+                .all(|(_, x)| x.as_str().is_some() || x.is_null());
+        let value = if strings_only {
+            J::Object(serde_json::Map::new())
+        } else {
+            api_json(v)
+        };
+        m.insert(key, value);
+    }
+    J::Object(m)
+}
+
 /// Every type error of one object (up to [`MAX_ERRORS`]), located in its tree. Empty for kinds
 /// kexit does not decode.
 pub fn type_errors<'n>(kind: &str, api_version: &str, node: &'n Node) -> Vec<TypeError<'n>> {
     let Some(decode) = decoder(kind, api_version) else {
         return Vec::new();
     };
-    let mut json = api_json(node);
+    let mut json = api_json_checked(kind, node);
     let mut out = Vec::new();
     let mut base64_checked = false;
     for _ in 0..MAX_ERRORS + 4 {
