@@ -115,26 +115,10 @@ impl Catalogue {
                 serde_json::from_str::<GenRow>(line)
                     .map(|r| gen_entry(r, &self.bases, &self.base_maybe))
                     .unwrap_or_else(|_| CatEntry {
-                        repos: Vec::new(),
-                        tags: Vec::new(),
                         shell: "unknown".to_string(),
                         libc: "unknown".to_string(),
-                        complete: false,
-                        path: None,
-                        own_bins: Vec::new(),
-                        base_bins: Default::default(),
-                        links: Vec::new(),
-                        unknown: Vec::new(),
-                        entrypoint: None,
                         entrypoint_unknown: true,
-                        cmd: None,
-                        workdir: None,
-                        user: None,
-                        stopsignal: None,
-                        env: Vec::new(),
-                        pinned: false,
-                        maybe: Vec::new(),
-                        execs_args: None,
+                        ..CatEntry::default()
                     })
             }),
         }

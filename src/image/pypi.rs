@@ -34,12 +34,8 @@ struct Parsed {
 impl Entry {
     fn parsed(&self) -> &Parsed {
         self.parsed.get_or_init(|| Parsed {
-            newest: parse_line(self.line).and_then(|(_, _, w)| w),
-            older: self
-                .older
-                .iter()
-                .filter_map(|l| parse_line(l).and_then(|(_, _, w)| w))
-                .collect(),
+            newest: parse_wheel(self.line),
+            older: self.older.iter().filter_map(|l| parse_wheel(l)).collect(),
         })
     }
 }
@@ -204,20 +200,19 @@ fn parse_pypi(text: String) -> Pypi {
     p
 }
 
-/// One data line: its kind, name and wheel (None when the version or the scripts are unknown).
-fn parse_line(line: &str) -> Option<(&str, &str, Option<Wheel>)> {
+/// The wheel of one data line (None when the line does not parse or its version or scripts
+/// are unknown).
+fn parse_wheel(line: &str) -> Option<Wheel> {
     let f: Vec<&str> = line.split('\t').collect();
     // W: a listed package; A: one added as a dependency. v1 lines have no dependency column
     // (their dependencies are unknown: such a package never closes a set). M: an older major
     // version of the package on the line before.
-    let (kind, name, version, scripts, deps) = match f.as_slice() {
-        [kind @ ("W" | "A" | "M"), name, version, scripts, deps] => {
-            (*kind, *name, *version, *scripts, Some(*deps))
-        }
-        ["W", name, version, scripts] => ("W", *name, *version, *scripts, None),
+    let (version, scripts, deps) = match f.as_slice() {
+        ["W" | "A" | "M", _, version, scripts, deps] => (*version, *scripts, Some(*deps)),
+        ["W", _, version, scripts] => (*version, *scripts, None),
         _ => return None,
     };
-    let w = (version != "?" && scripts != "?").then(|| {
+    (version != "?" && scripts != "?").then(|| {
         let scripts: Vec<String> = scripts
             .split(' ')
             .filter(|s| !s.is_empty())
@@ -242,8 +237,7 @@ fn parse_line(line: &str) -> Option<(&str, &str, Option<Wheel>)> {
                 }]
             }),
         }
-    });
-    Some((kind, name, w))
+    })
 }
 
 /// A pip requirement as kexit reads it: `name[extra,…] specifier ; marker`.

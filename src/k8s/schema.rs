@@ -193,21 +193,26 @@ pub fn check(kind: &str, api_version: &str, json: &serde_json::Value) -> Option<
 pub fn api_json(node: &Node) -> J {
     match &node.value {
         Value::Seq(items) => J::Array(items.iter().map(api_json).collect()),
-        Value::Map(entries) => {
-            let mut m = serde_json::Map::new();
-            for (k, v) in entries {
-                let key = k.scalar_text().unwrap_or_default();
-                if v.is_null() {
-                    // A later null still cancels an earlier value of a duplicated key.
-                    m.remove(&key);
-                    continue;
-                }
-                m.insert(key, api_json(v));
-            }
-            J::Object(m)
-        }
+        Value::Map(entries) => api_map(entries, |_, v| api_json(v)),
         _ => node.to_json(),
     }
+}
+
+/// A mapping as [`api_json`] converts it, each non-null value converted by `value` (given its
+/// key).
+fn api_map(entries: &[(Node, Node)], value: impl Fn(&str, &Node) -> J) -> J {
+    let mut m = serde_json::Map::new();
+    for (k, v) in entries {
+        let key = k.scalar_text().unwrap_or_default();
+        if v.is_null() {
+            // A later null still cancels an earlier value of a duplicated key.
+            m.remove(&key);
+            continue;
+        }
+        let converted = value(&key, v);
+        m.insert(key, converted);
+    }
+    J::Object(m)
 }
 
 /// [`api_json`] of an object for its type check: a ConfigMap's `data` or a Secret's
@@ -223,25 +228,17 @@ fn api_json_checked(kind: &str, node: &Node) -> J {
     let Value::Map(entries) = &node.value else {
         return api_json(node);
     };
-    let mut m = serde_json::Map::new();
-    for (k, v) in entries {
-        let key = k.scalar_text().unwrap_or_default();
-        if v.is_null() {
-            m.remove(&key);
-            continue;
-        }
+    api_map(entries, |key, v| {
         let strings_only = key == field
             && v.is_map()
             && v.entries()
                 .all(|(_, x)| x.as_str().is_some() || x.is_null());
-        let value = if strings_only {
+        if strings_only {
             J::Object(serde_json::Map::new())
         } else {
             api_json(v)
-        };
-        m.insert(key, value);
-    }
-    J::Object(m)
+        }
+    })
 }
 
 /// Every type error of one object (up to [`MAX_ERRORS`]), located in its tree. Empty for kinds

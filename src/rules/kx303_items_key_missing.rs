@@ -81,16 +81,17 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent"
                     ))
                     .object(Some(w.object.reference()));
+                // How the object would be created from files (`kubectl create …`), for the
+                // two cases where kexit cannot know the cluster's object lacks the key.
+                let create = match u.kind {
+                    crate::model::env::DataKind::Secret => "secret generic",
+                    _ => "configmap",
+                };
                 if data.keys.is_empty() && !data.objects.is_empty() {
                     // Declared with no key at all (`data: {}`, no `data`): most often a
                     // placeholder that an overlay, a controller or `kubectl create` fills.
                     f = f.severity(crate::finding::Severity::Warning).help(format!(
-                        "Add `{key}` to the {kind}, or set `optional: true` if the key may be absent. The {kind} defines no key at all: if it is a placeholder that something else fills (a kustomize overlay, `kubectl create {} {} --from-…`, a secrets controller), this is not a problem",
-                        if u.kind == crate::model::env::DataKind::Secret {
-                            "secret generic"
-                        } else {
-                            "configmap"
-                        },
+                        "Add `{key}` to the {kind}, or set `optional: true` if the key may be absent. The {kind} defines no key at all: if it is a placeholder that something else fills (a kustomize overlay, `kubectl create {create} {} --from-…`, a secrets controller), this is not a problem",
                         u.name
                     ));
                 }
@@ -99,19 +100,15 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     // A file named like the key next to the definition: the object may also be
                     // created from files (`kubectl create configmap --from-file`), which would
                     // give it the key. kexit cannot know which the cluster gets.
-                    let dir = std::path::Path::new(&model.file(s.file).path)
-                        .parent()
-                        .map(std::path::Path::to_path_buf)
-                        .unwrap_or_default();
-                    let dir = if dir.as_os_str().is_empty() { ".".into() } else { dir };
-                    if let Some(near) = crate::model::facts::file_named_near(&dir, key) {
+                    let dir = crate::model::env::dir_of(model, s.file);
+                    let dir = if dir.as_os_str().is_empty() {
+                        std::path::Path::new(".")
+                    } else {
+                        dir
+                    };
+                    if let Some(near) = crate::model::facts::file_named_near(dir, key) {
                         f = f.severity(crate::finding::Severity::Warning).help(format!(
-                            "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent. The file {near} is named like the key: if the {kind} is created from files (`kubectl create {} {} --from-file=…`), it has the key and this is not a problem",
-                            if u.kind == crate::model::env::DataKind::Secret {
-                                "secret generic"
-                            } else {
-                                "configmap"
-                            },
+                            "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent. The file {near} is named like the key: if the {kind} is created from files (`kubectl create {create} {} --from-file=…`), it has the key and this is not a problem",
                             u.name
                         ));
                     }
