@@ -43,6 +43,232 @@ pub struct GivenText<'a> {
     pub text: &'a str,
 }
 
+/// Where the context files come from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Source {
+    /// `--staged-context`: git's index (the files as the next commit holds them) instead of a
+    /// walk of the working tree, where the root is a git work tree.
+    pub staged: bool,
+    /// The context cache ([`crate::context_cache`]) of staged runs (off with `--no-cache`).
+    pub cache: bool,
+}
+
+/// The ignore files of a work tree (as the walk honours them: `.kexitignore`, `.ignore`,
+/// `.gitignore` in each directory, deepest first, and `.git/info/exclude`), for the paths git's
+/// index lists.
+struct Ignores {
+    by_dir: std::collections::HashMap<String, Vec<ignore::gitignore::Gitignore>>,
+}
+
+impl Ignores {
+    fn new(root_abs: &Path, index: &crate::git_index::Index) -> Ignores {
+        use ignore::gitignore::GitignoreBuilder;
+        let mut files: Vec<(&str, u8, PathBuf)> = Vec::new();
+        for e in &index.entries {
+            let (dir, name) = e.path.rsplit_once('/').unwrap_or(("", e.path.as_str()));
+            let rank = match name {
+                ".kexitignore" => 0,
+                ".ignore" => 1,
+                ".gitignore" => 2,
+                _ => continue,
+            };
+            files.push((dir, rank, root_abs.join(&e.path)));
+        }
+        files.sort_by_key(|(d, r, _)| (*d, *r));
+        let mut by_dir: std::collections::HashMap<String, Vec<_>> = Default::default();
+        for (dir, _, file) in files {
+            let mut b = GitignoreBuilder::new(root_abs.join(dir));
+            if b.add(&file).is_none() {
+                if let Some(gi) = b.build().ok().filter(|g| !g.is_empty()) {
+                    by_dir.entry(dir.to_string()).or_default().push(gi);
+                }
+            }
+        }
+        if let Some(gd) = crate::git_index::git_dir(root_abs) {
+            let mut b = GitignoreBuilder::new(root_abs);
+            if b.add(gd.join("info").join("exclude")).is_none() {
+                if let Some(gi) = b.build().ok().filter(|g| !g.is_empty()) {
+                    by_dir.entry(String::new()).or_default().push(gi);
+                }
+            }
+        }
+        Ignores { by_dir }
+    }
+
+    fn ignored(&self, root_abs: &Path, rel: &str) -> bool {
+        if self.by_dir.is_empty() {
+            return false;
+        }
+        let abs = root_abs.join(rel);
+        let mut dir = rel;
+        loop {
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+            for gi in self.by_dir.get(dir).into_iter().flatten() {
+                match gi.matched_path_or_any_parents(&abs, false) {
+                    ignore::Match::Ignore(_) => return true,
+                    ignore::Match::Whitelist(_) => return false,
+                    ignore::Match::None => {}
+                }
+            }
+            if dir.is_empty() {
+                return false;
+            }
+        }
+    }
+}
+
+/// The context files git's index lists under `root` (a work tree root), with the manifests
+/// holding one of `patterns`; `None` where the index cannot be read exactly (the caller walks).
+/// With `use_cache`, a manifest whose staged blob the cache knows is read only if its trigrams
+/// may hold a pattern; the others are read, scanned, and their trigrams cached when the file
+/// is the staged blob (its size and mtime are git's, and not racily so).
+fn from_index(
+    root: &Path,
+    root_abs: &Path,
+    excludes: &GlobSet,
+    ac: Option<&aho_corasick::AhoCorasick>,
+    patterns: &[String],
+    cap: u64,
+    use_cache: bool,
+) -> Option<Vec<Ctx>> {
+    use crate::context_cache::{Cache, Grams, Needle};
+    use std::os::unix::fs::MetadataExt;
+    let index = crate::git_index::read(root_abs)?;
+    let ignores = Ignores::new(root_abs, &index);
+    let cache = if use_cache {
+        Cache::load(root_abs)
+    } else {
+        Cache::default()
+    };
+    let needles: Vec<Needle> = patterns.iter().map(|p| Needle::new(p.as_bytes())).collect();
+    struct One<'e> {
+        kind: Kind,
+        entry: &'e crate::git_index::Entry,
+        /// To read and scan: not cached, or its filter may hold a name.
+        read: bool,
+        /// May be cached (a regular file with content staged).
+        cacheable: bool,
+        hit: bool,
+        /// A blob whose filter is known (cached, or `fresh`).
+        oid: Option<crate::git_index::Oid>,
+        /// Read now, and the staged blob: its filter, for the cache.
+        fresh: Option<Grams>,
+    }
+    // First, without reading anything (serially: per entry this is too little work to share
+    // between threads), which files are context and which of them must be read.
+    let mut files: Vec<One> = index
+        .entries
+        .iter()
+        .filter_map(|e| {
+            if e.skip_worktree {
+                return None;
+            }
+            let rel = Path::new(&e.path);
+            let kind = discover::classify(rel)?;
+            if (!excludes.is_empty() && discover::excluded(excludes, &root.join(rel)))
+                || ignores.ignored(root_abs, &e.path)
+            {
+                return None;
+            }
+            let mut one = One {
+                kind,
+                entry: e,
+                read: false,
+                cacheable: false,
+                hit: false,
+                oid: None,
+                fresh: None,
+            };
+            if !e.is_file() {
+                // As the walk: links to regular files, never opened when they lead outside
+                // the tree.
+                let abs = root_abs.join(rel);
+                if !std::fs::metadata(&abs).is_ok_and(|m| m.is_file()) {
+                    return None;
+                }
+                let outside = !crate::source::resolves_within(&abs, &[root_abs.to_path_buf()]);
+                one.read = ac.is_some() && kind != Kind::Dockerfile && !outside;
+                return Some(one);
+            }
+            if ac.is_none() || kind == Kind::Dockerfile {
+                return Some(one);
+            }
+            one.cacheable = use_cache && !e.intent_to_add;
+            match one.cacheable.then(|| cache.get(&e.oid)).flatten() {
+                Some(g) => {
+                    one.oid = Some(e.oid);
+                    one.read = needles.iter().any(|n| n.may_be_in(g));
+                }
+                None => one.read = true,
+            }
+            Some(one)
+        })
+        .collect();
+    // Then the reads, in parallel: a cached file is scanned (as the walk does); another is read,
+    // scanned, and its filter computed when the file is the staged blob (git's size and mtime,
+    // and not racily so).
+    let index_mtime = index.mtime;
+    if let Some(ac) = ac {
+        files
+            .par_iter_mut()
+            .filter(|o| o.read)
+            .for_each_init(Vec::new, |buf, o| {
+                let abs = root_abs.join(&o.entry.path);
+                if o.oid.is_some() || !o.cacheable {
+                    o.hit = scan(&abs, cap, buf, ac);
+                    return;
+                }
+                let Ok(f) = std::fs::File::open(&abs) else {
+                    return;
+                };
+                let meta = f.metadata().ok();
+                buf.clear();
+                let read = f.take(cap).read_to_end(buf).is_ok();
+                o.hit = read && ac.is_match(buf.as_slice());
+                let e = o.entry;
+                let staged = read
+                    && meta.is_some_and(|m| {
+                        m.len() == u64::from(e.size)
+                            && m.len() == buf.len() as u64
+                            && m.mtime() == i64::from(e.mtime.0)
+                            && m.mtime_nsec() == i64::from(e.mtime.1)
+                            && m.modified().is_ok_and(|t| t < index_mtime)
+                    });
+                if staged {
+                    o.oid = Some(e.oid);
+                    o.fresh = Some(Grams::of(buf));
+                }
+            });
+    }
+    if use_cache {
+        // Rewritten when a filter was computed, or when blobs the index no longer lists are
+        // in it (every other blob listed was found in it).
+        let mut live: Vec<_> = files.iter().filter_map(|o| o.oid).collect();
+        live.sort_unstable();
+        live.dedup();
+        if live.len() != cache.len() || files.iter().any(|o| o.fresh.is_some()) {
+            let entries = files
+                .iter()
+                .filter_map(|o| match &o.fresh {
+                    Some(g) => Some((o.oid?, g.0.as_slice())),
+                    None => Some((o.oid?, cache.get(&o.oid?)?)),
+                })
+                .collect();
+            crate::context_cache::save(root_abs, entries);
+        }
+    }
+    let mut found: Vec<Ctx> = files
+        .into_iter()
+        .map(|o| Ctx {
+            kind: o.kind,
+            abs: root_abs.join(&o.entry.path),
+            hit: o.hit,
+        })
+        .collect();
+    found.sort_by(|a, b| discover::path_order(&a.abs, &b.abs));
+    Some(found)
+}
+
 fn file_name(p: &Path) -> &str {
     p.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
@@ -188,6 +414,7 @@ pub fn select(
     excludes: &GlobSet,
     config: &Config,
     cwd: Option<&Path>,
+    source: Source,
 ) -> Vec<Found> {
     let Ok(root_abs) = std::fs::canonicalize(root) else {
         return Vec::new();
@@ -211,42 +438,58 @@ pub fn select(
     };
     let first_patterns = patterns(&needles.strings);
     let ac = aho_corasick::AhoCorasick::new(&first_patterns).ok();
-    let matched: std::sync::Mutex<HashSet<PathBuf>> = Default::default();
-    let walked: Vec<(Found, PathBuf, bool)> = {
-        let scan_one = |path: &Path, kind: Kind, buf: &mut Vec<u8>| {
-            let hit =
-                kind != Kind::Dockerfile && ac.as_ref().is_some_and(|ac| scan(path, cap, buf, ac));
-            if hit {
-                if let Ok(mut m) = matched.lock() {
-                    m.insert(path.to_path_buf());
+    let (found, how) = match source
+        .staged
+        .then(|| {
+            from_index(
+                root,
+                &root_abs,
+                excludes,
+                ac.as_ref(),
+                &first_patterns,
+                cap,
+                source.cache,
+            )
+        })
+        .flatten()
+    {
+        Some(found) => (found, "git index"),
+        None => {
+            let matched: std::sync::Mutex<HashSet<PathBuf>> = Default::default();
+            let scan_one = |path: &Path, kind: Kind, buf: &mut Vec<u8>| {
+                let hit = kind != Kind::Dockerfile
+                    && ac.as_ref().is_some_and(|ac| scan(path, cap, buf, ac));
+                if hit {
+                    if let Ok(mut m) = matched.lock() {
+                        m.insert(path.to_path_buf());
+                    }
                 }
-            }
-            true
-        };
-        let found = discover::walk_parallel(root, excludes, scan_one);
-        let matched = matched.into_inner().unwrap_or_default();
-        found
-            .into_iter()
-            .filter_map(|f| {
-                let rel = f.path.strip_prefix(root).ok()?.to_path_buf();
-                let abs = root_abs.join(&rel);
-                if given_abs.contains(&abs) {
-                    return None;
-                }
-                let hit = matched.contains(&f.path);
-                let shown = Found {
-                    path: shown_root.join(&rel),
-                    kind: f.kind,
-                    explicit: false,
-                    context: true,
-                };
-                Some((shown, abs, hit))
-            })
-            .collect()
+                true
+            };
+            let found = discover::walk_parallel(root, excludes, scan_one);
+            let matched = matched.into_inner().unwrap_or_default();
+            let found = found
+                .into_iter()
+                .filter_map(|f| {
+                    Some(Ctx {
+                        kind: f.kind,
+                        abs: root_abs.join(f.path.strip_prefix(root).ok()?),
+                        hit: matched.contains(&f.path),
+                    })
+                })
+                .collect();
+            (found, "walk")
+        }
     };
+    // The given files are not their own context.
+    let given_bytes: HashSet<&[u8]> = given_abs.iter().map(|p| bytes_of(p)).collect();
+    let walked: Vec<Ctx> = found
+        .into_iter()
+        .filter(|c| !given_bytes.contains(bytes_of(&c.abs)))
+        .collect();
 
     let t_walk = t0.elapsed();
-    let mut keep: Vec<bool> = walked.iter().map(|(_, _, hit)| *hit).collect();
+    let mut keep: Vec<bool> = walked.iter().map(|c| c.hit).collect();
     // Always: siblings of the given workloads, skaffold/compose files, kustomizations.
     let declared = always_kept(&walked, &mut keep, &given_dirs, config);
     // Declared links to a given Dockerfile: workloads name that image.
@@ -267,8 +510,8 @@ pub fn select(
         }
     }
     // Dockerfiles linkable to an image of the given files.
-    for (i, (f, abs, _)) in walked.iter().enumerate() {
-        if f.kind != Kind::Dockerfile || keep[i] {
+    for (i, Ctx { kind, abs, .. }) in walked.iter().enumerate() {
+        if *kind != Kind::Dockerfile || keep[i] {
             continue;
         }
         let name = file_name(abs);
@@ -284,9 +527,9 @@ pub fn select(
         let hits: Vec<usize> = walked
             .par_iter()
             .enumerate()
-            .filter(|(i, (f, _, _))| !keep[*i] && f.kind != Kind::Dockerfile)
-            .map_init(Vec::new, |buf, (i, (_, abs, _))| {
-                scan(abs, cap, buf, &ac).then_some(i)
+            .filter(|(i, c)| !keep[*i] && c.kind != Kind::Dockerfile)
+            .map_init(Vec::new, |buf, (i, c)| {
+                scan(&c.abs, cap, buf, &ac).then_some(i)
             })
             .flatten()
             .collect();
@@ -297,7 +540,7 @@ pub fn select(
     let patterns = [first_patterns, later].concat();
     if std::env::var_os("KEXIT_DEBUG_CONTEXT").is_some() {
         eprintln!(
-            "context: walk and scan {t_walk:?}, total {:?}, {} walked, {} kept, patterns {:?}",
+            "context: {how} and scan {t_walk:?}, total {:?}, {} walked, {} kept, patterns {:?}",
             t0.elapsed(),
             walked.len(),
             keep.iter().filter(|k| **k).count(),
@@ -307,8 +550,28 @@ pub fn select(
     walked
         .into_iter()
         .zip(keep)
-        .filter_map(|((f, _, _), k)| k.then_some(f))
+        .filter(|(_, k)| *k)
+        .filter_map(|(c, _)| {
+            Some(Found {
+                path: shown_root.join(c.abs.strip_prefix(&root_abs).ok()?),
+                kind: c.kind,
+                explicit: false,
+                context: true,
+            })
+        })
         .collect()
+}
+
+/// A context candidate: a file of the tree (absolute, under the canonical root) and whether it
+/// holds one of the names looked for.
+struct Ctx {
+    kind: Kind,
+    abs: PathBuf,
+    hit: bool,
+}
+
+fn bytes_of(p: &Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
 }
 
 /// The given files (on disk and on stdin): their references (what to look for in the
@@ -355,17 +618,23 @@ fn read_given(
 /// kustomizations) and returns the image links declared by skaffold/compose files and the
 /// config: (image, Dockerfile).
 fn always_kept(
-    walked: &[(Found, PathBuf, bool)],
+    walked: &[Ctx],
     keep: &mut [bool],
     given_dirs: &HashSet<PathBuf>,
     config: &Config,
 ) -> Vec<(String, PathBuf)> {
     let cap = config.max_file_size;
     let mut declared: Vec<(String, PathBuf)> = Vec::new();
-    for (i, (f, abs, _)) in walked.iter().enumerate() {
+    let dirs: HashSet<&[u8]> = given_dirs.iter().map(|d| bytes_of(d)).collect();
+    for (i, Ctx { kind, abs, .. }) in walked.iter().enumerate() {
         let name = file_name(abs);
-        let sibling = abs.parent().is_some_and(|d| given_dirs.contains(d));
-        let linker = f.kind != Kind::Dockerfile && (is_skaffold(name) || is_compose(name));
+        // The parent directory, as bytes (the paths are joined from a canonical root).
+        let b = bytes_of(abs);
+        let sibling = b
+            .iter()
+            .rposition(|c| *c == b'/')
+            .is_some_and(|at| dirs.contains(&b[..at.max(1)]));
+        let linker = *kind != Kind::Dockerfile && (is_skaffold(name) || is_compose(name));
         if sibling || linker || is_kustomization(name) {
             keep[i] = true;
         }

@@ -214,6 +214,10 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
             &excludes,
             &config,
             cwd.as_deref(),
+            crate::repo_context::Source {
+                staged: args.staged_context,
+                cache: !args.no_cache && !crate::context_cache::disabled_by_env(),
+            },
         );
         let mut ctx = ctx;
         render::take_chart_templates(&mut ctx, &mut render::Charts::new());

@@ -150,6 +150,15 @@ pub struct LintArgs {
     /// Lint only the paths given, without loading the rest of the repository as context.
     #[arg(long)]
     pub no_context: bool,
+    /// Take the repository context from git's index (the files as the next commit holds them)
+    /// instead of walking the working tree: untracked files are not context, and what kexit
+    /// learnt of each staged file is cached in `$XDG_CACHE_HOME/kexit`. The pre-commit hooks
+    /// pass it. Without a readable index (not a git work tree), the tree is walked.
+    #[arg(long, conflicts_with = "no_context")]
+    pub staged_context: bool,
+    /// Neither read nor write the context cache (also `KEXIT_NO_CACHE=1`).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Render Helm charts (`helm template`) and the kustomization directories given
     /// (`kubectl kustomize` / `kustomize build`) and lint the result, mapped back to the source
     /// files (the only subprocesses kexit runs).
