@@ -30,7 +30,16 @@ pub struct Db {
     lines: Blocks,
     /// Answers of [`Db::owners_need`] (a scan of the release each): (program, needed) → answer.
     owners_need: std::sync::Mutex<HashMap<(String, String), bool>>,
+    /// Answers of [`Db::install`]: the images of one repository install the same package lists
+    /// again and again (an official image's variants, a base's stages).
+    closures: std::sync::Mutex<HashMap<ClosureKey, std::sync::Arc<Closure>>>,
 }
+
+/// The package names asked for, and whether Recommends are installed.
+type ClosureKey = (Vec<String>, bool);
+
+/// Closures remembered at most per release (each holds a few hundred paths).
+const MAX_CLOSURES: usize = 2048;
 
 /// One package's fields, borrowed from the data text.
 struct Pkg<'a> {
@@ -113,6 +122,7 @@ impl Db {
             bit,
             lines: Blocks::new(blob, 2),
             owners_need: Default::default(),
+            closures: Default::default(),
         }
     }
 
@@ -126,11 +136,11 @@ impl Db {
     }
 
     fn index(&self, name: &str) -> Option<usize> {
-        self.lines.find(&format!("P\t{name}"))
+        self.lines.find_parts(&["P\t", name])
     }
 
     fn virtual_line(&self, name: &str) -> Option<usize> {
-        self.lines.find(&format!("V\t{name}"))
+        self.lines.find_parts(&["V\t", name])
     }
 
     /// The packages providing a virtual name.
@@ -263,7 +273,21 @@ impl Db {
 
     /// Install `names` (as `apt-get install` would; `recommends` unless
     /// `--no-install-recommends`).
-    pub fn install(&self, names: &[String], recommends: bool) -> Closure {
+    pub fn install(&self, names: &[String], recommends: bool) -> std::sync::Arc<Closure> {
+        let key = (names.to_vec(), recommends);
+        if let Some(c) = self.closures.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return c;
+        }
+        let c = std::sync::Arc::new(self.install_uncached(names, recommends));
+        if let Ok(mut m) = self.closures.lock() {
+            if m.len() < MAX_CLOSURES {
+                m.insert(key, c.clone());
+            }
+        }
+        c
+    }
+
+    fn install_uncached(&self, names: &[String], recommends: bool) -> Closure {
         let mut out = Closure::default();
         // Sure closure: first alternative of every dependency group, through real packages.
         let mut sure: Vec<usize> = Vec::new();

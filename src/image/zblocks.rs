@@ -79,10 +79,41 @@ pub(super) struct Blocks {
 }
 
 /// The key of a record line: its first `keys` fields, with the tabs between them.
+#[cfg(test)]
 fn key_of(line: &str, keys: usize) -> &str {
     match line.match_indices('\t').nth(keys.saturating_sub(1)) {
         Some((i, _)) => &line[..i],
         None => line,
+    }
+}
+
+/// The bytes of the key of the record line starting `text` (as [`key_of`], without finding the
+/// line's end first).
+fn line_key(text: &[u8], keys: usize) -> impl Iterator<Item = u8> + '_ {
+    let mut tabs = 0;
+    text.iter().copied().take_while(move |&c| {
+        if c == b'\n' {
+            return false;
+        }
+        if c == b'\t' {
+            tabs += 1;
+            return tabs < keys;
+        }
+        true
+    })
+}
+
+/// `a` compared bytewise with the concatenation of `parts`.
+fn cmp_parts(mut a: impl Iterator<Item = u8>, parts: &[&str]) -> std::cmp::Ordering {
+    let mut b = parts.iter().flat_map(|p| p.bytes());
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if x != y => return x.cmp(&y),
+            _ => {}
+        }
     }
 }
 
@@ -187,22 +218,28 @@ impl Blocks {
 
     /// The record whose key is `key` (its first fields joined by tabs).
     pub(super) fn find(&self, key: &str) -> Option<usize> {
-        // The last block whose first key is not after `key`.
+        self.find_parts(&[key])
+    }
+
+    /// The record whose key is the concatenation of `parts` (`["P\t", name]`: no key string
+    /// is built per lookup).
+    pub(super) fn find_parts(&self, parts: &[&str]) -> Option<usize> {
+        // The last block whose first key is not after the key.
         let b = if self.refs.is_empty() {
             0
         } else {
             self.refs
-                .partition_point(|r| r.key.as_bytes() <= key.as_bytes())
+                .partition_point(|r| cmp_parts(r.key.bytes(), parts).is_le())
                 .checked_sub(1)?
         };
         let block = self.block(b)?;
+        let text = block.text.as_bytes();
         let (mut lo, mut hi) = (0, block.starts.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match key_of(block.line(mid), self.keys)
-                .as_bytes()
-                .cmp(key.as_bytes())
-            {
+            let at = block.starts.get(mid).map_or(text.len(), |a| *a as usize);
+            let line = text.get(at..).unwrap_or_default();
+            match cmp_parts(line_key(line, self.keys), parts) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(b << LINE_BITS | mid),
@@ -260,6 +297,40 @@ impl Blocks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_keys_compare_as_key_of() {
+        let lines = [
+            "P\tbash\tE\t\t",
+            "P\tbash",
+            "P\tbas",
+            "P\tbash-x\t1",
+            "V\tawk\tgawk",
+            "P",
+            "",
+            "P\t\t",
+            "bash\t1\t0",
+        ];
+        let keys = [
+            "P\tbash", "P\tbas", "P\tbash-", "V\tawk", "P", "", "P\t", "bash", "Q",
+        ];
+        for l in lines {
+            for k in [1, 2] {
+                let line = format!("{l}\nnext\tline\n");
+                let want: Vec<u8> = key_of(l, k).bytes().collect();
+                let got: Vec<u8> = line_key(line.as_bytes(), k).collect();
+                assert_eq!(got, want, "{l:?} {k}");
+                for key in keys {
+                    let (a, b) = key.split_at(key.len() / 2);
+                    assert_eq!(
+                        cmp_parts(line_key(line.as_bytes(), k), &[a, b]),
+                        key_of(l, k).cmp(key),
+                        "{l:?} {k} {key:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn key_of_fields() {
