@@ -367,6 +367,12 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         );
         return 2;
     }
+    // The image catalogue (a few ms of inflating and parsing, needed by nearly every run: any
+    // container image or FROM line) is prepared on a thread of its own while the inputs are
+    // read and parsed, instead of serially when the model first asks for it.
+    std::thread::spawn(|| {
+        crate::image::catalogue::catalogue();
+    });
     let t = crate::timing::phase("gather");
     let Loaded {
         project,
