@@ -67,6 +67,9 @@ pub struct BuildInfo {
     /// Per Dockerfile index: its build context listing (absent when it could not be read),
     /// shared by every Dockerfile with the same canonical context root.
     pub contexts: HashMap<usize, Arc<Context>>,
+    /// Dockerfiles whose image other builds of the tree start from (a skaffold artifact's
+    /// `requires`, or a FROM naming the image): base images, not run by themselves.
+    pub bases: HashSet<usize>,
 }
 
 /// Normalise an image reference to its repository (no tag, no digest, no `docker.io/library/`).
@@ -233,7 +236,112 @@ pub fn load(
     } = lk;
     let dirs = context_dirs(&contexts, dockerfiles, files);
     read_contexts(&mut info, files, dockerfiles, &dirs, (config, &words));
+    info.bases = base_images(&info.links, &mut dfi, (files, manifests), dockerfiles);
     info
+}
+
+/// The Dockerfiles of images that other builds of the tree start from: a skaffold artifact
+/// that another artifact of the same file `requires`, or a linked image a FROM names (as
+/// written, without variables, and not a stage of the same Dockerfile).
+fn base_images(
+    links: &[Link],
+    dfi: &mut DockerfileIndex,
+    (files, manifests): (&[SourceFile], &[ManifestRef<'_>]),
+    dockerfiles: &[Dockerfile],
+) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    // Per skaffold file: its directory, its artifacts' builds, the images they require, and
+    // the files of the configs it requires (`requires: - path: ../base`).
+    struct Sk<'a> {
+        builds: Vec<DeclaredBuild<'a>>,
+        required: HashSet<&'a str>,
+        configs: Vec<PathBuf>,
+    }
+    let mut sks: Vec<(PathBuf, Sk<'_>)> = Vec::new();
+    for m in manifests {
+        let Some(f) = files.get(m.file) else {
+            continue;
+        };
+        let name = Path::new(&f.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        if !is_skaffold(name) {
+            continue;
+        }
+        let base = dir_of(&f.path);
+        let mut sk = Sk {
+            builds: Vec::new(),
+            required: HashSet::new(),
+            configs: Vec::new(),
+        };
+        for d in &m.yaml.docs {
+            let artifacts = d
+                .root
+                .path(&["build", "artifacts"])
+                .map_or(&[][..], Node::items);
+            sk.required.extend(
+                artifacts
+                    .iter()
+                    .flat_map(|a| a.get("requires").map_or(&[][..], Node::items))
+                    .filter_map(|r| r.get("image").and_then(Node::as_str)),
+            );
+            for r in d.root.get("requires").map_or(&[][..], Node::items) {
+                if let Some(p) = r.get("path").and_then(Node::as_str) {
+                    let p = norm_path(&base.join(p));
+                    sk.configs.push(if p.extension().is_some() {
+                        p
+                    } else {
+                        p.join("skaffold.yaml")
+                    });
+                }
+            }
+            sk.builds.extend(declared_builds(&f.path, &base, &d.root));
+        }
+        sks.push((norm_path(Path::new(&f.path)), sk));
+    }
+    let by_path: HashMap<&Path, usize> = sks
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (p.as_path(), i))
+        .collect();
+    for (_, sk) in &sks {
+        if sk.required.is_empty() {
+            continue;
+        }
+        let configs = sk.configs.iter().filter_map(|c| by_path.get(c.as_path()));
+        let required_configs = configs.filter_map(|i| sks.get(*i)).map(|(_, s)| s);
+        for g in std::iter::once(sk).chain(required_configs) {
+            for b in &g.builds {
+                if b.target.is_none() && sk.required.contains(b.image) {
+                    out.extend(dfi.find(&b.context.join(b.dockerfile)));
+                }
+            }
+        }
+    }
+    if links.is_empty() {
+        return out;
+    }
+    let mut named: HashSet<&str> = HashSet::new();
+    for d in dockerfiles {
+        let mut stages: HashSet<&str> = HashSet::new();
+        for s in &d.stages {
+            let v = s.from.image.value.as_str();
+            if !v.contains('$') && !stages.contains(v.to_ascii_lowercase().as_str()) {
+                named.insert(repository(v));
+            }
+            if let Some(n) = s.name() {
+                stages.insert(n);
+            }
+        }
+    }
+    out.extend(
+        links
+            .iter()
+            .filter(|l| l.target.is_none() && named.contains(l.repository.as_str()))
+            .map(|l| l.dockerfile),
+    );
+    out
 }
 
 /// Links declared by the user: `image_links` in the config (1), then skaffold builds (2) and

@@ -115,7 +115,7 @@ registry! {
     KX204: "request-exceeds-limit", Error, None, "Resource request greater than its limit (rejected by the API server)";
     KX205: "memory-limit-too-small", Error, Some(137), "Memory limit too small for any process to start (usually a missing unit)";
     KX206: "memory-emptydir-no-size-limit", Warning, Some(137), "`emptyDir.medium: Memory` without `sizeLimit` (tmpfs counts against the memory limit)";
-    KX207: "prestop-exceeds-grace", Error, Some(137), "preStop hook lasts as long as (or longer than) terminationGracePeriodSeconds";
+    KX207: "prestop-exceeds-grace", Warning, Some(137), "preStop hook lasts as long as (or longer than) terminationGracePeriodSeconds";
     KX208: "zero-grace-period", Warning, Some(137), "terminationGracePeriodSeconds: 0 turns every stop into a SIGKILL";
     KX209: "stopsignal-sigkill", Error, Some(137), "STOPSIGNAL SIGKILL (or lifecycle.stopSignal) makes every stop a kill";
     KX210: "pid1-ignores-sigterm", Error, Some(137), "PID 1 (a shell, sleep, or a script without exec) ignores SIGTERM: SIGKILL after the grace period";

@@ -150,10 +150,12 @@ pub struct LintArgs {
     /// Lint only the paths given, without loading the rest of the repository as context.
     #[arg(long)]
     pub no_context: bool,
-    /// Take the repository context from git's index (the files as the next commit holds them)
-    /// instead of walking the working tree: untracked files are not context, and what kexit
-    /// learnt of each staged file is cached in `$XDG_CACHE_HOME/kexit`. The pre-commit hooks
-    /// pass it. Without a readable index (not a git work tree), the tree is walked.
+    /// Take the repository context from git's index (the files the next commit holds) instead
+    /// of walking the working tree: untracked files are not context, and a filter of each staged
+    /// file's contents is cached in `$XDG_CACHE_HOME/kexit`, so files that cannot matter are not
+    /// opened. Files that are read are read from the working tree (pre-commit stashes unstaged
+    /// changes first). The pre-commit hooks pass it. Without a readable index (not a git work
+    /// tree, a merge in progress), the tree is walked.
     #[arg(long, conflicts_with = "no_context")]
     pub staged_context: bool,
     /// Neither read nor write the context cache (also `KEXIT_NO_CACHE=1`).

@@ -50,6 +50,44 @@ impl<'p> Object<'p> {
         });
     }
 
+    /// A `kustomization.yaml` (`.yml`, `Kustomization`) without `kind`: kustomize takes it as
+    /// a Kustomization when its root is a mapping of kustomization fields.
+    pub fn headerless_kustomization(file: FileId, path: &str, root: &'p Node) -> Option<Self> {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        if !matches!(
+            name,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        ) || root.get("kind").is_some()
+        {
+            return None;
+        }
+        const FIELDS: [&str; 12] = [
+            "resources",
+            "bases",
+            "components",
+            "patches",
+            "patchesStrategicMerge",
+            "patchesJson6902",
+            "configMapGenerator",
+            "secretGenerator",
+            "images",
+            "namespace",
+            "namePrefix",
+            "helmCharts",
+        ];
+        FIELDS
+            .iter()
+            .any(|f| root.get(f).is_some())
+            .then_some(Object {
+                file,
+                node: root,
+                api_version: "",
+                kind: "Kustomization",
+                name: "",
+                namespace: "default",
+            })
+    }
+
     pub fn span(&self, node: &Node) -> Span {
         Span::new(self.file, node.span())
     }

@@ -58,12 +58,23 @@ impl<'p> Model<'p> {
             .par_iter()
             .flat_map_iter(|m| {
                 let mut objects = Vec::new();
+                let path = project.files.get(m.file).map_or("", |f| f.path.as_str());
                 for d in &m.yaml.docs {
                     Object::collect(
                         m.file,
                         &d.root,
                         &project.config.default_namespace,
                         &mut objects,
+                    );
+                }
+                if objects.is_empty() {
+                    // kustomize reads `kustomization.yaml` without `apiVersion`/`kind` (both
+                    // optional): such a file is a Kustomization as much as one with them.
+                    objects.extend(
+                        m.yaml
+                            .docs
+                            .first()
+                            .and_then(|d| Object::headerless_kustomization(m.file, path, &d.root)),
                     );
                 }
                 objects

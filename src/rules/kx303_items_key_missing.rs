@@ -113,6 +113,15 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         ));
                     }
                 }
+                if ns == "kube-system" {
+                    // The cluster's own namespace: its distribution's controllers write keys
+                    // into the objects there at run time (k3s adds `NodeHosts` to `coredns`),
+                    // so a key the tree does not define may well exist.
+                    f = f.severity(crate::finding::Severity::Warning).help(format!(
+                        "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent. In `kube-system` the cluster's own controllers add keys to objects at run time (k3s writes `NodeHosts` into `coredns`): if one adds `{key}` to `{}`, this is not a problem",
+                        u.name
+                    ));
+                }
                 if let Some(c) = u.container.and_then(|i| w.containers.get(i)) {
                     f = f.container(c.name);
                 }

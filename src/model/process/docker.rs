@@ -1,7 +1,8 @@
 //! Docker front end of the process model: the image's own default process as `docker run IMAGE`
 //! starts it (no arguments): ENTRYPOINT and CMD combined per the table of semantics.md §2, in
 //! the image's WORKDIR, as its USER, with its ENV (the image PATH), no mounts; plus its
-//! HEALTHCHECK command, which Docker execs in the running container.
+//! HEALTHCHECK command, which Docker execs in the running container. Which images get such a
+//! group: [`groups`].
 
 use super::{
     detect_shell, image_args, image_default, image_known, Argv, Part, ProcKind, ProcessGroup, Site,
@@ -10,6 +11,7 @@ use super::{
 use crate::image::{CommandForm, Image};
 use crate::model::env::Env;
 use crate::model::volumes::Mounts;
+use crate::model::Model;
 
 /// The process group of `docker run` of `model.images.images[index]` (`image`): the default
 /// process, then the HEALTHCHECK (unless `HEALTHCHECK NONE`).
@@ -88,6 +90,66 @@ pub fn image_workdir(image: Option<&Image>) -> WorkDir {
             from_manifest: false,
         },
     }
+}
+
+/// `docker run` of every Dockerfile's final stage. A Kubernetes container or Compose service
+/// that runs the image's default command checks it itself (one defect is reported once per
+/// image): no `docker run` then. When every user in the tree replaces the command, the default
+/// is still checked, marked [`ProcessGroup::default_overridden`] (its defects only hit a plain
+/// `docker run`: warnings).
+pub(super) fn groups<'p>(model: &Model<'p>, users: &[ProcessGroup<'p>]) -> Vec<ProcessGroup<'p>> {
+    let mut used: std::collections::HashSet<*const Image> = std::collections::HashSet::new();
+    let mut runs_default: std::collections::HashSet<*const Image> =
+        std::collections::HashSet::new();
+    for g in users {
+        // A Compose service that builds the Dockerfile with other base images (`build.args`)
+        // uses it without running its defaults.
+        if let Some(img) = super::compose::rebased_site_stage(model, g.site) {
+            used.insert(img as *const Image);
+            continue;
+        }
+        let Some(img) = super::group_image(model, g) else {
+            continue;
+        };
+        used.insert(img as *const Image);
+        let default = g.procs.first().is_some_and(|m| {
+            // No argv at all: the image's (missing) default is what runs.
+            m.argv.image_part_unknown
+                || m.argv.args.is_empty()
+                || m.argv
+                    .args
+                    .iter()
+                    .any(|a| matches!(a.part, Part::Entrypoint | Part::Cmd | Part::ShellPrefix))
+        });
+        if default {
+            runs_default.insert(img as *const Image);
+        }
+    }
+    let mut out = Vec::new();
+    for (di, d) in model.dockerfiles().iter().enumerate() {
+        // A base image other builds of the tree start from: what runs is their image (its
+        // default command may name files only they add), not `docker run` of this one.
+        if model.project.build.bases.contains(&di) {
+            continue;
+        }
+        let Some(last) = d.stages.len().checked_sub(1) else {
+            continue;
+        };
+        let Some(index) = model.images.stage_index(di, last) else {
+            continue;
+        };
+        let Some(img) = model.images.images.get(index) else {
+            continue;
+        };
+        let ptr = img as *const Image;
+        if runs_default.contains(&ptr) {
+            continue;
+        }
+        let mut g = group(index, img);
+        g.default_overridden = used.contains(&ptr);
+        out.push(g);
+    }
+    out
 }
 
 #[cfg(test)]

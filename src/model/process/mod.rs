@@ -361,13 +361,13 @@ pub fn compute_groups<'p>(model: &Model<'p>, parallel: bool) -> Vec<ProcessGroup
             groups.push(compose::group(model, pi, pr, si, sv));
         }
     }
-    let docker = docker_groups(model, &groups);
+    let docker = docker::groups(model, &groups);
     groups.extend(docker);
     groups
 }
 
 /// The image a Kubernetes container or Compose service of a group runs.
-fn group_image<'m>(model: &'m Model<'_>, g: &ProcessGroup<'_>) -> Option<&'m Image> {
+pub(super) fn group_image<'m>(model: &'m Model<'_>, g: &ProcessGroup<'_>) -> Option<&'m Image> {
     match g.site {
         Site::Kubernetes { .. } => model.images.images.get(g.image?),
         Site::Compose { project, service } => compose::service_image(
@@ -376,61 +376,6 @@ fn group_image<'m>(model: &'m Model<'_>, g: &ProcessGroup<'_>) -> Option<&'m Ima
         ),
         Site::Docker { image } => model.images.images.get(image),
     }
-}
-
-/// `docker run` of every Dockerfile's final stage. A Kubernetes container or Compose service
-/// that runs the image's default command checks it itself (one defect is reported once per
-/// image): no `docker run` then. When every user in the tree replaces the command, the default
-/// is still checked, marked [`ProcessGroup::default_overridden`] (its defects only hit a plain
-/// `docker run`: warnings).
-fn docker_groups<'p>(model: &Model<'p>, users: &[ProcessGroup<'p>]) -> Vec<ProcessGroup<'p>> {
-    let mut used: std::collections::HashSet<*const Image> = std::collections::HashSet::new();
-    let mut runs_default: std::collections::HashSet<*const Image> =
-        std::collections::HashSet::new();
-    for g in users {
-        // A Compose service that builds the Dockerfile with other base images (`build.args`)
-        // uses it without running its defaults.
-        if let Some(img) = compose::rebased_site_stage(model, g.site) {
-            used.insert(img as *const Image);
-            continue;
-        }
-        let Some(img) = group_image(model, g) else {
-            continue;
-        };
-        used.insert(img as *const Image);
-        let default = g.procs.first().is_some_and(|m| {
-            // No argv at all: the image's (missing) default is what runs.
-            m.argv.image_part_unknown
-                || m.argv.args.is_empty()
-                || m.argv
-                    .args
-                    .iter()
-                    .any(|a| matches!(a.part, Part::Entrypoint | Part::Cmd | Part::ShellPrefix))
-        });
-        if default {
-            runs_default.insert(img as *const Image);
-        }
-    }
-    let mut out = Vec::new();
-    for (di, d) in model.dockerfiles().iter().enumerate() {
-        let Some(last) = d.stages.len().checked_sub(1) else {
-            continue;
-        };
-        let Some(index) = model.images.stage_index(di, last) else {
-            continue;
-        };
-        let Some(img) = model.images.images.get(index) else {
-            continue;
-        };
-        let ptr = img as *const Image;
-        if runs_default.contains(&ptr) {
-            continue;
-        }
-        let mut g = docker::group(index, img);
-        g.default_overridden = used.contains(&ptr);
-        out.push(g);
-    }
-    out
 }
 
 impl<'p> ProcessGroup<'p> {
