@@ -517,7 +517,7 @@ fn read_contexts(
         .par_iter()
         .filter_map(|d| {
             let c = std::fs::canonicalize(d).ok()?;
-            (c.is_dir() && roots.iter().any(|r| c.starts_with(r))).then_some((*d, c))
+            (c.is_dir() && crate::source::within(&c, &roots)).then_some((*d, c))
         })
         .collect();
     // Groups by canonical root, in order of their first Dockerfile.

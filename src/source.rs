@@ -282,7 +282,10 @@ fn pseudo_fs(_f: &std::fs::File, _meta: &std::fs::Metadata) -> bool {
 /// directory.
 pub fn default_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
     if !roots.is_empty() {
-        return roots.to_vec();
+        // Sorted, for [`within`].
+        let mut v = roots.to_vec();
+        v.sort();
+        return v;
     }
     std::env::current_dir()
         .ok()
@@ -294,7 +297,18 @@ pub fn default_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
 /// Whether `path` resolves (all symbolic links followed) to a place inside one of `roots`
 /// (canonical directories). A path that cannot be resolved is outside.
 pub fn resolves_within(path: &Path, roots: &[PathBuf]) -> bool {
-    std::fs::canonicalize(path).is_ok_and(|t| roots.iter().any(|r| t.starts_with(r)))
+    std::fs::canonicalize(path).is_ok_and(|t| within(&t, roots))
+}
+
+/// Whether `path` is one of `roots` or below one. `roots` sorted (as the linted tree's roots
+/// are): each ancestor of `path` is looked up by binary search, so a run naming thousands of
+/// files (each its own root) does not compare every path with every root.
+pub fn within(path: &Path, roots: &[PathBuf]) -> bool {
+    if roots.len() <= 8 {
+        return roots.iter().any(|r| path.starts_with(r));
+    }
+    path.ancestors()
+        .any(|a| roots.binary_search_by(|r| r.as_path().cmp(a)).is_ok())
 }
 
 /// A span that names a file but no place in it: a finding in rendered output whose source line
@@ -336,6 +350,39 @@ pub fn norm_path(p: &std::path::Path) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn within_many_roots_is_the_linear_check() {
+        let mut roots: Vec<PathBuf> = (0..40)
+            .map(|i| PathBuf::from(format!("/r/d{}/s{}", i % 7, i)))
+            .chain(["/r/d1", "/x", "/r/d3/s10-b"].map(PathBuf::from))
+            .collect();
+        roots.sort();
+        roots.dedup();
+        for p in [
+            "/r/d1/s1/f",
+            "/r/d1",
+            "/r/d2/s2",
+            "/r/d2/s2/a/b",
+            "/r/d2/s9",
+            "/r/d3/s10-b/x",
+            "/r/d3/s10",
+            "/r/d3/s10/y",
+            "/r/d3/s10-c",
+            "/x",
+            "/xy",
+            "/",
+            "/r",
+        ] {
+            let p = Path::new(p);
+            assert_eq!(
+                within(p, &roots),
+                roots.iter().any(|r| p.starts_with(r)),
+                "{}",
+                p.display()
+            );
+        }
+    }
 
     #[test]
     fn line_col_counts_chars_and_handles_crlf() {

@@ -50,11 +50,11 @@ fn is_archive(p: &str) -> bool {
 
 /// Add what one Dockerfile needs from its context to `needs`, and the words of the commands
 /// it runs to `words`.
-pub(super) fn add_needs(
+pub(super) fn add_needs<'t>(
     d: &Dockerfile,
-    text: &str,
+    text: &'t str,
     needs: &mut Needs,
-    words: &mut HashSet<String>,
+    words: &mut HashSet<&'t str>,
 ) {
     for s in &d.stages {
         for inst in &s.instructions {
@@ -63,7 +63,9 @@ pub(super) fn add_needs(
                 | InstKind::Cmd(_)
                 | InstKind::Entrypoint(_)
                 | InstKind::Healthcheck(_) => {
-                    add_words(text.get(inst.span.clone()).unwrap_or(""), words);
+                    for_words(text.get(inst.span.clone()).unwrap_or(""), |w| {
+                        words.insert(w);
+                    });
                 }
                 InstKind::Copy {
                     add,
@@ -127,12 +129,22 @@ pub(super) fn add_node_words(n: &crate::yaml::Node, words: &mut HashSet<String>)
 /// The file names among the words of `text` (`./run.sh`, `/app/bin/start` → `run.sh`,
 /// `start`): a script is read only when one of these names it.
 pub(super) fn add_words(text: &str, words: &mut HashSet<String>) {
+    for_words(text, |w| {
+        if !words.contains(w) {
+            words.insert(w.to_string());
+        }
+    });
+}
+
+/// [`add_words`]' file names, each given to `f` (borrowed: a Dockerfile's words are looked up
+/// while its text lives, without a copy of each).
+pub(super) fn for_words<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
     let word =
         |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '@' | '%' | '~' | '/');
     for w in text.split(|c: char| !word(c)) {
         let base = w.rsplit('/').next().unwrap_or(w);
-        if !base.is_empty() && !words.contains(base) {
-            words.insert(base.to_string());
+        if !base.is_empty() {
+            f(base);
         }
     }
 }
