@@ -205,9 +205,12 @@ impl Builder<'_> {
                     if node.is_null() && node.style() == Style::Plain && node.span().is_empty() {
                         node.set_span(k.span().end..k.span().end);
                     }
-                    *has_merge |= is_merge_key(&k);
+                    let merge_key = is_merge_key(&k);
+                    *has_merge |= merge_key;
                     let entries = self.pairs.get_mut(*base..).unwrap_or_default();
-                    if let Some(name) = key_text(&k) {
+                    // Merge keys are no duplicates of each other: go-yaml v2 (kubectl's, Helm's,
+                    // even in strict mode) applies every `<<` of a mapping, in order.
+                    if let Some(name) = key_text(&k).filter(|_| !merge_key) {
                         let first = match seen {
                             Some(index) => {
                                 let found = index.find(entries, &name);

@@ -208,6 +208,19 @@ fn merge_keys() {
 }
 
 #[test]
+fn repeated_merge_keys_all_apply() {
+    // go-yaml v2 (kubectl, Helm) applies each `<<` in order, also in strict mode: no duplicate.
+    let text = "a: &a {p: 1, q: 1}\nb: &b {q: 2, r: 2}\nc:\n  <<: *a\n  <<: *b\n  w: 0\n";
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let c = f.docs[0].root.get("c").unwrap();
+    assert_eq!(
+        c.to_json(),
+        serde_json::json!({"p": 1, "q": 2, "r": 2, "w": 0})
+    );
+}
+
+#[test]
 fn billion_laughs_fails_fast() {
     let mut s = String::from("a0: &a0 [x,x,x,x,x,x,x,x,x]\n");
     for i in 1..12 {
