@@ -119,9 +119,10 @@ impl Ignores {
 
 /// The context files git's index lists under `root` (a work tree root), with the manifests
 /// holding one of `patterns`; `None` where the index cannot be read exactly (the caller walks).
-/// With `use_cache`, a manifest whose staged blob the cache knows is read only if its trigrams
-/// may hold a pattern; the others are read, scanned, and their trigrams cached when the file
-/// is the staged blob (its size and mtime are git's, and not racily so).
+/// With `use_cache`, a manifest whose staged blob the cache knows is read only if its filter
+/// ([`crate::context_cache::Grams`]) may hold a pattern; the others are read, scanned, and their
+/// filters cached when the file is the staged blob (its size and mtime are git's, and not
+/// racily so).
 fn from_index(
     root: &Path,
     root_abs: &Path,
@@ -218,22 +219,18 @@ fn from_index(
                     o.hit = scan(&abs, cap, buf, ac);
                     return;
                 }
-                let Ok(f) = std::fs::File::open(&abs) else {
+                let Some(f) = read_into(&abs, cap, buf) else {
                     return;
                 };
-                let meta = f.metadata().ok();
-                buf.clear();
-                let read = f.take(cap).read_to_end(buf).is_ok();
-                o.hit = read && ac.is_match(buf.as_slice());
+                o.hit = ac.is_match(buf.as_slice());
                 let e = o.entry;
-                let staged = read
-                    && meta.is_some_and(|m| {
-                        m.len() == u64::from(e.size)
-                            && m.len() == buf.len() as u64
-                            && m.mtime() == i64::from(e.mtime.0)
-                            && m.mtime_nsec() == i64::from(e.mtime.1)
-                            && m.modified().is_ok_and(|t| t < index_mtime)
-                    });
+                let staged = f.metadata().is_ok_and(|m| {
+                    m.len() == u64::from(e.size)
+                        && m.len() == buf.len() as u64
+                        && m.mtime() == i64::from(e.mtime.0)
+                        && m.mtime_nsec() == i64::from(e.mtime.1)
+                        && m.modified().is_ok_and(|t| t < index_mtime)
+                });
                 if staged {
                     o.oid = Some(e.oid);
                     o.fresh = Some(Grams::of(buf));
@@ -271,13 +268,6 @@ fn from_index(
 
 fn file_name(p: &Path) -> &str {
     p.file_name().and_then(|n| n.to_str()).unwrap_or("")
-}
-
-fn is_kustomization(name: &str) -> bool {
-    matches!(
-        name,
-        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-    )
 }
 
 /// The last path component of an image's repository (`registry/x/api:1.2` → `api`).
@@ -390,14 +380,19 @@ fn declared_links(abs: &Path, text: &str) -> Vec<(String, PathBuf)> {
 
 /// Whether the file (at most `cap` bytes of it) contains a pattern; `buf` is reused.
 fn scan(path: &Path, cap: u64, buf: &mut Vec<u8>, ac: &aho_corasick::AhoCorasick) -> bool {
-    let Ok(f) = std::fs::File::open(path) else {
-        return false;
-    };
+    read_into(path, cap, buf).is_some() && ac.is_match(buf.as_slice())
+}
+
+/// Read at most `cap` bytes of `path` into `buf` (cleared first); the file, still open, when the
+/// read succeeded (its metadata costs a call only to callers that ask for it).
+fn read_into(path: &Path, cap: u64, buf: &mut Vec<u8>) -> Option<std::fs::File> {
+    let f = std::fs::File::open(path).ok()?;
     buf.clear();
     if buf.capacity() < 64 * 1024 {
         buf.reserve(64 * 1024);
     }
-    f.take(cap).read_to_end(buf).is_ok() && ac.is_match(buf.as_slice())
+    (&f).take(cap).read_to_end(buf).ok()?;
+    Some(f)
 }
 
 fn read_capped(path: &Path, cap: u64) -> Option<Vec<u8>> {
@@ -635,7 +630,7 @@ fn always_kept(
             .rposition(|c| *c == b'/')
             .is_some_and(|at| dirs.contains(&b[..at.max(1)]));
         let linker = *kind != Kind::Dockerfile && (is_skaffold(name) || is_compose(name));
-        if sibling || linker || is_kustomization(name) {
+        if sibling || linker || crate::k8s::is_kustomization_file(name) {
             keep[i] = true;
         }
         if linker {

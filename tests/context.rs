@@ -4,16 +4,10 @@
 
 mod common;
 
-use common::{copy_tree, kexit, parse_json, root, JsonFinding};
+use common::{
+    copy_tree, kexit, parse_json, root, write, JsonFinding, CM_LOCAL, CM_SHARED, DEPLOY_SUBPATH,
+};
 use std::path::{Path, PathBuf};
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(p, text).unwrap();
-}
 
 type Key = (String, u64, u64, String, String, Option<u64>, String);
 
@@ -141,53 +135,6 @@ fn every_scenario_file_sees_the_same_findings_with_lazy_context() {
     });
     assert!(checked > 50, "{checked}");
 }
-
-const DEPLOY_SUBPATH: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-        - name: api
-          image: registry.example.com/shop/api:1.0
-          envFrom:
-            - configMapRef:
-                name: api-env
-          volumeMounts:
-            - name: shared
-              mountPath: /etc/api/settings.yaml
-              subPath: settings.yaml
-      volumes:
-        - name: shared
-          configMap:
-            name: shop-shared
-";
-
-const CM_LOCAL: &str = "apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: api-env
-  namespace: shop
-data:
-  LOG_LEVEL: info
-";
-
-const CM_SHARED: &str = "apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: shop-shared
-  namespace: shop
-data:
-  settings.yaml: |
-    port: 8080
-";
 
 fn unrelated(dir: &Path, n: usize) {
     for i in 0..n {

@@ -7,17 +7,9 @@
 
 mod common;
 
-use common::{kexit_env, parse_json};
+use common::{kexit_env, parse_json, write, CM_LOCAL, CM_SHARED, DEPLOY_SUBPATH};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(p, text).unwrap();
-}
 
 fn git(dir: &Path, args: &[&str]) {
     let st = Command::new("git")
@@ -43,53 +35,6 @@ fn have_git() -> bool {
     ok
 }
 
-const DEPLOY: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-        - name: api
-          image: registry.example.com/shop/api:1.0
-          envFrom:
-            - configMapRef:
-                name: api-env
-          volumeMounts:
-            - name: shared
-              mountPath: /etc/api/settings.yaml
-              subPath: settings.yaml
-      volumes:
-        - name: shared
-          configMap:
-            name: shop-shared
-";
-
-const CM_LOCAL: &str = "apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: api-env
-  namespace: shop
-data:
-  LOG_LEVEL: info
-";
-
-const CM_SHARED: &str = "apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: shop-shared
-  namespace: shop
-data:
-  settings.yaml: |
-    port: 8080
-";
-
 const FILES: [&str; 2] = ["apps/api/deployment.yaml", "apps/api/configmap.yaml"];
 
 struct Repo {
@@ -104,7 +49,7 @@ fn repo() -> Repo {
     let cache = tmp.path().join("cache");
     std::fs::create_dir(&dir).unwrap();
     git(&dir, &["init", "-q", "."]);
-    write(&dir, FILES[0], DEPLOY);
+    write(&dir, FILES[0], DEPLOY_SUBPATH);
     write(&dir, FILES[1], CM_LOCAL);
     write(&dir, "shared/shop.yaml", CM_SHARED);
     for i in 0..30 {

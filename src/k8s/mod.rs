@@ -21,6 +21,15 @@ pub struct Object<'p> {
     pub namespace: &'p str,
 }
 
+/// The file names kustomize reads a kustomization from, in the order it tries them.
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// Whether a file name is one kustomize reads a kustomization from.
+pub fn is_kustomization_file(name: &str) -> bool {
+    KUSTOMIZATION_FILES.contains(&name)
+}
+
 impl<'p> Object<'p> {
     /// Collect objects from a document root (expanding `kind: List`). Non-objects yield nothing.
     pub fn collect(file: FileId, root: &'p Node, default_ns: &'p str, out: &mut Vec<Object<'p>>) {
@@ -52,13 +61,14 @@ impl<'p> Object<'p> {
 
     /// A `kustomization.yaml` (`.yml`, `Kustomization`) without `kind`: kustomize takes it as
     /// a Kustomization when its root is a mapping of kustomization fields.
-    pub fn headerless_kustomization(file: FileId, path: &str, root: &'p Node) -> Option<Self> {
+    pub fn headerless_kustomization(
+        file: FileId,
+        path: &str,
+        root: &'p Node,
+        default_ns: &'p str,
+    ) -> Option<Self> {
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-        if !matches!(
-            name,
-            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-        ) || root.get("kind").is_some()
-        {
+        if !is_kustomization_file(name) || root.get("kind").is_some() {
             return None;
         }
         const FIELDS: [&str; 12] = [
@@ -84,7 +94,7 @@ impl<'p> Object<'p> {
                 api_version: "",
                 kind: "Kustomization",
                 name: "",
-                namespace: "default",
+                namespace: default_ns,
             })
     }
 

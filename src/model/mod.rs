@@ -70,12 +70,14 @@ impl<'p> Model<'p> {
                 if objects.is_empty() {
                     // kustomize reads `kustomization.yaml` without `apiVersion`/`kind` (both
                     // optional): such a file is a Kustomization as much as one with them.
-                    objects.extend(
-                        m.yaml
-                            .docs
-                            .first()
-                            .and_then(|d| Object::headerless_kustomization(m.file, path, &d.root)),
-                    );
+                    objects.extend(m.yaml.docs.first().and_then(|d| {
+                        Object::headerless_kustomization(
+                            m.file,
+                            path,
+                            &d.root,
+                            &project.config.default_namespace,
+                        )
+                    }));
                 }
                 objects
             })

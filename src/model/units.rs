@@ -20,15 +20,9 @@ fn clean(p: &Path) -> PathBuf {
 
 /// Whether a file name marks the directory holding it as a deployment unit.
 pub fn is_marker(name: &str) -> bool {
-    matches!(
-        name,
-        "kustomization.yaml"
-            | "kustomization.yml"
-            | "Kustomization"
-            | "Chart.yaml"
-            | "skaffold.yaml"
-            | "skaffold.yml"
-    ) || crate::compose::is_compose_name(name)
+    crate::k8s::is_kustomization_file(name)
+        || matches!(name, "Chart.yaml" | "skaffold.yaml" | "skaffold.yml")
+        || crate::compose::is_compose_name(name)
 }
 
 #[derive(Debug, Default)]

@@ -213,7 +213,7 @@ pub(super) fn map_kustomize_span(
 
 /// Whether a directory holds a kustomization.
 pub fn is_kustomization(dir: &Path) -> bool {
-    ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+    crate::k8s::KUSTOMIZATION_FILES
         .iter()
         .any(|n| dir.join(n).is_file())
 }
@@ -238,7 +238,7 @@ pub fn remote_entries(dir: &Path) -> Vec<String> {
             continue;
         }
         seen.push(canon);
-        let Some(text) = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+        let Some(text) = crate::k8s::KUSTOMIZATION_FILES
             .iter()
             .find_map(|n| crate::source::read_text_bounded(&d.join(n), KUSTOMIZATION_CAP))
         else {

@@ -1,6 +1,6 @@
 //! KX207 prestop-exceeds-grace: the preStop hook uses up the whole termination grace period.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::k8s::probes::{grace_period, prestop};
 use crate::k8s::ContainerKind;
 use crate::model::Model;
@@ -34,24 +34,18 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             } else {
                 format!("{} s", ps.seconds)
             };
-            // A warning in every case: the kubelet still gives the app at least 2 s after
-            // SIGTERM, and an app that stops within them (nginx with no open connections)
-            // exits normally. Only a slower shutdown is SIGKILLed.
-            let (severity, msg) = if left <= 0.0 {
-                (
-                    Severity::Warning,
-                    format!(
-                        "preStop hook of container `{}` ({}) runs {dur}, which uses up all of {grace_text}: SIGTERM only reaches the app at the deadline, with the kubelet's 2 s minimum to exit; unless it stops within those 2 s it is SIGKILLed (137)",
-                        c.name, ps.what
-                    ),
+            // A warning (the rule's severity) in every case: the kubelet still gives the app
+            // at least 2 s after SIGTERM, and an app that stops within them (nginx with no open
+            // connections) exits normally. Only a slower shutdown is SIGKILLed.
+            let msg = if left <= 0.0 {
+                format!(
+                    "preStop hook of container `{}` ({}) runs {dur}, which uses up all of {grace_text}: SIGTERM only reaches the app at the deadline, with the kubelet's 2 s minimum to exit; unless it stops within those 2 s it is SIGKILLed (137)",
+                    c.name, ps.what
                 )
             } else if left < 3.0 {
-                (
-                    Severity::Warning,
-                    format!(
-                        "preStop hook of container `{}` ({}) runs {dur} of {grace_text}, leaving the app {left} s to shut down after SIGTERM; unless it stops within them it is SIGKILLed (137)",
-                        c.name, ps.what
-                    ),
+                format!(
+                    "preStop hook of container `{}` ({}) runs {dur} of {grace_text}, leaving the app {left} s to shut down after SIGTERM; unless it stops within them it is SIGKILLed (137)",
+                    c.name, ps.what
                 )
             } else {
                 continue;
@@ -62,7 +56,6 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 grace
             };
             let mut f = Finding::new(&RULE, w.span(ps.node), msg)
-                .severity(severity)
                 .help(format!(
                     "Raise terminationGracePeriodSeconds above the preStop time plus the app's shutdown time (e.g. {suggested}), or shorten the preStop sleep"
                 ))

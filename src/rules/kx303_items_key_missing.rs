@@ -75,11 +75,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         ),
                     ),
                 };
+                let help = format!(
+                    "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent"
+                );
                 let mut f = Finding::new(&RULE, w.span(key_node), msg)
                     .symptom(symptom)
-                    .help(format!(
-                        "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent"
-                    ))
+                    .help(help.clone())
                     .object(Some(w.object.reference()));
                 // How the object would be created from files (`kubectl create …`), for the
                 // two cases where kexit cannot know the cluster's object lacks the key.
@@ -108,7 +109,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     };
                     if let Some(near) = crate::model::facts::file_named_near(dir, key) {
                         f = f.severity(crate::finding::Severity::Warning).help(format!(
-                            "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent. The file {near} is named like the key: if the {kind} is created from files (`kubectl create {create} {} --from-file=…`), it has the key and this is not a problem",
+                            "{help}. The file {near} is named like the key: if the {kind} is created from files (`kubectl create {create} {} --from-file=…`), it has the key and this is not a problem",
                             u.name
                         ));
                     }
@@ -118,7 +119,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     // into the objects there at run time (k3s adds `NodeHosts` to `coredns`),
                     // so a key the tree does not define may well exist.
                     f = f.severity(crate::finding::Severity::Warning).help(format!(
-                        "Use a key the {kind} defines ({known}), add `{key}` to it, or set `optional: true` if the key may be absent. In `kube-system` the cluster's own controllers add keys to objects at run time (k3s writes `NodeHosts` into `coredns`): if one adds `{key}` to `{}`, this is not a problem",
+                        "{help}. In `kube-system` the cluster's own controllers add keys to objects at run time (k3s writes `NodeHosts` into `coredns`): if one adds `{key}` to `{}`, this is not a problem",
                         u.name
                     ));
                 }

@@ -132,3 +132,64 @@ pub fn lint_copy(case: &Path) -> (tempfile::TempDir, Run, Vec<JsonFinding>) {
     let findings = parse_json(&run.stdout);
     (tmp, run, findings)
 }
+
+/// Write `text` to `dir/rel`, creating the directories on the way.
+pub fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(p, text).unwrap();
+}
+
+/// A Deployment in namespace `shop` reading ConfigMap `api-env` (envFrom, next to it in the
+/// repository scenarios) and mounting one key of ConfigMap `shop-shared` by subPath (defined
+/// elsewhere): without the repository as context, KX305.
+pub const DEPLOY_SUBPATH: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/shop/api:1.0
+          envFrom:
+            - configMapRef:
+                name: api-env
+          volumeMounts:
+            - name: shared
+              mountPath: /etc/api/settings.yaml
+              subPath: settings.yaml
+      volumes:
+        - name: shared
+          configMap:
+            name: shop-shared
+";
+
+/// ConfigMap `api-env` of [`DEPLOY_SUBPATH`].
+pub const CM_LOCAL: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: api-env
+  namespace: shop
+data:
+  LOG_LEVEL: info
+";
+
+/// ConfigMap `shop-shared` of [`DEPLOY_SUBPATH`], with its `settings.yaml` key.
+pub const CM_SHARED: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: shop-shared
+  namespace: shop
+data:
+  settings.yaml: |
+    port: 8080
+";
