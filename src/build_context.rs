@@ -539,7 +539,7 @@ fn read_contexts(
         .par_iter()
         .map(|(canon, dir, dis)| {
             let mut needs = index::Needs::default();
-            let mut run_words = HashSet::new();
+            let mut run_words = index::RunWords::default();
             for &di in dis {
                 if let Some(d) = dockerfiles.get(di) {
                     let text = files.get(d.file).map_or("", |f| f.text.as_str());

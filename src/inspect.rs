@@ -259,7 +259,10 @@ fn origin_of(model: &Model<'_>, p: &Process<'_, '_>, fact: &PathFact) -> String 
                 format!("created by {}", instruction(model, s))
             }
         }
-        Origin::Catalogue(r) => format!("listed in {}", catalogue_entry(&r)),
+        Origin::Catalogue => match &img.base {
+            Some(r) => format!("listed in {}", catalogue_entry(r)),
+            None => "listed in the base image's catalogue entry".to_string(),
+        },
         Origin::Unknown => match &fact.origin {
             Some((s, m)) => format!("{m} ({})", at(model, *s)),
             None => "known to exist".to_string(),

@@ -294,6 +294,59 @@ pub fn default_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `std::fs::canonicalize` of many paths that share ancestors, each ancestor resolved once: a
+/// path whose last component is no symbolic link is its canonical parent joined with that
+/// component (one `lstat`, where `canonicalize` reads every component's link and the working
+/// directory again). A run naming 2,000 files in sibling directories resolves their common
+/// ancestors once.
+#[derive(Default)]
+pub struct Canonical {
+    seen: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Canonical {
+    pub fn get(&mut self, path: &Path) -> Option<PathBuf> {
+        if let Some(c) = self.seen.get(path) {
+            return c.clone();
+        }
+        let c = self.resolve(path);
+        self.seen.insert(path.to_path_buf(), c.clone());
+        c
+    }
+
+    fn resolve(&mut self, path: &Path) -> Option<PathBuf> {
+        use std::path::Component;
+        let (Some(parent), Some(Component::Normal(name))) =
+            (path.parent(), path.components().next_back())
+        else {
+            // `/`, `.`, `..`, a bare prefix: as the system resolves it.
+            let p = if path.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                path
+            };
+            return std::fs::canonicalize(p).ok();
+        };
+        // `a/../b` is not `b` when `a` is a link: left to the system.
+        if path.components().any(|c| c == Component::ParentDir) {
+            return std::fs::canonicalize(path).ok();
+        }
+        if std::fs::symlink_metadata(path)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return std::fs::canonicalize(path).ok();
+        }
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        Some(self.get(parent)?.join(name))
+    }
+}
+
 /// Whether `path` resolves (all symbolic links followed) to a place inside one of `roots`
 /// (canonical directories). A path that cannot be resolved is outside.
 pub fn resolves_within(path: &Path, roots: &[PathBuf]) -> bool {
@@ -350,6 +403,45 @@ pub fn norm_path(p: &std::path::Path) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`Canonical`] agrees with `std::fs::canonicalize` through links to directories, links
+    /// in the middle of a path, `..`, a missing path and the working directory.
+    #[cfg(unix)]
+    #[test]
+    fn canonical_is_canonicalize() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a/b/c")).unwrap();
+        std::fs::create_dir_all(root.join("x")).unwrap();
+        std::os::unix::fs::symlink(root.join("a/b"), root.join("x/link")).unwrap();
+        std::os::unix::fs::symlink("../a", root.join("x/rel")).unwrap();
+        let mut c = Canonical::default();
+        for rel in [
+            "",
+            "a",
+            "a/b",
+            "a/b/c",
+            "x",
+            "x/link",
+            "x/link/c",
+            "x/rel/b/c",
+            "x/link/../b",
+            "a/./b",
+            "missing",
+            "x/link/missing",
+            "a/b/c/",
+        ] {
+            let p = root.join(rel);
+            assert_eq!(c.get(&p), std::fs::canonicalize(&p).ok(), "{rel}");
+            // Twice: the memo answers the same.
+            assert_eq!(c.get(&p), std::fs::canonicalize(&p).ok(), "{rel}");
+        }
+        for rel in [".", "", "src", "src/../src", "./src/image"] {
+            let p = Path::new(rel);
+            let want = std::fs::canonicalize(if rel.is_empty() { Path::new(".") } else { p });
+            assert_eq!(c.get(p), want.ok(), "{rel}");
+        }
+    }
 
     #[test]
     fn within_many_roots_is_the_linear_check() {

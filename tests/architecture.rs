@@ -48,6 +48,10 @@ const SPLIT_ALLOWED: &[(&str, &str)] = &[
         "the space-separated executable list of the committed package data (data/, not a command)",
     ),
     (
+        "src/image/catalogue.rs",
+        "the space-separated tag lists of the committed catalogue heads (data/images/official-images.heads, not a command)",
+    ),
+    (
         "src/image/pypi.rs",
         "the space-separated script and dependency lists of the committed PyPI data (data/, not a command)",
     ),

@@ -48,13 +48,70 @@ fn is_archive(p: &str) -> bool {
         .any(|e| p.ends_with(e))
 }
 
-/// Add what one Dockerfile needs from its context to `needs`, and the words of the commands
-/// it runs to `words`.
+/// The file names ([`for_words`]' words) the commands of a context's Dockerfiles mention. The
+/// first few names asked for are searched for in the commands' text; past them, a set of every
+/// word is built once (a listing of a few scripts asks a few times; `COPY . .` may ask for
+/// thousands of names).
+#[derive(Default)]
+pub(super) struct RunWords<'t> {
+    texts: Vec<&'t str>,
+    asked: std::cell::Cell<usize>,
+    set: std::cell::OnceCell<HashSet<&'t str>>,
+}
+
+impl<'t> RunWords<'t> {
+    const SEARCHES: usize = 8;
+
+    pub(super) fn contains(&self, name: &str) -> bool {
+        if let Some(set) = self.set.get() {
+            return set.contains(name);
+        }
+        let asked = self.asked.get();
+        self.asked.set(asked + 1);
+        if asked < Self::SEARCHES {
+            return self.texts.iter().any(|t| mentions(t, name));
+        }
+        self.set
+            .get_or_init(|| {
+                let mut set = HashSet::new();
+                for t in &self.texts {
+                    for_words(t, |w| {
+                        set.insert(w);
+                    });
+                }
+                set
+            })
+            .contains(name)
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '@' | '%' | '~' | '/')
+}
+
+/// Whether [`for_words`] gives `name` for `text`: an occurrence ending a word, starting it or
+/// following its `/`. A name with a `/` or a character no word has is no word's last part.
+fn mentions(text: &str, name: &str) -> bool {
+    if name.is_empty() || name.contains('/') || !name.chars().all(is_word_char) {
+        return false;
+    }
+    // Matches do not overlap: an occurrence starting inside another follows one of the name's
+    // characters, none of which starts a word's last part.
+    text.match_indices(name).any(|(i, _)| {
+        let before = text.get(..i).and_then(|t| t.chars().next_back());
+        let after = text.get(i + name.len()..).and_then(|t| t.chars().next());
+        before.is_none_or(|c| c == '/' || !is_word_char(c))
+            && after.is_none_or(|c| !is_word_char(c))
+    })
+}
+
+/// Add what one Dockerfile needs from its context to `needs`, and the commands it runs to
+/// `words`.
 pub(super) fn add_needs<'t>(
     d: &Dockerfile,
     text: &'t str,
     needs: &mut Needs,
-    words: &mut HashSet<&'t str>,
+    words: &mut RunWords<'t>,
 ) {
     for s in &d.stages {
         for inst in &s.instructions {
@@ -63,9 +120,7 @@ pub(super) fn add_needs<'t>(
                 | InstKind::Cmd(_)
                 | InstKind::Entrypoint(_)
                 | InstKind::Healthcheck(_) => {
-                    for_words(text.get(inst.span.clone()).unwrap_or(""), |w| {
-                        words.insert(w);
-                    });
+                    words.texts.push(text.get(inst.span.clone()).unwrap_or(""));
                 }
                 InstKind::Copy {
                     add,
@@ -139,9 +194,7 @@ pub(super) fn add_words(text: &str, words: &mut HashSet<String>) {
 /// [`add_words`]' file names, each given to `f` (borrowed: a Dockerfile's words are looked up
 /// while its text lives, without a copy of each).
 pub(super) fn for_words<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
-    let word =
-        |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '@' | '%' | '~' | '/');
-    for w in text.split(|c: char| !word(c)) {
+    for w in text.split(|c: char| !is_word_char(c)) {
         let base = w.rsplit('/').next().unwrap_or(w);
         if !base.is_empty() {
             f(base);
@@ -339,6 +392,29 @@ mod tests {
         for n in ["entrypoint.sh", "run.sh", "start", "sh", "--x"] {
             assert!(w.contains(n), "{n}");
         }
+    }
+
+    /// The search for a few names finds exactly the words the set holds.
+    #[test]
+    fn run_words_search_is_the_word_set() {
+        use proptest::prelude::*;
+        let alphabet = prop::sample::select(vec![
+            'a', 'b', '.', '/', '-', ' ', '"', '$', '{', '}', '\n', 'é', '—', '=',
+        ]);
+        let text = prop::collection::vec(alphabet.clone(), 0..40)
+            .prop_map(|v| v.into_iter().collect::<String>());
+        let name =
+            prop::collection::vec(alphabet, 0..4).prop_map(|v| v.into_iter().collect::<String>());
+        proptest!(|(texts in prop::collection::vec(text, 1..3), names in prop::collection::vec(name, 1..12))| {
+            let mut set = HashSet::new();
+            for t in &texts {
+                add_words(t, &mut set);
+            }
+            let words = RunWords { texts: texts.iter().map(String::as_str).collect(), ..RunWords::default() };
+            for n in &names {
+                prop_assert_eq!(words.contains(n), set.contains(n.as_str()), "{:?} in {:?}", n, texts);
+            }
+        });
     }
 
     #[test]

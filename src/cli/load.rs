@@ -79,18 +79,38 @@ fn linted_roots(args: &LintArgs) -> Vec<PathBuf> {
     if named.is_empty() {
         named.push(Path::new("."));
     }
-    for p in named {
-        let dir = if p.is_dir() {
-            p
-        } else {
-            match p.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => Path::new("."),
+    // In chunks on the thread pool, each with its own memo of resolved directories and
+    // their ancestors (a run naming 2,000 files in sibling directories resolves each
+    // directory and its markers once).
+    use rayon::prelude::*;
+    let found: Vec<Vec<PathBuf>> = named
+        .par_chunks(64)
+        .map(|chunk| {
+            let mut seen = HashMap::new();
+            let mut canonical = crate::source::Canonical::default();
+            let mut done: HashSet<&Path> = HashSet::new();
+            let mut out = Vec::new();
+            for p in chunk {
+                let dir = if p.is_dir() {
+                    p
+                } else {
+                    match p.parent() {
+                        Some(d) if !d.as_os_str().is_empty() => d,
+                        _ => Path::new("."),
+                    }
+                };
+                if !done.insert(dir) {
+                    continue;
+                }
+                if let Some(abs) = canonical.get(dir) {
+                    out.extend(nearest_root(&abs, &mut seen));
+                    out.push(abs);
+                }
             }
-        };
-        roots.extend(std::fs::canonicalize(dir).ok());
-        roots.extend(find_root(dir));
-    }
+            out
+        })
+        .collect();
+    roots.extend(found.into_iter().flatten());
     roots.sort();
     roots.dedup();
     roots
@@ -99,12 +119,23 @@ fn linted_roots(args: &LintArgs) -> Vec<PathBuf> {
 /// The nearest ancestor of `start` holding `.git` or a kexit configuration file.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     let abs = std::fs::canonicalize(start).ok()?;
+    nearest_root(&abs, &mut HashMap::new())
+}
+
+/// [`find_root`] of a canonical directory, with the directories already looked at (a run naming
+/// 2,000 files in sibling directories looks at their common ancestors once).
+fn nearest_root(abs: &Path, seen: &mut HashMap<PathBuf, bool>) -> Option<PathBuf> {
     abs.ancestors()
         .find(|d| {
-            d.join(".git").exists()
+            if let Some(marked) = seen.get(*d) {
+                return *marked;
+            }
+            let marked = d.join(".git").exists()
                 || config::CONFIG_FILE_NAMES
                     .iter()
-                    .any(|n| d.join(n).is_file())
+                    .any(|n| d.join(n).is_file());
+            seen.insert(d.to_path_buf(), marked);
+            marked
         })
         .map(Path::to_path_buf)
 }

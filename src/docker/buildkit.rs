@@ -98,6 +98,15 @@ pub(super) fn buildkit_heredocs(text: &str, escape: char) -> Vec<BkHeredoc> {
         while raw_line(last).trim_end().ends_with(escape) && last + 1 < n {
             last += 1;
         }
+        // A heredoc word holds `<<`: an instruction without one has none (most of them).
+        let inst_end = starts.get(last + 1).copied().unwrap_or(text.len());
+        if !text
+            .get(starts[l]..inst_end)
+            .is_some_and(|t| t.contains("<<"))
+        {
+            l = last + 1;
+            continue;
+        }
         let mut words: Vec<(Range<usize>, &str)> = Vec::new();
         for (k, start) in starts.iter().enumerate().take(last + 1).skip(l) {
             let line = raw_line(k);

@@ -40,7 +40,7 @@ pub(crate) fn plausible(name: &str, packages: &[String]) -> bool {
     if pkgdb::distro_program(name)
         || super::official::ALTERNATIVES.contains(&name)
         || super::catalogue::well_known(name)
-        || super::catalogue::catalogue().alpine_names.contains(name)
+        || super::catalogue::alpine_names().contains(name)
         || ALPINE_FAMILIES
             .iter()
             .any(|p| super::catalogue::glob(p, name))

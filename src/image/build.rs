@@ -206,7 +206,7 @@ pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {
 
 fn base_origin(img: &Image) -> Origin {
     match &img.base {
-        Some(b) => Origin::Catalogue(b.clone()),
+        Some(_) => Origin::Catalogue,
         None => Origin::Unknown,
     }
 }

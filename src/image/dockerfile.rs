@@ -190,14 +190,14 @@ pub(super) fn fuzz(img: &mut Image, path: &str) {
             Tri::Unknown
         }
     };
-    // Entries the change leaves as they are (most of a catalogue base) are not touched.
+    // Entries the change leaves as they are (a catalogue base's: plain ones) are not touched.
     let unchanged = |e: &Entry| {
         e.exists != Tri::No
             && e.executable == executable(e)
             && !e.complete_dir
             && e.perm == Default::default()
     };
-    img.fs.update_subtree(
+    img.fs.update_subtree_nonplain(
         path,
         |_, e| !unchanged(e),
         |_, e| {
@@ -706,8 +706,9 @@ fn apply_run(
     }
     // What build commands write besides their outputs: the go tool's directories, files in
     // the current directory.
-    let moved = script.is_some_and(|s| super::buildcmd::standalone_assignment(text, s));
-    if !fx.tool_dirs.is_empty() && moved {
+    if !fx.tool_dirs.is_empty()
+        && script.is_some_and(|s| super::buildcmd::standalone_assignment(text, s))
+    {
         fuzz(img, "/");
     }
     for t in &fx.tool_dirs {
@@ -728,7 +729,7 @@ fn apply_run(
     };
     let remembers = |e: &Entry| e.source.is_some() || e.inline.is_some();
     if fx.rewrite_unknown {
-        img.fs.update(|_, e| remembers(e), forget);
+        img.fs.update_nonplain(|_, e| remembers(e), forget);
     }
     for p in &fx.rewritten {
         let glob = p.contains(['*', '?', '[']);
@@ -744,10 +745,11 @@ fn apply_run(
             if base.is_empty() { "." } else { &base },
         );
         if n == "/" || !n.ends_with('/') {
-            img.fs.update_subtree(&n, |_, e| remembers(e), forget);
+            img.fs
+                .update_subtree_nonplain(&n, |_, e| remembers(e), forget);
         } else {
             let under = format!("{}/", n.trim_end_matches('/'));
-            img.fs.update(
+            img.fs.update_nonplain(
                 |k, e| (k == n || k.starts_with(&under)) && remembers(e),
                 forget,
             );

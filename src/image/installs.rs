@@ -371,7 +371,7 @@ fn apply_apt(img: &mut Image, inst: &Install, origin: &Origin, seq: u32) -> bool
 
 pub(super) fn add_pkg_fuzz(img: &mut Image, f: PkgFuzz) {
     // Known entries whose absence is no longer certain.
-    img.fs.update(
+    img.fs.update_nonplain(
         |k, e| {
             e.exists == Tri::No
                 && k.rsplit_once('/').is_some_and(|(dir, name)| {

@@ -138,8 +138,9 @@ impl Libc {
 /// Where a fact about an image comes from (for messages and labels).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    /// The base-image catalogue entry for this reference (`python:3.12-slim`).
-    Catalogue(String),
+    /// The catalogue entry of the image's base ([`Image::base`] names its reference): the
+    /// same for every image built on the entry, whose file system they share.
+    Catalogue,
     /// A Dockerfile instruction (the whole instruction's span).
     Instruction(Span),
     /// Nothing known (unknown base image).
@@ -297,6 +298,18 @@ impl Entry {
             complete_dir: false,
             seq,
         }
+    }
+
+    /// Present, not known to be non-executable, with no build-context source, heredoc text,
+    /// owner or mode and no complete listing: what a catalogue image's entries are, and what
+    /// the uncertainty a RUN adds ([`dockerfile::fuzz`]) leaves as it is.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.exists == Tri::Yes
+            && self.executable != Tri::No
+            && self.source.is_none()
+            && self.inline.is_none()
+            && self.perm == perms::Perm::default()
+            && !self.complete_dir
     }
 }
 
@@ -603,7 +616,7 @@ impl Image {
             && self
                 .fs
                 .get(path)
-                .is_some_and(|e| matches!(e.origin, Origin::Catalogue(_)))
+                .is_some_and(|e| matches!(e.origin, Origin::Catalogue))
     }
 
     /// Is there a `/bin/sh`?

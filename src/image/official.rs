@@ -427,7 +427,7 @@ pub(crate) fn outside_distribution(img: &Image, o: &Official, path: &str) -> boo
     }
     // What the catalogue row lists at the top level (`/docker-entrypoint.sh`).
     img.fs.iter().all(|(k, e)| {
-        !(matches!(e.origin, super::Origin::Catalogue(_))
+        !(matches!(e.origin, super::Origin::Catalogue)
             && k.trim_start_matches('/').split('/').next() == Some(top))
     }) && installs::debian_releases(img).is_some()
 }

@@ -295,6 +295,10 @@ impl Db {
         // Possible closure: every alternative, providers, recommends.
         let mut maybe: Vec<usize> = Vec::new();
         let mut seen_maybe: HashSet<usize> = HashSet::new();
+        // Names already looked up: most packages name the same few (libc6), and a lookup is
+        // two binary searches.
+        let mut sure_ids: HashMap<&str, Option<usize>> = HashMap::new();
+        let mut maybe_names: HashSet<&str> = HashSet::new();
         for n in names {
             if let Some(i) = self.index(n) {
                 if seen_sure.insert(i) {
@@ -327,7 +331,8 @@ impl Db {
             };
             for group in p.deps.split(',').filter(|g| !g.is_empty()) {
                 let first = group.split('|').next().unwrap_or("");
-                match self.index(first) {
+                let id = *sure_ids.entry(first).or_insert_with(|| self.index(first));
+                match id {
                     Some(j) => {
                         if seen_sure.insert(j) {
                             sure.push(j);
@@ -335,7 +340,9 @@ impl Db {
                     }
                     None => {
                         for alt in group.split('|') {
-                            self.push_maybe(alt, &mut maybe, &mut seen_maybe);
+                            if maybe_names.insert(alt) {
+                                self.push_maybe(alt, &mut maybe, &mut seen_maybe);
+                            }
                         }
                     }
                 }
@@ -356,7 +363,7 @@ impl Db {
             };
             let recs = if recommends { p.recs } else { "" };
             for alt in p.deps.split([',', '|']).chain(recs.split([',', '|'])) {
-                if !alt.is_empty() {
+                if !alt.is_empty() && maybe_names.insert(alt) {
                     self.push_maybe(alt, &mut maybe, &mut seen_maybe);
                 }
             }

@@ -1,7 +1,7 @@
 //! Random access into a sorted, line-oriented data file embedded compressed (`data/packages/*.zz`).
 //!
 //! The generator (`tools/gen-data/gen_pkgdata.py`, `pack_blocks`) writes one zlib stream with a
-//! full flush every ~32 kB of text, always before a record line, so each block inflates on its
+//! full flush every ~8 kB of text, always before a record line, so each block inflates on its
 //! own; after the stream comes an index (each block's compressed offset, text length and the key
 //! of its first record) and a 16-byte footer (`KXIDX1` and the index length). zlib readers see
 //! one ordinary stream and ignore the index, so the file prints as before.

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Generate data/images/official-images.jsonl.zz (zlib): what official Docker images contain, read from
-their own Dockerfiles (rows of kexit's base-image catalogue, rules/base-images.yaml, as JSON lines).
+"""Generate data/images/official-images.zz and official-images.heads: what official Docker images
+contain, read from their own Dockerfiles (rows of kexit's base-image catalogue,
+rules/base-images.yaml, as JSON objects; `write_out` says how they are stored).
 
 Sources (git repositories; pass each as NAME=GITDIR, a clone or bare mirror):
   official-images   docker-library/official-images: library/<image> maps tags to
@@ -16,6 +17,8 @@ Sources (git repositories; pass each as NAME=GITDIR, a clone or bare mirror):
 
   python3 tools/gen-data/gen_images.py official-images=/path/official-images.git \\
       postgres=/path/postgres.git redis=... mysql=... mongo=...
+  python3 tools/gen-data/gen_images.py repack   # rewrite the two files from the current data
+                                                # (no sources needed: the rows are unchanged)
 
 A careful static reading, no build: FROM (base distribution, libc, shell), ENV (PATH included,
 `$VAR` expanded), ENTRYPOINT/CMD/WORKDIR/USER/STOPSIGNAL, files COPY'd from the repository
@@ -38,7 +41,8 @@ import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PKG = os.path.join(ROOT, "data", "packages")
-OUT = os.path.join(ROOT, "data", "images", "official-images.jsonl.zz")  # zlib-compressed JSON lines
+OUT = os.path.join(ROOT, "data", "images", "official-images.zz")  # rows and bases, in blocks
+HEADS = os.path.join(ROOT, "data", "images", "official-images.heads")  # repository and tags a row
 
 # Images read (repository name in library/ → the GitRepo it must name).
 IMAGES = ["postgres", "redis", "mysql", "mongo", "golang", "python", "node", "ruby", "php", "httpd"]
@@ -745,6 +749,8 @@ def alpine_bases(gitdir, busybox_git):
 
 
 def main():
+    if sys.argv[1:] == ["repack"]:
+        return repack()
     repos = dict(a.split("=", 1) for a in sys.argv[1:] if "=" in a)
     oi = repos.get("official-images")
     if not oi:
@@ -832,17 +838,80 @@ def main():
         lines.append(f"# package data: {r.header[0]} ({[h for h in r.header if h.startswith('release:')][0]})")
     lines.append("# bases: the programs of the Essential/required packages (and their first-alternative")
     lines.append("# dependency closure) of a release, present in every image built on it.")
-    lines.append("# format: one JSON object a line: {\"bases\": {release: [paths]}}, then the rows in match order")
-    lines.append("# (the first row whose repo and one of whose tags (`*` globs) match wins; fields as in")
-    lines.append("# rules/base-images.yaml, `base` = include that release's base programs, `source` = where from).")
+    lines.extend(FORMAT)
     bases = {r.id: sorted(merged(r.base())) for r in sorted(RELEASES.values(), key=lambda r: r.id)}
     bases.update({a["id"]: sorted(a["bins"]) for a in ALPINE.values()})
     lines.append("# alpine bases: `maybe` names what may also be in their PATH directories (any other name is absent).")
-    lines.append(json.dumps({"bases": bases, "maybe": {a["id"]: sorted(a["maybe"]) for a in ALPINE.values()}}))
+    bases_line = json.dumps({"bases": bases, "maybe": {a["id"]: sorted(a["maybe"]) for a in ALPINE.values()}})
+    write_out(lines, bases_line, body)
+
+
+FORMAT = [
+    "# format: a record a line: `NNNN<TAB>{row}` for each row, in match order (the first row whose",
+    "# repo and one of whose tags (`*` globs) match wins; fields as in rules/base-images.yaml, `base` =",
+    "# include that release's base programs, `source` = where from), then `bases<TAB>{\"bases\":",
+    "# {release: [paths]}, \"maybe\": …}`; official-images.heads lists each row's repo and tags.",
+]
+# The format lines of the JSON-lines file this format replaced (repack rewrites them).
+OLD_FORMAT = [
+    "# format: one JSON object a line: {\"bases\": {release: [paths]}}, then the rows in match order",
+    "# (the first row whose repo and one of whose tags (`*` globs) match wins; fields as in",
+    "# rules/base-images.yaml, `base` = include that release's base programs, `source` = where from).",
+]
+
+
+def write_out(header, bases_line, rows):
+    """The catalogue rows as kexit reads them without inflating what a run does not match:
+    - OUT: `header` (`#` lines), then a record `NNNN<TAB><row JSON>` per row (NNNN: the row's
+      index, in match order) and a record `bases<TAB><bases JSON>`, zlib-compressed in blocks
+      with an index (gen_pkgdata.py's `pack_blocks`, read by src/image/zblocks.rs): a matched
+      row inflates its block, the bases their own.
+    - HEADS (plain text, read whole at every run): `NNNN<TAB>repo<TAB>tags` per row, tags
+      separated by spaces (`*` globs), what matching a reference needs."""
+    from gen_pkgdata import pack_blocks  # noqa: E402  (tools/gen-data/gen_pkgdata.py)
+    parsed = [json.loads(r) for r in rows]
+    records = [f"{i:04d}\t{r}" for i, r in enumerate(rows)] + [f"bases\t{bases_line}"]
+    text = "\n".join(header + records) + "\n"
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "wb") as f:
-        f.write(zlib.compress(("\n".join(lines + body) + "\n").encode("utf-8"), 9))
-    print(f"{OUT}: {os.path.getsize(OUT)} bytes", file=sys.stderr)
+        f.write(pack_blocks(text.encode("utf-8"), 1))
+    heads = ["# kexit base-image catalogue: the repository and tags of each row of official-images.zz",
+             "# (row index, repository, tags separated by spaces), generated by tools/gen-data/gen_images.py:",
+             "# DO NOT EDIT."]
+    for i, r in enumerate(parsed):
+        assert all(t and " " not in t and "\t" not in t for t in r["tags"]), r["tags"]
+        heads.append(f"{i:04d}\t{r['repo']}\t{' '.join(r['tags'])}")
+    with open(HEADS, "w", encoding="utf-8") as f:
+        f.write("\n".join(heads) + "\n")
+    print(f"{OUT}: {os.path.getsize(OUT)} bytes, {len(rows)} rows; {HEADS}: {os.path.getsize(HEADS)} bytes",
+          file=sys.stderr)
+
+
+def repack():
+    """Rewrite OUT and HEADS from the current data (this format, or the JSON lines of the
+    earlier official-images.jsonl.zz): the header, rows and bases are kept as they are."""
+    old = os.path.join(os.path.dirname(OUT), "official-images.jsonl.zz")
+    src = OUT if os.path.exists(OUT) else old
+    text = zlib.decompress(open(src, "rb").read()).decode("utf-8")
+    header, rows, bases_line = [], [], None
+    for line in text.split("\n"):
+        if not line:
+            continue
+        if line.startswith("#"):
+            header.append(line)
+            continue
+        body = line.split("\t", 1)[1] if "\t" in line[:6] else line
+        if body.startswith('{"bases"'):
+            bases_line = body
+        else:
+            rows.append(body)
+    assert bases_line is not None, "repack: no bases line"
+    if all(x in header for x in OLD_FORMAT):
+        at = header.index(OLD_FORMAT[0])
+        header = header[:at] + FORMAT + [h for h in header[at:] if h not in OLD_FORMAT]
+    write_out(header, bases_line, rows)
+    if src == old:
+        os.remove(old)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def finish(path, keys=None):
 
 
 # Text per block of a packed file: a lookup inflates one block (src/image/zblocks.rs).
-BLOCK = 32 * 1024
+BLOCK = 8 * 1024
 
 
 def pack_blocks(data, keys):
