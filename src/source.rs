@@ -316,33 +316,27 @@ impl Canonical {
 
     fn resolve(&mut self, path: &Path) -> Option<PathBuf> {
         use std::path::Component;
+        let path = if path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            path
+        };
         let (Some(parent), Some(Component::Normal(name))) =
             (path.parent(), path.components().next_back())
         else {
             // `/`, `.`, `..`, a bare prefix: as the system resolves it.
-            let p = if path.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                path
-            };
-            return std::fs::canonicalize(p).ok();
-        };
-        // `a/../b` is not `b` when `a` is a link: left to the system.
-        if path.components().any(|c| c == Component::ParentDir) {
             return std::fs::canonicalize(path).ok();
-        }
-        if std::fs::symlink_metadata(path)
-            .ok()?
-            .file_type()
-            .is_symlink()
+        };
+        // `a/../b` is not `b` when `a` is a link; a link is resolved by the system.
+        if path.components().any(|c| c == Component::ParentDir)
+            || std::fs::symlink_metadata(path)
+                .ok()?
+                .file_type()
+                .is_symlink()
         {
             return std::fs::canonicalize(path).ok();
         }
-        let parent = if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        };
+        // The parent of `name` is the working directory (`.`, from the empty path).
         Some(self.get(parent)?.join(name))
     }
 }

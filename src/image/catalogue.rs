@@ -16,6 +16,32 @@ const GENERATED: &[u8] = include_bytes!("../../data/images/official-images.zz");
 /// Each generated row's index, repository and tags (`NNNN<TAB>repo<TAB>tag tag …`).
 const HEADS: &str = include_str!("../../data/images/official-images.heads");
 
+/// A value per key, computed at first use and kept for the run (two threads asking for a
+/// missing key at once may both compute it: the results are the same).
+struct RunMemo<K, V>(OnceLock<Mutex<HashMap<K, V>>>);
+
+impl<K: Eq + std::hash::Hash, V: Clone> RunMemo<K, V> {
+    const fn new() -> Self {
+        RunMemo(OnceLock::new())
+    }
+
+    fn get_or_compute<Q>(&self, key: &Q, compute: impl FnOnce() -> V) -> V
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + std::hash::Hash + ToOwned<Owned = K> + ?Sized,
+    {
+        let memo = self.0.get_or_init(Mutex::default);
+        if let Some(v) = memo.lock().ok().and_then(|m| m.get(key).cloned()) {
+            return v;
+        }
+        let v = compute();
+        if let Ok(mut m) = memo.lock() {
+            m.insert(key.to_owned(), v.clone());
+        }
+        v
+    }
+}
+
 /// One catalogue row.
 #[derive(Debug, Clone, Default)]
 pub struct CatEntry {
@@ -117,9 +143,7 @@ impl Catalogue {
         match row {
             Row::Ready(e) => e,
             Row::Lazy { key, entry, .. } => entry.get_or_init(|| {
-                let line = generated().find(key).map_or("", |id| generated().line(id));
-                let json = line.split_once('\t').map_or("", |(_, j)| j);
-                serde_json::from_str::<GenRow>(json)
+                serde_json::from_str::<GenRow>(generated_record(key))
                     .map(|r| gen_entry(r, bases()))
                     .unwrap_or_else(|_| CatEntry {
                         shell: "unknown".to_string(),
@@ -369,15 +393,18 @@ fn generated() -> &'static Blocks {
     B.get_or_init(|| Blocks::new(GENERATED, 1))
 }
 
+/// The text after the key of `GENERATED`'s record `key` (empty when there is none).
+fn generated_record(key: &str) -> &'static str {
+    let b = generated();
+    let line = b.find(key).map_or("", |id| b.line(id));
+    line.split_once('\t').map_or("", |(_, j)| j)
+}
+
 /// The bases record (none known when it is missing or does not parse).
 fn bases() -> &'static Bases {
     static B: OnceLock<Bases> = OnceLock::new();
     B.get_or_init(|| {
-        let line = generated()
-            .find("bases")
-            .map_or("", |id| generated().line(id));
-        let json = line.split_once('\t').map_or("", |(_, j)| j);
-        serde_json::from_str::<GenBases>(json)
+        serde_json::from_str::<GenBases>(generated_record("bases"))
             .map(|b| Bases {
                 bases: b.bases.into_iter().map(|(k, v)| (k, v.into())).collect(),
                 maybe: b.maybe,
@@ -489,26 +516,16 @@ pub fn entry(reference: &str) -> Option<&'static CatEntry> {
     };
     // A repository the catalogue names can have thousands of tags (golang's 1,500): each
     // reference is matched once per run.
-    type Memo = Mutex<HashMap<String, Option<usize>>>;
-    static MEMO: OnceLock<Memo> = OnceLock::new();
-    let memo = MEMO.get_or_init(Memo::default);
-    let found = match memo.lock().ok().and_then(|m| m.get(reference).copied()) {
-        Some(found) => found,
-        None => {
-            // The rows that can match the repository, in catalogue order (the first match wins).
-            let mut rows: Vec<usize> = named.clone();
-            rows.extend_from_slice(globbed);
-            rows.sort_unstable();
-            rows.dedup();
-            let found = rows
-                .into_iter()
-                .find(|i| cat.rows.get(*i).is_some_and(|e| e.matches(&repo, tag)));
-            if let Ok(mut m) = memo.lock() {
-                m.insert(reference.to_string(), found);
-            }
-            found
-        }
-    };
+    static MATCHED: RunMemo<String, Option<usize>> = RunMemo::new();
+    let found = MATCHED.get_or_compute(reference, || {
+        // The rows that can match the repository, in catalogue order (the first match wins).
+        let mut rows: Vec<usize> = named.clone();
+        rows.extend_from_slice(globbed);
+        rows.sort_unstable();
+        rows.dedup();
+        rows.into_iter()
+            .find(|i| cat.rows.get(*i).is_some_and(|e| e.matches(&repo, tag)))
+    });
     found
         .and_then(|i| cat.rows.get(i))
         .map(|row| cat.entry_of(row))
@@ -552,40 +569,29 @@ fn exec_cmd(v: &[String]) -> ImageCommand {
 /// not in the catalogue. Each reference is modelled once per run; the images handed out share
 /// its file system ([`super::fs::Fs`]), which the stages built on it only add to.
 pub fn image(reference: &str) -> Option<Image> {
-    // Boxed: most references of a large run are not catalogued, and an inline `Image` would
-    // make every bucket of the memo (hashed or empty) as large as one.
-    type Memo = Mutex<HashMap<String, Option<Box<Image>>>>;
-    static MEMO: OnceLock<Memo> = OnceLock::new();
+    // Behind a pointer: most references of a large run are not catalogued, and an inline
+    // `Image` would make every bucket of the memo (hashed or empty) as large as one.
+    static MODELLED: RunMemo<String, Option<Arc<Image>>> = RunMemo::new();
     // Not catalogued: answered from the row index, nothing to remember (a run of thousands of
     // private references kept a copy of each here).
     entry(reference)?;
-    let memo = MEMO.get_or_init(Memo::default);
-    if let Some(img) = memo
-        .lock()
-        .ok()
-        .and_then(|m| m.get(reference).map(|i| i.as_deref().cloned()))
-    {
-        return img;
-    }
-    let img = model_image(reference);
-    if let Ok(mut m) = memo.lock() {
-        m.insert(reference.to_string(), img.clone().map(Box::new));
-    }
-    img
+    MODELLED
+        .get_or_compute(reference, || model_image(reference).map(Arc::new))
+        .map(|img| Image::clone(&img))
 }
 
 /// A row's file system and the tracked programs it lacks: the same for every reference the
 /// row matches (golang's 1,500 tags), built once per row and shared.
-fn row_files(e: &'static CatEntry) -> (Arc<BTreeMap<String, Entry>>, Vec<String>) {
-    type Files = (Arc<BTreeMap<String, Entry>>, Vec<String>);
-    type Memo = Mutex<HashMap<usize, Files>>;
-    static MEMO: OnceLock<Memo> = OnceLock::new();
-    let memo = MEMO.get_or_init(Memo::default);
-    let id = std::ptr::from_ref(e) as usize;
-    if let Some(f) = memo.lock().ok().and_then(|m| m.get(&id).cloned()) {
-        return f;
-    }
-    let origin = Origin::Catalogue;
+fn row_files(e: &'static CatEntry) -> RowFiles {
+    // Keyed by the row's address: rows live as long as the catalogue, for the whole run.
+    static BUILT: RunMemo<usize, RowFiles> = RunMemo::new();
+    BUILT.get_or_compute(&(std::ptr::from_ref(e) as usize), || build_row_files(e))
+}
+
+/// A catalogue row's file system (shared by its images) and the tracked programs it lacks.
+type RowFiles = (Arc<BTreeMap<String, Entry>>, Vec<String>);
+
+fn build_row_files(e: &CatEntry) -> RowFiles {
     // The programs, their directories and the links, later kinds replacing earlier ones for
     // the same path (a program is no directory; a link replaces either), built in key order
     // (a bulk build: inserting 1,000 paths one by one was most of modelling an image).
@@ -602,7 +608,7 @@ fn row_files(e: &'static CatEntry) -> (Arc<BTreeMap<String, Entry>>, Vec<String>
     }
     let present = |is_dir, executable| {
         Entry::new(
-            super::PathInfo::present(origin.clone(), is_dir, executable),
+            super::PathInfo::present(Origin::Catalogue, is_dir, executable),
             0,
         )
     };
@@ -643,17 +649,12 @@ fn row_files(e: &'static CatEntry) -> (Arc<BTreeMap<String, Entry>>, Vec<String>
         .filter(|t| !e.unknown.contains(t) && local_only.get(t.as_str()).is_none_or(|l| *l))
         .cloned()
         .collect();
-    let files = (Arc::new(fs), absent);
-    if let Ok(mut m) = memo.lock() {
-        m.insert(id, files.clone());
-    }
-    files
+    (Arc::new(fs), absent)
 }
 
 fn model_image(reference: &str) -> Option<Image> {
     let e = entry(reference)?;
     let (_, arch) = canonical(super::repository(reference));
-    let origin = Origin::Catalogue;
     let mut img = Image::unknown(reference);
     img.description = format!("{reference} (catalogue)");
     img.base_known = true;
@@ -701,11 +702,11 @@ fn model_image(reference: &str) -> Option<Image> {
     img.cmd = e.cmd.as_ref().map(|v| Box::new(exec_cmd(v)));
     if let Some(w) = &e.workdir {
         img.workdir = w.clone();
-        img.workdir_origin = origin.clone();
+        img.workdir_origin = Origin::Catalogue;
     }
     img.user = e.user.clone();
     if let Some(s) = &e.stopsignal {
-        img.stopsignal = Some((s.clone(), origin.clone()));
+        img.stopsignal = Some((s.clone(), Origin::Catalogue));
     }
     if img.user.is_none() && (super::tag(reference).contains("nonroot")) {
         img.user = Some("65532".to_string());

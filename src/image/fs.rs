@@ -112,8 +112,8 @@ impl Fs {
         pred: impl Fn(&str, &Entry) -> bool,
         f: impl FnMut(&str, &mut Entry),
     ) {
-        let base = !self.base_plain;
-        self.update_in(&[(Bound::Unbounded, Bound::Unbounded)], base, pred, f);
+        let scan_base = !self.base_plain;
+        self.update_in(&[(Bound::Unbounded, Bound::Unbounded)], scan_base, pred, f);
     }
 
     /// [`Fs::update`] on `dir` and the paths under `dir/` only (every path for `/`): a range of
@@ -135,19 +135,19 @@ impl Fs {
         pred: impl Fn(&str, &Entry) -> bool,
         f: impl FnMut(&str, &mut Entry),
     ) {
-        let base = !self.base_plain;
-        self.subtree(dir, base, pred, f);
+        let scan_base = !self.base_plain;
+        self.subtree(dir, scan_base, pred, f);
     }
 
     fn subtree(
         &mut self,
         dir: &str,
-        base: bool,
+        scan_base: bool,
         pred: impl Fn(&str, &Entry) -> bool,
         f: impl FnMut(&str, &mut Entry),
     ) {
         if dir == "/" {
-            return self.update_in(&[(Bound::Unbounded, Bound::Unbounded)], base, pred, f);
+            return self.update_in(&[(Bound::Unbounded, Bound::Unbounded)], scan_base, pred, f);
         }
         // Keys that start with `dir/` sort in [`dir/`, `dir0`): '0' is the byte after '/'.
         let under = format!("{dir}/");
@@ -159,7 +159,7 @@ impl Fs {
                 Bound::Excluded(upper.as_str()),
             ),
         ];
-        self.update_in(&ranges, base, pred, f);
+        self.update_in(&ranges, scan_base, pred, f);
     }
 
     /// `scan_base`: false when the base is known to hold nothing `pred` is true on.

@@ -83,6 +83,21 @@ pub struct Closure {
     pub packages: BTreeSet<String>,
 }
 
+/// Packages in the order a walk first reached them, each once.
+#[derive(Default)]
+struct Reached {
+    order: Vec<usize>,
+    seen: HashSet<usize>,
+}
+
+impl Reached {
+    fn push(&mut self, id: usize) {
+        if self.seen.insert(id) {
+            self.order.push(id);
+        }
+    }
+}
+
 fn dir_of(code: char) -> Option<&'static str> {
     Some(match code {
         'B' => "/bin",
@@ -290,91 +305,68 @@ impl Db {
     fn install_uncached(&self, names: &[String], recommends: bool) -> Closure {
         let mut out = Closure::default();
         // Sure closure: first alternative of every dependency group, through real packages.
-        let mut sure: Vec<usize> = Vec::new();
-        let mut seen_sure: HashSet<usize> = HashSet::new();
+        let mut sure = Reached::default();
         // Possible closure: every alternative, providers, recommends.
-        let mut maybe: Vec<usize> = Vec::new();
-        let mut seen_maybe: HashSet<usize> = HashSet::new();
-        // Names already looked up: most packages name the same few (libc6), and a lookup is
-        // two binary searches.
+        let mut maybe = Reached::default();
+        // Names already looked up (most packages name the same few, libc6; a lookup is two
+        // binary searches): their package in the sure walk, reached in the possible one.
         let mut sure_ids: HashMap<&str, Option<usize>> = HashMap::new();
         let mut maybe_names: HashSet<&str> = HashSet::new();
         for n in names {
             if let Some(i) = self.index(n) {
-                if seen_sure.insert(i) {
-                    sure.push(i);
-                }
+                sure.push(i);
             } else if self.virtual_line(n).is_some() {
                 // A virtual package with one provider installs that provider.
                 let ps: Vec<usize> = self.providers(n).collect();
                 if let [only] = ps.as_slice() {
-                    if seen_sure.insert(*only) {
-                        sure.push(*only);
-                    }
+                    sure.push(*only);
                 } else {
-                    for p in ps {
-                        if seen_maybe.insert(p) {
-                            maybe.push(p);
-                        }
-                    }
+                    ps.into_iter().for_each(|p| maybe.push(p));
                 }
             } else {
                 out.unknown.push(n.clone());
             }
         }
         let mut k = 0;
-        while k < sure.len() {
-            let i = sure[k];
+        while let Some(&i) = sure.order.get(k) {
             k += 1;
             let Some(p) = self.pkg(i) else {
                 continue;
             };
             for group in p.deps.split(',').filter(|g| !g.is_empty()) {
                 let first = group.split('|').next().unwrap_or("");
-                let id = *sure_ids.entry(first).or_insert_with(|| self.index(first));
-                match id {
-                    Some(j) => {
-                        if seen_sure.insert(j) {
-                            sure.push(j);
-                        }
-                    }
+                match *sure_ids.entry(first).or_insert_with(|| self.index(first)) {
+                    Some(j) => sure.push(j),
                     None => {
                         for alt in group.split('|') {
-                            if maybe_names.insert(alt) {
-                                self.push_maybe(alt, &mut maybe, &mut seen_maybe);
-                            }
+                            self.push_maybe(alt, &mut maybe, &mut maybe_names);
                         }
                     }
                 }
             }
         }
         // Everything surely installed may pull in more through the other edges.
-        for &i in &sure {
-            if seen_maybe.insert(i) {
-                maybe.push(i);
-            }
-        }
+        sure.order.iter().for_each(|&i| maybe.push(i));
         let mut k = 0;
-        while k < maybe.len() {
-            let i = maybe[k];
+        while let Some(&i) = maybe.order.get(k) {
             k += 1;
             let Some(p) = self.pkg(i) else {
                 continue;
             };
             let recs = if recommends { p.recs } else { "" };
             for alt in p.deps.split([',', '|']).chain(recs.split([',', '|'])) {
-                if !alt.is_empty() && maybe_names.insert(alt) {
-                    self.push_maybe(alt, &mut maybe, &mut seen_maybe);
+                if !alt.is_empty() {
+                    self.push_maybe(alt, &mut maybe, &mut maybe_names);
                 }
             }
         }
-        for &i in &sure {
+        for &i in &sure.order {
             if let Some(p) = self.pkg(i) {
                 out.packages.insert(p.name.to_string());
                 out.yes.extend(exe_paths(p.exes));
             }
         }
-        for &i in &maybe {
+        for &i in &maybe.order {
             if let Some(p) = self.pkg(i) {
                 for e in exe_paths(p.exes) {
                     if !out.yes.contains(&e) {
@@ -386,16 +378,16 @@ impl Db {
         out
     }
 
-    fn push_maybe(&self, name: &str, maybe: &mut Vec<usize>, seen: &mut HashSet<usize>) {
+    /// Reach the package called `name` and every provider of it, once per name.
+    fn push_maybe<'a>(&'a self, name: &'a str, maybe: &mut Reached, names: &mut HashSet<&'a str>) {
+        if !names.insert(name) {
+            return;
+        }
         if let Some(j) = self.index(name) {
-            if seen.insert(j) {
-                maybe.push(j);
-            }
+            maybe.push(j);
         }
         for j in self.providers(name) {
-            if seen.insert(j) {
-                maybe.push(j);
-            }
+            maybe.push(j);
         }
     }
 }

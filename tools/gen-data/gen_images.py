@@ -852,14 +852,6 @@ FORMAT = [
     "# include that release's base programs, `source` = where from), then `bases<TAB>{\"bases\":",
     "# {release: [paths]}, \"maybe\": …}`; official-images.heads lists each row's repo and tags.",
 ]
-# The format lines of the JSON-lines file this format replaced (repack rewrites them).
-OLD_FORMAT = [
-    "# format: one JSON object a line: {\"bases\": {release: [paths]}}, then the rows in match order",
-    "# (the first row whose repo and one of whose tags (`*` globs) match wins; fields as in",
-    "# rules/base-images.yaml, `base` = include that release's base programs, `source` = where from).",
-]
-
-
 def write_out(header, bases_line, rows):
     """The catalogue rows as kexit reads them without inflating what a run does not match:
     - OUT: `header` (`#` lines), then a record `NNNN<TAB><row JSON>` per row (NNNN: the row's
@@ -888,30 +880,20 @@ def write_out(header, bases_line, rows):
 
 
 def repack():
-    """Rewrite OUT and HEADS from the current data (this format, or the JSON lines of the
-    earlier official-images.jsonl.zz): the header, rows and bases are kept as they are."""
-    old = os.path.join(os.path.dirname(OUT), "official-images.jsonl.zz")
-    src = OUT if os.path.exists(OUT) else old
-    text = zlib.decompress(open(src, "rb").read()).decode("utf-8")
+    """Rewrite OUT and HEADS from OUT's own text (after a change of `write_out`'s layout or of
+    the block size): the header, rows and bases are kept as they are."""
     header, rows, bases_line = [], [], None
-    for line in text.split("\n"):
-        if not line:
-            continue
+    for line in zlib.decompress(open(OUT, "rb").read()).decode("utf-8").split("\n"):
         if line.startswith("#"):
             header.append(line)
-            continue
-        body = line.split("\t", 1)[1] if "\t" in line[:6] else line
-        if body.startswith('{"bases"'):
-            bases_line = body
-        else:
-            rows.append(body)
-    assert bases_line is not None, "repack: no bases line"
-    if all(x in header for x in OLD_FORMAT):
-        at = header.index(OLD_FORMAT[0])
-        header = header[:at] + FORMAT + [h for h in header[at:] if h not in OLD_FORMAT]
+        elif line:
+            key, body = line.split("\t", 1)
+            if key == "bases":
+                bases_line = body
+            else:
+                rows.append(body)
+    assert bases_line is not None, "repack: no bases record"
     write_out(header, bases_line, rows)
-    if src == old:
-        os.remove(old)
 
 
 if __name__ == "__main__":
