@@ -81,10 +81,7 @@ pub struct Summary {
 
 /// The report of every process of the model, in model order.
 pub fn inspect(model: &Model<'_>) -> Vec<ProcReport> {
-    process::all(model)
-        .iter()
-        .map(|p| report(model, p))
-        .collect()
+    process::all(model).map(|p| report(model, &p)).collect()
 }
 
 pub fn summary(reports: &[ProcReport]) -> Summary {

@@ -34,6 +34,7 @@ pub mod inspect;
 pub mod k8s;
 pub mod lint;
 pub mod markdown;
+pub mod memo;
 pub mod meta;
 pub mod model;
 pub mod output;

@@ -62,18 +62,22 @@ impl SourceFile {
     }
 
     fn index(text: &str) -> Vec<usize> {
-        let mut line_starts = vec![0];
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
-        line_starts.shrink_to_fit();
+        let breaks = |b: &[u8], i: usize| match b[i] {
+            b'\n' => true,
+            b'\r' => b.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        };
+        // Counted first, so the index is allocated once at its size: a growing list (and its
+        // final shrink) briefly held twice the index of a large file.
+        let lines = 1 + (0..bytes.len()).filter(|&i| breaks(bytes, i)).count();
+        let mut line_starts = Vec::with_capacity(lines);
+        line_starts.push(0);
+        line_starts.extend(
+            (0..bytes.len())
+                .filter(|&i| breaks(bytes, i))
+                .map(|i| i + 1),
+        );
         line_starts
     }
 

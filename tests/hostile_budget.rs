@@ -353,6 +353,7 @@ fn stdin_over_the_cap_is_a_finding() {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
             elapsed: Duration::ZERO,
+            peak_rss_kib: 0,
         }
     };
     // Over the cap: KX004 on <stdin>, exit 1, not a silent truncation.
@@ -603,4 +604,68 @@ fn a_file_of_a_million_keys_stops_at_the_node_budget() {
     let mine = in_file(&f, "keys.yaml");
     assert_eq!(mine.len(), 1, "{mine:#?}");
     assert!(mine[0].message.contains("1000000 YAML nodes"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory: root flow collections (JSON)
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ten_megabytes_of_json_and_huge_flow_collections_stay_small() {
+    // A flow collection that starts a document is a possible implicit key until it ends, and
+    // the YAML scanner queued every token of it: a 10 MB one-line JSON List (`jq -c`) or a
+    // root `[a, a, …` never closed took over a gigabyte. The List's last item is a Pod that
+    // fails (KX101), so the whole file was read.
+    let tmp = scene();
+    let cm = |i: usize| {
+        format!("{{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{{\"name\":\"c{i}\"}},\"data\":{{\"k\":\"v\"}}}}")
+    };
+    let mut items: Vec<String> = Vec::new();
+    let mut size = 0;
+    while size < 6 << 20 {
+        let s = cm(items.len());
+        size += s.len() + 1;
+        items.push(s);
+    }
+    items.push("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"python:3.12-slim\",\"command\":[\"python app.py\"]}]}}".to_string());
+    let json = format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{}]}}",
+        items.join(",")
+    );
+    fs::write(tmp.path().join("list.json"), &json).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert_located(&f, "list.json", "KX101", 1);
+    // Debug builds included (a release build takes about 55 MB; it took 1.2 GB before).
+    assert!(r.peak_rss_kib < 300 * 1024, "{} KiB", r.peak_rss_kib);
+
+    let tmp = scene();
+    fs::write(
+        tmp.path().join("seq.yaml"),
+        format!("[{}", "a, ".repeat(3 << 20)),
+    )
+    .unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // 3 Mi items: more than the node budget, so kexit stops reading (KX011).
+    assert_located(&f, "seq.yaml", "KX011", 1);
+    assert!(r.peak_rss_kib < 300 * 1024, "{} KiB", r.peak_rss_kib);
+
+    // Not a document root (a block sequence item): no `--- ` can go before it, so past a
+    // mebibyte its document is not read (KX011 at the collection); the one before it is.
+    let tmp = scene();
+    let text = format!(
+        "{}---
+kind: List
+items:
+- [{}a]
+",
+        GOOD,
+        "a, ".repeat(3 << 20)
+    );
+    fs::write(tmp.path().join("item.yaml"), &text).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert_located(&f, "item.yaml", "KX011", line_of(&text, "- [a, a"));
+    assert_located(&f, "item.yaml", "KX101", line_of(&text, "python app.py"));
+    assert!(r.peak_rss_kib < 300 * 1024, "{} KiB", r.peak_rss_kib);
 }

@@ -6,41 +6,16 @@ use super::zblocks::Blocks;
 use super::{
     CommandForm, Entry, Image, ImageCommand, Libc, Origin, Platform, ShellKind, Tri, DEFAULT_PATH,
 };
+use crate::memo::RunMemo;
 use crate::yaml::{self, Node};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 const DATA: &str = include_str!("../../rules/base-images.yaml");
 /// The generated rows (`NNNN<TAB>{json}`) and the bases (`bases<TAB>{json}`), in blocks.
 const GENERATED: &[u8] = include_bytes!("../../data/images/official-images.zz");
 /// Each generated row's index, repository and tags (`NNNN<TAB>repo<TAB>tag tag …`).
 const HEADS: &str = include_str!("../../data/images/official-images.heads");
-
-/// A value per key, computed at first use and kept for the run (two threads asking for a
-/// missing key at once may both compute it: the results are the same).
-struct RunMemo<K, V>(OnceLock<Mutex<HashMap<K, V>>>);
-
-impl<K: Eq + std::hash::Hash, V: Clone> RunMemo<K, V> {
-    const fn new() -> Self {
-        RunMemo(OnceLock::new())
-    }
-
-    fn get_or_compute<Q>(&self, key: &Q, compute: impl FnOnce() -> V) -> V
-    where
-        K: std::borrow::Borrow<Q>,
-        Q: Eq + std::hash::Hash + ToOwned<Owned = K> + ?Sized,
-    {
-        let memo = self.0.get_or_init(Mutex::default);
-        if let Some(v) = memo.lock().ok().and_then(|m| m.get(key).cloned()) {
-            return v;
-        }
-        let v = compute();
-        if let Ok(mut m) = memo.lock() {
-            m.insert(key.to_owned(), v.clone());
-        }
-        v
-    }
-}
 
 /// One catalogue row.
 #[derive(Debug, Clone, Default)]

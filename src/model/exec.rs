@@ -187,11 +187,17 @@ pub enum ExecFact {
 /// parallel over processes.
 pub fn compute(model: &crate::model::Model<'_>, parallel: bool) -> Vec<Vec<ExecFact>> {
     use rayon::prelude::*;
-    let procs = crate::model::process::all(model);
     if parallel {
-        procs.par_iter().map(analyse).collect()
+        model
+            .process_groups()
+            .par_iter()
+            .flat_map_iter(|g| g.processes(model))
+            .map(|p| analyse(&p))
+            .collect()
     } else {
-        procs.iter().map(analyse).collect()
+        crate::model::process::all(model)
+            .map(|p| analyse(&p))
+            .collect()
     }
 }
 

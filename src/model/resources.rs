@@ -132,10 +132,8 @@ pub struct ContainerResources<'p> {
     /// The `resources` key and value nodes, when written.
     pub resources_key: Option<&'p Node>,
     pub resources: Option<&'p Node>,
-    /// As written.
-    pub declared_requests: ResourceList<'p>,
-    pub declared_limits: ResourceList<'p>,
-    /// After Pod defaulting and LimitRange admission.
+    /// After Pod defaulting and LimitRange admission (what was written has
+    /// [`Origin::Declared`]).
     pub requests: ResourceList<'p>,
     pub limits: ResourceList<'p>,
     /// `oom_score_adj` the kubelet gives the container's processes (for the configured node size).
@@ -274,20 +272,18 @@ pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
         }
         let entry = c.node.entry("resources");
         let resources = entry.map(|(_, v)| v);
-        let declared_requests = ResourceList::read(
+        let mut requests = ResourceList::read(
             resources.and_then(|r| r.get("requests")),
             file,
             Origin::Declared,
         );
-        let declared_limits = ResourceList::read(
+        let mut limits = ResourceList::read(
             resources.and_then(|r| r.get("limits")),
             file,
             Origin::Declared,
         );
-        let mut requests = declared_requests.clone();
-        let mut limits = declared_limits.clone();
         // SetDefaults_Pod: request = limit where only the limit is set.
-        for (k, v) in &declared_limits.items {
+        for (k, v) in &limits.items {
             if !requests.contains(k) {
                 requests.set(
                     k,
@@ -315,8 +311,6 @@ pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
             kind: c.kind,
             resources_key: entry.map(|(k, _)| k),
             resources,
-            declared_requests,
-            declared_limits,
             requests,
             limits,
             oom_score_adj: 0,
@@ -349,8 +343,6 @@ pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
     };
     default_pod_requests(&mut pr);
     for c in &mut pr.containers {
-        c.declared_requests.compact();
-        c.declared_limits.compact();
         c.requests.compact();
         c.limits.compact();
     }

@@ -61,8 +61,8 @@ pub struct ProjectedFile<'p> {
     pub source: Option<Span>,
     /// The `items[]` entry that placed it, if any.
     pub item: Option<&'p Node>,
-    /// The ConfigMap/Secret it comes from.
-    pub object: Option<ObjectRef>,
+    /// The ConfigMap/Secret it comes from (shared by the files of one source).
+    pub object: Option<std::sync::Arc<ObjectRef>>,
 }
 
 /// The files of a projecting volume, sorted by path too: finding a file or a directory is a
@@ -583,14 +583,14 @@ fn project_source<'p>(
         _ => None,
     };
     let optional = is_optional(src);
-    let object = Some(ObjectRef {
+    let object = Some(std::sync::Arc::new(ObjectRef {
         kind: kind.as_str().to_string(),
         namespace: ns.to_string(),
         name: obj.to_string(),
-    });
+    }));
     let items = src.get("items").filter(|i| i.is_seq()).map(Node::items);
-    match (items, &data) {
-        (Some(items), _) if !items.is_empty() => {
+    match (items, data) {
+        (Some(items), data) if !items.is_empty() => {
             let mut complete = true;
             for it in items {
                 let Some(key) = it.get("key").and_then(Node::scalar_text) else {
@@ -626,12 +626,15 @@ fn project_source<'p>(
             complete
         }
         (_, Some(d)) => {
-            for (k, v) in &d.keys {
+            // The looked-up keys are this call's own: moved, not copied. Reserved at once:
+            // a ConfigMap may have 100,000 keys and its list is kept for the run.
+            out.reserve_exact(d.keys.len());
+            for (k, v) in d.keys {
                 out.push(ProjectedFile {
-                    path: clean_rel(k),
-                    key: k.clone(),
+                    path: clean_rel(&k),
+                    key: k,
                     mode: default_mode,
-                    content: v.value.clone(),
+                    content: v.value,
                     source: v.span,
                     item: None,
                     object: object.clone(),

@@ -21,12 +21,11 @@ pub fn report<'m, 'p>(
     out: &mut Vec<Finding>,
     mut finding: impl FnMut(&Process<'m, 'p>, &'m ExecFact) -> Option<Finding>,
 ) {
-    let procs = crate::model::process::all(model);
     let mut seen = HashSet::new();
-    for (p, facts) in procs.iter().zip(model.exec_facts()) {
+    for (p, facts) in crate::model::process::all(model).zip(model.exec_facts()) {
         for fact in facts {
-            let Some(f) = finding(p, fact) else { continue };
-            let f = for_runtime(p, f);
+            let Some(f) = finding(&p, fact) else { continue };
+            let f = for_runtime(&p, f);
             if seen.insert(Defect::of(model, &f)) {
                 out.push(f);
             }

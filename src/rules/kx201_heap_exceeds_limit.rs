@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
 const HEADROOM: f64 = 0.25;
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for p in processes(model).iter().filter(|p| p.kind == ProcKind::Main) {
+    for p in processes(model).filter(|p| p.kind == ProcKind::Main) {
         let Site::Kubernetes {
             workload,
             container,
@@ -41,19 +41,19 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         let limit = lim.quantity.ceil_units();
         let who = format!("container `{}`", p.container.name);
-        emit(p, limit, lim.span(), &who, "Last State: Terminated, Reason: OOMKilled, Exit Code: 137", out, |f| {
+        emit(&p, limit, lim.span(), &who, "Last State: Terminated, Reason: OOMKilled, Exit Code: 137", out, |f| {
             f.object(Some(p.workload.object.reference()))
                 .container(p.container.name)
         });
     }
     // Compose services: `mem_limit` / `deploy.resources.limits.memory`.
-    for p in all(model).iter().filter(|p| p.kind == ProcKind::Main) {
+    for p in all(model).filter(|p| p.kind == ProcKind::Main) {
         let Some(sv) = p.service() else { continue };
         let (Some(limit), Some(m)) = (p.memory_limit(), sv.mem_limit.as_ref()) else {
             continue;
         };
         let who = format!("Compose service `{}`", sv.name);
-        emit(p, limit, m.span, &who, "docker inspect: State.OOMKilled true, ExitCode 137", out, |f| {
+        emit(&p, limit, m.span, &who, "docker inspect: State.OOMKilled true, ExitCode 137", out, |f| {
             f.service(Some(sv.name.as_str()))
         });
     }

@@ -2,7 +2,8 @@
 
 use crate::finding::Finding;
 use crate::k8s::ContainerKind;
-use crate::model::process::{all, ProcKind};
+use crate::model::process::{all, ProcKind, Site};
+use std::collections::HashMap;
 use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
@@ -39,25 +40,32 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             .service(Some(sv.name.as_str())),
         );
     }
-    for w in &model.workloads {
-        let Some(n) = w.pod_spec.get("terminationGracePeriodSeconds") else {
+    if !model.workloads.iter().any(|w| zero_grace(w).is_some()) {
+        return;
+    }
+    // Containers that only idle (`sleep infinity`, the istio curl/sleep samples) lose
+    // nothing when killed: a zero grace period is what makes their deletion quick. Whether
+    // every main process of a workload only idles, by workload position (one pass over the
+    // processes, not one per workload).
+    let mut idles: HashMap<usize, bool> = HashMap::new();
+    for p in all(model).filter(|p| p.kind == ProcKind::Main) {
+        let Site::Kubernetes { workload, .. } = p.group.site else {
             continue;
         };
-        if n.as_i64() != Some(0) {
+        if p
+            .pod()
+            .is_none_or(|(_, c)| matches!(c.kind, ContainerKind::Init | ContainerKind::Ephemeral))
+        {
             continue;
         }
-        // Containers that only idle (`sleep infinity`, the istio curl/sleep samples) lose
-        // nothing when killed: a zero grace period is what makes their deletion quick.
-        let procs: Vec<_> = all(model)
-            .into_iter()
-            .filter(|p| p.kind == ProcKind::Main)
-            .filter(|p| {
-                p.pod().is_some_and(|(pw, c)| {
-                    std::ptr::eq(pw, w) && !matches!(c.kind, ContainerKind::Init | ContainerKind::Ephemeral)
-                })
-            })
-            .collect();
-        if !procs.is_empty() && procs.iter().all(crate::rules::kx210_pid1_ignores_sigterm::only_idles) {
+        let all_idle = idles.entry(workload).or_insert(true);
+        *all_idle = *all_idle && crate::rules::kx210_pid1_ignores_sigterm::only_idles(&p);
+    }
+    for (i, w) in model.workloads.iter().enumerate() {
+        let Some(n) = zero_grace(w) else {
+            continue;
+        };
+        if idles.get(&i) == Some(&true) {
             continue;
         }
         out.push(
@@ -71,4 +79,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             .object(Some(w.object.reference())),
         );
     }
+}
+
+/// `terminationGracePeriodSeconds: 0` of a workload's pod.
+fn zero_grace<'p>(w: &crate::k8s::Workload<'p>) -> Option<&'p crate::yaml::Node> {
+    w.pod_spec
+        .get("terminationGracePeriodSeconds")
+        .filter(|n| n.as_i64() == Some(0))
 }

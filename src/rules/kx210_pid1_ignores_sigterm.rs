@@ -55,7 +55,8 @@ fn shell_of(p: &Process<'_, '_>, program: &str) -> ShellKind {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     let mut seen: HashSet<Span> = HashSet::new();
-    for p in all(model).iter().filter(|p| p.kind == ProcKind::Main) {
+    for p in all(model).filter(|p| p.kind == ProcKind::Main) {
+        let p = &p;
         if let Some((w, c)) = p.pod() {
             if matches!(w.object.kind, "Job" | "CronJob")
                 || c.kind == ContainerKind::Init

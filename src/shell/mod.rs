@@ -387,6 +387,19 @@ pub fn parse_for(shell: &[String], src: &str) -> Option<Script> {
 }
 
 /// Split a shell string (`sh -c` argument) or a script file into commands.
+/// [`parse`], once per distinct text in a run, shared: a script that many containers run
+/// (`sh -c "…"` repeated across workloads) is held once in the process model.
+pub fn parse_shared(src: &str) -> std::sync::Arc<Script> {
+    /// Longer scripts are parsed each time (a key of that size is not worth keeping).
+    const MAX_KEY: usize = 4096;
+    static PARSED: crate::memo::RunMemo<String, std::sync::Arc<Script>> =
+        crate::memo::RunMemo::new();
+    if src.len() > MAX_KEY {
+        return std::sync::Arc::new(parse(src));
+    }
+    PARSED.get_or_compute(src, || std::sync::Arc::new(parse(src)))
+}
+
 pub fn parse(src: &str) -> Script {
     let lexer = lexer::Lexer::new(src).run();
     let mut parser = parser::Parser {

@@ -32,21 +32,47 @@ pub(super) fn is_indent_error(e: &YamlError) -> bool {
     e.kind == super::YamlErrorKind::Syntax && INDENT_ERRORS.contains(&e.message.as_str())
 }
 
-/// Spaces inserted into the original text: (original byte offset of a line start, count),
+/// Text inserted into the original text: (original byte offset of a line start, what),
 /// sorted by offset.
 #[derive(Default)]
-struct Shift {
-    inserts: Vec<(usize, usize)>,
+pub(super) struct Shift {
+    inserts: Vec<(usize, Insert)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Insert {
+    /// Indentation.
+    Spaces(usize),
+    /// `--- ` before a document's root flow collection ([`flow_roots`]).
+    DocStart,
+}
+
+const DOC_START: &str = "--- ";
+
+impl Insert {
+    fn len(self) -> usize {
+        match self {
+            Insert::Spaces(c) => c,
+            Insert::DocStart => DOC_START.len(),
+        }
+    }
 }
 
 impl Shift {
-    fn apply(&self, text: &str) -> String {
-        let extra: usize = self.inserts.iter().map(|(_, c)| c).sum();
+    pub(super) fn is_empty(&self) -> bool {
+        self.inserts.is_empty()
+    }
+
+    pub(super) fn apply(&self, text: &str) -> String {
+        let extra: usize = self.inserts.iter().map(|(_, i)| i.len()).sum();
         let mut out = String::with_capacity(text.len() + extra);
         let mut at = 0;
-        for &(o, c) in &self.inserts {
+        for &(o, ins) in &self.inserts {
             out.push_str(&text[at..o]);
-            out.extend(std::iter::repeat_n(' ', c));
+            match ins {
+                Insert::Spaces(c) => out.extend(std::iter::repeat_n(' ', c)),
+                Insert::DocStart => out.push_str(DOC_START),
+            }
             at = o;
         }
         out.push_str(&text[at..]);
@@ -59,32 +85,161 @@ impl Shift {
         let entries = self
             .inserts
             .iter()
-            .map(|&(o, c)| {
+            .map(|&(o, ins)| {
                 let start = o + cum;
-                cum += c;
-                (start, o, c, cum)
+                cum += ins.len();
+                (start, o, ins.len(), cum)
             })
             .collect();
         Back { entries }
     }
 
+    /// Spaces at `offset` (added to those already there). A document start at the same offset
+    /// stays first.
     fn add(&mut self, offset: usize, count: usize) {
-        match self.inserts.binary_search_by_key(&offset, |&(o, _)| o) {
-            Ok(i) => self.inserts[i].1 += count,
-            Err(i) => self.inserts.insert(i, (offset, count)),
+        let at = self.inserts.partition_point(|&(o, _)| o < offset);
+        let mut i = at;
+        while let Some((o, ins)) = self.inserts.get_mut(i) {
+            if *o != offset {
+                break;
+            }
+            if let Insert::Spaces(c) = ins {
+                *c += count;
+                return;
+            }
+            i += 1;
         }
+        self.inserts.insert(i, (offset, Insert::Spaces(count)));
     }
 }
 
+/// Document root flow collections that would be read with `--- ` before them
+/// ([`flow_roots`]) past this size.
+pub(super) const LARGE_FLOW_ROOT: usize = 64 * 1024;
+
+/// Non-root flow collections that start a line past this size are not read ([`flow_roots`]).
+pub(super) const MAX_KEY_FLOW: usize = 1 << 20;
+
+/// What [`flow_roots`] found.
+#[derive(Default)]
+pub(super) struct FlowScan {
+    /// `--- ` before each large document root flow collection.
+    pub(super) shift: Shift,
+    /// A larger flow collection that is not a document root: (its document's start, its
+    /// start, its size). kexit reads the text before that document only.
+    pub(super) cut: Option<(usize, usize, usize)>,
+}
+
+/// A flow collection that starts a line is a possible implicit key (`[a, b]: c`) until it
+/// ends, and saphyr keeps every token of it queued until then (its check for stale keys is
+/// skipped inside flow collections): a 10 MB JSON document queued about a gigabyte of tokens.
+/// A document root cannot be a key once `--- ` precedes it on its line, so the large root
+/// collections get one: a JSON file, `kubectl get -o json` output, `[` or `{` at column 0 as
+/// the first content of the stream or after a `---` or `...` line (blank and comment lines
+/// between). A flow collection over [`MAX_KEY_FLOW`] that starts a line elsewhere (`- [`,
+/// a value on the line below its key) has no such fix: its document is not read. Block
+/// scalars are skipped (a dashboard's JSON in a ConfigMap is text). Everything else parses as
+/// before.
+pub(super) fn flow_roots(text: &str) -> FlowScan {
+    let bytes = text.as_bytes();
+    let mut scan = FlowScan::default();
+    // At a document start: the stream's start, or past a `---`/`...` line.
+    let mut at_start = true;
+    let mut doc_start = 0;
+    // Inside a block scalar: lines indented more than this are its text (-1: every line, for a
+    // block scalar at the root).
+    let mut block: Option<isize> = None;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = text[pos..].find('\n').map_or(bytes.len(), |i| pos + i);
+        let line = text[pos..end].trim_end_matches('\r');
+        let content = line.trim_start_matches(' ');
+        let indent = (line.len() - content.len()) as isize;
+        // `---` or `...` alone on its line (a comment after blanks allowed), or `--- ` and a
+        // root node.
+        let marker = |m: &str| {
+            line.strip_prefix(m)
+                .filter(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        };
+        if let Some(rest) = marker("---").or_else(|| marker("...")) {
+            let rest = rest.trim_start_matches([' ', '\t']);
+            at_start = rest.is_empty() || rest.starts_with('#');
+            block = block_header(rest).then_some(-1);
+            doc_start = pos;
+            pos = end + 1;
+            continue;
+        }
+        if block.is_some_and(|b| content.trim().is_empty() || indent > b) {
+            pos = end + 1;
+            continue;
+        }
+        block = None;
+        if content.trim().is_empty() || content.starts_with('#') {
+            pos = end + 1;
+            continue;
+        }
+        // Past block sequence entries and explicit keys (`- - [`, `? {`).
+        let mut node = content;
+        while let Some(rest) = node.strip_prefix("- ").or_else(|| node.strip_prefix("? ")) {
+            node = rest.trim_start_matches(' ');
+        }
+        if node.starts_with(['[', '{']) {
+            // `node` ends `line`, which starts at `pos`.
+            let open = pos + (line.len() - node.len());
+            let close = region_end(bytes, open, bytes[open]).max(open);
+            let root = at_start && open == pos;
+            if root && close - open > LARGE_FLOW_ROOT {
+                scan.shift.inserts.push((open, Insert::DocStart));
+            } else if !root && close - open > MAX_KEY_FLOW {
+                scan.cut = Some((doc_start, open, close - open));
+                break;
+            }
+            // Past the collection: what follows it belongs to the same document.
+            pos = text[close..]
+                .find('\n')
+                .map_or(bytes.len(), |i| close + i + 1);
+            at_start = false;
+            continue;
+        }
+        if block_header(content) {
+            block = Some(
+                if at_start && indent == 0 && content.starts_with(['|', '>']) {
+                    -1
+                } else {
+                    indent
+                },
+            );
+        }
+        at_start = false;
+        pos = end + 1;
+    }
+    scan
+}
+
+/// Whether a line's content ends with a block scalar header (`key: |`, `- >-`, `|2+`, an
+/// anchor or tag before it), a comment after it allowed. A plain scalar ending in ` |` is
+/// taken for one too: its next lines are then skipped, which only means less is looked at.
+fn block_header(content: &str) -> bool {
+    let code = match content.find(" #") {
+        Some(i) => &content[..i],
+        None => content,
+    };
+    let code = code.trim_end();
+    let last = &code[code.rfind([' ', '\t']).map_or(0, |i| i + 1)..];
+    let mut chars = last.chars();
+    matches!(chars.next(), Some('|' | '>'))
+        && last.len() <= 3
+        && chars.all(|c| matches!(c, '+' | '-' | '1'..='9'))
+}
+
 /// Parse again with the regions that saphyr rejects for their indentation indented.
-/// `strict` is the first parse; it is returned unchanged when no fix applies.
-pub(super) fn reparse(text: &str, strict: YamlFile) -> YamlFile {
-    let mut shift = Shift::default();
-    let mut last: Option<YamlFile> = None;
+/// `strict` is the first parse, of `text` with `shift` applied (and mapped back); it is
+/// returned unchanged when no fix applies.
+pub(super) fn reparse(text: &str, strict: YamlFile, mut shift: Shift) -> YamlFile {
+    let mut last = strict;
     for _ in 0..MAX_ROUNDS {
         // Spans of `last` are already mapped back to the original text.
-        let current = last.as_ref().unwrap_or(&strict);
-        let Some(err) = current.errors.iter().find(|e| is_indent_error(e)) else {
+        let Some(err) = last.errors.iter().find(|e| is_indent_error(e)) else {
             break;
         };
         // The region: the innermost open flow collection, else the quoted scalar itself.
@@ -92,11 +247,21 @@ pub(super) fn reparse(text: &str, strict: YamlFile) -> YamlFile {
         if !indent_region(text, region_start, &mut shift) {
             break;
         }
-        let mut f = super::builder::parse_strict(&shift.apply(text));
-        remap(&mut f, &shift);
-        last = Some(f);
+        // One tree at a time: the previous parse is dropped before the next one.
+        drop(last);
+        last = parse_shifted(text, &shift);
     }
-    last.unwrap_or(strict)
+    last
+}
+
+/// Parse `text` with `shift` applied, spans mapped back to `text`.
+pub(super) fn parse_shifted(text: &str, shift: &Shift) -> YamlFile {
+    if shift.is_empty() {
+        return super::builder::parse_strict(text);
+    }
+    let mut f = super::builder::parse_strict(&shift.apply(text));
+    remap(&mut f, shift);
+    f
 }
 
 /// Add the spaces that the region starting at byte `start` (a `[`, `{`, `"` or `'`) needs:
@@ -140,8 +305,11 @@ fn indent_region(text: &str, start: usize, shift: &mut Shift) -> bool {
             + shift
                 .inserts
                 .iter()
-                .find(|(o, _)| *o == ls)
-                .map_or(0, |(_, c)| *c);
+                .find_map(|&(o, ins)| match ins {
+                    Insert::Spaces(c) if o == ls => Some(c),
+                    _ => None,
+                })
+                .unwrap_or(0);
         if !blank && have < need {
             shift.add(ls, need - have);
             added = true;

@@ -39,7 +39,7 @@ pub const ALIAS_BUDGET: usize = 100_000;
 /// (the largest file of the real-world corpus, a CRD of 12,500 lines, about 25,000); past this
 /// kexit stops reading the file (KX011), so that memory stays bounded: a 10 MB file of
 /// distinct `aN: b` keys (2.9 million nodes, read up to 1,000,000) costs about 55 MB of peak
-/// RSS, 10 MB of small Deployments about 130 MB (benches/README.md).
+/// RSS, 10 MB of small Deployments about 95-115 MB (`benches/memory-classes.py`).
 pub const MAX_NODES: usize = 1_000_000;
 /// Mappings with more entries than this check duplicate keys through a hash map.
 const LINEAR_KEYS: usize = 16;
@@ -58,8 +58,9 @@ pub enum YamlErrorKind {
     DuplicateKey { first: Range<usize> },
     /// A core-schema tag that does not fit its scalar (`!!int abc`): kubectl cannot decode it.
     Tag,
-    /// The file holds more than [`MAX_NODES`] nodes: kexit stopped reading it (not a YAML
-    /// error: KX011 reports it).
+    /// kexit stopped reading the file (not a YAML error: KX011 reports it): it holds more than
+    /// [`MAX_NODES`] nodes, or a flow collection too large to read where a key may start
+    /// (`lenient::MAX_KEY_FLOW`).
     NodeBudget,
 }
 
@@ -110,9 +111,26 @@ pub const MAX_DUPLICATE_ERRORS: usize = 100;
 /// Indentation inside flow collections and quoted scalars is not checked, as kubectl's
 /// libyaml-based reader does not check it (see `lenient`).
 pub fn parse(text: &str) -> YamlFile {
-    let f = builder::parse_strict(text);
+    let scan = lenient::flow_roots(text);
+    // A flow collection too large to read ends the text kexit reads at its document's start.
+    let read = scan.cut.map_or(text, |(doc, _, _)| &text[..doc]);
+    let shift = scan.shift;
+    let mut f = lenient::parse_shifted(read, &shift);
     if f.errors.iter().any(lenient::is_indent_error) {
-        return lenient::reparse(text, f);
+        f = lenient::reparse(read, f, shift);
+    }
+    if let Some((_, at, size)) = scan.cut {
+        // Unless the parse stopped before it anyway.
+        if !f.errors.iter().any(|e| e.kind == YamlErrorKind::NodeBudget) {
+            f.errors.push(YamlError::new(
+                YamlErrorKind::NodeBudget,
+                at..at + 1,
+                format!(
+                    "a flow collection of {size} bytes starts this line, where YAML lets it be a key, and kexit reads such a collection only up to {} bytes (a JSON document that is a whole document is read), so neither it nor the rest of its document was read",
+                    lenient::MAX_KEY_FLOW
+                ),
+            ));
+        }
     }
     f
 }

@@ -418,3 +418,100 @@ fn large_nested_mappings_keep_their_order_and_find_duplicates() {
     assert_eq!(root.get("last").and_then(Node::as_str), Some("z"));
     assert_eq!(root.entries().count(), 4);
 }
+
+/// Every node's span and value, depth first.
+fn flatten(n: &Node, out: &mut Vec<(std::ops::Range<usize>, Option<String>)>) {
+    out.push((n.span(), n.scalar_text()));
+    match &n.value {
+        Value::Seq(items) => items.iter().for_each(|c| flatten(c, out)),
+        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
+            flatten(k, out);
+            flatten(v, out);
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn large_root_flow_collections_parse_as_written_in_bounded_memory() {
+    // A JSON document (and `[`/`{` at column 0 after `---`): read with `--- ` before it, so
+    // saphyr does not queue every token as a possible implicit key. The tree, spans and
+    // errors are those of a plain parse.
+    let item = |i: usize| format!("{{\"name\": \"c{i}\", \"image\": \"nginx:1.{i}\", \"n\": {i}}}");
+    let items: Vec<String> = (0..3000).map(item).collect();
+    let json = format!(
+        "{{\"kind\": \"List\",\n \"items\": [{}]}}\n",
+        items.join(",\n  ")
+    );
+    assert!(json.len() > lenient::LARGE_FLOW_ROOT);
+    let texts = [
+        json.clone(),
+        format!("# c\n---\n{json}---\n{json}"),
+        format!("--- # c\n\n[{}]\n...\n{json}", items.join(", ")),
+    ];
+    for text in &texts {
+        assert!(!lenient::flow_roots(text).shift.is_empty());
+        let plain = builder::parse_strict(text);
+        let f = parse(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert!(plain.errors.is_empty(), "{:?}", plain.errors);
+        let trees = |y: &YamlFile| {
+            let mut out = Vec::new();
+            y.docs.iter().for_each(|d| flatten(&d.root, &mut out));
+            out
+        };
+        assert_eq!(trees(&f), trees(&plain));
+        assert_eq!(f.docs.len(), plain.docs.len());
+    }
+    // An error inside one is located as in a plain parse.
+    let broken = format!("{}\n}}\n", &json[..json.len() - 3]);
+    assert_eq!(
+        parse(&broken).errors[0].span,
+        builder::parse_strict(&broken).errors[0].span
+    );
+    // Not a root: `--- {` on its line, a block scalar at the root, a value, a small one.
+    for text in [
+        format!("--- {json}"),
+        format!("--- |\n{json}"),
+        format!("a:\n{json}"),
+        "{\"a\": 1}\n".to_string(),
+    ] {
+        assert!(
+            lenient::flow_roots(&text).shift.is_empty(),
+            "{}",
+            &text[..20]
+        );
+    }
+}
+
+#[test]
+fn huge_flow_collections_that_could_be_keys_end_the_read_text() {
+    // `- [a, a, …]` of more than a mebibyte: not a root, so no `--- ` fixes it; its document
+    // is not read (KX011), the documents before it are.
+    let big = format!("[{}a]", "a, ".repeat(lenient::MAX_KEY_FLOW / 3 + 10));
+    let text = format!("a: 1\n---\nkind: List\nitems:\n- {big}\n- b\n---\nc: 2\n");
+    let f = parse(&text);
+    assert_eq!(f.docs.len(), 1, "{:?}", f.errors);
+    assert_eq!(f.docs[0].root.get("a").and_then(Node::as_i64), Some(1));
+    let e = f
+        .errors
+        .iter()
+        .find(|e| e.kind == YamlErrorKind::NodeBudget)
+        .unwrap();
+    assert_eq!(e.span.start, text.find('[').unwrap());
+    assert!(e.message.contains("flow collection of"), "{}", e.message);
+    // The same text in a block scalar (a dashboard's JSON in a ConfigMap) is read: text.
+    for text in [
+        format!("data:\n  d.json: |\n    {big}\n  e: 1\n"),
+        format!("- |-\n  {big}\n- x\n"),
+        format!("--- |\n{big}\n"),
+        format!("|\n{big}\n"),
+    ] {
+        assert!(lenient::flow_roots(&text).cut.is_none());
+        let f = parse(&text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+    }
+    // Under the limit, a line-start collection parses as before.
+    let small = "k:\n  [a, b]\n- [c]\n";
+    assert!(lenient::flow_roots(small).cut.is_none());
+}

@@ -19,6 +19,11 @@ pub struct Run {
     pub stdout: String,
     pub stderr: String,
     pub elapsed: Duration,
+    /// The child's peak resident memory (VmHWM) as last sampled before it ended, in KiB
+    /// (Linux; 0 elsewhere or when it ended before the first sample). Every run is checked
+    /// against [`PEAK_RSS_KIB`]; some tests hold a class to a tighter bound.
+    #[allow(dead_code)] // read by some of the test crates that include this harness
+    pub peak_rss_kib: u64,
 }
 
 #[derive(Debug)]
@@ -105,7 +110,12 @@ pub fn run(dir: &Path, args: &[&str]) -> Run {
         let _ = err.read_to_end(&mut s);
         s
     });
+    let mut peak_rss_kib = 0;
+    let status_file = format!("/proc/{}/status", child.id());
     let status = loop {
+        // Sampled before the exit check: the high-water mark only grows, so the last sample
+        // is within a poll of the end.
+        peak_rss_kib = peak_rss_kib.max(vm_hwm_kib(&status_file));
         if let Some(st) = child.try_wait().expect("wait") {
             break st;
         }
@@ -133,12 +143,36 @@ pub fn run(dir: &Path, args: &[&str]) -> Run {
         "kexit {args:?} exited {code} (crash or out of memory?) after {elapsed:?}\nstderr: {}",
         trunc(&stderr)
     );
+    assert!(
+        peak_rss_kib <= PEAK_RSS_KIB,
+        "kexit {args:?} peaked at {} MiB of resident memory (limit {} MiB)",
+        peak_rss_kib / 1024,
+        PEAK_RSS_KIB / 1024
+    );
     Run {
         code,
         stdout,
         stderr,
         elapsed,
+        peak_rss_kib,
     }
+}
+
+/// Peak resident memory every hostile run stays under, in KiB. Release builds take tens of MB
+/// for most classes (benches/README.md); debug builds take more (up to 330 MB here: 50,000
+/// mounts, a Compose override merge of many services). A runaway goes far past it.
+pub const PEAK_RSS_KIB: u64 = 512 * 1024;
+
+/// `VmHWM` of a process's `/proc/<pid>/status`, in KiB (0 when unreadable).
+fn vm_hwm_kib(status_file: &str) -> u64 {
+    fs::read_to_string(status_file)
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// A temp dir holding `good.yaml`.

@@ -295,7 +295,7 @@ mod tests {
             Default::default(),
         );
         let model = Model::build(&project);
-        let procs = crate::model::process::all(&model);
+        let procs: Vec<_> = crate::model::process::all(&model).collect();
         let v = procs[0].argv.values();
         assert_eq!(v, ["/bin/app", "$(BIN)", "$(NOPE)", "$(PYTHON_VERSION)"]);
         assert!(procs[0].argv.args[0].exact);

@@ -90,7 +90,8 @@ pub struct ShellCall {
     pub script_index: usize,
     /// True for a Dockerfile shell form (the user never wrote `sh -c`).
     pub implicit: bool,
-    pub script: Script,
+    /// Shared by every process that runs the same text ([`shell::parse_shared`]).
+    pub script: std::sync::Arc<Script>,
 }
 
 /// What kind of process an argv belongs to.
@@ -324,6 +325,9 @@ impl<'m, 'p> std::ops::Deref for PodProcess<'m, 'p> {
     }
 }
 
+/// Workloads whose process groups are built in one parallel step ([`compute_groups`]).
+const GROUP_CHUNK: usize = 1024;
+
 /// The process groups of every Kubernetes container of the model (in workload and container
 /// order), in parallel over workloads. Called once, by [`Model::build`].
 pub fn compute_groups<'p>(model: &Model<'p>, parallel: bool) -> Vec<ProcessGroup<'p>> {
@@ -341,27 +345,37 @@ pub fn compute_groups<'p>(model: &Model<'p>, parallel: bool) -> Vec<ProcessGroup
             .enumerate()
             .map(move |(ci, (c, m))| kubernetes::group(model, wi, w, ci, c, m))
     }
-    let mut groups: Vec<ProcessGroup<'p>> = if parallel {
-        model
-            .workloads
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(wi, w)| of(model, wi, w))
-            .collect()
+    let containers: usize = model.workloads.iter().map(|w| w.containers.len()).sum();
+    let services: usize = model.project.compose.iter().map(|p| p.services.len()).sum();
+    let mut groups: Vec<ProcessGroup<'p>> = Vec::with_capacity(containers + services);
+    if parallel {
+        // A chunk of workloads at a time, appended in order: one parallel collect of every
+        // group held them all twice (the threads' lists and the result) at the run's peak.
+        for (k, chunk) in model.workloads.chunks(GROUP_CHUNK).enumerate() {
+            let first = k * GROUP_CHUNK;
+            let mut part: Vec<ProcessGroup<'p>> = chunk
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(i, w)| of(model, first + i, w))
+                .collect();
+            groups.append(&mut part);
+        }
     } else {
-        model
-            .workloads
-            .iter()
-            .enumerate()
-            .flat_map(|(wi, w)| of(model, wi, w))
-            .collect()
-    };
+        groups.extend(
+            model
+                .workloads
+                .iter()
+                .enumerate()
+                .flat_map(|(wi, w)| of(model, wi, w)),
+        );
+    }
     for (pi, pr) in model.project.compose.iter().enumerate() {
         for (si, sv) in pr.services.iter().enumerate() {
             groups.push(compose::group(model, pi, pr, si, sv));
         }
     }
     let docker = docker::groups(model, &groups);
+    groups.reserve_exact(docker.len());
     groups.extend(docker);
     groups
 }
@@ -443,31 +457,28 @@ impl<'p> ProcessGroup<'p> {
 /// Every process of every Kubernetes container in the model: the container itself, its exec
 /// probes and its exec lifecycle hooks, in model order. Views of the groups computed once in
 /// [`Model::build`].
-pub fn all<'m, 'p>(model: &'m Model<'p>) -> Vec<Process<'m, 'p>> {
-    let groups = model.process_groups();
-    let mut out = Vec::with_capacity(groups.len() * 2);
-    for g in groups {
-        out.extend(g.processes(model));
-    }
-    out
+pub fn all<'m, 'p>(model: &'m Model<'p>) -> impl Iterator<Item = Process<'m, 'p>> + 'm {
+    // An iterator, not a list: several rules walk every process at once, and a list of every
+    // process per rule was much of a large run's peak memory.
+    model
+        .process_groups()
+        .iter()
+        .flat_map(move |g| g.processes(model))
 }
 
 /// [`all`] with each process's workload and container at hand (Pod-only rules).
-pub fn processes<'m, 'p>(model: &'m Model<'p>) -> Vec<PodProcess<'m, 'p>> {
-    all(model)
-        .into_iter()
-        .filter_map(|p| match p.runtime {
-            Runtime::Kubernetes {
-                workload,
-                container,
-            } => Some(PodProcess {
-                process: p,
-                workload,
-                container,
-            }),
-            Runtime::Docker { .. } | Runtime::Compose { .. } => None,
-        })
-        .collect()
+pub fn processes<'m, 'p>(model: &'m Model<'p>) -> impl Iterator<Item = PodProcess<'m, 'p>> + 'm {
+    all(model).filter_map(|p| match p.runtime {
+        Runtime::Kubernetes {
+            workload,
+            container,
+        } => Some(PodProcess {
+            process: p,
+            workload,
+            container,
+        }),
+        Runtime::Docker { .. } | Runtime::Compose { .. } => None,
+    })
 }
 
 impl<'m, 'p> Process<'m, 'p> {
@@ -665,14 +676,14 @@ pub fn is_shell_name(program: &str) -> bool {
     )
 }
 
-fn shell_index_of_c(values: &[String]) -> Option<usize> {
+fn shell_index_of_c(values: &[&str]) -> Option<usize> {
     // `<shell> [-e|-x|-eu|-o opt|--login …] -c <string>`: find `-c` (or a cluster ending in c).
     let mut i = 1;
     while i < values.len() && i < 8 {
-        let v = values[i].as_str();
+        let v = values[i];
         if v == "-c" || (v.starts_with('-') && !v.starts_with("--") && v.ends_with('c')) {
             // `bash -c -- 'script'`: `--` ends the options, the script is the next word.
-            let j = if values.get(i + 1).is_some_and(|n| n == "--") {
+            let j = if values.get(i + 1).is_some_and(|n| *n == "--") {
                 i + 2
             } else {
                 i + 1
@@ -692,18 +703,17 @@ fn shell_index_of_c(values: &[String]) -> Option<usize> {
 }
 
 fn detect_shell(args: &[Arg<'_>], implicit: bool) -> Option<ShellCall> {
-    let values: Vec<String> = args.iter().map(|a| a.value.clone()).collect();
-    let first = values.first()?;
-    if !is_shell_name(first) {
+    if !is_shell_name(&args.first()?.value) {
         return None;
     }
+    let values: Vec<&str> = args.iter().map(|a| a.value.as_str()).collect();
     let script_index = shell_index_of_c(&values)?;
-    let text = &args[script_index];
+    let text = args.get(script_index)?;
     Some(ShellCall {
         shell_index: 0,
         script_index,
         implicit,
-        script: shell::parse(&text.value),
+        script: shell::parse_shared(&text.value),
     })
 }
 
@@ -827,7 +837,7 @@ mod tests {
 
     #[test]
     fn finds_the_c_string() {
-        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let v = |s: &[&'static str]| s.to_vec();
         assert_eq!(shell_index_of_c(&v(&["sh", "-c", "x"])), Some(2));
         assert_eq!(shell_index_of_c(&v(&["bash", "-ec", "x"])), Some(2));
         assert_eq!(

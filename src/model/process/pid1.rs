@@ -230,7 +230,7 @@ const POLLING: &str =
 /// Analyse a `sh -c` string (or a script when `script_file`): the risk and the byte range of
 /// the command to point at.
 pub(crate) fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
-    let script = shell::parse(text);
+    let script = shell::parse_shared(text);
     // Text kexit cannot read completely, or a script that handles signals itself.
     if script.incomplete || !script.traps.is_empty() {
         return None;
