@@ -19,14 +19,14 @@ CAP = 10 * 1024 * 1024 - 4096
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def fill(path, chunk, header="", footer=""):
+def fill(path, chunk, header="", footer="", cap=CAP):
     with open(path, "w") as f:
         size = len(header) + len(footer)
         f.write(header)
         i = 0
         while True:
             s = chunk(i)
-            if size + len(s) > CAP:
+            if size + len(s) > cap:
                 break
             f.write(s)
             size += len(s)
@@ -87,6 +87,16 @@ CLASSES = {
         p, lambda i: deployment(i, f"registry.example.com/team/app-{i:05d}:1.0.{i}")),
     "deployments-100-images": lambda p: fill(
         p, lambda i: deployment(i, f"registry.example.com/team/app-{i % 100:02d}:1.0")),
+    # One Pod whose `env` holds as many entries as the node budget allows (7 MB).
+    "pod-190k-env-entries": lambda p: fill(
+        p, lambda i: f'    - {{name: V{i}, value: "x{i}"}}\n',
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+        "    image: busybox:1.36\n    env:\n", cap=7_377_000),
+    # issue 16's input: 60,000 `$(V…)` references, each to the one before (3 MB).
+    "pod-60k-linear-references": lambda p: fill(
+        p, lambda i: f'    - {{name: V{i + 1}, value: "$(V{i})x"}}\n',
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+        "    image: busybox:1.36\n    env:\n    - {name: V0, value: \"x\"}\n", cap=2_500_000),
     "pods-10-shell-containers": lambda p: fill(
         p, lambda i: f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  containers:\n"
         + "".join(f'  - {{name: c{j}, image: "busybox:1.36", command: ["sh","-c","exec sleep {j}"]}}\n'

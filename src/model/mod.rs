@@ -157,6 +157,35 @@ impl<'p> Model<'p> {
             .get_or_init(|| process::compute_groups(self, false))
     }
 
+    /// The environment of `workloads[wi].containers[ci]` as the kubelet passes it: the process
+    /// model's (computed once in [`Model::build`]; computed here only if the container has no
+    /// process group, which does not happen). Rules read this, not [`env::container_env`]:
+    /// an environment can be large (60,000 `$(VAR)` entries), and each rule computing its own
+    /// held another copy.
+    pub fn container_env(&self, wi: usize, ci: usize) -> std::borrow::Cow<'_, env::Env<'p>> {
+        // The Kubernetes groups come first, in workload and container order.
+        let groups = self.process_groups();
+        let key = |g: &process::ProcessGroup<'_>| match g.site {
+            process::Site::Kubernetes {
+                workload,
+                container,
+            } => (workload, container),
+            _ => (usize::MAX, usize::MAX),
+        };
+        let at = groups.partition_point(|g| key(g) < (wi, ci));
+        match groups.get(at) {
+            Some(g) if key(g) == (wi, ci) => std::borrow::Cow::Borrowed(&g.env),
+            _ => {
+                let w = self.workloads.get(wi);
+                let c = w.and_then(|w| w.containers.get(ci));
+                std::borrow::Cow::Owned(match (w, c) {
+                    (Some(w), Some(c)) => env::container_env(self, w, c),
+                    _ => env::Env::new(),
+                })
+            }
+        }
+    }
+
     /// The exec facts of every process, in [`process::all`] order (computed in [`Model::build`]).
     pub fn exec_facts(&self) -> &[Vec<exec::ExecFact>] {
         self.exec_facts.get_or_init(|| exec::compute(self, false))

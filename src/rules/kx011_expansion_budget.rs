@@ -6,7 +6,7 @@
 use crate::budget::{human, MAX_FS_WORK, MAX_STAGES, MAX_STAGE_ENTRIES, MAX_TOTAL, MAX_VALUE};
 use crate::finding::Finding;
 use crate::meta;
-use crate::model::env::{container_env, expand_in};
+use crate::model::env::expand_in;
 use crate::model::Model;
 use crate::rules::Rule;
 
@@ -78,9 +78,9 @@ fn compose(model: &Model, out: &mut Vec<Finding>) {
 /// One finding per container: at the first `env` value, else the first command/args element,
 /// whose expansion ran out.
 fn kubernetes(model: &Model, out: &mut Vec<Finding>) {
-    for w in &model.workloads {
-        for c in &w.containers {
-            let env = container_env(model, w, c);
+    for (wi, w) in model.workloads.iter().enumerate() {
+        for (ci, c) in w.containers.iter().enumerate() {
+            let env = model.container_env(wi, ci);
             let at_env = env
                 .value_expansions()
                 .iter()

@@ -3,7 +3,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::env::{
-    container_env, expand_in, kustomize_vars_near, value_span, Env, Origin,
+    expand_in, kustomize_vars_near, value_span, Env, Origin,
     RefStatus,
 };
 use crate::model::Model;
@@ -44,14 +44,14 @@ fn plausible_var(name: &str, in_script: bool) -> bool {
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for w in &model.workloads {
+    for (wi, w) in model.workloads.iter().enumerate() {
         let file = w.object.file;
         if model.is_patch(w) || kustomize_vars_near(model, file) {
             continue;
         }
         let text = &model.file(file).text;
-        for c in &w.containers {
-            let env = container_env(model, w, c);
+        for (ci, c) in w.containers.iter().enumerate() {
+            let env = model.container_env(wi, ci);
             let image_env = |name: &str| {
                 model
                     .image_for(w, c)

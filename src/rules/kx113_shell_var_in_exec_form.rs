@@ -205,9 +205,9 @@ pub(crate) fn shell_refs(s: &str) -> Vec<(Range<usize>, String)> {
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for w in &model.workloads {
+    for (wi, w) in model.workloads.iter().enumerate() {
         let text = &model.file(w.object.file).text;
-        for c in &w.containers {
+        for (ci, c) in w.containers.iter().enumerate() {
             // Without `command` the image's ENTRYPOINT receives `args`; it may be a shell.
             if c.command().is_none() {
                 continue;
@@ -225,7 +225,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let env = crate::model::env::container_env(model, w, c);
+            let env = model.container_env(wi, ci);
             let image = model.image_for(w, c);
             let template = templated_elsewhere(w.object.node);
             let script = shell_script_index(&argv);

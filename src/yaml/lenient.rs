@@ -143,6 +143,10 @@ pub(super) struct FlowScan {
 pub(super) fn flow_roots(text: &str) -> FlowScan {
     let bytes = text.as_bytes();
     let mut scan = FlowScan::default();
+    // No collection in a smaller text is large enough to matter (most files: no scan).
+    if bytes.len() <= LARGE_FLOW_ROOT {
+        return scan;
+    }
     // At a document start: the stream's start, or past a `---`/`...` line.
     let mut at_start = true;
     let mut doc_start = 0;
@@ -220,6 +224,11 @@ pub(super) fn flow_roots(text: &str) -> FlowScan {
 /// anchor or tag before it), a comment after it allowed. A plain scalar ending in ` |` is
 /// taken for one too: its next lines are then skipped, which only means less is looked at.
 fn block_header(content: &str) -> bool {
+    // Most lines end in neither a header character nor a comment.
+    let ends = content.trim_end().bytes().last();
+    if !matches!(ends, Some(b'|' | b'>' | b'+' | b'-' | b'1'..=b'9')) && !content.contains('#') {
+        return false;
+    }
     let code = match content.find(" #") {
         Some(i) => &content[..i],
         None => content,
