@@ -135,8 +135,16 @@ pub fn path_name(p: &std::path::Path) -> String {
 /// inside JSON strings, so the document parses to the same value; a reader that prints it
 /// raw (`cat`, a CI log) sees the escape instead of an override.
 pub fn json_inert(s: String) -> String {
+    match json_inert_str(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(escaped) => escaped,
+    }
+}
+
+/// [`json_inert`] of borrowed text.
+fn json_inert_str(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_unsafe) {
-        return s;
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
@@ -149,7 +157,62 @@ pub fn json_inert(s: String) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
+}
+
+/// [`json_inert`] as a writer: what serde_json writes through it reaches the inner writer with
+/// the same escapes, without the whole document in memory (a JSON report of 100,000 findings
+/// is over 100 MB of text). A character split across two writes is carried over.
+pub struct JsonInert<W: std::io::Write> {
+    inner: W,
+    carry: Vec<u8>,
+}
+
+impl<W: std::io::Write> JsonInert<W> {
+    pub fn new(inner: W) -> JsonInert<W> {
+        JsonInert {
+            inner,
+            carry: Vec::new(),
+        }
+    }
+
+    /// Write what is left and give the inner writer back.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let rest = std::mem::take(&mut self.carry);
+        self.inner.write_all(&rest)?;
+        Ok(self.inner)
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => self.inner.write_all(json_inert_str(s).as_bytes()),
+            // Not UTF-8 (serde_json writes none): as it is.
+            Err(_) => self.inner.write_all(bytes),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for JsonInert<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.carry.is_empty() && std::str::from_utf8(buf).is_ok() {
+            self.put(buf)?;
+            return Ok(buf.len());
+        }
+        self.carry.extend_from_slice(buf);
+        let upto = match std::str::from_utf8(&self.carry) {
+            Ok(_) => self.carry.len(),
+            // A character cut at the end: kept for the next write.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => self.carry.len(),
+        };
+        let done: Vec<u8> = self.carry.drain(..upto).collect();
+        self.put(&done)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Write one line to stderr, escaped (every `eprintln!` of the crate comes here: see lib.rs).
@@ -171,6 +234,31 @@ pub fn is_web_url(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_inert_writer_escapes_like_json_inert_whatever_the_writes() {
+        use std::io::Write;
+        let text = "{\"m\": \"a\u{202e}b \u{1b}[2J \u{1F600} \u{85} é\"}\n";
+        let whole = json_inert(text.to_string());
+        assert!(whole.contains("\\u202e") && whole.contains("\\u0085"));
+        // Every split, characters cut in two included.
+        for cut in 0..=text.len() {
+            let mut w = JsonInert::new(Vec::new());
+            w.write_all(&text.as_bytes()[..cut]).unwrap();
+            w.write_all(&text.as_bytes()[cut..]).unwrap();
+            assert_eq!(
+                String::from_utf8(w.finish().unwrap()).unwrap(),
+                whole,
+                "cut {cut}"
+            );
+        }
+        // Byte by byte.
+        let mut w = JsonInert::new(Vec::new());
+        for b in text.as_bytes() {
+            w.write_all(std::slice::from_ref(b)).unwrap();
+        }
+        assert_eq!(String::from_utf8(w.finish().unwrap()).unwrap(), whole);
+    }
 
     #[test]
     fn names_escape_line_breaks() {

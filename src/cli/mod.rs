@@ -270,7 +270,12 @@ fn render_error(dir: &Path, e: render::RunError) -> String {
 /// write error (a full disk: `> /dev/full`) is reported and remembered for the exit code.
 fn emit(s: &str) {
     let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+    stdout_written(out.write_all(s.as_bytes()).and_then(|_| out.flush()));
+}
+
+/// What [`emit`] does with the outcome of a write to stdout.
+fn stdout_written(r: std::io::Result<()>) {
+    if let Err(e) = r {
         if e.kind() != std::io::ErrorKind::BrokenPipe
             && !WRITE_FAILED.swap(true, std::sync::atomic::Ordering::Relaxed)
         {
@@ -420,6 +425,20 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         let dest = args.output.get(i);
         let colored = dest.is_none() && stdout_color(color);
         let shown = (summary, show_suppressed);
+        if matches!(format, Format::Json) && dest.is_none() {
+            // Written as it is serialised: a JSON report can be larger than the run's model.
+            stdout_format.get_or_insert(*format);
+            let out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = output::json::write_with(
+                out,
+                &outcome.project,
+                &outcome.findings,
+                summary,
+                show_suppressed,
+            );
+            stdout_written(written.and_then(|mut w| w.flush()));
+            continue;
+        }
         let text = report(*format, &outcome, shown, (colored, dest.is_none()), &args);
         match dest {
             Some(path) => {

@@ -88,6 +88,22 @@ pub fn render_with(
     summary: Summary,
     suppressed: Option<&[Suppressed]>,
 ) -> String {
+    match write_with(Vec::new(), project, findings, summary, suppressed) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(_) => "{}\n".to_string(),
+    }
+}
+
+/// [`render_with`] written to `w` as it is serialised (stdout: a report of 100,000 findings is
+/// never held whole), through [`crate::text::JsonInert`]; gives `w` back.
+pub fn write_with<W: std::io::Write>(
+    w: W,
+    project: &Project,
+    findings: &[Finding],
+    summary: Summary,
+    suppressed: Option<&[Suppressed]>,
+) -> std::io::Result<W> {
     let out = Out {
         version: 1,
         findings: findings.iter().map(|f| finding(project, f)).collect(),
@@ -109,9 +125,8 @@ pub fn render_with(
                 .collect()
         }),
     };
-    let mut s = crate::text::json_inert(
-        serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string()),
-    );
-    s.push('\n');
-    s
+    let mut inert = crate::text::JsonInert::new(w);
+    serde_json::to_writer_pretty(&mut inert, &out)?;
+    std::io::Write::write_all(&mut inert, b"\n")?;
+    inert.finish()
 }

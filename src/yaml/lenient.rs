@@ -25,8 +25,12 @@ const INDENT_ERRORS: [&str; 3] = [
     "invalid indentation in flow construct",
 ];
 
-/// Re-parse attempts at most (each fixes one region).
-const MAX_ROUNDS: usize = 16;
+/// Re-parse attempts at most (each fixes one region)...
+const MAX_ROUNDS: usize = 256;
+/// ...and bytes re-parsed in all: a small file gets as many rounds as it has regions, a 10 MB
+/// file 16 (as many re-parses as kexit can afford: a full parse each). Past either, the region
+/// left is a syntax error (KX001).
+const MAX_REPARSED: usize = 16 * 10 * 1024 * 1024;
 
 pub(super) fn is_indent_error(e: &YamlError) -> bool {
     e.kind == super::YamlErrorKind::Syntax && INDENT_ERRORS.contains(&e.message.as_str())
@@ -246,7 +250,8 @@ fn block_header(content: &str) -> bool {
 /// returned unchanged when no fix applies.
 pub(super) fn reparse(text: &str, strict: YamlFile, mut shift: Shift) -> YamlFile {
     let mut last = strict;
-    for _ in 0..MAX_ROUNDS {
+    let rounds = MAX_ROUNDS.min(MAX_REPARSED / text.len().max(1));
+    for _ in 0..rounds {
         // Spans of `last` are already mapped back to the original text.
         let Some(err) = last.errors.iter().find(|e| is_indent_error(e)) else {
             break;

@@ -515,3 +515,17 @@ fn huge_flow_collections_that_could_be_keys_end_the_read_text() {
     let small = "k:\n  [a, b]\n- [c]\n";
     assert!(lenient::flow_roots(small).cut.is_none());
 }
+
+#[test]
+fn many_lenient_regions_in_a_small_file_all_parse() {
+    // Forty flow sequences whose continuation lines sit at the key's column (libyaml accepts
+    // them): a small file gets a re-parse per region, not a fixed sixteen.
+    let one = |i: usize| format!("- name: c{i}\n  args: [\"\n  echo {i}\n  \"]\n");
+    let text: String = (0..40).map(one).collect();
+    let f = parse(&text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let items = f.docs[0].root.items();
+    assert_eq!(items.len(), 40);
+    let arg = &items[39].get("args").unwrap().items()[0];
+    assert_eq!(arg.as_str(), Some(" echo 39 "));
+}
