@@ -47,7 +47,7 @@ pub(super) struct Shift {
 enum Insert {
     /// Indentation.
     Spaces(usize),
-    /// `--- ` before a document's root flow collection ([`flow_roots`]).
+    /// `--- ` before a document's root flow collection ([`large_flows`]).
     DocStart,
 }
 
@@ -118,13 +118,13 @@ impl Shift {
 }
 
 /// Document root flow collections that would be read with `--- ` before them
-/// ([`flow_roots`]) past this size.
+/// ([`large_flows`]) past this size.
 pub(super) const LARGE_FLOW_ROOT: usize = 64 * 1024;
 
-/// Non-root flow collections that start a line past this size are not read ([`flow_roots`]).
+/// Non-root flow collections that start a line past this size are not read ([`large_flows`]).
 pub(super) const MAX_KEY_FLOW: usize = 1 << 20;
 
-/// What [`flow_roots`] found.
+/// What [`large_flows`] found.
 #[derive(Default)]
 pub(super) struct FlowScan {
     /// `--- ` before each large document root flow collection.
@@ -144,7 +144,7 @@ pub(super) struct FlowScan {
 /// a value on the line below its key) has no such fix: its document is not read. Block
 /// scalars are skipped (a dashboard's JSON in a ConfigMap is text). Everything else parses as
 /// before.
-pub(super) fn flow_roots(text: &str) -> FlowScan {
+pub(super) fn large_flows(text: &str) -> FlowScan {
     let bytes = text.as_bytes();
     let mut scan = FlowScan::default();
     // No collection in a smaller text is large enough to matter (most files: no scan).

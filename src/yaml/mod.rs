@@ -111,7 +111,7 @@ pub const MAX_DUPLICATE_ERRORS: usize = 100;
 /// Indentation inside flow collections and quoted scalars is not checked, as kubectl's
 /// libyaml-based reader does not check it (see `lenient`).
 pub fn parse(text: &str) -> YamlFile {
-    let scan = lenient::flow_roots(text);
+    let scan = lenient::large_flows(text);
     // A flow collection too large to read ends the text kexit reads at its document's start.
     let read = scan.cut.map_or(text, |(doc, _, _)| &text[..doc]);
     let shift = scan.shift;

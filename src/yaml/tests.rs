@@ -450,7 +450,7 @@ fn large_root_flow_collections_parse_as_written_in_bounded_memory() {
         format!("--- # c\n\n[{}]\n...\n{json}", items.join(", ")),
     ];
     for text in &texts {
-        assert!(!lenient::flow_roots(text).shift.is_empty());
+        assert!(!lenient::large_flows(text).shift.is_empty());
         let plain = builder::parse_strict(text);
         let f = parse(text);
         assert!(f.errors.is_empty(), "{:?}", f.errors);
@@ -477,7 +477,7 @@ fn large_root_flow_collections_parse_as_written_in_bounded_memory() {
         "{\"a\": 1}\n".to_string(),
     ] {
         assert!(
-            lenient::flow_roots(&text).shift.is_empty(),
+            lenient::large_flows(&text).shift.is_empty(),
             "{}",
             &text[..20]
         );
@@ -507,13 +507,13 @@ fn huge_flow_collections_that_could_be_keys_end_the_read_text() {
         format!("--- |\n{big}\n"),
         format!("|\n{big}\n"),
     ] {
-        assert!(lenient::flow_roots(&text).cut.is_none());
+        assert!(lenient::large_flows(&text).cut.is_none());
         let f = parse(&text);
         assert!(f.errors.is_empty(), "{:?}", f.errors);
     }
     // Under the limit, a line-start collection parses as before.
     let small = "k:\n  [a, b]\n- [c]\n";
-    assert!(lenient::flow_roots(small).cut.is_none());
+    assert!(lenient::large_flows(small).cut.is_none());
 }
 
 #[test]
