@@ -214,25 +214,50 @@ pub fn check(kind: &str, api_version: &str, json: &serde_json::Value) -> Option<
 /// The object as the API server receives it, for decoding: [`Node::to_json`] without null
 /// mapping values (a JSON null is a no-op for Go, whatever the field type).
 pub fn api_json(node: &Node) -> J {
-    match &node.value {
-        Value::Seq(items) => J::Array(items.iter().map(api_json).collect()),
-        Value::Map(entries) => api_map(entries, |_, v| api_json(v)),
-        _ => node.to_json(),
+    serde_json::to_value(ApiText::new(node)).unwrap_or(J::Null)
+}
+
+/// [`api_json`] of an object for its type check: a ConfigMap's `data` or a Secret's
+/// `stringData` whose every value is a string (or null) is left empty, since decoding it cannot
+/// fail (a 10 MB ConfigMap of 230,000 keys was copied whole into JSON and decoded for nothing:
+/// 70 MB). Any other value keeps the map, so its errors are found as before.
+fn api_json_checked(kind: &str, node: &Node) -> J {
+    let elide = match kind {
+        "ConfigMap" => Some("data"),
+        "Secret" => Some("stringData"),
+        _ => None,
+    };
+    serde_json::to_value(ApiText { node, elide }).unwrap_or(J::Null)
+}
+
+/// A tree as the API server receives it ([`api_json`]), serialised: into the JSON value, or
+/// straight into JSON text without building the value (a Pod of 190,000 `env` entries took
+/// 150 MB as a value). In a mapping the last entry of a duplicated key wins and a null value
+/// removes the key.
+struct ApiText<'a> {
+    node: &'a Node,
+    /// A top-level field left empty when every value in it is a string
+    /// ([`api_json_checked`]).
+    elide: Option<&'static str>,
+}
+
+impl<'a> ApiText<'a> {
+    fn new(node: &'a Node) -> ApiText<'a> {
+        ApiText { node, elide: None }
     }
 }
 
-/// A tree written as JSON text as [`api_json`] converts it, without building the value: the
-/// last entry of a duplicated key wins, a null value removes the key.
-struct ApiText<'a>(&'a Node);
+/// Mappings up to this size find a key's last entry by scanning.
+const SCAN_KEYS: usize = 16;
 
 impl serde::Serialize for ApiText<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
-        match &self.0.value {
+        match &self.node.value {
             Value::Seq(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
                 for item in items.iter() {
-                    seq.serialize_element(&ApiText(item))?;
+                    seq.serialize_element(&ApiText::new(item))?;
                 }
                 seq.end()
             }
@@ -241,66 +266,39 @@ impl serde::Serialize for ApiText<'_> {
                     .iter()
                     .map(|(k, _)| k.scalar_text().unwrap_or_default())
                     .collect();
-                let mut last: std::collections::HashMap<&str, usize> =
-                    std::collections::HashMap::with_capacity(keys.len());
-                for (i, k) in keys.iter().enumerate() {
-                    last.insert(k.as_str(), i);
-                }
+                let last: std::collections::HashMap<&str, usize> = if keys.len() > SCAN_KEYS {
+                    keys.iter()
+                        .enumerate()
+                        .map(|(i, k)| (k.as_str(), i))
+                        .collect()
+                } else {
+                    std::collections::HashMap::new()
+                };
+                let is_last = |i: usize, k: &str| match keys.len() > SCAN_KEYS {
+                    true => last.get(k) == Some(&i),
+                    false => !keys[i + 1..].iter().any(|later| later == k),
+                };
                 let mut map = s.serialize_map(None)?;
                 for (i, ((_, v), k)) in entries.iter().zip(&keys).enumerate() {
-                    if last.get(k.as_str()) == Some(&i) && !v.is_null() {
-                        map.serialize_entry(k, &ApiText(v))?;
+                    if v.is_null() || !is_last(i, k) {
+                        continue;
+                    }
+                    let strings_only = self.elide == Some(k.as_str())
+                        && v.is_map()
+                        && v.entries()
+                            .all(|(_, x)| x.as_str().is_some() || x.is_null());
+                    if strings_only {
+                        map.serialize_entry(k, &serde_json::Map::new())?;
+                    } else {
+                        map.serialize_entry(k, &ApiText::new(v))?;
                     }
                 }
                 map.end()
             }
             Value::Str(text) => s.serialize_str(text),
-            _ => self.0.to_json().serialize(s),
+            _ => self.node.to_json().serialize(s),
         }
     }
-}
-
-/// A mapping as [`api_json`] converts it, each non-null value converted by `value` (given its
-/// key).
-fn api_map(entries: &[(Node, Node)], value: impl Fn(&str, &Node) -> J) -> J {
-    let mut m = serde_json::Map::new();
-    for (k, v) in entries {
-        let key = k.scalar_text().unwrap_or_default();
-        if v.is_null() {
-            // A later null still cancels an earlier value of a duplicated key.
-            m.remove(&key);
-            continue;
-        }
-        let converted = value(&key, v);
-        m.insert(key, converted);
-    }
-    J::Object(m)
-}
-
-/// [`api_json`] of an object for its type check: a ConfigMap's `data` or a Secret's
-/// `stringData` whose every value is a string (or null) is left empty, since decoding it cannot
-/// fail (a 10 MB ConfigMap of 230,000 keys was copied whole into JSON and decoded for nothing:
-/// 70 MB). Any other value keeps the map, so its errors are found as before.
-fn api_json_checked(kind: &str, node: &Node) -> J {
-    let field = match kind {
-        "ConfigMap" => "data",
-        "Secret" => "stringData",
-        _ => return api_json(node),
-    };
-    let Value::Map(entries) = &node.value else {
-        return api_json(node);
-    };
-    api_map(entries, |key, v| {
-        let strings_only = key == field
-            && v.is_map()
-            && v.entries()
-                .all(|(_, x)| x.as_str().is_some() || x.is_null());
-        if strings_only {
-            J::Object(serde_json::Map::new())
-        } else {
-            api_json(v)
-        }
-    })
 }
 
 /// Every type error of one object (up to [`MAX_ERRORS`]), located in its tree. Empty for kinds
@@ -313,7 +311,7 @@ pub fn type_errors<'n>(kind: &str, api_version: &str, node: &'n Node) -> Vec<Typ
     // JSON value of a Pod of 190,000 `env` entries took 150 MB. Not for the kinds with base64
     // fields (Go's base64 rules are checked on the value) nor the ones with elided data.
     if !matches!(kind, "Secret" | "ConfigMap")
-        && serde_json::to_string(&ApiText(node)).is_ok_and(|text| (decoder.text)(&text))
+        && serde_json::to_string(&ApiText::new(node)).is_ok_and(|text| (decoder.text)(&text))
     {
         return Vec::new();
     }
