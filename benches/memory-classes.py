@@ -97,6 +97,11 @@ CLASSES = {
         p, lambda i: f'    - {{name: V{i + 1}, value: "$(V{i})x"}}\n',
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
         "    image: busybox:1.36\n    env:\n    - {name: V0, value: \"x\"}\n", cap=2_500_000),
+    # 3,000 aliases of one 1 MB string (a 1 MB file; 2.9 GB before the alias byte budget).
+    "aliases-of-a-long-string": lambda p: fill(
+        p, lambda i: f"  k{i + 1}: *a\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  k0: &a \"" + "x" * 1_000_000 + "\"\n",
+        cap=1_030_000),
     "pods-10-shell-containers": lambda p: fill(
         p, lambda i: f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  containers:\n"
         + "".join(f'  - {{name: c{j}, image: "busybox:1.36", command: ["sh","-c","exec sleep {j}"]}}\n'
@@ -142,19 +147,27 @@ def main():
     cases = dict(CLASSES)
     if os.path.isdir(corpus):
         cases["corpus-manifests"] = lambda p: realistic(p, corpus, a.bin)
-    for name, gen in cases.items():
+    runs = [(name, "json") for name in cases]
+    # The report formats: each streamed, none held whole (SARIF took 3.4 GB as one JSON value).
+    runs += [("pods-10-shell-containers", fmt) for fmt in ("sarif", "human")]
+    for name, fmt in runs:
+        gen = cases[name]
         d = os.path.join(a.dir, name)
         path = os.path.join(d, "f.yaml")
         if not os.path.exists(path):
             os.makedirs(d, exist_ok=True)
             gen(path)
-        r = subprocess.run(["/usr/bin/time", "-f", "%e %M", a.bin, "lint", "--no-config", "--format", "json", d],
+        r = subprocess.run(["/usr/bin/time", "-f", "%e %M", a.bin, "lint", "--no-config", "--format", fmt, d],
                            capture_output=True, text=True)
         secs, kb = r.stderr.strip().splitlines()[-1].split()
-        try:
-            rules = collections.Counter(f["rule"] for f in json.loads(r.stdout)["findings"])
-        except (ValueError, KeyError):
-            rules = {"?": r.returncode}
+        if fmt != "json":
+            rules = {f"--format {fmt}, output MB": round(len(r.stdout) / 1e6)}
+            name = f"  {fmt}"
+        else:
+            try:
+                rules = collections.Counter(f["rule"] for f in json.loads(r.stdout)["findings"])
+            except (ValueError, KeyError):
+                rules = {"?": r.returncode}
         print(f"{name:26} {os.path.getsize(path) / 1e6:5.1f} MB  {float(secs):5.2f} s  {int(kb) / 1024:7.1f} MB  "
               + " ".join(f"{k}:{v}" for k, v in sorted(rules.items())))
     return 0

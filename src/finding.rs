@@ -4,12 +4,18 @@ use crate::meta::Meta;
 pub use crate::meta::Severity;
 use crate::source::Span;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// A finding's text: most helps, symptoms and labels are the rule's constant text, shared rather
+/// than copied into each finding (a run may produce 100,000 findings).
+pub type Text = Cow<'static, str>;
 
 /// A secondary location, e.g. the Dockerfile line a manifest finding depends on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    pub message: Text,
 }
 
 /// The Kubernetes object a finding belongs to.
@@ -29,11 +35,12 @@ pub struct Finding {
     pub span: Span,
     pub message: String,
     /// The fix.
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// What the user would see at runtime (`exec: "python app.py": executable file not found in $PATH`).
-    pub symptom: Option<String>,
+    pub symptom: Option<Text>,
     pub labels: Vec<Label>,
-    pub object: Option<ObjectRef>,
+    /// Shared by every finding on the object (see [`crate::k8s::Workload::reference`]).
+    pub object: Option<Arc<ObjectRef>>,
     pub container: Option<String>,
     /// The Compose service (in place of `object`/`container`).
     pub service: Option<String>,
@@ -42,12 +49,15 @@ pub struct Finding {
 impl Finding {
     /// A finding with the rule's default severity and exit code.
     pub fn new(rule: &'static Meta, span: Span, message: impl Into<String>) -> Finding {
+        let mut message = message.into();
+        // `format!` leaves up to twice the length allocated; a finding is kept to the end.
+        message.shrink_to_fit();
         Finding {
             rule,
             severity: rule.severity,
             exit_code: rule.exit_code,
             span,
-            message: message.into(),
+            message,
             help: None,
             symptom: None,
             labels: Vec::new(),
@@ -56,18 +66,18 @@ impl Finding {
             service: None,
         }
     }
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+    pub fn help(mut self, help: impl Into<Text>) -> Self {
+        self.help = Some(shrunk(help.into()));
         self
     }
-    pub fn symptom(mut self, symptom: impl Into<String>) -> Self {
-        self.symptom = Some(symptom.into());
+    pub fn symptom(mut self, symptom: impl Into<Text>) -> Self {
+        self.symptom = Some(shrunk(symptom.into()));
         self
     }
-    pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub fn label(mut self, span: Span, message: impl Into<Text>) -> Self {
         self.labels.push(Label {
             span,
-            message: message.into(),
+            message: shrunk(message.into()),
         });
         self
     }
@@ -79,7 +89,7 @@ impl Finding {
         self.exit_code = code;
         self
     }
-    pub fn object(mut self, object: Option<ObjectRef>) -> Self {
+    pub fn object(mut self, object: Option<Arc<ObjectRef>>) -> Self {
         self.object = object;
         self
     }
@@ -90,5 +100,16 @@ impl Finding {
     pub fn container(mut self, name: impl Into<String>) -> Self {
         self.container = Some(name.into());
         self
+    }
+}
+
+/// An owned text without the spare capacity `format!` leaves.
+fn shrunk(t: Text) -> Text {
+    match t {
+        Cow::Owned(mut s) => {
+            s.shrink_to_fit();
+            Cow::Owned(s)
+        }
+        b => b,
     }
 }

@@ -575,7 +575,7 @@ fn report(model: &Model<'_>, p: &Process<'_, '_>) -> ProcReport {
     ProcReport {
         file,
         line,
-        object: p.object(),
+        object: p.object().map(std::sync::Arc::unwrap_or_clone),
         container: match p.runtime {
             Runtime::Kubernetes { container, .. } => container.name.to_string(),
             Runtime::Docker { image } => format!("docker run {}", image.reference),

@@ -482,7 +482,7 @@ impl Index {
                 range,
                 container,
             } => {
-                let on_object = f.object.as_ref() == Some(object)
+                let on_object = f.object.as_deref() == Some(object)
                     || (f.span.file == *file && range.contains(&f.span.start));
                 match container {
                     None => on_object,

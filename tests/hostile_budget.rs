@@ -669,3 +669,131 @@ items:
     assert_located(&f, "item.yaml", "KX101", line_of(&text, "python app.py"));
     assert!(r.peak_rss_kib < 300 * 1024, "{} KiB", r.peak_rss_kib);
 }
+
+// ---------------------------------------------------------------------------------------------
+// YAML aliases of long text: the node budget counts nodes, not bytes
+
+#[cfg(target_os = "linux")]
+#[test]
+fn aliases_of_a_long_string_stop_at_the_byte_budget() {
+    // 3,000 aliases of one 1 MB string in a ConfigMap: a 1 MB file that built 3 GB of copies
+    // (2.95 GB peak RSS) within the node budget, and nested anchors that copy their subtree once
+    // per level. Both stop at the alias byte budget (KX011 at the alias); the object before
+    // the file's first long alias is read.
+    let tmp = scene();
+    let long = "x".repeat(1_000_000);
+    let mut text = format!(
+        "{GOOD}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata:\n  k0: &a \"{long}\"\n"
+    );
+    for i in 1..3000 {
+        text.push_str(&format!("  k{i}: *a\n"));
+    }
+    fs::write(tmp.path().join("aliases.yaml"), &text).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // 1 MiB + 2 × 1.05 MB allows the anchor's copy and two aliases: the third one stops.
+    assert_located(&f, "aliases.yaml", "KX011", line_of(&text, "k3: *a"));
+    assert_located(&f, "aliases.yaml", "KX101", line_of(&text, "python app.py"));
+    assert!(r.peak_rss_kib < 300 * 1024, "{} KiB", r.peak_rss_kib);
+
+    // 100 anchors nested in one another around a 1 MB string: each definition copies it.
+    let tmp = scene();
+    let mut text = String::from("a0: &a0\n");
+    for i in 1..100 {
+        text.push_str(&format!("{}- &a{i}\n", "  ".repeat(i)));
+    }
+    text.push_str(&format!("{}- \"{long}\"\n", "  ".repeat(100)));
+    fs::write(tmp.path().join("nested.yaml"), &text).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert!(r.peak_rss_kib < 300 * 1024, "{} KiB", r.peak_rss_kib);
+    assert!(
+        in_file(&f, "nested.yaml").iter().all(|x| x.rule != "KX001"),
+        "{f:#?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports: written as they are made
+
+#[cfg(target_os = "linux")]
+#[test]
+fn reports_of_many_findings_are_written_as_they_are_made() {
+    // 1,500 Pods of 10 `sh -c` containers: 16,500 findings. SARIF was one JSON value (about
+    // 35 kB of memory a result: 3.4 GB for 98,000); the text formats and `--output` files were
+    // whole strings. Each report is now written as it is made, to stdout and to a file.
+    let tmp = scene();
+    let mut text = String::new();
+    for i in 0..1500 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  containers:\n"
+        ));
+        for j in 0..10 {
+            text.push_str(&format!(
+                "  - {{name: c{j}, image: \"busybox:1.36\", command: [\"sh\",\"-c\",\"exec sleep {j}\"]}}\n"
+            ));
+        }
+    }
+    fs::write(tmp.path().join("pods.yaml"), &text).unwrap();
+    for format in ["sarif", "human", "json"] {
+        let r = run(tmp.path(), &["lint", "--format", format, "."]);
+        // 1: the scene's good.yaml holds a failing manifest.
+        assert_eq!(r.code, 1, "{format}: {}", trunc(&r.stderr));
+        assert!(r.elapsed < DEADLINE, "{format}: {:?}", r.elapsed);
+        assert!(
+            r.stdout.len() > 10 << 20,
+            "{format}: {} bytes",
+            r.stdout.len()
+        );
+        assert!(
+            r.peak_rss_kib < 200 * 1024,
+            "{format}: {} KiB",
+            r.peak_rss_kib
+        );
+    }
+    let r = run(
+        tmp.path(),
+        &["lint", "--format", "sarif", "--output", "out.sarif", "."],
+    );
+    assert_eq!(r.code, 1, "{}", trunc(&r.stderr));
+    assert!(r.peak_rss_kib < 200 * 1024, "{} KiB", r.peak_rss_kib);
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("out.sarif")).unwrap()).unwrap();
+    // And good.yaml's findings.
+    let results = sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
+    assert!(results > 16_500, "{results}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects over the API server's request limit (KX013)
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_object_over_three_mebibytes_is_refused_and_not_decoded() {
+    // A Pod of 100,000 `env` entries is 3.9 MB as JSON: the API server refuses it (413), so
+    // kexit reports it (KX013) and does not decode its types (95 MB for 190,000 entries). A
+    // List of the same size is sent item by item: no KX013.
+    let tmp = scene();
+    let mut env = String::new();
+    for i in 0..100_000 {
+        env.push_str(&format!("        - {{name: V{i}, value: \"x{i}\"}}\n"));
+    }
+    let text = pod_with_env("big", &env);
+    fs::write(tmp.path().join("big.yaml"), &text).unwrap();
+    let mut list = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    for i in 0..40_000 {
+        list.push_str(&format!(
+            "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c{i}}}, data: {{k: v{i}}}}}\n"
+        ));
+    }
+    assert!(list.len() > 3 << 20);
+    fs::write(tmp.path().join("list.yaml"), &list).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert_located(&f, "big.yaml", "KX013", line_of(&text, "name: big"));
+    let big = in_file(&f, "big.yaml");
+    assert!(big.iter().all(|x| x.rule != "KX005"), "{big:#?}");
+    let kx013 = big.iter().find(|x| x.rule == "KX013").unwrap();
+    assert!(kx013.message.contains("3145728"), "{}", kx013.message);
+    assert!(in_file(&f, "list.yaml").is_empty(), "{f:#?}");
+}

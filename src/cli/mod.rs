@@ -425,32 +425,23 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         let dest = args.output.get(i);
         let colored = dest.is_none() && stdout_color(color);
         let shown = (summary, show_suppressed);
-        if matches!(format, Format::Json) && dest.is_none() {
-            // Written as it is serialised: a JSON report can be larger than the run's model.
+        // Every report is written as it is made: one of 100,000 findings can be larger than
+        // the run's model.
+        let style = (colored, dest.is_none());
+        let Some(path) = dest else {
             stdout_format.get_or_insert(*format);
             let out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = output::json::write_with(
-                out,
-                &outcome.project,
-                &outcome.findings,
-                summary,
-                show_suppressed,
-            );
+            let written = write_report(*format, out, &outcome, shown, style, &args);
             stdout_written(written.and_then(|mut w| w.flush()));
             continue;
-        }
-        let text = report(*format, &outcome, shown, (colored, dest.is_none()), &args);
-        match dest {
-            Some(path) => {
-                if let Err(e) = std::fs::write(path, text) {
-                    eprintln!("kexit: cannot write {}: {e}", crate::text::path_name(path));
-                    return 2;
-                }
-            }
-            None => {
-                stdout_format.get_or_insert(*format);
-                emit(&text);
-            }
+        };
+        let written = std::fs::File::create(path)
+            .map(std::io::BufWriter::new)
+            .and_then(|out| write_report(*format, out, &outcome, shown, style, &args))
+            .and_then(|mut w| w.flush());
+        if let Err(e) = written {
+            eprintln!("kexit: cannot write {}: {e}", crate::text::path_name(path));
+            return 2;
         }
     }
     drop(t);
@@ -514,47 +505,57 @@ fn map_rendered(
     }
 }
 
-/// One report in `format` (`to_stdout`: it goes to stdout, where the human format wraps), with
-/// output hygiene applied at the write edge (src/text.rs): JSON and SARIF escape as JSON does, plus
-/// `text::json_inert` for what serde_json leaves raw (bidi overrides, C1 controls, invisibles).
-fn report(
+/// One report in `format` written to `w` as it is made (`to_stdout`: it goes to stdout, where
+/// the human format wraps), with output hygiene applied at the write edge (src/text.rs): JSON and
+/// SARIF escape as JSON does, plus [`crate::text::JsonInert`] for what serde_json leaves raw
+/// (bidi overrides, C1 controls, invisibles); the text formats go through
+/// [`crate::text::escape_owned`] piece by piece (pieces end between findings, so no escape
+/// sequence is cut). Gives `w` back.
+fn write_report<W: Write>(
     format: Format,
+    mut w: W,
     outcome: &lint::Outcome,
     (summary, show_suppressed): (Summary, Option<&[crate::suppress::Suppressed]>),
     (colored, to_stdout): (bool, bool),
     args: &LintArgs,
-) -> String {
-    let text = match format {
-        Format::Json => output::json::render_with(
-            &outcome.project,
-            &outcome.findings,
-            summary,
-            show_suppressed,
-        ),
-        Format::Sarif => output::sarif::render(
-            &outcome.project,
-            &outcome.findings,
-            show_suppressed,
-            &outcome.project.config.doc_url,
-        ),
-        Format::Github => output::github::render(&outcome.project, &outcome.findings),
-        Format::Concise => {
-            let mut s = output::concise::render(&outcome.project, &outcome.findings);
-            if let Some(sup) = show_suppressed {
-                for x in sup {
-                    let one =
-                        output::concise::render(&outcome.project, std::slice::from_ref(&x.finding));
-                    s.push_str(&format!(
-                        "{} [suppressed by {}: {}]\n",
-                        one.trim_end(),
-                        x.by,
-                        x.reason
-                    ));
-                }
-            }
-            s
+) -> std::io::Result<W> {
+    let project = &outcome.project;
+    let findings = outcome.findings.as_slice();
+    match format {
+        Format::Sarif => {
+            return output::sarif::write(
+                w,
+                project,
+                findings,
+                show_suppressed,
+                &project.config.doc_url,
+            )
         }
-        Format::Human => {
+        Format::Json => {
+            return output::json::write_with(w, project, findings, summary, show_suppressed)
+        }
+        _ => {}
+    }
+    let keep_colors = matches!(format, Format::Human) && colored;
+    let mut write =
+        |text: String| w.write_all(crate::text::escape_owned(text, keep_colors).as_bytes());
+    let mut sink = output::Sink::to(&mut write);
+    match format {
+        Format::Github => output::github::render_to(&mut sink, project, findings),
+        Format::Concise => {
+            output::concise::render_to(&mut sink, project, findings);
+            for x in show_suppressed.unwrap_or(&[]) {
+                sink.boundary();
+                let one = output::concise::render(project, std::slice::from_ref(&x.finding));
+                sink.buf.push_str(&format!(
+                    "{} [suppressed by {}: {}]\n",
+                    one.trim_end(),
+                    x.by,
+                    x.reason
+                ));
+            }
+        }
+        _ => {
             let opts = human::Options {
                 color: colored,
                 width: if to_stdout {
@@ -566,17 +567,16 @@ fn report(
                 // --statistics prints its own table.
                 rule_table: !args.statistics,
             };
-            human::render(
-                &outcome.project,
-                &outcome.findings,
+            human::render_to(
+                &mut sink,
+                project,
+                findings,
                 show_suppressed,
                 summary,
                 &opts,
-            )
+            );
         }
-    };
-    match format {
-        Format::Json | Format::Sarif => text,
-        _ => crate::text::escape_owned(text, matches!(format, Format::Human) && colored),
     }
+    sink.finish()?;
+    Ok(w)
 }

@@ -211,6 +211,8 @@ pub struct Workload<'p> {
     /// The pod template's metadata, where there is one.
     pub pod_meta: Option<&'p Node>,
     pub containers: Vec<Container<'p>>,
+    /// [`Object::reference`], made once and shared by the workload's findings.
+    reference: std::sync::OnceLock<std::sync::Arc<ObjectRef>>,
 }
 
 impl<'p> Workload<'p> {
@@ -283,7 +285,15 @@ impl<'p> Workload<'p> {
             pod_spec,
             pod_meta,
             containers,
+            reference: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The object findings are attached to, shared by all of them.
+    pub fn reference(&self) -> std::sync::Arc<ObjectRef> {
+        self.reference
+            .get_or_init(|| std::sync::Arc::new(self.object.reference()))
+            .clone()
     }
 
     pub fn span(&self, node: &Node) -> Span {

@@ -38,7 +38,9 @@ pub struct Model<'p> {
     process_groups: std::sync::OnceLock<Vec<process::ProcessGroup<'p>>>,
     /// Effective resources of each workload (by position in `workloads`), computed on first use.
     resources: std::sync::OnceLock<Vec<crate::model::resources::PodResources<'p>>>,
-    /// Schema type errors of each object (by position in `objects`), for KX005 and KX006.
+    /// The objects larger than the API server accepts in one request: (position in `objects`,
+    /// bytes as JSON), sorted by position (KX013). Their types are not checked.
+    pub oversized: Vec<(usize, usize)>,
     /// The schema type errors of the objects that have any: (object position, errors), sorted by
     /// position (most objects have none: no empty list each).
     pub type_errors: std::sync::OnceLock<Vec<(usize, Vec<crate::k8s::schema::TypeError<'p>>)>>,
@@ -100,6 +102,7 @@ impl<'p> Model<'p> {
             .map(|(i, _)| i)
             .collect::<Vec<_>>();
         let patch_files = kustomize::patch_files(&project.files, &objects, &kustomizations);
+        let oversized = oversized(project, &objects);
         let model = Model {
             project,
             objects,
@@ -108,6 +111,7 @@ impl<'p> Model<'p> {
             images,
             kustomizations,
             patch_files,
+            oversized,
             units: units::Units::build(&project.files),
             exec_facts: std::sync::OnceLock::new(),
             process_groups: std::sync::OnceLock::new(),
@@ -142,9 +146,11 @@ impl<'p> Model<'p> {
                         .collect(),
                 );
                 if types {
-                    let _ = model
-                        .type_errors
-                        .set(compute_type_errors(&model.objects, true));
+                    let _ = model.type_errors.set(compute_type_errors(
+                        &model.objects,
+                        &model.oversized,
+                        true,
+                    ));
                 }
             },
         );
@@ -208,6 +214,11 @@ impl<'p> Model<'p> {
     /// kustomization in the tree, or it looks like one ([`env::looks_like_patch`]: a container
     /// without `image`, an `apps/v1` controller without `selector`). Rules about something
     /// absent (a volume, a limit, a probe, a port, a referenced object) skip it: the base has it.
+    /// A file a kustomization lists as a patch.
+    pub fn is_patch_file(&self, file: crate::source::FileId) -> bool {
+        self.patch_files.contains(&file)
+    }
+
     pub fn is_patch(&self, w: &Workload<'_>) -> bool {
         self.patch_files.contains(&w.object.file) || env::looks_like_patch(w)
     }
@@ -225,7 +236,7 @@ impl<'p> Model<'p> {
     pub fn type_errors(&self, i: usize) -> &[crate::k8s::schema::TypeError<'p>] {
         let all = self
             .type_errors
-            .get_or_init(|| compute_type_errors(&self.objects, false));
+            .get_or_init(|| compute_type_errors(&self.objects, &self.oversized, false));
         all.binary_search_by_key(&i, |(k, _)| *k)
             .ok()
             .and_then(|k| all.get(k))
@@ -304,10 +315,16 @@ impl<'p> Model<'p> {
 
 fn compute_type_errors<'p>(
     objects: &[Object<'p>],
+    oversized: &[(usize, usize)],
     parallel: bool,
 ) -> Vec<(usize, Vec<crate::k8s::schema::TypeError<'p>>)> {
     use rayon::prelude::*;
     let of = |(i, o): (usize, &Object<'p>)| {
+        // The API server rejects it whole (KX013); decoding it would only cost memory (a Pod of
+        // 190,000 `env` entries: 95 MB of typed values).
+        if oversized.binary_search_by_key(&i, |(k, _)| *k).is_ok() {
+            return None;
+        }
         let e = crate::k8s::schema::type_errors(o.kind, o.api_version, o.node);
         (!e.is_empty()).then_some((i, e))
     };
@@ -317,4 +334,31 @@ fn compute_type_errors<'p>(
     } else {
         objects.iter().enumerate().filter_map(of).collect()
     }
+}
+
+/// The most a write request to kube-apiserver may carry: 3 MiB, fixed in the API server
+/// (`MaxRequestBodyBytes`, twice etcd's 1.5 MiB default to allow for JSON over protobuf).
+/// A larger body gets 413 `Request entity too large: limit is 3145728`.
+pub const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
+
+/// [`Model::oversized`]. Only objects that could be that large are measured: those whose text
+/// is over a third of the limit (JSON is at most about three times its YAML: `[a, b]` is
+/// `["a","b"]`) and those of files where an alias was expanded.
+fn oversized(project: &Project, objects: &[Object<'_>]) -> Vec<(usize, usize)> {
+    use rayon::prelude::*;
+    let aliased: std::collections::HashSet<crate::source::FileId> = project
+        .manifests
+        .iter()
+        .filter(|m| m.yaml.aliased)
+        .map(|m| m.file)
+        .collect();
+    objects
+        .par_iter()
+        .enumerate()
+        .filter(|(_, o)| o.node.span().len() > MAX_REQUEST_BYTES / 3 || aliased.contains(&o.file))
+        .filter_map(|(i, o)| {
+            let n = crate::k8s::schema::request_bytes(o.node);
+            (n > MAX_REQUEST_BYTES).then_some((i, n))
+        })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! GitHub Actions workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
 
-use super::locate;
+use super::{locate, Sink};
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use std::fmt::Write;
@@ -16,8 +16,16 @@ fn escape_property(s: &str) -> String {
 }
 
 pub fn render(project: &Project, findings: &[Finding]) -> String {
-    let mut s = String::new();
+    let mut sink = Sink::text();
+    render_to(&mut sink, project, findings);
+    sink.finish().unwrap_or_default()
+}
+
+/// [`render`] into a sink, in pieces.
+pub fn render_to(sink: &mut Sink, project: &Project, findings: &[Finding]) {
     for f in findings {
+        sink.boundary();
+        let s = &mut sink.buf;
         let loc = locate(project, f);
         let cmd = match f.severity {
             Severity::Error => "error",
@@ -49,7 +57,6 @@ pub fn render(project: &Project, findings: &[Finding]) -> String {
             escape_data(&msg)
         );
     }
-    s
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! reports columns in characters. Colour is decided by the caller (`--color`, NO_COLOR,
 //! CLICOLOR_FORCE, terminal detection) and links are never emitted.
 
-use super::{locate, Summary};
+use super::{locate, Sink, Summary};
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::source::{FileId, SourceFile};
@@ -220,7 +220,7 @@ fn snippets(out: &mut String, project: &Project, f: &Finding, h: &GraphicalRepor
                 src,
                 l.span.start,
                 l.span.end,
-                Some(l.message.clone()),
+                Some(l.message.to_string()),
                 false,
             ));
         }
@@ -538,11 +538,27 @@ pub fn render(
     summary: Summary,
     opts: &Options,
 ) -> String {
+    let mut sink = Sink::text();
+    render_to(&mut sink, project, findings, suppressed, summary, opts);
+    sink.finish().unwrap_or_default()
+}
+
+/// [`render`] into a sink, in pieces.
+pub fn render_to(
+    sink: &mut Sink,
+    project: &Project,
+    findings: &[Finding],
+    suppressed: Option<&[Suppressed]>,
+    summary: Summary,
+    opts: &Options,
+) {
     let h = handler(opts);
-    let mut out = String::new();
     for f in findings {
-        render_finding(&mut out, project, f, opts, &h);
+        sink.boundary();
+        render_finding(&mut sink.buf, project, f, opts, &h);
     }
+    sink.boundary();
+    let out = &mut sink.buf;
     if let Some(sup) = suppressed {
         if !sup.is_empty() {
             let _ = writeln!(
@@ -582,7 +598,6 @@ pub fn render(
         }
         out.push_str(&summary_line(&summary, opts.color));
     }
-    out
 }
 
 /// Findings per rule and severity, most frequent first (`count code severity exit name`), as

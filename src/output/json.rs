@@ -71,7 +71,7 @@ fn finding<'a>(project: &'a Project, f: &'a Finding) -> JsonFinding<'a> {
         message: &f.message,
         help: f.help.as_deref(),
         symptom: f.symptom.as_deref(),
-        object: f.object.as_ref(),
+        object: f.object.as_deref(),
         container: f.container.as_deref(),
         service: f.service.as_deref(),
     }

@@ -9,6 +9,66 @@ pub mod sarif;
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 
+/// A text report written in pieces: past [`Sink::CHUNK`] bytes, what has accumulated (whole
+/// findings) goes to the writer, so a report of 100,000 findings is never held whole. Without a
+/// writer it collects the whole text ([`Sink::text`]).
+pub struct Sink<'w> {
+    pub buf: String,
+    write: Option<&'w mut dyn FnMut(String) -> std::io::Result<()>>,
+    error: Option<std::io::Error>,
+}
+
+impl<'w> Sink<'w> {
+    const CHUNK: usize = 64 * 1024;
+
+    /// A sink that keeps the whole text.
+    pub fn text() -> Sink<'static> {
+        Sink {
+            buf: String::new(),
+            write: None,
+            error: None,
+        }
+    }
+
+    /// A sink that hands its text to `write` in pieces; after a failed write the rest is
+    /// dropped and the error returned by [`Sink::finish`].
+    pub fn to(write: &'w mut dyn FnMut(String) -> std::io::Result<()>) -> Sink<'w> {
+        Sink {
+            buf: String::new(),
+            write: Some(write),
+            error: None,
+        }
+    }
+
+    /// Between two findings: hand on the text so far if it is long enough.
+    pub fn boundary(&mut self) {
+        if self.buf.len() >= Self::CHUNK {
+            self.pass();
+        }
+    }
+
+    fn pass(&mut self) {
+        let Some(write) = self.write.as_mut() else {
+            return;
+        };
+        let text = std::mem::take(&mut self.buf);
+        if self.error.is_none() {
+            if let Err(e) = write(text) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Hand on the rest; the whole text for a sink without a writer.
+    pub fn finish(mut self) -> std::io::Result<String> {
+        self.pass();
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(std::mem::take(&mut self.buf)),
+        }
+    }
+}
+
 /// A finding's resolved location: 1-based lines, 1-based character columns, end exclusive.
 #[derive(Debug, Clone, Copy)]
 pub struct Location {

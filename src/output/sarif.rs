@@ -8,6 +8,7 @@ use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::rules::RULES;
 use crate::suppress::Suppressed;
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
@@ -95,7 +96,7 @@ fn result(
         props.insert("help".into(), json!(h));
     }
     if let Some(o) = &f.object {
-        props.insert("object".into(), json!(o));
+        props.insert("object".into(), json!(&**o));
     }
     if let Some(sv) = &f.service {
         props.insert("service".into(), json!(sv));
@@ -151,8 +152,49 @@ pub fn render(
     suppressed: Option<&[Suppressed]>,
     doc_url: &str,
 ) -> String {
+    match write(Vec::new(), project, findings, suppressed, doc_url) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(_) => "{}\n".to_string(),
+    }
+}
+
+/// [`render`] written to `w` as it is serialised, one result at a time (a log of 100,000
+/// results is never held whole: as one JSON value it took 3.4 GB), through
+/// [`crate::text::JsonInert`]; gives `w` back.
+pub fn write<W: std::io::Write>(
+    w: W,
+    project: &Project,
+    findings: &[Finding],
+    suppressed: Option<&[Suppressed]>,
+    doc_url: &str,
+) -> std::io::Result<W> {
     let cwd = std::env::current_dir().ok();
-    let cwd_ref = cwd.as_deref();
+    let root_uri = cwd.as_ref().map(|c| {
+        let mut u = format!("file://{}", encode(&c.to_string_lossy().replace('\\', "/")));
+        if !u.ends_with('/') {
+            u.push('/');
+        }
+        u
+    });
+    let log = Log(Run {
+        original: root_uri.map(|u| json!({ SRCROOT: { "uri": u } })),
+        results: Results {
+            project,
+            findings,
+            suppressed: suppressed.unwrap_or(&[]),
+            cwd: cwd.as_deref(),
+        },
+        tool: tool(doc_url),
+    });
+    let mut inert = crate::text::JsonInert::new(w);
+    serde_json::to_writer_pretty(&mut inert, &log)?;
+    std::io::Write::write_all(&mut inert, b"\n")?;
+    inert.finish()
+}
+
+/// `tool.driver`: one `reportingDescriptor` per rule.
+fn tool(doc_url: &str) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -185,46 +227,69 @@ pub fn render(
             rule
         })
         .collect();
-    let mut results: Vec<Value> = findings
-        .iter()
-        .map(|f| result(project, f, cwd_ref, None))
-        .collect();
-    for s in suppressed.unwrap_or(&[]) {
-        results.push(result(project, &s.finding, cwd_ref, Some(s)));
-    }
-    let root_uri = cwd.as_ref().map(|c| {
-        let mut u = format!("file://{}", encode(&c.to_string_lossy().replace('\\', "/")));
-        if !u.ends_with('/') {
-            u.push('/');
+    json!({
+        "driver": {
+            "name": "kexit",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://github.com/kexit/kexit",
+            "rules": rules,
         }
-        u
-    });
-    let mut run = json!({
-        "tool": {
-            "driver": {
-                "name": "kexit",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/kexit/kexit",
-                "rules": rules,
-            }
-        },
-        "columnKind": "unicodeCodePoints",
-        "results": results,
-    });
-    if let Some(u) = root_uri {
-        run["originalUriBaseIds"] = json!({ SRCROOT: { "uri": u } });
+    })
+}
+
+// The log's envelope, serialised with its keys in the order a `serde_json::Value` gives them
+// (sorted), so that the streamed log is the one a single value printed.
+
+struct Log<'a>(Run<'a>);
+
+struct Run<'a> {
+    original: Option<Value>,
+    results: Results<'a>,
+    tool: Value,
+}
+
+struct Results<'a> {
+    project: &'a Project,
+    findings: &'a [Finding],
+    suppressed: &'a [Suppressed],
+    cwd: Option<&'a Path>,
+}
+
+impl Serialize for Log<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("$schema", "https://json.schemastore.org/sarif-2.1.0.json")?;
+        m.serialize_entry("runs", std::slice::from_ref(&self.0))?;
+        m.serialize_entry("version", "2.1.0")?;
+        m.end()
     }
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [run],
-    });
-    let mut s = crate::text::json_inert(
-        serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string()),
-    );
-    s.push('\n');
-    s
+}
+
+impl Serialize for Run<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("columnKind", "unicodeCodePoints")?;
+        if let Some(o) = &self.original {
+            m.serialize_entry("originalUriBaseIds", o)?;
+        }
+        m.serialize_entry("results", &self.results)?;
+        m.serialize_entry("tool", &self.tool)?;
+        m.end()
+    }
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.findings.len() + self.suppressed.len()))?;
+        for f in self.findings {
+            seq.serialize_element(&result(self.project, f, self.cwd, None))?;
+        }
+        for x in self.suppressed {
+            seq.serialize_element(&result(self.project, &x.finding, self.cwd, Some(x)))?;
+        }
+        seq.end()
+    }
 }
 
 #[cfg(test)]

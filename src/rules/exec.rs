@@ -219,7 +219,7 @@ pub fn at_script(mut f: Finding, run: &ScriptRun, range: Range<usize>, how: &str
     if old.file == file {
         return f;
     }
-    f.label(old, how)
+    f.label(old, how.to_string())
 }
 
 /// Byte range of the first line of a script (without its line break).
@@ -274,7 +274,7 @@ pub fn exec_format_error(
     )
     .exit_code(runc_exit(p, 255))
     .symptom(format!("exec {path}: exec format error"))
-    .help(help);
+    .help(help.to_string());
     at_script(
         script_label(f, run, "the script"),
         run,
@@ -303,7 +303,7 @@ pub fn start_failure(
     .severity(start_severity(p.kind))
     .exit_code(p.start_exit(false))
     .symptom(start_symptom(p.kind, name, true))
-    .help(help);
+    .help(help.to_string());
     image_label(p, fact_label(f, fact))
 }
 

@@ -50,7 +50,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 Finding::new(&RULE, obj.span(target), message)
                     .help(help(e, text))
                     .symptom(e.api_error(obj.kind, obj.api_version))
-                    .object(Some(obj.reference())),
+                    .object(Some(std::sync::Arc::new(obj.reference()))),
             );
         }
     }

@@ -111,7 +111,7 @@ fn finding(
         ),
     )
     .help(format!("Quote it: {fix}"))
-    .object(Some(obj.reference()));
+    .object(Some(std::sync::Arc::new(obj.reference())));
     if let Some(s) = symptom {
         f = f.symptom(s);
     }

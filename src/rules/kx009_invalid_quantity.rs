@@ -42,7 +42,7 @@ fn report(
     span: Span,
     what: &str,
     node: &Node,
-    object: Option<crate::finding::ObjectRef>,
+    object: Option<std::sync::Arc<crate::finding::ObjectRef>>,
     container: Option<&str>,
     milli: bool,
 ) {
@@ -119,7 +119,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 w.span(site.node),
                 &what,
                 site.node,
-                Some(w.object.reference()),
+                Some(w.reference()),
                 cname,
                 site.resource == "cpu",
             );
@@ -132,7 +132,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     w.span(n),
                     &format!("`sizeLimit` of emptyDir volume `{name}`"),
                     n,
-                    Some(w.object.reference()),
+                    Some(w.reference()),
                     None,
                     false,
                 );
@@ -156,7 +156,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 for (k, v) in item.get(section).map(|n| n.entries()).into_iter().flatten() {
                     let what = format!("LimitRange `{section}.{}`", k.as_str().unwrap_or(""));
                     let milli = k.as_str() == Some("cpu");
-                    report(out, o.span(v), &what, v, Some(o.reference()), None, milli);
+                    report(out, o.span(v), &what, v, Some(std::sync::Arc::new(o.reference())), None, milli);
                 }
             }
         }

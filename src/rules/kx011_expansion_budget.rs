@@ -107,7 +107,7 @@ fn kubernetes(model: &Model, out: &mut Vec<Finding>) {
                     ),
                 )
                 .help("Each `$(VAR)` copies the variable's whole value: a chain of variables that reference each other several times grows exponentially (a huge environment or argument list makes the container fail to start). Reference each variable once, or write the value out")
-                .object(Some(w.object.reference()))
+                .object(Some(w.reference()))
                 .container(c.name),
             );
         }

@@ -43,7 +43,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     "exec: \"{argv0}\": executable file not found in $PATH"
                 ))
                 .help(format!("Split it into separate list items: command: [{fixed}]"))
-                .object(Some(w.object.reference()))
+                .object(Some(w.reference()))
                 .container(c.name),
             );
         }

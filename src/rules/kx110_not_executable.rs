@@ -86,7 +86,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             .severity(sev)
             .exit_code(exit)
             .symptom(symptom)
-            .help(help);
+            .help(help.to_string());
         Some(fact_label(f, fact))
     });
 }

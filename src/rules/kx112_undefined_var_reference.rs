@@ -116,7 +116,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         r.name,
                         &lit[1..]
                     ))
-                    .object(Some(w.object.reference()))
+                    .object(Some(w.reference()))
                     .container(c.name);
                     if is_argv0 {
                         // Certainly undefined (no envFrom source of unknown content): no file is
@@ -167,7 +167,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         ),
                     )
                     .help(help)
-                    .object(Some(w.object.reference()))
+                    .object(Some(w.reference()))
                     .container(c.name);
                     if let Some(item) = later {
                         f = f.label(w.span(item), format!("`{}` is defined here", r.name));

@@ -262,7 +262,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .help(format!(
                     "Write `$({name})` (the kubelet expands it from the container's `env`), or run a shell: command: [\"sh\", \"-c\", \"… {shown} …\"]"
                 ))
-                .object(Some(w.object.reference()))
+                .object(Some(w.reference()))
                 .container(c.name);
                 if placeholder {
                     // Probably filled in before the manifest is applied: say so, quietly.

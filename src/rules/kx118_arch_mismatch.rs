@@ -92,7 +92,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             .label(w.span(at), "the pod is pinned to this architecture here")
             .symptom("exec /app: exec format error")
             .help("Build the image for the node architecture (`--platform`, or a multi-arch image), or pin the pod to matching nodes")
-            .object(Some(w.object.reference()))
+            .object(Some(w.reference()))
             .container(c.name);
             if let Some(s) = p.span {
                 f = f.label(s, "the platform is fixed here");

@@ -38,7 +38,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             )
             .symptom("Error: failed to create containerd container: no command specified")
             .help("Set `command:` on the container, or add ENTRYPOINT/CMD (exec form) to the image")
-            .object(Some(w.object.reference()))
+            .object(Some(w.reference()))
             .container(c.name);
             if let Some(from) = img.from_span {
                 f = f.label(from, "this image has no ENTRYPOINT or CMD");

@@ -42,7 +42,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let limit = lim.quantity.ceil_units();
         let who = format!("container `{}`", p.container.name);
         emit(&p, limit, lim.span(), &who, "Last State: Terminated, Reason: OOMKilled, Exit Code: 137", out, |f| {
-            f.object(Some(p.workload.object.reference()))
+            f.object(Some(p.workload.reference()))
                 .container(p.container.name)
         });
     }
@@ -133,7 +133,7 @@ fn emit(
             ),
             _ => "Drop -Xmx and use -XX:MaxRAMPercentage=75 (the heap then follows the limit), or raise the memory limit well above the heap".to_string(),
         })
-        .symptom(symptom);
+        .symptom(symptom.to_string());
         f = tag(f);
         if s.span.is_some() {
             f = f.label(lim_span, "memory limit");

@@ -81,7 +81,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let mut f = Finding::new(&RULE, w.span(container_anchor(c)), message)
             .help("Set `resources.limits.memory` (and a matching request) sized to the process's peak use")
             .symptom("Last State: Terminated, Reason: OOMKilled, Exit Code: 137 (or: The node was low on resource: memory. Container … was using …, request is 0)")
-            .object(Some(w.object.reference()))
+            .object(Some(w.reference()))
             .container(first.name);
         for (cr, c) in missing.iter().skip(1) {
             f = f.label(w.span(container_anchor(c)), format!("`{}`: no memory limit either", cr.name));

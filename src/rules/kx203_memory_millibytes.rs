@@ -59,7 +59,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     "Warning: spec.containers[].resources.{}[memory]: fractional byte value \"{text}\" is invalid, must be an integer",
                     site.section
                 ))
-                .object(Some(w.object.reference()));
+                .object(Some(w.reference()));
                 if let Some(c) = c {
                     f = f.container(c.name);
                 }
@@ -87,7 +87,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     "Warning: spec.containers[].resources.{}[memory]: fractional byte value \"{text}\" is invalid, must be an integer",
                     site.section
                 ))
-                .object(Some(w.object.reference()));
+                .object(Some(w.reference()));
             if !limit {
                 f = f.severity(Severity::Warning);
             }

@@ -97,7 +97,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .symptom(symptom)
                 .help("Lower the request to at most the limit, or raise the limit")
                 .label(lspan, label)
-                .object(Some(w.object.reference()));
+                .object(Some(w.reference()));
             if let Some(c) = cname {
                 f = f.container(c);
             }

@@ -98,7 +98,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             )
             .help("Give the limit a unit: `Mi` or `Gi` (e.g. `256Mi`)")
             .symptom("Last State: Terminated, Reason: OOMKilled, Exit Code: 137 (or: container init was OOM-killed (memory limit too low?))")
-            .object(Some(w.object.reference()))
+            .object(Some(w.reference()))
             .container(c.name);
             if !declared {
                 f = f.label(lim.span(), "default memory limit set here");

@@ -41,7 +41,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 )
                 .help("Add `sizeLimit` (e.g. `sizeLimit: 64Mi`) and count it in the container's memory limit")
                 .symptom("Last State: Terminated, Reason: OOMKilled, Exit Code: 137")
-                .object(Some(w.object.reference())),
+                .object(Some(w.reference())),
             );
         }
     }

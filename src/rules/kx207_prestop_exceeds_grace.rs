@@ -60,7 +60,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     "Raise terminationGracePeriodSeconds above the preStop time plus the app's shutdown time (e.g. {suggested}), or shorten the preStop sleep"
                 ))
                 .symptom("Last State: Terminated, Reason: Error, Exit Code: 137 (event: FailedPreStopHook / Killing … exceeded grace period)")
-                .object(Some(w.object.reference()))
+                .object(Some(w.reference()))
                 .container(c.name);
             if let Some(n) = grace_node {
                 f = f.label(w.span(n), "grace period set here");

@@ -76,7 +76,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             )
             .help("Remove it (default 30 s) or set the time the app needs to drain")
             .symptom("Last State: Terminated, Reason: Error, Exit Code: 137")
-            .object(Some(w.object.reference())),
+            .object(Some(w.reference())),
         );
     }
 }

@@ -34,7 +34,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         )
                         .help("Remove stopSignal (SIGTERM is the default) and handle SIGTERM in the app")
                         .symptom("Last State: Terminated, Reason: Error, Exit Code: 137")
-                        .object(Some(w.object.reference()))
+                        .object(Some(w.reference()))
                         .container(c.name),
                     );
                 }
@@ -66,7 +66,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             )
             .help("Remove STOPSIGNAL (SIGTERM is the default), or use the signal the app handles (nginx: SIGQUIT)")
             .symptom("Last State: Terminated, Reason: Error, Exit Code: 137")
-            .object(Some(w.object.reference()))
+            .object(Some(w.reference()))
             .container(c.name);
             if origin.span().is_some() {
                 if let Some(n) = c.get("image").filter(|n| !Node::is_null(n)) {

@@ -104,7 +104,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .exit_code(Some(if jvm { 143 } else { 137 }))
                 .help("Add a startupProbe (e.g. the same check with failureThreshold: 30, periodSeconds: 10) so liveness only starts once the app is up")
                 .symptom("Warning Unhealthy … Liveness probe failed … Container app failed liveness probe, will be restarted")
-                .object(Some(w.object.reference()))
+                .object(Some(w.reference()))
                 .container(c.name);
             if let Some(d) = probe.get("initialDelaySeconds") {
                 f = f.label(w.span(d), "the only start-up allowance");

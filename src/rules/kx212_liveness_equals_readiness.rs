@@ -55,7 +55,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .help("Make liveness check only that the process is alive (a cheap endpoint, higher failureThreshold); keep dependency checks in readiness")
                 .symptom("Warning Unhealthy … Liveness probe failed … will be restarted")
                 .label(w.span(rkey), "same probe")
-                .object(Some(w.object.reference()))
+                .object(Some(w.reference()))
                 .container(c.name),
             );
         }

@@ -71,7 +71,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         "Declare the port in this container (`ports: [{{name: {name}, containerPort: …}}]`) or use the port number"
                     ))
                     .symptom(format!("Warning Unhealthy … {} probe errored: port \"{name}\" not found (older kubelets: strconv.Atoi: parsing \"{name}\": invalid syntax)", &probe[..probe.len() - 5]))
-                    .object(Some(w.object.reference()))
+                    .object(Some(w.reference()))
                     .container(c.name),
                 );
             }

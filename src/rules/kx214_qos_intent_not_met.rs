@@ -176,7 +176,7 @@ fn push(
     )
     .help("For Guaranteed, give every container (init containers and sidecars included) cpu and memory limits, with requests equal to the limits (or omit the requests: they default to the limits)")
     .symptom(format!("status.qosClass: {}", r.qos.as_str()))
-    .object(Some(w.object.reference()));
+    .object(Some(w.reference()));
     if let Some(s) = intent_span.filter(|s| *s != span) {
         f = f.label(s, "QoS intent declared here");
     }

@@ -42,7 +42,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             )
             .help("Remove the empty `resources: {}` from the pod spec (or give it real requests/limits)")
             .symptom("status.qosClass: BestEffort")
-            .object(Some(w.object.reference())),
+            .object(Some(w.reference())),
         );
     }
 }

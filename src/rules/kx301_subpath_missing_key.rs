@@ -119,7 +119,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         files.join(", ")
                     )
                 })
-                .object(Some(w.object.reference()))
+                .object(Some(w.reference()))
                 .container(c.name);
                 if executed {
                     f = f

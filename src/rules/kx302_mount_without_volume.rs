@@ -96,7 +96,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     )
                     .symptom(format!("{field}: Not found: \"{}\"", m.name))
                     .help(help)
-                    .object(Some(w.object.reference()))
+                    .object(Some(w.reference()))
                     .container(c.name),
                 );
             }

@@ -81,7 +81,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 let mut f = Finding::new(&RULE, w.span(key_node), msg)
                     .symptom(symptom)
                     .help(help.clone())
-                    .object(Some(w.object.reference()));
+                    .object(Some(w.reference()));
                 // How the object would be created from files (`kubectl create …`), for the
                 // two cases where kexit cannot know the cluster's object lacks the key.
                 let create = match u.kind {

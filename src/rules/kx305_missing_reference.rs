@@ -86,7 +86,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             .help(format!(
                 "Add the {kind} to the manifests, fix the name, mark the reference `optional: true`, or declare it in `.kexit.yaml` under `external-objects` if it is created elsewhere"
             ))
-            .object(Some(w.object.reference()));
+            .object(Some(w.reference()));
             if let Some(c) = u.container.and_then(|i| w.containers.get(i)) {
                 f = f.container(c.name);
             }

@@ -57,7 +57,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         for (node, field) in mode_nodes(w) {
             let raw = text.get(node.span()).unwrap_or("").trim();
             let base =
-                Finding::new(&RULE, w.span(node), String::new()).object(Some(w.object.reference()));
+                Finding::new(&RULE, w.span(node), String::new()).object(Some(w.reference()));
             match &node.value {
                 Value::Str(s) => {
                     let digits = s.trim().trim_start_matches("0o");

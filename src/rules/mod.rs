@@ -48,7 +48,7 @@ pub(crate) fn template_not_linted(
         ),
     )
     .severity(crate::finding::Severity::Info)
-    .help(help)
+    .help(help.to_string())
 }
 
 macro_rules! rules {
@@ -71,6 +71,7 @@ rules! {
     kx010_not_rendered,
     kx011_expansion_budget,
     kx012_compose_cycle,
+    kx013_object_too_large,
     kx101_command_with_spaces,
     kx102_exec_form_invalid_json,
     kx103_command_not_found,

@@ -3,7 +3,10 @@
 
 use super::offsets::{quoted_end, skip_properties, ByteIndex};
 use super::{resolve, Document, Node, Style, Text, Value, YamlError, YamlErrorKind, YamlFile};
-use super::{ALIAS_BUDGET, LINEAR_KEYS, MAX_DEPTH, MAX_DUPLICATE_ERRORS, MAX_NODES};
+use super::{
+    ALIAS_BUDGET, ALIAS_BYTES_FLOOR, ALIAS_BYTES_PER_BYTE, LINEAR_KEYS, MAX_DEPTH,
+    MAX_DUPLICATE_ERRORS, MAX_NODES,
+};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -92,26 +95,44 @@ impl KeyIndex {
     }
 }
 
-/// An anchored node with its size and height, for the alias budget and depth cap.
+/// An anchored node with its size, height and text bytes, for the alias budgets and depth cap.
+/// `node` is None when copying it would have overrun the byte budget: an alias to it stops the
+/// parse.
 struct Anchored {
-    node: Node,
+    node: Option<Node>,
     size: usize,
     height: usize,
+    bytes: usize,
 }
 
-/// Node count and height (a scalar is 1 high). Recursion is bounded by the depth cap.
-pub(super) fn measure(n: &Node) -> (usize, usize) {
+/// The size of a subtree: its nodes, its height (a scalar is 1 high) and the bytes of its
+/// heap-held text (what a copy of it allocates besides its nodes). Recursion is bounded by the
+/// depth cap.
+#[derive(Clone, Copy)]
+pub(super) struct Measure {
+    pub nodes: usize,
+    pub height: usize,
+    pub bytes: usize,
+}
+
+pub(super) fn measure(n: &Node) -> Measure {
+    let leaf = |bytes| Measure {
+        nodes: 1,
+        height: 1,
+        bytes,
+    };
+    let join = |a: Measure, b: Measure| Measure {
+        nodes: a.nodes + b.nodes,
+        height: a.height.max(b.height + 1),
+        bytes: a.bytes + b.bytes,
+    };
     match &n.value {
-        Value::Seq(items) => items.iter().fold((1, 1), |(s, h), c| {
-            let (cs, ch) = measure(c);
-            (s + cs, h.max(ch + 1))
-        }),
-        Value::Map(entries) => entries.iter().fold((1, 1), |(s, h), (k, v)| {
-            let (ks, kh) = measure(k);
-            let (vs, vh) = measure(v);
-            (s + ks + vs, h.max(kh + 1).max(vh + 1))
-        }),
-        _ => (1, 1),
+        Value::Seq(items) => items.iter().fold(leaf(0), |m, c| join(m, measure(c))),
+        Value::Map(entries) => entries
+            .iter()
+            .fold(leaf(0), |m, (k, v)| join(join(m, measure(k)), measure(v))),
+        Value::Str(t) if !t.is_compact() => leaf(t.as_str().len()),
+        _ => leaf(0),
     }
 }
 
@@ -134,6 +155,11 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
     budget: usize,
+    /// Text bytes that anchors and aliases may still copy ([`ALIAS_BYTES_FLOOR`] +
+    /// [`ALIAS_BYTES_PER_BYTE`] × the text): a 1 MB file of aliases to a 1 MB string would
+    /// otherwise build gigabytes within the node budget.
+    byte_budget: usize,
+    aliased: bool,
     errors: Vec<YamlError>,
     /// Depth of collections skipped because they were too deep.
     skipping: usize,
@@ -175,13 +201,18 @@ impl Builder<'_> {
     /// Attach a finished node to its parent; returns the node if it is a document root.
     fn push(&mut self, mut node: Node, anchor: usize) -> Option<Node> {
         if anchor > 0 {
-            let (size, height) = measure(&node);
+            let m = measure(&node);
+            let copy = (m.bytes <= self.byte_budget).then(|| {
+                self.byte_budget -= m.bytes;
+                node.clone()
+            });
             self.anchors.insert(
                 anchor,
                 Anchored {
-                    node: node.clone(),
-                    size,
-                    height,
+                    node: copy,
+                    size: m.nodes,
+                    height: m.height,
+                    bytes: m.bytes,
                 },
             );
         }
@@ -337,6 +368,19 @@ impl Builder<'_> {
                 ),
             ));
         }
+        let copy = match &a.node {
+            Some(n) if a.bytes <= self.byte_budget => n,
+            _ => {
+                return Err(YamlError::new(
+                    YamlErrorKind::NodeBudget,
+                    span,
+                    format!(
+                        "alias expansion copies more than {} bytes of text (kexit allows {ALIAS_BYTES_FLOOR} bytes plus {ALIAS_BYTES_PER_BYTE} times the file's size)",
+                        self.byte_budget_total()
+                    ),
+                ))
+            }
+        };
         if self.stack.len() + a.height > MAX_DEPTH + 1 {
             self.errors.push(YamlError::new(
                 YamlErrorKind::TooDeep,
@@ -346,9 +390,15 @@ impl Builder<'_> {
             return Ok(Node::new(span, Style::Plain, Value::Null));
         }
         self.budget -= a.size;
-        let mut n = a.node.clone();
+        self.byte_budget -= a.bytes;
+        self.aliased = true;
+        let mut n = copy.clone();
         n.set_span(span);
         Ok(n)
+    }
+
+    fn byte_budget_total(&self) -> usize {
+        ALIAS_BYTES_FLOOR.saturating_add(self.text.len().saturating_mul(ALIAS_BYTES_PER_BYTE))
     }
 }
 
@@ -434,6 +484,9 @@ pub(super) fn parse_strict(text: &str) -> YamlFile {
         stack: Vec::new(),
         anchors: HashMap::new(),
         budget: ALIAS_BUDGET,
+        byte_budget: ALIAS_BYTES_FLOOR
+            .saturating_add(text.len().saturating_mul(ALIAS_BYTES_PER_BYTE)),
+        aliased: false,
         errors: Vec::new(),
         skipping: 0,
         skip_start: 0,
@@ -584,6 +637,7 @@ pub(super) fn parse_strict(text: &str) -> YamlFile {
     }
     // A document cut short by an error is not kept (its spans may be incomplete).
     out.errors = b.errors;
+    out.aliased = b.aliased;
     out.more_duplicates = b.duplicates.saturating_sub(MAX_DUPLICATE_ERRORS);
     // Kept for the whole run: no spare slots (a one-document file would keep four).
     out.docs.shrink_to_fit();

@@ -35,6 +35,11 @@ use std::ops::Range;
 pub const MAX_DEPTH: usize = 128;
 /// Nodes that alias expansion may add to one file.
 pub const ALIAS_BUDGET: usize = 100_000;
+/// Text bytes that anchors and aliases may copy in one file: this floor plus
+/// [`ALIAS_BYTES_PER_BYTE`] times the file's size (Compose `x-` blocks and repeated env lists
+/// stay far below it). Past it kexit stops reading the file (KX011).
+pub const ALIAS_BYTES_FLOOR: usize = 1 << 20;
+pub const ALIAS_BYTES_PER_BYTE: usize = 2;
 /// Nodes one file may hold (its documents together). Kubernetes manifests hold a few thousand
 /// (the largest file of the real-world corpus, a CRD of 12,500 lines, about 25,000); past this
 /// kexit stops reading the file (KX011), so that memory stays bounded: a 10 MB file of
@@ -59,8 +64,9 @@ pub enum YamlErrorKind {
     /// A core-schema tag that does not fit its scalar (`!!int abc`): kubectl cannot decode it.
     Tag,
     /// kexit stopped reading the file (not a YAML error: KX011 reports it): it holds more than
-    /// [`MAX_NODES`] nodes, or a flow collection too large to read where a key may start
-    /// (`lenient::MAX_KEY_FLOW`).
+    /// [`MAX_NODES`] nodes, a flow collection too large to read where a key may start
+    /// (`lenient::MAX_KEY_FLOW`), or aliases that copy more text than [`ALIAS_BYTES_FLOOR`]
+    /// allows.
     NodeBudget,
 }
 
@@ -101,6 +107,9 @@ pub struct YamlFile {
     /// Duplicate keys past the first [`MAX_DUPLICATE_ERRORS`] of the file: counted, not kept
     /// (a file of two million `a: b` lines must not make two million findings).
     pub more_duplicates: usize,
+    /// An alias was expanded: a tree may be larger than its text (the model measures such
+    /// objects as the API server will receive them, KX013).
+    pub aliased: bool,
 }
 
 /// Duplicate-key errors kept per file; the rest are only counted.

@@ -14,7 +14,7 @@ fn line_col(text: &str, byte: usize) -> (usize, usize) {
 }
 
 fn height(n: &Node) -> usize {
-    measure(n).1
+    measure(n).height
 }
 
 #[test]
@@ -236,6 +236,30 @@ fn billion_laughs_fails_fast() {
         .errors
         .iter()
         .any(|e| e.kind == YamlErrorKind::AliasBudget));
+}
+
+#[test]
+fn aliases_of_long_text_stop_at_the_byte_budget() {
+    // 3,000 aliases of a 100 kB string: 300 MB of copies from a 100 kB file, within the node
+    // budget. kexit stops at the byte budget with a located NodeBudget error (KX011).
+    let mut s = format!("k0: &a \"{}\"\n", "x".repeat(100_000));
+    for i in 1..3000 {
+        s.push_str(&format!("k{i}: *a\n"));
+    }
+    let f = parse(&s);
+    let e = f
+        .errors
+        .iter()
+        .find(|e| e.kind == YamlErrorKind::NodeBudget)
+        .expect("byte budget error");
+    assert!(e.message.contains("bytes of text"), "{}", e.message);
+    let line = s[..e.span.start].matches('\n').count() + 1;
+    // 1 MiB + 2 × 123 kB of copies: the 13th alias (line 14) is the first one refused.
+    assert_eq!(line, 14, "{}", e.message);
+    assert_eq!(&s[e.span.clone()], "*a");
+    // A few aliases of the same text are read as usual.
+    let small = format!("k0: &a \"{}\"\nk1: *a\nk2: *a\n", "x".repeat(100_000));
+    assert!(parse(&small).errors.is_empty());
 }
 
 #[test]

@@ -521,8 +521,8 @@ impl<'m, 'p> Process<'m, 'p> {
     }
 
     /// The object findings are attached to (the workload), if any.
-    pub fn object(&self) -> Option<ObjectRef> {
-        self.pod().map(|(w, _)| w.object.reference())
+    pub fn object(&self) -> Option<std::sync::Arc<ObjectRef>> {
+        self.pod().map(|(w, _)| w.reference())
     }
 
     /// The container name findings carry (a Kubernetes container's `name`).
