@@ -87,7 +87,7 @@ registry! {
     KX010: "not-rendered", Info, None, "Helm chart not rendered; its templates were not linted";
     KX011: "expansion-budget", Warning, None, "Variable expansion (`$(VAR)` env chain, Dockerfile ARG/ENV, Compose `${VAR}`) grows past kexit's budget; values from there on are not checked";
     KX012: "compose-cycle", Error, None, "Compose `extends` or `include` refers back to itself; docker compose refuses to load the project";
-    KX013: "object-too-large", Error, None, "Object over the 3 MiB the API server accepts in one request; kubectl apply is refused (413)";
+    KX013: "object-too-large", Error, None, "Object too large to apply: over 3 MiB of JSON (413), a ConfigMap/Secret over 1 MiB of data, over 256 KiB for client-side `kubectl apply`";
     KX101: "command-with-spaces", Error, Some(128), "Exec-form argv[0] contains whitespace; it is never split into words";
     KX102: "exec-form-invalid-json", Warning, Some(127), "CMD/ENTRYPOINT looks like JSON but is not, so Docker runs it through /bin/sh -c";
     KX103: "command-not-found", Error, Some(127), "Command or interpreter absent from the image";

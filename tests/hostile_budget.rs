@@ -797,3 +797,46 @@ fn an_object_over_three_mebibytes_is_refused_and_not_decoded() {
     assert!(kx013.message.contains("3145728"), "{}", kx013.message);
     assert!(in_file(&f, "list.yaml").is_empty(), "{f:#?}");
 }
+
+#[test]
+fn configmaps_secrets_and_client_side_apply_have_their_own_limits() {
+    // A ConfigMap of 1.1 MB of data and a Secret of 1.05 MB decoded are refused by validation
+    // (KX013 error); a Secret of 1,000,000 decoded bytes is not, but at 1.3 MB of JSON it is too
+    // large for client-side `kubectl apply` (KX013 warning), like a 300 kB CRD, except in a Helm
+    // chart (Helm does not write the annotation). A 200 kB ConfigMap is fine.
+    let tmp = scene();
+    let b64 = |n: usize| {
+        // Standard base64 of n bytes of `y` (0x79): "eXl5" per 3 bytes.
+        assert_eq!(n % 3, 0);
+        "eXl5".repeat(n / 3)
+    };
+    let files = [
+        ("cm.yaml", format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dash\ndata:\n  a.json: \"{}\"\n", "x".repeat(1_100_000))),
+        ("secret.yaml", format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  k: {}\n", b64(1_050_000))),
+        ("secret-ok.yaml", format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s2\ndata:\n  k: {}\n", b64(999_999))),
+        ("crd.yaml", format!("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: big.example.com\nspec:\n  description: \"{}\"\n", "z".repeat(300_000))),
+        ("chart/Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n".to_string()),
+        ("chart/crds/crd.yaml", format!("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: big.example.com\nspec:\n  description: \"{}\"\n", "z".repeat(300_000))),
+        ("small.yaml", format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n  a: \"{}\"\n", "x".repeat(200_000))),
+    ];
+    fs::create_dir_all(tmp.path().join("chart/crds")).unwrap();
+    for (name, text) in &files {
+        fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let (_, f) = lint_dir(tmp.path(), &[]);
+    let kx013 = |file: &str| {
+        in_file(&f, file)
+            .into_iter()
+            .filter(|x| x.rule == "KX013")
+            .map(|x| (x.line, x.severity.clone()))
+            .collect::<Vec<_>>()
+    };
+    let at = |sev: &str| vec![(4, sev.to_string())];
+    assert_eq!(kx013("cm.yaml"), at("error"));
+    assert_eq!(kx013("secret.yaml"), at("error"));
+    assert_eq!(kx013("secret-ok.yaml"), at("warning"));
+    assert_eq!(kx013("crd.yaml"), at("warning"));
+    assert!(kx013("chart/crds/crd.yaml").is_empty());
+    assert!(kx013("small.yaml").is_empty());
+    assert!(in_file(&f, "cm.yaml")[0].message.contains("1100000 bytes"));
+}

@@ -38,9 +38,9 @@ pub struct Model<'p> {
     process_groups: std::sync::OnceLock<Vec<process::ProcessGroup<'p>>>,
     /// Effective resources of each workload (by position in `workloads`), computed on first use.
     resources: std::sync::OnceLock<Vec<crate::model::resources::PodResources<'p>>>,
-    /// The objects larger than the API server accepts in one request: (position in `objects`,
-    /// bytes as JSON), sorted by position (KX013). Their types are not checked.
-    pub oversized: Vec<(usize, usize)>,
+    /// The objects too large to apply as they are: (position in `objects`, why), sorted by
+    /// position (KX013). The types of those over the request limit are not checked.
+    pub oversized: Vec<(usize, Oversize)>,
     /// The schema type errors of the objects that have any: (object position, errors), sorted by
     /// position (most objects have none: no empty list each).
     pub type_errors: std::sync::OnceLock<Vec<(usize, Vec<crate::k8s::schema::TypeError<'p>>)>>,
@@ -214,6 +214,24 @@ impl<'p> Model<'p> {
     /// kustomization in the tree, or it looks like one ([`env::looks_like_patch`]: a container
     /// without `image`, an `apps/v1` controller without `selector`). Rules about something
     /// absent (a volume, a limit, a probe, a port, a referenced object) skip it: the base has it.
+    /// Whether a file belongs to a Helm chart: its deployment unit holds a `Chart.yaml`
+    /// (Helm applies it, not `kubectl apply`). Scans the files: for rare questions only.
+    pub fn in_helm_chart(&self, file: crate::source::FileId) -> bool {
+        let Some(unit) = self
+            .project
+            .files
+            .get(file)
+            .and_then(|f| self.units.marker_unit(&f.path))
+        else {
+            return false;
+        };
+        self.project.files.iter().any(|f| {
+            let p = std::path::Path::new(&f.path);
+            p.file_name().is_some_and(|n| n == "Chart.yaml")
+                && p.parent().is_some_and(|d| units::same_dir(d, &unit))
+        })
+    }
+
     /// A file a kustomization lists as a patch.
     pub fn is_patch_file(&self, file: crate::source::FileId) -> bool {
         self.patch_files.contains(&file)
@@ -315,14 +333,17 @@ impl<'p> Model<'p> {
 
 fn compute_type_errors<'p>(
     objects: &[Object<'p>],
-    oversized: &[(usize, usize)],
+    oversized: &[(usize, Oversize)],
     parallel: bool,
 ) -> Vec<(usize, Vec<crate::k8s::schema::TypeError<'p>>)> {
     use rayon::prelude::*;
     let of = |(i, o): (usize, &Object<'p>)| {
         // The API server rejects it whole (KX013); decoding it would only cost memory (a Pod of
         // 190,000 `env` entries: 95 MB of typed values).
-        if oversized.binary_search_by_key(&i, |(k, _)| *k).is_ok() {
+        if oversized
+            .binary_search_by_key(&i, |(k, _)| *k)
+            .is_ok_and(|k| matches!(oversized[k].1, Oversize::Request(_)))
+        {
             return None;
         }
         let e = crate::k8s::schema::type_errors(o.kind, o.api_version, o.node);
@@ -340,11 +361,32 @@ fn compute_type_errors<'p>(
 /// (`MaxRequestBodyBytes`, twice etcd's 1.5 MiB default to allow for JSON over protobuf).
 /// A larger body gets 413 `Request entity too large: limit is 3145728`.
 pub const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
+/// The most a ConfigMap's `data` and `binaryData`, or a Secret's `data` (with `stringData`),
+/// may hold: `MaxSecretSize`, 1 MiB of values (decoded bytes for base64 fields).
+pub const MAX_DATA_BYTES: usize = 1024 * 1024;
+/// The most an object's annotations may hold together (`TotalAnnotationSizeLimitB`, 256 KiB):
+/// client-side `kubectl apply` stores the whole object as JSON in one of them.
+pub const MAX_ANNOTATION_BYTES: usize = 256 * 1024;
+
+/// Why an object is too large to apply as it is (KX013).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Oversize {
+    /// Its JSON (the bytes) is over [`MAX_REQUEST_BYTES`]: refused whole before it is decoded.
+    Request(usize),
+    /// A ConfigMap or Secret whose values (the bytes) are over [`MAX_DATA_BYTES`]: refused by
+    /// validation.
+    Data(usize),
+    /// Its JSON (the bytes) is over [`MAX_ANNOTATION_BYTES`]: client-side `kubectl apply`
+    /// fails, since its `last-applied-configuration` annotation would hold the whole object;
+    /// `kubectl create`, server-side apply and Helm are not limited so.
+    LastApplied(usize),
+}
 
 /// [`Model::oversized`]. Only objects that could be that large are measured: those whose text
-/// is over a third of the limit (JSON is at most about three times its YAML: `[a, b]` is
-/// `["a","b"]`) and those of files where an alias was expanded.
-fn oversized(project: &Project, objects: &[Object<'_>]) -> Vec<(usize, usize)> {
+/// is over a third of the smallest limit (JSON is at most about three times its YAML: `[~, ~]`
+/// is `[null,null]`; a value is never longer than its text) and those of files where an alias
+/// was expanded.
+fn oversized(project: &Project, objects: &[Object<'_>]) -> Vec<(usize, Oversize)> {
     use rayon::prelude::*;
     let aliased: std::collections::HashSet<crate::source::FileId> = project
         .manifests
@@ -355,10 +397,60 @@ fn oversized(project: &Project, objects: &[Object<'_>]) -> Vec<(usize, usize)> {
     objects
         .par_iter()
         .enumerate()
-        .filter(|(_, o)| o.node.span().len() > MAX_REQUEST_BYTES / 3 || aliased.contains(&o.file))
+        .filter(|(_, o)| {
+            o.node.span().len() > MAX_ANNOTATION_BYTES / 3 || aliased.contains(&o.file)
+        })
         .filter_map(|(i, o)| {
-            let n = crate::k8s::schema::request_bytes(o.node);
-            (n > MAX_REQUEST_BYTES).then_some((i, n))
+            let json = crate::k8s::schema::request_bytes(o.node);
+            if json > MAX_REQUEST_BYTES {
+                return Some((i, Oversize::Request(json)));
+            }
+            if let Some(data) = data_bytes(o).filter(|&n| n > MAX_DATA_BYTES) {
+                return Some((i, Oversize::Data(data)));
+            }
+            (json > MAX_ANNOTATION_BYTES).then_some((i, Oversize::LastApplied(json)))
         })
         .collect()
+}
+
+/// The bytes of a ConfigMap's or Secret's values as the API server's validation counts them:
+/// ConfigMap `data` strings and decoded `binaryData`; Secret decoded `data` with `stringData`
+/// merged over it (the API server merges it before it validates). The last of repeated keys
+/// counts; a value of another type or not base64 counts nothing (KX005 reports it).
+fn data_bytes(o: &Object<'_>) -> Option<usize> {
+    use crate::yaml::Node;
+    let fields: &[(&str, bool)] = match (o.kind, o.api_version) {
+        ("ConfigMap", "v1") => &[("data", false), ("binaryData", true)],
+        ("Secret", "v1") => &[("data", true), ("stringData", false)],
+        _ => return None,
+    };
+    // ConfigMap keys may not repeat across its fields (validation); Secret's `stringData`
+    // replaces `data` of the same key: one map either way.
+    let mut sizes: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for &(field, base64) in fields {
+        for (k, v) in o.node.get(field).map(Node::entries).into_iter().flatten() {
+            let (Some(k), Some(v)) = (k.as_str(), v.as_str()) else {
+                continue;
+            };
+            let n = if base64 { base64_len(v) } else { Some(v.len()) };
+            sizes.insert(k, n.unwrap_or(0));
+        }
+    }
+    Some(sizes.values().sum())
+}
+
+/// The decoded length of standard base64 (line breaks ignored, as Go's decoder does); None when
+/// it is not whole base64.
+fn base64_len(s: &str) -> Option<usize> {
+    let n = s.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).count();
+    if n % 4 != 0 {
+        return None;
+    }
+    let pad = s
+        .trim_end_matches(['\r', '\n'])
+        .bytes()
+        .rev()
+        .take_while(|&b| b == b'=')
+        .count();
+    Some(n / 4 * 3 - pad.min(2))
 }

@@ -25,6 +25,11 @@ pub fn is_marker(name: &str) -> bool {
         || crate::compose::is_compose_name(name)
 }
 
+/// Whether two directories are the same once `.` components are left out.
+pub fn same_dir(a: &Path, b: &Path) -> bool {
+    clean(a) == clean(b)
+}
+
 #[derive(Debug, Default)]
 pub struct Units {
     /// Directories holding a marker file.

@@ -33,6 +33,8 @@ pub struct F {
     pub line: u64,
     pub column: u64,
     pub message: String,
+    #[allow(dead_code)] // read by some of the test crates that include this harness
+    pub severity: String,
 }
 
 impl Run {
@@ -60,6 +62,7 @@ impl Run {
                 line: f["line"].as_u64().unwrap_or(0),
                 column: f["column"].as_u64().unwrap_or(0),
                 message: f["message"].as_str().unwrap_or("").to_string(),
+                severity: f["severity"].as_str().unwrap_or("").to_string(),
             })
             .collect()
     }
