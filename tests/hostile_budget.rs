@@ -840,3 +840,46 @@ fn configmaps_secrets_and_client_side_apply_have_their_own_limits() {
     assert!(kx013("small.yaml").is_empty());
     assert!(in_file(&f, "cm.yaml")[0].message.contains("1100000 bytes"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// envFrom fan-out: one large ConfigMap read by many containers
+
+#[cfg(target_os = "linux")]
+#[test]
+fn envfrom_of_a_large_configmap_is_shared_by_its_containers() {
+    // 200 containers `envFrom` one ConfigMap of 100,000 keys (1.7 MB): its key map was built
+    // once per container and rule, and every key copied into every container (20 million
+    // variables: 41 s and 5.9 GB in a release build). Now the map is built once and the
+    // containers look keys up in it. A reference to a key it holds is resolved (no KX112), one
+    // to a key it does not hold is not.
+    let tmp = scene();
+    let mut cm = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n");
+    for i in 0..100_000 {
+        cm.push_str(&format!("  K{i}: v{i}\n"));
+    }
+    fs::write(tmp.path().join("cm.yaml"), &cm).unwrap();
+    let mut pods = String::new();
+    for p in 0..20 {
+        pods.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{p}}}\nspec:\n  containers:\n"
+        ));
+        for c in 0..10 {
+            pods.push_str(&format!(
+                "  - name: c{c}\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"exec sleep 1\"]\n    args: [\"$(K99999)\", \"$(NOPE{p}x{c})\"]\n    envFrom: [{{configMapRef: {{name: big}}}}]\n    resources: {{limits: {{memory: 64Mi}}}}\n"
+            ));
+        }
+    }
+    fs::write(tmp.path().join("pods.yaml"), &pods).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert!(r.peak_rss_kib < 300 * 1024, "{} KiB", r.peak_rss_kib);
+    let kx112: Vec<_> = in_file(&f, "pods.yaml")
+        .into_iter()
+        .filter(|x| x.rule == "KX112")
+        .collect();
+    assert_eq!(kx112.len(), 200, "{kx112:#?}");
+    assert!(
+        kx112.iter().all(|x| x.message.contains("NOPE")),
+        "{kx112:#?}"
+    );
+}

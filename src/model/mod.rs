@@ -50,6 +50,9 @@ pub struct Model<'p> {
     pod_images: std::sync::OnceLock<std::collections::HashSet<usize>>,
     /// Positions in `objects` of the `ResourceQuota` objects, by namespace (computed on first use).
     quotas: std::sync::OnceLock<std::collections::HashMap<&'p str, Vec<usize>>>,
+    /// Referenced ConfigMaps/Secrets by (kind, namespace, name, directory of the reader),
+    /// looked up once and shared ([`env::lookup_data`]).
+    pub(crate) env_data: std::sync::Mutex<env::SharedData<'p>>,
 }
 
 impl<'p> Model<'p> {
@@ -120,6 +123,7 @@ impl<'p> Model<'p> {
             placement: std::sync::OnceLock::new(),
             pod_images: std::sync::OnceLock::new(),
             quotas: std::sync::OnceLock::new(),
+            env_data: Default::default(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).

@@ -626,15 +626,15 @@ fn project_source<'p>(
             complete
         }
         (_, Some(d)) => {
-            // The looked-up keys are this call's own: moved, not copied. Reserved at once:
-            // a ConfigMap may have 100,000 keys and its list is kept for the run.
+            // Reserved at once: a ConfigMap may have 100,000 keys and its list is kept for the
+            // run. (The looked-up keys are shared with the other readers: copied.)
             out.reserve_exact(d.keys.len());
-            for (k, v) in d.keys {
+            for (k, v) in d.keys.iter() {
                 out.push(ProjectedFile {
-                    path: clean_rel(&k),
-                    key: k,
+                    path: clean_rel(k),
+                    key: k.clone(),
                     mode: default_mode,
-                    content: v.value,
+                    content: v.value.clone(),
                     source: v.span,
                     item: None,
                     object: object.clone(),

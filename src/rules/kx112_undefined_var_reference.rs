@@ -19,8 +19,8 @@ pub static RULE: Rule = Rule {
 
 /// Where `name` is defined further down the `env` list than the value node at `value_start`.
 fn defined_later<'p>(env: &Env<'p>, name: &str, value_start: usize) -> Option<&'p Node> {
-    match env.var(name).map(|v| &v.origin) {
-        Some(Origin::Env(item)) if item.span().start > value_start => Some(item),
+    match env.var(name).as_deref().map(|v| &v.origin) {
+        Some(Origin::Env(item)) if item.span().start > value_start => Some(*item),
         _ => None,
     }
 }

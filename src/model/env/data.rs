@@ -75,8 +75,8 @@ impl<'p> ConfigData<'p> {
 /// The outcome of looking up a referenced ConfigMap/Secret.
 #[derive(Debug, Clone)]
 pub enum DataLookup<'p> {
-    /// In the tree or declared in `external_objects`.
-    Found(ConfigData<'p>),
+    /// In the tree or declared in `external_objects` (shared: see [`lookup_data`]).
+    Found(std::sync::Arc<ConfigData<'p>>),
     /// Neither in the tree nor declared: it may exist in the cluster.
     NotInTree,
 }
@@ -88,7 +88,36 @@ pub enum DataLookup<'p> {
 /// definitions there: keys merged). A definition elsewhere in the tree proves the object exists
 /// but may belong to another application linted in the same run (examples repositories,
 /// monorepos), so its keys are not trusted (`keys_known: false`).
+///
+/// Built once per (kind, namespace, name, directory of `near`) and shared: 200 containers that
+/// `envFrom` one ConfigMap of 100,000 keys built its key map 200 times, in each rule that
+/// asked.
 pub fn lookup_data<'p>(
+    model: &Model<'p>,
+    kind: DataKind,
+    namespace: &str,
+    name: &str,
+    near: FileId,
+) -> DataLookup<'p> {
+    let key = (
+        kind,
+        namespace.to_string(),
+        name.to_string(),
+        dir_of(model, near).to_path_buf(),
+    );
+    if let Ok(memo) = model.env_data.lock() {
+        if let Some(d) = memo.get(&key) {
+            return d.clone();
+        }
+    }
+    let d = build_lookup(model, kind, namespace, name, near);
+    if let Ok(mut memo) = model.env_data.lock() {
+        memo.entry(key).or_insert_with(|| d.clone());
+    }
+    d
+}
+
+fn build_lookup<'p>(
     model: &Model<'p>,
     kind: DataKind,
     namespace: &str,
@@ -115,14 +144,14 @@ pub fn lookup_data<'p>(
         for o in &local {
             collect_keys(kind, o, &mut keys);
         }
-        return DataLookup::Found(ConfigData {
+        return DataLookup::Found(std::sync::Arc::new(ConfigData {
             kind,
             namespace: namespace.to_string(),
             name: name.to_string(),
             objects: if keys_known { local } else { objects },
             keys,
             keys_known,
-        });
+        }));
     }
     for e in &model.config().external_objects {
         let ns_ok = e.namespace.as_deref().is_none_or(|n| n == namespace);
@@ -141,14 +170,14 @@ pub fn lookup_data<'p>(
                     )
                 })
                 .collect();
-            return DataLookup::Found(ConfigData {
+            return DataLookup::Found(std::sync::Arc::new(ConfigData {
                 kind,
                 namespace: namespace.to_string(),
                 name: name.to_string(),
                 objects: Vec::new(),
                 keys,
                 keys_known: !e.keys.is_empty(),
-            });
+            }));
         }
     }
     DataLookup::NotInTree
@@ -245,4 +274,22 @@ pub fn base64_decode(s: &str) -> Option<String> {
 /// `optional: true` on a reference node.
 pub fn is_optional(node: &Node) -> bool {
     node.get("optional").and_then(Node::as_bool) == Some(true)
+}
+
+/// [`crate::model::Model`]'s table of [`lookup_data`].
+pub type SharedData<'p> =
+    std::collections::HashMap<(DataKind, String, String, std::path::PathBuf), DataLookup<'p>>;
+
+/// [`lookup_data`] of a ConfigMap/Secret whose keys are known; None otherwise.
+pub fn lookup_data_shared<'p>(
+    model: &Model<'p>,
+    kind: DataKind,
+    namespace: &str,
+    name: &str,
+    near: FileId,
+) -> Option<std::sync::Arc<ConfigData<'p>>> {
+    match lookup_data(model, kind, namespace, name, near) {
+        DataLookup::Found(d) if d.keys_known => Some(d),
+        _ => None,
+    }
 }

@@ -2,7 +2,8 @@
 //! variables included.
 
 use super::{
-    expand_in, is_optional, lookup_data, DataKind, DataLookup, Env, EnvVar, OpenSource, Origin,
+    expand_in, is_optional, lookup_data, lookup_data_shared, DataKind, DataLookup, Env, EnvVar,
+    Layer, OpenSource, Origin,
 };
 use crate::budget::Budget;
 use crate::k8s::{Container, Workload};
@@ -40,6 +41,10 @@ pub fn is_service_link_name(name: &str) -> bool {
     false
 }
 
+/// Known `envFrom` keys of one container past which its sources are kept as layers
+/// ([`Env`]'s `layers`) rather than copied.
+pub const LAYERED_KEYS: usize = 1024;
+
 /// Build a container's environment.
 pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>) -> Env<'p> {
     let ns = w.object.namespace;
@@ -51,6 +56,8 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
         .and_then(Node::as_bool)
         .unwrap_or(true);
 
+    // The sources first (each ConfigMap/Secret looked up once for the run, shared).
+    let mut sources = Vec::new();
     for item in c.get("envFrom").map(Node::items).unwrap_or(&[]) {
         let prefix = item
             .get("prefix")
@@ -66,12 +73,25 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
         let Some(name) = r.get("name").and_then(Node::as_str) else {
             continue;
         };
-        let optional = is_optional(r);
-        let data = match lookup_data(model, kind, ns, name, w.object.file) {
-            DataLookup::Found(d) if d.keys_known => Some(d),
-            _ => None,
-        };
+        let data = lookup_data_shared(model, kind, ns, name, w.object.file);
+        sources.push((item, prefix, kind, name, is_optional(r), data));
+    }
+    // Many keys: the sources are kept whole and looked up where they are, not copied into
+    // every container that reads them (200 containers of one 100,000-key ConfigMap were 20
+    // million variables).
+    let known: usize = sources
+        .iter()
+        .filter_map(|s| s.5.as_ref())
+        .map(|d| d.keys.len())
+        .sum();
+    let layered = known > LAYERED_KEYS;
+    for (item, prefix, kind, name, optional, data) in sources {
         match data {
+            Some(d) if layered => env.layers.push(Layer {
+                item,
+                prefix,
+                data: Some(d),
+            }),
             Some(d) => {
                 for (k, v) in d.keys.iter().filter(|(_, v)| v.in_data) {
                     env.define(EnvVar {
@@ -90,6 +110,13 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
                     if v.name.starts_with(&prefix) {
                         v.value = None;
                     }
+                }
+                if layered {
+                    env.layers.push(Layer {
+                        item,
+                        prefix: prefix.clone(),
+                        data: None,
+                    });
                 }
                 env.open.push(OpenSource {
                     item,
@@ -156,10 +183,14 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
                         }
                     }
                     _ if optional => {
-                        if !env.vars.contains_key(&name) && !env.maybe.contains(&name) {
-                            env.maybe.push(name);
-                        } else if let Some(v) = env.vars.get_mut(&name) {
+                        if let Some(v) = env.vars.get_mut(&name) {
                             v.value = None;
+                        } else if let Some(mut v) = env.var(&name).map(|v| v.into_owned()) {
+                            // Defined by a layer: now with a value kexit does not know.
+                            v.value = None;
+                            env.define(v);
+                        } else if !env.maybe.contains(&name) {
+                            env.maybe.push(name);
                         }
                     }
                     _ => env.define(EnvVar {

@@ -18,7 +18,7 @@ mod uses;
 
 pub use data::{
     base64_decode, dir_of, is_optional, kustomize_vars_near, looks_like_patch, lookup_data,
-    ConfigData, DataKey, DataKind, DataLookup,
+    lookup_data_shared, ConfigData, DataKey, DataKind, DataLookup, SharedData,
 };
 pub use expand::{expand, expand_in, expand_with, Expanded, RefStatus, VarRef};
 pub use kubelet::{container_env, is_service_link_name};
@@ -107,6 +107,19 @@ pub struct Env<'p> {
     value_expansions: Vec<(&'p Node, Expanded)>,
     /// What the `env` values' expansions used of the container's budget.
     budget: Budget,
+    /// The `envFrom` sources in order, when their known keys are many
+    /// ([`kubelet::LAYERED_KEYS`]): looked up where they are rather than copied into `vars`,
+    /// and shared by every container that reads them. Empty otherwise.
+    layers: Vec<Layer<'p>>,
+}
+
+/// An `envFrom` source kept whole ([`Env::layers`]).
+#[derive(Debug, Clone)]
+struct Layer<'p> {
+    item: &'p Node,
+    prefix: String,
+    /// None: its keys are not known (the source is also in [`Env::open`]).
+    data: Option<std::sync::Arc<ConfigData<'p>>>,
 }
 
 /// Names the kubelet always sets for the `kubernetes` service in `default` (port 443 assumed
@@ -126,6 +139,7 @@ impl<'p> Env<'p> {
         self.open.shrink_to_fit();
         self.maybe.shrink_to_fit();
         self.value_expansions.shrink_to_fit();
+        self.layers.shrink_to_fit();
     }
 
     /// An empty environment with service links enabled (tests, callers without a pod).
@@ -168,6 +182,12 @@ impl<'p> Env<'p> {
                 None => Lookup::DefinedUnknown,
             };
         }
+        if let Some((_, k, unknown)) = self.layer_var(name) {
+            return match &k.value {
+                Some(s) if !unknown => Lookup::Defined(s),
+                _ => Lookup::DefinedUnknown,
+            };
+        }
         if self.maybe.iter().any(|m| m == name) {
             return Lookup::MaybeDefined;
         }
@@ -183,12 +203,45 @@ impl<'p> Env<'p> {
         Lookup::Undefined
     }
 
-    /// The variable, when defined by `env`/`envFrom`.
-    pub fn var(&self, name: &str) -> Option<&EnvVar<'p>> {
-        self.vars.get(name)
+    /// The variable, when defined by `env`/`envFrom` (made up from its source when that is a
+    /// layer).
+    pub fn var(&self, name: &str) -> Option<std::borrow::Cow<'_, EnvVar<'p>>> {
+        if let Some(v) = self.vars.get(name) {
+            return Some(std::borrow::Cow::Borrowed(v));
+        }
+        let (layer, k, unknown) = self.layer_var(name)?;
+        Some(std::borrow::Cow::Owned(EnvVar {
+            name: name.to_string(),
+            value: if unknown { None } else { k.value.clone() },
+            origin: Origin::EnvFrom {
+                item: layer.item,
+                key_span: k.span,
+            },
+        }))
     }
 
-    /// Defined variables (env + envFrom with known keys), `env` order first.
+    /// The last layer that defines `name`, its key, and whether a later source with unknown
+    /// keys may have replaced its value.
+    fn layer_var(&self, name: &str) -> Option<(&Layer<'p>, &DataKey, bool)> {
+        let mut unknown = false;
+        for l in self.layers.iter().rev() {
+            let Some(key) = name.strip_prefix(l.prefix.as_str()) else {
+                continue;
+            };
+            match &l.data {
+                None => unknown = true,
+                Some(d) => {
+                    if let Some(k) = d.keys.get(key).filter(|k| k.in_data) {
+                        return Some((l, k, unknown));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Defined variables (env + envFrom with known keys), `env` order first; without the
+    /// variables of [`Env::layers`].
     pub fn vars(&self) -> impl Iterator<Item = &EnvVar<'p>> {
         self.order.iter().filter_map(|n| self.vars.get(n))
     }
