@@ -111,6 +111,16 @@ CLASSES = {
                   + "".join(f"  - {{name: c{c}, image: busybox:1.36, envFrom: [{{configMapRef: {{name: big}}}}]}}\n"
                             for c in range(10))
                   for p in range(20))),
+    # The same ConfigMap mounted as a projected volume by 20 Pods of 10 containers (520 MB
+    # before the lists of its files were shared).
+    "volume-fan-out": lambda p: open(p, "w").write(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n"
+        + "".join(f"  K{i}: v{i}\n" for i in range(100_000))
+        + "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{p}}}\nspec:\n"
+                  "  volumes: [{name: cfg, projected: {sources: [{configMap: {name: big}}]}}]\n  containers:\n"
+                  + "".join(f"  - {{name: c{c}, image: busybox:1.36, volumeMounts: [{{name: cfg, mountPath: /etc/cfg}}]}}\n"
+                            for c in range(10))
+                  for p in range(20))),
     "pods-10-shell-containers": lambda p: fill(
         p, lambda i: f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  containers:\n"
         + "".join(f'  - {{name: c{j}, image: "busybox:1.36", command: ["sh","-c","exec sleep {j}"]}}\n'

@@ -883,3 +883,51 @@ fn envfrom_of_a_large_configmap_is_shared_by_its_containers() {
         "{kx112:#?}"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_configmap_volume_is_shared_by_the_pods_that_mount_it() {
+    // 20 Pods mount one ConfigMap of 100,000 keys as a volume (1.8 MB): each built its own list
+    // of 100,000 files (519 MB and 4.2 s in a release build; 520 MB and 8.3 s as a projected
+    // volume). The list of a source without `items` is now built once per (object, mode) and
+    // shared. The containers run a key of it, mounted without the exec bit (KX110), so the
+    // files are still read.
+    for volume in [
+        "{configMap: {name: big}}",
+        "{projected: {sources: [{configMap: {name: big}}]}}",
+    ] {
+        volume_fan_out(volume);
+    }
+}
+
+fn volume_fan_out(volume: &str) {
+    let tmp = scene();
+    let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("  K{i}: v{i}\n"));
+    }
+    for p in 0..20 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{p}}}\nspec:\n  volumes: [{{name: cfg, {}}}]\n  containers:\n",
+            &volume[1..volume.len() - 1]
+        ));
+        for c in 0..10 {
+            text.push_str(&format!(
+                "  - {{name: c{c}, image: busybox:1.36, command: [\"/etc/cfg/K{c}\"], volumeMounts: [{{name: cfg, mountPath: /etc/cfg}}], resources: {{limits: {{memory: 64Mi}}}}}}\n"
+            ));
+        }
+    }
+    fs::write(tmp.path().join("f.yaml"), &text).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{volume}: {:?}", r.elapsed);
+    assert!(
+        r.peak_rss_kib < 300 * 1024,
+        "{volume}: {} KiB",
+        r.peak_rss_kib
+    );
+    let kx110 = in_file(&f, "f.yaml")
+        .into_iter()
+        .filter(|x| x.rule == "KX110")
+        .count();
+    assert_eq!(kx110, 200, "{volume}");
+}

@@ -53,6 +53,9 @@ pub struct Model<'p> {
     /// Referenced ConfigMaps/Secrets by (kind, namespace, name, directory of the reader),
     /// looked up once and shared ([`env::lookup_data`]).
     pub(crate) env_data: std::sync::Mutex<env::SharedData<'p>>,
+    /// The files of ConfigMap/Secret volumes without `items`, shared by the pods that mount
+    /// them ([`volumes::SharedFiles`]).
+    pub(crate) volume_files: std::sync::Mutex<volumes::SharedFiles<'p>>,
 }
 
 impl<'p> Model<'p> {
@@ -124,6 +127,7 @@ impl<'p> Model<'p> {
             pod_images: std::sync::OnceLock::new(),
             quotas: std::sync::OnceLock::new(),
             env_data: Default::default(),
+            volume_files: Default::default(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).

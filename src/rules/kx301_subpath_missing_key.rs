@@ -89,7 +89,6 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 let files: Vec<String> = vol
                     .files
                     .files()
-                    .iter()
                     .take(8)
                     .map(|f| format!("`{}`", f.path))
                     .collect();
