@@ -931,3 +931,33 @@ fn volume_fan_out(volume: &str) {
         .count();
     assert_eq!(kx110, 200, "{volume}");
 }
+
+#[test]
+fn thousands_of_limitranges_and_quotas_in_one_namespace_are_not_quadratic() {
+    // 1,500 LimitRanges, 1,500 ResourceQuotas and 2,500 Deployments in one namespace: every
+    // workload checked every namespace-wide object, with path work per pair (36 s for twice
+    // this in a release build). The objects that apply depend only on the workload's
+    // namespace, unit and whether it names its namespace: computed once per such key. Hang
+    // detector: the deadline, not a timing.
+    let tmp = scene();
+    let mut text = String::new();
+    for i in 0..1500 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {{name: q{i}, namespace: team}}\nspec:\n  hard: {{requests.memory: {n}Gi, limits.memory: {n}Gi}}\n---\napiVersion: v1\nkind: LimitRange\nmetadata: {{name: l{i}, namespace: team}}\nspec:\n  limits: [{{type: Container, default: {{memory: 512Mi}}, defaultRequest: {{memory: 256Mi}}}}]\n",
+            n = i + 1
+        ));
+    }
+    for i in 0..2500 {
+        text.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}, namespace: team}}\nspec:\n  selector: {{matchLabels: {{app: d{i}}}}}\n  template:\n    metadata: {{labels: {{app: d{i}}}}}\n    spec:\n      containers: [{{name: a, image: busybox:1.36, command: [sleep, \"3600\"]}}]\n"
+        ));
+    }
+    fs::write(tmp.path().join("ns.yaml"), &text).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    // The LimitRanges give every container a memory limit: no KX202 in the file.
+    assert!(
+        in_file(&f, "ns.yaml").iter().all(|x| x.rule != "KX202"),
+        "{f:#?}"
+    );
+}

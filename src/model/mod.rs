@@ -56,6 +56,10 @@ pub struct Model<'p> {
     /// The files of ConfigMap/Secret volumes without `items`, shared by the pods that mount
     /// them ([`volumes::SharedFiles`]).
     pub(crate) volume_files: std::sync::Mutex<volumes::SharedFiles<'p>>,
+    /// LimitRange defaults by (namespace, unit, explicit namespace) ([`resources::SharedDefaults`]).
+    pub(crate) limit_defaults: std::sync::Mutex<resources::SharedDefaults<'p>>,
+    /// [`Model::unit_of`] and [`Model::in_marker_unit`] of every file.
+    file_units: std::sync::OnceLock<Vec<(std::path::PathBuf, bool)>>,
 }
 
 impl<'p> Model<'p> {
@@ -128,6 +132,8 @@ impl<'p> Model<'p> {
             quotas: std::sync::OnceLock::new(),
             env_data: Default::default(),
             volume_files: Default::default(),
+            file_units: std::sync::OnceLock::new(),
+            limit_defaults: Default::default(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).
@@ -249,13 +255,34 @@ impl<'p> Model<'p> {
         self.patch_files.contains(&w.object.file) || env::looks_like_patch(w)
     }
 
-    /// The deployment unit of a file ([`units::Units::unit_of`]).
-    pub fn unit_of(&self, file: crate::source::FileId) -> std::path::PathBuf {
-        self.project
-            .files
+    /// The deployment unit of a file ([`units::Units::unit_of`]), computed once per file.
+    pub fn unit_of(&self, file: crate::source::FileId) -> &std::path::Path {
+        self.file_units()
             .get(file)
-            .map(|f| self.units.unit_of(&f.path))
-            .unwrap_or_default()
+            .map_or(std::path::Path::new(""), |(u, _)| u.as_path())
+    }
+
+    /// Whether a file is in a kustomization/chart/skaffold/compose project
+    /// ([`units::Units::marker_unit`]), computed once per file.
+    pub fn in_marker_unit(&self, file: crate::source::FileId) -> bool {
+        self.file_units().get(file).is_some_and(|(_, m)| *m)
+    }
+
+    /// Per file: its unit and whether a marker makes it (namespace-wide objects are matched
+    /// against every workload of their namespace: path work per pair was quadratic).
+    fn file_units(&self) -> &[(std::path::PathBuf, bool)] {
+        self.file_units.get_or_init(|| {
+            self.project
+                .files
+                .iter()
+                .map(|f| {
+                    (
+                        self.units.unit_of(&f.path),
+                        self.units.marker_unit(&f.path).is_some(),
+                    )
+                })
+                .collect()
+        })
     }
 
     /// The schema type errors of `objects[i]` (KX005, KX006).

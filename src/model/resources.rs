@@ -162,7 +162,7 @@ pub struct PodResources<'p> {
     /// `priorityClassName: system-node-critical`: −997 whatever the QoS.
     pub node_critical: bool,
     /// LimitRanges of the namespace that were applied.
-    pub limit_ranges: Vec<&'p str>,
+    pub limit_ranges: std::sync::Arc<[&'p str]>,
 }
 
 impl<'p> PodResources<'p> {
@@ -173,10 +173,42 @@ impl<'p> PodResources<'p> {
 
 /// LimitRange container defaults of a namespace after `SetDefaults_LimitRangeItem`.
 #[derive(Debug, Default)]
-struct LimitDefaults<'p> {
+pub(crate) struct LimitDefaults<'p> {
     limits: ResourceList<'p>,
     requests: ResourceList<'p>,
-    names: Vec<&'p str>,
+    names: std::sync::Arc<[&'p str]>,
+}
+
+/// [`crate::model::Model`]'s table of [`limit_defaults`]: the LimitRanges that apply to a
+/// workload depend only on its namespace, its deployment unit and whether it names its
+/// namespace (see [`crate::model::units::applicable`]), so workloads that share those share
+/// the defaults (3,000 LimitRanges and 5,000 Deployments of one namespace were 15 million
+/// checks and lists).
+pub(crate) type SharedDefaults<'p> = std::collections::HashMap<
+    (String, std::path::PathBuf, bool),
+    std::sync::Arc<LimitDefaults<'p>>,
+>;
+
+fn shared_limit_defaults<'p>(
+    model: &Model<'p>,
+    namespace: &str,
+    user: &Object<'_>,
+) -> std::sync::Arc<LimitDefaults<'p>> {
+    let key = (
+        namespace.to_string(),
+        model.unit_of(user.file).to_path_buf(),
+        user.node.path(&["metadata", "namespace"]).is_some(),
+    );
+    if let Ok(memo) = model.limit_defaults.lock() {
+        if let Some(d) = memo.get(&key) {
+            return d.clone();
+        }
+    }
+    let d = std::sync::Arc::new(limit_defaults(model, namespace, user));
+    if let Ok(mut memo) = model.limit_defaults.lock() {
+        memo.entry(key).or_insert_with(|| d.clone());
+    }
+    d
 }
 
 /// The container defaults of the LimitRanges of a namespace that apply to a workload of file
@@ -185,6 +217,7 @@ struct LimitDefaults<'p> {
 /// (another application linted in the same run).
 fn limit_defaults<'p>(model: &Model<'p>, namespace: &str, user: &Object<'_>) -> LimitDefaults<'p> {
     let mut out = LimitDefaults::default();
+    let mut names = Vec::new();
     let defs: Vec<&Object<'p>> = model
         .index
         .all_positions_in("LimitRange", namespace)
@@ -255,16 +288,17 @@ fn limit_defaults<'p>(model: &Model<'p>, namespace: &str, user: &Object<'_>) -> 
             }
         }
         if used {
-            out.names.push(lr.name);
+            names.push(lr.name);
         }
     }
+    out.names = names.into();
     out
 }
 
 /// Compute the effective resources, QoS class and oom_score_adj of a workload's pods.
 pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
     let file = w.object.file;
-    let defaults = limit_defaults(model, w.object.namespace, &w.object);
+    let defaults = shared_limit_defaults(model, w.object.namespace, &w.object);
     let mut containers = Vec::new();
     for (i, c) in w.containers.iter().enumerate() {
         if c.kind == ContainerKind::Ephemeral {
@@ -339,7 +373,7 @@ pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
         qos: QosClass::BestEffort,
         node_critical: w.pod_spec.get("priorityClassName").and_then(Node::as_str)
             == Some("system-node-critical"),
-        limit_ranges: defaults.names,
+        limit_ranges: defaults.names.clone(),
     };
     default_pod_requests(&mut pr);
     for c in &mut pr.containers {
@@ -351,7 +385,6 @@ pub fn effective<'p>(model: &Model<'p>, w: &Workload<'p>) -> PodResources<'p> {
         pod.limits.compact();
     }
     pr.containers.shrink_to_fit();
-    pr.limit_ranges.shrink_to_fit();
     pr.qos = compute_qos(&pr);
     let node_mem = i128::from(model.config().node_memory_bytes);
     let adjs: Vec<i64> = (0..pr.containers.len())
@@ -769,7 +802,7 @@ mod tests {
         };
         let r = effective(&m, w);
         assert_eq!(r.qos, QosClass::Guaranteed);
-        assert_eq!(r.limit_ranges, vec!["lr"]);
+        assert_eq!(&*r.limit_ranges, &["lr"]);
         assert_eq!(
             r.containers[0].limits.get(MEMORY).map(|a| a.origin),
             Some(Origin::LimitRange)

@@ -84,16 +84,11 @@ impl Units {
 /// (`namespaces/team/limitrange.yaml`): in no kustomization/chart/skaffold/compose project, and
 /// both objects name the namespace explicitly in `metadata.namespace`.
 pub fn namespace_object_applies(model: &Model<'_>, def: &Object<'_>, user: &Object<'_>) -> bool {
-    if Units::applies(&model.unit_of(def.file), &model.unit_of(user.file)) {
+    if Units::applies(model.unit_of(def.file), model.unit_of(user.file)) {
         return true;
     }
     let explicit = |o: &Object<'_>| o.node.path(&["metadata", "namespace"]).is_some();
-    let def_path = model
-        .project
-        .files
-        .get(def.file)
-        .map_or("", |f| f.path.as_str());
-    explicit(def) && explicit(user) && model.units.marker_unit(def_path).is_none()
+    explicit(def) && explicit(user) && !model.in_marker_unit(def.file)
 }
 
 /// The namespace-wide objects of `defs` that apply to `user`: those of its own unit when there

@@ -14,6 +14,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
+    // The quota that applies depends only on (namespace, unit, explicit namespace): looked up
+    // once per key, not once per workload (thousands of quotas in one namespace).
+    let mut quotas = std::collections::HashMap::new();
     for (wi, w) in model.workloads.iter().enumerate() {
         // A kustomize patch: what it leaves out is in the base.
         if model.is_patch(w) {
@@ -24,7 +27,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         };
         let intent = qos_intent(model, w).map(|i| i.class);
         let guaranteed = intent == Some(QosClass::Guaranteed);
-        let quota = memory_limit_quota(model, w);
+        let key = (
+            w.object.namespace,
+            model.unit_of(w.object.file),
+            w.object.node.path(&["metadata", "namespace"]).is_some(),
+        );
+        let quota = *quotas
+            .entry(key)
+            .or_insert_with(|| memory_limit_quota(model, w));
         // A pod-level memory limit bounds every container of the pod.
         if r.pod
             .as_ref()
