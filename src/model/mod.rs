@@ -52,12 +52,12 @@ pub struct Model<'p> {
     quotas: std::sync::OnceLock<std::collections::HashMap<&'p str, Vec<usize>>>,
     /// Referenced ConfigMaps/Secrets by (kind, namespace, name, directory of the reader),
     /// looked up once and shared ([`env::lookup_data`]).
-    pub(crate) env_data: std::sync::Mutex<env::SharedData<'p>>,
+    pub(crate) env_data: env::SharedData<'p>,
     /// The files of ConfigMap/Secret volumes without `items`, shared by the pods that mount
     /// them ([`volumes::SharedFiles`]).
-    pub(crate) volume_files: std::sync::Mutex<volumes::SharedFiles<'p>>,
+    pub(crate) volume_files: volumes::SharedFiles<'p>,
     /// LimitRange defaults by (namespace, unit, explicit namespace) ([`resources::SharedDefaults`]).
-    pub(crate) limit_defaults: std::sync::Mutex<resources::SharedDefaults<'p>>,
+    pub(crate) limit_defaults: resources::SharedDefaults<'p>,
     /// [`Model::unit_of`] and [`Model::in_marker_unit`] of every file.
     file_units: std::sync::OnceLock<Vec<(std::path::PathBuf, bool)>>,
 }

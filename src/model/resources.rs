@@ -184,10 +184,8 @@ pub(crate) struct LimitDefaults<'p> {
 /// namespace (see [`crate::model::units::applicable`]), so workloads that share those share
 /// the defaults (3,000 LimitRanges and 5,000 Deployments of one namespace were 15 million
 /// checks and lists).
-pub(crate) type SharedDefaults<'p> = std::collections::HashMap<
-    (String, std::path::PathBuf, bool),
-    std::sync::Arc<LimitDefaults<'p>>,
->;
+pub(crate) type SharedDefaults<'p> =
+    crate::memo::RunMemo<(String, std::path::PathBuf, bool), std::sync::Arc<LimitDefaults<'p>>>;
 
 fn shared_limit_defaults<'p>(
     model: &Model<'p>,
@@ -199,16 +197,9 @@ fn shared_limit_defaults<'p>(
         model.unit_of(user.file).to_path_buf(),
         user.node.path(&["metadata", "namespace"]).is_some(),
     );
-    if let Ok(memo) = model.limit_defaults.lock() {
-        if let Some(d) = memo.get(&key) {
-            return d.clone();
-        }
-    }
-    let d = std::sync::Arc::new(limit_defaults(model, namespace, user));
-    if let Ok(mut memo) = model.limit_defaults.lock() {
-        memo.entry(key).or_insert_with(|| d.clone());
-    }
-    d
+    model.limit_defaults.get_or_compute(&key, || {
+        std::sync::Arc::new(limit_defaults(model, namespace, user))
+    })
 }
 
 /// The container defaults of the LimitRanges of a namespace that apply to a workload of file

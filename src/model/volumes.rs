@@ -7,7 +7,7 @@
 
 use crate::finding::ObjectRef;
 use crate::k8s::{Container, Workload};
-use crate::model::env::{is_optional, lookup_data, DataKind, DataLookup};
+use crate::model::env::{is_optional, lookup_data_shared, DataKind};
 use crate::model::Model;
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
@@ -436,8 +436,10 @@ pub fn mode_field(node: &Node, key: &str) -> Option<Option<u32>> {
 /// [`crate::model::Model`]'s table of the file lists of ConfigMap/Secret sources without
 /// `items`: by (kind, namespace, name, directory of the reader, defaultMode), whether the list
 /// is complete and the list.
-pub type SharedFiles<'p> =
-    HashMap<(DataKind, String, String, std::path::PathBuf, Option<u32>), (bool, Arc<FileList<'p>>)>;
+pub type SharedFiles<'p> = crate::memo::RunMemo<
+    (DataKind, String, String, std::path::PathBuf, Option<u32>),
+    (bool, Arc<FileList<'p>>),
+>;
 
 /// The files of a `configMap`/`secret` volume or projected source, and whether they are all
 /// known. Without `items` they depend only on the object and the mode: built once and shared
@@ -467,16 +469,7 @@ fn source_files<'p>(
         crate::model::env::dir_of(model, near).to_path_buf(),
         default,
     );
-    if let Ok(memo) = model.volume_files.lock() {
-        if let Some(p) = memo.get(&key) {
-            return p.clone();
-        }
-    }
-    let p = build();
-    if let Ok(mut memo) = model.volume_files.lock() {
-        memo.entry(key).or_insert_with(|| p.clone());
-    }
-    p
+    model.volume_files.get_or_compute(&key, build)
 }
 
 fn resolve_volume<'p>(model: &Model<'p>, w: &Workload<'p>, v: &'p Node) -> Option<Volume<'p>> {
@@ -625,10 +618,7 @@ fn project_source<'p>(
     default_mode: Option<u32>,
     out: &mut Vec<ProjectedFile<'p>>,
 ) -> bool {
-    let data = match lookup_data(model, kind, ns, obj, near) {
-        DataLookup::Found(d) if d.keys_known => Some(d),
-        _ => None,
-    };
+    let data = lookup_data_shared(model, kind, ns, obj, near);
     let optional = is_optional(src);
     let object = Some(std::sync::Arc::new(ObjectRef {
         kind: kind.as_str().to_string(),

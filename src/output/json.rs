@@ -88,11 +88,13 @@ pub fn render_with(
     summary: Summary,
     suppressed: Option<&[Suppressed]>,
 ) -> String {
-    match write_with(Vec::new(), project, findings, summary, suppressed) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        Err(_) => "{}\n".to_string(),
-    }
+    super::written_text(write_with(
+        Vec::new(),
+        project,
+        findings,
+        summary,
+        suppressed,
+    ))
 }
 
 /// [`render_with`] written to `w` as it is serialised (stdout: a report of 100,000 findings is

@@ -9,6 +9,15 @@ pub mod sarif;
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 
+/// A report written into memory as text (`{}` when writing failed, which a `Vec` never does).
+fn written_text(written: std::io::Result<Vec<u8>>) -> String {
+    match written {
+        Ok(bytes) => String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(_) => "{}\n".to_string(),
+    }
+}
+
 /// A text report written in pieces: past [`Sink::CHUNK`] bytes, what has accumulated (whole
 /// findings) goes to the writer, so a report of 100,000 findings is never held whole. Without a
 /// writer it collects the whole text ([`Sink::text`]).

@@ -152,11 +152,7 @@ pub fn render(
     suppressed: Option<&[Suppressed]>,
     doc_url: &str,
 ) -> String {
-    match write(Vec::new(), project, findings, suppressed, doc_url) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        Err(_) => "{}\n".to_string(),
-    }
+    super::written_text(write(Vec::new(), project, findings, suppressed, doc_url))
 }
 
 /// [`render`] written to `w` as it is serialised, one result at a time (a log of 100,000

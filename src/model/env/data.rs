@@ -105,16 +105,9 @@ pub fn lookup_data<'p>(
         name.to_string(),
         dir_of(model, near).to_path_buf(),
     );
-    if let Ok(memo) = model.env_data.lock() {
-        if let Some(d) = memo.get(&key) {
-            return d.clone();
-        }
-    }
-    let d = build_lookup(model, kind, namespace, name, near);
-    if let Ok(mut memo) = model.env_data.lock() {
-        memo.entry(key).or_insert_with(|| d.clone());
-    }
-    d
+    model
+        .env_data
+        .get_or_compute(&key, || build_lookup(model, kind, namespace, name, near))
 }
 
 fn build_lookup<'p>(
@@ -278,7 +271,7 @@ pub fn is_optional(node: &Node) -> bool {
 
 /// [`crate::model::Model`]'s table of [`lookup_data`].
 pub type SharedData<'p> =
-    std::collections::HashMap<(DataKind, String, String, std::path::PathBuf), DataLookup<'p>>;
+    crate::memo::RunMemo<(DataKind, String, String, std::path::PathBuf), DataLookup<'p>>;
 
 /// [`lookup_data`] of a ConfigMap/Secret whose keys are known; None otherwise.
 pub fn lookup_data_shared<'p>(
