@@ -51,13 +51,6 @@ impl Vars {
         self.spent.exceeded.swap(false, Ordering::Relaxed)
     }
 
-    /// Charges `bytes` of derived text (an `env_file`'s variables copied into one more service)
-    /// to the budget: false when it does not fit (the caller reports it).
-    pub fn charge(&self, bytes: usize) -> bool {
-        let used = self.spent.used.fetch_add(bytes, Ordering::Relaxed);
-        used.saturating_add(bytes) <= MAX_TOTAL
-    }
-
     fn overrun(&self) -> Option<String> {
         self.spent.exceeded.store(true, Ordering::Relaxed);
         None

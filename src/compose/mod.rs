@@ -13,11 +13,13 @@ pub mod interp;
 pub mod service;
 pub mod words;
 
-pub use service::{Build, Command, EnvVar, Form, HealthTest, Mount, MountKind, Service, Sp, Word};
+pub use service::{
+    Build, Command, EnvFile, EnvVar, Form, HealthTest, Mount, MountKind, Service, Sp, Word,
+};
 
 use crate::source::{FileId, FileKind, SourceFile, Span};
 use crate::yaml::{Node, YamlFile};
-use interp::{EnvLine, Vars};
+use interp::Vars;
 use service::note_overrun;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -128,7 +130,7 @@ struct Files<'a> {
     /// Texts handed out (each file copied once, however many services read it).
     texts: RefCell<HashMap<FileId, Rc<str>>>,
     /// Parsed `env_file`s (each parsed once, however many services name it).
-    env_lines: RefCell<HashMap<FileId, Rc<Vec<EnvLine>>>>,
+    env_lines: RefCell<HashMap<FileId, std::sync::Arc<service::EnvFile>>>,
     /// Each compose file's services by name (first of a name), for `extends`.
     service_index: RefCell<HashMap<FileId, Rc<HashMap<String, usize>>>>,
     cap: u64,
@@ -206,15 +208,20 @@ impl<'a> Files<'a> {
 
     /// An `env_file` of compose file `of`, by path, as [`Self::read`] and [`Self::report_with`],
     /// parsed once (with `vars`' budget) however many services name it.
-    fn read_env_file(&self, of: FileId, path: &Path, vars: &Vars) -> Option<service::EnvFile> {
+    fn read_env_file(
+        &self,
+        of: FileId,
+        path: &Path,
+        vars: &Vars,
+    ) -> Option<std::sync::Arc<service::EnvFile>> {
         let (id, text) = self.read(path)?;
         self.report_with(of, id);
-        if let Some(l) = self.env_lines.borrow().get(&id) {
-            return Some((id, l.clone()));
+        if let Some(f) = self.env_lines.borrow().get(&id) {
+            return Some(f.clone());
         }
-        let lines = Rc::new(interp::parse_dotenv(&text, vars));
-        self.env_lines.borrow_mut().insert(id, lines.clone());
-        Some((id, lines))
+        let f = std::sync::Arc::new(service::EnvFile::new(id, interp::parse_dotenv(&text, vars)));
+        self.env_lines.borrow_mut().insert(id, f.clone());
+        Some(f)
     }
 
     /// The services of compose file `id` by name (the first of a name), built once.
@@ -726,7 +733,12 @@ mod load_tests {
             .iter()
             .map(|e| (e.name.as_str(), e.value.as_deref()))
             .collect();
-        assert_eq!(env, [("A", Some("1")), ("B", Some("three")), ("C", None)]);
+        assert_eq!(env, [("B", Some("three")), ("C", None)]);
+        // The env_file is shared, not copied; `environment` wins over it.
+        assert_eq!(web.env_files.len(), 1);
+        let file = &web.env_files[0];
+        assert_eq!(file.get("A").unwrap().value.as_deref(), Some("1"));
+        assert_eq!(file.get("B").unwrap().value.as_deref(), Some("2"));
         assert_eq!(web.mem_limit.as_ref().unwrap().value, Some(512 << 20));
         assert_eq!(web.volumes.len(), 2);
         let app = web.volumes.iter().find(|v| v.target == "/app").unwrap();
@@ -738,6 +750,47 @@ mod load_tests {
         // Word spans point at the words in the file (not interpolated here: the healthcheck).
         let f = &p.files[c.files[0]];
         assert_eq!(f.slice(cmd.span), "${CMD} --port 80");
+    }
+
+    /// compose-go resolves `env_file`s after merging `extends`: the files of base and extending
+    /// service in that order (a file named twice counts once, where first named), then the
+    /// merged `environment` over all of them, so a base's `environment` wins over the
+    /// extending service's `env_file`.
+    #[test]
+    fn env_files_merge_as_compose_go_resolves_them() {
+        let (_d, p) = load(&[
+            ("a.env", "X=from-a\nY=from-a\nZ=from-a\n"),
+            ("b.env", "X=from-b\nY=from-b\nY=last-b\n"),
+            (
+                "compose.yaml",
+                "services:\n  base:\n    image: alpine:3.20\n    env_file: a.env\n    environment:\n      X: base-env\n  web:\n    extends: base\n    env_file: [b.env, a.env]\n",
+            ),
+        ]);
+        let web = p.compose[0]
+            .services
+            .iter()
+            .find(|s| s.name == "web")
+            .unwrap();
+        let names: Vec<String> = web
+            .env_files
+            .iter()
+            .map(|f| p.files[f.file].path.to_string())
+            .collect();
+        assert!(
+            names[0].ends_with("a.env") && names[1].ends_with("b.env"),
+            "{names:?}"
+        );
+        let env = crate::model::env::Env::compose(&web.env_files, &web.environment);
+        use crate::model::env::Lookup::Defined;
+        assert_eq!(env.get("X"), Defined("base-env"));
+        assert_eq!(env.get("Y"), Defined("last-b"));
+        assert_eq!(env.get("Z"), Defined("from-a"));
+        assert_eq!(env.get("W"), crate::model::env::Lookup::Undefined);
+        let y = env.var("Y").unwrap();
+        let crate::model::env::Origin::Compose(at) = y.origin else {
+            panic!("{y:?}")
+        };
+        assert_eq!(p.files[at.file].slice(at), "Y=last-b");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::yaml::{Node, Style, Value};
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A value with the span of the node it was read from. `value` is None when interpolation left
 /// it unknown (a variable the file does not set).
@@ -117,7 +117,11 @@ pub struct Service {
     pub command: Option<Command>,
     pub entrypoint: Option<Command>,
     pub healthcheck: Option<HealthTest>,
+    /// `environment:` entries (merged by name across override files and `extends`).
     pub environment: Vec<EnvVar>,
+    /// `env_file:` files in order (a later file's variable wins over an earlier one's;
+    /// `environment` wins over all of them, as compose-go resolves them after merging).
+    pub env_files: Vec<Arc<EnvFile>>,
     pub user: Option<Sp<String>>,
     pub working_dir: Option<Sp<String>>,
     pub volumes: Vec<Mount>,
@@ -135,8 +139,57 @@ pub struct Service {
     pub extends: Option<(String, Option<String>, Span)>,
 }
 
-/// An `env_file` as read and parsed once: its file and lines.
-pub type EnvFile = (FileId, Rc<Vec<EnvLine>>);
+/// An `env_file` as read and parsed once, shared (not copied) by every service that names it:
+/// 200 services naming one 100,000-line file hold one copy of it.
+#[derive(Debug, PartialEq)]
+pub struct EnvFile {
+    pub file: FileId,
+    pub lines: Vec<EnvLine>,
+    /// Indices of `lines` sorted by name, for each name only its last line (the one Compose
+    /// keeps: later lines overwrite earlier ones).
+    by_name: Vec<usize>,
+    /// The first line whose interpolation ran out of the project's budget (KX011).
+    pub over_budget: Option<Span>,
+}
+
+impl EnvFile {
+    pub fn new(file: FileId, lines: Vec<EnvLine>) -> EnvFile {
+        let mut by_name: Vec<usize> = (0..lines.len()).collect();
+        // Stable: lines of one name stay in file order, so the last of each run is kept.
+        by_name.sort_by(|&a, &b| lines[a].name.cmp(&lines[b].name));
+        let mut last: Vec<usize> = Vec::with_capacity(by_name.len());
+        for i in by_name {
+            match last.last_mut() {
+                Some(l) if lines[*l].name == lines[i].name => *l = i,
+                _ => last.push(i),
+            }
+        }
+        let over_budget = lines
+            .iter()
+            .find(|l| l.over_budget)
+            .map(|l| Span::new(file, l.range.clone()));
+        EnvFile {
+            file,
+            lines,
+            by_name: last,
+            over_budget,
+        }
+    }
+
+    /// The line that sets `name` (the last one that does).
+    pub fn get(&self, name: &str) -> Option<&EnvLine> {
+        let i = self
+            .by_name
+            .binary_search_by(|&i| self.lines[i].name.as_str().cmp(name))
+            .ok()?;
+        self.lines.get(*self.by_name.get(i)?)
+    }
+
+    /// Where line `l` of this file is.
+    pub fn span(&self, l: &EnvLine) -> Span {
+        Span::new(self.file, l.range.clone())
+    }
+}
 
 /// Reading context of one compose file.
 pub struct Ctx<'a> {
@@ -147,7 +200,7 @@ pub struct Ctx<'a> {
     pub dir: &'a Path,
     pub vars: &'a Vars,
     /// Reads and parses an `env_file` (path → lines); None when it cannot be read.
-    pub read: &'a dyn Fn(&Path) -> Option<EnvFile>,
+    pub read: &'a dyn Fn(&Path) -> Option<Arc<EnvFile>>,
     /// The project's first value whose interpolation ran out of budget (KX011).
     pub overrun: &'a Cell<Option<Span>>,
 }
@@ -341,7 +394,7 @@ impl Ctx<'_> {
         upsert(out, found, |e| &e.name);
     }
 
-    fn env_files(&self, n: &Node, out: &mut Vec<EnvVar>) {
+    fn env_files(&self, n: &Node, out: &mut Vec<Arc<EnvFile>>) {
         let items: Vec<&Node> = match &n.value {
             Value::Seq(items) => items.iter().collect(),
             _ => vec![n],
@@ -355,28 +408,13 @@ impl Ctx<'_> {
                 continue;
             };
             let _ = required;
-            let Some((fid, lines)) = (self.read)(&self.resolve(&path)) else {
+            let Some(file) = (self.read)(&self.resolve(&path)) else {
                 continue;
             };
-            if let Some(l) = lines.iter().find(|l| l.over_budget) {
-                self.note(Span::new(fid, l.range.clone()));
+            if let Some(at) = &file.over_budget {
+                self.note(*at);
             }
-            // Every service that names the file gets a copy of its variables: the copies are
-            // charged to the budget (10,000 services x a 1 MB env_file must not take 10 GB).
-            let bytes = lines
-                .iter()
-                .map(|l| l.name.len() + l.value.as_ref().map_or(0, String::len))
-                .sum();
-            if !self.vars.charge(bytes) {
-                self.note(self.span(path_node));
-                continue;
-            }
-            let vars = lines.iter().map(|l| EnvVar {
-                name: l.name.clone(),
-                value: l.value.clone(),
-                span: Span::new(fid, l.range.clone()),
-            });
-            upsert(out, vars, |e| &e.name);
+            add_env_files(out, [file]);
         }
     }
 
@@ -506,6 +544,7 @@ impl Ctx<'_> {
             entrypoint: None,
             healthcheck: None,
             environment: Vec::new(),
+            env_files: Vec::new(),
             user: None,
             working_dir: None,
             volumes: Vec::new(),
@@ -520,9 +559,8 @@ impl Ctx<'_> {
         let Value::Map(entries) = &n.value else {
             return s;
         };
-        // env_file first: `environment` wins over it.
         if let Some(e) = n.get("env_file") {
-            self.env_files(e, &mut s.environment);
+            self.env_files(e, &mut s.env_files);
         }
         for (k, v) in entries {
             let Some(k) = k.as_str() else { continue };
@@ -657,6 +695,17 @@ fn upsert<T>(base: &mut Vec<T>, over: impl IntoIterator<Item = T>, key: impl Fn(
     }
 }
 
+/// `env_file` lists merge as sequences with one entry per file (compose-go's `EnforceUnicity`):
+/// a file named again stays where it was first named.
+fn add_env_files(base: &mut Vec<Arc<EnvFile>>, over: impl IntoIterator<Item = Arc<EnvFile>>) {
+    let mut seen: std::collections::HashSet<FileId> = base.iter().map(|b| b.file).collect();
+    for o in over {
+        if seen.insert(o.file) {
+            base.push(o);
+        }
+    }
+}
+
 /// Compose's byte sizes (docker/go-units `RAMInBytes`): a plain integer is bytes; otherwise a
 /// number (decimals allowed) and a unit `b`, `k`, `m`, `g`, `t`, `p` (any case, optional `b` or
 /// `ib` after it), all powers of 1024: `512m` and `512MB` are both 512 MiB.
@@ -746,6 +795,7 @@ pub fn merge(mut base: Service, over: Service) -> Service {
         stop_grace_ms
     );
     upsert(&mut base.environment, over.environment, |e| &e.name);
+    add_env_files(&mut base.env_files, over.env_files);
     upsert(&mut base.volumes, over.volumes, |m| &m.target);
     base.build = match (base.build, over.build) {
         (Some(mut b), Some(o)) => {

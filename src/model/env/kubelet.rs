@@ -87,7 +87,7 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
     let layered = known > LAYERED_KEYS;
     for (item, prefix, kind, name, optional, data) in sources {
         match data {
-            Some(d) if layered => env.layers.push(Layer {
+            Some(d) if layered => env.layers.push(Layer::EnvFrom {
                 item,
                 prefix,
                 data: Some(d),
@@ -112,7 +112,7 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
                     }
                 }
                 if layered {
-                    env.layers.push(Layer {
+                    env.layers.push(Layer::EnvFrom {
                         item,
                         prefix: prefix.clone(),
                         data: None,

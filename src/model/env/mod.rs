@@ -113,13 +113,24 @@ pub struct Env<'p> {
     layers: Vec<Layer<'p>>,
 }
 
-/// An `envFrom` source kept whole ([`Env::layers`]).
+/// A source of variables kept whole ([`Env::layers`]) rather than copied into each environment.
 #[derive(Debug, Clone)]
-struct Layer<'p> {
-    item: &'p Node,
-    prefix: String,
-    /// None: its keys are not known (the source is also in [`Env::open`]).
-    data: Option<std::sync::Arc<ConfigData<'p>>>,
+enum Layer<'p> {
+    /// An `envFrom` source with many keys.
+    EnvFrom {
+        item: &'p Node,
+        prefix: String,
+        /// None: its keys are not known (the source is also in [`Env::open`]).
+        data: Option<std::sync::Arc<ConfigData<'p>>>,
+    },
+    /// A Compose `env_file`.
+    Dotenv(std::sync::Arc<crate::compose::EnvFile>),
+}
+
+/// A variable found in a layer: its value (None: unknown) and where it was defined.
+struct LayerHit<'a, 'p> {
+    value: Option<&'a str>,
+    origin: Origin<'p>,
 }
 
 /// Names the kubelet always sets for the `kubernetes` service in `default` (port 443 assumed
@@ -150,26 +161,23 @@ impl<'p> Env<'p> {
         }
     }
 
-    /// The environment of a Compose service: its `environment` and `env_file` entries (a value
-    /// of None is unknown: interpolation kexit cannot resolve, or a name without a value, taken
-    /// from the shell running Compose, which may not set it). No service links.
-    pub fn compose(
-        entries: impl IntoIterator<Item = (String, Option<String>, bool, Span)>,
+    /// The environment of a Compose service: its `env_file`s in order, then its `environment`
+    /// entries, which win over them (a value of None is unknown: interpolation kexit cannot
+    /// resolve, or a name without a value, taken from the shell running Compose, which may not
+    /// set it). The files are shared, not copied. No service links.
+    pub fn compose<'e>(
+        files: &[std::sync::Arc<crate::compose::EnvFile>],
+        entries: impl IntoIterator<Item = &'e crate::compose::EnvVar>,
     ) -> Env<'p> {
-        let mut env = Env::default();
-        for (name, value, from_shell, span) in entries {
-            if from_shell {
-                env.vars.remove(&name);
-                env.order.retain(|n| *n != name);
-                if !env.maybe.contains(&name) {
-                    env.maybe.push(name);
-                }
-                continue;
-            }
+        let mut env = Env {
+            layers: files.iter().cloned().map(Layer::Dotenv).collect(),
+            ..Env::default()
+        };
+        for e in entries {
             env.define(EnvVar {
-                name,
-                value,
-                origin: Origin::Compose(span),
+                name: e.name.clone(),
+                value: e.value.clone(),
+                origin: Origin::Compose(e.span),
             });
         }
         env
@@ -182,10 +190,10 @@ impl<'p> Env<'p> {
                 None => Lookup::DefinedUnknown,
             };
         }
-        if let Some((_, k, unknown)) = self.layer_var(name) {
-            return match &k.value {
-                Some(s) if !unknown => Lookup::Defined(s),
-                _ => Lookup::DefinedUnknown,
+        if let Some(hit) = self.layer_var(name) {
+            return match hit.value {
+                Some(s) => Lookup::Defined(s),
+                None => Lookup::DefinedUnknown,
             };
         }
         if self.maybe.iter().any(|m| m == name) {
@@ -209,30 +217,45 @@ impl<'p> Env<'p> {
         if let Some(v) = self.vars.get(name) {
             return Some(std::borrow::Cow::Borrowed(v));
         }
-        let (layer, k, unknown) = self.layer_var(name)?;
+        let hit = self.layer_var(name)?;
         Some(std::borrow::Cow::Owned(EnvVar {
             name: name.to_string(),
-            value: if unknown { None } else { k.value.clone() },
-            origin: Origin::EnvFrom {
-                item: layer.item,
-                key_span: k.span,
-            },
+            value: hit.value.map(str::to_string),
+            origin: hit.origin,
         }))
     }
 
-    /// The last layer that defines `name`, its key, and whether a later source with unknown
-    /// keys may have replaced its value.
-    fn layer_var(&self, name: &str) -> Option<(&Layer<'p>, &DataKey, bool)> {
+    /// The last layer that defines `name`: the value (None when unknown, or when a later
+    /// source with unknown keys may have replaced it) and where it was defined.
+    fn layer_var(&self, name: &str) -> Option<LayerHit<'_, 'p>> {
         let mut unknown = false;
         for l in self.layers.iter().rev() {
-            let Some(key) = name.strip_prefix(l.prefix.as_str()) else {
-                continue;
-            };
-            match &l.data {
-                None => unknown = true,
-                Some(d) => {
-                    if let Some(k) = d.keys.get(key).filter(|k| k.in_data) {
-                        return Some((l, k, unknown));
+            match l {
+                Layer::EnvFrom { item, prefix, data } => {
+                    let Some(key) = name.strip_prefix(prefix.as_str()) else {
+                        continue;
+                    };
+                    match data {
+                        None => unknown = true,
+                        Some(d) => {
+                            if let Some(k) = d.keys.get(key).filter(|k| k.in_data) {
+                                return Some(LayerHit {
+                                    value: k.value.as_deref().filter(|_| !unknown),
+                                    origin: Origin::EnvFrom {
+                                        item,
+                                        key_span: k.span,
+                                    },
+                                });
+                            }
+                        }
+                    }
+                }
+                Layer::Dotenv(f) => {
+                    if let Some(line) = f.get(name) {
+                        return Some(LayerHit {
+                            value: line.value.as_deref(),
+                            origin: Origin::Compose(f.span(line)),
+                        });
                     }
                 }
             }

@@ -128,11 +128,7 @@ pub fn group<'p>(
     s: &Service,
 ) -> ProcessGroup<'p> {
     let image = service_image(model, s);
-    let env = Env::compose(
-        s.environment
-            .iter()
-            .map(|e| (e.name.clone(), e.value.clone(), false, e.span)),
-    );
+    let env = Env::compose(&s.env_files, &s.environment);
     let mut procs = vec![Spec {
         kind: ProcKind::Main,
         node: None,

@@ -554,6 +554,7 @@ impl<'m, 'p> Process<'m, 'p> {
             Runtime::Docker { .. } => false,
             Runtime::Compose { service, .. } => {
                 service.environment.iter().any(|e| e.name == "PATH")
+                    || service.env_files.iter().any(|f| f.get("PATH").is_some())
             }
         }
     }
