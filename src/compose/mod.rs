@@ -754,8 +754,7 @@ mod load_tests {
 
     /// compose-go resolves `env_file`s after merging `extends`: the files of base and extending
     /// service in that order (a file named twice counts once, where first named), then the
-    /// merged `environment` over all of them, so a base's `environment` wins over the
-    /// extending service's `env_file`.
+    /// merged `environment` over all of them (see the model's `compose_env_files_under_environment`).
     #[test]
     fn env_files_merge_as_compose_go_resolves_them() {
         let (_d, p) = load(&[
@@ -780,17 +779,13 @@ mod load_tests {
             names[0].ends_with("a.env") && names[1].ends_with("b.env"),
             "{names:?}"
         );
-        let env = crate::model::env::Env::compose(&web.env_files, &web.environment);
-        use crate::model::env::Lookup::Defined;
-        assert_eq!(env.get("X"), Defined("base-env"));
-        assert_eq!(env.get("Y"), Defined("last-b"));
-        assert_eq!(env.get("Z"), Defined("from-a"));
-        assert_eq!(env.get("W"), crate::model::env::Lookup::Undefined);
-        let y = env.var("Y").unwrap();
-        let crate::model::env::Origin::Compose(at) = y.origin else {
-            panic!("{y:?}")
-        };
-        assert_eq!(p.files[at.file].slice(at), "Y=last-b");
+        // Each file's last line of a name is the one kept (Env::compose reads them).
+        assert_eq!(
+            web.env_files[1].get("Y").unwrap().value.as_deref(),
+            Some("last-b")
+        );
+        assert_eq!(web.environment.len(), 1);
+        assert_eq!(web.environment[0].name, "X");
     }
 
     #[test]

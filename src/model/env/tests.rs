@@ -120,3 +120,50 @@ fn value_span_maps_offsets() {
     let s = value_span(0, text, &plain, 2..8);
     assert_eq!(&text[s.range()], "$(FOO)");
 }
+
+/// A Compose service's environment: its env_files in order (a later file's line wins, and a
+/// file's last line of a name), then its `environment` entries over all of them, as compose-go's
+/// `WithServicesEnvironmentResolved` builds it. The files are shared layers, not copies.
+#[test]
+fn compose_env_files_under_environment() {
+    use crate::compose::interp::EnvLine;
+    use crate::compose::{EnvFile, EnvVar as ComposeVar};
+    use std::sync::Arc;
+    let text_a = "X=from-a\nY=from-a\nZ=from-a\n";
+    let text_b = "X=from-b\nY=from-b\nY=last-b\n";
+    let lines = |text: &str| -> Vec<EnvLine> {
+        let mut at = 0;
+        text.lines()
+            .map(|l| {
+                let (k, v) = l.split_once('=').unwrap();
+                let range = at..at + l.len();
+                at += l.len() + 1;
+                EnvLine {
+                    name: k.to_string(),
+                    value: Some(v.to_string()),
+                    range,
+                    over_budget: false,
+                }
+            })
+            .collect()
+    };
+    let files = [
+        Arc::new(EnvFile::new(1, lines(text_a))),
+        Arc::new(EnvFile::new(2, lines(text_b))),
+    ];
+    let entries = [ComposeVar {
+        name: "X".into(),
+        value: Some("base-env".into()),
+        span: Span::new(0, 0..1),
+    }];
+    let env = Env::compose(&files, &entries);
+    assert_eq!(env.get("X"), Lookup::Defined("base-env"));
+    assert_eq!(env.get("Y"), Lookup::Defined("last-b"));
+    assert_eq!(env.get("Z"), Lookup::Defined("from-a"));
+    assert_eq!(env.get("W"), Lookup::Undefined);
+    let y = env.var("Y").unwrap();
+    let Origin::Compose(at) = y.origin else {
+        panic!("{y:?}")
+    };
+    assert_eq!((at.file, &text_b[at.start..at.end]), (2, "Y=last-b"));
+}
