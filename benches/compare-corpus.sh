@@ -5,9 +5,11 @@
 #   benches/compare-corpus.sh OUT_DIR KEXIT_BIN              write OUT_DIR/<name>.json
 #   benches/compare-corpus.sh OLD_DIR_OR_BIN NEW_DIR_OR_BIN  diff two runs (binaries or outputs)
 # Exit status 0 when every output is byte-identical, 1 otherwise (the diffs are printed).
+# FORMAT=human (or any --format) compares that format instead of json.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="${CORPUS:-$root/../shared/corpus}"
+format="${FORMAT:-json}"
 
 run() { # run BIN OUT_DIR
   local bin out dir name
@@ -16,7 +18,7 @@ run() { # run BIN OUT_DIR
   for dir in "$corpus/k8s" "$corpus"/repos/* "$corpus"/docker/*; do
     [ -d "$dir" ] || continue
     name="$(basename "$dir")"
-    (cd "$dir" && "$bin" lint --format json . >"$out/$name.json" 2>/dev/null)
+    (cd "$dir" && "$bin" lint --format "$format" . >"$out/$name.json" 2>/dev/null)
   done
 }
 

@@ -205,3 +205,39 @@ fn headlines_split_at_the_first_clause() {
         ("invalid YAML".to_string(), None)
     );
 }
+
+/// A finding far into a long line: miette drew the whole line for each finding (a 3.7 MB
+/// one-line JSON List of 30,000 Pods took 34 s) and a column past 65,535 overflowed its
+/// formatting widths (a panic, exit 101). Long lines are shown cropped around the finding, with
+/// the real line and column.
+#[test]
+fn a_finding_far_into_a_long_line_is_shown_cropped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pods: Vec<String> = (0..1_000)
+        .map(|i| {
+            format!(
+                "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"p{i}\"}},\"spec\":{{\"containers\":[{{\"name\":\"c\",\"image\":\"python:3.12-slim\",\"command\":[\"python app.py\"]}}]}}}}"
+            )
+        })
+        .collect();
+    let text = format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{}]}}\n",
+        pods.join(",")
+    );
+    assert!(text.len() > 100_000);
+    write(tmp.path(), "list.json", &text);
+    let run = kexit(tmp.path(), &["lint", "--select", "KX101", "list.json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // The last Pod's command, at its real column.
+    let last = text.rfind("\"python app.py\"").unwrap();
+    let col = text[..last].chars().count() + 1;
+    assert!(
+        run.stdout
+            .contains(&format!("list.json:1:{col} (Pod default/p999)")),
+        "{}",
+        &run.stdout[run.stdout.len().saturating_sub(2000)..]
+    );
+    assert!(run.stdout.contains(" │ …"));
+    let longest = run.stdout.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 400, "a snippet line of {longest} characters");
+}

@@ -94,8 +94,121 @@ impl SourceCode for Src<'_> {
 }
 
 /// A diagnostic holding only the labels of one file (the header is written by kexit).
+/// A line longer than this is shown cropped around the finding: miette draws whole lines (a
+/// 3.7 MB one-line JSON file was drawn once per finding, and its columns overflowed miette's
+/// formatting widths, a panic).
+const LONG_LINE: usize = 1024;
+/// Bytes of a long line shown on each side of the finding, and of the finding itself.
+const CROP_CONTEXT: usize = 60;
+const CROP_SPAN: usize = 200;
+
+/// A cropped piece of one long line (`…` marks where it was cut), as miette sees it: offsets
+/// are relative to `text`; line and column are the real ones.
+struct Window {
+    name: String,
+    text: String,
+    /// 0-based line of the piece in its file.
+    line0: usize,
+    /// 0-based character column in the real line of `text`'s first character.
+    col0: usize,
+}
+
+impl SourceCode for Window {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let t = self.text.as_str();
+        let mut start = span.offset().min(t.len());
+        while !t.is_char_boundary(start) {
+            start -= 1;
+        }
+        let end = (span.offset() + span.len()).clamp(start, t.len());
+        if before == 0 && after == 0 {
+            let col = self.col0 + t[..start].chars().count();
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                &t.as_bytes()[start..end],
+                (start, end - start).into(),
+                self.line0,
+                col,
+                1,
+            )));
+        }
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            t.as_bytes(),
+            (0, t.len()).into(),
+            self.line0,
+            0,
+            1,
+        )))
+    }
+}
+
+/// The labels of one file as a cropped [`Window`] when the first one is on a line longer than
+/// [`LONG_LINE`] (labels outside the window are left out); None when the lines are short.
+fn cropped(src: &SourceFile, labels: &[LabeledSpan]) -> Option<(Window, Vec<LabeledSpan>)> {
+    let first = labels.first()?;
+    let at = src.clamp(first.offset());
+    let starts = src.line_starts();
+    let line = match starts.binary_search(&at) {
+        Ok(i) => i,
+        Err(i) => i.saturating_sub(1),
+    };
+    let line_start = starts.get(line).copied()?;
+    let line_end = starts
+        .get(line + 1)
+        .copied()
+        .unwrap_or(src.text.len())
+        .max(line_start);
+    let line_end = line_start
+        + src.text[line_start..line_end]
+            .trim_end_matches(['\n', '\r'])
+            .len();
+    if line_end - line_start <= LONG_LINE {
+        return None;
+    }
+    let from = src.clamp(at.saturating_sub(CROP_CONTEXT).max(line_start));
+    let span_end = (first.offset() + first.len()).min(at + CROP_SPAN);
+    let to = src.clamp((span_end + CROP_CONTEXT).min(line_end)).max(from);
+    let mut text = String::with_capacity(to - from + 8);
+    let mut shift = 0usize;
+    if from > line_start {
+        text.push('…');
+        shift = '…'.len_utf8();
+    }
+    text.push_str(&src.text[from..to]);
+    if to < line_end {
+        text.push('…');
+    }
+    let (_, col) = src.line_col(from);
+    let window = Window {
+        name: crate::text::name(&src.path).into_owned(),
+        text,
+        line0: line,
+        col0: (col - 1).saturating_sub(usize::from(from > line_start)),
+    };
+    let kept = labels
+        .iter()
+        .filter(|l| l.offset() >= from && l.offset() <= to)
+        .map(|l| {
+            let s = l.offset() - from + shift;
+            let e = (l.offset() + l.len()).min(to) - from + shift;
+            let span = SourceSpan::from((s, e.max(s) - s));
+            match l.primary() {
+                true => LabeledSpan::new_primary_with_span(l.label().map(str::to_string), span),
+                false => LabeledSpan::new_with_span(l.label().map(str::to_string), span),
+            }
+        })
+        .collect();
+    Some((window, kept))
+}
+
 struct Snippet<'a> {
-    src: Src<'a>,
+    src: &'a dyn SourceCode,
     labels: Vec<LabeledSpan>,
     severity: miette::Severity,
 }
@@ -116,7 +229,7 @@ impl Diagnostic for Snippet<'_> {
         Some(self.severity)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.src)
+        Some(self.src)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
@@ -224,8 +337,14 @@ fn snippets(out: &mut String, project: &Project, f: &Finding, h: &GraphicalRepor
                 false,
             ));
         }
+        let plain = Src(src);
+        let window = cropped(src, &labels);
+        let (code, labels): (&dyn SourceCode, Vec<LabeledSpan>) = match window {
+            Some((ref w, kept)) => (w, kept),
+            None => (&plain, labels),
+        };
         let d = Snippet {
-            src: Src(src),
+            src: code,
             labels,
             severity: miette_severity(f.severity),
         };
