@@ -143,9 +143,9 @@ fn decode(buf: Vec<u8>) -> Result<String, String> {
 }
 
 /// Read and parse one input; a file found only as repository context is not reported.
-fn load(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
+fn load(input: Input, cap: u64, roots: &[std::path::PathBuf], reparse: &yaml::Reparse) -> Loaded {
     let context = matches!(&input, Input::Path(f) if f.context);
-    let mut loaded = load_input(input, cap, roots);
+    let mut loaded = load_input(input, cap, roots, reparse);
     if context {
         match &mut loaded {
             Loaded::Manifest(src, ..) | Loaded::Dockerfile(src, _) | Loaded::Unreadable(src, _) => {
@@ -157,7 +157,12 @@ fn load(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
     loaded
 }
 
-fn load_input(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
+fn load_input(
+    input: Input,
+    cap: u64,
+    roots: &[std::path::PathBuf],
+    reparse: &yaml::Reparse,
+) -> Loaded {
     let (name, kind, text) = match input {
         Input::Text { name, kind, text } => (name, kind, text),
         Input::Unreadable { name, kind, why } => {
@@ -204,11 +209,11 @@ fn load_input(input: Input, cap: u64, roots: &[std::path::PathBuf]) -> Loaded {
             if !is_object {
                 return Loaded::Skip;
             }
-            let y = yaml::parse(&text);
+            let y = yaml::parse_in(&text, reparse);
             Loaded::Manifest(SourceFile::new(name, FileKind::Manifest, text), y, None)
         }
         Kind::Manifest => {
-            let mut y = yaml::parse(&text);
+            let mut y = yaml::parse_in(&text, reparse);
             let template = yaml_template(&text, &mut y);
             Loaded::Manifest(SourceFile::new(name, FileKind::Manifest, text), y, template)
         }
@@ -221,9 +226,10 @@ impl Project {
         let cap = config.max_file_size;
         let roots = crate::source::default_roots(&config.roots);
         let t = crate::timing::phase("read and parse");
+        let reparse = yaml::Reparse::new(yaml::MAX_REPARSED_RUN);
         let loaded: Vec<Loaded> = inputs
             .into_par_iter()
-            .map(|i| load(i, cap, &roots))
+            .map(|i| load(i, cap, &roots, &reparse))
             .collect();
         drop(t);
         let mut p = Project {

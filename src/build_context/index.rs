@@ -218,12 +218,19 @@ pub(super) fn index(
     if needs.all {
         walk(&mut ctx, dir, canon, String::new());
     } else {
-        let mut walked: Vec<&str> = Vec::new();
+        // Directories walked whole, each with a `/` after it. `needs.paths` is sorted, so a
+        // directory comes before the paths under it, and the last walked directory at or before
+        // a path is the only one that can hold it (any between would be under it, and not
+        // walked). Scanning every walked directory for each path was 4,000 x 100,000.
+        let mut walked: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for rel in &needs.paths {
-            // Sorted: a directory comes before the paths under it.
             if walked
-                .iter()
-                .any(|w| rel.strip_prefix(w).is_some_and(|r| r.starts_with('/')))
+                .range::<str, _>((
+                    std::ops::Bound::Unbounded,
+                    std::ops::Bound::Included(rel.as_str()),
+                ))
+                .next_back()
+                .is_some_and(|w| rel.starts_with(w.as_str()))
             {
                 continue;
             }
@@ -253,7 +260,7 @@ pub(super) fn index(
                         file: None,
                     },
                 );
-                walked.push(rel);
+                walked.insert(format!("{rel}/"));
                 walk(&mut ctx, &path, canon, rel.clone());
             } else {
                 ctx.entries.insert(

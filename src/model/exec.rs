@@ -711,7 +711,7 @@ impl Analysis<'_, '_, '_> {
             span,
             direct,
         };
-        let text = run.text.text.as_str();
+        let text = &*run.text.text;
         if text.starts_with('\u{feff}') {
             if direct {
                 self.out.push(ExecFact::ScriptBom { run });
@@ -787,7 +787,7 @@ impl Analysis<'_, '_, '_> {
     /// ends in `exec "$@"`, the command it is given (argv from `args_from` on).
     fn script_commands(&mut self, run: &ScriptRun, shell_prog: &str, args_from: Option<usize>) {
         let p = self.p;
-        let script = shell::parse(&run.text.text);
+        let script = self.p.model.parsed_script(&run.text.text);
         let shell = self.shell_info(shell_prog);
         let installed_from = script.first_install();
         for (i, cmd) in script.commands.iter().enumerate() {
@@ -863,7 +863,7 @@ impl Analysis<'_, '_, '_> {
         let Some(fl) = self.p.flavor_of(shell_prog) else {
             return;
         };
-        let script = shell::parse(&run.text.text);
+        let script = self.p.model.parsed_script(&run.text.text);
         let Some(b) = script.bashisms.iter().find(|b| b.kind.breaks(fl)) else {
             return;
         };

@@ -58,6 +58,12 @@ pub struct Model<'p> {
     pub(crate) volume_files: volumes::SharedFiles<'p>,
     /// LimitRange defaults by (namespace, unit, explicit namespace) ([`resources::SharedDefaults`]).
     pub(crate) limit_defaults: resources::SharedDefaults<'p>,
+    /// Script texts (build-context files, heredocs) by where they are, and parsed scripts of
+    /// more than [`crate::shell::SHARED_PARSE_KEY`] bytes by text ([`Model::script_text`],
+    /// [`Model::parsed_script`]): 2,000 services running one 250 KB entrypoint copied and
+    /// parsed it again for each (39 s, 536 MB).
+    script_texts: crate::memo::RunMemo<crate::source::Span, std::sync::Arc<str>>,
+    parsed_scripts: crate::memo::RunMemo<SameText, std::sync::Arc<crate::shell::Script>>,
     /// [`Model::unit_of`] and [`Model::in_marker_unit`] of every file.
     file_units: std::sync::OnceLock<Vec<(std::path::PathBuf, bool)>>,
 }
@@ -134,6 +140,8 @@ impl<'p> Model<'p> {
             volume_files: Default::default(),
             file_units: std::sync::OnceLock::new(),
             limit_defaults: Default::default(),
+            script_texts: Default::default(),
+            parsed_scripts: Default::default(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).
@@ -357,6 +365,31 @@ impl<'p> Model<'p> {
         }
     }
 
+    /// The text of a script at `at` (a whole build-context file, a heredoc), one shared copy per
+    /// place however many processes run it.
+    pub fn script_text(&self, at: crate::source::Span, text: &str) -> std::sync::Arc<str> {
+        if at == crate::source::Span::default() {
+            return std::sync::Arc::from(text);
+        }
+        self.script_texts
+            .get_or_compute(&at, || std::sync::Arc::from(text))
+    }
+
+    /// A script parsed once per run: short texts by content ([`crate::shell::parse_shared`]),
+    /// longer ones by the shared text they are ([`Model::script_text`], mounted file contents).
+    pub fn parsed_script(
+        &self,
+        text: &std::sync::Arc<str>,
+    ) -> std::sync::Arc<crate::shell::Script> {
+        if text.len() <= crate::shell::SHARED_PARSE_KEY {
+            return crate::shell::parse_shared(text);
+        }
+        self.parsed_scripts
+            .get_or_compute(&SameText(text.clone()), || {
+                std::sync::Arc::new(crate::shell::parse(text))
+            })
+    }
+
     pub fn file(&self, id: usize) -> &'p SourceFile {
         &self.project.files[id]
     }
@@ -488,4 +521,22 @@ fn base64_len(s: &str) -> Option<usize> {
         .take_while(|&b| b == b'=')
         .count();
     Some(n / 4 * 3 - pad.min(2))
+}
+
+/// A shared text compared by identity (the same allocation), for memos keyed by large texts:
+/// hashing or comparing 250 KB per lookup is what the memo saves. Holding the `Arc` keeps the
+/// allocation (and so its address) alive while it is a key.
+#[derive(Clone)]
+pub(crate) struct SameText(std::sync::Arc<str>);
+
+impl PartialEq for SameText {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl Eq for SameText {}
+impl std::hash::Hash for SameText {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        std::sync::Arc::as_ptr(&self.0).cast::<u8>().hash(h);
+    }
 }

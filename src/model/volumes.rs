@@ -56,7 +56,7 @@ pub struct ProjectedFile<'p> {
     /// mode field is not a valid number.
     pub mode: Option<u32>,
     /// The file content, when the object is in the tree (Secret data decoded).
-    pub content: Option<String>,
+    pub content: Option<std::sync::Arc<str>>,
     /// Where the key is defined (the ConfigMap/Secret key), when in the tree.
     pub source: Option<Span>,
     /// The `items[]` entry that placed it, if any.
@@ -654,7 +654,7 @@ fn project_source<'p>(
                     path: clean_rel(&path),
                     key,
                     mode,
-                    content: dk.and_then(|k| k.value.clone()),
+                    content: dk.and_then(|k| k.value.as_deref().map(std::sync::Arc::from)),
                     source: dk.and_then(|k| k.span),
                     item: Some(it),
                     object: object.clone(),
@@ -671,7 +671,7 @@ fn project_source<'p>(
                     path: clean_rel(k),
                     key: k.clone(),
                     mode: default_mode,
-                    content: v.value.clone(),
+                    content: v.value.as_deref().map(std::sync::Arc::from),
                     source: v.span,
                     item: None,
                     object: object.clone(),

@@ -9,8 +9,9 @@ use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
-use crate::model::process::pid1::{analyse, base, item_command, running_items, Risk, NO_HANDLER};
-use crate::shell;
+use crate::model::process::pid1::{
+    analyse, analyse_parsed, base, item_command, running_items, Risk, NO_HANDLER,
+};
 use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
@@ -176,7 +177,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if !matches!(base(sb.program()), "sh" | "bash" | "dash" | "ash") {
                 continue;
             }
-            let Some((risk, range)) = analyse(&st.text, true) else {
+            let parsed = p.model.parsed_script(&st.text);
+            let Some((risk, range)) = analyse_parsed(&st.text, &parsed, true) else {
                 continue;
             };
             // Point at the script's command that should have been `exec`'d when kexit has the
@@ -185,7 +187,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 (Some(f), _) => Some(Span::new(f, range)),
                 // Only when the text is the file's bytes verbatim (a heredoc; not a YAML block
                 // scalar, whose indentation shifts offsets).
-                (None, Some(h)) if model.file(h.file).slice(h) == st.text => Some(Span::new(
+                (None, Some(h)) if model.file(h.file).slice(h) == &*st.text => Some(Span::new(
                     h.file,
                     h.start + range.start..h.start + range.end,
                 )),
@@ -347,7 +349,7 @@ fn execs_args(p: &Process<'_, '_>, argv0: &str) -> bool {
         return true;
     }
     p.script(argv0).is_some_and(|st| {
-        let script = shell::parse(&st.text);
+        let script = p.model.parsed_script(&st.text);
         running_items(&script)
             .last()
             .and_then(|i| item_command(&script, i))

@@ -386,12 +386,16 @@ pub fn parse_for(shell: &[String], src: &str) -> Option<Script> {
     }
 }
 
+/// Texts up to this long are memoised by content in [`parse_shared`]; longer ones are parsed
+/// each time (a key of that size is not worth keeping; the model memoises long script files by
+/// identity).
+pub const SHARED_PARSE_KEY: usize = 4096;
+
 /// Split a shell string (`sh -c` argument) or a script file into commands.
 /// [`parse`], once per distinct text in a run, shared: a script that many containers run
 /// (`sh -c "…"` repeated across workloads) is held once in the process model.
 pub fn parse_shared(src: &str) -> std::sync::Arc<Script> {
-    /// Longer scripts are parsed each time (a key of that size is not worth keeping).
-    const MAX_KEY: usize = 4096;
+    const MAX_KEY: usize = SHARED_PARSE_KEY;
     static PARSED: crate::memo::RunMemo<String, std::sync::Arc<Script>> =
         crate::memo::RunMemo::new();
     if src.len() > MAX_KEY {

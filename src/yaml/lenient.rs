@@ -31,6 +31,31 @@ const MAX_ROUNDS: usize = 256;
 /// file 16 (as many re-parses as kexit can afford: a full parse each). Past either, the region
 /// left is a syntax error (KX001).
 const MAX_REPARSED: usize = 16 * 10 * 1024 * 1024;
+/// ...and bytes re-parsed over all the files of one run: files of about 640 KB, each with 256
+/// such regions, cost 160 MB of parsing each (eight of them took 16 s); now the run as a whole
+/// re-parses at most what one file may.
+pub const MAX_REPARSED_RUN: usize = MAX_REPARSED;
+
+/// The bytes that lenient re-parses may still use (shared by the files of a run, which are
+/// parsed in parallel). Past it, the regions left are syntax errors (KX001), as past a file's
+/// own bound.
+#[derive(Debug)]
+pub struct Reparse(std::sync::atomic::AtomicUsize);
+
+impl Reparse {
+    /// A budget of `bytes`.
+    pub fn new(bytes: usize) -> Reparse {
+        Reparse(std::sync::atomic::AtomicUsize::new(bytes))
+    }
+
+    /// Takes `bytes` from the budget: false (and nothing taken) when they are not there.
+    fn take(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.0
+            .fetch_update(Relaxed, Relaxed, |left| left.checked_sub(bytes))
+            .is_ok()
+    }
+}
 
 pub(super) fn is_indent_error(e: &YamlError) -> bool {
     e.kind == super::YamlErrorKind::Syntax && INDENT_ERRORS.contains(&e.message.as_str())
@@ -248,10 +273,13 @@ fn block_header(content: &str) -> bool {
 /// Parse again with the regions that saphyr rejects for their indentation indented.
 /// `strict` is the first parse, of `text` with `shift` applied (and mapped back); it is
 /// returned unchanged when no fix applies.
-pub(super) fn reparse(text: &str, strict: YamlFile, mut shift: Shift) -> YamlFile {
+pub(super) fn reparse(text: &str, strict: YamlFile, mut shift: Shift, run: &Reparse) -> YamlFile {
     let mut last = strict;
     let rounds = MAX_ROUNDS.min(MAX_REPARSED / text.len().max(1));
     for _ in 0..rounds {
+        if !run.take(text.len()) {
+            break;
+        }
         // Spans of `last` are already mapped back to the original text.
         let Some(err) = last.errors.iter().find(|e| is_indent_error(e)) else {
             break;

@@ -23,6 +23,7 @@ mod offsets;
 mod resolve;
 mod text;
 
+pub use lenient::{Reparse, MAX_REPARSED_RUN};
 pub use node::{Node, Style, Value};
 pub use resolve::{parse_int, resolve_plain};
 pub use text::Text;
@@ -120,13 +121,18 @@ pub const MAX_DUPLICATE_ERRORS: usize = 100;
 /// Indentation inside flow collections and quoted scalars is not checked, as kubectl's
 /// libyaml-based reader does not check it (see `lenient`).
 pub fn parse(text: &str) -> YamlFile {
+    parse_in(text, &Reparse::new(lenient::MAX_REPARSED_RUN))
+}
+
+/// [`parse`], its lenient re-parses spending from `reparse`, which the files of one run share.
+pub fn parse_in(text: &str, reparse: &Reparse) -> YamlFile {
     let scan = lenient::large_flows(text);
     // A flow collection too large to read ends the text kexit reads at its document's start.
     let read = scan.cut.map_or(text, |(doc, _, _)| &text[..doc]);
     let shift = scan.shift;
     let mut f = lenient::parse_shifted(read, &shift);
     if f.errors.iter().any(lenient::is_indent_error) {
-        f = lenient::reparse(read, f, shift);
+        f = lenient::reparse(read, f, shift, reparse);
     }
     if let Some((_, at, size)) = scan.cut {
         // Unless the parse stopped before it anyway.

@@ -412,8 +412,13 @@ impl<'m, 'p> Process<'m, 'p> {
                     Some(f) => format!("`{}`", self.model.file(f).path),
                     None => "the heredoc".to_string(),
                 };
+                let whole = match (s.file, s.inline_span) {
+                    (Some(f), _) => Span::new(f, 0..s.text.len()),
+                    (None, Some(span)) => span,
+                    (None, None) => Span::default(),
+                };
                 Some(ScriptText {
-                    text: s.text.to_string(),
+                    text: self.model.script_text(whole, s.text),
                     file: s.file,
                     span: s.file.map(|f| Span::new(f, 0..0)).or(s.inline_span),
                     describe,

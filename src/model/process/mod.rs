@@ -806,7 +806,8 @@ fn image_default<'p>(img: &Image, args: Option<Vec<Arg<'p>>>) -> (Vec<Arg<'p>>, 
 /// The text of a script a process executes.
 #[derive(Debug, Clone)]
 pub struct ScriptText {
-    pub text: String,
+    /// Shared by every process that runs the same file ([`crate::model::Model::script_text`]).
+    pub text: std::sync::Arc<str>,
     /// The project file (build-context script), if any.
     pub file: Option<FileId>,
     /// The ConfigMap/Secret key or heredoc span the text lives at.

@@ -230,12 +230,20 @@ const POLLING: &str =
 /// Analyse a `sh -c` string (or a script when `script_file`): the risk and the byte range of
 /// the command to point at.
 pub(crate) fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usize>)> {
-    let script = shell::parse_shared(text);
+    analyse_parsed(text, &shell::parse_shared(text), script_file)
+}
+
+/// [`analyse`] of a text already parsed.
+pub(crate) fn analyse_parsed(
+    text: &str,
+    script: &Script,
+    script_file: bool,
+) -> Option<(Risk, Range<usize>)> {
     // Text kexit cannot read completely, or a script that handles signals itself.
     if script.incomplete || !script.traps.is_empty() {
         return None;
     }
-    let items = running_items(&script);
+    let items = running_items(script);
     // Only file operations, no loop or compound command: a one-shot setup task (a Compose init
     // service that copies a default config), not a process anyone stops.
     if !script.commands.is_empty()
@@ -254,12 +262,12 @@ pub(crate) fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usiz
     // Items after one that always ends the shell (`exec`, `exit`, a `case` each branch of
     // which execs) never run.
     let mut items = items;
-    if let Some(k) = first_terminal(text, &script, &items, 0) {
+    if let Some(k) = first_terminal(text, script, &items, 0) {
         items.truncate(k + 1);
     }
     let last = *items.last()?;
     let range = item_range(last);
-    if last.kind != ItemKind::Simple && ends_shell(text, &script, last, 0) {
+    if last.kind != ItemKind::Simple && ends_shell(text, script, last, 0) {
         // Every branch execs its program (it becomes PID 1) or exits.
         return None;
     }
@@ -287,7 +295,7 @@ pub(crate) fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usiz
         ItemKind::If | ItemKind::Case | ItemKind::Group | ItemKind::Subshell => {
             // `if [ "$WATCH" ]; then watch_conf; fi` with `watch_conf() { while true; do
             // sleep 10; …; done; }`: the same idle polling as the loop at top level.
-            if busy(&Root::new(text, &script), text, &script, last, 0) == Busy::Polls {
+            if busy(&Root::new(text, script), text, script, last, 0) == Busy::Polls {
                 return Some((Risk::Idle(POLLING.to_string()), range));
             }
             if script_file || text.contains("exec ") {
@@ -304,9 +312,9 @@ pub(crate) fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usiz
         ItemKind::Test | ItemKind::Arithmetic | ItemKind::Function => return None,
         ItemKind::Simple => {}
     }
-    let c = item_command(&script, last)?;
+    let c = item_command(script, last)?;
     let cmd = c.name.text.as_str();
-    if busy(&Root::new(text, &script), text, &script, last, 0) == Busy::Polls {
+    if busy(&Root::new(text, script), text, script, last, 0) == Busy::Polls {
         return Some((Risk::Idle(POLLING.to_string()), range));
     }
     if c.exec {
@@ -341,7 +349,7 @@ pub(crate) fn analyse(text: &str, script_file: bool) -> Option<(Risk, Range<usiz
         return Some((Risk::All("it starts the app in the background (`&`) and `wait`s for it, staying PID 1 itself".to_string()), range));
     }
     if is_quick(cmd) {
-        return main_not_last(&script, &items);
+        return main_not_last(script, &items);
     }
     if cmd.starts_with("$@") || cmd.starts_with("${@") {
         return Some((

@@ -1,0 +1,108 @@
+//! Hostile inputs of issue 16, part 5: work repeated per container, per service or per file
+//! that the classes before did not reach (found by a probe on 2026-12-07). Each was linear per
+//! item but repeated over every other item: a whole-object walk per container, a 250 KB script
+//! copied and parsed per service, YAML re-parses bounded per file but not per run. The sizes are
+//! chosen so that the old code would not finish within the harness's deadline in a debug build.
+//! Same harness as tests/hostile.rs.
+
+#![cfg(unix)]
+
+use std::fs;
+
+mod common;
+
+#[path = "common/hostile.rs"]
+mod harness;
+
+use harness::*;
+
+/// One Pod of 20,000 containers (0.9 MB). KX113 walked the whole object once per container
+/// (30,000 containers: 13.5 s in a release build), and each container's resources were found
+/// by a linear search of the pod's list.
+#[test]
+fn a_pod_of_many_containers_is_linear() {
+    let tmp = scene();
+    let mut pod =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n");
+    for i in 0..20_000 {
+        pod.push_str(&format!(
+            "  - {{name: c{i}, image: a, command: [x], resources: {{limits: {{memory: 64Mi}}}}}}\n"
+        ));
+    }
+    pod.push_str("  - {name: last, image: python:3.12-slim, command: [\"python app.py\"]}\n");
+    fs::write(tmp.path().join("pod.yaml"), &pod).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let last = pod.lines().count() as u64;
+    let hits: Vec<_> = in_file(&f, "pod.yaml")
+        .into_iter()
+        .filter(|f| f.rule == "KX101")
+        .collect();
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert_eq!(hits[0].line, last);
+}
+
+/// 2,000 Compose services built from one Dockerfile whose entrypoint is a 250 KB script: each
+/// service copied the script's text and parsed it three times (39 s, 536 MB in a release
+/// build). The text is shared and parsed once; its findings are reported once, in the script.
+#[test]
+fn a_long_entrypoint_shared_by_many_services_is_parsed_once() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir(&d).unwrap();
+    let mut script = String::from("#!/bin/sh\nset -e\n");
+    for i in 0..2_800 {
+        script.push_str(&format!(
+            "if [ -n \"$V{i}\" ]; then echo {i} > /tmp/f{i}; cp /a/{i} /b/{i} && chmod +x /b/{i}; fi\n"
+        ));
+    }
+    script.push_str("java -jar /app.jar\n");
+    assert!(script.len() > 200_000);
+    let entry = d.join("entry.sh");
+    fs::write(&entry, &script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&entry, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(
+        d.join("Dockerfile"),
+        "FROM alpine:3.20\nCOPY entry.sh /entry.sh\nENTRYPOINT [\"/entry.sh\"]\n",
+    )
+    .unwrap();
+    let mut compose = String::from("services:\n");
+    for i in 0..2_000 {
+        compose.push_str(&format!("  s{i}:\n    build: .\n    mem_limit: 64m\n"));
+    }
+    fs::write(d.join("compose.yaml"), &compose).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert!(r.peak_rss_kib < 300 * 1024, "{} KiB", r.peak_rss_kib);
+    let java = script.lines().count() as u64;
+    assert_located(&f, "app/entry.sh", "KX103", java);
+    assert!(f
+        .iter()
+        .any(|f| f.rule == "KX103" && f.message.contains("java")));
+}
+
+/// Sixteen files of 640 KB, each with 256 under-indented quoted regions that kubectl accepts
+/// (`args: ["` / `echo hi` / `"]`). Each region costs a re-parse of its file; the bound was per
+/// file (160 MB of parsing each: eight such files took 16 s in a release build). The run as a
+/// whole now re-parses at most what one file may; the regions left are KX001 warnings.
+#[test]
+fn lenient_reparses_are_bounded_per_run() {
+    let tmp = scene();
+    let mut text = String::new();
+    for k in 0..256 {
+        text.push_str(&format!("k{k}:\n  args: [\"\necho hi\n\"]\n"));
+        for p in 0..200 {
+            text.push_str(&format!("  p{k}_{p}: v\n"));
+        }
+    }
+    assert!(text.len() > 600_000);
+    for i in 0..16 {
+        fs::write(tmp.path().join(format!("x{i}.yaml")), &text).unwrap();
+    }
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let left: Vec<_> = f.iter().filter(|f| f.rule == "KX001").collect();
+    assert!(!left.is_empty());
+    assert!(left.iter().all(|f| f.severity == "warning"), "{left:#?}");
+}
