@@ -15,10 +15,18 @@ pub const MAX_TOTAL: usize = 4 * 1024 * 1024;
 /// Most stages modelled in one Dockerfile: the stages after are not (KX011 says where it
 /// stopped). Every stage costs a modelled image; BuildKit itself has no limit.
 pub const MAX_STAGES: usize = 1 << 16;
-/// Most file-system paths modelled over all the stages of one Dockerfile. Each stage starts
-/// from a copy of its base stage, so a chain of stages that each add a file costs the square of
-/// its length; from the stage where this runs out, stages are unknown images (KX011).
+/// Most file-system paths modelled over all the stages of one Dockerfile (entries, and the
+/// prefixes steps kexit cannot follow made unknown). Each stage starts from a copy of its base
+/// stage, so a chain of stages that each add a file costs the square of its length; from the
+/// stage where this runs out, stages are unknown images (KX011).
 pub const MAX_STAGE_ENTRIES: usize = 1 << 19;
+/// Most bytes of file-system paths held over all the stages of one Dockerfile, besides the
+/// catalogue images they share. A path costs its own bytes and its ancestors' (each is an
+/// entry of its own): `mkdir -p` of a path 4 KiB deep holds 4 MiB, and each stage built on it
+/// a copy. Past it a stage stops following its steps and, as past [`MAX_STAGE_ENTRIES`], it
+/// and the stages after are unknown images (KX011). Real paths are short: 512 Ki paths
+/// averaging 128 bytes.
+pub const MAX_STAGE_PATH_BYTES: usize = 1 << 26;
 /// Most entries the bulk updates of one chain of stages may visit (`chmod -R`, a RUN kexit
 /// cannot follow, files rewritten in place each update a subtree). Thousands of `RUN chmod -R
 /// +x /` over a large file system cost steps × paths; from the step where this runs out, the

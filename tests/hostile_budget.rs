@@ -961,3 +961,82 @@ fn thousands_of_limitranges_and_quotas_in_one_namespace_are_not_quadratic() {
         "{f:#?}"
     );
 }
+
+/// Paths tens of thousands of components deep, made by each step that creates a path: every
+/// ancestor was an entry of its own, so a path n levels deep held n²/4 bytes (30,000 levels,
+/// a 63 KB Dockerfile: 900 MB each; three 60,000-level `mkdir -p` words aborted at 7.8 GB).
+/// A path Linux cannot name (over PATH_MAX) is held up to its longest nameable ancestor: the
+/// directories above are still modelled (`/a/a` is a directory, KX110).
+#[test]
+fn paths_thirty_thousand_levels_deep_hold_what_linux_can_name() {
+    let tmp = scene();
+    let p = format!("/{}", vec!["a"; 30_000].join("/"));
+    let steps = [
+        format!("RUN mkdir -p {p}"),
+        format!("WORKDIR {p}"),
+        format!("COPY run.sh {p}/run.sh"),
+        format!("RUN ln -s /bin/sh {p}/sh"),
+        format!("RUN chmod +x {p}/x"),
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        let dir = tmp.path().join(format!("d{i}"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("run.sh"), "#!/bin/sh\necho\n").unwrap();
+        let d = format!("FROM alpine:3.20\n{step}\nCMD [\"/a/a\"]\n");
+        fs::write(dir.join("Dockerfile"), d).unwrap();
+    }
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    for i in 0..steps.len() {
+        assert_located(&f, &format!("d{i}/Dockerfile"), "KX110", 3);
+    }
+}
+
+/// A missed lookup of a path outside the distribution's directories scanned every path of
+/// the image (is any of them the catalogue's, at that top level?): 80,000 `ln -s`, each
+/// looking its link up, over 80,000 directories (2 MB) took about 75 s. Now a range of the
+/// catalogue base under that top-level directory.
+#[test]
+fn eighty_thousand_links_over_eighty_thousand_directories_are_not_quadratic() {
+    let tmp = scene();
+    let n = 80_000;
+    let dirs: Vec<String> = (0..n).map(|i| format!("/d{i}")).collect();
+    let links: Vec<String> = (0..n).map(|i| format!("ln -s x /q{i}")).collect();
+    let d = format!(
+        "FROM alpine:3.20\nRUN mkdir -p {}\nRUN {}\nCMD [\"/d1\"]\n",
+        dirs.join(" "),
+        links.join(" && ")
+    );
+    fs::write(tmp.path().join("Dockerfile"), &d).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert_located(&f, "Dockerfile", "KX110", 4);
+}
+
+/// Long paths × stage fan-out: the stage budget counted paths, not their bytes, and not the
+/// prefixes made unknown, which every stage built on `s0` copies. 100 files with 4,000-byte
+/// paths, then 5,000 `FROM s0` (550 KB) held 700 MB before the path budget stopped it. Now the
+/// bytes of paths are budgeted too: a located KX011 at the `FROM` where kexit stopped.
+#[test]
+fn long_paths_fanned_out_to_five_thousand_stages_stop_at_the_byte_budget() {
+    let tmp = scene();
+    let comp = "x".repeat(250);
+    let files: Vec<String> = (0..100)
+        .map(|i| format!("/f{i:03}{}", format!("/{comp}").repeat(15)))
+        .collect();
+    let mut d = format!("FROM alpine:3.20 AS s0\nRUN touch {}\n", files.join(" "));
+    for i in 0..5000 {
+        d.push_str(&format!("FROM s0 AS t{i}\nRUN true\n"));
+    }
+    fs::write(tmp.path().join("Dockerfile"), &d).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let over: Vec<_> = f.iter().filter(|x| x.rule == "KX011").collect();
+    assert_eq!(over.len(), 1, "{f:#?}");
+    assert!(over[0].message.contains("MiB of paths"), "{f:#?}");
+    let line = d.lines().nth(over[0].line as usize - 1).unwrap_or("");
+    assert!(
+        over[0].line > 2 && line.starts_with("FROM s0 AS t"),
+        "{line}"
+    );
+}

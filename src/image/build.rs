@@ -53,6 +53,35 @@ pub(crate) fn copies_into(img: &Image, dest: &str, dest_is_dir: bool) -> bool {
     }
 }
 
+/// Longest path the Linux system calls accept (`PATH_MAX`, with its NUL) and longest name of
+/// one component on its file systems (`NAME_MAX`: ext4, xfs, overlayfs). A longer path or name
+/// fails with ENAMETOOLONG: it cannot be created (busybox's `mkdir -p` passes each whole prefix
+/// to mkdir(2); GNU's goes into each directory in turn, so its directories may end deeper than
+/// `PATH_MAX`, where no absolute path reaches them) nor named by exec or open.
+pub(crate) const PATH_MAX: usize = 4096;
+pub(crate) const NAME_MAX: usize = 255;
+
+/// The longest ancestor of the normalised `p` (or `p` itself) that Linux can name
+/// ([`PATH_MAX`], [`NAME_MAX`]): `p` when it can; `/` when its first component is too long.
+pub(crate) fn nameable_prefix(p: &str) -> &str {
+    let mut end = 0;
+    let mut start = 0;
+    for c in p.split('/') {
+        let stop = start + c.len();
+        if c.len() > NAME_MAX || stop >= PATH_MAX {
+            break;
+        }
+        end = stop;
+        start = stop + 1;
+    }
+    p.get(..end).filter(|s| !s.is_empty()).unwrap_or("/")
+}
+
+/// Whether Linux can name the normalised path `p` ([`nameable_prefix`]).
+pub(crate) fn nameable(p: &str) -> bool {
+    p.len() < PATH_MAX && p.split('/').all(|c| c.len() <= NAME_MAX)
+}
+
 /// Normalise a path: join relative paths to `cwd`, drop `.`/empty components, apply `..`.
 pub fn normalize(cwd: &str, p: &str) -> String {
     let joined;
@@ -104,9 +133,13 @@ pub(crate) fn under(prefix: &str, p: &str) -> bool {
 /// Rewrite the path through known symlinks on any of its components (bounded).
 pub(crate) fn follow(img: &Image, mut p: String) -> String {
     for _ in 0..16 {
+        if p.len() >= PATH_MAX {
+            // No system call takes it ([`lookup`] answers unknown).
+            break;
+        }
         let mut changed = false;
-        // Check each prefix, shortest first.
-        let mut idx = 1;
+        // Check each prefix, shortest first; those of the clean chain are no links.
+        let mut idx = img.fs.clean_prefix_len(&p) + 1;
         while idx <= p.len() {
             let end = p[idx..].find('/').map_or(p.len(), |i| idx + i);
             let prefix = &p[..end];
@@ -132,14 +165,24 @@ fn info(e: &Entry) -> PathInfo {
 }
 
 pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {
-    let p = follow(img, normalize(&img.workdir, p));
+    // A path Linux cannot name is nowhere kexit models ([`nameable_prefix`]): unknown.
+    let p = normalize(&img.workdir, p);
+    if !nameable(&p) {
+        return PathInfo::unknown();
+    }
+    let p = follow(img, p);
+    if !nameable(&p) {
+        return PathInfo::unknown();
+    }
     if let Some(e) = img.fs.get(&p) {
         return info(e);
     }
-    // Nearest known ancestor.
+    // Nearest known ancestor. The clean chain's directories neither end the walk nor make the
+    // path absent: it stops where it meets them.
+    let covered = img.fs.clean_prefix_len(&p);
     let mut anc = parent(&p);
     let mut known_dir: Option<(&Entry, u32)> = None;
-    while let Some(a) = anc {
+    while let Some(a) = anc.filter(|a| a.len() > covered) {
         if let Some(e) = img.fs.get(a) {
             if e.exists == Tri::No || e.is_dir == Tri::No && e.exists == Tri::Yes {
                 // A parent that is absent or a regular file: the path cannot exist.
@@ -267,6 +310,24 @@ mod tests {
         assert_eq!(normalize("/app/", "../bin//x"), "/bin/x");
         assert_eq!(normalize("/", "/"), "/");
         assert_eq!(normalize("/a", "/b/./c/"), "/b/c");
+    }
+
+    #[test]
+    fn nameable_paths() {
+        assert_eq!(nameable_prefix("/"), "/");
+        assert_eq!(nameable_prefix("/a/b"), "/a/b");
+        let long = "x".repeat(NAME_MAX + 1);
+        assert_eq!(nameable_prefix(&format!("/{long}/b")), "/");
+        assert_eq!(nameable_prefix(&format!("/a/{long}/b")), "/a");
+        assert!(!nameable(&format!("/a/{long}")));
+        let deep = "/a".repeat(3000);
+        let cut = nameable_prefix(&deep);
+        assert_eq!(cut.len(), PATH_MAX - 2);
+        assert!(nameable(cut) && deep.starts_with(cut));
+        assert!(!nameable(&deep));
+        let exact = format!("/{}", "x".repeat(200)).repeat(21);
+        assert_eq!(nameable_prefix(&exact[..PATH_MAX - 1]).len(), PATH_MAX - 1);
+        assert!(nameable(&exact[..PATH_MAX - 1]) && !nameable(&exact[..PATH_MAX]));
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Image models from Dockerfile stages: the base (catalogue or earlier stage) plus the effect of
 //! each instruction.
 
-use super::build::normalize;
+use super::build::{nameable, nameable_prefix, normalize};
 use super::context::Context;
+use super::fs::Fs;
 use super::link::{Images, LinkReason};
 use super::packages::read_run;
 use super::{catalogue, CommandForm, Entry, Image, ImageCommand, Origin, Platform, Tri};
-use crate::budget::{Budget, MAX_FS_WORK, MAX_STAGE_ENTRIES};
+use crate::budget::{Budget, MAX_FS_WORK, MAX_STAGE_ENTRIES, MAX_STAGE_PATH_BYTES};
 use crate::docker::expand::{expand, Get};
 use crate::docker::{Command, CommandArgs, CopySource, Dockerfile, InstKind, Stage, Str};
 use crate::k8s::Workload;
@@ -32,26 +33,29 @@ pub fn build_all(project: &Project, workloads: &[Workload<'_>]) -> Images {
             let path = project.files.get(d.file).map_or("", |f| f.path.as_str());
             let mut built: Vec<Image> = Vec::with_capacity(d.stages.len());
             let globals = Globals::of(d);
-            // Paths modelled so far (crate::budget::MAX_STAGE_ENTRIES); past it, stages are
-            // unknown images and the first of them is reported.
+            // Paths and path bytes modelled so far (crate::budget::MAX_STAGE_ENTRIES,
+            // MAX_STAGE_PATH_BYTES); past either, stages are unknown images and the first of
+            // them is reported.
             let mut entries = 0usize;
+            let mut bytes = 0usize;
             let mut stopped: Option<Span> = None;
             for s in &d.stages {
                 let from = Span::new(d.file, s.from.span.clone());
-                let img = if entries > MAX_STAGE_ENTRIES {
+                let img = if entries > MAX_STAGE_ENTRIES || bytes > MAX_STAGE_PATH_BYTES {
                     stopped.get_or_insert(from);
                     unmodelled_stage(di, s, path, from)
                 } else {
                     let img = build_stage(d, di, s, &built, ctx, (path, project, &globals));
-                    if img.fs.work() > MAX_FS_WORK {
-                        // build_stage stopped following its steps (crate::budget::MAX_FS_WORK).
+                    if over_budget(&img) {
+                        // build_stage stopped following its steps.
                         stopped.get_or_insert(from);
                         unmodelled_stage(di, s, path, from)
                     } else {
                         img
                     }
                 };
-                entries = entries.saturating_add(img.fs.len());
+                entries = entries.saturating_add(img.fs.len().saturating_add(img.fuzzy.len()));
+                bytes = bytes.saturating_add(img.path_bytes());
                 built.push(img);
             }
             let stopped = stopped.or_else(|| d.stages_over.clone().map(|r| Span::new(d.file, r)));
@@ -160,28 +164,66 @@ pub(super) fn entry(origin: Origin, seq: u32) -> Entry {
     Entry::new(super::PathInfo::present(origin, Tri::No, Tri::No), seq)
 }
 
-/// Insert an entry and mark its parent directories as existing.
+/// Insert an entry and mark its parent directories as existing. A path Linux cannot name
+/// ([`nameable_prefix`]: 30,000 components held 900 MB of ancestors) is not held: its
+/// longest nameable ancestor is a directory (GNU `mkdir -p` makes it), and lookups of what is
+/// below are unknown. Once the stage holds [`MAX_STAGE_PATH_BYTES`] nothing more is (the
+/// stage is then not modelled).
 pub(super) fn put(img: &mut Image, path: &str, e: Entry) {
-    let mut p = path;
-    while let Some(i) = p.rfind('/') {
-        p = &p[..i];
-        if p.is_empty() {
-            break;
-        }
-        let known = img.fs.get(p).is_some_and(|x| x.exists == Tri::Yes);
-        if !known {
+    if img.path_bytes() > MAX_STAGE_PATH_BYTES {
+        return;
+    }
+    if !nameable(path) {
+        let cut = nameable_prefix(path);
+        if cut != "/" && img.fs.get(cut).is_none_or(|x| x.exists != Tri::Yes) {
             let mut d = entry(e.origin.clone(), e.seq);
             d.is_dir = Tri::Yes;
             d.executable = Tri::Yes;
-            img.fs.insert(p.to_string(), d);
+            put(img, cut, d);
+        }
+        return;
+    }
+    // The ancestors up to the clean chain are present directories already (super::fs::Fs).
+    let covered = img.fs.clean_prefix_len(path);
+    let mut clean = true;
+    let mut p = path;
+    while let Some(i) = p.rfind('/') {
+        p = &p[..i];
+        if p.is_empty() || p.len() <= covered {
+            break;
+        }
+        match img.fs.get(p) {
+            Some(x) if x.exists == Tri::Yes => clean &= Fs::is_clean_dir(x),
+            _ => {
+                let mut d = entry(e.origin.clone(), e.seq);
+                d.is_dir = Tri::Yes;
+                d.executable = Tri::Yes;
+                img.fs.insert(p.to_string(), d);
+            }
         }
     }
     img.fs.insert(path.to_string(), e);
+    match path.rfind('/') {
+        Some(i) if i > 0 && clean => img.fs.set_clean_dir(&path[..i]),
+        _ => {}
+    }
 }
 
+/// Make `path` and what is under it unknown. A path Linux cannot name makes its longest
+/// nameable ancestor unknown (what the step did there). Once the stage holds
+/// [`MAX_STAGE_PATH_BYTES`] nothing more is recorded (the stage is then not modelled).
 pub(super) fn fuzz(img: &mut Image, path: &str) {
+    if img.path_bytes() > MAX_STAGE_PATH_BYTES {
+        return;
+    }
+    let path = if nameable(path) {
+        path
+    } else {
+        nameable_prefix(path)
+    };
     let s = img.seq;
     img.fuzzy.push((path.to_string(), s));
+    img.fuzzy_bytes = img.fuzzy_bytes.saturating_add(path.len());
     // Entries at or under it are no longer certain.
     let executable = |e: &Entry| {
         if e.exists == Tri::Yes && e.executable == Tri::Yes {
@@ -273,6 +315,13 @@ impl Globals {
     }
 }
 
+/// Whether a stage's steps outgrew what one stage may do: entries visited by bulk updates
+/// ([`MAX_FS_WORK`]) or bytes of paths held ([`MAX_STAGE_PATH_BYTES`], which [`put`] stops
+/// at). `build_stage` stops following its steps, and the stage is not modelled.
+fn over_budget(img: &Image) -> bool {
+    img.fs.work() > MAX_FS_WORK || img.path_bytes() > MAX_STAGE_PATH_BYTES
+}
+
 /// A stage past the modelling budget: an unknown image (nothing about it is asserted).
 fn unmodelled_stage(di: usize, s: &Stage, path: &str, from: Span) -> Image {
     let mut img = Image::unknown("");
@@ -323,7 +372,7 @@ fn build_stage(
     let mut cmd_set = false;
     let mut last_span = from_span;
     for ins in &s.instructions {
-        if img.fs.work() > MAX_FS_WORK {
+        if over_budget(&img) {
             break;
         }
         img.seq += 1;
@@ -696,6 +745,10 @@ fn apply_run(
     }
     // Directories first: `mkdir -p /out && go build -o /out ./cmd/x` writes /out/x.
     for p in &fx.mkdirs {
+        if over_budget(img) {
+            // The stage is not modelled (build_all): the rest is not worth a lookup each.
+            break;
+        }
         let n = normalize(&img.workdir.clone(), p);
         let mut e = entry(origin.clone(), seq);
         e.is_dir = Tri::Yes;
@@ -756,6 +809,9 @@ fn apply_run(
         }
     }
     for (target, link) in &fx.symlinks {
+        if over_budget(img) {
+            break;
+        }
         let mut l = normalize(&img.workdir.clone(), link);
         if img.path(&l).is_dir == Tri::Yes {
             l = format!(

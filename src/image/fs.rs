@@ -4,7 +4,7 @@
 //! order; a change to a base entry copies it first. A 1× monorepo builds 3,600 stages on seven
 //! catalogue images of up to 800 paths each: sharing them is most of the model's memory.
 
-use super::Entry;
+use super::{Entry, Tri};
 use std::cmp::Ordering;
 use std::collections::btree_map::{self, BTreeMap};
 use std::iter::Peekable;
@@ -23,6 +23,15 @@ pub(crate) struct Fs {
     /// Entries the bulk updates have visited so far, over this stage and the stages it was
     /// built on ([`crate::budget::MAX_FS_WORK`]).
     work: usize,
+    /// Bytes of the keys of `over`: what a clone of this file system copies
+    /// ([`crate::budget::MAX_STAGE_PATH_BYTES`]).
+    over_bytes: usize,
+    /// A directory whose every ancestor and itself is a plain directory entry
+    /// ([`Fs::is_clean_dir`]), or empty: the last parent [`super::dockerfile::put`] made sure
+    /// of. Walks up a path stop where it meets this chain (files created one by one in a
+    /// directory 2,000 levels deep walked its 2,000 ancestors each). Any change to an entry of
+    /// the chain empties it.
+    clean_dir: String,
 }
 
 impl Fs {
@@ -34,6 +43,8 @@ impl Fs {
             over: BTreeMap::new(),
             shadowed: 0,
             work: 0,
+            over_bytes: 0,
+            clean_dir: String::new(),
         }
     }
 
@@ -58,17 +69,58 @@ impl Fs {
 
     pub(crate) fn insert(&mut self, k: String, e: Entry) {
         let in_base = self.in_base(&k);
-        if self.over.insert(k, e).is_none() && in_base {
-            self.shadowed += 1;
+        // Catalogue entries are the base's only ([`super::official::outside_distribution`]
+        // reads them from the base).
+        debug_assert!(in_base || !matches!(e.origin, super::Origin::Catalogue));
+        let len = k.len();
+        self.touch_chain(&k);
+        if self.over.insert(k, e).is_none() {
+            self.over_bytes = self.over_bytes.saturating_add(len);
+            if in_base {
+                self.shadowed += 1;
+            }
         }
+    }
+
+    /// Bytes of the paths this file system holds besides its shared base: what a stage built
+    /// on it copies ([`crate::budget::MAX_STAGE_PATH_BYTES`]).
+    pub(crate) fn path_bytes(&self) -> usize {
+        self.over_bytes
+    }
+
+    /// Whether some path of the shared base at or under `dir` (`/app`: `/app` and `/app/…`)
+    /// has, as this file system now reads, an entry `pred` holds on: a range of the base (a
+    /// catalogue row's few paths there), each looked up in the changes, not a scan of every
+    /// path (a missed lookup asked this of 4,000 PATH directories × 1,000 commands over 4,000
+    /// paths).
+    pub(crate) fn base_any_under(&self, dir: &str, pred: impl Fn(&Entry) -> bool) -> bool {
+        let Some(base) = &self.base else {
+            return false;
+        };
+        // Keys that start with `dir/` sort in [`dir/`, `dir0`): '0' is the byte after '/'.
+        let under = format!("{dir}/");
+        let upper = format!("{dir}0");
+        let ranges = [
+            (Bound::Included(dir), Bound::Included(dir)),
+            (
+                Bound::Included(under.as_str()),
+                Bound::Excluded(upper.as_str()),
+            ),
+        ];
+        ranges
+            .iter()
+            .flat_map(|r| base.range::<str, _>(*r))
+            .any(|(k, e)| pred(self.over.get(k.as_str()).unwrap_or(e)))
     }
 
     /// The entry of a path, to change it (a base entry is copied first).
     pub(crate) fn get_mut(&mut self, k: &str) -> Option<&mut Entry> {
+        self.touch_chain(k);
         if !self.over.contains_key(k) {
             let e = self.base.as_ref()?.get(k)?.clone();
             self.over.insert(k.to_string(), e);
             self.shadowed += 1;
+            self.over_bytes = self.over_bytes.saturating_add(k.len());
         }
         self.over.get_mut(k)
     }
@@ -190,23 +242,76 @@ impl Fs {
                 .map(|(k, e)| (k.clone(), e.clone()))
                 .collect();
             self.shadowed += copied.len();
+            let bytes: usize = copied.iter().map(|(k, _)| k.len()).sum();
+            self.over_bytes = self.over_bytes.saturating_add(bytes);
             self.over.extend(copied);
         }
+        let mut chain_changed = false;
         for r in ranges {
             for (k, e) in self.over.range_mut::<str, _>(*r) {
                 visited += 1;
                 if pred(k, e) {
+                    chain_changed |= on_chain(&self.clean_dir, k);
                     f(k, e);
                 }
             }
         }
+        if chain_changed {
+            self.clean_dir.clear();
+        }
         self.work = self.work.saturating_add(visited);
+    }
+
+    /// A plain directory: present, a directory, no link, no complete listing. What
+    /// [`Fs::clean_dir`] holds: nothing a walk up a path stops at or rewrites.
+    pub(crate) fn is_clean_dir(e: &Entry) -> bool {
+        e.exists == Tri::Yes && e.is_dir == Tri::Yes && e.symlink.is_none() && !e.complete_dir
+    }
+
+    /// Records `dir` as a directory whose every ancestor and itself is a plain directory
+    /// entry ([`Fs::is_clean_dir`]): the caller made sure of it.
+    pub(crate) fn set_clean_dir(&mut self, dir: &str) {
+        debug_assert!(self.get(dir).is_some_and(Fs::is_clean_dir));
+        self.clean_dir.clear();
+        // The root is on every chain: an entry of it must be plain too.
+        if self.get("/").is_none_or(Fs::is_clean_dir) {
+            self.clean_dir.push_str(dir);
+        }
+    }
+
+    /// Length of the longest prefix of `p` ending at a component that is a directory of the
+    /// clean chain (0 when none): the entries of `p`'s ancestors up to there are plain
+    /// directories ([`Fs::is_clean_dir`]).
+    pub(crate) fn clean_prefix_len(&self, p: &str) -> usize {
+        let c = self.clean_dir.as_bytes();
+        let p = p.as_bytes();
+        let common = c.iter().zip(p).take_while(|(a, b)| a == b).count();
+        // A whole component of both: the chain ends there or goes on to a '/', and so does p.
+        let ends = |s: &[u8], i: usize| i == s.len() || s.get(i) == Some(&b'/');
+        if common > 0 && ends(c, common) && ends(p, common) {
+            return common;
+        }
+        c[..common].iter().rposition(|&b| b == b'/').unwrap_or(0)
+    }
+
+    /// Before `k`'s entry changes: an entry of the clean chain empties it.
+    fn touch_chain(&mut self, k: &str) {
+        if on_chain(&self.clean_dir, k) {
+            self.clean_dir.clear();
+        }
     }
 
     /// Entries visited by bulk updates so far (this stage and the stages it was built on).
     pub(crate) fn work(&self) -> usize {
         self.work
     }
+}
+
+/// Whether `k` is `chain` or one of its ancestors (the root included).
+fn on_chain(chain: &str, k: &str) -> bool {
+    !chain.is_empty()
+        && (k == "/"
+            || chain.starts_with(k) && matches!(chain.as_bytes().get(k.len()), None | Some(b'/')))
 }
 
 /// [`Fs::iter`]: the two maps merged in key order, the changed entry winning.
@@ -270,6 +375,71 @@ mod tests {
         assert_eq!(fs.len(), 3);
         let from: Vec<&str> = fs.range_from("/b").map(|(k, _)| k.as_str()).collect();
         assert_eq!(from, ["/b", "/c"]);
+    }
+
+    fn dir() -> Entry {
+        let mut d = e(Tri::Yes);
+        d.info.is_dir = Tri::Yes;
+        d
+    }
+
+    /// The clean chain covers the prefixes of a path that are its directories, and any change
+    /// to one of them (or to the root) empties it.
+    #[test]
+    fn clean_chain_covers_its_directories_until_one_changes() {
+        let mut fs = Fs::default();
+        for k in ["/a", "/a/b", "/a/b/c"] {
+            fs.insert(k.to_string(), dir());
+        }
+        fs.set_clean_dir("/a/b/c");
+        assert_eq!(fs.clean_prefix_len("/a/b/c/d"), "/a/b/c".len());
+        assert_eq!(fs.clean_prefix_len("/a/b/c"), "/a/b/c".len());
+        assert_eq!(fs.clean_prefix_len("/a/b/cd"), "/a/b".len());
+        assert_eq!(fs.clean_prefix_len("/a/x"), "/a".len());
+        assert_eq!(fs.clean_prefix_len("/ab"), 0);
+        assert_eq!(fs.clean_prefix_len("/"), 0);
+        // Entries off the chain leave it as it is.
+        fs.insert("/a/b/cd".to_string(), e(Tri::No));
+        fs.update_subtree("/a/x", |_, _| true, |_, x| x.executable = Tri::No);
+        assert_eq!(fs.clean_prefix_len("/a/b/c/d"), "/a/b/c".len());
+        let mut changed = fs.clone();
+        changed.insert("/a/b".to_string(), e(Tri::No));
+        assert_eq!(changed.clean_prefix_len("/a/b/c/d"), 0);
+        let mut changed = fs.clone();
+        let _ = changed.get_mut("/a");
+        assert_eq!(changed.clean_prefix_len("/a/b/c/d"), 0);
+        let mut changed = fs.clone();
+        changed.update_subtree("/a/b/c", |_, _| true, |_, x| x.executable = Tri::No);
+        assert_eq!(changed.clean_prefix_len("/a/b/c/d"), 0);
+        let mut changed = fs.clone();
+        changed.insert("/".to_string(), e(Tri::No));
+        assert_eq!(changed.clean_prefix_len("/a/b/c/d"), 0);
+        // A root entry that is no plain directory: no chain.
+        changed.set_clean_dir("/a");
+        assert_eq!(changed.clean_prefix_len("/a/b"), 0);
+    }
+
+    /// `base_any_under` reads the base's range under a directory as the file system now reads
+    /// it (a changed entry wins), as the old whole-map scan did.
+    #[test]
+    fn base_any_under_reads_the_changed_entries() {
+        let mut b = BTreeMap::new();
+        for k in ["/app", "/app/x", "/app-y", "/b"] {
+            b.insert(k.to_string(), e(Tri::Yes));
+        }
+        let mut fs = Fs::shared(Arc::new(b));
+        let yes = |x: &Entry| x.executable == Tri::Yes;
+        assert!(fs.base_any_under("/app", yes));
+        assert!(!fs.base_any_under("/ap", yes));
+        assert!(!fs.base_any_under("/c", yes));
+        for k in ["/app", "/app/x"] {
+            if let Some(x) = fs.get_mut(k) {
+                x.executable = Tri::No;
+            }
+        }
+        assert!(!fs.base_any_under("/app", yes));
+        assert!(fs.base_any_under("/app-y", yes));
+        assert_eq!(fs.path_bytes(), "/app".len() + "/app/x".len());
     }
 
     /// `update_subtree` touches exactly what the old whole-map scan with

@@ -381,6 +381,9 @@ pub struct Image {
     /// Paths that became unknown after they were known (`RUN` kexit could not follow): any
     /// path under one of these prefixes answers Unknown unless created later. `"/"` = anywhere.
     pub(crate) fuzzy: Vec<(String, u32)>,
+    /// Bytes of the `fuzzy` prefixes: each stage built on this one copies them
+    /// ([`crate::budget::MAX_STAGE_PATH_BYTES`]).
+    pub(crate) fuzzy_bytes: usize,
     /// Sequence counter for `Entry::seq` / `fuzzy`.
     pub(crate) seq: u32,
     /// The Dockerfile instruction of each sequence number (so a `fuzzy` entry names its step).
@@ -452,6 +455,7 @@ impl Image {
             complete: false,
             absent_cmds: Vec::new(),
             fuzzy: vec![("/".to_string(), 0)],
+            fuzzy_bytes: 1,
             seq: 1,
             steps: Vec::new(),
             pkg_fuzz: Vec::new(),
@@ -473,6 +477,13 @@ impl Image {
     /// are then that ENTRYPOINT's arguments, not a program.
     pub fn entrypoint_may_be_inherited(&self) -> bool {
         self.entrypoint.is_none() && (!self.base_known || self.entrypoint_unknown)
+    }
+
+    /// Bytes of file-system paths this image holds besides its catalogue base (its changed
+    /// entries and the `fuzzy` prefixes): what a stage built on it copies
+    /// ([`crate::budget::MAX_STAGE_PATH_BYTES`]).
+    pub(crate) fn path_bytes(&self) -> usize {
+        self.fs.path_bytes().saturating_add(self.fuzzy_bytes)
     }
 
     /// Whether the image's contents are fully known (scratch/distroless base, nothing unfollowable):

@@ -425,11 +425,14 @@ pub(crate) fn outside_distribution(img: &Image, o: &Official, path: &str) -> boo
     if o.tops.contains(&top) {
         return false;
     }
-    // What the catalogue row lists at the top level (`/docker-entrypoint.sh`).
-    img.fs.iter().all(|(k, e)| {
-        !(matches!(e.origin, super::Origin::Catalogue)
-            && k.trim_start_matches('/').split('/').next() == Some(top))
-    }) && installs::debian_releases(img).is_some()
+    // What the catalogue row lists at the top level (`/docker-entrypoint.sh`) and the build
+    // left as the catalogue has it. Catalogue entries are the shared base's only: a step
+    // writes its own origin (`put`, COPY --from), so the base's range under `/top` is all
+    // there is to read.
+    let dir = format!("/{top}");
+    !img.fs
+        .base_any_under(&dir, |e| matches!(e.origin, super::Origin::Catalogue))
+        && installs::debian_releases(img).is_some()
 }
 
 /// Whether `dir/name` is certainly absent from an image built on an official image: `dir` is

@@ -3,7 +3,9 @@
 //! ([`crate::budget`]), or a YAML file larger than kexit reads ([`crate::yaml::MAX_NODES`]):
 //! kexit stopped there, and what comes after is unknown (not checked).
 
-use crate::budget::{human, MAX_FS_WORK, MAX_STAGES, MAX_STAGE_ENTRIES, MAX_TOTAL, MAX_VALUE};
+use crate::budget::{
+    human, MAX_FS_WORK, MAX_STAGES, MAX_STAGE_ENTRIES, MAX_STAGE_PATH_BYTES, MAX_TOTAL, MAX_VALUE,
+};
 use crate::finding::Finding;
 use crate::meta;
 use crate::model::env::expand_in;
@@ -136,8 +138,8 @@ fn dockerfiles(model: &Model, out: &mut Vec<Finding>) {
                     &RULE,
                     *span,
                     format!(
-                        "this Dockerfile is larger than kexit models ({} stages, {} file-system paths over all stages, or {} path updates by its steps, such as `chmod -R`): kexit stopped at this `FROM`: this stage, and past the stage or path limit the ones after it, are not checked",
-                        MAX_STAGES, MAX_STAGE_ENTRIES, MAX_FS_WORK
+                        "this Dockerfile is larger than kexit models ({} stages, {} file-system paths or {} of paths over all stages, or {} path updates by its steps, such as `chmod -R`): kexit stopped at this `FROM`: this stage, and past the stage or path limit the ones after it, are not checked",
+                        MAX_STAGES, MAX_STAGE_ENTRIES, human(MAX_STAGE_PATH_BYTES), MAX_FS_WORK
                     ),
                 )
                 .help("Each stage starts from a copy of the stage it builds on, and each recursive step updates every path under it. Split the build into several Dockerfiles, or build fewer, larger stages"),
