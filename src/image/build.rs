@@ -198,11 +198,7 @@ pub(crate) fn lookup(img: &Image, p: &str) -> PathInfo {
         anc = parent(a);
     }
     let since = known_dir.map_or(0, |(_, s)| s);
-    if img
-        .fuzzy
-        .iter()
-        .any(|(prefix, seq)| *seq >= since && under(prefix, &p))
-    {
+    if img.fuzzy_covers(&p, since) {
         return PathInfo::unknown();
     }
     if let Some((dir, name)) = p.rsplit_once('/') {
@@ -328,6 +324,34 @@ mod tests {
         let exact = format!("/{}", "x".repeat(200)).repeat(21);
         assert_eq!(nameable_prefix(&exact[..PATH_MAX - 1]).len(), PATH_MAX - 1);
         assert!(nameable(&exact[..PATH_MAX - 1]) && !nameable(&exact[..PATH_MAX]));
+    }
+
+    /// `fuzzy_covers` answers as the scan of every prefix with `under` did, past the few
+    /// prefixes it scans.
+    #[test]
+    fn fuzzy_covers_is_the_scan() {
+        let mut img = Image::unknown("x");
+        img.fuzzy.clear();
+        img.fuzzy_latest.clear();
+        let prefixes = [
+            "/a", "/a/b", "/c/", "/d", "", "/e/f/g", "/app", "/x/./y", "rel", "/a/b", "/q",
+        ];
+        for (i, p) in prefixes.iter().cycle().take(40).enumerate() {
+            img.push_fuzzy(p, i as u32);
+        }
+        let paths = [
+            "/", "/a", "/a/b/c", "/ab", "/c", "/c/d", "/d", "/e/f", "/e/f/g/h", "/app-x", "/x/y",
+            "rel", "rel/z", "/z",
+        ];
+        for p in paths {
+            for since in [0, 5, 30, 38, 39, 40] {
+                let scan = img
+                    .fuzzy
+                    .iter()
+                    .any(|(prefix, seq)| *seq >= since && under(prefix, p));
+                assert_eq!(img.fuzzy_covers(p, since), scan, "{p} {since}");
+            }
+        }
     }
 
     #[test]

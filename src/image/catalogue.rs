@@ -657,6 +657,7 @@ fn model_image(reference: &str) -> Option<Image> {
         img.users.push(("node".to_string(), Some(1000)));
     }
     img.fuzzy.clear();
+    img.fuzzy_latest.clear();
     img.fuzzy_bytes = 0;
     img.shell_kind = ShellKind::parse(&e.shell);
     img.libc = Libc::parse(&e.libc);

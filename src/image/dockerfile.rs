@@ -222,8 +222,7 @@ pub(super) fn fuzz(img: &mut Image, path: &str) {
         nameable_prefix(path)
     };
     let s = img.seq;
-    img.fuzzy.push((path.to_string(), s));
-    img.fuzzy_bytes = img.fuzzy_bytes.saturating_add(path.len());
+    img.push_fuzzy(path, s);
     // Entries at or under it are no longer certain.
     let executable = |e: &Entry| {
         if e.exists == Tri::Yes && e.executable == Tri::Yes {

@@ -381,6 +381,9 @@ pub struct Image {
     /// Paths that became unknown after they were known (`RUN` kexit could not follow): any
     /// path under one of these prefixes answers Unknown unless created later. `"/"` = anywhere.
     pub(crate) fuzzy: Vec<(String, u32)>,
+    /// The latest sequence number of each `fuzzy` prefix, to ask whether one covers a path
+    /// by its ancestors ([`Image::fuzzy_covers`]) rather than by a scan of every prefix.
+    pub(crate) fuzzy_latest: std::collections::BTreeMap<String, u32>,
     /// Bytes of the `fuzzy` prefixes: each stage built on this one copies them
     /// ([`crate::budget::MAX_STAGE_PATH_BYTES`]).
     pub(crate) fuzzy_bytes: usize,
@@ -455,7 +458,8 @@ impl Image {
             complete: false,
             absent_cmds: Vec::new(),
             fuzzy: vec![("/".to_string(), 0)],
-            fuzzy_bytes: 1,
+            fuzzy_latest: [("/".to_string(), 0)].into_iter().collect(),
+            fuzzy_bytes: 2,
             seq: 1,
             steps: Vec::new(),
             pkg_fuzz: Vec::new(),
@@ -484,6 +488,44 @@ impl Image {
     /// ([`crate::budget::MAX_STAGE_PATH_BYTES`]).
     pub(crate) fn path_bytes(&self) -> usize {
         self.fs.path_bytes().saturating_add(self.fuzzy_bytes)
+    }
+
+    /// Records `prefix` as unknown from step `seq` on (`fuzzy`).
+    pub(crate) fn push_fuzzy(&mut self, prefix: &str, seq: u32) {
+        self.fuzzy.push((prefix.to_string(), seq));
+        let latest = self.fuzzy_latest.entry(prefix.to_string()).or_insert(seq);
+        *latest = (*latest).max(seq);
+        // Held twice: the list and the index.
+        self.fuzzy_bytes = self.fuzzy_bytes.saturating_add(2 * prefix.len());
+    }
+
+    /// Whether a `fuzzy` prefix made at step `since` or later covers the normalised `p`
+    /// ([`build::under`]: the root, `p` or an ancestor of it). A few prefixes are scanned;
+    /// past that, `p`'s ancestors are looked up (30,000 `touch`es then 30,000 `ln -s` scanned
+    /// 30,000 prefixes for each link).
+    pub(crate) fn fuzzy_covers(&self, p: &str, since: u32) -> bool {
+        if self.fuzzy.len() <= 16 {
+            return self
+                .fuzzy
+                .iter()
+                .any(|(prefix, seq)| *seq >= since && build::under(prefix, p));
+        }
+        let hit = |k: &str| self.fuzzy_latest.get(k).is_some_and(|s| *s >= since);
+        // `under` holds for "/" and, on an absolute path, for "" too.
+        if hit("/") || hit(p) || p.starts_with('/') && hit("") {
+            return true;
+        }
+        let mut a = p;
+        while let Some(i) = a.rfind('/') {
+            a = &a[..i];
+            if a.is_empty() {
+                break;
+            }
+            if hit(a) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether the image's contents are fully known (scratch/distroless base, nothing unfollowable):
@@ -586,7 +628,7 @@ impl Image {
                 .path_env()
                 .split(':')
                 .any(|p| p.trim_end_matches('/') == d)
-            || self.fuzzy.iter().any(|(prefix, _)| build::under(prefix, d))
+            || self.fuzzy_covers(d, 0)
         {
             return false;
         }
