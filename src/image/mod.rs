@@ -383,6 +383,7 @@ pub struct Image {
     pub(crate) fuzzy: Vec<(String, u32)>,
     /// The latest sequence number of each `fuzzy` prefix, to ask whether one covers a path
     /// by its ancestors ([`Image::fuzzy_covers`]) rather than by a scan of every prefix.
+    /// Empty while there are at most [`FUZZY_SCANNED`] prefixes (they are scanned).
     pub(crate) fuzzy_latest: std::collections::BTreeMap<String, u32>,
     /// Bytes of the `fuzzy` prefixes: each stage built on this one copies them
     /// ([`crate::budget::MAX_STAGE_PATH_BYTES`]).
@@ -458,7 +459,7 @@ impl Image {
             complete: false,
             absent_cmds: Vec::new(),
             fuzzy: vec![("/".to_string(), 0)],
-            fuzzy_latest: [("/".to_string(), 0)].into_iter().collect(),
+            fuzzy_latest: std::collections::BTreeMap::new(),
             fuzzy_bytes: 2,
             seq: 1,
             steps: Vec::new(),
@@ -493,8 +494,19 @@ impl Image {
     /// Records `prefix` as unknown from step `seq` on (`fuzzy`).
     pub(crate) fn push_fuzzy(&mut self, prefix: &str, seq: u32) {
         self.fuzzy.push((prefix.to_string(), seq));
-        let latest = self.fuzzy_latest.entry(prefix.to_string()).or_insert(seq);
-        *latest = (*latest).max(seq);
+        // The index is read only past [`FUZZY_SCANNED`] prefixes: built then, kept after (an
+        // index of one entry in each of 18,000 unknown images was 5 MB).
+        if self.fuzzy.len() > FUZZY_SCANNED {
+            if self.fuzzy_latest.is_empty() {
+                for (k, s) in &self.fuzzy {
+                    let latest = self.fuzzy_latest.entry(k.clone()).or_insert(*s);
+                    *latest = (*latest).max(*s);
+                }
+            } else {
+                let latest = self.fuzzy_latest.entry(prefix.to_string()).or_insert(seq);
+                *latest = (*latest).max(seq);
+            }
+        }
         // Held twice: the list and the index.
         self.fuzzy_bytes = self.fuzzy_bytes.saturating_add(2 * prefix.len());
     }
@@ -504,7 +516,7 @@ impl Image {
     /// past that, `p`'s ancestors are looked up (30,000 `touch`es then 30,000 `ln -s` scanned
     /// 30,000 prefixes for each link).
     pub(crate) fn fuzzy_covers(&self, p: &str, since: u32) -> bool {
-        if self.fuzzy.len() <= 16 {
+        if self.fuzzy.len() <= FUZZY_SCANNED {
             return self
                 .fuzzy
                 .iter()
@@ -778,6 +790,10 @@ pub fn tag(reference: &str) -> &str {
         None => "latest",
     }
 }
+
+/// [`Image::fuzzy_covers`] scans up to this many `fuzzy` prefixes; past it, it looks the
+/// path's ancestors up in [`Image::fuzzy_latest`].
+const FUZZY_SCANNED: usize = 16;
 
 /// What the image tests read of a model: the images of a project without workloads (the model
 /// layer above builds the same with its workloads; the image layer must not depend on it).
