@@ -31,11 +31,9 @@ fn run(mut project: Project, leak_model: bool) -> Outcome {
     // `ignore-paths` of the configuration: loaded as context, never reported.
     if !project.config.ignore_paths.is_empty() {
         let cfg = project.config.clone();
+        let globs = suppress::PathGlobs::new(&cfg.ignore_paths);
         for f in &mut project.files {
-            if suppress::path_matches(
-                &cfg.ignore_paths,
-                &suppress::relative_to_base(&cfg, &f.path),
-            ) {
+            if globs.is_match(&suppress::relative_to_base(&cfg, &f.path)) {
                 f.report = false;
             }
         }

@@ -608,6 +608,12 @@ impl Index {
         project: &Project,
         findings: Vec<Finding>,
     ) -> (Vec<Finding>, Vec<Suppressed>) {
+        let globs: Vec<PathGlobs> = project
+            .config
+            .ignores
+            .iter()
+            .map(|ig| PathGlobs::new(&ig.paths))
+            .collect();
         let by_config: Vec<Option<&ConfigIgnore>> = findings
             .iter()
             .map(|f| {
@@ -615,7 +621,9 @@ impl Index {
                     .config
                     .ignores
                     .iter()
-                    .find(|ig| config_matches(&project.config, ig, project, f))
+                    .zip(&globs)
+                    .find(|ig| config_matches(&project.config, *ig, project, f))
+                    .map(|(ig, _)| ig)
             })
             .collect();
         let inline: Vec<&Finding> = findings
@@ -731,18 +739,40 @@ pub fn relative_to_base(config: &Config, path: &str) -> String {
 
 /// Whether a path matches one of the globs (also as a directory prefix: `vendor` covers `vendor/x`).
 pub fn path_matches(globs: &[String], rel: &str) -> bool {
-    globs.iter().any(|g| {
-        let g = g.trim_start_matches("./");
-        globset::Glob::new(g)
-            .map(|gl| gl.compile_matcher().is_match(rel))
-            .unwrap_or(false)
-            || globset::Glob::new(&format!("{}/**", g.trim_end_matches('/')))
-                .map(|gl| gl.compile_matcher().is_match(rel))
-                .unwrap_or(false)
-    })
+    PathGlobs::new(globs).is_match(rel)
 }
 
-fn config_matches(cfg: &Config, ig: &ConfigIgnore, project: &Project, f: &Finding) -> bool {
+/// Path globs compiled once (a pattern matches the path and, as a directory, what is under
+/// it); invalid patterns match nothing. Compiling them for each finding was ignores x findings
+/// glob compilations.
+pub struct PathGlobs(globset::GlobSet);
+
+impl PathGlobs {
+    pub fn new(globs: &[String]) -> PathGlobs {
+        let mut set = globset::GlobSetBuilder::new();
+        for g in globs {
+            let g = g.trim_start_matches("./");
+            let under = format!("{}/**", g.trim_end_matches('/'));
+            for p in [g, under.as_str()] {
+                if let Ok(glob) = globset::Glob::new(p) {
+                    set.add(glob);
+                }
+            }
+        }
+        PathGlobs(set.build().unwrap_or_else(|_| globset::GlobSet::empty()))
+    }
+
+    pub fn is_match(&self, rel: &str) -> bool {
+        self.0.is_match(rel)
+    }
+}
+
+fn config_matches(
+    cfg: &Config,
+    (ig, paths): (&ConfigIgnore, &PathGlobs),
+    project: &Project,
+    f: &Finding,
+) -> bool {
     if !ig.rules.is_empty() && !ig.rules.iter().any(|r| r == f.rule.code) {
         return false;
     }
@@ -750,7 +780,7 @@ fn config_matches(cfg: &Config, ig: &ConfigIgnore, project: &Project, f: &Findin
         let Some(src) = project.files.get(f.span.file) else {
             return false;
         };
-        if !path_matches(&ig.paths, &relative_to_base(cfg, &src.path)) {
+        if !paths.is_match(&relative_to_base(cfg, &src.path)) {
             return false;
         }
     }
