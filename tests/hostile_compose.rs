@@ -16,14 +16,6 @@ mod harness;
 
 use harness::*;
 
-/// The 1-based line of the first line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i as u64 + 1)
-        .unwrap_or_else(|| panic!("{needle:?} not in the text"))
-}
-
 /// A service that kexit reports (KX103: `nosuchprog` is not in the image): proof that the
 /// project was still read.
 const REPORTED: &str =

@@ -15,14 +15,6 @@ mod harness;
 
 use harness::*;
 
-/// The 1-based line of the first line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i as u64 + 1)
-        .unwrap_or_else(|| panic!("{needle:?} not in the text"))
-}
-
 const HEAD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: fan\nspec:\n  containers:\n";
 
 fn container(name: &str, mounts: &str) -> String {

@@ -16,14 +16,6 @@ mod harness;
 
 use harness::*;
 
-/// The 1-based line of the first line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i as u64 + 1)
-        .unwrap_or_else(|| panic!("{needle:?} not in the text"))
-}
-
 /// 6,000 per-container annotations naming none of the pod's 6,000 containers. Each one's KX008
 /// message listed every container name, and the names were checked by a scan of the containers
 /// per annotation: containers × annotations of memory and output (5,000 of each: 2.0 s, 730 MB

@@ -34,6 +34,20 @@ pub(crate) struct Fs {
     clean_dir: String,
 }
 
+/// The key ranges of `dir` and the paths under it, handed to `f`: `dir` itself, and the keys
+/// that start with `dir/`, which sort in [`dir/`, `dir0`) ('0' is the byte after '/').
+fn subtree<R>(dir: &str, f: impl FnOnce(&[(Bound<&str>, Bound<&str>)]) -> R) -> R {
+    let under = format!("{dir}/");
+    let upper = format!("{dir}0");
+    f(&[
+        (Bound::Included(dir), Bound::Included(dir)),
+        (
+            Bound::Included(under.as_str()),
+            Bound::Excluded(upper.as_str()),
+        ),
+    ])
+}
+
 impl Fs {
     /// The file system of a catalogue image (shared by every clone).
     pub(crate) fn shared(base: Arc<BTreeMap<String, Entry>>) -> Fs {
@@ -97,20 +111,12 @@ impl Fs {
         let Some(base) = &self.base else {
             return false;
         };
-        // Keys that start with `dir/` sort in [`dir/`, `dir0`): '0' is the byte after '/'.
-        let under = format!("{dir}/");
-        let upper = format!("{dir}0");
-        let ranges = [
-            (Bound::Included(dir), Bound::Included(dir)),
-            (
-                Bound::Included(under.as_str()),
-                Bound::Excluded(upper.as_str()),
-            ),
-        ];
-        ranges
-            .iter()
-            .flat_map(|r| base.range::<str, _>(*r))
-            .any(|(k, e)| pred(self.over.get(k.as_str()).unwrap_or(e)))
+        subtree(dir, |ranges| {
+            ranges
+                .iter()
+                .flat_map(|r| base.range::<str, _>(*r))
+                .any(|(k, e)| pred(self.over.get(k.as_str()).unwrap_or(e)))
+        })
     }
 
     /// The entry of a path, to change it (a base entry is copied first).
@@ -201,17 +207,7 @@ impl Fs {
         if dir == "/" {
             return self.update_in(&[(Bound::Unbounded, Bound::Unbounded)], scan_base, pred, f);
         }
-        // Keys that start with `dir/` sort in [`dir/`, `dir0`): '0' is the byte after '/'.
-        let under = format!("{dir}/");
-        let upper = format!("{dir}0");
-        let ranges = [
-            (Bound::Included(dir), Bound::Included(dir)),
-            (
-                Bound::Included(under.as_str()),
-                Bound::Excluded(upper.as_str()),
-            ),
-        ];
-        self.update_in(&ranges, scan_base, pred, f);
+        subtree(dir, |ranges| self.update_in(ranges, scan_base, pred, f));
     }
 
     /// `scan_base`: false when the base is known to hold nothing `pred` is true on.

@@ -395,10 +395,9 @@ pub const SHARED_PARSE_KEY: usize = 4096;
 /// [`parse`], once per distinct text in a run, shared: a script that many containers run
 /// (`sh -c "…"` repeated across workloads) is held once in the process model.
 pub fn parse_shared(src: &str) -> std::sync::Arc<Script> {
-    const MAX_KEY: usize = SHARED_PARSE_KEY;
     static PARSED: crate::memo::RunMemo<String, std::sync::Arc<Script>> =
         crate::memo::RunMemo::new();
-    if src.len() > MAX_KEY {
+    if src.len() > SHARED_PARSE_KEY {
         return std::sync::Arc::new(parse(src));
     }
     PARSED.get_or_compute(src, || std::sync::Arc::new(parse(src)))

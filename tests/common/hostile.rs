@@ -229,3 +229,12 @@ pub fn assert_located(f: &[F], file: &str, rule: &str, line: u64) {
         in_file(f, file)
     );
 }
+
+/// The 1-based line of the first line of `text` containing `needle`.
+#[allow(dead_code)] // used by some of the test crates that include this harness
+pub fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i as u64 + 1)
+        .unwrap_or_else(|| panic!("{needle:?} not in the text"))
+}

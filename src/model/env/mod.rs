@@ -95,8 +95,6 @@ impl Lookup<'_> {
 #[derive(Debug, Clone, Default)]
 pub struct Env<'p> {
     vars: HashMap<String, EnvVar<'p>>,
-    /// `env` names in declaration order, then `envFrom` names (for iteration).
-    order: Vec<String>,
     open: Vec<OpenSource<'p>>,
     /// Names defined only when an optional reference resolves (optional `valueFrom` to an
     /// object outside the tree).
@@ -146,7 +144,6 @@ impl<'p> Env<'p> {
     /// per container for the whole run).
     pub(crate) fn compact(&mut self) {
         self.vars.shrink_to_fit();
-        self.order.shrink_to_fit();
         self.open.shrink_to_fit();
         self.maybe.shrink_to_fit();
         self.value_expansions.shrink_to_fit();
@@ -263,12 +260,6 @@ impl<'p> Env<'p> {
         None
     }
 
-    /// Defined variables (env + envFrom with known keys), `env` order first; without the
-    /// variables of [`Env::layers`].
-    pub fn vars(&self) -> impl Iterator<Item = &EnvVar<'p>> {
-        self.order.iter().filter_map(|n| self.vars.get(n))
-    }
-
     /// `envFrom` sources with unknown keys.
     pub fn open_sources(&self) -> &[OpenSource<'p>] {
         &self.open
@@ -300,9 +291,6 @@ impl<'p> Env<'p> {
     }
 
     fn define(&mut self, var: EnvVar<'p>) {
-        if !self.vars.contains_key(&var.name) {
-            self.order.push(var.name.clone());
-        }
         self.maybe.retain(|m| *m != var.name);
         self.vars.insert(var.name.clone(), var);
     }
