@@ -179,7 +179,8 @@ fn many_pods_each_with_a_directive() {
 
 /// 400 config `ignore` entries with path globs, none matching, over 8,000 findings: every glob
 /// was compiled again for each finding it was tried on (2,000 entries x 40,000 findings ran for
-/// more than 10 minutes). The globs are compiled once per run.
+/// more than 10 minutes), then each entry's globs were matched per finding (5.8 s). All globs are
+/// now one set, compiled once per run and matched once per file (0.8 s).
 #[test]
 fn config_ignore_globs_are_compiled_once() {
     let tmp = scene();

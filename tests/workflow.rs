@@ -216,6 +216,71 @@ fn ignore_paths_are_context_only() {
     );
 }
 
+/// The first configured `ignore` entry that matches a finding gives its reason, whichever way
+/// each entry matches (by rule only, by path, by object or container, or by nothing but paths).
+#[test]
+fn first_matching_config_ignore_entry_wins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pod = |name: &str| BAD_POD.replace("name: web", &format!("name: {name}"));
+    write(tmp.path(), "a/one.yaml", &pod("one"));
+    write(tmp.path(), "a/b/two.yaml", &pod("two"));
+    write(tmp.path(), "c/three.yaml", &pod("three"));
+    write(tmp.path(), "four.yaml", &pod("four"));
+    write(
+        tmp.path(),
+        ".kexit.yaml",
+        "ignore:
+  - {rules: [KX204], reason: other rule}
+  - {paths: [a/b], objects: [Pod/*/two], reason: path and object}
+  - {objects: [pod/four], containers: [app], reason: object and container}
+  - {rules: [KX101], paths: ['**/one.yaml', a], reason: rule and path}
+  - {paths: ['c/*.yaml'], reason: path only}
+  - {rules: [KX202, KX101], reason: rule only}
+  - {objects: ['*/*'], reason: every object}
+",
+    );
+    let run = kexit(
+        tmp.path(),
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--select",
+            "KX101",
+            "--show-suppressed",
+            ".",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut got: Vec<(String, String)> = v["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["file"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("./")
+                    .to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [
+        ("a/b/two.yaml", "path and object"),
+        ("a/one.yaml", "rule and path"),
+        ("c/three.yaml", "path only"),
+        ("four.yaml", "object and container"),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(f, r)| (f.to_string(), r.to_string())).to_vec()
+    );
+}
+
 const SUPPRESSED: &str = "apiVersion: v1
 kind: Pod
 metadata:

@@ -15,7 +15,6 @@
 //!   an instruction; `# kexit global ignore=KX119` for the whole file; hadolint's
 //!   `# hadolint ignore=DL3025` where a kexit rule covers the same ground (see [`HADOLINT`]).
 
-use crate::config::{Config, ConfigIgnore};
 use crate::finding::{Finding, ObjectRef};
 use crate::k8s::{Container, Object};
 use crate::model::Model;
@@ -26,7 +25,6 @@ use crate::yaml::{Node, Value};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::ops::Range;
-use std::path::Path;
 
 /// hadolint rules and the kexit rules that cover the same ground.
 pub const HADOLINT: [(&str, &str); 4] = [
@@ -608,24 +606,7 @@ impl Index {
         project: &Project,
         findings: Vec<Finding>,
     ) -> (Vec<Finding>, Vec<Suppressed>) {
-        let globs: Vec<PathGlobs> = project
-            .config
-            .ignores
-            .iter()
-            .map(|ig| PathGlobs::new(&ig.paths))
-            .collect();
-        let by_config: Vec<Option<&ConfigIgnore>> = findings
-            .iter()
-            .map(|f| {
-                project
-                    .config
-                    .ignores
-                    .iter()
-                    .zip(&globs)
-                    .find(|ig| config_matches(&project.config, *ig, project, f))
-                    .map(|(ig, _)| ig)
-            })
-            .collect();
+        let by_config = config_ignore::by_config(project, &findings);
         let inline: Vec<&Finding> = findings
             .iter()
             .zip(&by_config)
@@ -721,95 +702,8 @@ impl Index {
     }
 }
 
-/// A file path relative to the configuration's base directory (`/` separated), when it is below it.
-pub fn relative_to_base(config: &Config, path: &str) -> String {
-    let p = path.strip_prefix("./").unwrap_or(path);
-    if config.base_dir == Path::new(".") && !Path::new(p).is_absolute() {
-        return p.replace('\\', "/");
-    }
-    let abs = std::fs::canonicalize(p).ok();
-    let base = std::fs::canonicalize(&config.base_dir).ok();
-    if let (Some(a), Some(b)) = (abs, base) {
-        if let Ok(rel) = a.strip_prefix(&b) {
-            return rel.to_string_lossy().replace('\\', "/");
-        }
-    }
-    p.replace('\\', "/")
-}
-
-/// Whether a path matches one of the globs (also as a directory prefix: `vendor` covers `vendor/x`).
-pub fn path_matches(globs: &[String], rel: &str) -> bool {
-    PathGlobs::new(globs).is_match(rel)
-}
-
-/// Path globs compiled once (a pattern matches the path and, as a directory, what is under
-/// it); invalid patterns match nothing. Compiling them for each finding was ignores x findings
-/// glob compilations.
-pub struct PathGlobs(globset::GlobSet);
-
-impl PathGlobs {
-    pub fn new(globs: &[String]) -> PathGlobs {
-        let mut set = globset::GlobSetBuilder::new();
-        for g in globs {
-            let g = g.trim_start_matches("./");
-            let under = format!("{}/**", g.trim_end_matches('/'));
-            for p in [g, under.as_str()] {
-                if let Ok(glob) = globset::Glob::new(p) {
-                    set.add(glob);
-                }
-            }
-        }
-        PathGlobs(set.build().unwrap_or_else(|_| globset::GlobSet::empty()))
-    }
-
-    pub fn is_match(&self, rel: &str) -> bool {
-        self.0.is_match(rel)
-    }
-}
-
-fn config_matches(
-    cfg: &Config,
-    (ig, paths): (&ConfigIgnore, &PathGlobs),
-    project: &Project,
-    f: &Finding,
-) -> bool {
-    if !ig.rules.is_empty() && !ig.rules.iter().any(|r| r == f.rule.code) {
-        return false;
-    }
-    if !ig.paths.is_empty() {
-        let Some(src) = project.files.get(f.span.file) else {
-            return false;
-        };
-        if !paths.is_match(&relative_to_base(cfg, &src.path)) {
-            return false;
-        }
-    }
-    if !ig.objects.is_empty() {
-        let Some(o) = &f.object else { return false };
-        let hit = ig.objects.iter().any(|pat| {
-            let parts: Vec<&str> = pat.split('/').collect();
-            let eq = |p: &str, v: &str| p == "*" || p.eq_ignore_ascii_case(v);
-            match parts.as_slice() {
-                [k, n] => eq(k, &o.kind) && eq(n, &o.name),
-                [k, ns, n] => eq(k, &o.kind) && eq(ns, &o.namespace) && eq(n, &o.name),
-                _ => false,
-            }
-        });
-        if !hit {
-            return false;
-        }
-    }
-    if !ig.containers.is_empty()
-        && !f
-            .container
-            .as_ref()
-            .is_some_and(|c| ig.containers.iter().any(|x| x == c))
-    {
-        return false;
-    }
-    true
-}
-
+mod config_ignore;
+pub use config_ignore::{path_matches, relative_to_base, PathGlobs};
 mod resolve;
 #[cfg(test)]
 mod tests;
