@@ -22,7 +22,7 @@ pub use data::{
 };
 pub use expand::{expand, expand_in, expand_with, Expanded, RefStatus, VarRef};
 pub use kubelet::{container_env, is_service_link_name};
-pub use span::value_span;
+pub use span::{value_span, Placement};
 pub use uses::{object_uses, ObjectUse, UseSite};
 
 use crate::budget::Budget;

@@ -5,42 +5,115 @@ use crate::yaml::{Node, Style};
 use std::ops::Range;
 
 /// The file span of a byte range of a scalar node's *value*: exact for plain scalars and quoted
-/// scalars without escapes; otherwise the first occurrence of the substring in the raw text;
+/// scalars without escapes; otherwise where the value's bytes lie in the raw text ([`Placement`]);
 /// otherwise the whole node.
 pub fn value_span(file: FileId, text: &str, node: &Node, range: Range<usize>) -> Span {
-    let whole = Span::new(file, node.span());
-    let Some(value) = node.as_str() else {
-        return whole;
-    };
-    let Some(raw) = text.get(node.span()) else {
-        return whole;
-    };
-    let Some(needle) = value.get(range.clone()) else {
-        return whole;
-    };
-    let inner_off = match node.style() {
-        Style::Plain => Some(0),
-        Style::SingleQuoted | Style::DoubleQuoted if raw.len() >= 2 => Some(1),
-        _ => None,
-    };
-    if let Some(off) = inner_off {
-        if raw.get(off..raw.len() - off) == Some(value) {
-            let s = node.span().start + off + range.start;
-            return Span::new(file, s..s + needle.len());
+    Placement::of_node(file, text, node).span(text, node, range)
+}
+
+/// Values up to this length may also be placed by counting occurrences (where the alignment
+/// stops early): that costs the value's length per range asked.
+const COUNTED: usize = 4096;
+
+/// Where a scalar's value lies in its file, worked out once per node: each range asked of a
+/// long value (the commands of a script, the references of a value) is then placed in time
+/// proportional to its own length, not to the value's.
+#[derive(Debug, Clone)]
+pub enum Placement {
+    /// Not placed: every range is the whole node.
+    Whole(Span),
+    /// The value is the file's text from `start` on, byte for byte.
+    Verbatim { file: FileId, start: usize },
+    /// The value's bytes in order within the raw text (a block scalar without its
+    /// indentation, a quoted one without its escapes): `at[i]` is the file offset of byte `i`,
+    /// for the bytes placed (the alignment stops where an escape changed a byte).
+    Aligned { file: FileId, at: Vec<u32> },
+}
+
+impl Placement {
+    pub fn of_node(file: FileId, text: &str, node: &Node) -> Placement {
+        let whole = Placement::Whole(Span::new(file, node.span()));
+        let (Some(value), Some(raw)) = (node.as_str(), text.get(node.span())) else {
+            return whole;
+        };
+        let inner = match node.style() {
+            Style::Plain => Some(0),
+            Style::SingleQuoted | Style::DoubleQuoted if raw.len() >= 2 => Some(1),
+            _ => None,
+        };
+        if let Some(off) = inner {
+            if raw.get(off..raw.len() - off) == Some(value) {
+                return Placement::Verbatim {
+                    file,
+                    start: node.span().start + off,
+                };
+            }
+        }
+        // Earliest embedding of the value's bytes in the raw text, skipping only bytes a
+        // scalar drops (indentation and line breaks, quotes, escape backslashes). It stops (the
+        // rest of the value is not placed) where an escape changed a byte (`\t`), and at a
+        // block scalar's final line break, which is past the node's end.
+        let base = node.span().start;
+        let raw = raw.as_bytes();
+        let mut at = Vec::with_capacity(value.len());
+        let mut j = 0;
+        for &b in value.as_bytes() {
+            while raw.get(j).is_some_and(|&r| {
+                r != b && matches!(r, b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'"' | b'\'')
+            }) {
+                j += 1;
+            }
+            if raw.get(j) != Some(&b) {
+                break;
+            }
+            let Ok(o) = u32::try_from(base + j) else {
+                break;
+            };
+            at.push(o);
+            j += 1;
+        }
+        at.shrink_to_fit();
+        Placement::Aligned { file, at }
+    }
+
+    /// The span of `range` of the node's value.
+    pub fn span(&self, text: &str, node: &Node, range: Range<usize>) -> Span {
+        match self {
+            Placement::Whole(s) => *s,
+            Placement::Verbatim { file, start } => {
+                Span::new(*file, start + range.start..start + range.end)
+            }
+            Placement::Aligned { file, at } => {
+                let whole = Span::new(*file, node.span());
+                let Some(needle) = node.as_str().and_then(|v| v.get(range.clone())) else {
+                    return whole;
+                };
+                if needle.is_empty() {
+                    return whole;
+                }
+                if let (Some(&first), Some(&last)) = (at.get(range.start), at.get(range.end - 1)) {
+                    let (first, last) = (first as usize, last as usize);
+                    // Only a range whose bytes sit side by side in the file, unchanged.
+                    if last + 1 - first == needle.len() && text.get(first..=last) == Some(needle) {
+                        return Span::new(*file, first..last + 1);
+                    }
+                }
+                counted(*file, text, node, range).unwrap_or(whole)
+            }
         }
     }
-    // Count occurrences before `range.start` in the value and take the same occurrence in raw.
-    if needle.is_empty() {
-        return whole;
-    }
+}
+
+/// A short value's range placed by occurrence: the same occurrence of the substring in the raw
+/// text as in the value.
+fn counted(file: FileId, text: &str, node: &Node, range: Range<usize>) -> Option<Span> {
+    let value = node.as_str().filter(|v| v.len() <= COUNTED)?;
+    let raw = text.get(node.span())?;
+    let needle = value.get(range.clone()).filter(|n| !n.is_empty())?;
     let nth = value
         .get(..range.start)
         .map_or(0, |before| before.matches(needle).count());
-    match raw.match_indices(needle).nth(nth) {
-        Some((i, _)) => {
-            let s = node.span().start + i;
-            Span::new(file, s..s + needle.len())
-        }
-        None => whole,
-    }
+    let (i, _) = raw.match_indices(needle).nth(nth)?;
+    let s = node.span().start + i;
+    Some(Span::new(file, s..s + needle.len()))
 }

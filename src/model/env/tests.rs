@@ -121,6 +121,51 @@ fn value_span_maps_offsets() {
     assert_eq!(&text[s.range()], "$(FOO)");
 }
 
+/// Ranges of a value placed in the file: verbatim scalars by offset; a block scalar, a quoted
+/// one with `\"` escapes and a single-quoted one with `''` through the alignment; past an escape
+/// that changed a byte, a short value by occurrence, a long one as the whole node.
+#[test]
+fn placement_of_ranges_in_values() {
+    let check = |text: &str, style: Style, value: &str, needle: &str, nth: usize| {
+        let start = text.find(['"', '\'', '|']).map_or(3, |i| {
+            if style == Style::Literal {
+                i + 2
+            } else {
+                i
+            }
+        });
+        let end = text.trim_end().len();
+        let node = Node::new(start..end, style, crate::yaml::Value::Str(value.into()));
+        let at = value.match_indices(needle).nth(nth).map(|(i, _)| i).unwrap();
+        let p = Placement::of_node(0, text, &node);
+        let s = p.span(text, &node, at..at + needle.len());
+        (s, text.get(s.range()).unwrap_or("").to_string())
+    };
+    // Literal block: indentation dropped; the second `run` is on the second line.
+    let text = "a: |\n  echo run\n  run x\n";
+    let (s, got) = check(text, Style::Literal, "echo run\nrun x\n", "run", 1);
+    assert_eq!(got, "run");
+    assert_eq!(s.start, text.rfind("run").unwrap());
+    // Double-quoted with escaped quotes before the command.
+    let text = "a: \"echo \\\"hi\\\"; nope x\"\n";
+    let (_, got) = check(text, Style::DoubleQuoted, "echo \"hi\"; nope x", "nope", 0);
+    assert_eq!(got, "nope");
+    // Single-quoted with a doubled quote.
+    let text = "a: 'it''s; nope'\n";
+    let (_, got) = check(text, Style::SingleQuoted, "it's; nope", "nope", 0);
+    assert_eq!(got, "nope");
+    // A `\t` escape stops the alignment; a short value is placed by occurrence.
+    let text = "a: \"printf \\t; nope\"\n";
+    let (_, got) = check(text, Style::DoubleQuoted, "printf \t; nope", "nope", 0);
+    assert_eq!(got, "nope");
+    // The same past the occurrence limit: the whole node.
+    let long = format!("printf \t;{} nope", " :;".repeat(2000));
+    let raw = long.replace('\t', "\\t");
+    let text = format!("a: \"{raw}\"\n");
+    let (s, _) = check(&text, Style::DoubleQuoted, &long, "nope", 0);
+    assert_eq!(s.range(), 3..text.trim_end().len());
+}
+
 /// A Compose service's environment: its env_files in order (a later file's line wins, and a
 /// file's last line of a name), then its `environment` entries over all of them, as compose-go's
 /// `WithServicesEnvironmentResolved` builds it. The files are shared layers, not copies.

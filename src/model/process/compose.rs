@@ -184,6 +184,7 @@ fn words<'p>(c: &Command, part: Part) -> Vec<Arg<'p>> {
             node: None,
             part,
             text_span: None,
+            place: Default::default(),
         })
         .collect()
 }
@@ -254,6 +255,7 @@ fn healthcheck<'p>(t: &HealthTest) -> Option<Spec<'p>> {
                 node: None,
                 part: Part::ShellPrefix,
                 text_span: None,
+                place: Default::default(),
             };
             (
                 vec![
@@ -266,6 +268,7 @@ fn healthcheck<'p>(t: &HealthTest) -> Option<Spec<'p>> {
                         node: None,
                         part: Part::Command,
                         text_span: Some(w.span),
+                        place: Default::default(),
                     },
                 ],
                 true,

@@ -122,6 +122,7 @@ fn manifest_args<'p>(
                 node: Some(n),
                 part,
                 text_span: None,
+                place: Default::default(),
             }
         })
         .collect()

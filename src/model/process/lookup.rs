@@ -429,30 +429,58 @@ impl<'m, 'p> Process<'m, 'p> {
     }
 
     /// Span of a byte range of argv element `i`'s value (for commands inside `sh -c` strings):
-    /// exact when the text maps 1:1 onto the file, else the whole element.
+    /// exact when the text maps onto the file, else the whole element. Where the value lies in
+    /// the file is worked out once per element ([`ArgPlace`]): asking for each of a long
+    /// script's commands compared the whole value with the file each time.
     pub fn span_in(&self, i: usize, range: Range<usize>) -> Option<Span> {
         let a = self.argv.args.get(i)?;
-        if let Some(n) = a.node {
-            let raw = n.scalar_text().unwrap_or_default();
-            if raw != a.value || n.style() == Style::Folded {
-                return a.span;
+        match a.place.get_or_init(|| self.place(a)) {
+            ArgPlace::Span(s) => *s,
+            ArgPlace::Node(p) => {
+                let (workload, _) = self.pod()?;
+                let n = a.node?;
+                Some(p.span(&self.model.file(workload.object.file).text, n, range))
             }
-            let (workload, _) = self.pod()?;
+            ArgPlace::Text { file, start } => {
+                if a.value.get(range.clone()).is_none() {
+                    return a.text_span;
+                }
+                Some(Span::new(*file, start + range.start..start + range.end))
+            }
+        }
+    }
+
+    /// Where an argv element's value is in the file ([`Process::span_in`]).
+    fn place(&self, a: &super::Arg<'_>) -> ArgPlace {
+        if let Some(n) = a.node {
+            // A value changed by `$(VAR)` expansion, or folded, is not the file's text.
+            let same = match &n.value {
+                crate::yaml::Value::Str(s) => s.as_str() == a.value,
+                _ => n.scalar_text().is_some_and(|t| t == a.value),
+            };
+            if !same || n.style() == Style::Folded {
+                return ArgPlace::Span(a.span);
+            }
+            let Some((workload, _)) = self.pod() else {
+                return ArgPlace::Span(None);
+            };
             let file = workload.object.file;
-            let text = &self.model.file(file).text;
-            return Some(env::value_span(file, text, n, range));
+            return ArgPlace::Node(env::Placement::of_node(
+                file,
+                &self.model.file(file).text,
+                n,
+            ));
         }
         if let Some(ts) = a.text_span {
-            let f = self.model.file(ts.file);
-            if f.slice(ts) == a.value {
-                return Some(Span::new(
-                    ts.file,
-                    ts.start + range.start..ts.start + range.end,
-                ));
+            if self.model.file(ts.file).slice(ts) == a.value {
+                return ArgPlace::Text {
+                    file: ts.file,
+                    start: ts.start,
+                };
             }
-            return Some(ts);
+            return ArgPlace::Span(Some(ts));
         }
-        a.span
+        ArgPlace::Span(a.span)
     }
 
     /// The span for argv[0]-level findings: the first manifest element when the manifest sets
@@ -518,4 +546,18 @@ impl<'m, 'p> Process<'m, 'p> {
                 .unwrap_or_else(|| Span::new(0, 0..0)),
         }
     }
+}
+
+/// Where an argv element's value lies in its file, worked out once per element.
+#[derive(Debug, Clone)]
+pub enum ArgPlace {
+    /// Not placed: every part of the value points at this span.
+    Span(Option<Span>),
+    /// A manifest scalar, unchanged by expansion.
+    Node(env::Placement),
+    /// A Dockerfile shell-form string, byte for byte from `start` on.
+    Text {
+        file: crate::source::FileId,
+        start: usize,
+    },
 }

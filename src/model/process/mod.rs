@@ -41,7 +41,7 @@ use crate::shell::{self, Script};
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
 
-pub use lookup::Found;
+pub use lookup::{ArgPlace, Found};
 
 /// Where an argv element comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +79,8 @@ pub struct Arg<'p> {
     pub part: Part,
     /// For shell-form image commands: the span of the shell string, when known.
     pub text_span: Option<Span>,
+    /// Where the value's bytes are in the file, worked out once ([`Process::span_in`]).
+    pub place: std::sync::OnceLock<lookup::ArgPlace>,
 }
 
 /// A `sh -c '…'` (or shell-form) invocation inside an argv.
@@ -732,6 +734,7 @@ fn image_args<'p>(cmd: &ImageCommand, part: Part) -> Vec<Arg<'p>> {
                 node: None,
                 part,
                 text_span: None,
+                place: Default::default(),
             })
             .collect(),
         CommandForm::Shell(s) => {
@@ -749,6 +752,7 @@ fn image_args<'p>(cmd: &ImageCommand, part: Part) -> Vec<Arg<'p>> {
                     node: None,
                     part: Part::ShellPrefix,
                     text_span: None,
+                    place: Default::default(),
                 })
                 .collect();
             v.push(Arg {
@@ -758,6 +762,7 @@ fn image_args<'p>(cmd: &ImageCommand, part: Part) -> Vec<Arg<'p>> {
                 node: None,
                 part,
                 text_span: cmd.args_span,
+                place: Default::default(),
             });
             v
         }
