@@ -124,6 +124,23 @@ pub fn name(s: &str) -> Cow<'_, str> {
     })
 }
 
+/// A value quoted in a finding's message, cropped to its first and last `max / 2` characters
+/// around `…` when it has more than `max` (a path or value from the input can be megabytes,
+/// and a message quoting it whole, once per finding, multiplied it into the output);
+/// borrowed when it fits. Costs at most the length of what is kept, plus `max` characters.
+pub fn crop(s: &str, max: usize) -> Cow<'_, str> {
+    if s.char_indices().nth(max).is_none() {
+        return Cow::Borrowed(s);
+    }
+    let half = max / 2;
+    let head = s.char_indices().nth(half).map_or(s.len(), |(i, _)| i);
+    let tail = match (max - half).checked_sub(1) {
+        Some(n) => s.char_indices().rev().nth(n).map_or(0, |(i, _)| i),
+        None => s.len(),
+    };
+    Cow::Owned(format!("{}…{}", &s[..head], &s[tail.max(head)..]))
+}
+
 /// [`name`] of a path (lossy for names that are not UTF-8).
 pub fn path_name(p: &std::path::Path) -> String {
     name(&p.to_string_lossy()).into_owned()
@@ -234,6 +251,16 @@ pub fn is_web_url(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crop_keeps_short_values_and_both_ends_of_long_ones() {
+        assert!(matches!(crop("/app", 8), Cow::Borrowed("/app")));
+        assert_eq!(crop("abcdefgh", 8), "abcdefgh");
+        assert_eq!(crop("abcdefghi", 8), "abcd…fghi");
+        assert_eq!(crop(&"é".repeat(20), 4), "éé…éé");
+        assert_eq!(crop(&"x".repeat(1_000_000), 10).chars().count(), 11);
+        assert_eq!(crop("abc", 0), "…");
+    }
 
     #[test]
     fn json_inert_writer_escapes_like_json_inert_whatever_the_writes() {

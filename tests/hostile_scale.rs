@@ -131,5 +131,67 @@ fn spans_of_many_commands_in_one_string() {
     // Each finding is at its own command: line 12 onwards, one per line, column 7.
     for (i, h) in hits.iter().enumerate().step_by(997) {
         assert_eq!((h.line, h.column), (12 + i as u64, 7), "{h:?}");
+
+/// 20,000 relative `WORKDIR a` (40 KB): the working directory grew by two bytes a step and was
+/// normalised whole at every step (quadratic), and each KX120 message quoted the previous and
+/// the new directory whole (2.5 GB of output for 20,000 steps). A directory Linux cannot name
+/// (`PATH_MAX`) fails the build: from there it is unknown, and messages quote paths cropped.
+/// One 200 KB absolute WORKDIR followed by 10,000 `COPY`s: each resolved against it (27 s for
+/// 20,000 in a release build).
+#[test]
+fn long_workdirs_are_not_held_nor_quoted_whole() {
+    let tmp = scene();
+    let d = tmp.path().join("chain");
+    fs::create_dir(&d).unwrap();
+    let n = 20_000;
+    let df = format!(
+        "FROM alpine:3.19\n{}CMD [\"./x\"]\n",
+        "WORKDIR a\n".repeat(n)
+    );
+    fs::write(d.join("Dockerfile"), &df).unwrap();
+    let e = tmp.path().join("long");
+    fs::create_dir(&e).unwrap();
+    let wd = "/abcdefgh".repeat(200_000 / 9);
+    let df2 = format!(
+        "FROM alpine:3.19\nWORKDIR {wd}\n{}CMD [\"./y\"]\n",
+        "COPY x y\n".repeat(10_000)
+    );
+    fs::write(e.join("Dockerfile"), &df2).unwrap();
+    fs::write(e.join("x"), "x").unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert!(
+        r.stdout.len() < 40 << 20,
+        "{} bytes of output",
+        r.stdout.len()
+    );
+    let kx120: Vec<_> = in_file(&f, "chain/Dockerfile")
+        .into_iter()
+        .filter(|f| f.rule == "KX120")
+        .collect();
+    assert_eq!(kx120.len(), n);
+    assert!(
+        kx120.iter().all(|f| f.message.len() < 1_000),
+        "{:?}",
+        kx120.last()
+    );
+    // The first steps still resolve and say where.
+    assert!(
+        kx120[1].message.contains("(`/a`), here to `/a/a`"),
+        "{:?}",
+        kx120[1]
+    );
+    assert!(
+        kx120[n - 1].message.contains("longer than Linux can name"),
+        "{:?}",
+        kx120[n - 1]
+    );
+    // The working directory is unknown: nothing claims `./x` or `./y` is missing.
+    for file in ["chain/Dockerfile", "long/Dockerfile"] {
+        let errors: Vec<_> = in_file(&f, file)
+            .into_iter()
+            .filter(|f| f.severity == "error")
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
     }
 }

@@ -551,21 +551,41 @@ fn base_image(
 }
 
 /// WORKDIR (its expanded path, None when unknown): the directory exists from here on.
+///
+/// A path Linux cannot name ([`nameable`]: `PATH_MAX`, `NAME_MAX`) fails the build there
+/// (BuildKit's WORKDIR is a `mkdir -p` of it: ENAMETOOLONG). It is held cut to its first
+/// `PATH_MAX` bytes, still not nameable, so what resolves against it stays unknown as before,
+/// and relative WORKDIRs after it leave it so: a chain of 40,000 `WORKDIR a` grew it without
+/// limit, and each step normalised all of it.
 fn workdir_step(img: &mut Image, path: Option<&str>, origin: &Origin, seq: u32) {
-    if let Some(x) = path {
-        let p = normalize(&img.workdir, x);
-        let mut e = entry(origin.clone(), seq);
-        e.is_dir = Tri::Yes;
-        e.executable = Tri::Yes;
-        if img.fs.get(&p).is_none_or(|x| x.exists != Tri::Yes) {
-            put(img, &p, e);
-        }
-        img.workdir = p;
-    } else {
+    img.workdir_origin = origin.clone();
+    let Some(x) = path else {
+        img.workdir_lost = false;
         img.workdir = "/".to_string();
         fuzz(img, "/");
+        return;
+    };
+    if img.workdir_lost && !x.starts_with('/') {
+        // Below a directory Linux cannot name: nowhere kexit models.
+        return;
     }
-    img.workdir_origin = origin.clone();
+    // The held working directory is at most PATH_MAX bytes: this costs the instruction's length.
+    let mut p = normalize(&img.workdir, x);
+    let mut e = entry(origin.clone(), seq);
+    e.is_dir = Tri::Yes;
+    e.executable = Tri::Yes;
+    if img.fs.get(&p).is_none_or(|x| x.exists != Tri::Yes) {
+        put(img, &p, e);
+    }
+    img.workdir_lost = !nameable(&p);
+    if p.len() > super::build::PATH_MAX {
+        let mut cut = super::build::PATH_MAX;
+        while !p.is_char_boundary(cut) {
+            cut += 1;
+        }
+        p.truncate(cut);
+    }
+    img.workdir = p;
 }
 
 /// A RUN instruction: its shell text (heredoc bodies when it has them), parsed under SHELL, and

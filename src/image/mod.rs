@@ -352,6 +352,10 @@ pub struct Image {
     /// WORKDIR (absolute, `/` when never set).
     pub workdir: String,
     pub workdir_origin: Origin,
+    /// A WORKDIR named a path Linux cannot name (the build fails there): `workdir` holds its
+    /// first `PATH_MAX` bytes (still not nameable: what resolves against it is unknown), and
+    /// relative WORKDIRs leave it so.
+    pub(crate) workdir_lost: bool,
     pub user: Option<String>,
     /// Image config ENV, in order of definition (later wins).
     pub env: Vec<(String, String)>,
@@ -446,6 +450,7 @@ impl Image {
             healthcheck: None,
             workdir: "/".to_string(),
             workdir_origin: Origin::Unknown,
+            workdir_lost: false,
             user: None,
             env: Vec::new(),
             build_args: Vec::new(),

@@ -6,11 +6,27 @@ use crate::model::Model;
 use crate::meta;
 use crate::rules::Rule;
 use crate::source::Span;
+use crate::text::crop;
+use crate::image::build::normalize;
 
 pub static RULE: Rule = Rule {
     meta: &meta::KX120,
     check,
 };
+
+/// Characters of a directory quoted in a message ([`crate::text::crop`]).
+const QUOTED: usize = 160;
+
+/// The working directory before an instruction, as the rule follows it.
+enum Wd {
+    /// The base's (not computed yet).
+    Base,
+    Known(String),
+    Unknown,
+    /// Longer than Linux can name (`PATH_MAX`, `NAME_MAX`): the build fails at the WORKDIR
+    /// that made it so. Not held (40,000 `WORKDIR a` grew it without limit).
+    TooLong,
+}
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (di, d) in model.dockerfiles().iter().enumerate() {
@@ -19,17 +35,17 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             // image's WORKDIR is looked up only when a relative WORKDIR needs it (most stages
             // have none, or set an absolute one first).
             let base_wd = || {
-                model.images.stage(di, s.index).map(|_| ()).and_then(|_| {
-                    d.stage_by_ref(&s.from.image.value, s.index)
-                        .and_then(|b| model.images.stage(di, b.index))
-                        .map(|i| i.workdir.clone())
-                        .or_else(|| {
-                            crate::image::catalogue::image(&s.from.image.value).map(|i| i.workdir)
-                        })
-                })
+                model.images.stage(di, s.index)?;
+                match d.stage_by_ref(&s.from.image.value, s.index) {
+                    Some(b) => match model.images.stage(di, b.index) {
+                        Some(i) if i.workdir_lost => Some(Wd::TooLong),
+                        Some(i) => Some(Wd::Known(i.workdir.clone())),
+                        None => base_catalogue(&s.from.image.value),
+                    },
+                    None => base_catalogue(&s.from.image.value),
+                }
             };
-            // None: still the base's (not computed yet); Some(x): set by a WORKDIR.
-            let mut wd: Option<Option<String>> = None;
+            let mut wd = Wd::Base;
             for i in &s.instructions {
                 let InstKind::Workdir(w) = &i.kind else {
                     continue;
@@ -37,40 +53,75 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 // The front end has removed quotes (`WORKDIR "/app"` is `/app`).
                 let v = w.value.trim();
                 if v.is_empty() || v.starts_with('/') || v.starts_with('$') || windows_path(v) {
-                    wd = Some(if v.starts_with('/') {
-                        Some(v.to_string())
-                    } else {
-                        None
-                    });
+                    wd = match v.starts_with('/') {
+                        true if crate::image::build::nameable(&normalize("/", v)) => {
+                            Wd::Known(v.to_string())
+                        }
+                        true => Wd::TooLong,
+                        false => Wd::Unknown,
+                    };
                     continue;
                 }
                 // `WORKDIR .` (or `./`) changes nothing, whatever the directory is.
                 if v.split('/').all(|c| c.is_empty() || c == ".") {
                     continue;
                 }
-                let cur = wd.take().unwrap_or_else(base_wd);
-                let resolved = cur.as_deref().map(|b| crate::image::build::normalize(b, v));
-                let msg = match &resolved {
-                    Some(r) => format!(
-                        "WORKDIR `{v}` is relative: it resolves against the previous working directory (`{}`), here to `{r}`, and changes silently when the base image or an earlier WORKDIR changes",
-                        cur.as_deref().unwrap_or("/")
-                    ),
-                    None => format!(
-                        "WORKDIR `{v}` is relative: it resolves against the previous working directory, which kexit cannot determine (the base image's WORKDIR)"
+                let cur = match std::mem::replace(&mut wd, Wd::Unknown) {
+                    Wd::Base => base_wd().unwrap_or(Wd::Unknown),
+                    w => w,
+                };
+                let shown = crop(v, QUOTED);
+                // The directory it resolves to; None when it is unknown or too long.
+                let (msg, resolved) = match &cur {
+                    Wd::Known(b) => {
+                        let r = normalize(b, v);
+                        let b = crop(b, QUOTED);
+                        if crate::image::build::nameable(&r) {
+                            let msg = format!(
+                                "WORKDIR `{shown}` is relative: it resolves against the previous working directory (`{b}`), here to `{}`, and changes silently when the base image or an earlier WORKDIR changes",
+                                crop(&r, QUOTED)
+                            );
+                            (msg, Some(r))
+                        } else {
+                            wd = Wd::TooLong;
+                            let msg = format!(
+                                "WORKDIR `{shown}` is relative: it resolves against the previous working directory (`{b}`), here to a path longer than Linux can name, and changes silently when the base image or an earlier WORKDIR changes"
+                            );
+                            (msg, None)
+                        }
+                    }
+                    Wd::TooLong => {
+                        wd = Wd::TooLong;
+                        let msg = format!(
+                            "WORKDIR `{shown}` is relative: it resolves against the previous working directory, a path longer than Linux can name"
+                        );
+                        (msg, None)
+                    }
+                    Wd::Base | Wd::Unknown => (
+                        format!(
+                            "WORKDIR `{shown}` is relative: it resolves against the previous working directory, which kexit cannot determine (the base image's WORKDIR)"
+                        ),
+                        None,
                     ),
                 };
-                out.push(
-                    Finding::new(&RULE, Span::new(d.file, w.span.clone()), msg).help(
-                        match &resolved {
-                            Some(r) => format!("Use an absolute path: WORKDIR {r}"),
-                            None => "Use an absolute path".to_string(),
-                        },
-                    ),
-                );
-                wd = Some(resolved);
+                let help = match &resolved {
+                    Some(r) if r.chars().nth(QUOTED).is_none() => {
+                        format!("Use an absolute path: WORKDIR {r}")
+                    }
+                    _ => "Use an absolute path".to_string(),
+                };
+                out.push(Finding::new(&RULE, Span::new(d.file, w.span.clone()), msg).help(help));
+                if let Some(r) = resolved {
+                    wd = Wd::Known(r);
+                }
             }
         }
     }
+}
+
+/// The WORKDIR of a catalogue base (`None` when the catalogue does not know the image).
+fn base_catalogue(image: &str) -> Option<Wd> {
+    crate::image::catalogue::image(image).map(|i| Wd::Known(i.workdir))
 }
 
 /// A Windows path: `C:\app`, `c:/build` (a drive letter), or `\app` (rooted on the current
