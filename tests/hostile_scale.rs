@@ -195,3 +195,42 @@ fn long_workdirs_are_not_held_nor_quoted_whole() {
         assert!(errors.is_empty(), "{errors:#?}");
     }
 }
+
+/// 20,000 Compose services, each waiting for 5 others (2.5 MB): KX210 scanned every service's
+/// `depends_on` for each service (14 s in a release build). The services another one awaits
+/// with `service_completed_successfully` are gathered once per project.
+#[test]
+fn many_depends_on_are_linear() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir(&d).unwrap();
+    let n = 20_000;
+    let mut compose = String::from("services:\n");
+    for i in 0..n {
+        let deps: Vec<String> = (1..=5).map(|j| format!("s{}", (i + j) % n)).collect();
+        compose.push_str(&format!(
+            "  s{i}:\n    image: alpine\n    command: [\"sh\", \"-c\", \"sleep 1; true\"]\n    depends_on: [{}]\n",
+            deps.join(", ")
+        ));
+    }
+    // A one-shot task awaited to completion is not reported; the service awaiting it is.
+    compose.push_str(
+        "  migrate:\n    image: alpine\n    command: [\"sh\", \"-c\", \"sleep 1; true\"]\n",
+    );
+    compose.push_str("  web:\n    image: alpine\n    command: [\"sh\", \"-c\", \"sleep 1; true\"]\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n");
+    fs::write(d.join("compose.yaml"), &compose).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let kx210 = |service: &str| {
+        let line = line_of(&compose, &format!("  {service}:")) + 2;
+        in_file(&f, "app/compose.yaml")
+            .into_iter()
+            .any(|f| f.rule == "KX210" && f.line == line)
+    };
+    assert!(
+        kx210("web") && kx210("s0"),
+        "{:#?}",
+        in_file(&f, "app/compose.yaml").len()
+    );
+    assert!(!kx210("migrate"));
+}
