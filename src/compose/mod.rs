@@ -340,7 +340,7 @@ fn file_services(
     id: FileId,
     vars: &Vars,
     overrun: &Cell<Option<Span>>,
-    (out, cycles): (&mut Vec<Service>, &mut Vec<Cycle>),
+    (out, cycles, memo): (&mut Vec<Service>, &mut Vec<Cycle>, &mut Bases),
 ) {
     with_file(files, id, vars, overrun, |ctx, root| {
         for (k, v) in root
@@ -351,13 +351,30 @@ fn file_services(
         {
             let s = ctx.service(k, v);
             let mut chain = Vec::new();
-            out.push(resolve_extends(files, ctx, root, s, (&mut chain, cycles)));
+            out.push(resolve_extends(
+                files,
+                ctx,
+                root,
+                s,
+                (&mut chain, cycles, memo),
+            ));
         }
     });
 }
 
 /// A service in an `extends` chain: its file and name.
 type Link = (FileId, String);
+
+/// The `extends` bases of one project resolved so far, by file and name, each resolved once
+/// (2,000 services extending one base re-read and merged it 2,000 times). Only a base whose
+/// resolution met no cycle and no [`MAX_DEPTH`] cut is kept: that one is the same whatever
+/// chain reaches it. A copy shares the base's `environment` and `volumes`.
+#[derive(Default)]
+struct Bases {
+    done: HashMap<Link, Service>,
+    /// Chains cut at [`MAX_DEPTH`] so far.
+    cuts: usize,
+}
 
 /// `extends`: the base service (same file, or `file:`) merged under the service. Each hop is
 /// one lookup by name and the chain is at most [`MAX_DEPTH`] long, so a file's services
@@ -368,12 +385,13 @@ fn resolve_extends(
     ctx: &service::Ctx<'_>,
     root: &Node,
     s: Service,
-    (chain, cycles): (&mut Vec<Link>, &mut Vec<Cycle>),
+    (chain, cycles, memo): (&mut Vec<Link>, &mut Vec<Cycle>, &mut Bases),
 ) -> Service {
     let Some((base_name, file, at)) = s.extends.clone() else {
         return s;
     };
     if chain.len() >= MAX_DEPTH {
+        memo.cuts += 1;
         return s;
     }
     chain.push((ctx.file, s.name.clone()));
@@ -394,15 +412,24 @@ fn resolve_extends(
             });
             return None;
         }
+        let key = (ctx.file, base_name.clone());
+        if let Some(b) = memo.done.get(&key) {
+            return Some(b.clone());
+        }
         let i = *files.service_index(ctx.file, root).get(&base_name)?;
         let (k, v) = service_entry(root, i)?;
-        Some(resolve_extends(
+        let before = (cycles.len(), memo.cuts);
+        let b = resolve_extends(
             files,
             ctx,
             root,
             ctx.service(k, v),
-            (&mut *chain, &mut *cycles),
-        ))
+            (&mut *chain, &mut *cycles, &mut *memo),
+        );
+        if (cycles.len(), memo.cuts) == before {
+            memo.done.insert(key, b.clone());
+        }
+        Some(b)
     };
     let base = match file {
         None => named(ctx, root),
@@ -460,11 +487,18 @@ fn project(
         None => Vars::default(),
     };
     let mut services: Vec<Service> = Vec::new();
+    let mut bases = Bases::default();
     // Services by name: merging an override file's services is linear.
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for &id in ids {
         let mut these = Vec::new();
-        file_services(files, id, &vars, &overrun, (&mut these, &mut cycles));
+        file_services(
+            files,
+            id,
+            &vars,
+            &overrun,
+            (&mut these, &mut cycles, &mut bases),
+        );
         for s in these {
             match by_name.get(&s.name) {
                 Some(&i) => {
@@ -786,6 +820,24 @@ mod load_tests {
         );
         assert_eq!(web.environment.len(), 1);
         assert_eq!(web.environment[0].name, "X");
+    }
+
+    /// A base is resolved once; services that change none of its lists share them.
+    #[test]
+    fn extends_shares_the_unchanged_lists_of_its_base() {
+        let (_d, p) = load(&[(
+            "compose.yaml",
+            "services:\n  base:\n    image: alpine\n    environment: {A: 1}\n    volumes: [./a:/a]\n  one:\n    extends: base\n  two:\n    extends: base\n  three:\n    extends: base\n    environment: {A: 2}\n",
+        )]);
+        let sv = |n: &str| p.compose[0].services.iter().find(|s| s.name == n).unwrap();
+        let (x, y, z) = (sv("one"), sv("two"), sv("three"));
+        assert!(std::sync::Arc::ptr_eq(&x.environment, &y.environment));
+        let shared = |a, b| std::sync::Arc::ptr_eq(a, b);
+        assert!(shared(&x.volumes, &y.volumes) && shared(&x.volumes, &z.volumes));
+        assert!(!std::sync::Arc::ptr_eq(&x.environment, &z.environment));
+        assert_eq!(x.environment[0].value.as_deref(), Some("1"));
+        assert_eq!(z.environment[0].value.as_deref(), Some("2"));
+        assert_eq!((x.environment.len(), z.environment.len()), (1, 1));
     }
 
     #[test]

@@ -117,14 +117,17 @@ pub struct Service {
     pub command: Option<Command>,
     pub entrypoint: Option<Command>,
     pub healthcheck: Option<HealthTest>,
-    /// `environment:` entries (merged by name across override files and `extends`).
-    pub environment: Vec<EnvVar>,
+    /// `environment:` entries (merged by name across override files and `extends`). Shared
+    /// with the base of an `extends` that does not change them (2,000 services extending one
+    /// base of 2,000 entries held 4 million copies: 1.8 GB).
+    pub environment: Arc<Vec<EnvVar>>,
     /// `env_file:` files in order (a later file's variable wins over an earlier one's;
     /// `environment` wins over all of them, as compose-go resolves them after merging).
     pub env_files: Vec<Arc<EnvFile>>,
     pub user: Option<Sp<String>>,
     pub working_dir: Option<Sp<String>>,
-    pub volumes: Vec<Mount>,
+    /// `volumes:` (and `tmpfs:`); shared like [`Service::environment`].
+    pub volumes: Arc<Vec<Mount>>,
     /// `mem_limit` or `deploy.resources.limits.memory`, in bytes.
     pub mem_limit: Option<Sp<u64>>,
     pub init: Option<Sp<bool>>,
@@ -543,11 +546,11 @@ impl Ctx<'_> {
             command: None,
             entrypoint: None,
             healthcheck: None,
-            environment: Vec::new(),
+            environment: Arc::default(),
             env_files: Vec::new(),
             user: None,
             working_dir: None,
-            volumes: Vec::new(),
+            volumes: Arc::default(),
             mem_limit: None,
             init: None,
             stop_signal: None,
@@ -570,17 +573,17 @@ impl Ctx<'_> {
                 "command" => s.command = self.command(v),
                 "entrypoint" => s.entrypoint = self.command(v),
                 "healthcheck" => s.healthcheck = self.healthcheck(v),
-                "environment" => self.environment(v, &mut s.environment),
+                "environment" => self.environment(v, Arc::make_mut(&mut s.environment)),
                 "user" => s.user = Some(self.sp(v)),
                 "working_dir" => s.working_dir = Some(self.sp(v)),
                 "volumes" => {
-                    let tmpfs: Vec<Mount> = s
-                        .volumes
+                    let volumes = Arc::make_mut(&mut s.volumes);
+                    let tmpfs: Vec<Mount> = volumes
                         .drain(..)
                         .filter(|m| m.kind == MountKind::Tmpfs)
                         .collect();
-                    s.volumes = self.volumes(v);
-                    s.volumes.extend(tmpfs);
+                    *volumes = self.volumes(v);
+                    volumes.extend(tmpfs);
                 }
                 // `tmpfs: /app` or a list of `path[:options]`: an empty directory over the path.
                 "tmpfs" => {
@@ -592,7 +595,7 @@ impl Ctx<'_> {
                         let Some(t) = self.text(i) else { continue };
                         let target = t.split(':').next().unwrap_or("").trim().to_string();
                         if target.starts_with('/') {
-                            s.volumes.push(Mount {
+                            Arc::make_mut(&mut s.volumes).push(Mount {
                                 kind: MountKind::Tmpfs,
                                 source: None,
                                 target,
@@ -695,6 +698,15 @@ fn upsert<T>(base: &mut Vec<T>, over: impl IntoIterator<Item = T>, key: impl Fn(
     }
 }
 
+/// [`upsert`] into a list shared with other services: copied only when `over` changes it
+/// (an `extends` that sets none of the base's entries keeps sharing them).
+fn upsert_shared<T: Clone>(base: &mut Arc<Vec<T>>, over: Arc<Vec<T>>, key: impl Fn(&T) -> &str) {
+    if over.is_empty() {
+        return;
+    }
+    upsert(Arc::make_mut(base), Arc::unwrap_or_clone(over), key);
+}
+
 /// `env_file` lists merge as sequences with one entry per file (compose-go's `EnforceUnicity`):
 /// a file named again stays where it was first named.
 fn add_env_files(base: &mut Vec<Arc<EnvFile>>, over: impl IntoIterator<Item = Arc<EnvFile>>) {
@@ -794,9 +806,9 @@ pub fn merge(mut base: Service, over: Service) -> Service {
         stop_signal,
         stop_grace_ms
     );
-    upsert(&mut base.environment, over.environment, |e| &e.name);
+    upsert_shared(&mut base.environment, over.environment, |e| &e.name);
     add_env_files(&mut base.env_files, over.env_files);
-    upsert(&mut base.volumes, over.volumes, |m| &m.target);
+    upsert_shared(&mut base.volumes, over.volumes, |m| &m.target);
     base.build = match (base.build, over.build) {
         (Some(mut b), Some(o)) => {
             // A build written as a mapping overrides key by key; context/dockerfile resolve

@@ -128,7 +128,7 @@ pub fn group<'p>(
     s: &Service,
 ) -> ProcessGroup<'p> {
     let image = service_image(model, s);
-    let env = Env::compose(&s.env_files, &s.environment);
+    let env = Env::compose(&s.env_files, s.environment.iter());
     let mut procs = vec![Spec {
         kind: ProcKind::Main,
         node: None,
