@@ -32,6 +32,13 @@ pub const MAX_STAGE_PATH_BYTES: usize = 1 << 26;
 /// +x /` over a large file system cost steps × paths; from the step where this runs out, the
 /// stage is an unknown image (KX011). A real Dockerfile visits well under 1 % of it.
 pub const MAX_FS_WORK: usize = 1 << 25;
+/// Most bytes of ignore patterns compiled in one run: those of the ignore files a walk reads
+/// (`.gitignore`, `.ignore`, `.kexitignore`, `.git/info/exclude`), and, separately, the path
+/// globs of the configuration file (`ignore-paths`, `ignore[].paths`). Globs compile to regular
+/// expressions at up to ~700 bytes of memory per byte of pattern (a line of sixty `?`): this
+/// keeps the worst case under 100 MB, where real repositories hold a few KB of patterns. Past
+/// it the remaining patterns are not applied, and a warning says where that started.
+pub const MAX_IGNORE_PATTERN_BYTES: usize = 128 * 1024;
 
 /// Bytes substituted so far in one scope (an environment, a stage), and whether a value or the
 /// scope ran out.

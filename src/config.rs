@@ -52,6 +52,9 @@ pub struct Config {
     /// files may be read; a symbolic link is followed only when it resolves inside one of them.
     /// Empty means the working directory.
     pub roots: Vec<PathBuf>,
+    /// Located warnings of the configuration file (printed to stderr): path globs past
+    /// [`crate::budget::MAX_IGNORE_PATTERN_BYTES`], which are not applied.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -106,6 +109,7 @@ impl Default for Config {
             base_dir: PathBuf::from("."),
             config_file: None,
             roots: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -237,6 +241,9 @@ impl Config {
             ));
         }
         let r = Reader { err: &err };
+        // Path globs compile to regular expressions (hundreds of bytes of memory per byte of
+        // glob): past the budget, entries are dropped, and the first one dropped is reported.
+        let mut globs = GlobBudget::default();
         for (k, v) in root.entries() {
             let key = k.scalar_text().unwrap_or_default();
             match key.as_str() {
@@ -270,12 +277,19 @@ impl Config {
                     for item in r.seq(v)? {
                         let g = r.string(item)?;
                         r.glob(item, &g)?;
-                        cfg.ignore_paths.push(g);
+                        if globs.take(g.len(), || err(&item.span(), String::new())) {
+                            cfg.ignore_paths.push(g);
+                        }
                     }
                 }
                 "ignore" => {
                     for item in r.seq(v)? {
-                        cfg.ignores.push(r.ignore(item)?);
+                        let ig = r.ignore(item)?;
+                        // A whole entry: one without its paths would apply everywhere.
+                        let n = ig.paths.iter().map(String::len).sum();
+                        if globs.take(n, || err(&item.span(), String::new())) {
+                            cfg.ignores.push(ig);
+                        }
                     }
                 }
                 "images" => {
@@ -323,6 +337,7 @@ impl Config {
                 }
             }
         }
+        cfg.warnings.extend(globs.over.map(|e| e.to_string()));
         Ok(cfg)
     }
 
@@ -348,6 +363,41 @@ const TOP_KEYS: [&str; 14] = [
     "external-objects",
     "doc-url",
 ];
+
+/// Bytes of path globs left ([`crate::budget::MAX_IGNORE_PATTERN_BYTES`]), and where they ran
+/// out.
+struct GlobBudget {
+    left: usize,
+    over: Option<ConfigError>,
+}
+
+impl Default for GlobBudget {
+    fn default() -> GlobBudget {
+        GlobBudget {
+            left: crate::budget::MAX_IGNORE_PATTERN_BYTES,
+            over: None,
+        }
+    }
+}
+
+impl GlobBudget {
+    /// Take `n` bytes; false past the budget (`at` locates the first entry refused).
+    fn take(&mut self, n: usize, at: impl FnOnce() -> ConfigError) -> bool {
+        if self.over.is_none() {
+            if let Some(left) = self.left.checked_sub(n) {
+                self.left = left;
+                return true;
+            }
+            let mut e = at();
+            e.message = format!(
+                "path globs past kexit's budget of {} are not applied (this entry and the ones after it)",
+                crate::budget::human(crate::budget::MAX_IGNORE_PATTERN_BYTES)
+            );
+            self.over = Some(e);
+        }
+        false
+    }
+}
 
 struct Reader<'a> {
     err: &'a dyn Fn(&std::ops::Range<usize>, String) -> ConfigError,

@@ -72,6 +72,9 @@ pub struct Discovery {
     /// directory, a path too long for the system, a file name that is not UTF-8): each one a
     /// located KX004 finding, never a silent skip.
     pub errors: Vec<(PathBuf, String)>,
+    /// Ignore files that could not be used (a FIFO, a device, too large, a link outside the
+    /// tree), or whose patterns ran past the budget: a located warning each.
+    pub ignore_problems: Vec<crate::ignore_files::Problem>,
 }
 
 pub fn build_excludes(globs: &[String]) -> Result<GlobSet, String> {
@@ -116,6 +119,8 @@ pub(crate) fn excluded(excludes: &GlobSet, path: &Path) -> bool {
 /// but for templates (a template extension, [`is_template_name`]).
 pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
     let mut d = Discovery::default();
+    // One pattern budget for the run: every walk's ignore files share it.
+    let budget = std::sync::Arc::new(crate::ignore_files::Budget::default());
     for p in paths {
         let meta = match std::fs::metadata(p) {
             Ok(m) => m,
@@ -143,8 +148,9 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
             continue;
         }
         // Parallel walk (same filters); sorted below, so the order does not depend on threads.
-        let (files, errors) = walk(p, excludes, |_, _, _| true);
+        let (files, errors, problems) = walk(p, excludes, &budget, |_, _, _| true);
         d.files.extend(files);
+        d.ignore_problems.extend(problems);
         for (path, e) in errors {
             // The named directory itself cannot be read: a usage error, like a missing path.
             if path == *p {
@@ -156,6 +162,9 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
     }
     d.errors.sort();
     d.errors.dedup_by(|a, b| a.0 == b.0);
+    d.ignore_problems.sort();
+    d.ignore_problems
+        .dedup_by(|a, b| a.path == b.path && a.line == b.line);
     d.files.sort_by(|a, b| path_order(&a.path, &b.path));
     d.files.dedup_by(|a, b| a.path == b.path);
     d
@@ -169,7 +178,8 @@ pub fn walk_parallel<F>(root: &Path, excludes: &GlobSet, keep: F) -> Vec<Found>
 where
     F: Fn(&Path, Kind, &mut Vec<u8>) -> bool + Sync,
 {
-    walk(root, excludes, keep).0
+    let budget = std::sync::Arc::new(crate::ignore_files::Budget::default());
+    walk(root, excludes, &budget, keep).0
 }
 
 /// The path a walk error is about (the directory that could not be read, …), else `root`.
@@ -187,8 +197,25 @@ fn error_path(e: &ignore::Error, root: &Path) -> PathBuf {
     }
 }
 
-/// [`walk_parallel`], with the walk errors: (path, message), sorted.
-fn walk<F>(root: &Path, excludes: &GlobSet, keep: F) -> (Vec<Found>, Vec<(PathBuf, String)>)
+/// What [`walk`] returns: the files, the walk errors ((path, message), sorted) and the ignore
+/// files that could not be used.
+type Walked = (
+    Vec<Found>,
+    Vec<(PathBuf, String)>,
+    Vec<crate::ignore_files::Problem>,
+);
+
+/// [`walk_parallel`], with the walk errors and the ignore files' problems.
+///
+/// The walker's own ignore-file handling is off: it opens them with no size cap and no file-type
+/// check (a `.gitignore` FIFO hung the walk, a link to `/dev/zero` exhausted memory).
+/// [`crate::ignore_files::Tree`] reads them, bounded, with the same semantics.
+fn walk<F>(
+    root: &Path,
+    excludes: &GlobSet,
+    budget: &std::sync::Arc<crate::ignore_files::Budget>,
+    keep: F,
+) -> Walked
 where
     F: Fn(&Path, Kind, &mut Vec<u8>) -> bool + Sync,
 {
@@ -196,12 +223,14 @@ where
     let errors = std::sync::Mutex::new(Vec::new());
     let tree: Vec<PathBuf> = std::fs::canonicalize(root).ok().into_iter().collect();
     let tree = &tree;
+    let ignores = std::sync::Arc::new(crate::ignore_files::Tree::new(root, budget.clone()));
+    let filter = ignores.clone();
     ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_global(false)
-        .require_git(false)
-        .add_custom_ignore_filename(".kexitignore")
-        .filter_entry(|e| e.file_name() != ".git")
+        .standard_filters(false)
+        .filter_entry(move |e| {
+            e.file_name() != ".git"
+                && !filter.ignored(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+        })
         .threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(8)))
         .build_parallel()
         .run(|| {
@@ -281,7 +310,7 @@ where
     files.dedup_by(|a, b| a.path == b.path);
     let mut errors = errors.into_inner().unwrap_or_default();
     errors.sort();
-    (files, errors)
+    (files, errors, ignores.problems())
 }
 
 /// Dockerfile instructions (BuildKit's keywords, matched case-insensitively).

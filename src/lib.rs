@@ -29,6 +29,7 @@ pub mod docker;
 pub mod explain;
 pub mod finding;
 pub mod git_index;
+pub mod ignore_files;
 pub mod image;
 pub mod inspect;
 pub mod k8s;

@@ -55,6 +55,9 @@ pub struct Project {
     /// stay with their parsed files (`Manifest::yaml`, `Dockerfile::errors`); the rules that own
     /// them (KX001-KX004, KX010) build the findings.
     pub unreadable: Vec<(FileId, String)>,
+    /// Ignore files the walk could not use (KX004, a warning) or used only in part, past the
+    /// pattern budget (KX011): (file, byte offset of the line, why, past the budget).
+    pub ignore_notes: Vec<IgnoreNote>,
     /// Helm charts that were not rendered (KX010).
     pub unrendered: Vec<Unrendered>,
     pub config: Config,
@@ -62,6 +65,17 @@ pub struct Project {
     pub build: crate::build_context::BuildInfo,
     /// Compose projects (src/compose/).
     pub compose: Vec<crate::compose::ComposeProject>,
+}
+
+/// An ignore file the walk could not use in full ([`crate::ignore_files::Problem`]).
+#[derive(Debug, Clone)]
+pub struct IgnoreNote {
+    pub file: FileId,
+    /// Byte offset of the line it is about.
+    pub at: usize,
+    pub why: String,
+    /// Past the pattern budget (KX011), rather than unusable (KX004).
+    pub budget: bool,
 }
 
 /// A Helm chart whose templates were not rendered, so not linted.
@@ -90,6 +104,8 @@ pub enum Input {
         kind: Kind,
         why: String,
     },
+    /// An ignore file the walk could not use in full: a warning.
+    IgnoreFile(crate::ignore_files::Problem),
 }
 
 enum Loaded {
@@ -100,6 +116,8 @@ enum Loaded {
     Skip,
     /// Could not be read or is too large: a finding on an empty file.
     Unreadable(SourceFile, String),
+    /// An ignore file the walk could not use in full (its text when it was read).
+    IgnoreFile(SourceFile, usize, String, bool),
 }
 
 fn read_capped(found: &Found, cap: u64, roots: &[std::path::PathBuf]) -> Result<String, String> {
@@ -151,7 +169,7 @@ fn load(input: Input, cap: u64, roots: &[std::path::PathBuf], reparse: &yaml::Re
             Loaded::Manifest(src, ..) | Loaded::Dockerfile(src, _) | Loaded::Unreadable(src, _) => {
                 src.report = false
             }
-            Loaded::Skip => {}
+            Loaded::Skip | Loaded::IgnoreFile(..) => {}
         }
     }
     loaded
@@ -165,6 +183,13 @@ fn load_input(
 ) -> Loaded {
     let (name, kind, text) = match input {
         Input::Text { name, kind, text } => (name, kind, text),
+        Input::IgnoreFile(problem) => {
+            let name = problem.path.to_string_lossy().into_owned();
+            let budget = problem.budget.is_some();
+            let src = SourceFile::new(name, FileKind::Other, problem.budget.unwrap_or_default());
+            let at = src.offset_of(problem.line, 0);
+            return Loaded::IgnoreFile(src, at, problem.why, budget);
+        }
         Input::Unreadable { name, kind, why } => {
             let fk = if kind == Kind::Dockerfile {
                 FileKind::Dockerfile
@@ -242,6 +267,15 @@ impl Project {
                 Loaded::Skip => {}
                 Loaded::Unreadable(src, why) => {
                     p.unreadable.push((id, why));
+                    p.files.push(src);
+                }
+                Loaded::IgnoreFile(src, at, why, budget) => {
+                    p.ignore_notes.push(IgnoreNote {
+                        file: id,
+                        at,
+                        why,
+                        budget,
+                    });
                     p.files.push(src);
                 }
                 Loaded::Manifest(src, y, template) => {

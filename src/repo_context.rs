@@ -62,7 +62,6 @@ struct Ignores {
 
 impl Ignores {
     fn new(root_abs: &Path, index: &crate::git_index::Index) -> Ignores {
-        use ignore::gitignore::GitignoreBuilder;
         let mut files: Vec<(&str, u8, PathBuf)> = Vec::new();
         for e in &index.entries {
             let (dir, name) = e.path.rsplit_once('/').unwrap_or(("", e.path.as_str()));
@@ -76,20 +75,22 @@ impl Ignores {
         }
         files.sort_by_key(|(d, r, _)| (*d, *r));
         let mut by_dir: std::collections::HashMap<String, Vec<_>> = Default::default();
+        // Read bounded, regular files only, within the pattern budget (src/ignore_files.rs).
+        let roots = [root_abs.to_path_buf()];
+        let budget = crate::ignore_files::Budget::default();
         for (dir, _, file) in files {
-            let mut b = GitignoreBuilder::new(root_abs.join(dir));
-            if b.add(&file).is_none() {
-                if let Some(gi) = b.build().ok().filter(|g| !g.is_empty()) {
-                    by_dir.entry(dir.to_string()).or_default().push(gi);
-                }
+            if let Some(gi) =
+                crate::ignore_files::read_one(&root_abs.join(dir), &file, &roots, &budget)
+            {
+                by_dir.entry(dir.to_string()).or_default().push(gi);
             }
         }
         if let Some(gd) = crate::git_index::git_dir(root_abs) {
-            let mut b = GitignoreBuilder::new(root_abs);
-            if b.add(gd.join("info").join("exclude")).is_none() {
-                if let Some(gi) = b.build().ok().filter(|g| !g.is_empty()) {
-                    by_dir.entry(String::new()).or_default().push(gi);
-                }
+            let exclude = gd.join("info").join("exclude");
+            let mut roots = roots.to_vec();
+            roots.extend(std::fs::canonicalize(&gd).ok());
+            if let Some(gi) = crate::ignore_files::read_one(root_abs, &exclude, &roots, &budget) {
+                by_dir.entry(String::new()).or_default().push(gi);
             }
         }
         Ignores { by_dir }

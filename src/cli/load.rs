@@ -150,6 +150,9 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
             return Err(2);
         }
     };
+    for w in &config.warnings {
+        eprintln!("kexit: warning: {w}");
+    }
     let excludes = match discover::build_excludes(&args.exclude) {
         Ok(g) => g,
         Err(e) => {
@@ -188,6 +191,10 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
             kind: Kind::Manifest,
             why: why.clone(),
         });
+    }
+    // Ignore files the walk could not use in full: a located warning each.
+    for problem in &found.ignore_problems {
+        g.inputs.push(Input::IgnoreFile(problem.clone()));
     }
     // A directory holding nothing kexit lints is probably the wrong path (a CI step that
     // passes because it linted nothing): warn, and fail under --strict.
@@ -235,7 +242,7 @@ pub(crate) fn load(args: &LintArgs) -> Result<Loaded, i32> {
                     kind: *kind,
                     text: text.as_str(),
                 }),
-                Input::Path(_) | Input::Unreadable { .. } => None,
+                Input::Path(_) | Input::Unreadable { .. } | Input::IgnoreFile(_) => None,
             })
             .collect();
         let ctx = crate::repo_context::select(

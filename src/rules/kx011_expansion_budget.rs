@@ -26,10 +26,23 @@ fn limits() -> String {
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
+    ignore_patterns(model, out);
     yaml_nodes(model, out);
     kubernetes(model, out);
     dockerfiles(model, out);
     compose(model, out);
+}
+
+/// Ignore files whose patterns ran past [`crate::budget::MAX_IGNORE_PATTERN_BYTES`]: at the line
+/// where kexit stopped compiling them (once per run).
+fn ignore_patterns(model: &Model, out: &mut Vec<Finding>) {
+    for n in model.project.ignore_notes.iter().filter(|n| n.budget) {
+        out.push(
+            Finding::new(&RULE, crate::source::Span::new(n.file, n.at..n.at), n.why.clone())
+                .severity(crate::finding::Severity::Warning)
+                .help("Shorten the ignore files (real ones hold a few KB of patterns), or exclude with --exclude"),
+        );
+    }
 }
 
 /// A YAML file with more nodes than kexit reads ([`crate::yaml::MAX_NODES`]): at the node

@@ -41,22 +41,36 @@ fn patterns(glob: &str) -> [String; 2] {
 
 /// Path globs compiled once (a pattern matches the path and, as a directory, what is under
 /// it); invalid patterns match nothing. Compiling them for each finding was ignores x findings
-/// glob compilations.
-pub struct PathGlobs(globset::GlobSet);
+/// glob compilations. Compiled in sets of at most [`CHUNK_BYTES`] of patterns: one set of
+/// thousands of long globs outgrows the regex size limit, and a set that fails to build would
+/// silently match nothing.
+pub struct PathGlobs(Vec<globset::GlobSet>);
+
+/// Pattern bytes per compiled set.
+const CHUNK_BYTES: usize = 16 * 1024;
 
 impl PathGlobs {
     pub fn new(globs: &[String]) -> PathGlobs {
+        let mut sets = Vec::new();
         let mut set = globset::GlobSetBuilder::new();
+        let mut bytes = 0;
         for p in globs.iter().flat_map(|g| patterns(g)) {
             if let Ok(glob) = globset::Glob::new(&p) {
+                if bytes > 0 && bytes + p.len() > CHUNK_BYTES {
+                    sets.extend(set.build().ok());
+                    set = globset::GlobSetBuilder::new();
+                    bytes = 0;
+                }
+                bytes += p.len();
                 set.add(glob);
             }
         }
-        PathGlobs(set.build().unwrap_or_else(|_| globset::GlobSet::empty()))
+        sets.extend(set.build().ok());
+        PathGlobs(sets)
     }
 
     pub fn is_match(&self, rel: &str) -> bool {
-        self.0.is_match(rel)
+        self.0.iter().any(|s| s.is_match(rel))
     }
 }
 

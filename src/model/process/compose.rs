@@ -359,8 +359,11 @@ pub fn git_ignored(path: &Path) -> bool {
         // The matcher asserts that the path is under its root: check that first.
         let under = path.strip_prefix(d).is_ok_and(|r| !r.has_root());
         if under && gi.is_file() {
-            let (m, _) = ignore::gitignore::Gitignore::new(&gi);
-            if m.matched_path_or_any_parents(path, false).is_ignore() {
+            // Bounded, regular files only (src/ignore_files.rs); a link may lead within `d`.
+            let root = d.canonicalize().ok().into_iter().collect::<Vec<_>>();
+            let budget = crate::ignore_files::Budget::default();
+            let m = crate::ignore_files::read_one(d, &gi, &root, &budget);
+            if m.is_some_and(|m| m.matched_path_or_any_parents(path, false).is_ignore()) {
                 return true;
             }
         }
