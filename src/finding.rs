@@ -49,7 +49,7 @@ pub struct Finding {
 impl Finding {
     /// A finding with the rule's default severity and exit code.
     pub fn new(rule: &'static Meta, span: Span, message: impl Into<String>) -> Finding {
-        let mut message = message.into();
+        let mut message = capped(message.into());
         // `format!` leaves up to twice the length allocated; a finding is kept to the end.
         message.shrink_to_fit();
         Finding {
@@ -103,13 +103,51 @@ impl Finding {
     }
 }
 
-/// An owned text without the spare capacity `format!` leaves.
+/// Longest message, help, symptom or label a finding keeps, in characters. Rules quote input
+/// values cropped ([`crate::text::crop`]); this bounds what one that does not can cost: a
+/// megabyte value quoted once per finding multiplied it into memory and output.
+pub const MAX_TEXT: usize = 2048;
+
+/// `s`, cropped around `…` when it is longer than [`MAX_TEXT`] characters.
+fn capped(s: String) -> String {
+    if s.len() <= MAX_TEXT {
+        return s;
+    }
+    match crate::text::crop(&s, MAX_TEXT) {
+        Cow::Owned(c) => c,
+        Cow::Borrowed(_) => s,
+    }
+}
+
+/// An owned text without the spare capacity `format!` leaves, capped at [`MAX_TEXT`].
 fn shrunk(t: Text) -> Text {
     match t {
-        Cow::Owned(mut s) => {
+        Cow::Owned(s) => {
+            let mut s = capped(s);
             s.shrink_to_fit();
             Cow::Owned(s)
         }
         b => b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_capped() {
+        let rule = crate::meta::by_code("KX101").expect("KX101");
+        let long = "x".repeat(10 * MAX_TEXT);
+        let f = Finding::new(rule, Span::new(0, 0..1), long.clone())
+            .help(long.clone())
+            .symptom("short");
+        assert_eq!(f.message.chars().count(), MAX_TEXT + 1);
+        assert!(f.message.contains('…'));
+        assert_eq!(
+            f.help.as_deref().map(|h| h.chars().count()),
+            Some(MAX_TEXT + 1)
+        );
+        assert_eq!(f.symptom.as_deref(), Some("short"));
     }
 }

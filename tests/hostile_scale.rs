@@ -131,6 +131,8 @@ fn spans_of_many_commands_in_one_string() {
     // Each finding is at its own command: line 12 onwards, one per line, column 7.
     for (i, h) in hits.iter().enumerate().step_by(997) {
         assert_eq!((h.line, h.column), (12 + i as u64, 7), "{h:?}");
+    }
+}
 
 /// 20,000 relative `WORKDIR a` (40 KB): the working directory grew by two bytes a step and was
 /// normalised whole at every step (quadratic), and each KX120 message quoted the previous and
@@ -233,4 +235,38 @@ fn many_depends_on_are_linear() {
         in_file(&f, "app/compose.yaml").len()
     );
     assert!(!kx210("migrate"));
+}
+
+/// 20,000 undefined `$(Ui)` references in one env value and in the args (380 KB): each KX112
+/// message quoted the whole value (3.8 GB of output, 3.7 GB of memory, 29 s in a release
+/// build). Messages quote values cropped, and no finding text is longer than 2,048 characters.
+#[test]
+fn references_in_a_long_value_quote_it_cropped() {
+    let tmp = scene();
+    let v: Vec<String> = (0..20_000).map(|i| format!("$(U{i})")).collect();
+    let v = v.join(" ");
+    let pod = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: c\n    \
+         image: debian:12\n    command: [app]\n    env:\n    - name: X\n      value: \"{v}\"\n    \
+         args: [\"{v}\"]\n"
+    );
+    fs::write(tmp.path().join("pod.yaml"), &pod).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let hits: Vec<_> = in_file(&f, "pod.yaml")
+        .into_iter()
+        .filter(|f| f.rule == "KX112")
+        .collect();
+    assert_eq!(hits.len(), 40_000);
+    assert!(hits.iter().all(|h| h.message.chars().count() <= 2_048));
+    assert!(
+        r.stdout.len() < 60 << 20,
+        "{} bytes of output",
+        r.stdout.len()
+    );
+    // The last reference of the env value, at its own column.
+    let last = hits
+        .iter()
+        .find(|h| h.line == 11 && h.message.starts_with("`$(U19999)`"));
+    assert!(last.is_some_and(|h| h.column as usize == 15 + v.len() - "$(U19999)".len()));
 }

@@ -3,7 +3,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::env::{
-    expand_in, kustomize_vars_near, value_span, Env, Origin,
+    expand_in, kustomize_vars_near, Env, Origin, Placement,
     RefStatus,
 };
 use crate::model::Model;
@@ -11,6 +11,9 @@ use crate::meta;
 use crate::rules::kx113_shell_var_in_exec_form::shell_script_index;
 use crate::rules::Rule;
 use crate::yaml::Node;
+
+/// Longest value quoted whole in a message (longer ones are cropped around `…`).
+const QUOTED: usize = 160;
 
 pub static RULE: Rule = Rule {
     meta: &meta::KX112,
@@ -80,6 +83,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             for (pos, (node, field, idx)) in nodes.iter().enumerate() {
                 let Some(value) = node.as_str() else { continue };
                 let e = expand_in(value, &env, &mut budget);
+                // Where the value lies in the file, once for all its references.
+                let place = std::cell::OnceCell::new();
                 for r in e.undefined_refs() {
                     let in_script = Some(pos) == script;
                     // In a shell script `$(date)` is a command substitution on purpose; only an
@@ -92,7 +97,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     let consequence = if is_argv0 {
                         format!(
                             "the runtime looks for an executable literally named \"{}\" (StartError, exit 128)",
-                            e.text
+                            crate::text::crop(&e.text, QUOTED)
                         )
                     } else if in_script {
                         format!(
@@ -104,7 +109,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     };
                     let mut f = Finding::new(
                         &RULE,
-                        value_span(file, text, node, r.range.clone()),
+                        place
+                            .get_or_init(|| Placement::of_node(file, text, node))
+                            .span(text, node, r.range.clone()),
                         format!(
                             "`{lit}` in `{field}[{idx}]` of container `{}` stays literal ({}): {consequence}",
                             c.name,
@@ -126,7 +133,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                             .exit_code(Some(128))
                             .symptom(format!(
                                 "exec: \"{}\": executable file not found in $PATH",
-                                e.text
+                                crate::text::crop(&e.text, QUOTED)
                             ));
                     } else if in_script {
                         f = f.symptom(format!("sh: 1: {}: not found", r.name));
@@ -137,6 +144,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             // env values: references to undefined or later entries.
             for (node, e) in env.value_expansions() {
                 let Some(value) = node.as_str() else { continue };
+                let place = std::cell::OnceCell::new();
                 for r in e.refs.iter().filter(|r| r.status == RefStatus::Undefined) {
                     if !plausible_var(&r.name, false) {
                         continue;
@@ -160,9 +168,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     };
                     let mut f = Finding::new(
                         &RULE,
-                        value_span(file, text, node, r.range.clone()),
+                        place
+                            .get_or_init(|| Placement::of_node(file, text, node))
+                            .span(text, node, r.range.clone()),
                         format!(
-                            "`{lit}` in env value \"{value}\" of container `{}` stays literal ({reason}): the variable's value contains the text `{lit}`",
+                            "`{lit}` in env value \"{}\" of container `{}` stays literal ({reason}): the variable's value contains the text `{lit}`",
+                            crate::text::crop(value, QUOTED),
                             c.name
                         ),
                     )

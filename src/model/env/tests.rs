@@ -126,21 +126,26 @@ fn value_span_maps_offsets() {
 /// that changed a byte, a short value by occurrence, a long one as the whole node.
 #[test]
 fn placement_of_ranges_in_values() {
-    let check = |text: &str, style: Style, value: &str, needle: &str, nth: usize| {
-        let start = text.find(['"', '\'', '|']).map_or(3, |i| {
-            if style == Style::Literal {
-                i + 2
-            } else {
-                i
-            }
-        });
-        let end = text.trim_end().len();
-        let node = Node::new(start..end, style, crate::yaml::Value::Str(value.into()));
-        let at = value.match_indices(needle).nth(nth).map(|(i, _)| i).unwrap();
-        let p = Placement::of_node(0, text, &node);
-        let s = p.span(text, &node, at..at + needle.len());
-        (s, text.get(s.range()).unwrap_or("").to_string())
-    };
+    let check =
+        |text: &str, style: Style, value: &str, needle: &str, nth: usize| {
+            let start = text.find(['"', '\'', '|']).map_or(3, |i| {
+                if style == Style::Literal {
+                    i + 2
+                } else {
+                    i
+                }
+            });
+            let end = text.trim_end().len();
+            let node = Node::new(start..end, style, crate::yaml::Value::Str(value.into()));
+            let at = value
+                .match_indices(needle)
+                .nth(nth)
+                .map(|(i, _)| i)
+                .unwrap();
+            let p = Placement::of_node(0, text, &node);
+            let s = p.span(text, &node, at..at + needle.len());
+            (s, text.get(s.range()).unwrap_or("").to_string())
+        };
     // Literal block: indentation dropped; the second `run` is on the second line.
     let text = "a: |\n  echo run\n  run x\n";
     let (s, got) = check(text, Style::Literal, "echo run\nrun x\n", "run", 1);
