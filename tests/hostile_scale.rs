@@ -270,3 +270,42 @@ fn references_in_a_long_value_quote_it_cropped() {
         .find(|h| h.line == 11 && h.message.starts_with("`$(U19999)`"));
     assert!(last.is_some_and(|h| h.column as usize == 15 + v.len() - "$(U19999)".len()));
 }
+
+/// A Dockerfile `ENV PATH` of 5,000 directories (30 KB) and 1,000 Compose services built from
+/// it, each running its own missing command: every service searched every directory again
+/// (100 KB PATH x 4,000 services: over 60 s). A PATH is prepared once per image (repeated
+/// directories once), the image's answer for a name kept, and past 64 distinct directories a
+/// name is unknown (KX011 says so once per service). A PATH of 120 entries but 3 distinct
+/// directories is searched whole: a missing command is still an error.
+#[test]
+fn a_long_path_is_searched_once_and_bounded() {
+    let tmp = scene();
+    let long: Vec<String> = (0..5_000).map(|i| format!("/p{i}")).collect();
+    let short = vec!["/usr/local/bin:/usr/bin:/bin"; 40];
+    for (dir, path) in [("long", long.join(":")), ("short", short.join(":"))] {
+        let d = tmp.path().join(dir);
+        fs::create_dir(&d).unwrap();
+        fs::write(
+            d.join("Dockerfile"),
+            format!("FROM alpine:3.19\nENV PATH={path}\n"),
+        )
+        .unwrap();
+        let mut compose = String::from("services:\n");
+        for i in 0..1_000 {
+            compose.push_str(&format!("  s{i}:\n    build: .\n    command: [nope{i}]\n"));
+        }
+        fs::write(d.join("compose.yaml"), compose).unwrap();
+    }
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let long = in_file(&f, "long/compose.yaml");
+    assert_eq!(long.len(), 1_000);
+    assert!(long
+        .iter()
+        .all(|x| x.rule == "KX011" && x.severity == "warning"));
+    let short = in_file(&f, "short/compose.yaml");
+    assert_eq!(short.len(), 1_000);
+    assert!(short
+        .iter()
+        .all(|x| x.rule == "KX103" && x.severity == "error"));
+}

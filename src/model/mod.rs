@@ -66,7 +66,17 @@ pub struct Model<'p> {
     parsed_scripts: crate::memo::RunMemo<SameText, std::sync::Arc<crate::shell::Script>>,
     /// [`Model::unit_of`] and [`Model::in_marker_unit`] of every file.
     file_units: std::sync::OnceLock<Vec<(std::path::PathBuf, bool)>>,
+    /// PATHs prepared for command lookups, by image (address; 0 for none) and PATH text
+    /// ([`Model::path_search`]).
+    path_searches: PathSearches,
 }
+
+type PathSearches = std::sync::Mutex<
+    std::collections::HashMap<
+        usize,
+        std::collections::HashMap<Box<str>, std::sync::Arc<process::PathSearch>>,
+    >,
+>;
 
 impl<'p> Model<'p> {
     pub fn build(project: &'p Project) -> Model<'p> {
@@ -142,6 +152,7 @@ impl<'p> Model<'p> {
             limit_defaults: Default::default(),
             script_texts: Default::default(),
             parsed_scripts: Default::default(),
+            path_searches: Default::default(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).
@@ -363,6 +374,26 @@ impl<'p> Model<'p> {
             Some(f) => format!("`docker run` of the image built from {}", f.path),
             None => format!("`docker run {}`", image.reference),
         }
+    }
+
+    /// A PATH prepared once per run and image for command lookups ([`process::PathSearch`]):
+    /// 1,000 services on one image searched its PATH again for each of them.
+    pub fn path_search(
+        &self,
+        image: Option<&crate::image::Image>,
+        path: &str,
+    ) -> std::sync::Arc<process::PathSearch> {
+        let key = image.map_or(0, |i| i as *const crate::image::Image as usize);
+        let Ok(mut all) = self.path_searches.lock() else {
+            return std::sync::Arc::new(process::PathSearch::new(path));
+        };
+        let by_path = all.entry(key).or_default();
+        if let Some(s) = by_path.get(path) {
+            return s.clone();
+        }
+        let s = std::sync::Arc::new(process::PathSearch::new(path));
+        by_path.insert(path.into(), s.clone());
+        s
     }
 
     /// The text of a script at `at` (a whole build-context file, a heredoc), one shared copy per

@@ -27,6 +27,7 @@ fn limits() -> String {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     ignore_patterns(model, out);
+    long_paths(model, out);
     yaml_nodes(model, out);
     kubernetes(model, out);
     dockerfiles(model, out);
@@ -182,5 +183,37 @@ fn dockerfiles(model: &Model, out: &mut Vec<Finding>) {
                 .help("Each `$VAR`/`${VAR}` copies the variable's whole value: variables that reference each other several times grow exponentially. Reference each variable once, or write the value out"),
             );
         }
+    }
+}
+
+/// A PATH with more distinct directories than kexit searches
+/// ([`crate::model::process::MAX_PATH_DIRS`]): once per container, service or image, at its
+/// command.
+fn long_paths(model: &Model, out: &mut Vec<Finding>) {
+    use crate::model::process::MAX_PATH_DIRS;
+    let mut seen = std::collections::HashSet::new();
+    for g in model.process_groups() {
+        let Some(p) = g.processes(model).into_iter().next() else {
+            continue;
+        };
+        let Some(path) = p.path_var() else { continue };
+        if path.len() < 2 * MAX_PATH_DIRS {
+            continue;
+        }
+        let n = model.path_search(p.image, &path).distinct;
+        let span = p.primary_span(0);
+        if n <= MAX_PATH_DIRS || !seen.insert(span) {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                &RULE,
+                span,
+                format!(
+                    "this process's PATH has {n} distinct directories: kexit looks for commands in the first {MAX_PATH_DIRS} only, so a command found in none of them is not checked"
+                ),
+            )
+            .help("Keep PATH to the directories the image uses"),
+        );
     }
 }

@@ -298,14 +298,28 @@ impl<'m, 'p> Process<'m, 'p> {
         let Some(path) = self.path_var() else {
             return self.nowhere(name).map_or(Found::Unknown, Found::No);
         };
-        let mut unknown = false;
-        for dir in path.split(':') {
-            if !dir.starts_with('/') {
-                if !dir.is_empty() {
-                    unknown = true;
-                }
-                continue;
+        let search = self.model.path_search(self.image, &path);
+        // Without mounts the answer is the image's alone: one search per image, PATH and name
+        // for every process that asks (the process's own view is built for the hit only).
+        if let Some(img) = self.image {
+            if self.mounts.mounts.is_empty() && self.group.binds.is_empty() {
+                return match search.image_hit(img, name, &path) {
+                    Hit::At(p) => Found::Yes(self.at(&p)),
+                    Hit::Unknown => Found::Unknown,
+                    Hit::Absent => Found::No(PathFact {
+                        exists: Tri::No,
+                        is_dir: Tri::No,
+                        executable: Tri::No,
+                        path,
+                        origin: None,
+                        mounted: None,
+                        denied: None,
+                    }),
+                };
             }
+        }
+        let mut unknown = search.unknown_dirs;
+        for dir in search.dirs.iter() {
             let f = self.at(&format!("{dir}/{name}"));
             match (f.exists, f.is_dir) {
                 (Tri::Yes, Tri::Yes) => {}
@@ -316,15 +330,6 @@ impl<'m, 'p> Process<'m, 'p> {
         }
         if unknown {
             return Found::Unknown;
-        }
-        // Cross-check with the image's own resolver (it knows catalogue facts we may not).
-        if let Some(img) = self.image {
-            if self.mounts.mounts.is_empty() && self.group.binds.is_empty() {
-                match img.resolve(name, Some(&path)) {
-                    Resolved::NotFound => {}
-                    Resolved::Found(_) | Resolved::Unknown => return Found::Unknown,
-                }
-            }
         }
         Found::No(PathFact {
             exists: Tri::No,
@@ -560,4 +565,111 @@ pub enum ArgPlace {
         file: crate::source::FileId,
         start: usize,
     },
+}
+
+/// Most distinct directories of a PATH searched for a command. A PATH lists a few; a longer one
+/// (a hostile input: 16,000 directories x 1,000 services took minutes) is searched up to here,
+/// and a name not found in these is unknown (KX011 says so).
+pub const MAX_PATH_DIRS: usize = 64;
+
+/// A PATH prepared once per run for an image ([`crate::model::Model::path_search`]): its
+/// absolute directories, first occurrences only (a repeated directory cannot change the
+/// answer), and the image's answers by command name.
+#[derive(Debug, Default)]
+pub struct PathSearch {
+    pub dirs: Vec<Box<str>>,
+    /// A relative or surplus directory: a name not found in `dirs` is unknown, not absent.
+    pub unknown_dirs: bool,
+    /// Distinct absolute directories of the PATH (more than [`MAX_PATH_DIRS`]: KX011).
+    pub distinct: usize,
+    hits: std::sync::Mutex<std::collections::HashMap<Box<str>, Hit>>,
+}
+
+/// Where the image alone resolves a command name in a PATH.
+#[derive(Debug, Clone)]
+pub enum Hit {
+    At(String),
+    Unknown,
+    Absent,
+}
+
+impl PathSearch {
+    pub fn new(path: &str) -> PathSearch {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = PathSearch::default();
+        for dir in path.split(':') {
+            if !dir.starts_with('/') {
+                out.unknown_dirs |= !dir.is_empty();
+                continue;
+            }
+            if seen.insert(dir) {
+                if out.dirs.len() < MAX_PATH_DIRS {
+                    out.dirs.push(dir.into());
+                } else {
+                    out.unknown_dirs = true;
+                }
+            }
+        }
+        out.distinct = seen.len();
+        out
+    }
+
+    /// The image's answer for `name` (no mounts), computed once.
+    fn image_hit(&self, img: &crate::image::Image, name: &str, path: &str) -> Hit {
+        if let Some(h) = self.hits.lock().ok().and_then(|m| m.get(name).cloned()) {
+            return h;
+        }
+        let hit = self.search_image(img, name, path);
+        if let Ok(mut m) = self.hits.lock() {
+            m.insert(name.into(), hit.clone());
+        }
+        hit
+    }
+
+    fn search_image(&self, img: &crate::image::Image, name: &str, path: &str) -> Hit {
+        let mut unknown = self.unknown_dirs;
+        for dir in &self.dirs {
+            let p = crate::image::build::normalize("/", &format!("{dir}/{name}"));
+            let i = img.path(&p);
+            match (i.exists, i.is_dir) {
+                (Tri::Yes, Tri::Yes) => {}
+                (Tri::Yes, _) => return Hit::At(p),
+                (Tri::Unknown, _) => unknown = true,
+                (Tri::No, _) => {}
+            }
+        }
+        if unknown {
+            return Hit::Unknown;
+        }
+        // Cross-check with the image's own resolver (it knows catalogue facts we may not).
+        match img.resolve(name, Some(path)) {
+            Resolved::NotFound => Hit::Absent,
+            Resolved::Found(_) | Resolved::Unknown => Hit::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_search_keeps_first_distinct_absolute_dirs() {
+        let s = PathSearch::new("/a:/b:/a::/c");
+        assert_eq!(
+            &*s.dirs,
+            ["/a".into(), "/b".into(), "/c".into()] as [Box<str>; 3]
+        );
+        assert!(!s.unknown_dirs);
+        assert_eq!(s.distinct, 3);
+        assert!(PathSearch::new("/a:bin").unknown_dirs);
+        let long: Vec<String> = (0..MAX_PATH_DIRS + 5).map(|i| format!("/d{i}")).collect();
+        let s = PathSearch::new(&format!("{}:/d0", long.join(":")));
+        assert_eq!(s.dirs.len(), MAX_PATH_DIRS);
+        assert!(s.unknown_dirs);
+        assert_eq!(s.distinct, MAX_PATH_DIRS + 5);
+        // Repeats past the limit are not new directories.
+        let s = PathSearch::new(&vec!["/a:/b"; 2 * MAX_PATH_DIRS].join(":"));
+        assert_eq!((s.dirs.len(), s.unknown_dirs, s.distinct), (2, false, 2));
+    }
 }

@@ -41,7 +41,7 @@ use crate::shell::{self, Script};
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
 
-pub use lookup::{ArgPlace, Found};
+pub use lookup::{ArgPlace, Found, PathSearch, MAX_PATH_DIRS};
 
 /// Where an argv element comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
