@@ -3,7 +3,7 @@
 
 use super::{
     expand_in, is_optional, lookup_data, lookup_data_shared, DataKind, DataLookup, Env, EnvVar,
-    Layer, OpenSource, Origin,
+    Layer, Layers, OpenSource, Origin,
 };
 use crate::budget::Budget;
 use crate::k8s::{Container, Workload};
@@ -85,9 +85,10 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
         .map(|d| d.keys.len())
         .sum();
     let layered = known > LAYERED_KEYS;
+    let mut layers = Vec::new();
     for (item, prefix, kind, name, optional, data) in sources {
         match data {
-            Some(d) if layered => env.layers.push(Layer::EnvFrom {
+            Some(d) if layered => layers.push(Layer::EnvFrom {
                 item,
                 prefix,
                 data: Some(d),
@@ -112,13 +113,13 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
                     }
                 }
                 if layered {
-                    env.layers.push(Layer::EnvFrom {
+                    layers.push(Layer::EnvFrom {
                         item,
                         prefix: prefix.clone(),
                         data: None,
                     });
                 }
-                env.open.push(OpenSource {
+                env.open_source(OpenSource {
                     item,
                     prefix,
                     kind,
@@ -128,6 +129,8 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
             }
         }
     }
+
+    env.layers = Layers::new(layers);
 
     for item in c.env() {
         let Some(name) = item.get("name").and_then(Node::scalar_text) else {
@@ -189,8 +192,8 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
                             // Defined by a layer: now with a value kexit does not know.
                             v.value = None;
                             env.define(v);
-                        } else if !env.maybe.contains(&name) {
-                            env.maybe.push(name);
+                        } else {
+                            env.maybe.insert(name);
                         }
                     }
                     _ => env.define(EnvVar {

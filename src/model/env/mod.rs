@@ -13,6 +13,8 @@
 mod data;
 mod expand;
 mod kubelet;
+mod layers;
+mod prefixes;
 mod span;
 mod uses;
 
@@ -28,7 +30,8 @@ pub use uses::{object_uses, ObjectUse, UseSite};
 use crate::budget::Budget;
 use crate::source::Span;
 use crate::yaml::Node;
-use std::collections::HashMap;
+use layers::{Layer, Layers};
+use std::collections::{HashMap, HashSet};
 
 /// Where a variable came from.
 #[derive(Debug, Clone)]
@@ -96,9 +99,12 @@ impl Lookup<'_> {
 pub struct Env<'p> {
     vars: HashMap<String, EnvVar<'p>>,
     open: Vec<OpenSource<'p>>,
+    /// The prefixes of `open`, searchable (a lookup does not try each source).
+    open_prefixes: prefixes::PrefixSet,
     /// Names defined only when an optional reference resolves (optional `valueFrom` to an
-    /// object outside the tree).
-    maybe: Vec<String>,
+    /// object outside the tree). A set: a container may have 40,000 such entries, and every
+    /// definition after them removes its name (a list was searched on each).
+    maybe: HashSet<String>,
     service_links: bool,
     /// Each literal `env[].value` and its expansion as the kubelet performed it (against the
     /// entries above it), in order.
@@ -108,27 +114,7 @@ pub struct Env<'p> {
     /// The `envFrom` sources in order, when their known keys are many
     /// ([`kubelet::LAYERED_KEYS`]): looked up where they are rather than copied into `vars`,
     /// and shared by every container that reads them. Empty otherwise.
-    layers: Vec<Layer<'p>>,
-}
-
-/// A source of variables kept whole ([`Env::layers`]) rather than copied into each environment.
-#[derive(Debug, Clone)]
-enum Layer<'p> {
-    /// An `envFrom` source with many keys.
-    EnvFrom {
-        item: &'p Node,
-        prefix: String,
-        /// None: its keys are not known (the source is also in [`Env::open`]).
-        data: Option<std::sync::Arc<ConfigData<'p>>>,
-    },
-    /// A Compose `env_file`.
-    Dotenv(std::sync::Arc<crate::compose::EnvFile>),
-}
-
-/// A variable found in a layer: its value (None: unknown) and where it was defined.
-struct LayerHit<'a, 'p> {
-    value: Option<&'a str>,
-    origin: Origin<'p>,
+    layers: Layers<'p>,
 }
 
 /// Names the kubelet always sets for the `kubernetes` service in `default` (port 443 assumed
@@ -167,7 +153,7 @@ impl<'p> Env<'p> {
         entries: impl IntoIterator<Item = &'e crate::compose::EnvVar>,
     ) -> Env<'p> {
         let mut env = Env {
-            layers: files.iter().cloned().map(Layer::Dotenv).collect(),
+            layers: Layers::new(files.iter().cloned().map(Layer::Dotenv).collect()),
             ..Env::default()
         };
         for e in entries {
@@ -187,16 +173,16 @@ impl<'p> Env<'p> {
                 None => Lookup::DefinedUnknown,
             };
         }
-        if let Some(hit) = self.layer_var(name) {
+        if let Some(hit) = self.layers.var(name) {
             return match hit.value {
                 Some(s) => Lookup::Defined(s),
                 None => Lookup::DefinedUnknown,
             };
         }
-        if self.maybe.iter().any(|m| m == name) {
+        if self.maybe.contains(name) {
             return Lookup::MaybeDefined;
         }
-        if self.open.iter().any(|o| name.starts_with(&o.prefix)) {
+        if self.open_prefixes.matches(name) {
             return Lookup::MaybeDefined;
         }
         if MASTER_SERVICE_VARS.contains(&name) {
@@ -214,50 +200,12 @@ impl<'p> Env<'p> {
         if let Some(v) = self.vars.get(name) {
             return Some(std::borrow::Cow::Borrowed(v));
         }
-        let hit = self.layer_var(name)?;
+        let hit = self.layers.var(name)?;
         Some(std::borrow::Cow::Owned(EnvVar {
             name: name.to_string(),
             value: hit.value.map(str::to_string),
             origin: hit.origin,
         }))
-    }
-
-    /// The last layer that defines `name`: the value (None when unknown, or when a later
-    /// source with unknown keys may have replaced it) and where it was defined.
-    fn layer_var(&self, name: &str) -> Option<LayerHit<'_, 'p>> {
-        let mut unknown = false;
-        for l in self.layers.iter().rev() {
-            match l {
-                Layer::EnvFrom { item, prefix, data } => {
-                    let Some(key) = name.strip_prefix(prefix.as_str()) else {
-                        continue;
-                    };
-                    match data {
-                        None => unknown = true,
-                        Some(d) => {
-                            if let Some(k) = d.keys.get(key).filter(|k| k.in_data) {
-                                return Some(LayerHit {
-                                    value: k.value.as_deref().filter(|_| !unknown),
-                                    origin: Origin::EnvFrom {
-                                        item,
-                                        key_span: k.span,
-                                    },
-                                });
-                            }
-                        }
-                    }
-                }
-                Layer::Dotenv(f) => {
-                    if let Some(line) = f.get(name) {
-                        return Some(LayerHit {
-                            value: line.value.as_deref(),
-                            origin: Origin::Compose(f.span(line)),
-                        });
-                    }
-                }
-            }
-        }
-        None
     }
 
     /// `envFrom` sources with unknown keys.
@@ -290,8 +238,14 @@ impl<'p> Env<'p> {
         }
     }
 
+    /// Add an `envFrom` source whose keys are not known.
+    fn open_source(&mut self, source: OpenSource<'p>) {
+        self.open_prefixes.insert(&source.prefix);
+        self.open.push(source);
+    }
+
     fn define(&mut self, var: EnvVar<'p>) {
-        self.maybe.retain(|m| *m != var.name);
+        self.maybe.remove(&var.name);
         self.vars.insert(var.name.clone(), var);
     }
 }
