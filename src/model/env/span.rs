@@ -25,9 +25,15 @@ pub enum Placement {
     /// The value is the file's text from `start` on, byte for byte.
     Verbatim { file: FileId, start: usize },
     /// The value's bytes in order within the raw text (a block scalar without its
-    /// indentation, a quoted one without its escapes): `at[i]` is the file offset of byte `i`,
-    /// for the bytes placed (the alignment stops where an escape changed a byte).
-    Aligned { file: FileId, at: Vec<u32> },
+    /// indentation, a quoted one without its escapes), as runs of bytes side by side in the
+    /// file: `(i, o)` says value byte `i` and those after it, up to the next run, are at file
+    /// offsets `o`, `o + 1` … (one run per line of a block scalar, not one offset per byte).
+    /// `placed` bytes are placed (the alignment stops where an escape changed a byte).
+    Aligned {
+        file: FileId,
+        runs: Vec<(u32, u32)>,
+        placed: usize,
+    },
 }
 
 impl Placement {
@@ -55,9 +61,11 @@ impl Placement {
         // block scalar's final line break, which is past the node's end.
         let base = node.span().start;
         let raw = raw.as_bytes();
-        let mut at = Vec::with_capacity(value.len());
+        let mut runs: Vec<(u32, u32)> = Vec::new();
+        let mut placed = 0;
         let mut j = 0;
-        for &b in value.as_bytes() {
+        for (i, &b) in value.as_bytes().iter().enumerate() {
+            let from = j;
             while raw.get(j).is_some_and(|&r| {
                 r != b && matches!(r, b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'"' | b'\'')
             }) {
@@ -66,14 +74,18 @@ impl Placement {
             if raw.get(j) != Some(&b) {
                 break;
             }
-            let Ok(o) = u32::try_from(base + j) else {
+            let (Ok(vi), Ok(o)) = (u32::try_from(i), u32::try_from(base + j)) else {
                 break;
             };
-            at.push(o);
+            // A byte skipped, or the first: a new run.
+            if j > from || runs.is_empty() {
+                runs.push((vi, o));
+            }
+            placed = i + 1;
             j += 1;
         }
-        at.shrink_to_fit();
-        Placement::Aligned { file, at }
+        runs.shrink_to_fit();
+        Placement::Aligned { file, runs, placed }
     }
 
     /// The span of `range` of the node's value.
@@ -83,7 +95,7 @@ impl Placement {
             Placement::Verbatim { file, start } => {
                 Span::new(*file, start + range.start..start + range.end)
             }
-            Placement::Aligned { file, at } => {
+            Placement::Aligned { file, runs, placed } => {
                 let whole = Span::new(*file, node.span());
                 let Some(needle) = node.as_str().and_then(|v| v.get(range.clone())) else {
                     return whole;
@@ -91,11 +103,16 @@ impl Placement {
                 if needle.is_empty() {
                     return whole;
                 }
-                if let (Some(&first), Some(&last)) = (at.get(range.start), at.get(range.end - 1)) {
-                    let (first, last) = (first as usize, last as usize);
-                    // Only a range whose bytes sit side by side in the file, unchanged.
-                    if last + 1 - first == needle.len() && text.get(first..=last) == Some(needle) {
-                        return Span::new(*file, first..last + 1);
+                // The run holding the range's first byte; its last byte must be in it too.
+                let k = runs.partition_point(|&(i, _)| i as usize <= range.start);
+                let run = k.checked_sub(1).and_then(|k| runs.get(k));
+                let run_end = runs
+                    .get(k)
+                    .map_or(*placed, |&(i, _)| (i as usize).min(*placed));
+                if let Some(&(i, o)) = run.filter(|_| range.end <= run_end) {
+                    let first = o as usize + (range.start - i as usize);
+                    if text.get(first..first + needle.len()) == Some(needle) {
+                        return Span::new(*file, first..first + needle.len());
                     }
                 }
                 counted(*file, text, node, range).unwrap_or(whole)

@@ -439,7 +439,7 @@ impl<'m, 'p> Process<'m, 'p> {
     /// script's commands compared the whole value with the file each time.
     pub fn span_in(&self, i: usize, range: Range<usize>) -> Option<Span> {
         let a = self.argv.args.get(i)?;
-        match a.place.get_or_init(|| self.place(a)) {
+        match &**a.place.get_or_init(|| Box::new(self.place(a))) {
             ArgPlace::Span(s) => *s,
             ArgPlace::Node(p) => {
                 let (workload, _) = self.pod()?;

@@ -79,8 +79,9 @@ pub struct Arg<'p> {
     pub part: Part,
     /// For shell-form image commands: the span of the shell string, when known.
     pub text_span: Option<Span>,
-    /// Where the value's bytes are in the file, worked out once ([`Process::span_in`]).
-    pub place: std::sync::OnceLock<lookup::ArgPlace>,
+    /// Where the value's bytes are in the file, worked out once ([`Process::span_in`]); boxed,
+    /// as most elements are never asked (16 bytes per element, not 56).
+    pub place: std::sync::OnceLock<Box<lookup::ArgPlace>>,
 }
 
 /// A `sh -c '…'` (or shell-form) invocation inside an argv.
