@@ -306,40 +306,18 @@ impl<'m, 'p> Process<'m, 'p> {
                 return match search.image_hit(img, name, &path) {
                     Hit::At(p) => Found::Yes(self.at(&p)),
                     Hit::Unknown => Found::Unknown,
-                    Hit::Absent => Found::No(PathFact {
-                        exists: Tri::No,
-                        is_dir: Tri::No,
-                        executable: Tri::No,
-                        path,
-                        origin: None,
-                        mounted: None,
-                        denied: None,
-                    }),
+                    Hit::Absent => Found::No(PathFact::absent(path)),
                 };
             }
         }
-        let mut unknown = search.unknown_dirs;
-        for dir in search.dirs.iter() {
-            let f = self.at(&format!("{dir}/{name}"));
-            match (f.exists, f.is_dir) {
-                (Tri::Yes, Tri::Yes) => {}
-                (Tri::Yes, _) => return Found::Yes(f),
-                (Tri::Unknown, _) => unknown = true,
-                (Tri::No, _) => {}
-            }
+        match search.first(name, |p| {
+            let f = self.at(&p);
+            (f.exists, f.is_dir, f)
+        }) {
+            Ok(f) => Found::Yes(f),
+            Err(true) => Found::Unknown,
+            Err(false) => Found::No(PathFact::absent(path)),
         }
-        if unknown {
-            return Found::Unknown;
-        }
-        Found::No(PathFact {
-            exists: Tri::No,
-            is_dir: Tri::No,
-            executable: Tri::No,
-            path,
-            origin: None,
-            mounted: None,
-            denied: None,
-        })
     }
 
     /// A bare name searched in a PATH kexit does not know (an `envFrom` Secret may set it): absent
@@ -354,15 +332,7 @@ impl<'m, 'p> Process<'m, 'p> {
         {
             return None;
         }
-        Some(PathFact {
-            exists: Tri::No,
-            is_dir: Tri::No,
-            executable: Tri::No,
-            path: name.to_string(),
-            origin: None,
-            mounted: None,
-            denied: None,
-        })
+        Some(PathFact::absent(name.to_string()))
     }
 
     /// Which shell `/bin/sh` is in this container.
@@ -567,6 +537,21 @@ pub enum ArgPlace {
     },
 }
 
+impl PathFact {
+    /// Certainly nothing at `path` (a path, or the PATH searched).
+    pub fn absent(path: String) -> PathFact {
+        PathFact {
+            exists: Tri::No,
+            is_dir: Tri::No,
+            executable: Tri::No,
+            path,
+            origin: None,
+            mounted: None,
+            denied: None,
+        }
+    }
+}
+
 /// Most distinct directories of a PATH searched for a command. A PATH lists a few; a longer one
 /// (a hostile input: 16,000 directories x 1,000 services took minutes) is searched up to here,
 /// and a name not found in these is unknown (KX011 says so).
@@ -627,25 +612,35 @@ impl PathSearch {
     }
 
     fn search_image(&self, img: &crate::image::Image, name: &str, path: &str) -> Hit {
+        let found = self.first(name, |p| {
+            let p = crate::image::build::normalize("/", &p);
+            let i = img.path(&p);
+            (i.exists, i.is_dir, p)
+        });
+        match found {
+            Ok(p) => Hit::At(p),
+            Err(true) => Hit::Unknown,
+            // Cross-check with the image's own resolver (it knows catalogue facts we may not).
+            Err(false) => match img.resolve(name, Some(path)) {
+                Resolved::NotFound => Hit::Absent,
+                Resolved::Found(_) | Resolved::Unknown => Hit::Unknown,
+            },
+        }
+    }
+
+    /// The first directory, in PATH order, where `probe` (given `dir/name`; answering exists,
+    /// is a directory, and what it found) finds `name` as something other than a directory;
+    /// else whether a directory could not tell (a name not found is then unknown, not absent).
+    pub fn first<T>(&self, name: &str, probe: impl Fn(String) -> (Tri, Tri, T)) -> Result<T, bool> {
         let mut unknown = self.unknown_dirs;
         for dir in &self.dirs {
-            let p = crate::image::build::normalize("/", &format!("{dir}/{name}"));
-            let i = img.path(&p);
-            match (i.exists, i.is_dir) {
-                (Tri::Yes, Tri::Yes) => {}
-                (Tri::Yes, _) => return Hit::At(p),
-                (Tri::Unknown, _) => unknown = true,
-                (Tri::No, _) => {}
+            match probe(format!("{dir}/{name}")) {
+                (Tri::Yes, Tri::Yes, _) | (Tri::No, _, _) => {}
+                (Tri::Yes, _, found) => return Ok(found),
+                (Tri::Unknown, _, _) => unknown = true,
             }
         }
-        if unknown {
-            return Hit::Unknown;
-        }
-        // Cross-check with the image's own resolver (it knows catalogue facts we may not).
-        match img.resolve(name, Some(path)) {
-            Resolved::NotFound => Hit::Absent,
-            Resolved::Found(_) | Resolved::Unknown => Hit::Unknown,
-        }
+        Err(unknown)
     }
 }
 
