@@ -504,6 +504,29 @@ fn several_reports_in_one_run() {
     // More outputs than formats is a usage error.
     let run = kexit(tmp.path(), &["lint", "-o", "a", "-o", "b", "."]);
     assert_eq!(run.code, 2);
+    // Two reports to one file (the second replaced the first) is one too.
+    let run = kexit(
+        tmp.path(),
+        &[
+            "lint",
+            "-f",
+            "json",
+            "-o",
+            "same.out",
+            "-f",
+            "sarif",
+            "-o",
+            "./same.out",
+            ".",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--output ./same.out is given twice"),
+        "{}",
+        run.stderr
+    );
+    assert!(!tmp.path().join("same.out").exists());
 }
 
 #[test]

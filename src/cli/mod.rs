@@ -374,6 +374,21 @@ fn run_lint(args: LintArgs, color: ColorWhen) -> i32 {
         );
         return 2;
     }
+    // Two reports to one file: the second would silently replace the first.
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = args.output.iter().find(|p| {
+        let lexical: PathBuf = p
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect();
+        !seen.insert(lexical)
+    }) {
+        eprintln!(
+            "kexit: --output {} is given twice: each report needs a file of its own",
+            crate::text::path_name(dup)
+        );
+        return 2;
+    }
     // The image catalogue (a few ms of inflating and parsing, needed by nearly every run: any
     // container image or FROM line) is prepared on a thread of its own while the inputs are
     // read and parsed, instead of serially when the model first asks for it.
