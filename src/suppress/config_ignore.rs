@@ -43,34 +43,59 @@ fn patterns(glob: &str) -> [String; 2] {
 /// it); invalid patterns match nothing. Compiling them for each finding was ignores x findings
 /// glob compilations. Compiled in sets of at most [`CHUNK_BYTES`] of patterns: one set of
 /// thousands of long globs outgrows the regex size limit, and a set that fails to build would
-/// silently match nothing.
-pub struct PathGlobs(Vec<globset::GlobSet>);
+/// silently match nothing. Each glob carries a tag (the config `ignore` entry it belongs to).
+pub struct PathGlobs(Vec<(globset::GlobSet, Vec<u32>)>);
 
 /// Pattern bytes per compiled set.
 const CHUNK_BYTES: usize = 16 * 1024;
 
 impl PathGlobs {
     pub fn new(globs: &[String]) -> PathGlobs {
+        PathGlobs::tagged(globs.iter().map(|g| (0, g)))
+    }
+
+    /// Globs tagged with the entry each comes from.
+    fn tagged<'g>(globs: impl IntoIterator<Item = (u32, &'g String)>) -> PathGlobs {
         let mut sets = Vec::new();
-        let mut set = globset::GlobSetBuilder::new();
+        let (mut set, mut tags) = (globset::GlobSetBuilder::new(), Vec::new());
         let mut bytes = 0;
-        for p in globs.iter().flat_map(|g| patterns(g)) {
-            if let Ok(glob) = globset::Glob::new(&p) {
+        for (tag, g) in globs {
+            for p in patterns(g) {
+                let Ok(glob) = globset::Glob::new(&p) else {
+                    continue;
+                };
                 if bytes > 0 && bytes + p.len() > CHUNK_BYTES {
-                    sets.extend(set.build().ok());
-                    set = globset::GlobSetBuilder::new();
+                    let full = std::mem::replace(&mut set, globset::GlobSetBuilder::new());
+                    sets.extend(full.build().ok().map(|s| (s, std::mem::take(&mut tags))));
                     bytes = 0;
                 }
                 bytes += p.len();
                 set.add(glob);
+                tags.push(tag);
             }
         }
-        sets.extend(set.build().ok());
+        sets.extend(set.build().ok().map(|s| (s, tags)));
         PathGlobs(sets)
     }
 
     pub fn is_match(&self, rel: &str) -> bool {
-        self.0.iter().any(|s| s.is_match(rel))
+        self.0.iter().any(|(s, _)| s.is_match(rel))
+    }
+
+    /// The tags of the globs that match, sorted, each once.
+    fn matching_tags(&self, rel: &str) -> Vec<u32> {
+        let mut hits: Vec<u32> = self
+            .0
+            .iter()
+            .flat_map(|(s, tags)| {
+                s.matches(rel)
+                    .into_iter()
+                    .filter_map(|g| tags.get(g).copied())
+            })
+            .collect();
+        hits.sort_unstable();
+        hits.dedup();
+        hits
     }
 }
 
@@ -114,9 +139,10 @@ impl ObjectPattern<'_> {
 pub(super) struct ConfigIgnores<'c> {
     entries: &'c [ConfigIgnore],
     objects: Vec<Vec<ObjectPattern<'c>>>,
-    /// Every entry's path patterns; `owner[i]` is the entry of pattern `i`.
-    globs: globset::GlobSet,
-    owner: Vec<u32>,
+    /// Every entry's path patterns, tagged with their entry.
+    globs: PathGlobs,
+    /// Some entry has paths.
+    any_paths: bool,
     /// Entries without paths, by rule code (`any_rule`: those for every rule), in order.
     pathless: HashMap<&'c str, Vec<u32>>,
     pathless_any_rule: Vec<u32>,
@@ -127,8 +153,6 @@ pub(super) struct FileEntries(Vec<u32>);
 
 impl<'c> ConfigIgnores<'c> {
     pub(super) fn new(entries: &'c [ConfigIgnore]) -> ConfigIgnores<'c> {
-        let mut set = globset::GlobSetBuilder::new();
-        let mut owner = Vec::new();
         let mut pathless: HashMap<&str, Vec<u32>> = HashMap::new();
         let mut pathless_any_rule = Vec::new();
         for (i, ig) in (0u32..).zip(entries) {
@@ -144,12 +168,6 @@ impl<'c> ConfigIgnores<'c> {
                     }
                 }
             }
-            for p in ig.paths.iter().flat_map(|g| patterns(g)) {
-                if let Ok(glob) = globset::Glob::new(&p) {
-                    set.add(glob);
-                    owner.push(i);
-                }
-            }
         }
         ConfigIgnores {
             entries,
@@ -162,8 +180,12 @@ impl<'c> ConfigIgnores<'c> {
                         .collect()
                 })
                 .collect(),
-            globs: set.build().unwrap_or_else(|_| globset::GlobSet::empty()),
-            owner,
+            globs: PathGlobs::tagged(
+                (0u32..)
+                    .zip(entries)
+                    .flat_map(|(i, ig)| ig.paths.iter().map(move |g| (i, g))),
+            ),
+            any_paths: entries.iter().any(|ig| !ig.paths.is_empty()),
             pathless,
             pathless_any_rule,
         }
@@ -171,22 +193,13 @@ impl<'c> ConfigIgnores<'c> {
 
     /// The entries whose paths match the file (none when the file is unknown).
     pub(super) fn file(&self, cfg: &Config, project: &Project, file: FileId) -> FileEntries {
-        if self.owner.is_empty() {
+        if !self.any_paths {
             return FileEntries(Vec::new());
         }
         let Some(src) = project.files.get(file) else {
             return FileEntries(Vec::new());
         };
-        let rel = relative_to_base(cfg, &src.path);
-        let mut hits: Vec<u32> = self
-            .globs
-            .matches(rel.as_str())
-            .into_iter()
-            .filter_map(|g| self.owner.get(g).copied())
-            .collect();
-        hits.sort_unstable();
-        hits.dedup();
-        FileEntries(hits)
+        FileEntries(self.globs.matching_tags(&relative_to_base(cfg, &src.path)))
     }
 
     /// The first entry matching the finding, given the entries that match its file.
