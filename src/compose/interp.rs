@@ -186,6 +186,12 @@ pub struct EnvLine {
     pub over_budget: bool,
 }
 
+impl super::merged::Keyed for EnvLine {
+    fn key(&self) -> &str {
+        &self.name
+    }
+}
+
 /// Parse a dotenv file (compose-go `dotenv`): `#` comments, optional `export `, single-quoted
 /// values literal, double-quoted values with `\n`-style escapes, unquoted values trimmed and cut
 /// at ` #`. `${VAR}` inside unquoted and double-quoted values is expanded from earlier lines

@@ -10,9 +10,11 @@
 //! project as context files.
 
 pub mod interp;
+pub mod merged;
 pub mod service;
 pub mod words;
 
+pub use merged::{Merged, Part};
 pub use service::{
     Build, Command, EnvFile, EnvVar, Form, HealthTest, Mount, MountKind, Service, Sp, Word,
 };
@@ -774,9 +776,10 @@ mod load_tests {
         assert_eq!(file.get("A").unwrap().value.as_deref(), Some("1"));
         assert_eq!(file.get("B").unwrap().value.as_deref(), Some("2"));
         assert_eq!(web.mem_limit.as_ref().unwrap().value, Some(512 << 20));
-        assert_eq!(web.volumes.len(), 2);
-        let app = web.volumes.iter().find(|v| v.target == "/app").unwrap();
+        // The override's `/app` wins over the file's; `/data` stays.
+        let app = web.volumes.get("/app").unwrap();
         assert!(app.source.as_deref().unwrap().ends_with("other"));
+        assert!(web.volumes.get("/data").unwrap().read_only);
         assert!(matches!(web.healthcheck, Some(super::HealthTest::Shell(_))));
         let b = web.build.as_ref().unwrap();
         assert!(b.dockerfile.as_ref().unwrap().ends_with("web/Dockerfile"));
@@ -818,8 +821,8 @@ mod load_tests {
             web.env_files[1].get("Y").unwrap().value.as_deref(),
             Some("last-b")
         );
-        assert_eq!(web.environment.len(), 1);
-        assert_eq!(web.environment[0].name, "X");
+        let env: Vec<&str> = web.environment.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(env, ["X"]);
     }
 
     /// A base is resolved once; services that change none of its lists share them.
@@ -831,13 +834,20 @@ mod load_tests {
         )]);
         let sv = |n: &str| p.compose[0].services.iter().find(|s| s.name == n).unwrap();
         let (x, y, z) = (sv("one"), sv("two"), sv("three"));
-        assert!(std::sync::Arc::ptr_eq(&x.environment, &y.environment));
-        let shared = |a, b| std::sync::Arc::ptr_eq(a, b);
-        assert!(shared(&x.volumes, &y.volumes) && shared(&x.volumes, &z.volumes));
-        assert!(!std::sync::Arc::ptr_eq(&x.environment, &z.environment));
-        assert_eq!(x.environment[0].value.as_deref(), Some("1"));
-        assert_eq!(z.environment[0].value.as_deref(), Some("2"));
-        assert_eq!((x.environment.len(), z.environment.len()), (1, 1));
+        let parts = |m: &super::Merged<super::EnvVar>| m.parts().to_vec();
+        fn shared<T>(a: &[std::sync::Arc<T>], b: &[std::sync::Arc<T>]) -> bool {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| std::sync::Arc::ptr_eq(a, b))
+        }
+        assert!(shared(&parts(&x.environment), &parts(&y.environment)));
+        // `three` sets an entry of its own: one part of its own after the shared base.
+        let (zp, xp) = (parts(&z.environment), parts(&x.environment));
+        assert_eq!((xp.len(), zp.len()), (1, 2));
+        assert!(std::sync::Arc::ptr_eq(&zp[0], &xp[0]));
+        let vol = |m: &super::Merged<super::Mount>| m.parts().to_vec();
+        assert!(shared(&vol(&x.volumes), &vol(&y.volumes)));
+        assert!(shared(&vol(&x.volumes), &vol(&z.volumes)));
+        assert_eq!(x.environment.get("A").unwrap().value.as_deref(), Some("1"));
+        assert_eq!(z.environment.get("A").unwrap().value.as_deref(), Some("2"));
     }
 
     #[test]

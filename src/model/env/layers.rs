@@ -3,7 +3,7 @@
 //! the name.
 
 use super::{ConfigData, Origin};
-use crate::compose::EnvFile;
+use crate::compose::{EnvFile, EnvVar, Part};
 use crate::yaml::Node;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -20,13 +20,16 @@ pub(super) enum Layer<'p> {
     },
     /// A Compose `env_file`.
     Dotenv(Arc<EnvFile>),
+    /// One definition's `environment:` entries of a Compose service (its own, an override
+    /// file's or an `extends` base's), shared by every service that merges it.
+    Compose(Arc<Part<EnvVar>>),
 }
 
 impl Layer<'_> {
     fn prefix(&self) -> &str {
         match self {
             Layer::EnvFrom { prefix, .. } => prefix,
-            Layer::Dotenv(_) => "",
+            Layer::Dotenv(_) | Layer::Compose(_) => "",
         }
     }
 
@@ -37,6 +40,7 @@ impl Layer<'_> {
             Layer::EnvFrom { data: None, .. } => (0, 0),
             Layer::EnvFrom { data: Some(d), .. } => (1, Arc::as_ptr(d) as usize),
             Layer::Dotenv(f) => (2, Arc::as_ptr(f) as usize),
+            Layer::Compose(p) => (3, Arc::as_ptr(p) as usize),
         }
     }
 }
@@ -123,6 +127,10 @@ impl<'p> Layers<'p> {
                     Some(Layer::Dotenv(f)) => f.get(name).map(|line| LayerHit {
                         value: line.value.as_deref(),
                         origin: Origin::Compose(f.span(line)),
+                    }),
+                    Some(Layer::Compose(p)) => p.get(name).map(|e| LayerHit {
+                        value: e.value.as_deref(),
+                        origin: Origin::Compose(e.span),
                     }),
                     None => None,
                 };

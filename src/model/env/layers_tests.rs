@@ -35,6 +35,12 @@ fn by_definition(list: &[Layer<'_>], name: &str) -> Option<(Option<String>, usiz
                     return Some((line.value.clone(), 0, f.span(line)));
                 }
             }
+            // A part's last entry of the name.
+            Layer::Compose(p) => {
+                if let Some(e) = p.items().iter().rev().find(|e| e.name == name) {
+                    return Some((e.value.clone(), 0, e.span));
+                }
+            }
         }
     }
     None
@@ -125,9 +131,10 @@ fn envfrom_layers_agree_with_the_definition() {
     }
 }
 
-/// Random Compose `env_file`s (some listed twice): a later file's line wins.
+/// Random Compose `env_file`s (some listed twice) and `environment` parts (some shared by
+/// several definitions), in any order: a later layer's entry wins, and a part's last entry.
 #[test]
-fn dotenv_layers_agree_with_the_definition() {
+fn compose_layers_agree_with_the_definition() {
     let mut rnd = Rnd(0x2545_f491_4f6c_dd1d);
     for _ in 0..200 {
         let files: Vec<Arc<EnvFile>> = (0..1 + rnd.below(3))
@@ -143,8 +150,23 @@ fn dotenv_layers_agree_with_the_definition() {
                 Arc::new(EnvFile::new(f, lines))
             })
             .collect();
+        let parts: Vec<Arc<Part<EnvVar>>> = (0..1 + rnd.below(3))
+            .map(|p| {
+                let entries = (0..rnd.below(6))
+                    .map(|e| EnvVar {
+                        name: rnd.word(3),
+                        value: (rnd.below(4) > 0).then(|| format!("p{p}.{e}")),
+                        span: Span::new(10 + p, e..e + 1),
+                    })
+                    .collect();
+                Arc::new(Part::new(entries))
+            })
+            .collect();
         let list: Vec<Layer<'_>> = (0..rnd.below(6))
-            .map(|_| Layer::Dotenv(files[rnd.below(files.len())].clone()))
+            .map(|_| match rnd.below(2) {
+                0 => Layer::Dotenv(files[rnd.below(files.len())].clone()),
+                _ => Layer::Compose(parts[rnd.below(parts.len())].clone()),
+            })
             .collect();
         let layers = Layers::new(list.clone());
         for _ in 0..30 {

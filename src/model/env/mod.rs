@@ -145,25 +145,23 @@ impl<'p> Env<'p> {
     }
 
     /// The environment of a Compose service: its `env_file`s in order, then its `environment`
-    /// entries, which win over them (a value of None is unknown: interpolation kexit cannot
-    /// resolve, or a name without a value, taken from the shell running Compose, which may not
-    /// set it). The files are shared, not copied. No service links.
-    pub fn compose<'e>(
+    /// parts in merge order, which win over them (a value of None is unknown: interpolation
+    /// kexit cannot resolve, or a name without a value, taken from the shell running Compose,
+    /// which may not set it). Files and parts are shared, not copied. No service links.
+    pub fn compose(
         files: &[std::sync::Arc<crate::compose::EnvFile>],
-        entries: impl IntoIterator<Item = &'e crate::compose::EnvVar>,
+        environment: &crate::compose::Merged<crate::compose::EnvVar>,
     ) -> Env<'p> {
-        let mut env = Env {
-            layers: Layers::new(files.iter().cloned().map(Layer::Dotenv).collect()),
+        let layers = files
+            .iter()
+            .cloned()
+            .map(Layer::Dotenv)
+            .chain(environment.parts().iter().cloned().map(Layer::Compose))
+            .collect();
+        Env {
+            layers: Layers::new(layers),
             ..Env::default()
-        };
-        for e in entries {
-            env.define(EnvVar {
-                name: e.name.clone(),
-                value: e.value.clone(),
-                origin: Origin::Compose(e.span),
-            });
         }
-        env
     }
 
     pub fn get(&self, name: &str) -> Lookup<'_> {

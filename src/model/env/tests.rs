@@ -177,7 +177,7 @@ fn placement_of_ranges_in_values() {
 #[test]
 fn compose_env_files_under_environment() {
     use crate::compose::interp::EnvLine;
-    use crate::compose::{EnvFile, EnvVar as ComposeVar};
+    use crate::compose::{EnvFile, EnvVar as ComposeVar, Merged};
     use std::sync::Arc;
     let text_a = "X=from-a\nY=from-a\nZ=from-a\n";
     let text_b = "X=from-b\nY=from-b\nY=last-b\n";
@@ -201,13 +201,17 @@ fn compose_env_files_under_environment() {
         Arc::new(EnvFile::new(1, lines(text_a))),
         Arc::new(EnvFile::new(2, lines(text_b))),
     ];
-    let entries = [ComposeVar {
-        name: "X".into(),
-        value: Some("base-env".into()),
+    let var = |name: &str, value: &str| ComposeVar {
+        name: name.into(),
+        value: Some(value.into()),
         span: Span::new(0, 0..1),
-    }];
-    let env = Env::compose(&files, &entries);
+    };
+    // A base's part, then the extending service's: its entry of a name wins.
+    let mut environment = Merged::one(vec![var("X", "base-env"), var("V", "base")]);
+    environment.merge(Merged::one(vec![var("V", "own")]));
+    let env = Env::compose(&files, &environment);
     assert_eq!(env.get("X"), Lookup::Defined("base-env"));
+    assert_eq!(env.get("V"), Lookup::Defined("own"));
     assert_eq!(env.get("Y"), Lookup::Defined("last-b"));
     assert_eq!(env.get("Z"), Lookup::Defined("from-a"));
     assert_eq!(env.get("W"), Lookup::Undefined);

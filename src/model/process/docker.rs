@@ -29,7 +29,7 @@ pub fn group<'p>(index: usize, image: &Image) -> ProcessGroup<'p> {
         workdir: image_workdir(Some(image)),
         user: image.user.clone(),
         procs,
-        binds: Vec::new(),
+        binds: Default::default(),
         default_overridden: false,
         image: None,
     }

@@ -69,7 +69,7 @@ pub fn group<'p>(
         workdir,
         user: user(w, c, image),
         procs,
-        binds: Vec::new(),
+        binds: Default::default(),
         default_overridden: false,
         image: image_index,
     }

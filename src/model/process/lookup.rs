@@ -173,7 +173,7 @@ impl<'m, 'p> Process<'m, 'p> {
     /// wins, the later mount among equals.
     pub fn bind_at(&self, path: &str) -> Option<(&'m Bind, String)> {
         let mut best: Option<(&'m Bind, String)> = None;
-        for b in &self.group.binds {
+        for b in self.group.binds.iter() {
             let rel = if path == b.target {
                 Some(String::new())
             } else if b.target == "/" {

@@ -41,6 +41,7 @@ use crate::shell::{self, Script};
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
 
+pub use compose::Binds;
 pub use lookup::{ArgPlace, Found, PathSearch, MAX_PATH_DIRS};
 
 /// Where an argv element comes from.
@@ -272,7 +273,7 @@ pub struct ProcessGroup<'p> {
     /// The main process first, then exec probes, hooks and health checks.
     pub procs: Vec<Spec<'p>>,
     /// Docker/Compose mounts (`volumes:`); Kubernetes mounts are in `mounts`.
-    pub binds: Vec<Bind>,
+    pub binds: Binds,
     /// `docker run` of an image whose every user in the tree (Kubernetes container, Compose
     /// service) replaces its command: a defect of the default only hits a plain `docker run`.
     pub default_overridden: bool,
@@ -373,8 +374,9 @@ pub fn compute_groups<'p>(model: &Model<'p>, parallel: bool) -> Vec<ProcessGroup
         );
     }
     for (pi, pr) in model.project.compose.iter().enumerate() {
+        let mut binds = compose::BindParts::default();
         for (si, sv) in pr.services.iter().enumerate() {
-            groups.push(compose::group(model, pi, pr, si, sv));
+            groups.push(compose::group(model, pi, pr, si, sv, &mut binds));
         }
     }
     let docker = docker::groups(model, &groups);
@@ -556,7 +558,7 @@ impl<'m, 'p> Process<'m, 'p> {
                 .any(|e| e.get("name").and_then(Node::as_str) == Some("PATH")),
             Runtime::Docker { .. } => false,
             Runtime::Compose { service, .. } => {
-                service.environment.iter().any(|e| e.name == "PATH")
+                service.environment.get("PATH").is_some()
                     || service.env_files.iter().any(|f| f.get("PATH").is_some())
             }
         }
