@@ -118,6 +118,18 @@ pub(crate) fn excluded(excludes: &GlobSet, path: &Path) -> bool {
 /// Walk `paths` (files or directories). Explicit files are always linted, whatever their name,
 /// but for templates (a template extension, [`is_template_name`]).
 pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
+    let (d, exhausted) = discover_with(paths, excludes, Order::Parallel);
+    if !exhausted {
+        return d;
+    }
+    // The ignore patterns ran past the run's budget: which file met it first depended on the
+    // walker threads. Walked again in one thread, in name order, the same files fall past it
+    // on every run (only on such hostile trees: real ones hold a few KB of patterns).
+    discover_with(paths, excludes, Order::Sorted).0
+}
+
+/// [`discover`] in one walk order; true when the ignore patterns ran past their budget.
+fn discover_with(paths: &[PathBuf], excludes: &GlobSet, order: Order) -> (Discovery, bool) {
     let mut d = Discovery::default();
     // One pattern budget for the run: every walk's ignore files share it.
     let budget = std::sync::Arc::new(crate::ignore_files::Budget::default());
@@ -148,7 +160,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
             continue;
         }
         // Parallel walk (same filters); sorted below, so the order does not depend on threads.
-        let (files, errors, problems) = walk(p, excludes, &budget, |_, _, _| true);
+        let (files, errors, problems) = walk(p, excludes, &budget, order, |_, _, _| true);
         d.files.extend(files);
         d.ignore_problems.extend(problems);
         for (path, e) in errors {
@@ -167,7 +179,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovery {
         .dedup_by(|a, b| a.path == b.path && a.line == b.line);
     d.files.sort_by(|a, b| path_order(&a.path, &b.path));
     d.files.dedup_by(|a, b| a.path == b.path);
-    d
+    (d, budget.exhausted())
 }
 
 /// Walk one directory tree in parallel (the repository context of a pre-commit run): the same
@@ -179,7 +191,23 @@ where
     F: Fn(&Path, Kind, &mut Vec<u8>) -> bool + Sync,
 {
     let budget = std::sync::Arc::new(crate::ignore_files::Budget::default());
-    walk(root, excludes, &budget, keep).0
+    let walked = walk(root, excludes, &budget, Order::Parallel, &keep).0;
+    if !budget.exhausted() {
+        return walked;
+    }
+    // As in `discover`: past the pattern budget, one deterministic walk decides.
+    let budget = std::sync::Arc::new(crate::ignore_files::Budget::default());
+    walk(root, excludes, &budget, Order::Sorted, &keep).0
+}
+
+/// How a tree is walked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// By the walker's threads, in no set order (the result is sorted afterwards).
+    Parallel,
+    /// In one thread, each directory's entries by name: ignore files are read (and spend the
+    /// pattern budget) in the same order on every run.
+    Sorted,
 }
 
 /// The path a walk error is about (the directory that could not be read, …), else `root`.
@@ -214,6 +242,7 @@ fn walk<F>(
     root: &Path,
     excludes: &GlobSet,
     budget: &std::sync::Arc<crate::ignore_files::Budget>,
+    order: Order,
     keep: F,
 ) -> Walked
 where
@@ -222,95 +251,128 @@ where
     let out = std::sync::Mutex::new(Vec::new());
     let errors = std::sync::Mutex::new(Vec::new());
     let tree: Vec<PathBuf> = std::fs::canonicalize(root).ok().into_iter().collect();
-    let tree = &tree;
     let ignores = std::sync::Arc::new(crate::ignore_files::Tree::new(root, budget.clone()));
     let filter = ignores.clone();
-    ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .filter_entry(move |e| {
-            e.file_name() != ".git"
-                && !filter.ignored(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
-        })
-        .threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(8)))
-        .build_parallel()
-        .run(|| {
-            let out = &out;
-            let errors = &errors;
-            let keep = &keep;
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.standard_filters(false).filter_entry(move |e| {
+        e.file_name() != ".git"
+            && !filter.ignored(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+    });
+    let visit = Visit {
+        root,
+        excludes,
+        tree: &tree,
+        keep: &keep,
+        out: &out,
+        errors: &errors,
+    };
+    match order {
+        Order::Parallel => builder
+            .threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(8)))
+            .build_parallel()
+            .run(|| {
+                let visit = &visit;
+                let mut buf = Vec::new();
+                Box::new(move |entry| {
+                    visit.entry(entry, &mut buf);
+                    ignore::WalkState::Continue
+                })
+            }),
+        Order::Sorted => {
             let mut buf = Vec::new();
-            Box::new(move |entry| {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(e) => {
-                        // Only what cannot be walked: an ignore file kexit cannot parse is the
-                        // walker's business, not a file of the tree left unlinted.
-                        let path = error_path(&e, root);
-                        let io = e.io_error().map(std::string::ToString::to_string);
-                        if let (Some(msg), Ok(mut v)) = (io, errors.lock()) {
-                            v.push((path, format!("could not be walked: {msg}")));
-                        }
-                        return ignore::WalkState::Continue;
-                    }
-                };
-                let path = entry.path();
-                // A file name that is not UTF-8 but would be linted by its name: reported,
-                // not silently skipped.
-                if let Some(name) = path.file_name().filter(|n| n.to_str().is_none()) {
-                    let lossy = name.to_string_lossy();
-                    if classify(Path::new(lossy.as_ref())).is_some() && !excluded(excludes, path) {
-                        if let Ok(mut v) = errors.lock() {
-                            v.push((
-                                path.to_path_buf(),
-                                "its name is not valid UTF-8 (not read)".to_string(),
-                            ));
-                        }
-                    }
-                    return ignore::WalkState::Continue;
-                }
-                // Regular files, and symlinks to regular files (a link to a directory is not
-                // followed, so link loops cannot trap the walk; a link to a FIFO or device, or a
-                // dangling or looping link, is skipped).
-                let regular = match entry.file_type() {
-                    Some(t) if t.is_file() => true,
-                    Some(t) if t.is_symlink() => {
-                        classify(path).is_some()
-                            && std::fs::metadata(path).is_ok_and(|m| m.is_file())
-                    }
-                    _ => false,
-                };
-                if !regular {
-                    return ignore::WalkState::Continue;
-                }
-                if excluded(excludes, path) {
-                    return ignore::WalkState::Continue;
-                }
-                if let Some(kind) = classify(path) {
-                    // A link leading outside the walked tree is never opened here; loading
-                    // refuses it with a finding unless it stays inside the linted tree.
-                    let outside =
-                        entry.path_is_symlink() && !crate::source::resolves_within(path, tree);
-                    if !outside && !keep(path, kind, &mut buf) {
-                        return ignore::WalkState::Continue;
-                    }
-                    let found = Found {
-                        path: entry.into_path(),
-                        kind,
-                        explicit: false,
-                        context: false,
-                    };
-                    if let Ok(mut v) = out.lock() {
-                        v.push(found);
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
+            for entry in builder.sort_by_file_name(|a, b| a.cmp(b)).build() {
+                visit.entry(entry, &mut buf);
+            }
+        }
+    }
     let mut files = out.into_inner().unwrap_or_default();
     files.sort_by(|a, b| path_order(&a.path, &b.path));
     files.dedup_by(|a, b| a.path == b.path);
     let mut errors = errors.into_inner().unwrap_or_default();
     errors.sort();
     (files, errors, ignores.problems())
+}
+
+/// What [`walk`] does with each entry the walker yields (on any thread).
+struct Visit<'a, F> {
+    root: &'a Path,
+    excludes: &'a GlobSet,
+    /// The walked tree, canonical (where a symbolic link may lead).
+    tree: &'a [PathBuf],
+    keep: &'a F,
+    out: &'a std::sync::Mutex<Vec<Found>>,
+    errors: &'a std::sync::Mutex<Vec<(PathBuf, String)>>,
+}
+
+impl<F> Visit<'_, F>
+where
+    F: Fn(&Path, Kind, &mut Vec<u8>) -> bool + Sync,
+{
+    fn entry(&self, entry: Result<ignore::DirEntry, ignore::Error>, buf: &mut Vec<u8>) {
+        let (root, excludes, tree, out, errors) =
+            (self.root, self.excludes, self.tree, self.out, self.errors);
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                // Only what cannot be walked: an ignore file kexit cannot parse is the
+                // walker's business, not a file of the tree left unlinted.
+                let path = error_path(&e, root);
+                let io = e.io_error().map(std::string::ToString::to_string);
+                if let (Some(msg), Ok(mut v)) = (io, errors.lock()) {
+                    v.push((path, format!("could not be walked: {msg}")));
+                }
+                return;
+            }
+        };
+        let path = entry.path();
+        // A file name that is not UTF-8 but would be linted by its name: reported,
+        // not silently skipped.
+        if let Some(name) = path.file_name().filter(|n| n.to_str().is_none()) {
+            let lossy = name.to_string_lossy();
+            if classify(Path::new(lossy.as_ref())).is_some() && !excluded(excludes, path) {
+                if let Ok(mut v) = errors.lock() {
+                    v.push((
+                        path.to_path_buf(),
+                        "its name is not valid UTF-8 (not read)".to_string(),
+                    ));
+                }
+            }
+            return;
+        }
+        // Regular files, and symlinks to regular files (a link to a directory is not
+        // followed, so link loops cannot trap the walk; a link to a FIFO or device, or a
+        // dangling or looping link, is skipped).
+        let regular = match entry.file_type() {
+            Some(t) if t.is_file() => true,
+            Some(t) if t.is_symlink() => {
+                classify(path).is_some() && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+            }
+            _ => false,
+        };
+        if !regular {
+            return;
+        }
+        if excluded(excludes, path) {
+            return;
+        }
+        if let Some(kind) = classify(path) {
+            // A link leading outside the walked tree is never opened here; loading
+            // refuses it with a finding unless it stays inside the linted tree.
+            let outside = entry.path_is_symlink() && !crate::source::resolves_within(path, tree);
+            if !outside && !(self.keep)(path, kind, buf) {
+                return;
+            }
+            let found = Found {
+                path: entry.into_path(),
+                kind,
+                explicit: false,
+                context: false,
+            };
+            if let Ok(mut v) = out.lock() {
+                v.push(found);
+            }
+        }
+    }
 }
 
 /// Dockerfile instructions (BuildKit's keywords, matched case-insensitively).

@@ -63,11 +63,22 @@ impl Budget {
         }
     }
 
-    /// Take `n` bytes; false (and nothing taken) when fewer are left.
+    /// Take `n` bytes; false when fewer are left, and from then on nothing is left (a shorter
+    /// pattern of a later file does not slip in: past the budget, no pattern applies).
     pub fn take(&self, n: usize) -> bool {
-        self.left
+        let ok = self
+            .left
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| l.checked_sub(n))
-            .is_ok()
+            .is_ok();
+        if !ok {
+            self.left.store(0, Ordering::Relaxed);
+        }
+        ok
+    }
+
+    /// Whether a pattern did not fit (the walk's files then depend on which came first).
+    pub fn exhausted(&self) -> bool {
+        self.reported.load(Ordering::Relaxed)
     }
 }
 

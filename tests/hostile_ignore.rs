@@ -143,3 +143,48 @@ fn huge_config_ignore_paths_stay_within_the_budget() {
         trunc(&r.stderr)
     );
 }
+
+/// Forty directories with 5 KiB of ignore patterns each (200 KiB: past the 128 KiB budget).
+/// Which file met the budget first used to depend on the walker's threads, so the files
+/// linted (and the KX011 warning) could differ between runs. Past the budget the tree is
+/// walked again in one thread, in name order: every run gives the same output, the
+/// directories before the one that met the budget keep their patterns, the later ones lose
+/// them.
+#[test]
+fn ignore_budget_is_spent_in_name_order() {
+    let tmp = scene();
+    let d = tmp.path();
+    let filler: String = (0..80)
+        .map(|i| format!("{}{i}\n", "?".repeat(60)))
+        .collect();
+    for i in 0..40 {
+        let sub = d.join(format!("d{i:02}"));
+        fs::create_dir(&sub).unwrap();
+        fs::write(sub.join("bad.yaml"), "kind: Pod\napiVersion: v1\nx: [\n").unwrap();
+        fs::write(sub.join(".gitignore"), format!("bad.yaml\n{filler}")).unwrap();
+    }
+    let runs: Vec<Vec<F>> = (0..3)
+        .map(|_| {
+            let (r, f) = lint_dir(d, &[]);
+            assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+            f
+        })
+        .collect();
+    let shown = |f: &[F]| -> Vec<String> {
+        f.iter()
+            .map(|f| format!("{}:{}:{} {}", f.file, f.line, f.column, f.rule))
+            .collect()
+    };
+    assert_eq!(shown(&runs[0]), shown(&runs[1]));
+    assert_eq!(shown(&runs[0]), shown(&runs[2]));
+    let f = &runs[0];
+    let budget: Vec<_> = f.iter().filter(|f| f.rule == "KX011").collect();
+    assert_eq!(budget.len(), 1, "{f:#?}");
+    let met = budget[0].file.trim_end_matches("/.gitignore").to_string();
+    // Every directory after the one that met the budget lints its bad.yaml; none before.
+    for i in 0..40 {
+        let dir = format!("d{i:02}");
+        let linted = !in_file(f, &format!("{dir}/bad.yaml")).is_empty();
+        assert_eq!(linted, dir > met, "{dir} (budget met in {met}): {f:#?}");
+    }
+}
