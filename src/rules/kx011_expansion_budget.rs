@@ -4,7 +4,8 @@
 //! kexit stopped there, and what comes after is unknown (not checked).
 
 use crate::budget::{
-    human, MAX_FS_WORK, MAX_STAGES, MAX_STAGE_ENTRIES, MAX_STAGE_PATH_BYTES, MAX_TOTAL, MAX_VALUE,
+    human, MAX_FS_WORK, MAX_SCRIPT_FACTS, MAX_STAGES, MAX_STAGE_ENTRIES, MAX_STAGE_PATH_BYTES,
+    MAX_TOTAL, MAX_VALUE,
 };
 use crate::finding::Finding;
 use crate::meta;
@@ -28,6 +29,7 @@ fn limits() -> String {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     ignore_patterns(model, out);
     long_paths(model, out);
+    script_facts(model, out);
     yaml_nodes(model, out);
     kubernetes(model, out);
     dockerfiles(model, out);
@@ -189,6 +191,25 @@ fn dockerfiles(model: &Model, out: &mut Vec<Finding>) {
 /// A PATH with more distinct directories than kexit searches
 /// ([`crate::model::process::MAX_PATH_DIRS`]): once per container, service or image, at its
 /// command.
+/// A shell string or script with more defects than [`MAX_SCRIPT_FACTS`]: where kexit stopped
+/// checking it.
+fn script_facts(model: &Model, out: &mut Vec<Finding>) {
+    crate::rules::exec::report(model, out, |p, fact| match fact {
+        crate::model::exec::ExecFact::FactBudget { span, describe } => Some(
+            crate::rules::exec::finding(
+                p,
+                &RULE,
+                *span,
+                format!(
+                    "{describe} has more than {MAX_SCRIPT_FACTS} defects: kexit stopped checking it here, and the commands from here on are not checked"
+                ),
+            )
+            .help("Fix the defects reported before this point (a real script has a handful), then lint again"),
+        ),
+        _ => None,
+    });
+}
+
 fn long_paths(model: &Model, out: &mut Vec<Finding>) {
     use crate::model::process::MAX_PATH_DIRS;
     let mut seen = std::collections::HashSet::new();
