@@ -9,7 +9,7 @@ use crate::budget::{
 };
 use crate::finding::Finding;
 use crate::meta;
-use crate::model::env::expand_in;
+use crate::model::env::{expand_in, MAX_ENVFROM_LAYERS};
 use crate::model::Model;
 use crate::rules::Rule;
 
@@ -113,6 +113,21 @@ fn kubernetes(model: &Model, out: &mut Vec<Finding>) {
                         .then(|| (node, format!("`{field}[{idx}]`")))
                 })
             });
+            if let Some(item) = env.layers_capped() {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        w.span(item),
+                        format!(
+                            "container `{}` reads more than {MAX_ENVFROM_LAYERS} ConfigMaps or Secrets of known keys under one `envFrom` prefix: kexit looks up the first {MAX_ENVFROM_LAYERS} only, and from this one on takes any variable under the prefix as possibly defined (not checked)",
+                            c.name
+                        ),
+                    )
+                    .help("Merge the ConfigMaps/Secrets into fewer sources (real containers read a handful)")
+                    .object(Some(w.reference()))
+                    .container(c.name),
+                );
+            }
             let Some((node, what)) = at else { continue };
             out.push(
                 Finding::new(

@@ -23,7 +23,7 @@ pub use data::{
     lookup_data_shared, ConfigData, DataKey, DataKind, DataLookup, SharedData,
 };
 pub use expand::{expand, expand_in, expand_with, Expanded, RefStatus, VarRef};
-pub use kubelet::{container_env, is_service_link_name};
+pub use kubelet::{container_env, is_service_link_name, MAX_ENVFROM_LAYERS};
 pub use span::{value_span, Placement};
 pub use uses::{object_uses, ObjectUse, UseSite};
 
@@ -115,6 +115,9 @@ pub struct Env<'p> {
     /// ([`kubelet::LAYERED_KEYS`]): looked up where they are rather than copied into `vars`,
     /// and shared by every container that reads them. Empty otherwise.
     layers: Layers<'p>,
+    /// The first `envFrom` item past [`kubelet::MAX_ENVFROM_LAYERS`] (its keys, and those of
+    /// the sources after it, not looked up).
+    layers_capped: Option<&'p Node>,
 }
 
 /// Names the kubelet always sets for the `kubernetes` service in `default` (port 443 assumed
@@ -226,6 +229,12 @@ impl<'p> Env<'p> {
     /// (command and args are expanded against the rest).
     pub fn budget(&self) -> &Budget {
         &self.budget
+    }
+
+    /// The first `envFrom` item whose keys were not looked up: past
+    /// [`kubelet::MAX_ENVFROM_LAYERS`] sources it is taken as a source of unknown keys.
+    pub fn layers_capped(&self) -> Option<&'p Node> {
+        self.layers_capped
     }
 
     /// `PATH` as the container's `env` sets it: Some(value) when set with a known value.

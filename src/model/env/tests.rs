@@ -221,3 +221,78 @@ fn compose_env_files_under_environment() {
     };
     assert_eq!((at.file, &text_b[at.start..at.end]), (2, "Y=last-b"));
 }
+
+/// [`kubelet::copy_keys`] (last source first, later open prefixes in a set) against the
+/// kubelet's order written out: each source in turn, a known key defined over what came
+/// before, a source of unknown keys making every variable under its prefix unknown.
+#[test]
+fn copied_envfrom_keys_agree_with_the_forward_definition() {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rnd = |n: usize| -> usize {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let items: Vec<Node> = (0..12)
+        .map(|i| Node::new(i..i + 1, Style::Plain, crate::yaml::Value::Str("x".into())))
+        .collect();
+    let words = ["", "A", "B", "AB", "BA", "A_"];
+    for round in 0..400 {
+        // Sources in order: Some(keys) known, None unknown; each with a prefix.
+        let n = rnd(items.len());
+        let mut copied = Vec::new();
+        let mut open_at = Vec::new();
+        let mut forward: BTreeMap<String, (Option<String>, usize)> = BTreeMap::new();
+        for (i, item) in items.iter().enumerate().take(n) {
+            let prefix = words[rnd(words.len())].to_string();
+            if rnd(3) == 0 {
+                for (_, v) in forward.iter_mut().filter(|(k, _)| k.starts_with(&prefix)) {
+                    v.0 = None;
+                }
+                open_at.push((i, prefix));
+                continue;
+            }
+            let mut keys = BTreeMap::new();
+            for k in 0..rnd(4) {
+                let key = words[1 + rnd(words.len() - 1)].to_string();
+                keys.insert(
+                    key,
+                    DataKey {
+                        value: (rnd(4) > 0).then(|| format!("v{round}.{i}.{k}")),
+                        span: Some(crate::source::Span::new(i, k..k + 1)),
+                        in_data: rnd(5) > 0,
+                    },
+                );
+            }
+            for (k, v) in keys.iter().filter(|(_, v)| v.in_data) {
+                forward.insert(format!("{prefix}{k}"), (v.value.clone(), i));
+            }
+            let data = ConfigData {
+                kind: DataKind::ConfigMap,
+                namespace: "default".into(),
+                name: format!("o{i}"),
+                objects: Vec::new(),
+                keys,
+                keys_known: true,
+            };
+            copied.push((i, item, prefix, Arc::new(data)));
+        }
+        let mut env = Env::new();
+        kubelet::copy_keys(&mut env, copied, open_at);
+        let got: BTreeMap<String, (Option<String>, usize)> = env
+            .vars
+            .iter()
+            .map(|(name, v)| {
+                let Origin::EnvFrom { key_span, .. } = &v.origin else {
+                    panic!("{v:?}")
+                };
+                let at = key_span.map_or(usize::MAX, |s| s.file);
+                (name.clone(), (v.value.clone(), at))
+            })
+            .collect();
+        assert_eq!(got, forward, "round {round}");
+    }
+}
