@@ -47,6 +47,8 @@ pub mod shell;
 pub mod source;
 pub mod suppress;
 pub mod template;
+#[cfg(test)]
+pub mod test_rand;
 pub mod text;
 pub mod timing;
 pub mod yaml;

@@ -614,17 +614,9 @@ impl Analysis<'_, '_, '_> {
             }
             let name = cmd.name.text.as_str();
             let or_exit = shell::or_exit_status(&script.commands, i);
-            if !cmd.name.literal
-                || name.is_empty()
-                // `apk add curl && curl …`: it may have installed what runs after it.
-                || installed_from.is_some_and(|f| i > f)
-                || shell::is_builtin(name)
-                || shell::is_bash_builtin(name)
-                || name == "[["
+            if not_looked_up(script, installed_from, i, cmd)
                 || name == "]]"
                 || (cmd.flow == shell::Flow::Conditional && or_exit.is_none())
-                || script.is_probed(name)
-                || script.functions.contains(name)
                 || (changes_dir && name.contains('/') && !name.starts_with('/'))
                 || (sets_path && !name.contains('/'))
             {
@@ -694,3 +686,23 @@ impl Analysis<'_, '_, '_> {
 }
 
 mod scripts;
+
+/// Commands of a script never looked up in the image: not a literal name, a builtin or
+/// function of the script, one it probes for first (`command -v x`), or one after an install
+/// (`apk add curl && curl …`: it may have installed what runs after it).
+fn not_looked_up(
+    script: &shell::Script,
+    installed_from: Option<usize>,
+    i: usize,
+    cmd: &shell::Command,
+) -> bool {
+    let name = cmd.name.text.as_str();
+    !cmd.name.literal
+        || name.is_empty()
+        || installed_from.is_some_and(|f| i > f)
+        || shell::is_builtin(name)
+        || shell::is_bash_builtin(name)
+        || name == "[["
+        || script.is_probed(name)
+        || script.functions.contains(name)
+}

@@ -46,13 +46,7 @@ fn annotation_codes_are_located_in_order() {
 /// directive against every finding ([`Index::matches`]) finds.
 #[test]
 fn resolve_agrees_with_the_definition() {
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut rnd = |n: usize| -> usize {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut rnd = crate::test_rand::below(0x9e37_79b9_7f4a_7c15);
     let rules = ["KX101", "KX104", "KX202"].map(|c| crate::meta::by_code(c).unwrap());
     let objects: Vec<ObjectRef> = (0..3)
         .map(|i| ObjectRef {

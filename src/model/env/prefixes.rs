@@ -50,13 +50,7 @@ mod tests {
     /// [`PrefixSet::matches`] answers what trying every prefix inserted answers.
     #[test]
     fn matches_agrees_with_trying_every_prefix() {
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut rnd = |n: usize| -> usize {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rnd = crate::test_rand::below(0x2545_f491_4f6c_dd1d);
         let alphabet = ['A', 'B', '_', 'é'];
         for _ in 0..300 {
             let word = |rnd: &mut dyn FnMut(usize) -> usize, max: usize| -> String {

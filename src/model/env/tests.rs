@@ -229,13 +229,7 @@ fn compose_env_files_under_environment() {
 fn copied_envfrom_keys_agree_with_the_forward_definition() {
     use std::collections::BTreeMap;
     use std::sync::Arc;
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut rnd = |n: usize| -> usize {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut rnd = crate::test_rand::below(0x9e37_79b9_7f4a_7c15);
     let items: Vec<Node> = (0..12)
         .map(|i| Node::new(i..i + 1, Style::Plain, crate::yaml::Value::Str("x".into())))
         .collect();

@@ -142,15 +142,8 @@ impl Analysis<'_, '_, '_> {
                 break;
             }
             let name = cmd.name.text.as_str();
-            if !cmd.name.literal
-                || name.is_empty()
-                || installed_from.is_some_and(|f| i > f)
-                || shell::is_builtin(name)
-                || shell::is_bash_builtin(name)
-                || name == "[["
+            if not_looked_up(&script, installed_from, i, cmd)
                 || cmd.flow == shell::Flow::Conditional
-                || script.is_probed(name)
-                || script.functions.contains(name)
                 || (script.changes_path && !name.contains('/'))
                 || (name.contains('/') && !name.starts_with('/'))
             {
