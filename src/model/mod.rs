@@ -53,6 +53,10 @@ pub struct Model<'p> {
     /// Referenced ConfigMaps/Secrets by (kind, namespace, name, directory of the reader),
     /// looked up once and shared ([`env::lookup_data`]).
     pub(crate) env_data: env::SharedData<'p>,
+    pub(crate) env_defs: env::SharedDefinitions<'p>,
+    /// The `.gitignore`s met behind Compose bind mounts, compiled once
+    /// ([`process::compose::git_ignored`]).
+    pub(crate) gitignores: process::compose::GitIgnores,
     /// The files of ConfigMap/Secret volumes without `items`, shared by the pods that mount
     /// them ([`volumes::SharedFiles`]).
     pub(crate) volume_files: volumes::SharedFiles<'p>,
@@ -147,6 +151,8 @@ impl<'p> Model<'p> {
             pod_images: std::sync::OnceLock::new(),
             quotas: std::sync::OnceLock::new(),
             env_data: Default::default(),
+            env_defs: Default::default(),
+            gitignores: Default::default(),
             volume_files: Default::default(),
             file_units: std::sync::OnceLock::new(),
             limit_defaults: Default::default(),
