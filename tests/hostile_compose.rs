@@ -269,3 +269,32 @@ fn extends_fan_out_shares_the_base() {
         line_of(&compose, "nosuchprog"),
     );
 }
+
+/// 200 services bind-mount an empty directory over `/usr/local/bin`, under a 118 KB
+/// `.gitignore`: for every command looked up there the `.gitignore` was read and compiled
+/// again (a missing path may be a build output git ignores: 13 s in a release build). Each
+/// directory's `.gitignore` is now compiled once per run; the commands are still missing.
+#[test]
+fn gitignore_behind_bind_mounts_is_compiled_once() {
+    let tmp = scene();
+    let d = tmp.path().join("app");
+    fs::create_dir_all(d.join("bin")).unwrap();
+    let gi: String = (0..5000)
+        .map(|i| format!("*.ext{i}\n/dir{i}/**/x\n"))
+        .collect();
+    fs::write(d.join(".gitignore"), gi).unwrap();
+    let mut compose = String::from("services:\n");
+    for i in 0..200 {
+        compose.push_str(&format!(
+            "  s{i}:\n    image: alpine:3.19\n    volumes: [./bin:/usr/local/bin]\n    command: [zqc{i}]\n"
+        ));
+    }
+    fs::write(d.join("compose.yaml"), &compose).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let missing: Vec<_> = in_file(&f, "app/compose.yaml")
+        .into_iter()
+        .filter(|f| f.rule == "KX103" && f.severity == "error")
+        .collect();
+    assert_eq!(missing.len(), 200, "{:#?}", missing.first());
+}

@@ -391,34 +391,87 @@ fn part_binds(pr: &ComposeProject, part: &crate::compose::Part<Mount>) -> Arc<[B
 
 /// Whether a path of the tree that does not exist is one git ignores (a build output or an
 /// installed dependency, which may well exist on the machine that runs Compose).
-pub fn git_ignored(path: &Path) -> bool {
+pub fn git_ignored(model: &Model<'_>, path: &Path) -> bool {
     let mut dir: Option<&Path> = path.parent();
     let mut depth = 0;
+    // `./bin/x` has parents `./bin`, `.` and ``: the last two are one directory.
+    let mut last: Option<PathBuf> = None;
     while let Some(d) = dir {
         if depth > 16 {
             break;
         }
-        let gi = if d.as_os_str().is_empty() {
-            PathBuf::from(".gitignore")
-        } else {
-            d.join(".gitignore")
-        };
         // The matcher asserts that the path is under its root: check that first.
         let under = path.strip_prefix(d).is_ok_and(|r| !r.has_root());
-        if under && gi.is_file() {
-            // Bounded, regular files only (src/ignore_files.rs); a link may lead within `d`.
-            let root = d.canonicalize().ok().into_iter().collect::<Vec<_>>();
-            let budget = crate::ignore_files::Budget::default();
-            let m = crate::ignore_files::read_one(d, &gi, &root, &budget);
-            if m.is_some_and(|m| m.matched_path_or_any_parents(path, false).is_ignore()) {
-                return true;
+        let same = crate::compose::norm_path(d);
+        if under && last.as_ref() != Some(&same) {
+            match &*model.gitignores.of(d) {
+                DirIgnore::Unknown => return true,
+                DirIgnore::Matcher(m) if m.matched_path_or_any_parents(path, false).is_ignore() => {
+                    return true
+                }
+                _ => {}
             }
         }
         if d.join(".git").exists() {
             break;
         }
+        last = Some(same);
         dir = d.parent();
         depth += 1;
     }
     false
+}
+
+/// The `.gitignore` of each directory [`git_ignored`] visits, read and compiled once per run,
+/// all within one pattern budget: 400 Compose services whose bind mount hides a directory under
+/// a 118 KB `.gitignore` read and compiled it again for every command looked up there (26 s).
+#[derive(Default)]
+pub struct GitIgnores {
+    /// Held while a file is compiled: two threads compiling one file at once would each
+    /// spend the budget on it.
+    dirs: std::sync::Mutex<HashMap<PathBuf, Arc<DirIgnore>>>,
+    budget: crate::ignore_files::Budget,
+}
+
+/// What a directory's `.gitignore` says.
+pub enum DirIgnore {
+    /// None there (or none kexit can use).
+    Absent,
+    Matcher(ignore::gitignore::Gitignore),
+    /// Its patterns ran past the run's budget: any path may be ignored (so a missing one is
+    /// unknown, never reported).
+    Unknown,
+}
+
+impl GitIgnores {
+    fn of(&self, d: &Path) -> Arc<DirIgnore> {
+        let Ok(mut dirs) = self.dirs.lock() else {
+            return Arc::new(DirIgnore::Unknown);
+        };
+        if let Some(known) = dirs.get(d) {
+            return known.clone();
+        }
+        let found = Arc::new(self.read(d));
+        dirs.insert(d.to_path_buf(), found.clone());
+        found
+    }
+
+    fn read(&self, d: &Path) -> DirIgnore {
+        let gi = if d.as_os_str().is_empty() {
+            PathBuf::from(".gitignore")
+        } else {
+            d.join(".gitignore")
+        };
+        if !gi.is_file() {
+            return DirIgnore::Absent;
+        }
+        // Bounded, regular files only (src/ignore_files.rs); a link may lead within `d`.
+        let root = d.canonicalize().ok().into_iter().collect::<Vec<_>>();
+        let m = crate::ignore_files::read_one(d, &gi, &root, &self.budget);
+        match m {
+            _ if self.budget.exhausted() => DirIgnore::Unknown,
+            Some(m) => DirIgnore::Matcher(m),
+            None => DirIgnore::Absent,
+        }
+    }
 }

@@ -263,7 +263,7 @@ impl<'m, 'p> Process<'m, 'p> {
                         mounted: Some(b.describe.clone()),
                         denied: None,
                     },
-                    Err(_) if super::compose::git_ignored(&host) => unknown,
+                    Err(_) if super::compose::git_ignored(self.model, &host) => unknown,
                     Err(_) => hidden(format!(
                         "{} is mounted over `{}` and hides the image's files",
                         b.describe, b.target
