@@ -2,8 +2,8 @@
 //!
 //! The first entry that matches a finding gives its reason. Every entry's path globs go into one
 //! glob set, matched once per file (not once per finding and entry); entries without paths are
-//! indexed by rule code; object patterns are split once. A finding is then tried against the
-//! entries of its rule that can match its file, in order.
+//! indexed by rule code, those naming exact objects by object and those naming containers by
+//! container. A finding is then tried against the entries that can match it, in order.
 
 use crate::config::{Config, ConfigIgnore};
 use crate::finding::Finding;
@@ -133,117 +133,229 @@ impl ObjectPattern<'_> {
             && self.namespace.is_none_or(|ns| eq(ns, &o.namespace))
             && eq(self.name, &o.name)
     }
+
+    fn has_wildcard(&self) -> bool {
+        self.kind == "*" || self.namespace == Some("*") || self.name == "*"
+    }
+
+    /// The key of a pattern without `*` (ASCII case folded, as the match is).
+    fn key(&self) -> ObjectKey {
+        (
+            self.kind.to_ascii_lowercase(),
+            self.namespace.map(str::to_ascii_lowercase),
+            self.name.to_ascii_lowercase(),
+        )
+    }
 }
 
-/// The configured entries, indexed for matching.
+/// Kind, namespace (None for a `Kind/name` pattern) and name, ASCII lowercase.
+type ObjectKey = (String, Option<String>, String);
+
+/// How an entry is found for a finding.
+#[derive(Clone, Copy, PartialEq)]
+enum Class {
+    /// Its objects, all without `*`: by the finding's object.
+    ByObject,
+    /// No objects condition, or one with `*`, but containers: by the finding's container.
+    ByContainer,
+    /// Neither: by rule and file, its conditions tried one by one.
+    Scanned,
+}
+
+/// The configured entries, indexed for matching. An entry whose objects are exact names is
+/// found by the finding's object, one whose containers are named by its container: trying
+/// every entry of a rule, and each of its objects, was entries × objects × findings (one
+/// entry of 200,000 objects, 40,000 findings: 23.5 s).
 pub(super) struct ConfigIgnores<'c> {
     entries: &'c [ConfigIgnore],
-    objects: Vec<Vec<ObjectPattern<'c>>>,
+    class: Vec<Class>,
+    /// The object patterns of the scanned entries (those of the others are in the indexes).
+    patterns: Vec<Vec<ObjectPattern<'c>>>,
+    /// The `ByObject` entries by object pattern, in order.
+    by_object: HashMap<ObjectKey, Vec<u32>>,
+    /// The `ByContainer` entries by container, in order.
+    by_container: HashMap<&'c str, Vec<u32>>,
+    /// Every entry by container, in order (whether an entry names a container).
+    containers: HashMap<&'c str, Vec<u32>>,
     /// Every entry's path patterns, tagged with their entry.
     globs: PathGlobs,
     /// Some entry has paths.
     any_paths: bool,
-    /// Entries without paths, by rule code (`any_rule`: those for every rule), in order.
+    /// Scanned entries without paths, by rule code (`any_rule`: those for every rule), in order.
     pathless: HashMap<&'c str, Vec<u32>>,
     pathless_any_rule: Vec<u32>,
 }
 
-/// The entries with paths that match one file, in order.
-pub(super) struct FileEntries(Vec<u32>);
+/// The entries with paths that match one file, in order: all, and the scanned ones.
+pub(super) struct FileEntries {
+    all: Vec<u32>,
+    scanned: Vec<u32>,
+}
+
+/// Adds an entry to a list in entry order (an entry naming a value twice is listed once).
+fn push_once(list: &mut Vec<u32>, i: u32) {
+    if list.last() != Some(&i) {
+        list.push(i);
+    }
+}
 
 impl<'c> ConfigIgnores<'c> {
     pub(super) fn new(entries: &'c [ConfigIgnore]) -> ConfigIgnores<'c> {
-        let mut pathless: HashMap<&str, Vec<u32>> = HashMap::new();
-        let mut pathless_any_rule = Vec::new();
-        for (i, ig) in (0u32..).zip(entries) {
-            if ig.paths.is_empty() {
-                if ig.rules.is_empty() {
-                    pathless_any_rule.push(i);
-                }
-                for r in &ig.rules {
-                    let list = pathless.entry(r.as_str()).or_default();
-                    // An entry naming its rule twice is listed once.
-                    if list.last() != Some(&i) {
-                        list.push(i);
-                    }
-                }
-            }
-        }
-        ConfigIgnores {
+        let mut ig = ConfigIgnores {
             entries,
-            objects: entries
-                .iter()
-                .map(|ig| {
-                    ig.objects
-                        .iter()
-                        .filter_map(|p| ObjectPattern::of(p))
-                        .collect()
-                })
-                .collect(),
+            class: Vec::with_capacity(entries.len()),
+            patterns: Vec::with_capacity(entries.len()),
+            by_object: HashMap::new(),
+            by_container: HashMap::new(),
+            containers: HashMap::new(),
             globs: PathGlobs::tagged(
                 (0u32..)
                     .zip(entries)
                     .flat_map(|(i, ig)| ig.paths.iter().map(move |g| (i, g))),
             ),
             any_paths: entries.iter().any(|ig| !ig.paths.is_empty()),
-            pathless,
-            pathless_any_rule,
+            pathless: HashMap::new(),
+            pathless_any_rule: Vec::new(),
+        };
+        for (i, e) in (0u32..).zip(entries) {
+            let patterns: Vec<ObjectPattern<'c>> = e
+                .objects
+                .iter()
+                .filter_map(|p| ObjectPattern::of(p))
+                .collect();
+            for c in &e.containers {
+                push_once(ig.containers.entry(c.as_str()).or_default(), i);
+            }
+            let class = if !e.objects.is_empty() && !patterns.iter().any(|p| p.has_wildcard()) {
+                Class::ByObject
+            } else if !e.containers.is_empty() {
+                Class::ByContainer
+            } else {
+                Class::Scanned
+            };
+            match class {
+                Class::ByObject => {
+                    for p in &patterns {
+                        push_once(ig.by_object.entry(p.key()).or_default(), i);
+                    }
+                }
+                Class::ByContainer => {
+                    for c in &e.containers {
+                        push_once(ig.by_container.entry(c.as_str()).or_default(), i);
+                    }
+                }
+                Class::Scanned if e.paths.is_empty() => {
+                    if e.rules.is_empty() {
+                        ig.pathless_any_rule.push(i);
+                    }
+                    for r in &e.rules {
+                        push_once(ig.pathless.entry(r.as_str()).or_default(), i);
+                    }
+                }
+                Class::Scanned => {}
+            }
+            ig.class.push(class);
+            ig.patterns.push(if class == Class::Scanned {
+                patterns
+            } else {
+                Vec::new()
+            });
         }
+        ig
     }
 
     /// The entries whose paths match the file (none when the file is unknown).
     pub(super) fn file(&self, cfg: &Config, project: &Project, file: FileId) -> FileEntries {
+        let mut out = FileEntries {
+            all: Vec::new(),
+            scanned: Vec::new(),
+        };
         if !self.any_paths {
-            return FileEntries(Vec::new());
+            return out;
         }
         let Some(src) = project.files.get(file) else {
-            return FileEntries(Vec::new());
+            return out;
         };
-        FileEntries(self.globs.matching_tags(&relative_to_base(cfg, &src.path)))
+        out.all = self.globs.matching_tags(&relative_to_base(cfg, &src.path));
+        out.scanned = (out.all.iter())
+            .filter(|i| self.class.get(**i as usize) == Some(&Class::Scanned))
+            .copied()
+            .collect();
+        out
     }
 
     /// The first entry matching the finding, given the entries that match its file.
     pub(super) fn first(&self, file: &FileEntries, f: &Finding) -> Option<&'c ConfigIgnore> {
         let code = f.rule.code;
-        let rule_ok = |i: &u32| {
+        let rule_ok = |i: u32| {
             self.entries
-                .get(*i as usize)
+                .get(i as usize)
                 .is_some_and(|ig| ig.rules.is_empty() || ig.rules.iter().any(|r| r == code))
         };
-        let first_in = |mut list: std::slice::Iter<'_, u32>, by_rule: bool| {
-            list.find(|i| (!by_rule || rule_ok(i)) && self.rest_matches(**i, f))
-                .copied()
+        let path_ok = |i: u32| {
+            self.entries
+                .get(i as usize)
+                .is_some_and(|ig| ig.paths.is_empty() || file.all.binary_search(&i).is_ok())
         };
+        let named: &[u32] = f
+            .container
+            .as_ref()
+            .and_then(|c| self.containers.get(c.as_str()))
+            .map_or(&[], Vec::as_slice);
+        let rest_ok = |i: u32| self.rest_matches(i, f, named);
+        let first_in =
+            |list: &[u32], ok: &dyn Fn(u32) -> bool| list.iter().copied().find(|i| ok(*i));
+        let none: &[u32] = &[];
+        let by_object = |key: ObjectKey| self.by_object.get(&key).map_or(none, Vec::as_slice);
+        let (short, long) = f.object.as_ref().map_or((none, none), |o| {
+            let (kind, name) = (o.kind.to_ascii_lowercase(), o.name.to_ascii_lowercase());
+            let ns = o.namespace.to_ascii_lowercase();
+            (
+                by_object((kind.clone(), None, name.clone())),
+                by_object((kind, Some(ns), name)),
+            )
+        });
+        let by_container = f
+            .container
+            .as_ref()
+            .and_then(|c| self.by_container.get(c.as_str()))
+            .map_or(none, Vec::as_slice);
+        // The indexed entries are found by one condition: the others are checked.
+        let indexed_ok = |i: u32| rule_ok(i) && path_ok(i) && rest_ok(i);
         // Each list is in entry order: the first match overall is the least of their firsts.
         let candidates = [
             first_in(
-                self.pathless.get(code).map_or([].iter(), |l| l.iter()),
-                false,
+                self.pathless.get(code).map_or(none, Vec::as_slice),
+                &rest_ok,
             ),
-            first_in(self.pathless_any_rule.iter(), false),
-            first_in(file.0.iter(), true),
+            first_in(&self.pathless_any_rule, &rest_ok),
+            first_in(&file.scanned, &|i| rule_ok(i) && rest_ok(i)),
+            first_in(short, &indexed_ok),
+            first_in(long, &indexed_ok),
+            first_in(by_container, &indexed_ok),
         ];
         let i = candidates.into_iter().flatten().min()?;
         self.entries.get(i as usize)
     }
 
-    /// The object and container conditions of entry `i` (its rule and paths are matched).
-    fn rest_matches(&self, i: u32, f: &Finding) -> bool {
-        let (Some(ig), Some(objects)) =
-            (self.entries.get(i as usize), self.objects.get(i as usize))
-        else {
+    /// The object and container conditions of entry `i` (its rule and paths are matched; a
+    /// `ByObject` entry is only asked about the objects it names). `named`: the entries that
+    /// name the finding's container.
+    fn rest_matches(&self, i: u32, f: &Finding, named: &[u32]) -> bool {
+        let (Some(ig), Some(class), Some(patterns)) = (
+            self.entries.get(i as usize),
+            self.class.get(i as usize),
+            self.patterns.get(i as usize),
+        ) else {
             return false;
         };
-        if !ig.objects.is_empty() {
+        if *class != Class::ByObject && !ig.objects.is_empty() {
             let Some(o) = &f.object else { return false };
-            if !objects.iter().any(|p| p.matches(o)) {
+            if !patterns.iter().any(|p| p.matches(o)) {
                 return false;
             }
         }
-        ig.containers.is_empty()
-            || f.container
-                .as_ref()
-                .is_some_and(|c| ig.containers.iter().any(|x| x == c))
+        ig.containers.is_empty() || named.binary_search(&i).is_ok()
     }
 }
 

@@ -1,0 +1,55 @@
+//! Hostile inputs of issue 16, part 7: a finding or a reference checked against a list the
+//! input makes long, once per finding or reference (found by a probe on 2026-12-14): the
+//! objects of a config `ignore` entry, the config's `external-objects`, the directories next to
+//! a ConfigMap (KX303's files named like a missing key). Each is now looked up in an index or a
+//! listing made once per run. The sizes are chosen so that the old scans would not finish within
+//! the harness's deadline in a debug build. Same harness as tests/hostile.rs.
+
+#![cfg(unix)]
+
+use std::fs;
+
+mod common;
+
+#[path = "common/hostile.rs"]
+mod harness;
+
+use harness::*;
+
+/// Lint `dir` with its `.kexit.yaml` (lint_dir passes `--no-config`).
+fn lint_with_config(dir: &std::path::Path) -> (Run, Vec<F>) {
+    let r = run(dir, &["lint", "--format", "json", "."]);
+    assert!(r.code == 0 || r.code == 1, "{}", trunc(&r.stderr));
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let f = r.findings();
+    assert_good(&f);
+    (r, f)
+}
+
+/// One `ignore` entry naming 80,000 objects, over 20,000 findings: each finding tried every
+/// object (40,000 × 200,000 in a release build: 34 s). Now the entry is found by the finding's
+/// object. The one Pod it names loses its finding; the others keep theirs.
+#[test]
+fn config_ignore_many_objects() {
+    let tmp = scene();
+    let objects: Vec<String> = (0..80_000).map(|i| format!("Pod/n{i}")).collect();
+    let cfg = format!(
+        "ignore:\n- rules: [KX202]\n  objects: [{}, pod/P7]\n  reason: x\n",
+        objects.join(",")
+    );
+    fs::write(tmp.path().join(".kexit.yaml"), &cfg).unwrap();
+    let n = 20_000;
+    let pods: String = (0..n)
+        .map(|i| format!("---\n{{apiVersion: v1, kind: Pod, metadata: {{name: p{i}}}, spec: {{containers: [{{name: c, image: a}}]}}}}\n"))
+        .collect();
+    fs::write(tmp.path().join("pods.yaml"), &pods).unwrap();
+    let (_, f) = lint_with_config(tmp.path());
+    let kx202: Vec<&F> = in_file(&f, "pods.yaml")
+        .into_iter()
+        .filter(|f| f.rule == "KX202")
+        .collect();
+    assert_eq!(kx202.len(), n - 1);
+    let p7 = line_of(&pods, "name: p7}");
+    assert!(kx202.iter().all(|f| f.line != p7), "p7 not ignored");
+    assert!(kx202.iter().all(|f| !f.message.is_empty()));
+}
