@@ -146,9 +146,24 @@ fn build_lookup<'p>(
             keys_known: true,
         }));
     }
-    for e in &model.config().external_objects {
+    let external = model.external_objects.get_or_init(|| {
+        let mut index = ExternalIndex::new();
+        for (i, e) in model.config().external_objects.iter().enumerate() {
+            index
+                .entry((e.kind.as_str(), e.name.as_str()))
+                .or_default()
+                .push(i);
+        }
+        index
+    });
+    let declared = external
+        .get(&(kind_str, name))
+        .into_iter()
+        .flatten()
+        .filter_map(|i| model.config().external_objects.get(*i));
+    for e in declared {
         let ns_ok = e.namespace.as_deref().is_none_or(|n| n == namespace);
-        if e.kind == kind_str && e.name == name && ns_ok {
+        if ns_ok {
             let keys = e
                 .keys
                 .iter()
@@ -312,6 +327,10 @@ pub fn base64_decode(s: &str) -> Option<String> {
 pub fn is_optional(node: &Node) -> bool {
     node.get("optional").and_then(Node::as_bool) == Some(true)
 }
+
+/// Positions in `config.external_objects` by (kind, name), in declaration order (the first
+/// whose namespace fits is the one used).
+pub type ExternalIndex<'p> = std::collections::HashMap<(&'p str, &'p str), Vec<usize>>;
 
 /// [`crate::model::Model`]'s table of [`lookup_data`].
 pub type SharedData<'p> =

@@ -20,8 +20,8 @@ mod uses;
 
 pub use data::{
     base64_decode, dir_of, is_optional, kustomize_vars_near, looks_like_patch, lookup_data,
-    lookup_data_shared, ConfigData, DataKey, DataKind, DataLookup, Definitions, SharedData,
-    SharedDefinitions,
+    lookup_data_shared, ConfigData, DataKey, DataKind, DataLookup, Definitions, ExternalIndex,
+    SharedData, SharedDefinitions,
 };
 pub use expand::{expand, expand_in, expand_with, Expanded, RefStatus, VarRef};
 pub use kubelet::{container_env, is_service_link_name, MAX_ENVFROM_LAYERS};
