@@ -61,6 +61,8 @@ pub struct Model<'p> {
     /// ([`env::lookup_data`]; a scan of the list per missing reference was 3.7 s for 20,000
     /// references × 30,000 external objects).
     pub(crate) external_objects: std::sync::OnceLock<env::ExternalIndex<'p>>,
+    /// The directories [`facts::file_named_near`] searched, listed once ([`facts::NearDirs`]).
+    pub(crate) near_dirs: facts::NearDirs,
     /// The files of ConfigMap/Secret volumes without `items`, shared by the pods that mount
     /// them ([`volumes::SharedFiles`]).
     pub(crate) volume_files: volumes::SharedFiles<'p>,
@@ -158,6 +160,7 @@ impl<'p> Model<'p> {
             env_defs: Default::default(),
             gitignores: Default::default(),
             external_objects: std::sync::OnceLock::new(),
+            near_dirs: Default::default(),
             volume_files: Default::default(),
             file_units: std::sync::OnceLock::new(),
             limit_defaults: Default::default(),

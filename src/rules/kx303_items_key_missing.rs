@@ -107,7 +107,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     } else {
                         dir
                     };
-                    if let Some(near) = crate::model::facts::file_named_near(dir, key) {
+                    if let Some(near) = crate::model::facts::file_named_near(model, dir, key) {
                         f = f.severity(crate::finding::Severity::Warning).help(format!(
                             "{help}. The file {near} is named like the key: if the {kind} is created from files (`kubectl create {create} {} --from-file=…`), it has the key and this is not a problem",
                             u.name
