@@ -113,6 +113,9 @@ struct DockerfileIndex {
     by_norm: HashMap<PathBuf, usize>,
     paths: Vec<PathBuf>,
     by_canon: Option<HashMap<PathBuf, usize>>,
+    /// Paths not found by their normalised form, with what their canonical form found: one
+    /// system call per distinct path (4,000 builds naming one missing Dockerfile made 4,000).
+    by_miss: HashMap<PathBuf, Option<usize>>,
 }
 
 impl DockerfileIndex {
@@ -133,6 +136,7 @@ impl DockerfileIndex {
             by_norm,
             paths,
             by_canon: None,
+            by_miss: HashMap::new(),
         }
     }
 
@@ -140,6 +144,15 @@ impl DockerfileIndex {
         if let Some(i) = self.by_norm.get(&norm_path(path)) {
             return Some(*i);
         }
+        if let Some(found) = self.by_miss.get(path) {
+            return *found;
+        }
+        let found = self.find_canonical(path);
+        self.by_miss.insert(path.to_path_buf(), found);
+        found
+    }
+
+    fn find_canonical(&mut self, path: &Path) -> Option<usize> {
         let canon = std::fs::canonicalize(path).ok()?;
         let paths = &self.paths;
         let by_canon = self.by_canon.get_or_insert_with(|| {
@@ -305,11 +318,15 @@ fn base_images(
         .enumerate()
         .map(|(i, (p, _))| (p.as_path(), i))
         .collect();
-    for (_, sk) in &sks {
+    for (p, sk) in &sks {
         if sk.required.is_empty() {
             continue;
         }
+        // Each required config once, and not the file itself again: 4,000 `requires: - path: .`
+        // walked its 4,000 builds 4,000 times (8.5 s).
+        let mut seen: HashSet<usize> = by_path.get(p.as_path()).copied().into_iter().collect();
         let configs = sk.configs.iter().filter_map(|c| by_path.get(c.as_path()));
+        let configs = configs.filter(|i| seen.insert(**i));
         let required_configs = configs.filter_map(|i| sks.get(*i)).map(|(_, s)| s);
         for g in std::iter::once(sk).chain(required_configs) {
             for b in &g.builds {

@@ -345,3 +345,28 @@ fn many_defects_in_one_script_are_capped() {
     assert_eq!(hits.len(), 1000, "{:#?}", hits.last());
     assert_located(&f, "img/run.sh", "KX011", 1002);
 }
+
+/// A skaffold file requiring itself 8,000 times (`requires: - path: .`) with 8,000 artifacts
+/// whose Dockerfile is not in the tree (0.5 MB): each required config walked every build again,
+/// and each missing Dockerfile was canonicalised again (8,000 × 8,000: 38 s in a release
+/// build). The one artifact built from `./Dockerfile` still makes it a base image: its default
+/// command is not a finding, while that of an unrelated Dockerfile is.
+#[test]
+fn many_skaffold_requires_are_linear() {
+    let tmp = scene();
+    let df = "FROM alpine:3.19\nCMD [\"nothere\"]\n";
+    fs::write(tmp.path().join("Dockerfile"), df).unwrap();
+    let other = tmp.path().join("other");
+    fs::create_dir(&other).unwrap();
+    fs::write(other.join("Dockerfile"), df).unwrap();
+    let mut sk = String::from("apiVersion: skaffold/v4beta6\nkind: Config\nrequires:\n");
+    sk.push_str(&"- path: .\n".repeat(8_000));
+    sk.push_str("build:\n  artifacts:\n");
+    sk.push_str(&"  - {image: x, context: nope, requires: [{image: x}]}\n".repeat(8_000));
+    sk.push_str("  - {image: x, context: .}\n");
+    fs::write(tmp.path().join("skaffold.yaml"), sk).unwrap();
+    let (r, f) = lint_dir(tmp.path(), &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    assert!(in_file(&f, "Dockerfile").is_empty(), "{f:#?}");
+    assert_located(&f, "other/Dockerfile", "KX103", 2);
+}
