@@ -79,6 +79,9 @@ pub struct Model<'p> {
     /// PATHs prepared for command lookups, by image (address; 0 for none) and PATH text
     /// ([`Model::path_search`]).
     path_searches: PathSearches,
+    /// The first Dockerfile at each normalised path ([`Model::dockerfile_at`]): a scan of every
+    /// Dockerfile per service lookup was O(services × Dockerfiles) (4,000 × 4,000: 14 s).
+    dockerfiles_by_path: std::sync::OnceLock<std::collections::HashMap<std::path::PathBuf, usize>>,
 }
 
 type PathSearches = std::sync::Mutex<
@@ -167,6 +170,7 @@ impl<'p> Model<'p> {
             script_texts: Default::default(),
             parsed_scripts: Default::default(),
             path_searches: Default::default(),
+            dockerfiles_by_path: std::sync::OnceLock::new(),
         };
         // Side tables several rules share, computed once and in parallel here (not lazily
         // inside rules: a rule blocked on a OnceLock holds a worker thread).
@@ -441,6 +445,23 @@ impl<'p> Model<'p> {
 
     pub fn dockerfiles(&self) -> &'p [Dockerfile] {
         &self.project.dockerfiles
+    }
+
+    /// The index of the first Dockerfile whose file's normalised path is `want`.
+    pub fn dockerfile_at(&self, want: &std::path::Path) -> Option<usize> {
+        self.dockerfiles_by_path
+            .get_or_init(|| {
+                let mut by_path = std::collections::HashMap::new();
+                for (i, d) in self.dockerfiles().iter().enumerate() {
+                    if let Some(f) = self.project.files.get(d.file) {
+                        let p = crate::compose::norm_path(std::path::Path::new(&f.path));
+                        by_path.entry(p).or_insert(i);
+                    }
+                }
+                by_path
+            })
+            .get(want)
+            .copied()
     }
 }
 

@@ -24,13 +24,8 @@ use std::sync::Arc;
 pub fn built_stage(model: &Model<'_>, s: &Service) -> Option<(usize, usize)> {
     let b = s.build.as_ref()?;
     let want = b.dockerfile.as_ref()?;
-    let (di, d) = model.dockerfiles().iter().enumerate().find(|(_, d)| {
-        model
-            .project
-            .files
-            .get(d.file)
-            .is_some_and(|f| crate::compose::norm_path(Path::new(&f.path)) == *want)
-    })?;
+    let di = model.dockerfile_at(want)?;
+    let d = model.dockerfiles().get(di)?;
     let stage = match &b.target {
         Some(t) => d.stage_by_name(t.value.as_deref()?).map(|st| st.index)?,
         None => d.stages.len().checked_sub(1)?,
