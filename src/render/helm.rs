@@ -78,11 +78,20 @@ fn chart_yaml(chart: &Path) -> PathBuf {
 /// One KX010 info per chart that was not rendered, on its `Chart.yaml` (loaded for the purpose
 /// when discovery did not bring it), saying why.
 pub fn note_unrendered(project: &mut Project, charts: &[(PathBuf, usize, String)]) {
+    if charts.is_empty() {
+        return;
+    }
+    // The first file of each path, kept up to date as files are added: a scan of all files per
+    // chart was O(charts × files) (80,000 charts: 22 s).
+    let mut by_path: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, f) in project.files.iter().enumerate() {
+        by_path.entry(f.path.clone()).or_insert(i);
+    }
     for (chart, templates, why) in charts {
         let path = chart_yaml(chart);
         let name = path.to_string_lossy().into_owned();
-        let id = match project.files.iter().position(|f| f.path == name) {
-            Some(id) => {
+        let id = match by_path.get(&name) {
+            Some(&id) => {
                 project.files[id].report = true;
                 id
             }
@@ -91,7 +100,9 @@ pub fn note_unrendered(project: &mut Project, charts: &[(PathBuf, usize, String)
                 project
                     .files
                     .push(SourceFile::new(name.clone(), FileKind::Other, text));
-                project.files.len() - 1
+                let id = project.files.len() - 1;
+                by_path.insert(name, id);
+                id
             }
         };
         let src = &project.files[id];
