@@ -97,10 +97,14 @@ pub(super) fn pod_images(model: &Model<'_>) -> HashSet<usize> {
 /// Most entries of a directory [`file_named_near`] reads (bounded work on a huge directory).
 const NEAR_ENTRIES: usize = 256;
 
+/// Most entries of a subdirectory [`file_named_near`] lists: past it the subdirectory is asked
+/// for each name instead (a stat), so that one holding a million files is not held in memory.
+const NEAR_LISTED: usize = 4096;
+
 /// The directories directly under a directory that [`file_named_near`] searches (at most
 /// [`NEAR_ENTRIES`] of its entries, in `read_dir` order, not through a symlink), each with the
-/// names of its regular files.
-type NearSubdirs = Arc<Vec<(PathBuf, HashSet<OsString>)>>;
+/// names of its regular files (None: more than [`NEAR_LISTED`] entries, not listed).
+type NearSubdirs = Arc<Vec<(PathBuf, Option<HashSet<OsString>>)>>;
 
 /// [`Model`]'s table of [`file_named_near`]'s listings, by directory: listed once per run, not
 /// once per key (a `read_dir` and a stat per subdirectory for each key: 40,000 keys next to
@@ -117,13 +121,19 @@ fn near_subdirs(dir: &Path) -> NearSubdirs {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| {
             let path = e.path();
-            let files = std::fs::read_dir(&path)
+            let listed: Vec<std::fs::DirEntry> = std::fs::read_dir(&path)
                 .into_iter()
                 .flatten()
+                .take(NEAR_LISTED + 1)
                 .flatten()
-                .filter(|f| f.file_type().is_ok_and(|t| t.is_file()))
-                .map(|f| f.file_name())
                 .collect();
+            let files = (listed.len() <= NEAR_LISTED).then(|| {
+                listed
+                    .iter()
+                    .filter(|f| f.file_type().is_ok_and(|t| t.is_file()))
+                    .map(std::fs::DirEntry::file_name)
+                    .collect()
+            });
             (path, files)
         })
         .collect();
@@ -143,8 +153,9 @@ pub fn file_named_near(model: &Model<'_>, dir: &Path, name: &str) -> Option<Stri
         return Some(here.to_string_lossy().into_owned());
     }
     let subdirs = model.near_dirs.get_or_compute(dir, || near_subdirs(dir));
-    let (sub, _) = subdirs
-        .iter()
-        .find(|(_, files)| files.contains(std::ffi::OsStr::new(name)))?;
+    let (sub, _) = subdirs.iter().find(|(sub, files)| match files {
+        Some(files) => files.contains(std::ffi::OsStr::new(name)),
+        None => std::fs::symlink_metadata(sub.join(name)).is_ok_and(|m| m.is_file()),
+    })?;
     Some(sub.join(name).to_string_lossy().into_owned())
 }
