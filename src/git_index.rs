@@ -129,6 +129,9 @@ impl<'a> Cursor<'a> {
 
 /// The entries of an index whose object ids are `hash_len` bytes long, if the file parses
 /// exactly (entries, extensions, then a checksum of that length closing the file).
+/// Longest path an entry may have (Linux's `PATH_MAX`).
+const MAX_PATH_BYTES: usize = 4096;
+
 fn parse(b: &[u8], hash_len: usize) -> Option<Vec<Entry>> {
     let mut c = Cursor { b, at: 0 };
     if c.take(4)? != b"DIRC" {
@@ -145,6 +148,12 @@ fn parse(b: &[u8], hash_len: usize) -> Option<Vec<Entry>> {
     }
     let mut entries = Vec::with_capacity(count);
     let mut prev: Vec<u8> = Vec::new();
+    // Version 4 compresses each path against the one before: a hand-made index can make entry k
+    // k bytes long (80,000 entries in 5 MB held 3.1 GB, then an abort). A path longer than
+    // Linux can name, or paths adding up to more than eight times the file, are not believed:
+    // the index is not used (the walk is).
+    let mut path_bytes = 0usize;
+    let path_budget = b.len().saturating_mul(8).max(1 << 20);
     for _ in 0..count {
         let start = c.at;
         c.take(8)?; // ctime
@@ -174,6 +183,10 @@ fn parse(b: &[u8], hash_len: usize) -> Option<Vec<Entry>> {
             let keep = prev.len().checked_sub(strip)?;
             prev.truncate(keep);
             prev.extend_from_slice(c.cstr()?);
+            path_bytes = path_bytes.saturating_add(prev.len());
+            if prev.len() > MAX_PATH_BYTES || path_bytes > path_budget {
+                return None;
+            }
             prev.clone()
         } else {
             let name = c.cstr()?.to_vec();
@@ -278,23 +291,40 @@ mod tests {
         }
     }
 
-    #[test]
-    fn version_4_prefix_compression() {
+    fn index_v4(entries: &[(u8, &str)]) -> Vec<u8> {
         let mut b = b"DIRC".to_vec();
         b.extend_from_slice(&4u32.to_be_bytes());
-        b.extend_from_slice(&2u32.to_be_bytes());
-        for (strip, suffix) in [(0u8, "deploy/a.yaml"), (6, "b.yaml")] {
+        b.extend_from_slice(&u32::try_from(entries.len()).unwrap_or(0).to_be_bytes());
+        for (strip, suffix) in entries {
             let mut e = vec![0u8; 24];
             e.extend_from_slice(&0o100644u32.to_be_bytes());
             e.extend_from_slice(&[0; 12]);
             e.extend_from_slice(&[9; 20]);
             e.extend_from_slice(&0u16.to_be_bytes());
-            e.push(strip);
+            e.push(*strip);
             e.extend_from_slice(suffix.as_bytes());
             e.push(0);
             b.extend_from_slice(&e);
         }
         b.extend_from_slice(&[0; 20]);
+        b
+    }
+
+    /// Each entry keeps the whole path before it and adds a byte: paths of quadratic total
+    /// length (3.1 GB from 5 MB). Past PATH_MAX, or eight times the file, the index is refused.
+    #[test]
+    fn version_4_paths_growing_without_bound_are_refused() {
+        let grow = vec![(0u8, "x"); 20_000];
+        assert!(parse(&index_v4(&grow), 20).is_none());
+        // Each replacing the last byte of the one before: fine.
+        let mut short = vec![(0u8, "x")];
+        short.extend(vec![(1u8, "y"); 19_999]);
+        assert_eq!(parse(&index_v4(&short), 20).map(|e| e.len()), Some(20_000));
+    }
+
+    #[test]
+    fn version_4_prefix_compression() {
+        let b = index_v4(&[(0u8, "deploy/a.yaml"), (6, "b.yaml")]);
         let e = parse(&b, 20).unwrap_or_default();
         let paths: Vec<&str> = e.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, ["deploy/a.yaml", "deploy/b.yaml"]);
