@@ -5,9 +5,10 @@
 
 use crate::k8s::quantity::Quantity;
 use crate::k8s::{ContainerKind, Object, Workload};
-use crate::model::Model;
+use crate::model::{units, Model};
 use crate::source::{FileId, Span};
 use crate::yaml::Node;
+use std::sync::Arc;
 
 pub const CPU: &str = "cpu";
 pub const MEMORY: &str = "memory";
@@ -185,43 +186,55 @@ pub(crate) struct LimitDefaults<'p> {
     names: std::sync::Arc<[&'p str]>,
 }
 
-/// [`crate::model::Model`]'s table of [`limit_defaults`]: the LimitRanges that apply to a
+/// [`crate::model::Model`]'s tables of [`limit_defaults`]: the LimitRanges that apply to a
 /// workload depend only on its namespace, its deployment unit and whether it names its
 /// namespace (see [`crate::model::units::applicable`]), so workloads that share those share
 /// the defaults (3,000 LimitRanges and 5,000 Deployments of one namespace were 15 million
-/// checks and lists).
-pub(crate) type SharedDefaults<'p> =
-    crate::memo::RunMemo<(String, std::path::PathBuf, bool), std::sync::Arc<LimitDefaults<'p>>>;
+/// checks and lists); and workloads of different units to which the same LimitRanges apply
+/// share them too (each LimitRange grouped once per namespace: [`units::Grouped`]).
+#[derive(Default)]
+pub(crate) struct SharedDefaults<'p> {
+    by_user: crate::memo::RunMemo<(String, std::path::PathBuf, bool), Arc<LimitDefaults<'p>>>,
+    groups: crate::memo::RunMemo<String, Arc<units::Grouped>>,
+    by_set: crate::memo::RunMemo<(String, units::Applies), Arc<LimitDefaults<'p>>>,
+}
 
 fn shared_limit_defaults<'p>(
     model: &Model<'p>,
     namespace: &str,
     user: &Object<'_>,
-) -> std::sync::Arc<LimitDefaults<'p>> {
+) -> Arc<LimitDefaults<'p>> {
     let key = (
         namespace.to_string(),
         model.unit_of(user.file).to_path_buf(),
         user.node.path(&["metadata", "namespace"]).is_some(),
     );
-    model.limit_defaults.get_or_compute(&key, || {
-        std::sync::Arc::new(limit_defaults(model, namespace, user))
+    let tables = &model.limit_defaults;
+    tables.by_user.get_or_compute(&key, || {
+        let groups = tables.groups.get_or_compute(namespace, || {
+            let positions = model.index.all_positions_in("LimitRange", namespace);
+            Arc::new(units::Grouped::new(model, positions))
+        });
+        let applies = groups.applies(model, user);
+        let set = (namespace.to_string(), applies);
+        tables.by_set.get_or_compute(&set, || {
+            let ranges = groups
+                .positions(&set.1)
+                .into_iter()
+                .filter_map(|i| model.objects.get(i))
+                .collect();
+            Arc::new(limit_defaults(ranges))
+        })
     })
 }
 
-/// The container defaults of the LimitRanges of a namespace that apply to a workload of file
-/// `user`: those of its own deployment unit when it has any, else those of the units enclosing
-/// it (directories above it included); never those of another unit or of a sibling directory
+/// The container defaults of `ranges`, the LimitRanges of a namespace that apply to a workload:
+/// those of its own deployment unit when it has any, else those of the units enclosing it
+/// (directories above it included); never those of another unit or of a sibling directory
 /// (another application linted in the same run).
-fn limit_defaults<'p>(model: &Model<'p>, namespace: &str, user: &Object<'_>) -> LimitDefaults<'p> {
+fn limit_defaults<'p>(mut ranges: Vec<&Object<'p>>) -> LimitDefaults<'p> {
     let mut out = LimitDefaults::default();
     let mut names = Vec::new();
-    let defs: Vec<&Object<'p>> = model
-        .index
-        .all_positions_in("LimitRange", namespace)
-        .into_iter()
-        .filter_map(|i| model.objects.get(i))
-        .collect();
-    let mut ranges = crate::model::units::applicable(model, defs, user);
     ranges.sort_by(|a, b| a.name.cmp(b.name));
     for lr in ranges {
         let file = lr.file;

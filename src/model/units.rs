@@ -114,6 +114,93 @@ where
         .collect()
 }
 
+/// The namespace-wide objects of one kind and namespace (its LimitRanges) grouped as
+/// [`applicable`] reads them: by the unit of their file, and the namespace set-up ones (named
+/// namespace, in no project), so that a workload's share is found from its own unit and the
+/// units enclosing it, not by checking every object (8,000 LimitRanges and 8,000 workloads each
+/// in its own directory: 64 million checks and a list of 8,000 names per workload, 19.7 s and
+/// 1.09 GB).
+pub struct Grouped {
+    by_unit: std::collections::HashMap<PathBuf, Vec<usize>>,
+    setup: Vec<usize>,
+    /// Units all of whose objects are set-up ones: to a workload that names its namespace
+    /// they add nothing the set-up ones do not (left out of [`Applies`], so that such
+    /// workloads share one answer).
+    setup_only: HashSet<PathBuf>,
+}
+
+/// Which objects of a [`Grouped`] apply to a workload: those of its own unit when it has any,
+/// else those of the units enclosing it (with the set-up ones when it names its namespace).
+/// Workloads with equal answers share what is derived from the objects.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Applies {
+    Own(PathBuf),
+    Enclosing(Vec<PathBuf>, bool),
+}
+
+impl Grouped {
+    /// `positions`: the objects' positions in `model.objects`.
+    pub fn new(model: &Model<'_>, positions: Vec<usize>) -> Grouped {
+        let mut by_unit: std::collections::HashMap<PathBuf, Vec<usize>> = Default::default();
+        let mut setup = Vec::new();
+        for i in positions {
+            let Some(d) = model.objects.get(i) else {
+                continue;
+            };
+            by_unit
+                .entry(model.unit_of(d.file).to_path_buf())
+                .or_default()
+                .push(i);
+            if d.node.path(&["metadata", "namespace"]).is_some() && !model.in_marker_unit(d.file) {
+                setup.push(i);
+            }
+        }
+        let setup_set: HashSet<usize> = setup.iter().copied().collect();
+        let setup_only = by_unit
+            .iter()
+            .filter(|(_, v)| v.iter().all(|i| setup_set.contains(i)))
+            .map(|(u, _)| u.clone())
+            .collect();
+        Grouped {
+            by_unit,
+            setup,
+            setup_only,
+        }
+    }
+
+    /// What applies to `user` ([`namespace_object_applies`], narrowed as [`applicable`] does).
+    pub fn applies(&self, model: &Model<'_>, user: &Object<'_>) -> Applies {
+        let unit = model.unit_of(user.file);
+        if self.by_unit.contains_key(unit) {
+            return Applies::Own(unit.to_path_buf());
+        }
+        let named = user.node.path(&["metadata", "namespace"]).is_some();
+        let enclosing = unit
+            .ancestors()
+            .filter(|a| self.by_unit.contains_key(*a) && !(named && self.setup_only.contains(*a)))
+            .map(Path::to_path_buf)
+            .collect();
+        Applies::Enclosing(enclosing, named)
+    }
+
+    /// The positions of the objects that apply, in `model.objects` order.
+    pub fn positions(&self, a: &Applies) -> Vec<usize> {
+        let mut out: Vec<usize> = match a {
+            Applies::Own(unit) => self.by_unit.get(unit).cloned().unwrap_or_default(),
+            Applies::Enclosing(units, named) => units
+                .iter()
+                .filter_map(|u| self.by_unit.get(u))
+                .flatten()
+                .chain(self.setup.iter().filter(|_| *named))
+                .copied()
+                .collect(),
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
