@@ -169,7 +169,8 @@ enum Class {
 pub(super) struct ConfigIgnores<'c> {
     entries: &'c [ConfigIgnore],
     class: Vec<Class>,
-    /// The object patterns of the scanned entries (those of the others are in the indexes).
+    /// The object patterns of the entries not found by object (those of the `ByObject` ones are
+    /// the keys of `by_object`).
     patterns: Vec<Vec<ObjectPattern<'c>>>,
     /// The `ByObject` entries by object pattern, in order.
     by_object: HashMap<ObjectKey, Vec<u32>>,
@@ -255,10 +256,11 @@ impl<'c> ConfigIgnores<'c> {
                 Class::Scanned => {}
             }
             ig.class.push(class);
-            ig.patterns.push(if class == Class::Scanned {
-                patterns
-            } else {
+            // A `ByContainer` entry may name objects too (with `*`): its patterns are checked.
+            ig.patterns.push(if class == Class::ByObject {
                 Vec::new()
+            } else {
+                patterns
             });
         }
         ig
@@ -388,4 +390,93 @@ pub(super) fn by_config<'c>(
         *slot = ignores.first(file, f);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::ObjectRef;
+
+    /// [`ConfigIgnores::first`] against the definition: the first entry, in order, whose rules,
+    /// paths, objects and containers all admit the finding. Random entries mix exact and `*`
+    /// object patterns with containers, so that every class is met (an entry of `*` objects
+    /// and containers once matched nothing).
+    #[test]
+    fn first_agrees_with_the_definition() {
+        let mut rnd = crate::test_rand::below(0x2545_f491_4f6c_dd1d);
+        let rules = ["KX101", "KX202"].map(|c| crate::meta::by_code(c).unwrap());
+        let objects = [
+            "Deployment/web",
+            "Deployment/default/web",
+            "Deployment/*",
+            "Pod/db",
+            "*/prod/db",
+        ];
+        let containers = ["app", "side"];
+        let pick =
+            |rnd: &mut dyn FnMut(usize) -> usize, from: &[&str], max: usize| -> Vec<String> {
+                (0..rnd(max + 1))
+                    .map(|_| from[rnd(from.len())].to_string())
+                    .collect()
+            };
+        for _ in 0..500 {
+            let entries: Vec<ConfigIgnore> = (0..1 + rnd(5))
+                .map(|_| ConfigIgnore {
+                    rules: pick(&mut rnd, &["KX101", "KX202"], 1),
+                    paths: pick(&mut rnd, &["x/**"], 1),
+                    objects: pick(&mut rnd, &objects, 2),
+                    containers: pick(&mut rnd, &containers, 1),
+                    reason: String::new(),
+                })
+                .collect();
+            let ignores = ConfigIgnores::new(&entries);
+            // Whether the file matches each entry's paths.
+            let file_ok: Vec<bool> = entries.iter().map(|_| rnd(2) == 0).collect();
+            let all: Vec<u32> = (0u32..)
+                .zip(&entries)
+                .filter(|(i, e)| !e.paths.is_empty() && file_ok[*i as usize])
+                .map(|(i, _)| i)
+                .collect();
+            let scanned = all
+                .iter()
+                .copied()
+                .filter(|i| ignores.class[*i as usize] == Class::Scanned)
+                .collect();
+            let file = FileEntries { all, scanned };
+            for _ in 0..20 {
+                let mut f = Finding::new(rules[rnd(2)], crate::source::Span::new(0, 0..1), "");
+                if rnd(4) > 0 {
+                    f.object = Some(std::sync::Arc::new(ObjectRef {
+                        kind: ["Deployment", "deployment", "Pod"][rnd(3)].into(),
+                        namespace: ["default", "prod"][rnd(2)].into(),
+                        name: ["web", "db"][rnd(2)].into(),
+                    }));
+                }
+                if rnd(3) > 0 {
+                    f.container = Some(containers[rnd(2)].to_string());
+                }
+                let want = entries.iter().enumerate().find(|(i, e)| {
+                    (e.rules.is_empty() || e.rules.iter().any(|r| r == f.rule.code))
+                        && (e.paths.is_empty() || file_ok[*i])
+                        && (e.objects.is_empty()
+                            || f.object.as_ref().is_some_and(|o| {
+                                e.objects
+                                    .iter()
+                                    .filter_map(|p| ObjectPattern::of(p))
+                                    .any(|p| p.matches(o))
+                            }))
+                        && (e.containers.is_empty()
+                            || f.container
+                                .as_ref()
+                                .is_some_and(|c| e.containers.contains(c)))
+                });
+                let got = ignores.first(&file, &f);
+                assert_eq!(
+                    got.map(|g| g as *const ConfigIgnore),
+                    want.map(|(_, e)| e as *const ConfigIgnore),
+                    "{entries:#?}\n{f:?}"
+                );
+            }
+        }
+    }
 }
