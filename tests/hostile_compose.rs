@@ -257,11 +257,7 @@ fn extends_fan_out_shares_the_base() {
     fs::write(d.join("compose.yaml"), &compose).unwrap();
     let (r, f) = lint_dir(tmp.path(), &[]);
     assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
-    assert!(
-        r.peak_rss_kib < 200 * 1024,
-        "peak {} MiB",
-        r.peak_rss_kib / 1024
-    );
+    assert_peak_under(&r, 200);
     assert_located(
         &f,
         "app/compose.yaml",

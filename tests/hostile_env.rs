@@ -23,6 +23,14 @@ fn pod(env: &str, args: &str) -> String {
     )
 }
 
+/// Write `text` as `pod.yaml` in `dir` and lint the tree within the deadline.
+fn lint_pod(dir: &std::path::Path, text: &str) -> Vec<F> {
+    fs::write(dir.join("pod.yaml"), text).unwrap();
+    let (r, f) = lint_dir(dir, &[]);
+    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    f
+}
+
 /// The one KX112 finding of `pod.yaml` is the reference to `$(NOPE)`.
 fn only_nope_is_undefined(f: &[F]) {
     let hits = undefined(f);
@@ -54,9 +62,7 @@ fn many_open_envfrom_prefixes() {
         .collect();
     refs.push("\"$(NOPE)\"".into());
     let text = pod(&env, &refs.join(","));
-    fs::write(tmp.path().join("pod.yaml"), &text).unwrap();
-    let (r, f) = lint_dir(tmp.path(), &[]);
-    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let f = lint_pod(tmp.path(), &text);
     let hits = undefined(&f);
     assert_eq!(hits.len(), 1, "{:#?}", &hits[..hits.len().min(3)]);
     assert!(hits[0].message.contains("$(NOPE)"), "{hits:#?}");
@@ -81,9 +87,7 @@ fn many_optional_references_then_many_entries() {
         env.push_str(&format!("    - {{name: D{i}, value: x}}\n"));
     }
     let text = pod(&env, "\"$(M7)\", \"$(D7)\", \"$(NOPE)\"");
-    fs::write(tmp.path().join("pod.yaml"), &text).unwrap();
-    let (r, f) = lint_dir(tmp.path(), &[]);
-    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let f = lint_pod(tmp.path(), &text);
     only_nope_is_undefined(&f);
     assert_located(&f, "pod.yaml", "KX112", line_of(&text, "$(NOPE)"));
 }
@@ -112,9 +116,7 @@ fn many_layered_envfrom_sources() {
         .collect();
     refs.extend(["\"$(QX)\"".into(), "\"$(k5)\"".into(), "\"$(NOPE)\"".into()]);
     let text = format!("{cm}---\n{}", pod(&env, &refs.join(",")));
-    fs::write(tmp.path().join("pod.yaml"), &text).unwrap();
-    let (r, f) = lint_dir(tmp.path(), &[]);
-    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let f = lint_pod(tmp.path(), &text);
     only_nope_is_undefined(&f);
     assert_located(&f, "pod.yaml", "KX112", line_of(&text, "$(NOPE)"));
 }
@@ -140,9 +142,7 @@ fn many_distinct_objects_under_one_prefix() {
     let env = format!("    envFrom: [{}]\n", sources.join(","));
     let refs: Vec<String> = (0..2 * n).map(|i| format!("\"$(U{i})\"")).collect();
     text.push_str(&pod(&env, &refs.join(",")));
-    fs::write(tmp.path().join("pod.yaml"), &text).unwrap();
-    let (r, f) = lint_dir(tmp.path(), &[]);
-    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let f = lint_pod(tmp.path(), &text);
     assert!(undefined(&f).is_empty(), "{:#?}", undefined(&f).first());
     // At the 257th source.
     let at = line_of(&text, "{configMapRef: {name: cm256}}");
@@ -175,9 +175,7 @@ fn many_open_sources_after_copied_keys() {
         .extend((0..50_000).map(|i| format!("{{configMapRef: {{name: ext{i}}}, prefix: X{i}}}")));
     let env = format!("    envFrom: [{}]\n", sources.join(","));
     text.push_str(&pod(&env, "\"$(K5)\", \"$(NOPE)\""));
-    fs::write(tmp.path().join("pod.yaml"), &text).unwrap();
-    let (r, f) = lint_dir(tmp.path(), &[]);
-    assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
+    let f = lint_pod(tmp.path(), &text);
     only_nope_is_undefined(&f);
 }
 
@@ -203,11 +201,7 @@ fn one_name_defined_many_times_read_from_many_directories() {
     fs::write(d.join("cms/p.yaml"), pod).unwrap();
     let (r, f) = lint_dir(d, &[]);
     assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
-    assert!(
-        r.peak_rss_kib < 300 * 1024,
-        "peak {} MiB",
-        r.peak_rss_kib / 1024
-    );
+    assert_peak_under(&r, 300);
     // Next to the definitions `$(NOPE)` is undefined; elsewhere the keys are not trusted.
     assert_located(&f, "cms/p.yaml", "KX112", 4);
     assert!(

@@ -74,7 +74,7 @@ fn a_long_entrypoint_shared_by_many_services_is_parsed_once() {
     fs::write(d.join("compose.yaml"), &compose).unwrap();
     let (r, f) = lint_dir(tmp.path(), &[]);
     assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
-    assert!(r.peak_rss_kib < 300 * 1024, "{} KiB", r.peak_rss_kib);
+    assert_peak_under(&r, 300);
     let java = script.lines().count() as u64;
     assert_located(&f, "app/entry.sh", "KX103", java);
     assert!(f
@@ -136,11 +136,7 @@ fn spans_of_many_commands_in_one_string() {
     }
     // Checking stopped at the next command.
     assert_located(&f, "pod.yaml", "KX011", 1012);
-    assert!(
-        r.peak_rss_kib < 200 * 1024,
-        "peak {} MiB",
-        r.peak_rss_kib / 1024
-    );
+    assert_peak_under(&r, 200);
 }
 
 /// 20,000 relative `WORKDIR a` (40 KB): the working directory grew by two bytes a step and was

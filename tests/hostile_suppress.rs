@@ -43,7 +43,7 @@ fn dead_container_annotations_of_a_large_pod() {
     fs::write(tmp.path().join("pod.yaml"), &text).unwrap();
     let (r, f) = lint_dir(tmp.path(), &[]);
     assert!(r.elapsed < DEADLINE, "{:?}", r.elapsed);
-    assert!(r.peak_rss_kib < 200 * 1024, "{} KiB", r.peak_rss_kib);
+    assert_peak_under(&r, 200);
     let unused: Vec<_> = in_file(&f, "pod.yaml")
         .into_iter()
         .filter(|x| x.rule == "KX008")

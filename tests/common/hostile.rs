@@ -213,6 +213,17 @@ pub fn assert_good(f: &[F]) {
 }
 
 /// The findings in `file`.
+/// The run's peak resident memory stayed under `mib` MiB (a bound of its own, tighter than
+/// the harness's ceiling for every run).
+#[allow(dead_code)] // used by some of the test crates that include this harness
+pub fn assert_peak_under(r: &Run, mib: u64) {
+    assert!(
+        r.peak_rss_kib < mib * 1024,
+        "peak {} MiB",
+        r.peak_rss_kib / 1024
+    );
+}
+
 pub fn in_file<'a>(f: &'a [F], file: &str) -> Vec<&'a F> {
     f.iter().filter(|f| f.file == file).collect()
 }
