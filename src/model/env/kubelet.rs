@@ -94,20 +94,22 @@ pub fn container_env<'p>(model: &Model<'p>, w: &Workload<'p>, c: &Container<'p>)
         .sum();
     let layered = known > LAYERED_KEYS;
     let mut layers = Vec::new();
-    // The distinct objects looked up under each prefix (a name is looked for in each object
-    // of the prefixes that start it; an object named again under its prefix adds nothing).
-    let mut looked_up: HashSet<(String, usize)> = HashSet::new();
-    let mut per_prefix: HashMap<String, usize> = HashMap::new();
+    // The objects looked up under each prefix: the first MAX_ENVFROM_LAYERS distinct ones (a
+    // name is looked for in each object of the prefixes that start it; an object named again
+    // under its prefix adds nothing, and one past the cap stays past it when named again).
+    let mut admitted: HashMap<String, HashSet<usize>> = HashMap::new();
     // The sources whose keys are copied (with their position), and the positions and prefixes
     // of the sources of unknown keys among them.
     let mut copied = Vec::new();
     let mut open_at: Vec<(usize, String)> = Vec::new();
     for (i, (item, prefix, kind, name, optional, mut data)) in sources.into_iter().enumerate() {
         if let Some(d) = data.as_ref().filter(|_| layered) {
-            if looked_up.insert((prefix.clone(), std::sync::Arc::as_ptr(d) as usize)) {
-                let n = per_prefix.entry(prefix.clone()).or_default();
-                *n += 1;
-                if *n > MAX_ENVFROM_LAYERS {
+            let objects = admitted.entry(prefix.clone()).or_default();
+            let object = std::sync::Arc::as_ptr(d) as usize;
+            if !objects.contains(&object) {
+                if objects.len() < MAX_ENVFROM_LAYERS {
+                    objects.insert(object);
+                } else {
                     env.layers_capped.get_or_insert(item);
                     data = None;
                 }
