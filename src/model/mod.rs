@@ -53,6 +53,8 @@ pub struct Model<'p> {
     /// Referenced ConfigMaps/Secrets by (kind, namespace, name, directory of the reader),
     /// looked up once and shared ([`env::lookup_data`]).
     pub(crate) env_data: env::SharedData<'p>,
+    /// The in-tree definitions of each referenced ConfigMap/Secret name, grouped by directory
+    /// once ([`env::Definitions`]).
     pub(crate) env_defs: env::SharedDefinitions<'p>,
     /// The `.gitignore`s met behind Compose bind mounts, compiled once
     /// ([`process::compose::git_ignored`]).
